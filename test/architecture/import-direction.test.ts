@@ -1,0 +1,83 @@
+// Guards SPEC §1's dependency direction: scenarios → reference-server, chaos, load;
+// reference-server → chaos; chaos imports neither; domain/ does no I/O and knows no Express or AWS SDK.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const packages = ['reference-server', 'chaos', 'scenarios', 'load'] as const;
+type Pkg = (typeof packages)[number];
+
+const allowed: Record<Pkg, Pkg[]> = {
+  chaos: [],
+  'reference-server': ['chaos'],
+  load: [],
+  scenarios: ['reference-server', 'chaos', 'load'],
+};
+
+function sourceFiles(dir: string): string[] {
+  let out: string[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name === 'static') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out = out.concat(sourceFiles(full));
+    else if (/\.ts$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2]) as string);
+  return specs;
+}
+
+function packageOf(absPath: string): Pkg | undefined {
+  const first = relative(root, absPath).split(sep)[0];
+  return packages.find((p) => p === first);
+}
+
+describe('import direction', () => {
+  it('lets each package import only the packages SPEC §1 allows', () => {
+    const violations: string[] = [];
+    for (const pkg of packages) {
+      for (const file of sourceFiles(join(root, pkg))) {
+        for (const spec of importsOf(file)) {
+          if (!spec.startsWith('.')) continue;
+          const target = packageOf(resolve(dirname(file), spec));
+          if (target && target !== pkg && !allowed[pkg].includes(target)) {
+            violations.push(`${relative(root, file)} imports ${spec} (${pkg} → ${target})`);
+          }
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps reference-server/src/domain free of I/O, Express and the AWS SDK', () => {
+    const forbidden = /^(express|@aws-sdk\/|undici|node:(fs|net|http|https|child_process|dgram))/;
+    const violations: string[] = [];
+    for (const file of sourceFiles(join(root, 'reference-server/src/domain'))) {
+      for (const spec of importsOf(file)) {
+        if (forbidden.test(spec)) violations.push(`${relative(root, file)} imports ${spec}`);
+        if (spec.startsWith('.')) {
+          const target = relative(join(root, 'reference-server/src/domain'), resolve(dirname(file), spec));
+          if (target.startsWith('..')) violations.push(`${relative(root, file)} reaches outside domain/: ${spec}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('finds the imports it checks (the scanner itself works)', () => {
+    expect(importsOf(join(root, 'test/architecture/import-direction.test.ts'))).toContain('vitest');
+  });
+});
