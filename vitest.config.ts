@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
     outputFile: { junit: '.reports/junit.xml' },
+    // The lockfile pins SDK releases that support Node 20; the forward-looking notice is noise here.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -1,0 +1,55 @@
+// The server's configuration: typed defaults overridden by the environment, validated once, frozen.
+// The only place that reads process.env is main.ts, which passes it here.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ConfigSchema = z.object({
+  /** HTTP port; 0 picks a free one. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to bind; loopback unless deliberately exposed. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Admin bearer token for key management; generated and printed at start when unset. */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Where the embedded DynamoDB and generated keys live. */
+  DATA_DIR: z.string().default('.data'),
+  /** Any DynamoDB endpoint (DynamoDB Local, AWS); unset starts the embedded dynalite. */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  /** AWS region when talking to AWS. */
+  AWS_REGION: z.string().optional(),
+  /** Prefix of every table name. */
+  TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/).default('triggers-api-'),
+  /** development | test | production; production turns on the strict guards. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run the background workers inside the server process. */
+  WORKER_ENABLED: bool.default(true),
+  /** Key that encrypts secrets at rest (≥ 32 chars); generated under DATA_DIR when unset. */
+  SECRETS_KEY: z.string().min(32).optional(),
+  /** How long an authenticated key may be served from memory before re-reading it (revocation bound). */
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(2_000),
+  /** SDK attempts per DynamoDB call (1 = no retries). */
+  DYNAMODB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Largest accepted request body. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Create a ready-to-use API key at start and print it (development convenience). */
+  BOOTSTRAP_KEY: bool.optional(),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Validates an environment record; throws one readable error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const picked = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}

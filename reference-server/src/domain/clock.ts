@@ -1,0 +1,26 @@
+// The one source of time for the server: injected everywhere so tests and chaos runs can move it.
+
+/** Milliseconds since the Unix epoch, as `Date.now()` gives them. */
+export interface Clock {
+  now(): number;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that only moves when told to; for tests and replayed runs. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.parse('2026-01-01T00:00:00Z')) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+  set(ms: number): void {
+    this.current = ms;
+  }
+}
+
+/** ISO-8601 UTC text for a clock reading. */
+export const iso = (ms: number): string => new Date(ms).toISOString();

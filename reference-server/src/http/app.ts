@@ -1,0 +1,65 @@
+// Builds the Express app from its dependencies. Never listens: main.ts and tests do that.
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { apiKeysRouter } from './api-keys.js';
+import type { AppDeps } from './app-deps.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { eventsRouter } from './events.js';
+import { healthRouter } from './health.js';
+import { jsonBody } from './json-body.js';
+import { requestId } from './request-id.js';
+
+/**
+ * The Triggers API.
+ * @example const app = buildApp(deps); const server = app.listen(0, '127.0.0.1');
+ */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(requestId(deps.ids));
+  app.use(timing(deps));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (_req, res) => (res as unknown as { locals: { requestId: string } }).locals.requestId,
+      customAttributeKeys: { reqId: 'request_id' },
+      // Successful requests log at debug so the hot path stays cheap at the default level.
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+    }),
+  );
+  for (const handler of deps.before ?? []) app.use(handler);
+
+  app.use(healthRouter(deps));
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+
+  app.use(jsonBody(deps.config.MAX_BODY_BYTES));
+  app.use(apiKeysRouter(deps));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use(eventsRouter(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Records each request's duration by route template (never the raw path: unbounded labels). */
+function timing(deps: AppDeps): RequestHandler {
+  return (req, res, next) => {
+    const start = performance.now();
+    res.on('finish', () => {
+      const route = req.route?.path ? String(req.route.path) : 'unmatched';
+      deps.metrics.httpDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        (performance.now() - start) / 1000,
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,17 @@
+// Request ids: taken from X-Request-Id or X-Trace-Id when the client sends a sane one, otherwise
+// generated; echoed on every response and carried by every log line and error body.
+import type { RequestHandler } from 'express';
+import type { IdGenerator } from '../domain/ids.js';
+
+const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Sets `res.locals.requestId` and the `X-Request-Id` response header. */
+export function requestId(ids: IdGenerator): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id') ?? req.get('x-trace-id');
+    const id = given !== undefined && SANE.test(given) ? given : ids.next('req');
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  };
+}

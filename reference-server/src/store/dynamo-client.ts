@@ -1,0 +1,37 @@
+// The AWS SDK v3 clients every store uses: one low-level client (where chaos middleware attaches)
+// and the document client over it. Retries stay on: idle keep-alive sockets can be reset.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+/** Both clients, sharing one connection pool. */
+export interface Dynamo {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+/**
+ * Builds clients for `endpoint` (dynalite, DynamoDB Local) or AWS when `endpoint` is undefined.
+ * Local endpoints get dummy credentials and region `local` unless given.
+ */
+export function createDynamo(opts: { endpoint?: string; region?: string; maxAttempts?: number }): Dynamo {
+  const local = opts.endpoint !== undefined;
+  const client = new DynamoDBClient({
+    endpoint: opts.endpoint,
+    region: opts.region ?? (local ? 'local' : undefined),
+    maxAttempts: opts.maxAttempts ?? 5,
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+    }),
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { client, doc };
+}

@@ -1,0 +1,132 @@
+// Events in DynamoDB: one item per event keyed by (tenant_id, event_id). Pending events carry
+// `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { EventRecord } from '../domain/event.js';
+
+/** Inbox query: filters and the position to continue after. */
+export interface InboxQuery {
+  tenantId: string;
+  limit: number;
+  after?: string;
+  source?: string;
+  eventType?: string;
+}
+
+export class EventsStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Writes a new event; `false` if an event with this id already exists (an idempotent duplicate). */
+  async create(event: EventRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...event, inbox_tenant: event.tenant_id },
+          ConditionExpression: 'attribute_not_exists(event_id)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async get(tenantId: string, eventId: string): Promise<EventRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { tenant_id: tenantId, event_id: eventId }, ConsistentRead: true }),
+    );
+    return Item ? strip(Item) : undefined;
+  }
+
+  /**
+   * Marks a pending event acknowledged and takes it out of the inbox. Idempotent: acking an
+   * acknowledged event returns it unchanged. `undefined` when the event does not exist.
+   */
+  async acknowledge(tenantId: string, eventId: string, at: string): Promise<EventRecord | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { tenant_id: tenantId, event_id: eventId },
+          UpdateExpression: 'SET #s = :ack, acknowledged_at = :at REMOVE inbox_tenant',
+          ConditionExpression: 'attribute_exists(event_id) AND #s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':ack': 'acknowledged', ':pending': 'pending', ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip(Attributes) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return this.get(tenantId, eventId);
+      throw err;
+    }
+  }
+
+  /** Deletes an event; `false` if it did not exist. */
+  async delete(tenantId: string, eventId: string): Promise<boolean> {
+    const { Attributes } = await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: { tenant_id: tenantId, event_id: eventId }, ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+
+  /**
+   * Pending events oldest first. Filters are applied by DynamoDB after reading, so this pages
+   * through the index until `limit` matches or the end; the returned `last` is where to resume.
+   */
+  async inbox(q: InboxQuery): Promise<{ events: EventRecord[]; last?: string }> {
+    const events: EventRecord[] = [];
+    let startKey: Record<string, unknown> | undefined = q.after
+      ? { inbox_tenant: q.tenantId, tenant_id: q.tenantId, event_id: q.after }
+      : undefined;
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':t': q.tenantId };
+    if (q.source !== undefined) {
+      filters.push('#src = :src');
+      values[':src'] = q.source;
+    }
+    if (q.eventType !== undefined) {
+      filters.push('event_type = :et');
+      values[':et'] = q.eventType;
+    }
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'inbox-index',
+          KeyConditionExpression: 'inbox_tenant = :t',
+          FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: q.source !== undefined ? { '#src': 'source' } : undefined,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+          Limit: q.limit + 1 - events.length,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(strip(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && events.length <= q.limit);
+    // One extra item tells whether another page exists without a trailing empty page.
+    if (events.length > q.limit) {
+      events.length = q.limit;
+      return { events, last: events[q.limit - 1]?.event_id };
+    }
+    return { events };
+  }
+}
+
+function strip(item: Record<string, unknown>): EventRecord {
+  const { inbox_tenant: _inbox, ...rest } = item;
+  return rest as unknown as EventRecord;
+}

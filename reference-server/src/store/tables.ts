@@ -1,0 +1,87 @@
+// Table definitions and idempotent creation at start-up: create what is missing, wait until every
+// table is ACTIVE. Names are `${prefix}${name}` with the names of SPEC §3.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+type TableSpec = Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>;
+const S = 'S' as const;
+const keys = (hash: string, range?: string) => [
+  { AttributeName: hash, KeyType: 'HASH' as const },
+  ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
+];
+
+/** Logical table names → schema. Every table is on-demand. */
+export const TABLE_SPECS = {
+  events: {
+    KeySchema: keys('tenant_id', 'event_id'),
+    AttributeDefinitions: [
+      { AttributeName: 'tenant_id', AttributeType: S },
+      { AttributeName: 'event_id', AttributeType: S },
+      { AttributeName: 'inbox_tenant', AttributeType: S },
+    ],
+    // Sparse: only pending events carry inbox_tenant, so the inbox is a plain ordered query.
+    GlobalSecondaryIndexes: [
+      { IndexName: 'inbox-index', KeySchema: keys('inbox_tenant', 'event_id'), Projection: { ProjectionType: 'ALL' } },
+    ],
+  },
+  'api-keys': {
+    KeySchema: keys('key_id'),
+    AttributeDefinitions: [
+      { AttributeName: 'key_id', AttributeType: S },
+      { AttributeName: 'key_hash', AttributeType: S },
+      { AttributeName: 'tenant_id', AttributeType: S },
+    ],
+    GlobalSecondaryIndexes: [
+      { IndexName: 'key-hash-index', KeySchema: keys('key_hash'), Projection: { ProjectionType: 'ALL' } },
+      { IndexName: 'tenant-index', KeySchema: keys('tenant_id', 'key_id'), Projection: { ProjectionType: 'ALL' } },
+    ],
+  },
+  idempotency: {
+    KeySchema: keys('idem_key'),
+    AttributeDefinitions: [{ AttributeName: 'idem_key', AttributeType: S }],
+  },
+} satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLE_SPECS;
+
+/** Resolves logical names to physical ones. */
+export function tableNames(prefix: string): Record<TableName, string> {
+  return Object.fromEntries(Object.keys(TABLE_SPECS).map((n) => [n, `${prefix}${n}`])) as Record<TableName, string>;
+}
+
+/** Creates missing tables and waits until all are ACTIVE (bounded by `timeoutMs`). */
+export async function ensureTables(client: DynamoDBClient, prefix: string, timeoutMs = 60_000): Promise<void> {
+  const names = tableNames(prefix);
+  await Promise.all(
+    (Object.keys(TABLE_SPECS) as TableName[]).map(async (logical) => {
+      const TableName = names[logical];
+      try {
+        await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...TABLE_SPECS[logical] }));
+      } catch (err) {
+        if (!(err instanceof ResourceInUseException)) throw err;
+      }
+      await waitUntilActive(client, TableName, timeoutMs);
+    }),
+  );
+}
+
+async function waitUntilActive(client: DynamoDBClient, TableName: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+      const indexesReady = (Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+      if (Table?.TableStatus === 'ACTIVE' && indexesReady) return;
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`table ${TableName} did not become ACTIVE within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}

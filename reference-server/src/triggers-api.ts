@@ -1,0 +1,124 @@
+// The composition root: wires config, DynamoDB (embedded or external), stores and the HTTP app
+// into a running server. Used by main.ts and by tests, so both run exactly the same stack.
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createIdGenerator } from './domain/ids.js';
+import type { RandomBytes } from './domain/random.js';
+import { buildApp } from './http/app.js';
+import type { AppDeps } from './http/app-deps.js';
+import { Authenticator } from './http/authenticator.js';
+import { HealthChecker } from './http/health-checker.js';
+import { createServerMetrics } from './http/server-metrics.js';
+import { ApiKeysStore } from './store/api-keys-store.js';
+import { createDynamo, type Dynamo } from './store/dynamo-client.js';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from './store/embedded-dynalite.js';
+import { EventsStore } from './store/events-store.js';
+import { IdempotencyStore } from './store/idempotency-store.js';
+import { SecretBox } from './store/secret-box.js';
+import { ensureTables, tableNames } from './store/tables.js';
+
+/** Overrides for what is otherwise real: the clock, randomness, logger, an existing endpoint. */
+export interface StartOptions {
+  clock?: Clock;
+  randomBytes?: RandomBytes;
+  random?: () => number;
+  logger?: Logger;
+  adminToken: string;
+  secretsKey: string;
+  /** Embedded store on disk at this path; in memory when omitted (ignored with DYNAMODB_ENDPOINT). */
+  embeddedPath?: string;
+  /** Lets a caller add fault points or routers before the app is built. */
+  customize?: (deps: AppDeps, dynamo: Dynamo) => void;
+}
+
+/** A running Triggers API. */
+export interface TriggersApi {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  dynamo: Dynamo;
+  endpoint: string;
+  server: Server;
+  /** Stops accepting, drains in-flight requests (bounded), then stops the embedded store. */
+  close(): Promise<void>;
+}
+
+/** Starts the whole stack and listens on `config.HOST:config.PORT`. */
+export async function startTriggersApi(config: Config, opts: StartOptions): Promise<TriggersApi> {
+  const clock = opts.clock ?? systemClock;
+  const logger =
+    opts.logger ??
+    pino({
+      level: config.LOG_LEVEL,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'api_key', 'signing_secret', 'secret', '*.api_key', '*.signing_secret', '*.secret'],
+        censor: '[redacted]',
+      },
+    });
+  let embedded: EmbeddedDynamo | undefined;
+  if (config.DYNAMODB_ENDPOINT === undefined) embedded = await startEmbeddedDynamo({ path: opts.embeddedPath });
+  const endpoint = config.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
+  try {
+    const dynamo = createDynamo({ endpoint, region: config.AWS_REGION, maxAttempts: config.DYNAMODB_MAX_ATTEMPTS });
+    await ensureTables(dynamo.client, config.TABLE_PREFIX);
+    const names = tableNames(config.TABLE_PREFIX);
+    const apiKeys = new ApiKeysStore(dynamo.doc, names['api-keys']);
+    const deps: AppDeps = {
+      config,
+      clock,
+      ids: createIdGenerator(clock, opts.random ?? Math.random),
+      randomBytes: opts.randomBytes ?? ((n) => cryptoRandomBytes(n)),
+      logger,
+      metrics: createServerMetrics(),
+      secretBox: new SecretBox(opts.secretsKey),
+      adminToken: opts.adminToken,
+      authenticator: new Authenticator(apiKeys, clock, config.AUTH_CACHE_MS),
+      health: new HealthChecker(dynamo.client, Object.values(names), clock),
+      stores: {
+        events: new EventsStore(dynamo.doc, names.events),
+        apiKeys,
+        idempotency: new IdempotencyStore(dynamo.doc, names.idempotency),
+      },
+    };
+    opts.customize?.(deps, dynamo);
+    const server = createServer(buildApp(deps));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.keepAliveTimeout = 5_000;
+    const port = (server.address() as AddressInfo).port;
+    return {
+      url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+      port,
+      deps,
+      dynamo,
+      endpoint,
+      server,
+      async close() {
+        await drain(server, 10_000);
+        dynamo.client.destroy();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/** Closes the listener and waits for in-flight requests, forcing the rest closed after `ms`. */
+async function drain(server: Server, ms: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), ms);
+  await closed;
+  clearTimeout(force);
+}
