@@ -1,0 +1,126 @@
+// DynamoDB fault point: AWS SDK v3 middleware on a client, matching by operation and table.
+// Attempt faults (errors, throttles, latency, timeouts, partial failures) sit inside the SDK's retry
+// loop, so each retry is a fresh attempt the chaos engine decides on; partial batches rewrite the
+// call's input once, before serialisation, as DynamoDB's own UnprocessedItems would come back once.
+import type { BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { FinalizeRequestMiddleware, InitializeMiddleware, Pluggable } from '@smithy/types';
+import { createDynamoDbError } from '../faults/dynamodb-error.js';
+import { delay } from '../faults/delay.js';
+import { splitBatch } from '../faults/partial-batch.js';
+import { hang } from '../faults/timeout.js';
+import type { ChaosEngine } from '../rules/chaos-engine.js';
+import type { InjectorKind } from '../rules/injector-schema.js';
+import type { CallAttributes } from '../rules/match-pattern.js';
+
+/** Options for the DynamoDB fault point. */
+export interface DynamoDbPointOptions {
+  /** Returns the current request id (e.g. from the host's AsyncLocalStorage) for the injection log. */
+  requestId?: () => string | undefined;
+}
+
+/** The smallest client shape the point needs: anything with an SDK middleware stack. */
+export interface HasMiddlewareStack {
+  middlewareStack: { use(pluggable: Pluggable<any, any>): void }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const ATTEMPT_KINDS: ReadonlySet<InjectorKind> = new Set(['latency', 'dynamodb_error', 'throttle', 'timeout', 'partial_failure']);
+const CALL_KINDS: ReadonlySet<InjectorKind> = new Set(['partial_batch']);
+
+type Input = Record<string, unknown>;
+
+/** The operation (`PutItem`) and every table a call touches, as the rules match them. */
+export function dynamoDbAttributes(commandName: string | undefined, input: unknown): CallAttributes {
+  const operation = (commandName ?? '').replace(/Command$/, '');
+  const tables = new Set<string>();
+  const body = (input ?? {}) as Input;
+  if (typeof body.TableName === 'string') tables.add(body.TableName);
+  for (const key of ['RequestItems'] as const) {
+    if (body[key] && typeof body[key] === 'object') for (const table of Object.keys(body[key] as Input)) tables.add(table);
+  }
+  for (const key of ['TransactItems'] as const) {
+    if (Array.isArray(body[key])) {
+      for (const item of body[key] as Input[]) {
+        for (const inner of Object.values(item ?? {})) {
+          const name = (inner as Input | undefined)?.TableName;
+          if (typeof name === 'string') tables.add(name);
+        }
+      }
+    }
+  }
+  return { operation, table: [...tables] };
+}
+
+/**
+ * The fault point as an SDK plugin: `client.middlewareStack.use(chaosDynamoDbPlugin(engine))`.
+ * Works for `DynamoDBClient` and `DynamoDBDocumentClient` alike (a document client's batches are
+ * split in their native form).
+ */
+export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointOptions = {}): Pluggable<any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const attempt: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!engine.enabled) return next(args);
+    const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, args.input), {
+      kinds: ATTEMPT_KINDS,
+      requestId: options.requestId?.(),
+    });
+    if (injection === null) return next(args);
+    const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
+    const { injector, detail } = injection;
+    switch (injector.kind) {
+      case 'latency':
+        await delay(detail.delay_ms ?? 0, signal);
+        return next(args);
+      case 'dynamodb_error':
+        throw createDynamoDbError(injector.error, injector.message);
+      case 'throttle':
+        throw createDynamoDbError(injector.error);
+      case 'timeout':
+        return hang(detail.delay_ms ?? injector.ms, signal);
+      case 'partial_failure':
+        if (detail.phase === 'after') await next(args);
+        throw createDynamoDbError(injector.error);
+      default:
+        return next(args);
+    }
+  };
+
+  const call: InitializeMiddleware<any, any> = (next, context) => async (args) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!engine.enabled || !/^BatchWriteItem(Command)?$/.test(context.commandName ?? '')) return next(args);
+    const input = args.input as { RequestItems?: Record<string, WriteRequest[]> };
+    const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, input), {
+      kinds: CALL_KINDS,
+      requestId: options.requestId?.(),
+    });
+    if (injection?.injector.kind !== 'partial_batch' || !input.RequestItems) return next(args);
+    const { kept, unprocessed } = splitBatch(input.RequestItems, injection.injector.fraction, injection.detail.pick_seed ?? 0);
+    if (Object.keys(kept).length === 0) {
+      const output: Partial<BatchWriteItemCommandOutput> = {
+        UnprocessedItems: unprocessed,
+        $metadata: { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 },
+      };
+      return { output, response: { statusCode: 200, headers: {} } };
+    }
+    const result = await next({ ...args, input: { ...input, RequestItems: kept } });
+    const output = result.output as BatchWriteItemCommandOutput;
+    const merged: Record<string, WriteRequest[]> = { ...(output.UnprocessedItems ?? {}) };
+    for (const [table, requests] of Object.entries(unprocessed)) merged[table] = [...(merged[table] ?? []), ...requests];
+    return { ...result, output: { ...output, UnprocessedItems: merged } };
+  };
+
+  return {
+    applyToStack(stack) {
+      stack.add(call, { step: 'initialize', name: 'chaosPartialBatchMiddleware', override: true });
+      stack.addRelativeTo(attempt, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'chaosAttemptMiddleware', override: true });
+    },
+  };
+}
+
+/**
+ * Installs the DynamoDB fault point on a client.
+ *
+ * @example
+ * const client = new DynamoDBClient({ endpoint, region: 'local' });
+ * addChaosMiddleware(client, engine, { requestId: () => als.getStore()?.requestId });
+ */
+export function addChaosMiddleware(client: HasMiddlewareStack, engine: ChaosEngine, options: DynamoDbPointOptions = {}): void {
+  client.middlewareStack.use(chaosDynamoDbPlugin(engine, options));
+}
