@@ -44,7 +44,8 @@ export class Proxy {
   /** Opens the listener; a bind failure is a 500 with Go's wording. Starting a started proxy is a no-op. */
   async start(): Promise<Outcome<void>> {
     if (this.enabled) return success(undefined);
-    const address = parseAddress(this.requestedListen);
+    // After the first start `listen` holds the bound address, so a restart keeps the same port.
+    const address = parseAddress(this.listen);
     if (!address.ok) return failure(apiErrors.internal(`listen tcp: ${address.message}`));
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) =>
       this.accept(client),
