@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiError, type ErrorCode } from './api-error.js';
+import { isStorageUnavailable } from './storage-unavailable.js';
 
 /** Errors raised by body-parser carry a `type`; these are the client's fault. */
 const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
@@ -39,6 +40,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       apiError = new ApiError(status, code, message);
     } else if (isHttpError(err) && err.status >= 400 && err.status < 500) {
       apiError = new ApiError(err.status, 'bad_request', 'bad request');
+    } else if (isStorageUnavailable(err)) {
+      logger.warn({ err, request_id: requestId, method: req.method, path: req.path }, 'storage unavailable');
+      apiError = new ApiError(503, 'service_unavailable', 'storage is temporarily unavailable; retry shortly');
     } else {
       logger.error({ err, request_id: requestId, method: req.method, path: req.path }, 'unhandled error');
       apiError = new ApiError(500, 'internal', 'internal error');
