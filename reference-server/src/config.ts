@@ -15,8 +15,8 @@ const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   /** Where the embedded DynamoDB and generated keys live. */
   DATA_DIR: z.string().default('.data'),
-  /** Any DynamoDB endpoint (DynamoDB Local, AWS); unset starts the embedded dynalite. */
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  /** A DynamoDB endpoint URL (DynamoDB Local, dynalite), `aws` for AWS itself; unset starts the embedded dynalite. */
+  DYNAMODB_ENDPOINT: z.union([z.literal('aws'), z.string().url()]).optional(),
   /** AWS region when talking to AWS. */
   AWS_REGION: z.string().optional(),
   /** Prefix of every table name. */

@@ -63,7 +63,11 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
   if (config.DYNAMODB_ENDPOINT === undefined) embedded = await startEmbeddedDynamo({ path: opts.embeddedPath });
   const endpoint = config.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
   try {
-    const dynamo = createDynamo({ endpoint, region: config.AWS_REGION, maxAttempts: config.DYNAMODB_MAX_ATTEMPTS });
+    const dynamo = createDynamo({
+      endpoint: endpoint === 'aws' ? undefined : endpoint,
+      region: config.AWS_REGION,
+      maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
+    });
     await ensureTables(dynamo.client, config.TABLE_PREFIX);
     const names = tableNames(config.TABLE_PREFIX);
     const apiKeys = new ApiKeysStore(dynamo.doc, names['api-keys']);

@@ -34,7 +34,12 @@ export async function startTestApi(
   env: Record<string, string> = {},
   opts: Partial<StartOptions> & { clock?: Clock } = {},
 ): Promise<TestApi> {
-  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_CACHE_MS: '0', ...env });
+  // DYNAMODB_ENDPOINT in the environment runs the suites against that DynamoDB (e.g. DynamoDB Local
+  // via `npm run dynamodb-local -- --exec "npm test"`), each server on tables of its own.
+  const external = process.env.DYNAMODB_ENDPOINT && !env.DYNAMODB_ENDPOINT && !opts.embeddedPath
+    ? { DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT, TABLE_PREFIX: `t${Math.random().toString(36).slice(2, 10)}-` }
+    : {};
+  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_CACHE_MS: '0', ...external, ...env });
   const api = await startTriggersApi(config, { adminToken: ADMIN_TOKEN, secretsKey: SECRETS_KEY, ...opts });
   const call: TestApi['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
