@@ -42,7 +42,7 @@ const callArb = fc.record({
 it('replays identical decisions from the same seed for any rules and calls', () => {
   fc.assert(
     fc.property(fc.array(ruleArb, { maxLength: 6 }), fc.array(callArb, { maxLength: 150 }), fc.string(), (specs, calls, runSeed) => {
-      const rules: RuleInput[] = specs.map((s, i) => ({
+      const rules = specs.map((s, i): RuleInput => ({
         id: `r${i}`,
         point: s.injector[0],
         injector: s.injector[1],
