@@ -46,6 +46,48 @@ export const TABLE_SPECS = {
     KeySchema: keys('idem_key'),
     AttributeDefinitions: [{ AttributeName: 'idem_key', AttributeType: S }],
   },
+  // Durable outbox written with each event: one row per consumer (fan-out, analytics), deleted once done.
+  'event-outbox': {
+    KeySchema: keys('consumer', 'event_id'),
+    AttributeDefinitions: [
+      { AttributeName: 'consumer', AttributeType: S },
+      { AttributeName: 'event_id', AttributeType: S },
+    ],
+  },
+  webhooks: {
+    KeySchema: keys('webhook_id'),
+    AttributeDefinitions: [
+      { AttributeName: 'webhook_id', AttributeType: S },
+      { AttributeName: 'tenant_id', AttributeType: S },
+      { AttributeName: 'active_key', AttributeType: S },
+    ],
+    GlobalSecondaryIndexes: [
+      { IndexName: 'api-key-is-active-index', KeySchema: keys('tenant_id', 'active_key'), Projection: { ProjectionType: 'ALL' } },
+    ],
+  },
+  // The delivery queue: `due_queue` is set only while a delivery waits for an attempt, so the due index
+  // holds exactly the work to do, ordered by when it is due (a lease pushes it into the future).
+  'webhook-delivery': {
+    KeySchema: keys('delivery_id'),
+    AttributeDefinitions: [
+      { AttributeName: 'delivery_id', AttributeType: S },
+      { AttributeName: 'due_queue', AttributeType: S },
+      { AttributeName: 'next_attempt_at', AttributeType: 'N' as const },
+      { AttributeName: 'webhook_id', AttributeType: S },
+      { AttributeName: 'created_key', AttributeType: S },
+    ],
+    GlobalSecondaryIndexes: [
+      { IndexName: 'due-index', KeySchema: keys('due_queue', 'next_attempt_at'), Projection: { ProjectionType: 'KEYS_ONLY' } },
+      { IndexName: 'webhook-index', KeySchema: keys('webhook_id', 'created_key'), Projection: { ProjectionType: 'ALL' } },
+    ],
+  },
+  'webhook-dlq': {
+    KeySchema: keys('tenant_id', 'delivery_id'),
+    AttributeDefinitions: [
+      { AttributeName: 'tenant_id', AttributeType: S },
+      { AttributeName: 'delivery_id', AttributeType: S },
+    ],
+  },
 } satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLE_SPECS;
