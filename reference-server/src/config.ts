@@ -1,6 +1,8 @@
 // The server's configuration: typed defaults overridden by the environment, validated once, frozen.
 // The only place that reads process.env is main.ts, which passes it here.
 import { z } from 'zod';
+import { TierOverridesSchema } from './domain/rate-limit-tiers.js';
+import { SIGNING_MODES } from './domain/scopes.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -37,6 +39,29 @@ const ConfigSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   /** Create a ready-to-use API key at start and print it (development convenience). */
   BOOTSTRAP_KEY: bool.optional(),
+  /** Request signing for keys without a mode of their own: off | optional (verify when signed) | required. */
+  SIGNING_MODE: z.enum(SIGNING_MODES).default('optional'),
+  /** Accepted clock distance of a signature timestamp, in seconds (SPEC: ±5 min). */
+  SIGNATURE_TOLERANCE_S: z.coerce.number().int().min(1).max(3_600).default(300),
+  /** Per-key request limits (X-RateLimit-* headers, 429). */
+  RATE_LIMIT_ENABLED: bool.default(true),
+  /** When the counter store fails: `open` lets requests through, `closed` answers 503. */
+  RATE_LIMIT_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
+  /** JSON overriding tiers, e.g. {"free":{"minute":20,"hour":200,"day":2000}}. */
+  RATE_LIMIT_TIERS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(TierOverridesSchema)
+    .optional(),
+  /** How often the expiry job marks rotating keys past `expires_at` as expired. */
+  KEY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

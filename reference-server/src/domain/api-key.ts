@@ -1,5 +1,5 @@
 // The API key record and the pure rule deciding whether a stored key may authenticate now.
-import type { ApiKeyStatus, Scope, Tier } from './scopes.js';
+import type { ApiKeyStatus, Scope, SigningMode, Tier } from './scopes.js';
 
 /** A stored key version. The secret is never here: only its hash and a display prefix. */
 export interface ApiKeyRecord {
@@ -18,7 +18,16 @@ export interface ApiKeyRecord {
   created_at: string;
   /** Request-signing secret, encrypted at rest (see store/secret-box.ts). */
   signing_secret_enc: string;
+  /** The first version's id: every version of one key shares it (absent on legacy records). */
+  lineage_id?: string;
+  /** Per-key request-signing mode; the server-wide SIGNING_MODE applies when absent. */
+  signing_mode?: SigningMode;
+  /** When the key was revoked (absent unless revoked). */
+  revoked_at?: string;
 }
+
+/** The lineage a version belongs to; legacy records without one are their own lineage. */
+export const lineageOf = (key: Pick<ApiKeyRecord, 'key_id' | 'lineage_id'>): string => key.lineage_id ?? key.key_id;
 
 /** Why a key was refused, or `ok`. */
 export type KeyCheck = 'ok' | 'revoked' | 'expired';
@@ -49,5 +58,8 @@ export function publicKeyView(key: ApiKeyRecord) {
     rotated_at: key.rotated_at,
     expires_at: key.expires_at,
     created_at: key.created_at,
+    lineage_id: lineageOf(key),
+    signing_mode: key.signing_mode ?? null,
+    revoked_at: key.revoked_at ?? null,
   };
 }

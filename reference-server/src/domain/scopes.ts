@@ -1,4 +1,4 @@
-// Permission scopes carried by API keys.
+// Permission scopes, rate-limit tiers and lifecycle states carried by API keys.
 export const SCOPES = ['events:read', 'events:write', 'webhooks:manage', 'analytics:read', 'keys:manage'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -7,4 +7,9 @@ export const TIERS = ['free', 'startup', 'business', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
 
 /** Lifecycle states of a key version. */
-export type ApiKeyStatus = 'active' | 'rotating' | 'expired' | 'revoked';
+export const API_KEY_STATUSES = ['active', 'rotating', 'expired', 'revoked'] as const;
+export type ApiKeyStatus = (typeof API_KEY_STATUSES)[number];
+
+/** Request-signing modes: never verify, verify when signature headers are present, or demand them. */
+export const SIGNING_MODES = ['off', 'optional', 'required'] as const;
+export type SigningMode = (typeof SIGNING_MODES)[number];

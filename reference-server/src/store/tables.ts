@@ -11,6 +11,7 @@ import {
 
 type TableSpec = Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>;
 const S = 'S' as const;
+const N = 'N' as const;
 const keys = (hash: string, range?: string) => [
   { AttributeName: hash, KeyType: 'HASH' as const },
   ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
@@ -45,6 +46,24 @@ export const TABLE_SPECS = {
   idempotency: {
     KeySchema: keys('idem_key'),
     AttributeDefinitions: [{ AttributeName: 'idem_key', AttributeType: S }],
+  },
+  // One partition per chain; `seq` is the entry's index, claimed with a conditional put.
+  audit: {
+    KeySchema: keys('chain', 'seq'),
+    AttributeDefinitions: [
+      { AttributeName: 'chain', AttributeType: S },
+      { AttributeName: 'seq', AttributeType: N },
+    ],
+  },
+  // One item per key lineage and UTC day holding the day, hour and minute counters.
+  'rate-limits': {
+    KeySchema: keys('counter_id'),
+    AttributeDefinitions: [{ AttributeName: 'counter_id', AttributeType: S }],
+  },
+  // Signatures seen within the timestamp tolerance, so a replay is refused on every instance.
+  'signature-nonces': {
+    KeySchema: keys('nonce'),
+    AttributeDefinitions: [{ AttributeName: 'nonce', AttributeType: S }],
   },
   // Durable outbox written with each event: one row per consumer (fan-out, analytics), deleted once done.
   'event-outbox': {
