@@ -1,0 +1,177 @@
+// Proxy overhead benchmark: HTTP requests/s and added latency through our fault proxy (no toxics)
+// against a direct connection and a plain `net` pipe, plus bulk MB/s, all in one run. The proxies run
+// in a child process (as `aftershock proxy` would), so the proxy and the load share no event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { table } from './record.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const concurrency = 16;
+
+/** Child mode: run our server and plain pipes to the given upstreams, print their addresses. */
+async function child(upstreams: string[]): Promise<void> {
+  const { startToxiproxyServer } = await import('../chaos/src/proxy/server.js');
+  const server = await startToxiproxyServer({ port: 0, seed: 1 });
+  const pipes = await Promise.all(upstreams.map((u) => plainPipe(u)));
+  console.log(JSON.stringify({ api: server.url, pipes }));
+}
+
+/** The baseline: the simplest correct TCP proxy Node can do. */
+async function plainPipe(upstream: string): Promise<string> {
+  const [host, port] = split(upstream);
+  const server = net.createServer((client) => {
+    const up = net.connect(port, host);
+    client.setNoDelay(true);
+    up.setNoDelay(true);
+    client.pipe(up).pipe(client);
+    client.on('error', () => up.destroy());
+    up.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+const split = (address: string): [string, number] => {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i), Number(address.slice(i + 1))];
+};
+
+async function listenLocal(server: net.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+/** Closed-loop keep-alive HTTP GETs for `ms`; requests/s and the sorted latencies (ms). */
+async function httpLoad(address: string, workers: number, ms: number): Promise<{ rps: number; latencies: number[] }> {
+  const pool = new Pool(`http://${address}`, { connections: workers, pipelining: 1 });
+  const latencies: number[] = [];
+  const end = performance.now() + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const start = performance.now();
+      const response = await pool.request({ path: '/', method: 'GET' });
+      await response.body.dump();
+      latencies.push(performance.now() - start);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: workers }, worker));
+  const elapsed = performance.now() - started;
+  await pool.close();
+  return { rps: (latencies.length / elapsed) * 1000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+/** Pushes bytes as fast as backpressure allows for `ms` into a counting sink; MB/s received. */
+async function bulk(address: string, sink: { bytes: number }, ms: number): Promise<number> {
+  const [host, port] = split(address);
+  const socket = net.connect(port, host);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const block = Buffer.alloc(64 * 1024, 7);
+  const before = sink.bytes;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (performance.now() - started < ms) if (!socket.write(block)) return void socket.once('drain', pump);
+      resolve();
+    };
+    pump();
+  });
+  const elapsed = performance.now() - started;
+  socket.destroy();
+  return (sink.bytes - before) / 1e6 / (elapsed / 1000);
+}
+
+function startChild(upstreams: string[]): Promise<{ process: ChildProcess; api: string; pipes: string[] }> {
+  const file = fileURLToPath(import.meta.url);
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, '--proxy-bench-child', ...upstreams], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`proxy child exited with ${code}`)));
+    createInterface({ input: proc.stdout! }).once('line', (line) => resolve({ process: proc, ...JSON.parse(line) }));
+  });
+}
+
+async function createProxy(api: string, name: string, upstream: string): Promise<string> {
+  const response = await fetch(`${api}/proxies`, { method: 'POST', body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream }) });
+  return ((await response.json()) as { listen: string }).listen;
+}
+
+export default async function proxyBench() {
+  const web = http.createServer((_, res) => res.end('ok'));
+  web.keepAliveTimeout = 60_000;
+  const sink = { bytes: 0 };
+  const sinkServer = net.createServer((s) => s.on('data', (d: Buffer) => (sink.bytes += d.length)).on('error', () => {}));
+  const [webAddress, sinkAddress] = [await listenLocal(web), await listenLocal(sinkServer)];
+  const child = await startChild([webAddress, sinkAddress]);
+  try {
+    const targets = {
+      direct: { web: webAddress, sink: sinkAddress },
+      'plain net pipe': { web: child.pipes[0]!, sink: child.pipes[1]! },
+      'aftershock proxy': {
+        web: await createProxy(child.api, 'web', webAddress),
+        sink: await createProxy(child.api, 'sink', sinkAddress),
+      },
+    };
+    const names = Object.keys(targets) as (keyof typeof targets)[];
+    const results = Object.fromEntries(names.map((n) => [n, { rps: 0, p50: 0, p99: 0, c1p50: 0, c1p99: 0, mbps: 0 }]));
+    for (const name of names) await httpLoad(targets[name].web, concurrency, 500); // warm-up
+    // Two rounds, interleaved, keeping the best: the machine is shared and noisy.
+    for (let round = 0; round < 2; round++) {
+      for (const name of names) {
+        const r = results[name]!;
+        const loaded = await httpLoad(targets[name].web, concurrency, seconds * 1000);
+        const single = await httpLoad(targets[name].web, 1, (seconds * 1000) / 2);
+        if (loaded.rps > r.rps) Object.assign(r, { rps: loaded.rps, p50: percentile(loaded.latencies, 0.5), p99: percentile(loaded.latencies, 0.99) });
+        const c1p50 = percentile(single.latencies, 0.5);
+        if (r.c1p50 === 0 || c1p50 < r.c1p50) Object.assign(r, { c1p50, c1p99: percentile(single.latencies, 0.99) });
+        r.mbps = Math.max(r.mbps, await bulk(targets[name].sink, sink, (seconds * 1000) / 2));
+      }
+    }
+    const direct = results.direct!;
+    const pipe = results['plain net pipe']!;
+    const ours = results['aftershock proxy']!;
+    const f = (n: number, d = 0) => n.toFixed(d);
+    const rows = names.map((name) => {
+      const r = results[name]!;
+      return [name, f(r.rps), f(r.p50, 3), f(r.p99, 3), f(r.c1p50, 3), f(r.c1p99, 3), f(r.mbps)];
+    });
+    const body = [
+      table(['path', `req/s (${concurrency} conns)`, 'p50 ms', 'p99 ms', 'p50 ms (1 conn)', 'p99 ms (1 conn)', 'bulk MB/s'], rows),
+      '',
+      table(
+        ['ratio / added', 'result', 'goal'],
+        [
+          ['req/s proxy / plain pipe', `**${f(ours.rps / pipe.rps, 2)}**`, '≥ 0.9'],
+          ['req/s proxy / direct', f(ours.rps / direct.rps, 2), '—'],
+          ['added p50, 1 conn (proxy − direct)', `**${f(ours.c1p50 - direct.c1p50, 3)} ms**`, '≤ 0.1 ms'],
+          ['added p99, 1 conn (proxy − direct)', `${f(ours.c1p99 - direct.c1p99, 3)} ms`, '—'],
+          ['added p50 under load (proxy − plain pipe)', `${f(ours.p50 - pipe.p50, 3)} ms`, '—'],
+          ['bulk MB/s proxy / plain pipe', f(ours.mbps / pipe.mbps, 2), '—'],
+        ],
+      ),
+      '',
+      `Keep-alive HTTP GETs (undici Pool) to a node:http server answering "ok": ${seconds} s closed loop with ` +
+        `${concurrency} connections, then ${seconds / 2} s with one connection for added latency; bulk is one ` +
+        `TCP stream of 64 KiB writes into a counting sink for ${seconds / 2} s. Both proxies run in one child ` +
+        `process with no toxics; each figure is the best of two interleaved rounds (BENCH_SECONDS sets the length).`,
+    ].join('\n');
+    return { title: 'Fault proxy overhead: aftershock proxy vs plain net pipe vs direct', body };
+  } finally {
+    child.process.removeAllListeners('exit');
+    child.process.kill();
+    web.closeAllConnections();
+    web.close();
+    sinkServer.close();
+  }
+}
+
+if (process.argv.includes('--proxy-bench-child')) {
+  await child(process.argv.slice(process.argv.indexOf('--proxy-bench-child') + 1));
+}
