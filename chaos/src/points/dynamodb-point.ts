@@ -3,7 +3,16 @@
 // loop, so each retry is a fresh attempt the chaos engine decides on; partial batches rewrite the
 // call's input once, before serialisation, as DynamoDB's own UnprocessedItems would come back once.
 import type { BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
-import type { FinalizeRequestMiddleware, InitializeMiddleware, Pluggable } from '@smithy/types';
+import type {
+  FinalizeHandler,
+  FinalizeHandlerArguments,
+  FinalizeRequestMiddleware,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  InitializeMiddleware,
+  Pluggable,
+} from '@smithy/types';
 import { createDynamoDbError } from '../faults/dynamodb-error.js';
 import { delay } from '../faults/delay.js';
 import { splitBatch } from '../faults/partial-batch.js';
@@ -56,8 +65,12 @@ export function dynamoDbAttributes(commandName: string | undefined, input: unkno
  * split in their native form).
  */
 export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointOptions = {}): Pluggable<any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const attempt: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (!engine.enabled) return next(args);
+  // The disabled path returns `next(args)` synchronously (no async wrapper, no extra promise hop):
+  // with chaos off, the point should cost a property read per call.
+  const attempt: FinalizeRequestMiddleware<any, any> = (next, context) => (args) => // eslint-disable-line @typescript-eslint/no-explicit-any
+    engine.enabled ? attemptWithChaos(next, context, args) : next(args);
+
+  const attemptWithChaos = async (next: FinalizeHandler<any, any>, context: HandlerExecutionContext, args: FinalizeHandlerArguments<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
     const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, args.input), {
       kinds: ATTEMPT_KINDS,
       requestId: options.requestId?.(),
@@ -83,8 +96,10 @@ export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointO
     }
   };
 
-  const call: InitializeMiddleware<any, any> = (next, context) => async (args) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (!engine.enabled || !/^BatchWriteItem(Command)?$/.test(context.commandName ?? '')) return next(args);
+  const call: InitializeMiddleware<any, any> = (next, context) => (args) => // eslint-disable-line @typescript-eslint/no-explicit-any
+    engine.enabled && /^BatchWriteItem(Command)?$/.test(context.commandName ?? '') ? callWithChaos(next, context, args) : next(args);
+
+  const callWithChaos = async (next: InitializeHandler<any, any>, context: HandlerExecutionContext, args: InitializeHandlerArguments<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
     const input = args.input as { RequestItems?: Record<string, WriteRequest[]> };
     const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, input), {
       kinds: CALL_KINDS,

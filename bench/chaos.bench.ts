@@ -1,0 +1,163 @@
+// The cost of the chaos fault points when they inject nothing: DynamoDB PutItem through the SDK
+// middleware and HTTP requests through the Express middleware, each measured (a) without the fault
+// point, (b) installed with chaos disabled, (c) enabled with rules that do not match. Variants are
+// interleaved round by round so drift on the shared machine hits them all alike; medians are reported.
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import express from 'express';
+import { Agent, request } from 'undici';
+import { addChaosMiddleware } from '../chaos/src/points/dynamodb-point.js';
+import { chaosExpressMiddleware } from '../chaos/src/points/express-point.js';
+import { ChaosEngine } from '../chaos/src/rules/chaos-engine.js';
+import type { RuleInput } from '../chaos/src/rules/rule-schema.js';
+import { table } from './record.js';
+
+const DYNAMO_OPS = 1500; // per variant
+const HTTP_REQUESTS = 4000; // per variant
+const HTTP_CONCURRENCY = 8;
+const DECIDE_CALLS = 2_000_000;
+
+type Variant = 'a' | 'b' | 'c';
+const VARIANTS = ['a', 'b', 'c'] as const;
+const labels: Record<Variant, string> = {
+  a: '(a) no fault point',
+  b: '(b) installed, chaos disabled',
+  c: '(c) enabled, no matching rule',
+};
+
+// Rules that target the point but never match these calls, so (c) pays for matching, not injecting.
+const nonMatching: RuleInput[] = [
+  { id: 'other-table', point: 'dynamodb', match: { table: 'not-this-table' }, injector: { kind: 'latency', ms: 1000 }, duration: null },
+  { id: 'other-route', point: 'http_in', match: { method: 'DELETE', route: '/v1/other/:id' }, injector: { kind: 'http_error' }, duration: null },
+];
+const engine = (enabled: boolean) => new ChaosEngine({ enabled, seed: 1, rules: nonMatching });
+
+/** Median latency (ms) per variant over the measured calls. */
+type Result = Record<Variant, number>;
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Runs `count` calls per variant, one of each variant in turn (rotating which goes first), timing
+ * each call: machine drift then hits every variant alike, which batch-by-batch timing cannot ensure.
+ * The first tenth is warm-up and not counted. Returns the raw samples (ms) per variant.
+ */
+async function interleaved(count: number, call: (v: Variant, i: number) => Promise<void>): Promise<Record<Variant, number[]>> {
+  const samples: Record<Variant, number[]> = { a: [], b: [], c: [] };
+  const warmup = Math.floor(count / 10);
+  for (let i = 0; i < count + warmup; i++) {
+    for (let k = 0; k < 3; k++) {
+      const v = VARIANTS[(i + k) % 3] as Variant;
+      const started = performance.now();
+      await call(v, i);
+      if (i >= warmup) samples[v].push(performance.now() - started);
+    }
+  }
+  return samples;
+}
+
+// Medians, not means: a stray GC pause or a neighbour's burst on the shared cores moves a mean by
+// more than the effect being measured.
+const medians = (samples: Record<Variant, number[]>): Result => ({ a: median(samples.a), b: median(samples.b), c: median(samples.c) });
+
+async function dynamoBench(): Promise<Result> {
+  const dynalite = createRequire(import.meta.url)('dynalite') as (o: object) => Server;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const endpoint = await listen(server);
+  const make = () => new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const clients: Record<Variant, DynamoDBClient> = { a: make(), b: make(), c: make() };
+  addChaosMiddleware(clients.b, engine(false));
+  addChaosMiddleware(clients.c, engine(true));
+  await clients.a.send(new CreateTableCommand({
+    TableName: 'bench',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  const result = medians(
+    await interleaved(DYNAMO_OPS, async (v, i) => {
+      await clients[v].send(new PutItemCommand({ TableName: 'bench', Item: { pk: { S: `k${i % 1000}` }, v: { S: v } } }));
+    }),
+  );
+  for (const c of Object.values(clients)) c.destroy();
+  await new Promise((resolve) => server.close(resolve));
+  return result;
+}
+
+async function httpBench(): Promise<Result> {
+  const app = (v: Variant) => {
+    const a = express();
+    a.use(express.json());
+    if (v === 'b') a.use(chaosExpressMiddleware(engine(false)));
+    if (v === 'c') a.use(chaosExpressMiddleware(engine(true)));
+    a.post('/v1/events', (req, res) => void res.status(201).json({ received: Boolean(req.body) }));
+    return a;
+  };
+  const servers = { a: createServer(app('a')), b: createServer(app('b')), c: createServer(app('c')) };
+  const urls = { a: await listen(servers.a), b: await listen(servers.b), c: await listen(servers.c) };
+  const dispatcher = new Agent({ connections: HTTP_CONCURRENCY });
+  const body = JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { n: 1 } });
+  // Several interleaved streams in flight at once, as a server under load sees them.
+  const streams = await Promise.all(
+    Array.from({ length: HTTP_CONCURRENCY }, () =>
+      interleaved(Math.ceil(HTTP_REQUESTS / HTTP_CONCURRENCY), async (v) => {
+        const res = await request(`${urls[v]}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher });
+        await res.body.dump();
+      }),
+    ),
+  );
+  await dispatcher.close();
+  for (const s of Object.values(servers)) await new Promise((resolve) => s.close(resolve));
+  return medians({ a: streams.flatMap((s) => s.a), b: streams.flatMap((s) => s.b), c: streams.flatMap((s) => s.c) });
+}
+
+function decideBench(): Record<Variant, number> {
+  // (a) here is an engine with no rule for the point: the per-point index miss.
+  const engines = { a: new ChaosEngine({ enabled: true }), b: engine(false), c: engine(true) };
+  const attributes = { operation: 'PutItem', table: ['bench'] };
+  const out = { a: 0, b: 0, c: 0 };
+  for (const v of ['a', 'b', 'c'] as const) {
+    const e = engines[v];
+    const started = performance.now();
+    for (let i = 0; i < DECIDE_CALLS; i++) e.decide('dynamodb', attributes);
+    out[v] = ((performance.now() - started) * 1e6) / DECIDE_CALLS;
+  }
+  return out;
+}
+
+export default async () => {
+  const dynamo = await dynamoBench();
+  const http = await httpBench();
+  const decide = decideBench();
+  // Cost = extra median latency relative to (a); throughput at fixed concurrency scales as its inverse.
+  const cost = (r: Result, v: Variant) => (v === 'a' ? '—' : `${(((r[v] - r.a) / r.a) * 100).toFixed(1)} %`);
+  const rows = (r: Result) => VARIANTS.map((v) => [labels[v], (r[v] * 1000).toFixed(0), Math.round(1000 / r[v]), cost(r, v)]);
+  const body = [
+    'Fault points with nothing to inject. Calls to the three variants are interleaved one by one and timed',
+    'individually (first tenth discarded as warm-up), so machine drift hits all variants alike; medians.',
+    '',
+    `**DynamoDB PutItem** (AWS SDK v3 → dynalite on loopback, ${DYNAMO_OPS} sequential calls per variant)`,
+    '',
+    table(['variant', 'median µs per call', 'calls/s (one at a time)', 'cost vs (a)'], rows(dynamo)),
+    '',
+    `**Express POST route** (${HTTP_REQUESTS} requests per variant, ${HTTP_CONCURRENCY} interleaved streams in flight, keep-alive, JSON body)`,
+    '',
+    table(['variant', 'median µs per request', 'requests/s per stream', 'cost vs (a)'], rows(http)),
+    '',
+    `**ChaosEngine.decide alone** (${DECIDE_CALLS.toLocaleString('en')} calls, tight loop)`,
+    '',
+    table(['engine', 'ns per call'], VARIANTS.map((v) => [v === 'a' ? 'enabled, no rule at the point' : labels[v].slice(4), decide[v].toFixed(1)])),
+    '',
+    'Goals (issue 6, to be measured on POST /v1/events once the server hosts the points): ≤ 1 % cost',
+    'with chaos disabled, ≤ 3 % enabled without a matching rule. The decide table is the fault point\'s',
+    'own work; compare it with the per-call times above.',
+  ].join('\n');
+  return { title: 'Chaos fault points: cost when nothing is injected', body };
+};
