@@ -7,7 +7,7 @@ import { bearerAuth } from './bearer-auth.js';
 
 /** One audited change, handed to the host's audit log. */
 export interface ChaosAuditEntry {
-  action: 'chaos.rules.upsert' | 'chaos.rules.replace' | 'chaos.rules.clear' | 'chaos.rule.delete' | 'chaos.heal';
+  action: 'chaos.rules.upsert' | 'chaos.rules.replace' | 'chaos.rules.clear' | 'chaos.rule.delete' | 'chaos.heal' | 'chaos.enable' | 'chaos.disable';
   rule_ids: string[];
   request_id?: string;
 }
@@ -52,6 +52,7 @@ const mapErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
  *   by id; `replace: true` swaps the whole set. Invalid → 400 `validation_error` naming the field.
  * - `DELETE /_chaos/rules` removes all rules; `DELETE /_chaos/rules/:id` one (404 if unknown).
  * - `POST /_chaos/heal` the kill switch → `{ healed: n }`.
+ * - `PUT /_chaos/enabled` body `{ enabled: boolean }` turns injection on or off (rules are kept).
  * - `GET /_chaos/log?limit=100` recent injections, oldest first.
  *
  * @example
@@ -103,6 +104,16 @@ export function chaosControlRouter(options: ChaosControlOptions): Router {
     const healed = engine.heal();
     await audit(req, res, 'chaos.heal', ids);
     res.json({ healed });
+  });
+
+  router.put('/_chaos/enabled', async (req, res) => {
+    const enabled = (req.body as { enabled?: unknown } | undefined)?.enabled;
+    if (typeof enabled !== 'boolean') {
+      throw new ChaosError('validation_error', 'enabled must be true or false', { details: [{ path: 'enabled', message: 'expected boolean' }] });
+    }
+    engine.enabled = enabled;
+    await audit(req, res, enabled ? 'chaos.enable' : 'chaos.disable', engine.listRules().map((r) => r.id));
+    res.json(state());
   });
 
   router.get('/_chaos/log', (req, res) => {

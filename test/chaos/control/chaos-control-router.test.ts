@@ -109,6 +109,20 @@ it('serves the recent injection log', async () => {
   expect((await call('GET', '/_chaos/log?limit=0')).status).toBe(400);
 });
 
+it('turns injection off and on without dropping rules', async () => {
+  const { call, engine, audits } = await serve();
+  await call('PUT', '/_chaos/rules', [latencyRule]);
+  const off = await call('PUT', '/_chaos/enabled', { enabled: false });
+  expect(await off.json()).toMatchObject({ enabled: false, rules: [{ id: 'slow' }] });
+  expect(engine.decide('dynamodb', {})).toBeNull();
+  await call('PUT', '/_chaos/enabled', { enabled: true });
+  expect(engine.decide('dynamodb', {})?.rule).toBe('slow');
+  expect(audits.slice(-2).map((a) => a.action)).toEqual(['chaos.disable', 'chaos.enable']);
+  const bad = await call('PUT', '/_chaos/enabled', { enabled: 'yes' });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe('enabled');
+});
+
 it('refuses to exist in production', () => {
   expect(() => chaosControlRouter({ engine: new ChaosEngine(), adminToken: token, nodeEnv: 'production' })).toThrow(
     expect.objectContaining({ code: 'chaos_forbidden_in_production' }),
