@@ -111,6 +111,7 @@ export function createApiHandler(
     const route = routes.find((r) => r.pattern.test(path));
     const handler = route?.methods[request.method ?? 'GET'];
     const chunks: Buffer[] = [];
+    request.on('error', () => response.destroy());
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (!route) return writeText(response, 404, '404 page not found\n', 'text/plain; charset=utf-8');

@@ -125,7 +125,7 @@ export class Link {
     this.queue.push({ data, arrivedAt: this.options.now() });
     this.queuedBytes += data.length;
     if (this.queuedBytes >= highWater) source.pause();
-    if (!this.pumping) void this.pump();
+    this.startPump();
   }
 
   private onEnd(): void {
@@ -135,7 +135,12 @@ export class Link {
       return;
     }
     this.queue.push(null);
-    if (!this.pumping) void this.pump();
+    this.startPump();
+  }
+
+  private startPump(): void {
+    // A failing stage must not take the process down: the connection closes instead.
+    if (!this.pumping) this.pump().catch(() => this.options.closeConnection());
   }
 
   private async pump(): Promise<void> {
