@@ -57,16 +57,16 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Disp
   const vettedLookup: net.LookupFunction = (hostname, lookupOptions, callback) => {
     resolve(hostname, { all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
-      if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      if (addresses.length === 0) return callback(notFound(`no address for ${hostname}`), '', 0);
       for (const { address } of addresses) {
         const verdict = isAddressAllowed(address, policy);
         if (!verdict.allowed) return callback(new SsrfBlockedError(hostname, address, verdict.reason), '', 0);
       }
       const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : undefined;
       const usable = wanted === undefined ? addresses : addresses.filter((a) => a.family === wanted);
-      if (lookupOptions.all) return callback(null, usable);
       const first = usable[0];
-      if (!first) return callback(Object.assign(new Error(`no IPv${wanted} address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      if (!first) return callback(notFound(`no IPv${wanted} address for ${hostname}`), '', 0);
+      if (lookupOptions.all) return callback(null, usable);
       callback(null, first.address, first.family);
     });
   };
@@ -82,4 +82,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Disp
   };
 
   return new Agent({ connect: guardedConnect });
+}
+
+function notFound(message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code: 'ENOTFOUND' });
 }

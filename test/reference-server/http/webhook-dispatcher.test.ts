@@ -114,11 +114,13 @@ describe('webhook dispatcher', () => {
     expect(received.map((r) => r.path)).toEqual(['/literal', '/named']);
   });
 
-  it('passes resolver failures through unchanged', async () => {
+  it('passes resolver failures and empty answers through as lookup errors', async () => {
     const failing: WebhookLookup = (hostname, _o, cb) =>
       setImmediate(() => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []));
     const error = await post(`http://missing.example.test:${port}/x`, dispatcher(true, { lookup: failing })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ENOTFOUND' });
+    const empty = await post(`http://empty.example.test:${port}/x`, dispatcher(false, { lookup: scriptedLookup([]) })).catch((e: unknown) => e);
+    expect(empty).toMatchObject({ code: 'ENOTFOUND' });
   });
 
   it('does not follow redirects', async () => {
