@@ -59,6 +59,21 @@ it('releases data held by latency as soon as the toxic is removed', async () => 
   client.socket.destroy();
 });
 
+it('releases a stalled upload at once when a rate-0 bandwidth toxic is removed', async () => {
+  const client = await connect(
+    await proxied(h, 'echo', echo.address, [{ name: 'choke', type: 'bandwidth', stream: 'upstream', attributes: { rate: 0 } }]),
+  );
+  const payload = pattern(1_000_000);
+  client.socket.write(payload);
+  await waitFor(async () => (await h.call('GET', '/metrics')).text.match(/received_bytes_total\{direction="upstream"[^}]*\} [1-9]/));
+  expect(client.received.bytes).toBe(0);
+  const removed = await h.call('DELETE', '/proxies/echo/toxics/choke');
+  expect(removed.status).toBe(204);
+  await waitFor(() => client.received.bytes >= payload.length, { timeoutMs: 5000, message: 'the whole upload echoed' });
+  expect(client.data().equals(payload)).toBe(true);
+  client.socket.destroy();
+});
+
 it('closes the connection when a timeout toxic is removed, as upstream does', async () => {
   const client = await connect(
     await proxied(h, 'echo', echo.address, [{ name: 'hang', type: 'timeout', attributes: { timeout: 0 } }]),

@@ -94,12 +94,12 @@ it('reset_peer resets the connection: the client gets ECONNRESET', async () => {
 it('slicer delivers the same bytes in many smaller chunks', async () => {
   const payload = pattern(20_000);
   const listen = await proxied(h, 'bulk', await upstream(sendingServer(payload)), [
-    { type: 'slicer', attributes: { average_size: 500, size_variation: 100, delay: 2000 } },
+    { type: 'slicer', attributes: { average_size: 500, size_variation: 100, delay: 5000 } },
   ]);
   const client = await connect(listen);
   await client.closed;
   expect(client.data().equals(payload)).toBe(true);
-  expect(client.received.chunks.length).toBeGreaterThanOrEqual(15);
+  expect(client.received.chunks.length).toBeGreaterThanOrEqual(10);
   expect(Math.max(...client.received.chunks.map((c) => c.length))).toBeLessThan(20_000);
 });
 
