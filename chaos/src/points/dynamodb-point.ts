@@ -27,9 +27,14 @@ export interface DynamoDbPointOptions {
   requestId?: () => string | undefined;
 }
 
+// The point works on any client's stack (plain or document client, whose input and output types
+// differ), so it is typed for any input and output, as the SDK's own plugins are.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
 /** The smallest client shape the point needs: anything with an SDK middleware stack. */
 export interface HasMiddlewareStack {
-  middlewareStack: { use(pluggable: Pluggable<any, any>): void }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  middlewareStack: { use(pluggable: Pluggable<Any, Any>): void };
 }
 
 const ATTEMPT_KINDS: ReadonlySet<InjectorKind> = new Set(['latency', 'dynamodb_error', 'throttle', 'timeout', 'partial_failure']);
@@ -64,13 +69,13 @@ export function dynamoDbAttributes(commandName: string | undefined, input: unkno
  * Works for `DynamoDBClient` and `DynamoDBDocumentClient` alike (a document client's batches are
  * split in their native form).
  */
-export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointOptions = {}): Pluggable<any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointOptions = {}): Pluggable<Any, Any> {
   // The disabled path returns `next(args)` synchronously (no async wrapper, no extra promise hop):
   // with chaos off, the point should cost a property read per call.
-  const attempt: FinalizeRequestMiddleware<any, any> = (next, context) => (args) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const attempt: FinalizeRequestMiddleware<Any, Any> = (next, context) => (args) =>
     engine.enabled ? attemptWithChaos(next, context, args) : next(args);
 
-  const attemptWithChaos = async (next: FinalizeHandler<any, any>, context: HandlerExecutionContext, args: FinalizeHandlerArguments<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const attemptWithChaos = async (next: FinalizeHandler<Any, Any>, context: HandlerExecutionContext, args: FinalizeHandlerArguments<Any>) => {
     const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, args.input), {
       kinds: ATTEMPT_KINDS,
       requestId: options.requestId?.(),
@@ -96,10 +101,10 @@ export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointO
     }
   };
 
-  const call: InitializeMiddleware<any, any> = (next, context) => (args) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const call: InitializeMiddleware<Any, Any> = (next, context) => (args) =>
     engine.enabled && /^BatchWriteItem(Command)?$/.test(context.commandName ?? '') ? callWithChaos(next, context, args) : next(args);
 
-  const callWithChaos = async (next: InitializeHandler<any, any>, context: HandlerExecutionContext, args: InitializeHandlerArguments<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const callWithChaos = async (next: InitializeHandler<Any, Any>, context: HandlerExecutionContext, args: InitializeHandlerArguments<Any>) => {
     const input = args.input as { RequestItems?: Record<string, WriteRequest[]> };
     const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, input), {
       kinds: CALL_KINDS,

@@ -36,8 +36,11 @@ export interface WorkerFaults {
    * (null: none). A crash calls `exit` and resolves only if `exit` returns (as a test's does).
    */
   step(at: WorkerStep, options?: StepOptions): Promise<Injection | null>;
-  /** A clock that reads `base` plus the skew of any clock_skew rule matching `at` (decided per read). */
-  clock(base: Clock, at: WorkerStep): Clock;
+  /**
+   * A clock reading `base` plus the loop's current skew. The skew is decided at each `step()` of the
+   * loop (so it is logged once per step, not once per read) and holds until the next step.
+   */
+  clock(base: Clock, at: Pick<WorkerStep, 'loop'>): Clock;
 }
 
 /**
@@ -50,9 +53,15 @@ export interface WorkerFaults {
  */
 export function workerFaultPoint(engine: ChaosEngine, options: WorkerPointOptions = {}): WorkerFaults {
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const skews = new Map<string, number>();
   return {
     async step(at, stepOptions = {}) {
-      if (!engine.enabled) return null;
+      if (!engine.enabled) {
+        skews.clear();
+        return null;
+      }
+      const skew = engine.decide('worker', { loop: at.loop, step: at.step }, { kinds: CLOCK_KINDS, requestId: stepOptions.requestId });
+      skews.set(at.loop, skew?.detail.offset_ms ?? 0);
       const injection = engine.decide('worker', { loop: at.loop, step: at.step }, { kinds: STEP_KINDS, requestId: stepOptions.requestId });
       if (injection === null) return null;
       const { injector, detail } = injection;
@@ -62,14 +71,7 @@ export function workerFaultPoint(engine: ChaosEngine, options: WorkerPointOption
       return injection;
     },
     clock(base, at) {
-      return {
-        now() {
-          const now = base.now();
-          if (!engine.enabled) return now;
-          const injection = engine.decide('worker', { loop: at.loop, step: at.step ?? 'clock' }, { kinds: CLOCK_KINDS });
-          return now + (injection?.detail.offset_ms ?? 0);
-        },
-      };
+      return { now: () => base.now() + (engine.enabled ? (skews.get(at.loop) ?? 0) : 0) };
     },
   };
 }

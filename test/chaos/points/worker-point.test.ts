@@ -40,16 +40,36 @@ it('crashes through the injected exit with the configured code', async () => {
   expect(exits).toEqual([137]);
 });
 
-it('skews the clock by the offset while the rule lasts', () => {
+it('skews the loop clock from the step that draws the skew until the rule ends', async () => {
   const clock = manualClock(1_000_000);
   const engine = new ChaosEngine({ enabled: true, clock, rules: [{ id: 's', point: 'worker', match: { loop: 'delivery' }, injector: { kind: 'clock_skew', offset_ms: 45_000 }, duration: 1000 }] });
   const faults = workerFaultPoint(engine);
   const skewed = faults.clock(clock, { loop: 'delivery' });
   const other = faults.clock(clock, { loop: 'sweeper' });
+  expect(skewed.now()).toBe(1_000_000);
+  await faults.step({ loop: 'delivery' });
+  await faults.step({ loop: 'sweeper' });
+  expect(skewed.now()).toBe(1_045_000);
   expect(skewed.now()).toBe(1_045_000);
   expect(other.now()).toBe(1_000_000);
+  expect(engine.log.entries().map((e) => e.kind)).toEqual(['clock_skew']);
   clock.advance(1000);
+  await faults.step({ loop: 'delivery' });
   expect(skewed.now()).toBe(1_001_000);
+});
+
+it('applies a skew and a pause drawn at the same step', async () => {
+  const engine = new ChaosEngine({
+    enabled: true,
+    rules: [
+      { id: 'skew', point: 'worker', injector: { kind: 'clock_skew', offset_ms: -5000 } },
+      { id: 'pause', point: 'worker', injector: { kind: 'pause', ms: 1 } },
+    ],
+  });
+  const faults = workerFaultPoint(engine);
+  const clock = faults.clock({ now: () => 10_000 }, { loop: 'delivery' });
+  expect((await faults.step({ loop: 'delivery' }))?.rule).toBe('pause');
+  expect(clock.now()).toBe(5_000);
 });
 
 it('does nothing when disabled', async () => {
