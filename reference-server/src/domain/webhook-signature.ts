@@ -35,7 +35,10 @@ export function parseWebhookSecret(secret: string): Uint8Array | undefined {
   return key.length >= 24 && key.length <= 64 ? new Uint8Array(key) : undefined;
 }
 
-/** What one delivery attempt signs; `body` is the exact bytes sent (a string is sent as UTF-8). */
+/**
+ * What one delivery attempt signs; `body` is the exact bytes sent (a string is sent as UTF-8).
+ * The `standardwebhooks` package verifies text, so bodies should be UTF-8 (JSON always is).
+ */
 export interface WebhookSignInput {
   secret: string;
   webhookId: string;

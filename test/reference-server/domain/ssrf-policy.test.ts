@@ -24,6 +24,8 @@ const table: [string, AddressClass][] = [
   ['::ffff:10.0.0.1', 'private'], ['::ffff:a00:1', 'private'], ['::ffff:127.0.0.1', 'loopback'],
   ['::ffff:7f00:1', 'loopback'], ['::FFFF:169.254.169.254', 'metadata'], ['::ffff:a9fe:a9fe', 'metadata'],
   ['::ffff:0.0.0.0', 'unspecified'], ['::ffff:8.8.8.8', 'public'], ['64:ff9b::a00:1', 'private'], ['64:ff9b::808:808', 'public'],
+  // Deprecated IPv4-compatible and SIIT-translated forms lie outside 2000::/3, so they are refused too.
+  ['::127.0.0.1', 'reserved'], ['::ffff:0:7f00:1', 'reserved'],
   // Not IP addresses (including forms some parsers accept: octal, short and zone-only text).
   ['localhost', 'reserved'], ['010.0.0.1', 'reserved'], ['127.1', 'reserved'], ['1::2::3', 'reserved'], ['', 'reserved'],
   ['1:2:3:4:5:6:7:8:9', 'reserved'], ['12345::1', 'reserved'],
