@@ -1,6 +1,7 @@
 // The server's configuration: typed defaults overridden by the environment, validated once, frozen.
 // The only place that reads process.env is main.ts, which passes it here.
 import { z } from 'zod';
+import { parseSchedule } from './domain/retry-schedule.js';
 import { TierOverridesSchema } from './domain/rate-limit-tiers.js';
 import { SIGNING_MODES } from './domain/scopes.js';
 
@@ -29,6 +30,24 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the background workers inside the server process. */
   WORKER_ENABLED: bool.default(true),
+  /** Deliveries a worker process attempts at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** How often an idle worker polls for due work (new events wake it at once in-process). */
+  WORKER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
+  /** Retry delays in ms after each failed attempt (`1000,5000,25000`), or a preset: `default`, `production`. */
+  WEBHOOK_RETRY_SCHEDULE: z.string().default('default'),
+  /** ± fraction of random jitter on each retry delay. */
+  WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
+  /** Largest Retry-After honoured, ms. */
+  WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** Per-attempt HTTP timeout, ms; must stay well under the visibility timeout. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long a leased delivery stays invisible to other workers, ms. */
+  WEBHOOK_VISIBILITY_TIMEOUT_MS: z.coerce.number().int().min(200).default(30_000),
+  /** Consecutive exhausted deliveries that disable a webhook. */
+  WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).default(5),
+  /** CIDRs allowed as webhook targets in production even if private (comma-separated). */
+  WEBHOOK_ALLOW_CIDRS: z.string().default(''),
   /** Key that encrypts secrets at rest (≥ 32 chars); generated under DATA_DIR when unset. */
   SECRETS_KEY: z.string().min(32).optional(),
   /** How long an authenticated key may be served from memory before re-reading it (revocation bound). */
@@ -71,7 +90,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const picked = Object.fromEntries(
     Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
-  const parsed = ConfigSchema.safeParse(picked);
+  const parsed = ConfigSchema.superRefine((c, ctx) => {
+    if (parseSchedule(c.WEBHOOK_RETRY_SCHEDULE) === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_RETRY_SCHEDULE'], message: 'comma-separated ms delays, `default` or `production`' });
+    }
+    if (c.WEBHOOK_TIMEOUT_MS * 2 > c.WEBHOOK_VISIBILITY_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_TIMEOUT_MS'], message: 'must be at most half of WEBHOOK_VISIBILITY_TIMEOUT_MS, so a lease never runs out mid-attempt' });
+    }
+  }).safeParse(picked);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);

@@ -13,12 +13,15 @@ import type { AppDeps } from './http/app-deps.js';
 import { Authenticator } from './http/authenticator.js';
 import { HealthChecker } from './http/health-checker.js';
 import { createServerMetrics } from './http/server-metrics.js';
-import { ApiKeysStore } from './store/api-keys-store.js';
 import { createDynamo, type Dynamo } from './store/dynamo-client.js';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './store/embedded-dynalite.js';
-import { EventsStore } from './store/events-store.js';
-import { IdempotencyStore } from './store/idempotency-store.js';
+import { createStores } from './store/stores.js';
+import { createWebhookDispatcher } from './http/webhook-dispatcher.js';
+import { buildWorkerDeps } from './workers/build-worker-deps.js';
+import { startWorkers, type WorkerRuntime } from './workers/worker-runtime.js';
+import type { WorkerDeps } from './workers/worker-deps.js';
 import { SecretBox } from './store/secret-box.js';
+import { createAuditLog, installSecurity } from './security-layer.js';
 import { ensureTables, tableNames } from './store/tables.js';
 
 /** Overrides for what is otherwise real: the clock, randomness, logger, an existing endpoint. */
@@ -32,7 +35,7 @@ export interface StartOptions {
   /** Embedded store on disk at this path; in memory when omitted (ignored with DYNAMODB_ENDPOINT). */
   embeddedPath?: string;
   /** Lets a caller add fault points or routers before the app is built. */
-  customize?: (deps: AppDeps, dynamo: Dynamo) => void;
+  customize?: (deps: AppDeps, dynamo: Dynamo, workerDeps: WorkerDeps) => void;
 }
 
 /** A running Triggers API. */
@@ -43,6 +46,9 @@ export interface TriggersApi {
   dynamo: Dynamo;
   endpoint: string;
   server: Server;
+  /** The in-process workers, when WORKER_ENABLED. */
+  workers?: WorkerRuntime;
+  workerDeps: WorkerDeps;
   /** Stops accepting, drains in-flight requests (bounded), then stops the embedded store. */
   close(): Promise<void>;
 }
@@ -70,25 +76,35 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     });
     await ensureTables(dynamo.client, config.TABLE_PREFIX);
     const names = tableNames(config.TABLE_PREFIX);
-    const apiKeys = new ApiKeysStore(dynamo.doc, names['api-keys']);
+    const stores = createStores(dynamo.doc, config.TABLE_PREFIX);
+    const random = opts.random ?? Math.random;
+    const secretBox = new SecretBox(opts.secretsKey);
+    const metrics = createServerMetrics();
+    const webhookDispatcher = createWebhookDispatcher({
+      production: config.NODE_ENV === 'production',
+      allowCidrs: config.WEBHOOK_ALLOW_CIDRS.split(',').map((c) => c.trim()).filter(Boolean),
+    });
+    const audit = createAuditLog(dynamo.doc, config, clock, logger, opts.random);
     const deps: AppDeps = {
       config,
       clock,
-      ids: createIdGenerator(clock, opts.random ?? Math.random),
+      ids: createIdGenerator(clock, random),
       randomBytes: opts.randomBytes ?? ((n) => cryptoRandomBytes(n)),
       logger,
-      metrics: createServerMetrics(),
-      secretBox: new SecretBox(opts.secretsKey),
+      metrics,
+      secretBox,
       adminToken: opts.adminToken,
-      authenticator: new Authenticator(apiKeys, clock, config.AUTH_CACHE_MS),
+      audit,
+      authenticator: new Authenticator(stores.apiKeys, clock, config.AUTH_CACHE_MS),
       health: new HealthChecker(dynamo.client, Object.values(names), clock),
-      stores: {
-        events: new EventsStore(dynamo.doc, names.events),
-        apiKeys,
-        idempotency: new IdempotencyStore(dynamo.doc, names.idempotency),
-      },
+      stores,
+      webhookDispatcher,
     };
-    opts.customize?.(deps, dynamo);
+    const workerDeps = buildWorkerDeps({ config, clock, logger, random, secretBox, dispatcher: webhookDispatcher, stores, registry: metrics.registry });
+    const security = installSecurity(deps, dynamo.doc);
+    opts.customize?.(deps, dynamo, workerDeps);
+    const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
+    deps.hooks = { ...deps.hooks, onEventCreated: () => workers?.wake(), onWorkAvailable: () => workers?.wake() };
     const server = createServer(buildApp(deps));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -106,8 +122,13 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
       dynamo,
       endpoint,
       server,
+      workers,
+      workerDeps,
       async close() {
         await drain(server, 10_000);
+        await workers?.stop();
+        await webhookDispatcher.close();
+        await security.stop();
         dynamo.client.destroy();
         await embedded?.stop();
       },

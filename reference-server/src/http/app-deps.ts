@@ -9,10 +9,16 @@ import type { ApiKeysStore } from '../store/api-keys-store.js';
 import type { EventsStore } from '../store/events-store.js';
 import type { IdempotencyStore } from '../store/idempotency-store.js';
 import type { SecretBox } from '../store/secret-box.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { Authenticator } from './authenticator.js';
 import type { HealthChecker } from './health-checker.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { RequestHandler, Router } from 'express';
+import type { Dispatcher } from 'undici';
+import type { DeliveriesStore } from '../store/deliveries-store.js';
+import type { DlqStore } from '../store/dlq-store.js';
+import type { OutboxStore } from '../store/outbox-store.js';
+import type { WebhooksStore } from '../store/webhooks-store.js';
 
 export interface AppDeps {
   config: Config;
@@ -24,15 +30,25 @@ export interface AppDeps {
   secretBox: SecretBox;
   adminToken: string;
   authenticator: Authenticator;
+  /** The hash-chained audit log; `record` redacts secrets and never rejects. */
+  audit: AuditLog;
   health: HealthChecker;
   stores: {
     events: EventsStore;
     apiKeys: ApiKeysStore;
     idempotency: IdempotencyStore;
+    outbox: OutboxStore;
+    webhooks: WebhooksStore;
+    deliveries: DeliveriesStore;
+    dlq: DlqStore;
   };
+  /** Outbound HTTP for webhooks (SSRF-guarded in production). */
+  webhookDispatcher: Dispatcher;
   /** Extension points for capabilities layered on the core (fan-out, analytics, chaos). */
   hooks?: {
     onEventCreated?: (event: EventRecord) => void;
+    /** Deliveries were queued outside the workers (replays): wake them. */
+    onWorkAvailable?: () => void;
   };
   /** Middleware run before routing (fault points), and extra routers mounted at the root. */
   before?: RequestHandler[];

@@ -2,12 +2,14 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { apiKeysRouter } from './api-keys.js';
+import { auditRouter } from './audit.js';
 import type { AppDeps } from './app-deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { eventsRouter } from './events.js';
 import { healthRouter } from './health.js';
 import { jsonBody } from './json-body.js';
 import { requestId } from './request-id.js';
+import { webhooksRouter } from './webhooks.js';
 
 /**
  * The Triggers API.
@@ -41,7 +43,9 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(jsonBody(deps.config.MAX_BODY_BYTES));
   app.use(apiKeysRouter(deps));
+  app.use(auditRouter(deps));
   for (const router of deps.routers ?? []) app.use(router);
+  app.use(webhooksRouter(deps));
   app.use(eventsRouter(deps));
 
   app.use(notFoundHandler);

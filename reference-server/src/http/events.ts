@@ -33,7 +33,7 @@ export function eventsRouter(deps: AppDeps): Router {
     const idemKey = req.get('idempotency-key') ?? req.get('x-request-id');
     if (idemKey === undefined) {
       const event = newEventRecord(tenantId, ids.next('evt'), body, iso(clock.now()));
-      await stores.events.create(event);
+      await stores.events.createNew(event);
       metrics.eventsCreated.inc();
       deps.hooks?.onEventCreated?.(event);
       return res.status(201).json(eventView(event));
@@ -61,11 +61,10 @@ export function eventsRouter(deps: AppDeps): Router {
     // Owner and duplicates build the identical item; the conditional write lets exactly one land,
     // and a duplicate arriving after a crashed owner completes the owner's work.
     const event = newEventRecord(tenantId, claim.record.resource_id, body, claim.record.created_at);
-    const created = await stores.events.create(event);
-    if (created) {
-      metrics.eventsCreated.inc();
-      deps.hooks?.onEventCreated?.(event);
-    }
+    const created = await stores.events.createIfAbsent(event);
+    if (created) metrics.eventsCreated.inc();
+    // Outbox rows were (re)written either way: wake the consumers.
+    deps.hooks?.onEventCreated?.(event);
     if (!claim.owner) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).json(eventView(event));
   });

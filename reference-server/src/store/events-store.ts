@@ -10,6 +10,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventRecord } from '../domain/event.js';
+import { batchWriteAll } from './batch-write.js';
+import type { OutboxStore } from './outbox-store.js';
 
 /** Inbox query: filters and the position to continue after. */
 export interface InboxQuery {
@@ -24,10 +26,27 @@ export class EventsStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly outbox: OutboxStore,
   ) {}
 
-  /** Writes a new event; `false` if an event with this id already exists (an idempotent duplicate). */
-  async create(event: EventRecord): Promise<boolean> {
+  /**
+   * Writes a new event with a fresh id and its outbox rows in one BatchWriteItem call (one round trip;
+   * the id is new, so no condition is needed). Only after every item landed is the event accepted.
+   */
+  async createNew(event: EventRecord): Promise<void> {
+    await batchWriteAll(this.doc, {
+      [this.table]: [{ PutRequest: { Item: { ...event, inbox_tenant: event.tenant_id } } }],
+      [this.outbox.table]: this.outbox.rowsFor(event).map((row) => ({ PutRequest: { Item: row } })),
+    });
+  }
+
+  /**
+   * Writes an event whose id may already exist (idempotent retries); `false` if it did. Its outbox rows
+   * are written either way: a duplicate after a crash completes the first request's work, and
+   * consumers are idempotent.
+   */
+  async createIfAbsent(event: EventRecord): Promise<boolean> {
+    let created = true;
     try {
       await this.doc.send(
         new PutCommand({
@@ -36,11 +55,14 @@ export class EventsStore {
           ConditionExpression: 'attribute_not_exists(event_id)',
         }),
       );
-      return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      created = false;
     }
+    await batchWriteAll(this.doc, {
+      [this.outbox.table]: this.outbox.rowsFor(event).map((row) => ({ PutRequest: { Item: row } })),
+    });
+    return created;
   }
 
   async get(tenantId: string, eventId: string): Promise<EventRecord | undefined> {

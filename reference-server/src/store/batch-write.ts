@@ -1,0 +1,27 @@
+// BatchWriteItem until every item is processed: DynamoDB may return some items as UnprocessedItems
+// (throttling, or an injected partial batch), and dropping them would lose data silently.
+import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+type Requests = NonNullable<BatchWriteCommandInput['RequestItems']>;
+
+/** Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist. */
+export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Requests, maxRounds = 8): Promise<void> {
+  let pending: Requests | undefined = requests;
+  for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
+    if (round >= maxRounds) {
+      const err = new Error('BatchWriteItem left items unprocessed after retries');
+      err.name = 'ThrottlingException';
+      throw err;
+    }
+    if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
+    const out: { UnprocessedItems?: Requests } = await doc.send(new BatchWriteCommand({ RequestItems: pending }));
+    pending = out.UnprocessedItems;
+  }
+}
+
+/** Splits `items` into chunks of 25, the BatchWriteItem limit. */
+export function chunks25<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += 25) out.push(items.slice(i, i + 25));
+  return out;
+}

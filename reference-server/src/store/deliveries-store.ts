@@ -1,0 +1,169 @@
+// The delivery queue. A delivery is due while it carries `due_queue`; a worker leases it with a
+// conditional update that pushes `next_attempt_at` one visibility timeout ahead and sets a fresh
+// lease token. Only the token holder can record the outcome, and if the holder dies the item simply
+// becomes due again when the lease runs out — SQS's visibility timeout, on plain conditional writes.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
+
+const DUE = 'due';
+
+/** A delivery held by one worker until `leaseUntil`. */
+export interface Lease {
+  delivery: DeliveryRecord;
+  token: string;
+  leaseUntil: number;
+}
+
+export class DeliveriesStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Enqueues a delivery unless one with its (deterministic) id exists; `true` if this call created it. */
+  async enqueue(d: DeliveryRecord, dueAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...d, due_queue: DUE, next_attempt_at: dueAt, created_key: `${d.created_at}#${d.delivery_id}` },
+          ConditionExpression: 'attribute_not_exists(delivery_id)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async get(deliveryId: string): Promise<DeliveryRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { delivery_id: deliveryId }, ConsistentRead: true }));
+    return Item as DeliveryRecord | undefined;
+  }
+
+  /** Ids of deliveries due at `now`, oldest first. */
+  async due(now: number, limit: number): Promise<string[]> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'due-index',
+        KeyConditionExpression: 'due_queue = :q AND next_attempt_at <= :now',
+        ExpressionAttributeValues: { ':q': DUE, ':now': now },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((i) => i.delivery_id as string);
+  }
+
+  /** Takes the lease if the delivery is still due; `undefined` if another worker got there first. */
+  async lease(deliveryId: string, now: number, visibilityMs: number, token: string): Promise<Lease | undefined> {
+    const leaseUntil = now + visibilityMs;
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { delivery_id: deliveryId },
+          UpdateExpression: 'SET next_attempt_at = :until, lease_token = :tok',
+          ConditionExpression: 'due_queue = :q AND next_attempt_at <= :now',
+          ExpressionAttributeValues: { ':until': leaseUntil, ':tok': token, ':q': DUE, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { delivery: Attributes as DeliveryRecord, token, leaseUntil };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Records an attempt and the next state, if `lease` is still held. `retryAt` keeps the delivery
+   * queued; a final status takes it out of the queue. `false` when the lease was lost meanwhile.
+   */
+  async settle(
+    lease: Lease,
+    next: { attempt?: AttemptRecord; retryAt?: number; status?: Exclude<DeliveryStatus, 'pending'>; error?: string | null; at: string },
+  ): Promise<boolean> {
+    const sets = ['updated_at = :at', 'last_error = :err'];
+    const removes = ['lease_token'];
+    const values: Record<string, unknown> = { ':tok': lease.token, ':at': next.at, ':err': next.error ?? null };
+    if (next.attempt) {
+      sets.push('attempts = list_append(if_not_exists(attempts, :empty), :attempt)', 'attempt_count = attempt_count + :one');
+      Object.assign(values, { ':attempt': [next.attempt], ':empty': [], ':one': 1 });
+    }
+    if (next.retryAt !== undefined) {
+      sets.push('next_attempt_at = :retry');
+      values[':retry'] = next.retryAt;
+    } else if (next.status) {
+      sets.push('#s = :status', 'completed_at = :at');
+      values[':status'] = next.status;
+      removes.push('due_queue', 'next_attempt_at');
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { delivery_id: lease.delivery.delivery_id },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'lease_token = :tok',
+          ExpressionAttributeNames: next.status ? { '#s': 'status' } : undefined,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Puts a dead delivery back in the queue for a fresh round of attempts; `false` if it was not dead. */
+  async requeue(deliveryId: string, now: number, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { delivery_id: deliveryId },
+          UpdateExpression: 'SET #s = :pending, due_queue = :q, next_attempt_at = :now, attempt_count = :zero, updated_at = :at, completed_at = :null',
+          ConditionExpression: '#s = :dead',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':q': DUE, ':now': now, ':zero': 0, ':at': at, ':null': null, ':dead': 'dead' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** A webhook's deliveries, oldest first, optionally by status and creation window. */
+  async listByWebhook(
+    webhookId: string,
+    opts: { limit: number; after?: string; status?: DeliveryStatus; since?: string; until?: string },
+  ): Promise<{ deliveries: DeliveryRecord[]; last?: string }> {
+    const deliveries: DeliveryRecord[] = [];
+    const values: Record<string, unknown> = { ':w': webhookId, ':from': opts.since ?? '', ':to': `${opts.until ?? '9999'}~` };
+    if (opts.status) values[':s'] = opts.status;
+    let startKey: Record<string, unknown> | undefined = opts.after ? JSON.parse(Buffer.from(opts.after, 'base64url').toString()) : undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'webhook-index',
+          KeyConditionExpression: 'webhook_id = :w AND created_key BETWEEN :from AND :to',
+          FilterExpression: opts.status ? '#s = :s' : undefined,
+          ExpressionAttributeNames: opts.status ? { '#s': 'status' } : undefined,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+          Limit: opts.limit - deliveries.length,
+        }),
+      );
+      deliveries.push(...((page.Items ?? []) as DeliveryRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && deliveries.length < opts.limit);
+    return { deliveries, last: startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : undefined };
+  }
+}

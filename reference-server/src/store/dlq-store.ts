@@ -1,0 +1,59 @@
+// The dead-letter queue: one entry per exhausted delivery, per tenant, holding why it died.
+// Entries are keyed by delivery id, so writing one twice (a retried move) is harmless.
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DlqEntry {
+  tenant_id: string;
+  delivery_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  reason: string;
+  attempts: number;
+  dead_at: string;
+}
+
+export class DlqStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(entry: DlqEntry): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: entry }));
+  }
+
+  async get(tenantId: string, deliveryId: string): Promise<DlqEntry | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { tenant_id: tenantId, delivery_id: deliveryId }, ConsistentRead: true }));
+    return Item as DlqEntry | undefined;
+  }
+
+  async remove(tenantId: string, deliveryId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { tenant_id: tenantId, delivery_id: deliveryId } }));
+  }
+
+  async list(tenantId: string, opts: { limit: number; after?: string; webhookId?: string }): Promise<{ entries: DlqEntry[]; last?: string }> {
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: opts.after ? 'tenant_id = :t AND delivery_id > :after' : 'tenant_id = :t',
+        FilterExpression: opts.webhookId ? 'webhook_id = :w' : undefined,
+        ExpressionAttributeValues: { ':t': tenantId, ...(opts.after ? { ':after': opts.after } : {}), ...(opts.webhookId ? { ':w': opts.webhookId } : {}) },
+        Limit: opts.limit,
+      }),
+    );
+    return { entries: (Items ?? []) as DlqEntry[], last: LastEvaluatedKey?.delivery_id as string | undefined };
+  }
+
+  /** Number of entries across all tenants (for the DLQ depth gauge). */
+  async count(): Promise<number> {
+    let total = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new ScanCommand({ TableName: this.table, Select: 'COUNT', ExclusiveStartKey: startKey }));
+      total += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return total;
+  }
+}

@@ -1,0 +1,149 @@
+// Webhook records: CRUD scoped by tenant, listing through the api-key-is-active-index GSI
+// (partition tenant_id, sort active_key '1'/'0'), and health bookkeeping for auto-disable.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WebhookRecord } from '../domain/webhook.js';
+
+export interface WebhookPage {
+  webhooks: WebhookRecord[];
+  /** Resume position: `${active_key}|${webhook_id}`. */
+  last?: string;
+}
+
+export class WebhooksStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(w: WebhookRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: w, ConditionExpression: 'attribute_not_exists(webhook_id)' }));
+  }
+
+  /** The webhook if it exists and belongs to `tenantId` (another tenant's webhook reads as absent). */
+  async get(tenantId: string, webhookId: string): Promise<WebhookRecord | undefined> {
+    const w = await this.getAny(webhookId);
+    return w?.tenant_id === tenantId ? w : undefined;
+  }
+
+  async getAny(webhookId: string): Promise<WebhookRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { webhook_id: webhookId }, ConsistentRead: true }));
+    return Item as WebhookRecord | undefined;
+  }
+
+  /** Replaces a webhook (read-modify-write guarded by updated_at so concurrent edits do not interleave). */
+  async replace(next: WebhookRecord, expectedUpdatedAt: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: next,
+          ConditionExpression: 'updated_at = :u AND tenant_id = :t',
+          ExpressionAttributeValues: { ':u': expectedUpdatedAt, ':t': next.tenant_id },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async delete(tenantId: string, webhookId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: { webhook_id: webhookId }, ConditionExpression: 'tenant_id = :t', ExpressionAttributeValues: { ':t': tenantId } }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** A page of the tenant's webhooks, optionally only active or inactive ones. */
+  async list(tenantId: string, opts: { active?: boolean; limit: number; after?: string }): Promise<WebhookPage> {
+    const [afterActive, afterId] = opts.after?.split('|') ?? [];
+    const values: Record<string, unknown> = { ':t': tenantId };
+    let condition = 'tenant_id = :t';
+    if (opts.active !== undefined) {
+      condition += ' AND active_key = :a';
+      values[':a'] = opts.active ? '1' : '0';
+    }
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'api-key-is-active-index',
+        KeyConditionExpression: condition,
+        ExpressionAttributeValues: values,
+        Limit: opts.limit,
+        ExclusiveStartKey: afterId ? { tenant_id: tenantId, active_key: afterActive, webhook_id: afterId } : undefined,
+      }),
+    );
+    const webhooks = (Items ?? []) as WebhookRecord[];
+    const lastKey = LastEvaluatedKey as { active_key?: string; webhook_id?: string } | undefined;
+    return { webhooks, last: lastKey?.webhook_id ? `${lastKey.active_key}|${lastKey.webhook_id}` : undefined };
+  }
+
+  /** Every active webhook of a tenant (fan-out reads this once per tenant per batch). */
+  async activeFor(tenantId: string): Promise<WebhookRecord[]> {
+    const out: WebhookRecord[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.list(tenantId, { active: true, limit: 100, after });
+      out.push(...page.webhooks);
+      after = page.last;
+    } while (after);
+    return out;
+  }
+
+  /** Records an exhausted delivery; disables the webhook once `threshold` happen in a row. */
+  async recordExhausted(webhookId: string, threshold: number, at: string): Promise<{ disabled: boolean }> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { webhook_id: webhookId },
+        UpdateExpression: 'ADD consecutive_failures :one',
+        ConditionExpression: 'attribute_exists(webhook_id)',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    ).catch((err: unknown) => {
+      if (err instanceof ConditionalCheckFailedException) return { Attributes: undefined };
+      throw err;
+    });
+    const failures = (Attributes?.consecutive_failures as number | undefined) ?? 0;
+    if (failures < threshold || Attributes?.is_active !== true) return { disabled: false };
+    await this.disable(webhookId, `disabled after ${failures} consecutive failed deliveries`, at);
+    return { disabled: true };
+  }
+
+  /** A successful delivery resets the failure streak. */
+  async recordSuccess(webhookId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { webhook_id: webhookId },
+        UpdateExpression: 'SET consecutive_failures = :zero',
+        ConditionExpression: 'attribute_exists(webhook_id) AND consecutive_failures <> :zero',
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
+    ).catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
+  }
+
+  async disable(webhookId: string, reason: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { webhook_id: webhookId },
+        UpdateExpression: 'SET is_active = :f, active_key = :zero, disabled_reason = :r, updated_at = :at',
+        ConditionExpression: 'attribute_exists(webhook_id)',
+        ExpressionAttributeValues: { ':f': false, ':zero': '0', ':r': reason, ':at': at },
+      }),
+    ).catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    });
+  }
+}

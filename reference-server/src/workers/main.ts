@@ -1,0 +1,65 @@
+// `npm run worker`: the fan-out and delivery loops alone, in their own process, against a shared
+// DynamoDB (DYNAMODB_ENDPOINT). Several such processes can run at once: leases keep them apart.
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { loadConfig } from '../config.js';
+import { systemClock } from '../domain/clock.js';
+import { createWebhookDispatcher } from '../http/webhook-dispatcher.js';
+import { createDynamo } from '../store/dynamo-client.js';
+import { SecretBox } from '../store/secret-box.js';
+import { createStores } from '../store/stores.js';
+import { ensureTables } from '../store/tables.js';
+import { buildWorkerDeps } from './build-worker-deps.js';
+import { startWorkers } from './worker-runtime.js';
+
+const config = loadConfig(process.env);
+const logger = pino({ level: config.LOG_LEVEL });
+if (config.DYNAMODB_ENDPOINT === undefined || !config.SECRETS_KEY) {
+  console.error('npm run worker needs DYNAMODB_ENDPOINT (a DynamoDB shared with the server, or `aws`) and the server\'s SECRETS_KEY');
+  process.exit(2);
+}
+const dynamo = createDynamo({
+  endpoint: config.DYNAMODB_ENDPOINT === 'aws' ? undefined : config.DYNAMODB_ENDPOINT,
+  region: config.AWS_REGION,
+  maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
+});
+await ensureTables(dynamo.client, config.TABLE_PREFIX);
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const dispatcher = createWebhookDispatcher({
+  production: config.NODE_ENV === 'production',
+  allowCidrs: config.WEBHOOK_ALLOW_CIDRS.split(',').map((c) => c.trim()).filter(Boolean),
+});
+const deps = buildWorkerDeps({
+  config,
+  clock: systemClock,
+  logger,
+  random: Math.random,
+  secretBox: new SecretBox(config.SECRETS_KEY),
+  dispatcher,
+  stores: createStores(dynamo.doc, config.TABLE_PREFIX),
+  registry,
+});
+const workers = startWorkers(deps);
+
+// Metrics only: a worker has no API. PORT=0 picks a free port.
+const metricsServer = createServer(async (req, res) => {
+  if (req.url !== '/metrics') return res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+}).listen(config.PORT, config.HOST, () => {
+  const address = metricsServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  console.log(`worker running: concurrency ${config.WORKER_CONCURRENCY}, metrics on http://${config.HOST}:${port}/metrics`);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, async () => {
+    logger.info({ signal }, 'worker stopping: finishing in-flight attempts');
+    metricsServer.close();
+    await workers.stop();
+    await dispatcher.close();
+    dynamo.client.destroy();
+    process.exit(0);
+  });
+}

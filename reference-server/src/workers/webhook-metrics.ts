@@ -1,0 +1,32 @@
+// Prometheus metrics for webhook delivery: outcomes, attempt latency, and queue and DLQ depth
+// (sampled by the worker, since counting on every scrape would load the store).
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface WebhookMetrics {
+  deliveries: Counter<'outcome'>;
+  attemptDuration: Histogram<'result'>;
+  queueDepth: Gauge;
+  dlqDepth: Gauge;
+  fanoutLag: Gauge;
+}
+
+export function createWebhookMetrics(registry: Registry): WebhookMetrics {
+  return {
+    deliveries: new Counter({
+      name: 'webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome (delivered, retry, dead_letter, cancelled)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    attemptDuration: new Histogram({
+      name: 'webhook_attempt_duration_seconds',
+      help: 'Duration of one delivery attempt, by result class',
+      labelNames: ['result'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({ name: 'webhook_queue_depth', help: 'Deliveries due now (sampled)', registers: [registry] }),
+    dlqDepth: new Gauge({ name: 'webhook_dlq_depth', help: 'Entries in the dead-letter queue (sampled)', registers: [registry] }),
+    fanoutLag: new Gauge({ name: 'webhook_fanout_lag_seconds', help: 'Age of the oldest event waiting for fan-out', registers: [registry] }),
+  };
+}
