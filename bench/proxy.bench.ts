@@ -20,6 +20,12 @@ async function child(upstreams: string[]): Promise<void> {
   const server = await startToxiproxyServer({ port: 0, seed: 1 });
   const pipes = await Promise.all(upstreams.map((u) => plainPipe(u)));
   console.log(JSON.stringify({ api: server.url, pipes }));
+  // The parent asks for this process's CPU time around each measurement: CPU per request is a far
+  // steadier comparison than wall-clock throughput on a shared machine.
+  createInterface({ input: process.stdin }).on('line', () => {
+    const { user, system } = process.cpuUsage();
+    console.log(JSON.stringify({ cpuMicros: user + system }));
+  });
 }
 
 /** The baseline: the simplest correct TCP proxy Node can do. */
@@ -89,14 +95,29 @@ async function bulk(address: string, sink: { bytes: number }, ms: number): Promi
   return (sink.bytes - before) / 1e6 / (elapsed / 1000);
 }
 
-function startChild(upstreams: string[]): Promise<{ process: ChildProcess; api: string; pipes: string[] }> {
+interface ProxyChild {
+  process: ChildProcess;
+  api: string;
+  pipes: string[];
+  /** The child's CPU time so far (user + system, µs). */
+  cpu(): Promise<number>;
+}
+
+function startChild(upstreams: string[]): Promise<ProxyChild> {
   const file = fileURLToPath(import.meta.url);
   const proc = spawn(process.execPath, ['--import', 'tsx', file, '--proxy-bench-child', ...upstreams], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: proc.stdout! });
+  const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
+  const cpu = async () => {
+    const answer = nextLine();
+    proc.stdin!.write('cpu\n');
+    return (JSON.parse(await answer) as { cpuMicros: number }).cpuMicros;
+  };
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`proxy child exited with ${code}`)));
-    createInterface({ input: proc.stdout! }).once('line', (line) => resolve({ process: proc, ...JSON.parse(line) }));
+    void nextLine().then((line) => resolve({ process: proc, cpu, ...(JSON.parse(line) as { api: string; pipes: string[] }) }));
   });
 }
 
@@ -122,7 +143,7 @@ export default async function proxyBench() {
       },
     };
     const names = Object.keys(targets) as (keyof typeof targets)[];
-    type Sample = { rps: number; p50: number; p99: number; c1p50: number; c1p99: number; mbps: number };
+    type Sample = { rps: number; p50: number; p99: number; c1p50: number; c1p99: number; mbps: number; cpuPerReq: number };
     const samples = Object.fromEntries(names.map((n) => [n, [] as Sample[]])) as Record<string, Sample[]>;
     for (const name of names) await httpLoad(targets[name].web, concurrency, 500); // warm-up
     // Short interleaved rounds in rotating order, summarised by medians: the machine is shared and
@@ -130,7 +151,9 @@ export default async function proxyBench() {
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(round + k) % names.length]!;
+        const cpuBefore = await child.cpu();
         const loaded = await httpLoad(targets[name].web, concurrency, seconds * 1000);
+        const cpuPerReq = (await child.cpu()) - cpuBefore;
         const single = await httpLoad(targets[name].web, 1, (seconds * 1000) / 2);
         samples[name]!.push({
           rps: loaded.rps,
@@ -139,6 +162,7 @@ export default async function proxyBench() {
           c1p50: percentile(single.latencies, 0.5),
           c1p99: percentile(single.latencies, 0.99),
           mbps: await bulk(targets[name].sink, sink, (seconds * 1000) / 2),
+          cpuPerReq: cpuPerReq / ((loaded.rps * seconds) || 1),
         });
       }
     }
@@ -146,7 +170,15 @@ export default async function proxyBench() {
     const summary = (name: string): Sample => {
       const list = samples[name]!;
       const pick = (key: keyof Sample) => median(list.map((x) => x[key]));
-      return { rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), c1p50: pick('c1p50'), c1p99: pick('c1p99'), mbps: pick('mbps') };
+      return {
+        rps: pick('rps'),
+        p50: pick('p50'),
+        p99: pick('p99'),
+        c1p50: pick('c1p50'),
+        c1p99: pick('c1p99'),
+        mbps: pick('mbps'),
+        cpuPerReq: pick('cpuPerReq'),
+      };
     };
     const results = Object.fromEntries(names.map((n) => [n, summary(n)])) as Record<string, Sample>;
     /** Median over rounds of a per-round comparison between two paths. */
@@ -155,12 +187,12 @@ export default async function proxyBench() {
     const f = (n: number, d = 0) => n.toFixed(d);
     const rows = names.map((name) => {
       const r = results[name]!;
-      return [name, f(r.rps), f(r.p50, 3), f(r.p99, 3), f(r.c1p50, 3), f(r.c1p99, 3), f(r.mbps)];
+      return [name, f(r.rps), f(r.p50, 3), f(r.p99, 3), f(r.c1p50, 3), f(r.c1p99, 3), f(r.mbps), f(r.cpuPerReq, 1)];
     });
     const ratio = (key: keyof Sample, other: string) => paired('aftershock proxy', other, (x, y) => x[key] / y[key]);
     const added = (key: keyof Sample, other: string) => paired('aftershock proxy', other, (x, y) => x[key] - y[key]);
     const body = [
-      table(['path', `req/s (${concurrency} conns)`, 'p50 ms', 'p99 ms', 'p50 ms (1 conn)', 'p99 ms (1 conn)', 'bulk MB/s'], rows),
+      table(['path', `req/s (${concurrency} conns)`, 'p50 ms', 'p99 ms', 'p50 ms (1 conn)', 'p99 ms (1 conn)', 'bulk MB/s', 'proxy CPU µs/req'], rows),
       '',
       table(
         ['ratio / added', 'result', 'goal'],
@@ -171,13 +203,15 @@ export default async function proxyBench() {
           ['added p99, 1 conn (proxy − direct)', `${f(added('c1p99', 'direct'), 3)} ms`, '—'],
           ['added p50, 1 conn (proxy − plain pipe)', `${f(added('c1p50', 'plain net pipe'), 3)} ms`, '—'],
           ['bulk MB/s proxy / plain pipe', f(ratio('mbps', 'plain net pipe'), 2), '—'],
+          ['proxy CPU per request / plain pipe (lower is better)', f(ratio('cpuPerReq', 'plain net pipe'), 2), '≤ 1.1'],
         ],
       ),
       '',
       `Keep-alive HTTP GETs (undici Pool) to a node:http server answering "ok": ${seconds} s closed loop with ` +
         `${concurrency} connections, then ${seconds / 2} s with one connection for added latency; bulk is one ` +
         `TCP stream of 64 KiB writes into a counting sink for ${seconds / 2} s. Both proxies run in one child ` +
-        `process with no toxics. ${rounds} interleaved rounds in rotating order; the first table shows medians, ` +
+        `process with no toxics; "proxy CPU µs/req" is that child's CPU time during the 16-connection run ` +
+        `divided by its requests (≈0 for direct, which bypasses the child). ${rounds} interleaved rounds in rotating order; the first table shows medians, ` +
         `ratios and differences are medians of per-round pairs (BENCH_SECONDS sets the measurement length). ` +
         `Load average at the end of the run: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores.`,
     ].join('\n');
