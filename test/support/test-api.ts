@@ -6,6 +6,10 @@ import { startTriggersApi, type StartOptions, type TriggersApi } from '../../ref
 
 export const ADMIN_TOKEN = 'adm_test_token_0123456789abcdef';
 const SECRETS_KEY = 'test-secrets-key-0123456789abcdef0123456789';
+/** Limits no functional suite reaches, so the limiter runs everywhere without refusing; rate-limit suites set their own. */
+export const GENEROUS_TIERS = JSON.stringify(
+  Object.fromEntries(['free', 'startup', 'business', 'enterprise'].map((t) => [t, { minute: 1e6, hour: 1e7, day: 1e8 }])),
+);
 
 export interface TestApi extends TriggersApi {
   /** Creates a key through the API (admin token) and returns the creation response. */
@@ -39,7 +43,7 @@ export async function startTestApi(
   const external = process.env.DYNAMODB_ENDPOINT && !env.DYNAMODB_ENDPOINT && !opts.embeddedPath
     ? { DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT, TABLE_PREFIX: `t${Math.random().toString(36).slice(2, 10)}-` }
     : {};
-  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_CACHE_MS: '0', ...external, ...env });
+  const config = loadConfig({ PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_CACHE_MS: '0', RATE_LIMIT_TIERS: GENEROUS_TIERS, ...external, ...env });
   const api = await startTriggersApi(config, { adminToken: ADMIN_TOKEN, secretsKey: SECRETS_KEY, ...opts });
   const call: TestApi['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };

@@ -24,6 +24,8 @@ export interface ApiKeyRecord {
   signing_mode?: SigningMode;
   /** When the key was revoked (absent unless revoked). */
   revoked_at?: string;
+  /** The version that replaced this one, once rotated. */
+  next_version?: string;
 }
 
 /** The lineage a version belongs to; legacy records without one are their own lineage. */
@@ -61,5 +63,6 @@ export function publicKeyView(key: ApiKeyRecord) {
     lineage_id: lineageOf(key),
     signing_mode: key.signing_mode ?? null,
     revoked_at: key.revoked_at ?? null,
+    next_version: key.next_version ?? null,
   };
 }

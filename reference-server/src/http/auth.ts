@@ -1,6 +1,6 @@
 // Authentication middleware: API keys (Bearer or X-API-Key) for tenant routes, the admin token
 // for key management. 401 answers never say whether a key exists.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { ApiKeyRecord } from '../domain/api-key.js';
 import type { Scope } from '../domain/scopes.js';
 import { ApiError } from './api-error.js';
@@ -23,16 +23,33 @@ export function presentedCredential(req: Request): string | undefined {
   return req.get('x-api-key') ?? undefined;
 }
 
-/** Requires a usable API key; sets `res.locals.principal`. */
+/**
+ * Requires a usable API key, then runs the authenticator's guards (rate limit, request signature);
+ * sets `res.locals.principal`. Several routers may mount it on one path: a request already admitted
+ * passes straight through, so it is counted and verified once.
+ */
 export function requireApiKey(auth: Authenticator): RequestHandler {
   return async (req, res, next) => {
-    const credential = presentedCredential(req);
-    if (credential === undefined) throw ApiError.unauthorized('missing API key');
-    const result = await auth.authenticate(credential);
-    if (!result.ok) throw ApiError.unauthorized('invalid or expired API key');
-    res.locals.principal = { kind: 'key', tenantId: result.key.tenant_id, key: result.key } satisfies Principal;
+    if ((res.locals.principal as Principal | undefined)?.kind === 'key') return next();
+    res.locals.principal = await authenticateKey(auth, req, res);
     next();
   };
+}
+
+/** Authenticates the presented key and admits the request through the guards, or throws 401/403/429. */
+export async function authenticateKey(auth: Authenticator, req: Request, res: Response): Promise<Principal> {
+  const credential = presentedCredential(req);
+  if (credential === undefined) {
+    auth.reportFailure(req, 'missing');
+    throw ApiError.unauthorized('missing API key');
+  }
+  const result = await auth.authenticate(credential);
+  if (!result.ok) {
+    auth.reportFailure(req, result.reason);
+    throw ApiError.unauthorized('invalid or expired API key');
+  }
+  await auth.admit(req, res, result.key);
+  return { kind: 'key', tenantId: result.key.tenant_id, key: result.key };
 }
 
 /** Requires the admin token. */

@@ -1,18 +1,31 @@
 // Resolves a presented API key to its record, with a short in-memory cache so a request does
 // not pay a DynamoDB read each time. The cache age bounds how late a revocation takes effect.
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
 import { checkKeyUsable, type ApiKeyRecord } from '../domain/api-key.js';
 import { hashApiKey, looksLikeApiKey } from '../domain/api-key-material.js';
 import type { Clock } from '../domain/clock.js';
 import type { ApiKeysStore } from '../store/api-keys-store.js';
 
 /** Outcome of checking a presented key. */
-export type AuthResult = { ok: true; key: ApiKeyRecord } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' };
+export type AuthResult = { ok: true; key: ApiKeyRecord } | { ok: false; reason: AuthFailureReason };
+export type AuthFailureReason = 'missing' | 'unknown' | 'revoked' | 'expired';
+
+/**
+ * A check run on every key-authenticated request after the key itself passed (rate limit, request
+ * signature). It refuses by throwing an ApiError and may set response headers.
+ */
+export type KeyGuard = (req: Request, res: Response, key: ApiKeyRecord) => Promise<void>;
+
+/** Called when a request presents no usable key (for the audit log and metrics). */
+export type AuthFailureListener = (req: Request, reason: AuthFailureReason) => void;
 
 const MAX_ENTRIES = 10_000;
 
 export class Authenticator {
   private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; at: number }>();
+  private guards: KeyGuard[] = [];
+  private failureListener: AuthFailureListener | undefined;
 
   constructor(
     private readonly keys: ApiKeysStore,
@@ -34,6 +47,22 @@ export class Authenticator {
     if (!entry.key) return { ok: false, reason: 'unknown' };
     const check = checkKeyUsable(entry.key, now);
     return check === 'ok' ? { ok: true, key: entry.key } : { ok: false, reason: check };
+  }
+
+  /** Adds the guards every key-authenticated request passes, in order, and who hears of failures. */
+  attach(opts: { guards?: KeyGuard[]; onFailure?: AuthFailureListener }): void {
+    this.guards = [...this.guards, ...(opts.guards ?? [])];
+    this.failureListener = opts.onFailure ?? this.failureListener;
+  }
+
+  /** Runs the guards for an authenticated request; throws the first refusal. */
+  async admit(req: Request, res: Response, key: ApiKeyRecord): Promise<void> {
+    for (const guard of this.guards) await guard(req, res, key);
+  }
+
+  /** Reports a failed authentication to the listener, if any. */
+  reportFailure(req: Request, reason: AuthFailureReason): void {
+    this.failureListener?.(req, reason);
   }
 
   /** Drops cached entries (after a rotation or revocation in this process). */

@@ -1,5 +1,15 @@
-// API key records in DynamoDB: create, look up by hash (GSI), read by id.
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// API key records in DynamoDB: create, look up by hash (GSI), read by id, and the lifecycle
+// transitions (rotate, revoke, expire), each a conditional write because dynalite has no transactions.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/api-key.js';
 
 /** Reads and writes key records. */
@@ -17,7 +27,7 @@ export class ApiKeysStore {
   }
 
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { key_id: keyId } }));
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { key_id: keyId }, ConsistentRead: true }));
     return Item as ApiKeyRecord | undefined;
   }
 
@@ -33,5 +43,116 @@ export class ApiKeysStore {
       }),
     );
     return Items?.[0] as ApiKeyRecord | undefined;
+  }
+
+  /**
+   * Marks `keyId` as replaced by `nextKeyId`, only while it is still the active, unreplaced version:
+   * of two concurrent rotations exactly one wins. Returns false when it lost or the key changed.
+   */
+  async claimRotation(
+    keyId: string,
+    nextKeyId: string,
+    old: { status: 'rotating' | 'expired'; rotated_at: string; expires_at: string },
+  ): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { key_id: keyId },
+        UpdateExpression: 'SET #s = :s, rotated_at = :r, expires_at = :e, next_version = :n',
+        ConditionExpression: 'attribute_exists(key_id) AND (attribute_not_exists(#s) OR #s = :active) AND attribute_not_exists(next_version)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': old.status, ':r': old.rotated_at, ':e': old.expires_at, ':n': nextKeyId, ':active': 'active' },
+      }),
+    );
+  }
+
+  /** Removes a version that never took effect (the loser of a concurrent rotation). */
+  async delete(keyId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { key_id: keyId } }));
+  }
+
+  /** Revokes `keyId` now; returns the revoked record, or undefined when there is no such key. */
+  async revoke(keyId: string, at: string): Promise<ApiKeyRecord | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key_id: keyId },
+          UpdateExpression: 'SET #s = :revoked, revoked_at = :at',
+          ConditionExpression: 'attribute_exists(key_id) AND (attribute_not_exists(#s) OR #s <> :revoked)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as ApiKeyRecord;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return this.get(keyId); // already revoked (idempotent) or absent
+    }
+  }
+
+  /** Marks a rotating version whose `expires_at` has passed as expired; false if it changed meanwhile. */
+  async markExpired(keyId: string, nowIso: string): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { key_id: keyId },
+        UpdateExpression: 'SET #s = :expired',
+        ConditionExpression: '#s = :rotating AND expires_at <= :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':expired': 'expired', ':rotating': 'rotating', ':now': nowIso },
+      }),
+    );
+  }
+
+  /** Every version of a lineage in the tenant, oldest first (ids are time-ordered). */
+  async listLineage(tenantId: string, lineageId: string): Promise<ApiKeyRecord[]> {
+    const out: ApiKeyRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'tenant-index',
+          KeyConditionExpression: 'tenant_id = :t',
+          FilterExpression: 'lineage_id = :l OR key_id = :l',
+          ExpressionAttributeValues: { ':t': tenantId, ':l': lineageId },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...((page.Items ?? []) as ApiKeyRecord[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out.sort((a, b) => (a.version ?? 1) - (b.version ?? 1));
+  }
+
+  /** Scans for records matching `filter` (the expiry job and the migration; small tables). */
+  async *scan(filter: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): AsyncGenerator<ApiKeyRecord> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: filter.expression,
+          ExpressionAttributeNames: filter.names,
+          ExpressionAttributeValues: filter.values,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) yield item as ApiKeyRecord;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** Applies a conditional update with `values`; false when the condition failed. */
+  async conditional(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command);
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 }
