@@ -127,16 +127,16 @@ export class ApiKeysStore {
     return out.sort((a, b) => (a.version ?? 1) - (b.version ?? 1));
   }
 
-  /** Scans for records matching `filter` (the expiry job and the migration; small tables). */
-  async *scan(filter: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): AsyncGenerator<ApiKeyRecord> {
+  /** Scans for records matching `filter`, or all (the expiry job and the migration; small tables). */
+  async *scan(filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): AsyncGenerator<ApiKeyRecord> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new ScanCommand({
           TableName: this.table,
-          FilterExpression: filter.expression,
-          ExpressionAttributeNames: filter.names,
-          ExpressionAttributeValues: filter.values,
+          FilterExpression: filter?.expression,
+          ExpressionAttributeNames: filter?.names,
+          ExpressionAttributeValues: filter?.values,
           ExclusiveStartKey: start,
         }),
       );
