@@ -1,7 +1,6 @@
-// One direction of a proxied connection (client → upstream or upstream → client). With no toxics the
-// link writes each read straight to the destination (pipe speed); with toxics, a pump takes queued
-// chunks one by one through a snapshot of the stage chain. Chain changes start, stop or replace stages
-// while data flows; a stopped stage releases what it holds, so removal never hangs.
+// One direction of a proxied connection. With no toxics it writes each read straight to the destination
+// (pipe speed); with toxics a pump takes queued chunks through a snapshot of the stage chain, and chain
+// changes start, stop or replace stages while data flows (a stopped stage releases what it holds).
 import type { Socket } from 'node:net';
 import type { Random } from './random.js';
 import type { ToxicSpec } from './toxic-spec.js';

@@ -13,6 +13,8 @@ export class ProxyCollection {
   constructor(
     private readonly random: Random,
     private readonly metrics: ProxyMetrics,
+    /** Monotonic milliseconds for chunk arrival times (injected so a run can control its clock). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Every proxy, sorted by name (Go marshals maps with sorted keys). */
@@ -72,7 +74,7 @@ export class ProxyCollection {
 
   private async create(input: ProxyInput): Promise<Outcome<Proxy>> {
     const random = (input.seed === undefined ? this.random : createRandom(input.seed)).derive('proxy', input.name);
-    const proxy = new Proxy(input, random, this.metrics);
+    const proxy = new Proxy(input, random, this.metrics, this.now);
     for (const toxic of input.toxics ?? []) proxy.toxics.add(toxic);
     // Reserve the name before binding, so a concurrent create of the same name gets its 409.
     this.proxies.set(input.name, proxy);

@@ -34,6 +34,7 @@ export class Proxy {
     settings: ProxySettings,
     private readonly random: Random,
     private readonly metrics: ProxyMetrics,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.name = settings.name;
     this.requestedListen = settings.listen;
@@ -114,7 +115,7 @@ export class Proxy {
       upstream: upstream.value,
       toxics: this.toxics,
       random: this.random.derive('connection', this.connectionCount++),
-      now: () => performance.now(),
+      now: this.now,
       counters: {
         upstream: this.metrics.counters({ direction: 'upstream', ...labels }),
         downstream: this.metrics.counters({ direction: 'downstream', ...labels }),
