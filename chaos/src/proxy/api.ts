@@ -107,7 +107,7 @@ export function createApiHandler(
       writeText(response, 403, 'User agent not allowed\n', 'text/plain; charset=utf-8');
       return;
     }
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const path = decodePath(request.url ?? '/');
     const route = routes.find((r) => r.pattern.test(path));
     const handler = route?.methods[request.method ?? 'GET'];
     const chunks: Buffer[] = [];
@@ -122,6 +122,16 @@ export function createApiHandler(
         .then((reply) => writeReply(response, reply));
     });
   };
+}
+
+/** The request path with %-escapes decoded; a malformed escape is left as is (it then matches nothing). */
+function decodePath(url: string): string {
+  const raw = url.split('?')[0] ?? '/';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function parseJsonBody<T>(body: string, decode: (value: unknown) => Outcome<T>): Outcome<T> {

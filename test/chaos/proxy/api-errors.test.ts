@@ -141,3 +141,10 @@ it('answers 204 with no body for deletes and reset', async () => {
   expect([toxic.status, reset.status, proxy.status]).toEqual([204, 204, 204]);
   expect(toxic.text + reset.text + proxy.text).toBe('');
 });
+
+it('answers unknown routes with 404 and wrong methods with 405, and survives malformed escapes', async () => {
+  expect(await h.call('GET', '/nowhere')).toMatchObject({ status: 404, text: '404 page not found\n' });
+  expect((await h.call('PUT', '/proxies')).status).toBe(405);
+  expect((await h.call('GET', '/proxies/%E0%A4%A')).status).toBe(404);
+  expect((await h.call('GET', '/version')).status).toBe(200);
+});
