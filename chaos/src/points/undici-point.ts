@@ -9,8 +9,30 @@ import type { ChaosEngine } from '../rules/chaos-engine.js';
 
 /** Options for the outgoing HTTP fault point. */
 export interface UndiciPointOptions {
-  /** The request id for logs, from the outgoing request's headers or the caller's context. */
+  /**
+   * The request id for logs (default: the outgoing `X-Request-Id` header, else `X-Webhook-Id`, so a
+   * delivery's injections can be found by its id).
+   */
   requestId?: (opts: Dispatcher.DispatchOptions) => string | undefined;
+}
+
+/** Reads a header from whichever shape undici was given (record or flat name/value list). */
+function headerOf(headers: Dispatcher.DispatchOptions['headers'], name: string): string | undefined {
+  if (headers === null || headers === undefined) return undefined;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    }
+    return undefined;
+  }
+  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (key.toLowerCase() === name && value !== undefined) return String(value);
+  }
+  return undefined;
+}
+
+function defaultRequestId(opts: Dispatcher.DispatchOptions): string | undefined {
+  return headerOf(opts.headers, 'x-request-id') ?? headerOf(opts.headers, 'x-webhook-id');
 }
 
 type Handler = Dispatcher.DispatchHandler;
@@ -90,12 +112,13 @@ function resetAfterDelivery(handler: Handler, ruleId: string): Handler {
  * await fetch(webhookUrl, { method: 'POST', body, dispatcher });
  */
 export function chaosInterceptor(engine: ChaosEngine, options: UndiciPointOptions = {}): Dispatcher.DispatcherComposeInterceptor {
+  const requestIdOf = options.requestId ?? defaultRequestId;
   return (dispatch) => (opts, handler) => {
     if (!engine.enabled) return dispatch(opts, handler);
     const injection = engine.decide(
       'http_out',
       { host: hostOf(opts.origin), method: opts.method, path: opts.path },
-      { requestId: options.requestId?.(opts) },
+      { requestId: requestIdOf(opts) },
     );
     if (injection === null) return dispatch(opts, handler);
     const { injector, detail, rule } = injection;

@@ -39,6 +39,13 @@ it('answers the configured status without reaching the receiver', async () => {
   expect(received).toEqual([]);
 });
 
+it('records the delivery id of the outgoing request with the injection', async () => {
+  const { url, dispatcher, engine } = await setup((host) => [{ id: 'e500', point: 'http_out', match: { host }, injector: { kind: 'http_error', status: 500 } }]);
+  await (await request(`${url}/hook`, { method: 'POST', body: '{}', headers: { 'X-Webhook-Id': 'dlv_42' }, dispatcher })).body.dump();
+  await (await fetch(`${url}/hook`, { method: 'POST', body: '{}', headers: { 'x-request-id': 'req_7' }, dispatcher })).arrayBuffer();
+  expect(engine.log.entries().map((e) => e.request_id)).toEqual(['dlv_42', 'req_7']);
+});
+
 it('leaves hosts that do not match alone', async () => {
   const { url, received, dispatcher, engine } = await setup(() => [{ id: 'elsewhere', point: 'http_out', match: { host: 'example.invalid:*' }, injector: { kind: 'http_error' } }]);
   const res = await fetch(`${url}/hook`, { method: 'POST', body: 'x', dispatcher });
