@@ -116,12 +116,12 @@ export class ApiKeysStore {
           TableName: this.table,
           IndexName: 'tenant-index',
           KeyConditionExpression: 'tenant_id = :t',
-          FilterExpression: 'lineage_id = :l OR key_id = :l',
-          ExpressionAttributeValues: { ':t': tenantId, ':l': lineageId },
+          ExpressionAttributeValues: { ':t': tenantId },
           ExclusiveStartKey: start,
         }),
       );
-      out.push(...((page.Items ?? []) as ApiKeyRecord[]));
+      // Filtered here: key_id is the index's sort key, which a FilterExpression may not name.
+      out.push(...((page.Items ?? []) as ApiKeyRecord[]).filter((k) => (k.lineage_id ?? k.key_id) === lineageId));
       start = page.LastEvaluatedKey;
     } while (start);
     return out.sort((a, b) => (a.version ?? 1) - (b.version ?? 1));
