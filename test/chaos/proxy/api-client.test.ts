@@ -103,3 +103,11 @@ it('resets: re-enables every proxy and removes every toxic', async () => {
 it('reports the Toxiproxy version it reproduces', async () => {
   expect(JSON.parse(await h.client.getVersion())).toEqual({ version: '2.12.0' });
 });
+
+it('surfaces API errors through the client as rejections', async () => {
+  await h.client.createProxy({ name: 'db', listen: '127.0.0.1:0', upstream: upstream.address });
+  await expect(h.client.createProxy({ name: 'db', listen: '127.0.0.1:0', upstream: upstream.address })).rejects.toThrow(
+    'Request failed with status code 409',
+  );
+  await expect(h.client.get('missing')).rejects.toThrow('Request failed with status code 404');
+});

@@ -45,6 +45,17 @@ it('applies a toxic update to an open connection', async () => {
   client.socket.destroy();
 });
 
+it('keeps the limit_data count across an update of the toxic', async () => {
+  const client = await connect(
+    await proxied(h, 'echo', echo.address, [{ name: 'cap', type: 'limit_data', attributes: { bytes: 10 } }]),
+  );
+  await echoTime(client, 'abcdef');
+  await h.call('PATCH', '/proxies/echo/toxics/cap', { attributes: { bytes: 8 } });
+  client.socket.write('ghijkl');
+  await client.closed;
+  expect(client.data().toString()).toBe('abcdefgh');
+});
+
 it('releases data held by latency as soon as the toxic is removed', async () => {
   const client = await connect(
     await proxied(h, 'echo', echo.address, [{ name: 'lag', type: 'latency', attributes: { latency: 60_000 } }]),
