@@ -70,7 +70,7 @@ export function installSecurity(deps: AppDeps, doc: DynamoDBDocumentClient): Sec
       metrics.authFailures.inc({ reason });
       void audit.recordThrottled(
         `auth:${reason}:${req.ip ?? ''}`,
-        { action: 'auth.failure', actor: `ip:${req.ip ?? 'unknown'}`, details: { reason, method: req.method, path: req.path } },
+        { action: 'auth.failure', actor: `ip:${req.ip ?? 'unknown'}`, details: { reason, method: req.method, path: req.originalUrl.split('?')[0] } },
         { windowMs: 60_000 },
       );
     },

@@ -38,7 +38,7 @@ export function requestSigningGuard(opts: RequestSigningOptions): KeyGuard {
     opts.metrics.signatures.inc({ outcome: code });
     void opts.audit.recordThrottled(
       `${code}:${key.key_id}`,
-      { action: 'auth.signature_failure', actor: `key:${key.key_id}`, tenant_id: key.tenant_id, details: { code, method: req.method, path: req.path, ip: req.ip } },
+      { action: 'auth.signature_failure', actor: `key:${key.key_id}`, tenant_id: key.tenant_id, details: { code, method: req.method, path: req.originalUrl.split('?')[0], ip: req.ip } },
       { windowMs: 60_000 },
     );
     throw new ApiError(401, code, message);
