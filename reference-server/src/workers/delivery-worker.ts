@@ -2,15 +2,17 @@
 // delivered / retry(at) / dead letter — only while still holding the lease.
 import { iso } from '../domain/clock.js';
 import { classOfStatus, decideAttempt, type AttemptRecord } from '../domain/delivery.js';
+import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/deliveries-store.js';
 import { sendWebhook } from './send-webhook.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Attempts a leased delivery and settles it; never throws for expected outcomes. */
-export async function processLease(deps: WorkerDeps, lease: Lease): Promise<void> {
+export async function processLease(deps: WorkerDeps, lease: Lease, known?: WebhookRecord): Promise<void> {
   const { delivery } = lease;
   const { stores, clock, config, metrics } = deps;
-  const webhook = await stores.webhooks.getAny(delivery.webhook_id);
+  // Fan-out's fast path passes the webhook it just read; otherwise read it now, so URL changes apply.
+  const webhook = known ?? (await stores.webhooks.getAny(delivery.webhook_id));
   if (!webhook || !webhook.is_active) {
     await stores.deliveries.settle(lease, { status: 'cancelled', error: webhook ? 'webhook disabled' : 'webhook deleted', at: iso(clock.now()) });
     metrics.deliveries.inc({ outcome: 'cancelled' });

@@ -6,6 +6,7 @@ import { iso } from '../domain/clock.js';
 import { deliveryIdFor, type DeliveryRecord } from '../domain/delivery.js';
 import { eventView, type EventRecord } from '../domain/event.js';
 import { wantsEvent, type WebhookRecord } from '../domain/webhook.js';
+import type { Lease } from '../store/deliveries-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 const BATCH = 100;
@@ -15,8 +16,14 @@ export function deliveryBody(event: EventRecord, deliveryId: string, webhookId: 
   return JSON.stringify({ type: event.event_type, delivery_id: deliveryId, webhook_id: webhookId, timestamp: event.created_at, data: eventView(event) });
 }
 
+/** Where fan-out hands deliveries it created already leased (the in-process fast path). */
+export interface Handoff {
+  hasRoom(): boolean;
+  take(lease: Lease, webhook: WebhookRecord | undefined): void;
+}
+
 /** Processes one batch of the outbox; returns how many deliveries it created (≥ 0) and rows handled. */
-export async function fanOutOnce(deps: WorkerDeps): Promise<{ rows: number; enqueued: number }> {
+export async function fanOutOnce(deps: WorkerDeps, handoff?: Handoff): Promise<{ rows: number; enqueued: number }> {
   const rows = await deps.stores.outbox.read('fanout', BATCH);
   if (rows.length === 0) {
     deps.metrics.fanoutLag.set(0);
@@ -27,8 +34,11 @@ export async function fanOutOnce(deps: WorkerDeps): Promise<{ rows: number; enqu
   deps.metrics.fanoutLag.set(Math.max(0, (deps.clock.now() - Date.parse(oldest)) / 1000));
 
   const byTenant = new Map<string, WebhookRecord[]>();
+  const webhooks = new Map<string, WebhookRecord>();
   for (const tenant of new Set(rows.map((r) => r.event.tenant_id))) {
-    byTenant.set(tenant, await deps.stores.webhooks.activeFor(tenant));
+    const active = await deps.stores.webhooks.activeFor(tenant);
+    byTenant.set(tenant, active);
+    for (const w of active) webhooks.set(w.webhook_id, w);
   }
   const now = deps.clock.now();
   const deliveries: DeliveryRecord[] = [];
@@ -53,7 +63,16 @@ export async function fanOutOnce(deps: WorkerDeps): Promise<{ rows: number; enqu
       });
     }
   }
-  const created = await Promise.all(deliveries.map((d) => deps.stores.deliveries.enqueue(d, now)));
+  const leaseUntil = now + deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS;
+  const created = await Promise.all(
+    deliveries.map(async (d) => {
+      // Fast path: create it leased to this process and attempt it at once, if there is room.
+      const token = handoff?.hasRoom() ? deps.token() : undefined;
+      const fresh = await deps.stores.deliveries.enqueue(d, token ? leaseUntil : now, token);
+      if (fresh && token) handoff!.take({ delivery: d, token, leaseUntil }, webhooks.get(d.webhook_id));
+      return fresh;
+    }),
+  );
   await deps.beforeStep?.('fanout', 'before_ack');
   await deps.stores.outbox.remove('fanout', rows.map((r) => r.event_id));
   return { rows: rows.length, enqueued: created.filter(Boolean).length };

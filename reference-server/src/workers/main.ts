@@ -1,6 +1,8 @@
 // `npm run worker`: the fan-out and delivery loops alone, in their own process, against a shared
 // DynamoDB (DYNAMODB_ENDPOINT). Several such processes can run at once: leases keep them apart.
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from '../config.js';
@@ -15,8 +17,11 @@ import { startWorkers } from './worker-runtime.js';
 
 const config = loadConfig(process.env);
 const logger = pino({ level: config.LOG_LEVEL });
-if (config.DYNAMODB_ENDPOINT === undefined || !config.SECRETS_KEY) {
-  console.error('npm run worker needs DYNAMODB_ENDPOINT (a DynamoDB shared with the server, or `aws`) and the server\'s SECRETS_KEY');
+// The server's secrets key: SECRETS_KEY, or the one `npm start` generated under DATA_DIR.
+const keyFile = join(config.DATA_DIR, 'secrets.key');
+const secretsKey = config.SECRETS_KEY ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined);
+if (config.DYNAMODB_ENDPOINT === undefined || secretsKey === undefined) {
+  console.error('npm run worker needs DYNAMODB_ENDPOINT (the DynamoDB the server uses, or `aws`) and the server\'s SECRETS_KEY (or its DATA_DIR)');
   process.exit(2);
 }
 const dynamo = createDynamo({
@@ -36,7 +41,7 @@ const deps = buildWorkerDeps({
   clock: systemClock,
   logger,
   random: Math.random,
-  secretBox: new SecretBox(config.SECRETS_KEY),
+  secretBox: new SecretBox(secretsKey),
   dispatcher,
   stores: createStores(dynamo.doc, config.TABLE_PREFIX),
   registry,

@@ -1,6 +1,8 @@
 // Runs the background loops — outbox fan-out and webhook delivery — until stopped. New events wake
 // the loops at once in-process; otherwise they poll. A failing store backs a loop off, never kills it.
-import { fanOutOnce } from './fanout.js';
+import type { WebhookRecord } from '../domain/webhook.js';
+import type { Lease } from '../store/deliveries-store.js';
+import { fanOutOnce, type Handoff } from './fanout.js';
 import { processLease } from './delivery-worker.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -34,10 +36,31 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     return idle(Math.min(5_000, deps.config.WORKER_POLL_MS * 4));
   };
 
+  // Leases fan-out created for this process, waiting for a free slot (bounded, so they start well
+  // within their visibility timeout).
+  const ready: { lease: Lease; webhook: WebhookRecord | undefined }[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const handoff: Handoff = {
+    hasRoom: () => !stopped && ready.length + inFlight.size < deps.config.WORKER_CONCURRENCY * 4,
+    take: (lease, webhook) => {
+      ready.push({ lease, webhook });
+      wake();
+    },
+  };
+  const run = (lease: Lease, webhook?: WebhookRecord) => {
+    const p: Promise<void> = processLease(deps, lease, webhook)
+      .catch((err: unknown) => deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry'))
+      .finally(() => {
+        inFlight.delete(p);
+        wake();
+      });
+    inFlight.add(p);
+  };
+
   const fanoutLoop = async () => {
     while (!stopped) {
       try {
-        const { rows, enqueued } = await fanOutOnce(deps);
+        const { rows, enqueued } = await fanOutOnce(deps, handoff);
         if (enqueued > 0) wake();
         if (rows === 0) await idle(deps.config.WORKER_POLL_MS);
       } catch (err) {
@@ -46,11 +69,14 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     }
   };
 
-  const inFlight = new Set<Promise<void>>();
   const deliveryLoop = async () => {
     while (!stopped) {
       try {
-        const free = deps.config.WORKER_CONCURRENCY - inFlight.size;
+        let free = deps.config.WORKER_CONCURRENCY - inFlight.size;
+        for (; free > 0 && ready.length > 0; free--) {
+          const next = ready.shift()!;
+          run(next.lease, next.webhook);
+        }
         if (free <= 0) {
           await Promise.race(inFlight);
           continue;
@@ -63,15 +89,9 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
           const lease = await deps.stores.deliveries.lease(id, now, deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
           if (!lease) continue;
           started++;
-          const p: Promise<void> = processLease(deps, lease)
-            .catch((err: unknown) => deps.logger.warn({ err, delivery_id: id }, 'delivery attempt failed; the lease will expire and retry'))
-            .finally(() => {
-              inFlight.delete(p);
-              wake();
-            });
-          inFlight.add(p);
+          run(lease);
         }
-        if (started === 0) await idle(deps.config.WORKER_POLL_MS);
+        if (started === 0 && ready.length === 0) await idle(deps.config.WORKER_POLL_MS);
       } catch (err) {
         await backoff(err, 'delivery');
       }
