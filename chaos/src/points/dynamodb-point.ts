@@ -18,6 +18,7 @@ import { delay } from '../faults/delay.js';
 import { splitBatch } from '../faults/partial-batch.js';
 import { hang } from '../faults/timeout.js';
 import type { ChaosEngine } from '../rules/chaos-engine.js';
+import type { Injection } from '../rules/injection-log.js';
 import type { InjectorKind } from '../rules/injector-schema.js';
 import type { CallAttributes } from '../rules/match-pattern.js';
 
@@ -70,17 +71,18 @@ export function dynamoDbAttributes(commandName: string | undefined, input: unkno
  * split in their native form).
  */
 export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointOptions = {}): Pluggable<Any, Any> {
-  // The disabled path returns `next(args)` synchronously (no async wrapper, no extra promise hop):
-  // with chaos off, the point should cost a property read per call.
-  const attempt: FinalizeRequestMiddleware<Any, Any> = (next, context) => (args) =>
-    engine.enabled ? attemptWithChaos(next, context, args) : next(args);
-
-  const attemptWithChaos = async (next: FinalizeHandler<Any, Any>, context: HandlerExecutionContext, args: FinalizeHandlerArguments<Any>) => {
+  // Only a call that gets an injection pays for an async wrapper: the disabled path is a property
+  // read and the no-match path a synchronous decision, both returning `next(args)` as is.
+  const attempt: FinalizeRequestMiddleware<Any, Any> = (next, context) => (args) => {
+    if (!engine.enabled) return next(args);
     const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, args.input), {
       kinds: ATTEMPT_KINDS,
       requestId: options.requestId?.(),
     });
-    if (injection === null) return next(args);
+    return injection === null ? next(args) : applyToAttempt(injection, next, context, args);
+  };
+
+  const applyToAttempt = async (injection: Injection, next: FinalizeHandler<Any, Any>, context: HandlerExecutionContext, args: FinalizeHandlerArguments<Any>) => {
     const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
     const { injector, detail } = injection;
     switch (injector.kind) {
