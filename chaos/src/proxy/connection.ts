@@ -48,7 +48,7 @@ export class Connection {
       socket.on('close', (hadError) => {
         if (--this.open === 0) this.finished();
         else if (hadError) this.destroy();
-        else if (!this.closing) this.endOther(other);
+        else if (!this.closing) this.peerClosed(socket, other);
       });
     }
     this.upstream.once('connect', () => this.startLinks());
@@ -81,10 +81,17 @@ export class Connection {
     this.upstream.destroy();
   }
 
-  /** One side closed cleanly: let the other flush and finish, but not linger forever. */
-  private endOther(other: Socket): void {
-    other.end();
-    setTimeout(() => this.destroy(), closeGraceMs).unref();
+  /**
+   * One socket closed cleanly (its peer finished both ways). Data still flowing toward it is moot, but
+   * data flowing away from it may still sit in a toxic: let that link flush and end the other socket,
+   * then let the other socket go.
+   */
+  private peerClosed(closed: Socket, other: Socket): void {
+    const [intoClosed] = this.links.filter((link) => link.destination === closed);
+    if (!intoClosed) return void other.destroy();
+    intoClosed.close();
+    if (other.writableFinished) other.destroy();
+    else other.once('finish', () => other.destroy());
   }
 
   private startLinks(): void {

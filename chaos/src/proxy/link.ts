@@ -81,6 +81,11 @@ export class Link {
     else if (!this.pumping && this.queue.length === 0) this.goDirect();
   }
 
+  /** The socket this link writes to. */
+  get destination(): Socket {
+    return this.options.destination;
+  }
+
   /** Stops every stage and discards further data (the connection is closing). */
   close(): void {
     if (this.closed) return;
