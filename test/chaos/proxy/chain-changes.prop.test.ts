@@ -78,3 +78,51 @@ it('delivers every byte in order through any sequence of live chain changes', as
     { numRuns: 8, seed: 20261122, endOnFailure: true },
   );
 });
+
+const anyToxic = fc.oneof(
+  toxic,
+  fc.record({ type: fc.constant('timeout'), attributes: fc.record({ timeout: fc.nat(300) }) }),
+  fc.record({ type: fc.constant('reset_peer'), attributes: fc.record({ timeout: fc.nat(50) }) }),
+  fc.record({ type: fc.constant('limit_data'), attributes: fc.record({ bytes: fc.nat(60_000) }) }),
+);
+
+it('with any toxics, what arrives is a prefix of what was sent and the connection always finishes', async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.oneof(
+          fc.record({ kind: fc.constant('add' as const), toxic: anyToxic, stream: fc.constantFrom('upstream', 'downstream') }),
+          fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
+          fc.record({ kind: fc.constant('write' as const), size: fc.integer({ min: 1, max: 20_000 }) }),
+        ),
+        { minLength: 3, maxLength: 15 },
+      ),
+      async (ops) => {
+        const client = await connect(listen);
+        client.socket.on('error', () => {});
+        const payload = pattern(ops.reduce((n, o) => n + (o.kind === 'write' ? o.size : 0), 0) + 1);
+        const names: string[] = [];
+        let offset = 0;
+        for (const [i, o] of ops.entries()) {
+          if (o.kind === 'write') {
+            if (!client.socket.destroyed) client.socket.write(payload.subarray(offset, offset + o.size));
+            offset += o.size;
+          } else if (o.kind === 'add') {
+            const name = `d${run}t${i}`;
+            if ((await h.call('POST', '/proxies/echo/toxics', { ...o.toxic, name, stream: o.stream })).status === 200) names.push(name);
+          } else if (names.length > 0) {
+            const [name] = names.splice(o.pick % names.length, 1);
+            await h.call('DELETE', `/proxies/echo/toxics/${name}`);
+          }
+        }
+        if (!client.socket.destroyed) client.socket.end(payload.subarray(offset));
+        await h.call('POST', '/reset');
+        run += 1;
+        await waitFor(() => client.received.closedAt !== undefined, { timeoutMs: 5000, message: 'the connection to finish' });
+        expect(client.data().equals(payload.subarray(0, client.received.bytes))).toBe(true);
+      },
+    ),
+    { numRuns: 8, seed: 7, endOnFailure: true },
+  );
+});
