@@ -19,7 +19,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 export default async function ingest() {
   const db = await startEmbeddedDynamo();
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
-  const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  // Limits the bench never reaches, so the shared rate limiter runs on every request without refusing.
+  const tiers = JSON.stringify({ free: { minute: 1e9, hour: 1e9, day: 1e9 } });
+  const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: tiers });
   try {
     // Baseline: raw PutItem through the SDK into the same backend, from this process.
     const { client } = createDynamo({ endpoint: db.endpoint });

@@ -2,7 +2,7 @@
 import { Counter, type Registry } from 'prom-client';
 
 export interface SecurityMetrics {
-  /** Rate-limit outcomes: allowed, limited, store_error_open (let through), store_error_closed (503). */
+  /** Rate-limit outcomes: allowed, limited, store_error_open (let through), store_error_closed (503), store_error_background (a deferred increment lost). */
   rateLimit: Counter<'outcome'>;
   /** Request-signature outcomes: ok, unsigned, or the refusal code. */
   signatures: Counter<'outcome'>;

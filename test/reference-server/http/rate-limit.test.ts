@@ -40,6 +40,16 @@ describe('rate limiting', () => {
     expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
+  it('admits exactly the limit from concurrent requests spread over both instances', async () => {
+    const key = await a.createKey();
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).call('GET', '/v1/inbox', { key: key.api_key })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(7);
+    const remaining = results.filter((r) => r.status === 200).map((r) => r.headers.get('x-ratelimit-remaining')).sort();
+    expect(remaining).toEqual(['0', '1', '2', '3', '4']);
+    clock.advance(60_000);
+  });
+
   it('resets at the window boundary and does not charge refused requests to longer windows', async () => {
     const key = await a.createKey();
     for (let i = 0; i < 7; i++) await a.call('GET', '/v1/inbox', { key: key.api_key });
