@@ -67,3 +67,37 @@ it('replays identical decisions from the same seed for any rules and calls', () 
     { seed, numRuns: 200 },
   );
 });
+
+it('never injects before start_after, after duration, beyond max_count, or at another point', () => {
+  fc.assert(
+    fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 6 }), fc.array(callArb, { maxLength: 150 }), fc.string(), (specs, calls, runSeed) => {
+      const rules = specs.map((s, i): RuleInput => ({
+        id: `r${i}`,
+        point: s.injector[0],
+        injector: s.injector[1],
+        probability: s.probability,
+        start_after: s.start_after,
+        duration: s.duration,
+        max_count: s.max_count,
+      }));
+      const clock = manualClock(0);
+      const engine = new ChaosEngine({ enabled: true, seed: runSeed, clock, rules, defaultDurationMs: 3000 });
+      for (const call of calls) {
+        clock.advance(call.advance);
+        engine.decide(call.point, { operation: call.operation });
+      }
+      const counts = new Map<string, number>();
+      for (const entry of engine.log.entries()) {
+        const spec = specs[Number(entry.rule.slice(1))];
+        if (spec === undefined) throw new Error(`unknown rule ${entry.rule}`);
+        const end = spec.start_after + (spec.duration ?? 3000);
+        expect(entry.point).toBe(spec.injector[0]);
+        expect(entry.at).toBeGreaterThanOrEqual(spec.start_after);
+        expect(entry.at).toBeLessThan(end);
+        counts.set(entry.rule, (counts.get(entry.rule) ?? 0) + 1);
+        expect(counts.get(entry.rule)).toBeLessThanOrEqual(spec.max_count ?? Infinity);
+      }
+    }),
+    { seed, numRuns: 200 },
+  );
+});
