@@ -46,6 +46,13 @@ it('records the delivery id of the outgoing request with the injection', async (
   expect(engine.log.entries().map((e) => e.request_id)).toEqual(['dlv_42', 'req_7']);
 });
 
+it('works as the dispatcher of Node\'s global fetch too', async () => {
+  const { url, received, dispatcher } = await setup((host) => [{ id: 'e503', point: 'http_out', match: { host }, injector: { kind: 'http_error' } }]);
+  const res = await globalThis.fetch(`${url}/hook`, { method: 'POST', body: 'x', dispatcher } as RequestInit);
+  expect(res.status).toBe(503);
+  expect(received).toEqual([]);
+});
+
 it('leaves hosts that do not match alone', async () => {
   const { url, received, dispatcher, engine } = await setup(() => [{ id: 'elsewhere', point: 'http_out', match: { host: 'example.invalid:*' }, injector: { kind: 'http_error' } }]);
   const res = await fetch(`${url}/hook`, { method: 'POST', body: 'x', dispatcher });
