@@ -48,9 +48,9 @@ it('records the delivery id of the outgoing request with the injection', async (
 
 it('works as the dispatcher of Node\'s global fetch too', async () => {
   const { url, received, dispatcher } = await setup((host) => [{ id: 'e503', point: 'http_out', match: { host }, injector: { kind: 'http_error' } }]);
-  // Node's RequestInit type does not declare `dispatcher`, though its fetch honours it.
-  const init: RequestInit & { dispatcher: unknown } = { method: 'POST', body: 'x', dispatcher };
-  const res = await globalThis.fetch(`${url}/hook`, init);
+  // Node 20's fetch types its `dispatcher` with its bundled undici's classes; the runtime accepts ours.
+  const init: Omit<RequestInit, 'dispatcher'> & { dispatcher: unknown } = { method: 'POST', body: 'x', dispatcher };
+  const res = await globalThis.fetch(`${url}/hook`, init as RequestInit);
   expect(res.status).toBe(503);
   expect(received).toEqual([]);
 });
