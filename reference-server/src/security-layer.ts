@@ -7,6 +7,7 @@ import type { Clock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { tierLimits } from './domain/rate-limit-tiers.js';
 import type { AppDeps } from './http/app-deps.js';
+import type { KeyGuard } from './http/authenticator.js';
 import { rateLimitGuard } from './http/rate-limit.js';
 import { requestSigningGuard } from './http/request-signing.js';
 import { createSecurityMetrics } from './http/security-metrics.js';
@@ -40,7 +41,7 @@ export function installSecurity(deps: AppDeps, doc: DynamoDBDocumentClient): Sec
   const names = tableNames(config.TABLE_PREFIX);
   const metrics = createSecurityMetrics(deps.metrics.registry);
   audit.onWriteFailure(() => metrics.auditWriteFailures.inc());
-  const guards = [];
+  const guards: KeyGuard[] = [];
   if (config.RATE_LIMIT_ENABLED) {
     guards.push(
       rateLimitGuard({

@@ -145,7 +145,7 @@ export class ApiKeysStore {
     } while (start);
   }
 
-  /** Applies a conditional update with `values`; false when the condition failed. */
+  /** Sends a conditional update; false when its condition failed (another writer changed the item). */
   async conditional(command: UpdateCommand): Promise<boolean> {
     try {
       await this.doc.send(command);
