@@ -73,12 +73,10 @@ export function dynamoDbAttributes(commandName: string | undefined, input: unkno
 export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointOptions = {}): Pluggable<Any, Any> {
   // Only a call that gets an injection pays for an async wrapper: the disabled path is a property
   // read and the no-match path a synchronous decision, both returning `next(args)` as is.
+  const attemptOptions = { kinds: ATTEMPT_KINDS, requestId: options.requestId };
   const attempt: FinalizeRequestMiddleware<Any, Any> = (next, context) => (args) => {
     if (!engine.enabled) return next(args);
-    const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, args.input), {
-      kinds: ATTEMPT_KINDS,
-      requestId: options.requestId?.(),
-    });
+    const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, args.input), attemptOptions);
     return injection === null ? next(args) : applyToAttempt(injection, next, context, args);
   };
 
@@ -108,10 +106,7 @@ export function chaosDynamoDbPlugin(engine: ChaosEngine, options: DynamoDbPointO
 
   const callWithChaos = async (next: InitializeHandler<Any, Any>, context: HandlerExecutionContext, args: InitializeHandlerArguments<Any>) => {
     const input = args.input as { RequestItems?: Record<string, WriteRequest[]> };
-    const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, input), {
-      kinds: CALL_KINDS,
-      requestId: options.requestId?.(),
-    });
+    const injection = engine.decide('dynamodb', dynamoDbAttributes(context.commandName, input), { kinds: CALL_KINDS, requestId: options.requestId });
     if (injection?.injector.kind !== 'partial_batch' || !input.RequestItems) return next(args);
     const { kept, unprocessed } = splitBatch(input.RequestItems, injection.injector.fraction, injection.detail.pick_seed ?? 0);
     if (Object.keys(kept).length === 0) {

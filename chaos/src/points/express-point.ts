@@ -36,10 +36,10 @@ export function chaosExpressMiddleware(engine: ChaosEngine, options: ExpressPoin
   const requestIdOf = options.requestId ?? defaultRequestId;
   return (req: Request, res: Response, next: NextFunction) => {
     if (!engine.enabled) return next();
-    const requestId = requestIdOf(req, res);
-    const injection = engine.decide('http_in', { method: req.method, route: req.path }, { requestId });
+    const injection = engine.decide('http_in', { method: req.method, route: req.path }, { requestId: () => requestIdOf(req, res) });
     if (injection === null) return next();
     const { injector, detail, rule } = injection;
+    const requestId = injection.request_id;
     // Aborts when the client disconnects, so a held request never outlives its caller.
     const gone = new AbortController();
     res.once('close', () => gone.abort());

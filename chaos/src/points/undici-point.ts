@@ -118,7 +118,7 @@ export function chaosInterceptor(engine: ChaosEngine, options: UndiciPointOption
     const injection = engine.decide(
       'http_out',
       { host: hostOf(opts.origin), method: opts.method, path: opts.path },
-      { requestId: requestIdOf(opts) },
+      { requestId: () => requestIdOf(opts) },
     );
     if (injection === null) return dispatch(opts, handler);
     const { injector, detail, rule } = injection;

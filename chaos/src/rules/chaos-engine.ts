@@ -39,8 +39,8 @@ export interface ChaosEngineOptions {
 
 /** Per-call options for {@link ChaosEngine.decide}. */
 export interface DecideOptions {
-  /** Carried into the injection log and the log line. */
-  requestId?: string;
+  /** Carried into the injection log and the log line; a function is called only when injecting. */
+  requestId?: string | (() => string | undefined);
   /** Consider only rules whose injector is of these kinds (a point evaluating in stages). */
   kinds?: ReadonlySet<InjectorKind>;
 }
@@ -89,26 +89,30 @@ export class ChaosEngine {
   /**
    * Decides whether a fault applies to one call at `point`. Rules are tried in install order; each
    * started rule whose match fits draws once from its own generator; the first that fires wins.
+   * Ended rules are retired when next matched, or by `sweep()` (which listing and metrics call).
    * Returns the injection (already logged, counted and recorded) or null.
    */
   decide(point: ChaosPoint, attributes: CallAttributes, options?: DecideOptions): Injection | null {
     if (!this.enabled) return null;
     const candidates = this.byPoint.get(point);
     if (candidates === undefined) return null;
-    const now = this.clock.now();
+    // The clock is read only once a rule matches: a call no rule matches costs no clock read.
+    let now: number | undefined;
     for (const installed of candidates) {
       if (installed.ended || (options?.kinds !== undefined && !options.kinds.has(installed.rule.injector.kind))) continue;
+      if (!installed.matcher(attributes)) continue;
+      now ??= this.clock.now();
       const state = ruleState(installed.rule, installed.window, installed.count, now);
       if (state === 'pending') continue;
       if (state !== 'active') {
         this.end(installed, state, now);
         continue;
       }
-      if (!installed.matcher(attributes)) continue;
       const withinRate = installed.rate?.admit(now) ?? false;
       const roll = installed.random.next();
       if (withinRate || roll >= installed.rule.probability) continue;
-      return this.inject(installed, now, options?.requestId);
+      const requestId = typeof options?.requestId === 'function' ? options.requestId() : options?.requestId;
+      return this.inject(installed, now, requestId);
     }
     return null;
   }
