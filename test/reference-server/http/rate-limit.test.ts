@@ -68,6 +68,17 @@ describe('rate limiting', () => {
     expect(res.headers.get('x-ratelimit-limit')).toBe('50');
   });
 
+  it('puts the headers on other tenant routers and key management answered to a key', async () => {
+    const key = await a.createKey({ name: 'routers', tier: 'startup' });
+    for (const path of ['/v1/webhooks', `/v1/api-keys/${key.key_id}`]) {
+      const res = await a.call('GET', path, { key: key.api_key });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-ratelimit-limit'), path).toBe('50');
+    }
+    const remaining = (await a.call('GET', '/v1/inbox', { key: key.api_key })).headers.get('x-ratelimit-remaining');
+    expect(remaining).toBe('47'); // one count per request, however many routers mount the key check
+  });
+
   it('keeps one budget across a rotation', async () => {
     const key = await a.createKey();
     for (let i = 0; i < 4; i++) await a.call('GET', '/v1/inbox', { key: key.api_key });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import { signRequest } from '../../../reference-server/src/domain/request-signature.js';
 import { ADMIN_TOKEN, startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const clock = new ManualClock(Date.parse('2026-04-01T00:00:00Z'));
 let api: TestApi;
@@ -107,6 +108,19 @@ describe('request signing', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('audits signature failures once a minute per key and code, without the signature', async () => {
+    const key = await api.createKey();
+    const bad = { 'x-signature': 'AAAA', 'x-signature-timestamp': String(Math.floor(clock.now() / 1000)) };
+    for (let i = 0; i < 3; i++) await api.call('GET', '/v1/inbox', { key: key.api_key, headers: bad });
+    const entries = await waitFor(async () => {
+      const page = await api.deps.audit.list({ action: 'auth.signature_failure', limit: 50 });
+      const mine = page.entries.filter((e) => e.tenant_id === key.tenant_id);
+      return mine.length ? mine : undefined;
+    });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: `key:${key.key_id}`, details: { code: 'signature_invalid', path: '/v1/inbox' } });
   });
 
   it('lets unsigned requests through in optional mode and refuses half-signed ones', async () => {
