@@ -35,6 +35,11 @@ export interface ChaosEngineOptions {
   logCapacity?: number;
   /** Lifetime of rules that name no duration (default 10 min; `null`: until healed). */
   defaultDurationMs?: number | null;
+  /**
+   * Retire each rule by a timer at its expiry (default true), so the recovery line is logged on time;
+   * when false, expiry is noticed at the next matching call, listing, metrics scrape or `sweep()`.
+   */
+  expiryTimers?: boolean;
 }
 
 /** Per-call options for {@link ChaosEngine.decide}. */
@@ -54,6 +59,7 @@ interface Installed {
   installedAt: number;
   count: number;
   ended: boolean;
+  expiryTimer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -70,6 +76,7 @@ export class ChaosEngine {
   private readonly logger: ChaosLogger;
   private readonly metrics: ChaosMetrics | undefined;
   private readonly defaultDurationMs: number | null;
+  private readonly expiryTimers: boolean;
   private readonly rules = new Map<string, Installed>();
   // Copy-on-write lists per point: decide iterates a snapshot while rules may end underneath it.
   private byPoint = new Map<ChaosPoint, Installed[]>();
@@ -82,6 +89,7 @@ export class ChaosEngine {
     this.logger = options.logger ?? silentLogger;
     this.log = new InjectionLog(options.logCapacity);
     this.defaultDurationMs = options.defaultDurationMs === undefined ? DEFAULT_RULE_DURATION_MS : options.defaultDurationMs;
+    this.expiryTimers = options.expiryTimers ?? true;
     this.metrics = options.registry ? new ChaosMetrics(options.registry, () => this.activeRuleCount()) : undefined;
     if (options.rules !== undefined) this.upsertRules(options.rules);
   }
@@ -186,7 +194,13 @@ export class ChaosEngine {
       installedAt: now,
       count: 0,
       ended: false,
+      expiryTimer: undefined,
     };
+    // Retire the rule when it expires, so its recovery is logged on time even if no call comes.
+    // Unref'd: a pending expiry never keeps the process alive.
+    if (this.expiryTimers && installed.window.endsAt !== null) {
+      installed.expiryTimer = setTimeout(() => this.sweep(), installed.window.endsAt - now + 1).unref();
+    }
     this.rules.set(rule.id, installed);
     this.byPoint.set(rule.point, [...(this.byPoint.get(rule.point) ?? []), installed]);
   }
@@ -217,6 +231,7 @@ export class ChaosEngine {
   private end(installed: Installed, reason: RuleEndReason, now: number): void {
     if (installed.ended) return;
     installed.ended = true;
+    clearTimeout(installed.expiryTimer);
     const { rule } = installed;
     this.rules.delete(rule.id);
     const remaining = (this.byPoint.get(rule.point) ?? []).filter((i) => i !== installed);

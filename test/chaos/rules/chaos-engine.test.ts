@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { manualClock } from '../support/manual-clock.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const pause = { kind: 'pause', ms: 1 } as const;
 
@@ -102,6 +103,13 @@ it('logs an expired rule recovery with the instant it expired', () => {
   expect(logger.lines).toEqual([
     expect.objectContaining({ level: 'info', fields: { chaos: expect.objectContaining({ event: 'recovery', rule: 'x', reason: 'expired', ended_at: new Date(100).toISOString() }) } }),
   ]);
+});
+
+it('logs the recovery of an expiring rule on time, without any call at its point', async () => {
+  const logger = captureLogger();
+  new ChaosEngine({ enabled: true, logger, rules: [{ id: 'brief', point: 'worker', injector: pause, duration: 100 }] });
+  await waitFor(() => logger.lines.some((l) => (l.fields.chaos as { event: string }).event === 'recovery'), { timeoutMs: 3000 });
+  expect(logger.lines.map((l) => l.fields.chaos)).toEqual([expect.objectContaining({ event: 'recovery', rule: 'brief', reason: 'expired' })]);
 });
 
 it('writes one warn line per injection carrying the request id', () => {
