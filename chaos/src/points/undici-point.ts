@@ -139,12 +139,16 @@ export function chaosInterceptor(engine: ChaosEngine, options: UndiciPointOption
       case 'latency':
       case 'timeout': {
         const waiting = new AbortController();
-        begin(handler, (reason) => waiting.abort(reason));
+        const controller = begin(handler, (reason) => waiting.abort(reason));
         const ms = detail.delay_ms ?? 0;
-        delay(ms, waiting.signal).then(
-          () => (injector.kind === 'latency' ? dispatch(opts, handler) : handler.onResponseError?.(syntheticController(() => undefined), timeoutError(ms))),
-          (reason: unknown) => handler.onResponseError?.(syntheticController(() => undefined), abortError(reason)),
-        );
+        delay(ms, waiting.signal)
+          .then(() => {
+            if (injector.kind === 'timeout') throw timeoutError(ms);
+            dispatch(opts, handler);
+          })
+          // Any failure (the caller's abort, the timeout, a dispatch that throws) ends the request
+          // through its handler; nothing is left as an unhandled rejection.
+          .catch((error: unknown) => handler.onResponseError?.(controller, error instanceof Error ? error : abortError(error)));
         return true;
       }
       default:
