@@ -43,7 +43,7 @@ export class AuditLog {
    * @example await deps.audit.record({ action: 'webhook.create', actor: 'key:key_01…', tenant_id, target: webhookId })
    */
   record(entry: AuditInput): Promise<void> {
-    const clean = redactSecrets(JSON.parse(JSON.stringify(entry)) as unknown) as AuditInput;
+    const clean = redactSecrets(plainJson(entry)) as AuditInput;
     const run = this.tail.then(() => this.append(clean));
     this.tail = run.catch(() => undefined);
     return run.then(
@@ -102,5 +102,17 @@ export class AuditLog {
       await new Promise((r) => setTimeout(r, Math.floor(this.random() * Math.min(50, 2 + attempt * 2))));
     }
     throw new Error(`audit append lost ${MAX_ATTEMPTS} races in a row`);
+  }
+}
+
+/**
+ * The entry as plain JSON (what DynamoDB stores and the hash covers). Values JSON cannot hold
+ * (BigInt, cycles) must not make an audited operation fail: the details are replaced by a note.
+ */
+function plainJson(entry: AuditInput): unknown {
+  try {
+    return JSON.parse(JSON.stringify(entry)) as unknown;
+  } catch {
+    return { ...entry, details: { unserialisable_details: true } };
   }
 }

@@ -40,6 +40,12 @@ describe('audit log', () => {
     expect(res.body.entries[0].details).toEqual({ secret: '[redacted]', url: 'https://x.test' });
   });
 
+  it('records an entry whose details JSON cannot hold, noting that instead of failing', async () => {
+    await api.deps.audit.record({ action: 'test.bigint', actor: 'test', details: { n: 1n } });
+    const res = await list('?action=test.bigint');
+    expect(res.body.entries[0].details).toEqual({ unserialisable_details: true });
+  });
+
   it('filters by action, actor and time, and pages with a cursor', async () => {
     for (let i = 0; i < 5; i++) await api.deps.audit.record({ action: 'test.page', actor: `pager-${i % 2}` });
     const first = await list('?action=test.page&limit=2');
