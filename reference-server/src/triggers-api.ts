@@ -49,7 +49,7 @@ export interface TriggersApi {
   /** The in-process workers, when WORKER_ENABLED. */
   workers?: WorkerRuntime;
   workerDeps: WorkerDeps;
-  /** Stops accepting, drains in-flight requests (bounded), then stops the embedded store. */
+  /** Stops accepting, drains in-flight requests (bounded), stops the workers and the embedded store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -115,6 +115,7 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     });
     server.keepAliveTimeout = 5_000;
     const port = (server.address() as AddressInfo).port;
+    let closing: Promise<void> | undefined;
     return {
       url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
       port,
@@ -124,13 +125,16 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
       server,
       workers,
       workerDeps,
-      async close() {
-        await drain(server, 10_000);
-        await workers?.stop();
-        await webhookDispatcher.close();
-        await security.stop();
-        dynamo.client.destroy();
-        await embedded?.stop();
+      close() {
+        closing ??= (async () => {
+          await drain(server, 10_000);
+          await workers?.stop();
+          await webhookDispatcher.close();
+          await security.stop();
+          dynamo.client.destroy();
+          await embedded?.stop();
+        })();
+        return closing;
       },
     };
   } catch (err) {

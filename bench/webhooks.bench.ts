@@ -1,0 +1,127 @@
+// Webhook delivery benchmark, in one run: the receiver-only ceiling (undici POSTs straight to a loopback
+// receiver), sustained deliveries/s from one worker process, and event→receipt latency at 200 events/s.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import { Pool } from 'undici';
+import { runClosedLoop } from '../load/src/closed-loop.js';
+import { runOpenModel } from '../load/src/open-model.js';
+import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dynalite.js';
+import { startReceiver } from '../test/support/receiver.js';
+import { spawnServer } from '../test/support/spawn-server.js';
+import { spawnWorker } from '../test/support/spawn-worker.js';
+import { waitFor } from '../test/support/wait-for.js';
+import { table } from './record.js';
+
+const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef0123456789';
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+export default async function webhooks() {
+  const db = await startEmbeddedDynamo();
+  const receiver = await startReceiver();
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
+    dirs.push(d);
+    return d;
+  };
+  try {
+    // 1. Receiver-only ceiling, same concurrency as the worker.
+    const direct = new Pool(new URL(receiver.url).origin, { connections: 16 });
+    const body = JSON.stringify({ type: 'bench', data: { payload: { n: 1 } } });
+    const ceiling = await runClosedLoop({
+      concurrency: 16,
+      durationMs: SECONDS * 1000,
+      op: async () => {
+        const res = await direct.request({ path: '/hook', method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        await res.body.dump();
+        return res.statusCode === 200;
+      },
+    });
+    await direct.close();
+    receiver.received.length = 0;
+    console.log(`  receiver-only ceiling: ${ceiling.opsPerSecond.toFixed(0)} req/s`);
+
+    // 2. Sustained deliveries/s: events stored with no worker running, then one worker drains them.
+    const env = { DYNAMODB_ENDPOINT: db.endpoint, SECRETS_KEY, TABLE_PREFIX: 'bw-' };
+    const server = await spawnServer({ ...env, DATA_DIR: tmp(), WORKER_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' });
+    const auth = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
+    await fetch(`${server.url}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: receiver.url, events: ['*'] }) });
+    const pool = new Pool(server.url, { connections: 16 });
+    let n = 0;
+    const lane = async () => {
+      while (n < DELIVERIES) {
+        const i = n++;
+        const res = await pool.request({ path: '/v1/events', method: 'POST', headers: auth, body: JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { i } }) });
+        await res.body.dump();
+        if (res.statusCode !== 201) throw new Error(`event creation failed with ${res.statusCode}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+    console.log(`  ${DELIVERIES} events queued; starting one worker`);
+    const started = performance.now();
+    const worker = await spawnWorker({ ...env, WORKER_POLL_MS: '20', WORKER_CONCURRENCY: '16' });
+    await waitFor(() => receiver.received.length >= DELIVERIES, { timeoutMs: 600_000, intervalMs: 10, message: 'all deliveries received' });
+    const drainSeconds = (performance.now() - started) / 1000;
+    const duplicates = receiver.received.length - new Set(receiver.received.map((r) => r.headers['webhook-id'])).size;
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await pool.close();
+
+    // 3. Event → receipt latency at 200 events/s with the server's in-process worker (as `npm start`).
+    receiver.received.length = 0;
+    const live = await spawnServer({ ...env, TABLE_PREFIX: 'bl-', DATA_DIR: tmp(), RATE_LIMIT_ENABLED: 'false' });
+    const liveAuth = { authorization: `Bearer ${live.apiKey}`, 'content-type': 'application/json' };
+    await fetch(`${live.url}/v1/webhooks`, { method: 'POST', headers: liveAuth, body: JSON.stringify({ url: receiver.url, events: ['*'] }) });
+    const livePool = new Pool(live.url, { connections: 32 });
+    const sentAt = new Map<number, number>();
+    const open = await runOpenModel({
+      rate: 200,
+      durationMs: SECONDS * 1000,
+      send: async (i) => {
+        sentAt.set(i, Date.now());
+        const res = await livePool.request({ path: '/v1/events', method: 'POST', headers: liveAuth, body: JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { i } }) });
+        await res.body.dump();
+        return { ok: res.statusCode === 201, status: res.statusCode };
+      },
+    });
+    await waitFor(() => receiver.received.length >= open.completed, { timeoutMs: 60_000, message: 'live deliveries received' });
+    const h = hdr.build();
+    for (const r of receiver.received) {
+      const i = (JSON.parse(r.body) as { data: { payload: { i: number } } }).data.payload.i;
+      h.recordValue(Math.max(1, r.at - sentAt.get(i)!));
+    }
+    const p = (q: number) => h.getValueAtPercentile(q);
+    live.child.kill('SIGTERM');
+    await live.exited;
+    await livePool.close();
+
+    const rate = DELIVERIES / drainSeconds;
+    console.log(`  drained at ${rate.toFixed(0)} deliveries/s; live p99 ${p(99)} ms`);
+    return {
+      title: 'Webhook delivery',
+      body: [
+        table(
+          ['measure', 'result'],
+          [
+            ['receiver-only ceiling: undici POST → loopback receiver, 16 in flight (baseline)', `${ceiling.opsPerSecond.toFixed(0)} req/s`],
+            [`one worker process draining ${DELIVERIES} queued events (fan-out + signed delivery), concurrency 16`, `${rate.toFixed(0)} deliveries/s (${drainSeconds.toFixed(1)} s, ${duplicates} duplicates)`],
+            ['**ratio worker / receiver-only ceiling**', `**${(rate / ceiling.opsPerSecond).toFixed(2)}** (goal: ≥ 1,000 deliveries/s absolute)`],
+            [`event → receipt latency at 200 events/s for ${SECONDS} s (in-process worker)`, `p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${h.maxValue} ms over ${receiver.received.length} deliveries (goal p99 ≤ 50 ms)`],
+          ],
+        ),
+        '',
+        'The server, the worker and dynalite are separate processes; the receiver and load generator run in the bench',
+        'process. Latency is wall-clock from just before the event POST to the receiver reading the delivery.',
+      ].join('\n'),
+    };
+  } finally {
+    await receiver.close();
+    await db.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
