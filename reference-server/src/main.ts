@@ -17,6 +17,7 @@ const api = await startTriggersApi(config, {
   adminToken,
   secretsKey,
   embeddedPath: join(config.DATA_DIR, 'dynamodb'),
+  chaos: { env: process.env },
 }).catch((err: unknown) => {
   const code = (err as { code?: string }).code;
   console.error(
@@ -32,6 +33,7 @@ const lines = [
   `DynamoDB: ${config.DYNAMODB_ENDPOINT ?? `embedded dynalite (${join(config.DATA_DIR, 'dynamodb')})`}`,
   `Admin token: ${config.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : adminToken}`,
 ];
+if (api.chaos?.enabled) lines.push(`Chaos: ENABLED, seed ${api.chaos.seed} (replay with CHAOS_SEED=${api.chaos.seed}); control API at ${api.url}/_chaos/rules`);
 if (config.BOOTSTRAP_KEY ?? config.NODE_ENV !== 'production') {
   // A development convenience: a fresh key on a tenant kept across restarts, so earlier data stays visible.
   const tenantFile = join(config.DATA_DIR, 'bootstrap-tenant');

@@ -20,6 +20,8 @@ import { createWebhookDispatcher } from './http/webhook-dispatcher.js';
 import { buildWorkerDeps } from './workers/build-worker-deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/worker-runtime.js';
 import type { WorkerDeps } from './workers/worker-deps.js';
+import type { ChaosEngine } from '../../chaos/src/index.js';
+import { hostChaos, type ChaosHostOptions } from './chaos-host.js';
 import { SecretBox } from './store/secret-box.js';
 import { createAuditLog, installSecurity } from './security-layer.js';
 import { ensureTables, tableNames } from './store/tables.js';
@@ -36,6 +38,8 @@ export interface StartOptions {
   embeddedPath?: string;
   /** Lets a caller add fault points or routers before the app is built. */
   customize?: (deps: AppDeps, dynamo: Dynamo, workerDeps: WorkerDeps) => void;
+  /** Chaos: the raw `CHAOS_*` environment, or a ready engine; see chaos-host.ts. */
+  chaos?: ChaosHostOptions;
 }
 
 /** A running Triggers API. */
@@ -49,6 +53,8 @@ export interface TriggersApi {
   /** The in-process workers, when WORKER_ENABLED. */
   workers?: WorkerRuntime;
   workerDeps: WorkerDeps;
+  /** The chaos engine behind every fault point (absent when fault points were left out). */
+  chaos?: ChaosEngine;
   /** Stops accepting, drains in-flight requests (bounded), stops the workers and the embedded store. Idempotent. */
   close(): Promise<void>;
 }
@@ -102,6 +108,7 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     };
     const workerDeps = buildWorkerDeps({ config, clock, logger, random, secretBox, dispatcher: webhookDispatcher, stores, registry: metrics.registry });
     const security = installSecurity(deps, dynamo.doc);
+    const chaos = hostChaos({ config, clock, logger, registry: metrics.registry, client: dynamo.client, app: deps, worker: workerDeps }, opts.chaos);
     opts.customize?.(deps, dynamo, workerDeps);
     const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
     deps.hooks = { ...deps.hooks, onEventCreated: () => workers?.wake(), onWorkAvailable: () => workers?.wake() };
@@ -125,6 +132,7 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
       server,
       workers,
       workerDeps,
+      chaos,
       close() {
         closing ??= (async () => {
           await drain(server, 10_000);

@@ -2,6 +2,7 @@
 // generated; echoed on every response and carried by every log line and error body.
 import type { RequestHandler } from 'express';
 import type { IdGenerator } from '../domain/ids.js';
+import { runWithRequestId } from './request-context.js';
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -12,6 +13,6 @@ export function requestId(ids: IdGenerator): RequestHandler {
     const id = given !== undefined && SANE.test(given) ? given : ids.next('req');
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
-    next();
+    runWithRequestId(id, next);
   };
 }

@@ -157,7 +157,9 @@ export class DeliveriesStore {
     const deliveries: DeliveryRecord[] = [];
     const values: Record<string, unknown> = { ':w': webhookId, ':from': opts.since ?? '', ':to': `${opts.until ?? '9999'}~` };
     if (opts.status) values[':s'] = opts.status;
-    let startKey: Record<string, unknown> | undefined = opts.after ? JSON.parse(Buffer.from(opts.after, 'base64url').toString()) : undefined;
+    // The resume position is the last created_key (`created_at#delivery_id`), which rebuilds the whole key.
+    const startFrom = (createdKey: string) => ({ webhook_id: webhookId, created_key: createdKey, delivery_id: createdKey.slice(createdKey.indexOf('#') + 1) });
+    let startKey: Record<string, unknown> | undefined = opts.after?.includes('#') ? startFrom(opts.after) : undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
@@ -174,6 +176,6 @@ export class DeliveriesStore {
       deliveries.push(...((page.Items ?? []) as DeliveryRecord[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey && deliveries.length < opts.limit);
-    return { deliveries, last: startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : undefined };
+    return { deliveries, last: startKey ? (startKey.created_key as string) : undefined };
   }
 }

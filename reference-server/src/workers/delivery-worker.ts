@@ -25,10 +25,11 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
     await deadLetter(deps, lease, 'attempts exhausted', undefined, false);
     return;
   }
-  // Never start an attempt the lease might not outlive: another worker could then send concurrently.
+  await deps.beforeStep?.('delivery', 'send');
+  // Checked after every pause, right before sending: never start an attempt the lease might not
+  // outlive, or another worker could send the same delivery at the same time.
   if (lease.leaseUntil - clock.now() < config.WEBHOOK_TIMEOUT_MS * 1.5) return;
 
-  await deps.beforeStep?.('delivery', 'send');
   const sent = await sendWebhook({
     url: webhook.url,
     secret: deps.secretBox.open(webhook.secret_enc),

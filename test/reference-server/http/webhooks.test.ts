@@ -263,3 +263,26 @@ describe('delivery', () => {
     expect(prom.text).toMatch(/webhook_deliveries_total\{outcome="delivered"\} \d+/);
   });
 });
+
+describe('delivery history paging', () => {
+  it('pages through a webhook\'s deliveries with a cursor, oldest first, without gaps', async () => {
+    const { key, r, webhook } = await setup();
+    for (let i = 0; i < 7; i++) await send(key, 'order.created', { i });
+    await waitFor(() => r.received.length === 7, { message: 'seven delivered' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { deliveries: { delivery_id: string }[]; next_cursor: string | null } } = await api.call(
+        'GET',
+        `/v1/webhooks/${webhook.webhook_id}/deliveries?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        { key: key.api_key },
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.deliveries.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.deliveries.map((d) => d.delivery_id));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen).size).toBe(7);
+  });
+});

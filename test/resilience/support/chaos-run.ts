@@ -1,0 +1,54 @@
+// Shared parts of the resilience suites: a seeded engine whose seed is printed (CHAOS_SEED replays
+// it), open-model ingest that records what the server accepted, and checks that nothing was lost.
+import { ChaosEngine } from '../../../chaos/src/index.js';
+import { runOpenModel, type OpenModelResult } from '../../../load/src/open-model.js';
+import type { TestApi } from '../../support/test-api.js';
+
+/** A seeded, enabled engine; logs the seed with the suite's name. */
+export function seededEngine(name: string, seed = process.env.CHAOS_SEED ?? String(Date.now() % 1_000_000)): ChaosEngine {
+  console.log(`[chaos] ${name}: seed=${seed} (replay: CHAOS_SEED=${seed} npx vitest run test/resilience -t "${name}")`);
+  return new ChaosEngine({ enabled: true, seed });
+}
+
+export interface IngestResult extends OpenModelResult {
+  /** Ids of every event answered 201. */
+  accepted: string[];
+  /** Per request: when it was sent (ms since start) and its status. */
+  timeline: { at: number; status: number; ms: number }[];
+}
+
+/** POSTs events at a constant rate; every request carries an idempotency key. */
+export async function ingest(api: TestApi, apiKey: string, opts: { rate: number; durationMs: number; tag: string }): Promise<IngestResult> {
+  const accepted: string[] = [];
+  const timeline: IngestResult['timeline'] = [];
+  const t0 = Date.now();
+  const result = await runOpenModel({
+    rate: opts.rate,
+    durationMs: opts.durationMs,
+    maxInFlight: 500,
+    send: async (i) => {
+      const at = Date.now() - t0;
+      const res = await api
+        .call('POST', '/v1/events', {
+          key: apiKey,
+          headers: { 'idempotency-key': `${opts.tag}-${i}` },
+          body: { source: 'resilience', event_type: 'order.created', payload: { i, tag: opts.tag } },
+        })
+        .catch(() => ({ status: 0, body: undefined }));
+      timeline.push({ at, status: res.status, ms: Date.now() - t0 - at });
+      if (res.status === 201) accepted.push((res.body as { event_id: string }).event_id);
+      return { ok: res.status === 201, status: res.status };
+    },
+  });
+  return { ...result, accepted, timeline };
+}
+
+/** Ids among `ids` that cannot be read back. */
+export async function missingEvents(api: TestApi, apiKey: string, ids: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const id of ids) {
+    const res = await api.call('GET', `/v1/events/${id}`, { key: apiKey });
+    if (res.status !== 200) missing.push(id);
+  }
+  return missing;
+}
