@@ -111,7 +111,7 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     const chaos = hostChaos({ config, clock, logger, registry: metrics.registry, client: dynamo.client, app: deps, worker: workerDeps }, opts.chaos);
     opts.customize?.(deps, dynamo, workerDeps);
     const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
-    deps.hooks = { ...deps.hooks, onEventCreated: () => workers?.wake(), onWorkAvailable: () => workers?.wake() };
+    deps.hooks = { ...deps.hooks, onEventCreated: () => workers?.wake(), onWorkAvailable: () => workers?.wakeDelivery() };
     const server = createServer(buildApp(deps));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -12,6 +12,7 @@ import {
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll } from './batch-write.js';
 import type { OutboxStore } from './outbox-store.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /** Inbox query: filters and the position to continue after. */
 export interface InboxQuery {
@@ -27,17 +28,22 @@ export class EventsStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly outbox: OutboxStore,
-  ) {}
+  ) {
+    this.batcher = new WriteBatcher(doc);
+  }
+
+  private readonly batcher: WriteBatcher;
 
   /**
-   * Writes a new event with a fresh id and its outbox rows in one BatchWriteItem call (one round trip;
-   * the id is new, so no condition is needed). Only after every item landed is the event accepted.
+   * Writes a new event with a fresh id and its outbox rows (the id is new, so no condition is needed),
+   * group-committed with other events written at the same moment. Only after every item landed is
+   * the event accepted.
    */
   async createNew(event: EventRecord): Promise<void> {
-    await batchWriteAll(this.doc, {
-      [this.table]: [{ PutRequest: { Item: { ...event, inbox_tenant: event.tenant_id } } }],
-      [this.outbox.table]: this.outbox.rowsFor(event).map((row) => ({ PutRequest: { Item: row } })),
-    });
+    await this.batcher.put([
+      { table: this.table, item: { ...event, inbox_tenant: event.tenant_id } },
+      ...this.outbox.rowsFor(event).map((row) => ({ table: this.outbox.table, item: row as unknown as Record<string, unknown> })),
+    ]);
   }
 
   /**

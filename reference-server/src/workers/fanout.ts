@@ -9,7 +9,8 @@ import { wantsEvent, type WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/deliveries-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
-const BATCH = 100;
+/** Outbox rows read per fan-out pass. */
+export const FANOUT_BATCH = 100;
 
 /** The body every attempt of a delivery sends: the event plus delivery metadata. */
 export function deliveryBody(event: EventRecord, deliveryId: string, webhookId: string): string {
@@ -24,7 +25,7 @@ export interface Handoff {
 
 /** Processes one batch of the outbox; returns how many deliveries it created (≥ 0) and rows handled. */
 export async function fanOutOnce(deps: WorkerDeps, handoff?: Handoff): Promise<{ rows: number; enqueued: number }> {
-  const rows = await deps.stores.outbox.read('fanout', BATCH);
+  const rows = await deps.stores.outbox.read('fanout', FANOUT_BATCH);
   if (rows.length === 0) {
     deps.metrics.fanoutLag.set(0);
     return { rows: 0, enqueued: 0 };

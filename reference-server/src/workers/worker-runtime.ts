@@ -2,13 +2,20 @@
 // the loops at once in-process; otherwise they poll. A failing store backs a loop off, never kills it.
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/deliveries-store.js';
-import { fanOutOnce, type Handoff } from './fanout.js';
+import { FANOUT_BATCH, fanOutOnce, type Handoff } from './fanout.js';
 import { processLease } from './delivery-worker.js';
 import type { WorkerDeps } from './worker-deps.js';
+import { WakeSignal } from './wake-signal.js';
+
+/** How long fan-out waits after a wake-up before reading, so events arriving together share a batch. */
+const FANOUT_GATHER_MS = 5;
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface WorkerRuntime {
-  /** Signals that new work may exist (an event was stored). */
+  /** Signals that an event was stored (fan-out work). */
   wake(): void;
+  /** Signals that deliveries were queued outside the workers (replays). */
+  wakeDelivery(): void;
   /** Stops polling, lets in-flight attempts finish (bounded), resolves when all loops ended. */
   stop(): Promise<void>;
 }
@@ -16,24 +23,16 @@ export interface WorkerRuntime {
 /** Starts the fan-out and delivery loops. */
 export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   let stopped = false;
-  const waiters = new Set<() => void>();
-  const wake = () => {
-    for (const w of waiters) w();
-    waiters.clear();
+  // Separate signals: new events wake fan-out; queued deliveries and freed slots wake delivery.
+  const fanoutSignal = new WakeSignal();
+  const deliverySignal = new WakeSignal();
+  const wakeAll = () => {
+    fanoutSignal.wake();
+    deliverySignal.wake();
   };
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        waiters.delete(done);
-        resolve();
-      }
-      waiters.add(done);
-    });
-  const backoff = (err: unknown, loop: string) => {
+  const backoff = (err: unknown, loop: string, signal: WakeSignal) => {
     deps.logger.warn({ err, loop }, 'worker loop step failed; backing off');
-    return idle(Math.min(5_000, deps.config.WORKER_POLL_MS * 4));
+    return signal.wait(Math.min(5_000, deps.config.WORKER_POLL_MS * 4));
   };
 
   // Leases fan-out created for this process, waiting for a free slot (bounded, so they start well
@@ -44,7 +43,7 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     hasRoom: () => !stopped && ready.length + inFlight.size < deps.config.WORKER_CONCURRENCY * 4,
     take: (lease, webhook) => {
       ready.push({ lease, webhook });
-      wake();
+      deliverySignal.wake();
     },
   };
   const run = (lease: Lease, webhook?: WebhookRecord) => {
@@ -52,7 +51,7 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
       .catch((err: unknown) => deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry'))
       .finally(() => {
         inFlight.delete(p);
-        wake();
+        deliverySignal.wake();
       });
     inFlight.add(p);
   };
@@ -61,10 +60,12 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     while (!stopped) {
       try {
         const { rows, enqueued } = await fanOutOnce(deps, handoff);
-        if (enqueued > 0) wake();
-        if (rows === 0) await idle(deps.config.WORKER_POLL_MS);
+        if (enqueued > 0) deliverySignal.wake();
+        // A full batch means more is waiting; otherwise sleep until an event is stored (or the poll),
+        // then give its neighbours a moment to land so one read serves many.
+        if (rows < FANOUT_BATCH && (await fanoutSignal.wait(deps.config.WORKER_POLL_MS))) await delay(FANOUT_GATHER_MS);
       } catch (err) {
-        await backoff(err, 'fanout');
+        await backoff(err, 'fanout', fanoutSignal);
       }
     }
   };
@@ -91,9 +92,9 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
           started++;
           run(lease);
         }
-        if (started === 0 && ready.length === 0) await idle(deps.config.WORKER_POLL_MS);
+        if (started === 0 && ready.length === 0) await deliverySignal.wait(deps.config.WORKER_POLL_MS);
       } catch (err) {
-        await backoff(err, 'delivery');
+        await backoff(err, 'delivery', deliverySignal);
       }
     }
   };
@@ -108,11 +109,12 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
 
   const loops = [fanoutLoop(), deliveryLoop()];
   return {
-    wake,
+    wake: () => fanoutSignal.wake(),
+    wakeDelivery: () => deliverySignal.wake(),
     async stop() {
       stopped = true;
       clearInterval(sampler);
-      wake();
+      wakeAll();
       await Promise.all(loops);
       const deadline = new Promise((r) => setTimeout(r, deps.config.WEBHOOK_TIMEOUT_MS + 1_000).unref());
       await Promise.race([Promise.all(inFlight), deadline]);
