@@ -64,7 +64,9 @@ export default async function webhooks() {
     const started = performance.now();
     const worker = await spawnWorker({ ...env, WORKER_POLL_MS: '20', WORKER_CONCURRENCY: '16' });
     await waitFor(() => receiver.received.length >= DELIVERIES, { timeoutMs: 600_000, intervalMs: 10, message: 'all deliveries received' });
-    const drainSeconds = (performance.now() - started) / 1000;
+    // From the first receipt to the last: the worker's process start (tsx, SDK load) is not delivery work.
+    const drainSeconds = (receiver.received.at(-1)!.at - receiver.received[0]!.at) / 1000;
+    const withStartSeconds = (performance.now() - started) / 1000;
     const duplicates = receiver.received.length - new Set(receiver.received.map((r) => r.headers['webhook-id'])).size;
     worker.child.kill('SIGTERM');
     await worker.exited;
@@ -109,7 +111,7 @@ export default async function webhooks() {
           ['measure', 'result'],
           [
             ['receiver-only ceiling: undici POST → loopback receiver, 16 in flight (baseline)', `${ceiling.opsPerSecond.toFixed(0)} req/s`],
-            [`one worker process draining ${DELIVERIES} queued events (fan-out + signed delivery), concurrency 16`, `${rate.toFixed(0)} deliveries/s (${drainSeconds.toFixed(1)} s, ${duplicates} duplicates)`],
+            [`one worker process draining ${DELIVERIES} queued events (fan-out + signed delivery), concurrency 16`, `${rate.toFixed(0)} deliveries/s (${drainSeconds.toFixed(1)} s first to last receipt; ${withStartSeconds.toFixed(1)} s with process start; ${duplicates} duplicates)`],
             ['**ratio worker / receiver-only ceiling**', `**${(rate / ceiling.opsPerSecond).toFixed(2)}** (goal: ≥ 1,000 deliveries/s absolute)`],
             [`event → receipt latency at 200 events/s for ${SECONDS} s (in-process worker)`, `p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${h.maxValue} ms over ${receiver.received.length} deliveries (goal p99 ≤ 50 ms)`],
           ],

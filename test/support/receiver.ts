@@ -46,7 +46,6 @@ export async function startReceiver(): Promise<Receiver> {
       else send();
     });
   });
-  server.keepAliveTimeout = 1_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {

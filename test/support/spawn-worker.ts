@@ -13,7 +13,9 @@ export interface SpawnedWorker {
 
 /** Starts a worker process and waits (bounded) until it reports running. */
 export async function spawnWorker(env: Record<string, string>): Promise<SpawnedWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'reference-server/src/workers/main.ts'], {
+  // WORKER_NODE_ARGS adds node flags (e.g. --cpu-prof) for profiling runs.
+  const extra = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'reference-server/src/workers/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -59,18 +59,20 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
   }
 }
 
-/** The first KEEP_BYTES of a response body; the rest is discarded without buffering it. */
+/**
+ * The first KEEP_BYTES of a response body; the rest is read and dropped so the keep-alive connection
+ * can be reused. Only a body past 64 KB is cut off, closing its connection.
+ */
 async function readSome(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const chunk of body) {
-      if (size < KEEP_BYTES) parts.push(chunk.subarray(0, KEEP_BYTES - size));
-      size += chunk.length;
-      if (size >= 64 * KEEP_BYTES) break;
+  for await (const chunk of body) {
+    if (size < KEEP_BYTES) parts.push(chunk.subarray(0, KEEP_BYTES - size));
+    size += chunk.length;
+    if (size >= 64 * KEEP_BYTES) {
+      body.destroy();
+      break;
     }
-  } finally {
-    body.destroy();
   }
   return Buffer.concat(parts).toString('utf8');
 }
