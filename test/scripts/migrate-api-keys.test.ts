@@ -7,9 +7,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../reference-server/src/domain/api-key-material.js';
 import { migrateLegacyKeys } from '../../reference-server/src/store/migrate-legacy-keys.js';
-import { ADMIN_TOKEN, startTestApi, type TestApi } from '../support/test-api.js';
+import { ADMIN_TOKEN, sameStore, startTestApi, type TestApi } from '../support/test-api.js';
 
-const TABLE = 'triggers-api-api-keys';
+const table = () => `${api.deps.config.TABLE_PREFIX}api-keys`;
 const root = resolve(import.meta.dirname, '../..');
 let api: TestApi;
 const legacyKey = `tr_${'L'.repeat(43)}`;
@@ -22,7 +22,7 @@ beforeAll(async () => {
     const key = i === 0 ? legacyKey : `tr_${String(i).repeat(43)}`;
     await api.dynamo.doc.send(
       new PutCommand({
-        TableName: TABLE,
+        TableName: table(),
         Item: {
           key_id: `key_legacy${String(i).padStart(20, '0')}`,
           tenant_id: 'tnt_legacy0000000000000000000',
@@ -41,13 +41,13 @@ afterAll(async () => api?.close());
 
 describe('migrate:api-keys', () => {
   it('reports what a dry run would do and changes nothing', async () => {
-    const report = await migrateLegacyKeys(api.deps.stores.apiKeys, TABLE, { dryRun: true });
+    const report = await migrateLegacyKeys(api.deps.stores.apiKeys, table(), { dryRun: true });
     expect(report).toEqual({ dry_run: true, scanned: 4, migrated: 3, already_current: 1 });
     expect((await api.deps.stores.apiKeys.get('key_legacy00000000000000000000'))?.version).toBeUndefined();
   });
 
   it('upgrades legacy records through the npm script, then finds nothing to do', async () => {
-    const env = { ...process.env, DYNAMODB_ENDPOINT: api.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env = { ...process.env, ...sameStore(api), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     const run = async (args: string[]) => {
       const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'migrate:api-keys', '--', ...args], { cwd: root, env, timeout: 60_000 });
       return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;

@@ -33,6 +33,11 @@ export interface ApiResponse {
   text: string;
 }
 
+/** Environment that puts another server on the same DynamoDB tables as `api` (a second instance). */
+export function sameStore(api: TriggersApi): Record<string, string> {
+  return { DYNAMODB_ENDPOINT: api.endpoint, TABLE_PREFIX: api.deps.config.TABLE_PREFIX };
+}
+
 /** Starts a server with test defaults; `env` and `opts` override them. */
 export async function startTestApi(
   env: Record<string, string> = {},

@@ -155,7 +155,10 @@ export class DeliveriesStore {
     opts: { limit: number; after?: string; status?: DeliveryStatus; since?: string; until?: string },
   ): Promise<{ deliveries: DeliveryRecord[]; last?: string }> {
     const deliveries: DeliveryRecord[] = [];
-    const values: Record<string, unknown> = { ':w': webhookId, ':from': opts.since ?? '', ':to': `${opts.until ?? '9999'}~` };
+    // Real DynamoDB refuses empty strings in key conditions, so the window is only added when asked for.
+    const windowed = opts.since !== undefined || opts.until !== undefined;
+    const values: Record<string, unknown> = { ':w': webhookId };
+    if (windowed) Object.assign(values, { ':from': opts.since ?? '0', ':to': `${opts.until ?? '9999'}~` });
     if (opts.status) values[':s'] = opts.status;
     // The resume position is the last created_key (`created_at#delivery_id`), which rebuilds the whole key.
     const startFrom = (createdKey: string) => ({ webhook_id: webhookId, created_key: createdKey, delivery_id: createdKey.slice(createdKey.indexOf('#') + 1) });
@@ -165,7 +168,7 @@ export class DeliveriesStore {
         new QueryCommand({
           TableName: this.table,
           IndexName: 'webhook-index',
-          KeyConditionExpression: 'webhook_id = :w AND created_key BETWEEN :from AND :to',
+          KeyConditionExpression: windowed ? 'webhook_id = :w AND created_key BETWEEN :from AND :to' : 'webhook_id = :w',
           FilterExpression: opts.status ? '#s = :s' : undefined,
           ExpressionAttributeNames: opts.status ? { '#s': 'status' } : undefined,
           ExpressionAttributeValues: values,

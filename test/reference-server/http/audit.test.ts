@@ -10,7 +10,8 @@ import { AuditStore } from '../../../reference-server/src/store/audit-store.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
 
-const AUDIT_TABLE = 'triggers-api-audit';
+// Tables follow the server's prefix (each server gets its own when suites run against DynamoDB Local).
+const auditTable = () => `${api.deps.config.TABLE_PREFIX}audit`;
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi({ WORKER_ENABLED: 'false' });
@@ -92,7 +93,7 @@ describe('audit log', () => {
     expect(intact.body.checked).toBe(intact.body.to + 1);
     const victim = (await list('?action=test.tamper&limit=3')).body.entries[1].index as number;
     await api.dynamo.doc.send(
-      new UpdateCommand({ TableName: AUDIT_TABLE, Key: { chain: 'main', seq: victim }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'mallory' } }),
+      new UpdateCommand({ TableName: auditTable(), Key: { chain: 'main', seq: victim }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'mallory' } }),
     );
     const broken = await api.call('POST', '/v1/audit/verify', { key: ADMIN_TOKEN, body: {} });
     expect(broken.body).toMatchObject({ valid: false, first_broken_index: victim, reason: 'hash_mismatch' });
@@ -100,15 +101,15 @@ describe('audit log', () => {
     expect(before.body.valid).toBe(true);
     // Restore, so the suites after this one see an intact chain.
     await api.dynamo.doc.send(
-      new UpdateCommand({ TableName: AUDIT_TABLE, Key: { chain: 'main', seq: victim }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'test' } }),
+      new UpdateCommand({ TableName: auditTable(), Key: { chain: 'main', seq: victim }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'test' } }),
     );
     expect((await api.call('POST', '/v1/audit/verify', { key: ADMIN_TOKEN, body: {} })).body.valid).toBe(true);
   });
 
   it('builds one unbroken chain from 20 concurrent writers that share no memory', async () => {
-    const headBefore = (await new AuditStore(api.dynamo.doc, AUDIT_TABLE).head())?.seq ?? -1;
+    const headBefore = (await new AuditStore(api.dynamo.doc, auditTable()).head())?.seq ?? -1;
     const logger = pino({ level: 'silent' });
-    const writers = Array.from({ length: 20 }, (_, i) => new AuditLog(new AuditStore(api.dynamo.doc, AUDIT_TABLE), systemClock, createIdGenerator(systemClock, Math.random), logger, () => (i + 1) / 21));
+    const writers = Array.from({ length: 20 }, (_, i) => new AuditLog(new AuditStore(api.dynamo.doc, auditTable()), systemClock, createIdGenerator(systemClock, Math.random), logger, () => (i + 1) / 21));
     await Promise.all(writers.map((w, i) => w.record({ action: 'test.concurrent', actor: `writer-${i}` })));
     const verify = await api.call('POST', '/v1/audit/verify', { key: ADMIN_TOKEN, body: { from: headBefore + 1 } });
     expect(verify.body).toMatchObject({ valid: true, checked: 20, to: headBefore + 20 });

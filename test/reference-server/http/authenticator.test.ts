@@ -2,14 +2,14 @@
 // it cached as soon as AUTH_CACHE_MS has passed, and by the revoking instance at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
-import { ADMIN_TOKEN, startTestApi, type TestApi } from '../../support/test-api.js';
+import { ADMIN_TOKEN, sameStore, startTestApi, type TestApi } from '../../support/test-api.js';
 
 const clock = new ManualClock(Date.parse('2026-08-01T00:00:00Z'));
 let a: TestApi;
 let b: TestApi;
 beforeAll(async () => {
   a = await startTestApi({ AUTH_CACHE_MS: '5000', WORKER_ENABLED: 'false' }, { clock });
-  b = await startTestApi({ AUTH_CACHE_MS: '5000', WORKER_ENABLED: 'false', DYNAMODB_ENDPOINT: a.endpoint }, { clock });
+  b = await startTestApi({ AUTH_CACHE_MS: '5000', WORKER_ENABLED: 'false', ...sameStore(a) }, { clock });
 });
 afterAll(async () => {
   await b?.close();

@@ -3,7 +3,7 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
-import { startTestApi, type TestApi } from '../../support/test-api.js';
+import { sameStore, startTestApi, type TestApi } from '../../support/test-api.js';
 
 const TIERS = JSON.stringify({ free: { minute: 5, hour: 8, day: 100 }, startup: { minute: 50, hour: 100, day: 1000 } });
 // 10:00:30 UTC: the minute window resets 30 s later.
@@ -12,7 +12,7 @@ let a: TestApi;
 let b: TestApi;
 beforeAll(async () => {
   a = await startTestApi({ RATE_LIMIT_TIERS: TIERS, WORKER_ENABLED: 'false' }, { clock });
-  b = await startTestApi({ RATE_LIMIT_TIERS: TIERS, WORKER_ENABLED: 'false', DYNAMODB_ENDPOINT: a.endpoint }, { clock });
+  b = await startTestApi({ RATE_LIMIT_TIERS: TIERS, WORKER_ENABLED: 'false', ...sameStore(a) }, { clock });
 });
 afterAll(async () => {
   await b?.close();
@@ -89,10 +89,10 @@ describe('rate limiting', () => {
 
   it('fails open by default and closed when configured, when the counter store is gone', async () => {
     const open = await startTestApi({ RATE_LIMIT_TIERS: TIERS, WORKER_ENABLED: 'false' }, { clock });
-    const closed = await startTestApi({ RATE_LIMIT_TIERS: TIERS, WORKER_ENABLED: 'false', RATE_LIMIT_FAIL_MODE: 'closed', DYNAMODB_ENDPOINT: open.endpoint }, { clock });
+    const closed = await startTestApi({ RATE_LIMIT_TIERS: TIERS, WORKER_ENABLED: 'false', RATE_LIMIT_FAIL_MODE: 'closed', ...sameStore(open) }, { clock });
     try {
       const key = await open.createKey();
-      await open.dynamo.client.send(new DeleteTableCommand({ TableName: 'triggers-api-rate-limits' }));
+      await open.dynamo.client.send(new DeleteTableCommand({ TableName: `${open.deps.config.TABLE_PREFIX}rate-limits` }));
       const passed = await open.call('GET', '/v1/inbox', { key: key.api_key });
       expect(passed.status).toBe(200);
       expect(passed.headers.get('x-ratelimit-limit')).toBeNull();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import { signRequest } from '../../../reference-server/src/domain/request-signature.js';
-import { ADMIN_TOKEN, startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
+import { ADMIN_TOKEN, sameStore, startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const clock = new ManualClock(Date.parse('2026-04-01T00:00:00Z'));
@@ -96,7 +96,7 @@ describe('request signing', () => {
     const replay = await send(key, { method: 'POST', target: '/v1/events', body: EVENT }, signature, ts);
     expect(replay.status).toBe(401);
     expect(replay.body.error.code).toBe('signature_replayed');
-    const second = await startTestApi({ DYNAMODB_ENDPOINT: api.endpoint, WORKER_ENABLED: 'false' }, { clock });
+    const second = await startTestApi({ ...sameStore(api), WORKER_ENABLED: 'false' }, { clock });
     try {
       const res = await fetch(`${second.url}/v1/events`, {
         method: 'POST',

@@ -12,7 +12,7 @@ let store: RateLimitStore;
 let writes = 0;
 beforeAll(async () => {
   api = await startTestApi({ WORKER_ENABLED: 'false' });
-  const real = new RateLimitStore(api.dynamo.doc, 'triggers-api-rate-limits');
+  const real = new RateLimitStore(api.dynamo.doc, `${api.deps.config.TABLE_PREFIX}rate-limits`);
   store = Object.assign(Object.create(real) as RateLimitStore, {
     add: (...args: Parameters<RateLimitStore['add']>) => {
       writes++;
@@ -30,7 +30,7 @@ describe('coalescing counter', () => {
     expect(counts.map((c) => c.minute).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(counts.every((c) => c.hour === c.minute && c.day === c.minute)).toBe(true);
     expect(writes).toBeLessThan(50);
-    expect(await new RateLimitStore(api.dynamo.doc, 'triggers-api-rate-limits').add('lineage-a', NOW, 0)).toEqual({ minute: 50, hour: 50, day: 50 });
+    expect(await new RateLimitStore(api.dynamo.doc, `${api.deps.config.TABLE_PREFIX}rate-limits`).add('lineage-a', NOW, 0)).toEqual({ minute: 50, hour: 50, day: 50 });
   });
 
   it('writes deferred increments and counts them in the estimate meanwhile', async () => {
@@ -41,7 +41,7 @@ describe('coalescing counter', () => {
     const deferred = [counter.add('lineage-b', NOW, false), counter.add('lineage-b', NOW, false)];
     expect(counter.estimate('lineage-b', NOW)?.minute).toBe(4);
     await Promise.all(deferred);
-    const raw = new RateLimitStore(api.dynamo.doc, 'triggers-api-rate-limits');
+    const raw = new RateLimitStore(api.dynamo.doc, `${api.deps.config.TABLE_PREFIX}rate-limits`);
     await waitFor(async () => (await raw.add('lineage-b', NOW, 0)).minute === 3);
     expect(counter.estimate('lineage-b', NOW + 1_000)).toBeUndefined();
   });
