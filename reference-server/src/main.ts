@@ -38,7 +38,7 @@ if (config.BOOTSTRAP_KEY ?? config.NODE_ENV !== 'production') {
   // A development convenience: a fresh key on a tenant kept across restarts, so earlier data stays visible.
   const tenantFile = join(config.DATA_DIR, 'bootstrap-tenant');
   const tenantId = existsSync(tenantFile) ? readFileSync(tenantFile, 'utf8').trim() : undefined;
-  const key = await issueApiKey(api.deps, { name: 'bootstrap', tenantId });
+  const key = await issueApiKey(api.deps, { name: 'bootstrap', tenantId, tier: 'enterprise' });
   writeFileSync(tenantFile, key.tenant_id);
   lines.push(`API key: ${key.api_key}`, '', 'Try it:', `  curl -s -X POST ${api.url}/v1/events -H 'Authorization: Bearer ${key.api_key}' -H 'Content-Type: application/json' -d '{"source":"demo","event_type":"demo.hello","payload":{"hello":"world"}}'`);
 }
