@@ -52,3 +52,13 @@ export async function missingEvents(api: TestApi, apiKey: string, ids: readonly 
   }
   return missing;
 }
+
+/** Starts a fault `startMs` from now and ends it `forMs` later; resolves once it has ended. */
+export function faultWindow(startMs: number, forMs: number, fault: { start: () => Promise<unknown>; end: () => Promise<unknown> }): Promise<void> {
+  const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  return at(startMs)
+    .then(fault.start)
+    .then(() => at(forMs))
+    .then(fault.end)
+    .then(() => undefined);
+}

@@ -1,0 +1,94 @@
+// Network faults between the server and DynamoDB, and between the worker and a receiver, injected by
+// the Toxiproxy-compatible proxy (driven with toxiproxy-node-client, as any Toxiproxy user would).
+// TOXIPROXY_URL points the suite at a real Toxiproxy instead of the embedded one.
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureProxy } from '../../chaos/src/proxy/ensure-proxy.js';
+import { startToxiproxyServer } from '../../chaos/src/proxy/server.js';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../reference-server/src/store/embedded-dynalite.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { waitFor } from '../support/wait-for.js';
+import { faultWindow, ingest, missingEvents } from './support/chaos-run.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function proxyApi(): Promise<string> {
+  if (process.env.TOXIPROXY_URL) return process.env.TOXIPROXY_URL;
+  const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+  console.log(`[chaos] network faults: proxy seed=${seed} (replay: CHAOS_SEED=${seed})`);
+  const server = await startToxiproxyServer({ port: 0, seed });
+  cleanups.push(() => server.close());
+  return server.url;
+}
+
+describe('network faults through the proxy', () => {
+  it('resets and latency between the server and DynamoDB during ingest lose nothing accepted', async () => {
+    const db: EmbeddedDynamo = await startEmbeddedDynamo();
+    cleanups.push(() => db.stop());
+    const apiUrl = await proxyApi();
+    const route = await ensureProxy(apiUrl, { name: `dynamodb-${db.port}`, upstream: `127.0.0.1:${db.port}` });
+    const api: TestApi = await startTestApi({ DYNAMODB_ENDPOINT: route.rewrite(db.endpoint), RATE_LIMIT_ENABLED: 'false', AUTH_CACHE_MS: '2000', WORKER_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '8' });
+    cleanups.push(() => api.close());
+    const key = await api.createKey();
+
+    const proxy = await new Toxiproxy(apiUrl).get(`dynamodb-${db.port}`);
+    await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 30, jitter: 20 } });
+    // Every connection opened in a 600 ms window from t = 1 s is reset: the SDK must retry through it.
+    const window = faultWindow(1_000, 600, {
+      start: () => proxy.addToxic({ name: 'resets', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } }),
+      end: async () => (await proxy.getToxic('resets')).remove(),
+    });
+    const done = await ingest(api, key.api_key, { rate: 30, durationMs: 3_000, tag: 'net' });
+    await window;
+    await (await proxy.getToxic('slow')).remove();
+
+    // Requests that met the resets were held by retries, well past the 30 ± 20 ms latency toxic.
+    expect(done.latencyMs.max).toBeGreaterThan(150);
+    // Failures stay within about the requests that met the window (600 ms at 30/s = 18), each a
+    // retryable 503; everything before it succeeds. (Just after it, the SDK's retry quota is still
+    // drained, so a reused dead socket may surface as one more 503: budgeted in the bound.)
+    expect(done.failed).toBeGreaterThan(0);
+    expect(done.failed).toBeLessThanOrEqual(30);
+    for (const t of done.timeline) expect([201, 503]).toContain(t.status);
+    expect(done.timeline.filter((t) => t.at < 900).every((t) => t.status === 201)).toBe(true);
+    expect(await missingEvents(api, key.api_key, done.accepted)).toEqual([]);
+  });
+
+  it('a receiver behind a proxy that is down, then slow, then healed: every delivery arrives', async () => {
+    const receiver: Receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const apiUrl = await proxyApi();
+    const upstream = new URL(receiver.url).host;
+    const route = await ensureProxy(apiUrl, { name: `receiver-${new URL(receiver.url).port}`, upstream });
+    const api = await startTestApi({
+      RATE_LIMIT_ENABLED: 'false',
+      WORKER_POLL_MS: '20',
+      WEBHOOK_TIMEOUT_MS: '500',
+      WEBHOOK_VISIBILITY_TIMEOUT_MS: '2000',
+      WEBHOOK_RETRY_SCHEDULE: '300,600,1200,2400,2400',
+      WEBHOOK_RETRY_JITTER: '0',
+    });
+    cleanups.push(() => api.close());
+    const key = await api.createKey();
+    await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: route.rewrite(receiver.url), events: ['*'] } });
+
+    const proxy = await new Toxiproxy(apiUrl).get(`receiver-${new URL(receiver.url).port}`);
+    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream }); // down: connections refused
+    const run = await ingest(api, key.api_key, { rate: 20, durationMs: 1_000, tag: 'down' });
+    await waitFor(async () => {
+      const res = await api.call('GET', '/metrics');
+      return /webhook_deliveries_total\{outcome="retry"\} [1-9]/.test(res.text);
+    }, { message: 'attempts failing while the proxy is down' });
+    expect(receiver.received).toHaveLength(0);
+    await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+    await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100 } });
+    await waitFor(() => receiver.received.length > 0, { message: 'first delivery through the slow proxy' });
+    await (await proxy.getToxic('slow')).remove();
+    const ids = () => new Set(receiver.json<{ data: { event_id: string } }>().map((b) => b.data.event_id));
+    await waitFor(() => run.accepted.every((id) => ids().has(id)), { timeoutMs: 20_000, message: 'every accepted event delivered' });
+  });
+});
