@@ -11,6 +11,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/api-key.js';
+import { ifConditionHolds } from './conditional-write.js';
 
 /** Reads and writes key records. */
 export class ApiKeysStore {
@@ -147,12 +148,6 @@ export class ApiKeysStore {
 
   /** Sends a conditional update; false when its condition failed (another writer changed the item). */
   async conditional(command: UpdateCommand): Promise<boolean> {
-    try {
-      await this.doc.send(command);
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return (await ifConditionHolds(this.doc.send(command))) !== undefined;
   }
 }

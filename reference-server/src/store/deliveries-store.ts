@@ -2,9 +2,9 @@
 // conditional update that pushes `next_attempt_at` one visibility timeout ahead and sets a fresh
 // lease token. Only the token holder can record the outcome, and if the holder dies the item simply
 // becomes due again when the lease runs out — SQS's visibility timeout, on plain conditional writes.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
+import { ifConditionHolds } from './conditional-write.js';
 
 const DUE = 'due';
 
@@ -27,8 +27,8 @@ export class DeliveriesStore {
    * lease round trip on the fast path; if the caller dies, the lease simply runs out.
    */
   async enqueue(d: DeliveryRecord, dueAt: number, leaseToken?: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const done = await ifConditionHolds(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -40,12 +40,9 @@ export class DeliveriesStore {
           },
           ConditionExpression: 'attribute_not_exists(delivery_id)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return done !== undefined;
   }
 
   async get(deliveryId: string): Promise<DeliveryRecord | undefined> {
@@ -70,8 +67,8 @@ export class DeliveriesStore {
   /** Takes the lease if the delivery is still due; `undefined` if another worker got there first. */
   async lease(deliveryId: string, now: number, visibilityMs: number, token: string): Promise<Lease | undefined> {
     const leaseUntil = now + visibilityMs;
-    try {
-      const { Attributes } = await this.doc.send(
+    const out = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { delivery_id: deliveryId },
@@ -80,12 +77,9 @@ export class DeliveriesStore {
           ExpressionAttributeValues: { ':until': leaseUntil, ':tok': token, ':q': DUE, ':now': now },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return { delivery: Attributes as DeliveryRecord, token, leaseUntil };
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+      ),
+    );
+    return out ? { delivery: out.Attributes as DeliveryRecord, token, leaseUntil } : undefined;
   }
 
   /**
@@ -111,8 +105,8 @@ export class DeliveriesStore {
       values[':status'] = next.status;
       removes.push('due_queue', 'next_attempt_at');
     }
-    try {
-      await this.doc.send(
+    const done = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { delivery_id: lease.delivery.delivery_id },
@@ -121,18 +115,15 @@ export class DeliveriesStore {
           ExpressionAttributeNames: next.status ? { '#s': 'status' } : undefined,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return done !== undefined;
   }
 
   /** Puts a dead delivery back in the queue for a fresh round of attempts; `false` if it was not dead. */
   async requeue(deliveryId: string, now: number, at: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const done = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { delivery_id: deliveryId },
@@ -141,12 +132,9 @@ export class DeliveriesStore {
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending', ':q': DUE, ':now': now, ':zero': 0, ':at': at, ':null': null, ':dead': 'dead' },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return done !== undefined;
   }
 
   /** A webhook's deliveries, oldest first, optionally by status and creation window. */

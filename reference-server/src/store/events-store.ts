@@ -1,6 +1,5 @@
 // Events in DynamoDB: one item per event keyed by (tenant_id, event_id). Pending events carry
 // `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -13,6 +12,7 @@ import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll } from './batch-write.js';
 import type { OutboxStore } from './outbox-store.js';
 import { WriteBatcher } from './write-batcher.js';
+import { ifConditionHolds } from './conditional-write.js';
 
 /** Inbox query: filters and the position to continue after. */
 export interface InboxQuery {
@@ -52,19 +52,16 @@ export class EventsStore {
    * consumers are idempotent.
    */
   async createIfAbsent(event: EventRecord): Promise<boolean> {
-    let created = true;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...event, inbox_tenant: event.tenant_id },
-          ConditionExpression: 'attribute_not_exists(event_id)',
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      created = false;
-    }
+    const created =
+      (await ifConditionHolds(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...event, inbox_tenant: event.tenant_id },
+            ConditionExpression: 'attribute_not_exists(event_id)',
+          }),
+        ),
+      )) !== undefined;
     await batchWriteAll(this.doc, {
       [this.outbox.table]: this.outbox.rowsFor(event).map((row) => ({ PutRequest: { Item: row } })),
     });
@@ -83,8 +80,8 @@ export class EventsStore {
    * acknowledged event returns it unchanged. `undefined` when the event does not exist.
    */
   async acknowledge(tenantId: string, eventId: string, at: string): Promise<EventRecord | undefined> {
-    try {
-      const { Attributes } = await this.doc.send(
+    const out = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { tenant_id: tenantId, event_id: eventId },
@@ -94,12 +91,11 @@ export class EventsStore {
           ExpressionAttributeValues: { ':ack': 'acknowledged', ':pending': 'pending', ':at': at },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return Attributes ? strip(Attributes) : undefined;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return this.get(tenantId, eventId);
-      throw err;
-    }
+      ),
+    );
+    // Condition failed: already acknowledged (return it as it is) or absent (undefined).
+    if (!out) return this.get(tenantId, eventId);
+    return out.Attributes ? strip(out.Attributes) : undefined;
   }
 
   /** Deletes an event; `false` if it did not exist. */

@@ -1,7 +1,7 @@
 // Idempotency records: the first request with a key claims it with a conditional write and fixes
 // the event id and creation time, so every duplicate (concurrent or later) builds the same event.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ifConditionHolds } from './conditional-write.js';
 
 /** What the first request with an idempotency key decided. */
 export interface IdempotencyRecord {
@@ -27,19 +27,17 @@ export class IdempotencyStore {
    * dynalite has no TTL deletion, so an expired record is overwritten here and ignored on read.
    */
   async claim(record: IdempotencyRecord, nowSeconds: number): Promise<Claim> {
-    try {
-      await this.doc.send(
+    const claimed = await ifConditionHolds(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: record,
           ConditionExpression: 'attribute_not_exists(idem_key) OR expires_at < :now',
           ExpressionAttributeValues: { ':now': nowSeconds },
         }),
-      );
-      return { owner: true, record };
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      ),
+    );
+    if (claimed) return { owner: true, record };
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: { idem_key: record.idem_key }, ConsistentRead: true }),
     );

@@ -1,8 +1,8 @@
 // Webhook records: CRUD scoped by tenant, listing through the api-key-is-active-index GSI
 // (partition tenant_id, sort active_key '1'/'0'), and health bookkeeping for auto-disable.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookRecord } from '../domain/webhook.js';
+import { ifConditionHolds } from './conditional-write.js';
 
 export interface WebhookPage {
   webhooks: WebhookRecord[];
@@ -33,32 +33,26 @@ export class WebhooksStore {
 
   /** Replaces a webhook (read-modify-write guarded by updated_at so concurrent edits do not interleave). */
   async replace(next: WebhookRecord, expectedUpdatedAt: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const done = await ifConditionHolds(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: next,
           ConditionExpression: 'updated_at = :u AND tenant_id = :t',
           ExpressionAttributeValues: { ':u': expectedUpdatedAt, ':t': next.tenant_id },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return done !== undefined;
   }
 
   async delete(tenantId: string, webhookId: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const done = await ifConditionHolds(
+      this.doc.send(
         new DeleteCommand({ TableName: this.table, Key: { webhook_id: webhookId }, ConditionExpression: 'tenant_id = :t', ExpressionAttributeValues: { ':t': tenantId } }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return done !== undefined;
   }
 
   /** A page of the tenant's webhooks, optionally only active or inactive ones. */
@@ -99,19 +93,19 @@ export class WebhooksStore {
 
   /** Records an exhausted delivery; disables the webhook once `threshold` happen in a row. */
   async recordExhausted(webhookId: string, threshold: number, at: string): Promise<{ disabled: boolean }> {
-    const { Attributes } = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhook_id: webhookId },
-        UpdateExpression: 'ADD consecutive_failures :one',
-        ConditionExpression: 'attribute_exists(webhook_id)',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ).catch((err: unknown) => {
-      if (err instanceof ConditionalCheckFailedException) return { Attributes: undefined };
-      throw err;
-    });
+    const out = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhook_id: webhookId },
+          UpdateExpression: 'ADD consecutive_failures :one',
+          ConditionExpression: 'attribute_exists(webhook_id)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    const Attributes = out?.Attributes;
     const failures = (Attributes?.consecutive_failures as number | undefined) ?? 0;
     if (failures < threshold || Attributes?.is_active !== true) return { disabled: false };
     await this.disable(webhookId, `disabled after ${failures} consecutive failed deliveries`, at);
@@ -120,30 +114,30 @@ export class WebhooksStore {
 
   /** A successful delivery resets the failure streak. */
   async recordSuccess(webhookId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhook_id: webhookId },
-        UpdateExpression: 'SET consecutive_failures = :zero',
-        ConditionExpression: 'attribute_exists(webhook_id) AND consecutive_failures <> :zero',
-        ExpressionAttributeValues: { ':zero': 0 },
-      }),
-    ).catch((err: unknown) => {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    });
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhook_id: webhookId },
+          UpdateExpression: 'SET consecutive_failures = :zero',
+          ConditionExpression: 'attribute_exists(webhook_id) AND consecutive_failures <> :zero',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
+      ),
+    );
   }
 
   async disable(webhookId: string, reason: string, at: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhook_id: webhookId },
-        UpdateExpression: 'SET is_active = :f, active_key = :zero, disabled_reason = :r, updated_at = :at',
-        ConditionExpression: 'attribute_exists(webhook_id)',
-        ExpressionAttributeValues: { ':f': false, ':zero': '0', ':r': reason, ':at': at },
-      }),
-    ).catch((err: unknown) => {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    });
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhook_id: webhookId },
+          UpdateExpression: 'SET is_active = :f, active_key = :zero, disabled_reason = :r, updated_at = :at',
+          ConditionExpression: 'attribute_exists(webhook_id)',
+          ExpressionAttributeValues: { ':f': false, ':zero': '0', ':r': reason, ':at': at },
+        }),
+      ),
+    );
   }
 }
