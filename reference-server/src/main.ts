@@ -7,6 +7,9 @@ import { loadConfig } from './config.js';
 import { issueApiKey } from './http/issue-api-key.js';
 import { startTriggersApi } from './triggers-api.js';
 
+// The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
+// needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const config = loadConfig(process.env);
 mkdirSync(config.DATA_DIR, { recursive: true });
 
