@@ -56,13 +56,15 @@ it('keeps every accepted put while reset_peer and latency hit the DynamoDB link'
     ],
     [],
   ];
+  // The fault schedule: each phase's toxics hold this long before the next phase replaces them.
+  const PHASE_MS = 120;
   let ingesting = true;
   const chaos = (async () => {
     const deadline = Date.now() + 20_000;
     for (let i = 0; ingesting && Date.now() < deadline; i++) {
       await h.call('POST', '/reset');
       for (const toxic of phases[i % phases.length]!) await h.call('POST', '/proxies/dynamodb/toxics', toxic);
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await new Promise((resolve) => setTimeout(resolve, PHASE_MS));
     }
     await h.call('POST', '/reset');
   })();
