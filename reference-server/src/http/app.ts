@@ -9,6 +9,7 @@ import { eventsRouter } from './events.js';
 import { healthRouter } from './health.js';
 import { jsonBody } from './json-body.js';
 import { requestId } from './request-id.js';
+import { webhookDeliveriesRouter } from './webhook-deliveries.js';
 import { webhooksRouter } from './webhooks.js';
 
 /**
@@ -45,6 +46,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(apiKeysRouter(deps));
   app.use(auditRouter(deps));
   for (const router of deps.routers ?? []) app.use(router);
+  app.use(webhookDeliveriesRouter(deps));
   app.use(webhooksRouter(deps));
   app.use(eventsRouter(deps));
 

@@ -1,9 +1,9 @@
-// Webhooks API: registration and management, the synchronous test send, delivery history,
-// per-webhook metrics, the DLQ and replays — all scoped to the caller's tenant.
+// Webhooks API: registration and management and the synchronous test send, scoped to the caller's
+// tenant. Delivery history, metrics, the DLQ and replays are in webhook-deliveries.ts.
 import { Router } from 'express';
 import { z } from 'zod';
 import { iso } from '../domain/clock.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { encodeCursor } from '../domain/cursor.js';
 import { parseWebhookSecret, generateWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/ssrf-policy.js';
 import { WebhookCreateSchema, WebhookUpdateSchema, webhookView, type WebhookRecord } from '../domain/webhook.js';
@@ -11,29 +11,17 @@ import { sendWebhook } from '../workers/send-webhook.js';
 import { ApiError } from './api-error.js';
 import { requireApiKey, requireScope, tenantOf } from './auth.js';
 import type { AppDeps } from './app-deps.js';
-import { deliveryView, webhookMetrics } from './webhook-views.js';
+import { Page, auditFor, cursorParam, loadWebhook } from './webhook-route-helpers.js';
 import { validate } from './validate.js';
 
-const WEBHOOK_ID = /^whk_[0-9a-z]{26}$/;
-const Page = { limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(1024).optional() };
 const ListQuery = z.strictObject({ ...Page, is_active: z.enum(['true', 'false']).optional() });
-const DeliveriesQuery = z.strictObject({ ...Page, status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional() });
-const MetricsQuery = z.strictObject({ period_hours: z.coerce.number().int().min(1).max(720).default(24) });
-const DlqQuery = z.strictObject({ ...Page, webhook_id: z.string().regex(WEBHOOK_ID).optional() });
-const ReplayBody = z.strictObject({ since: z.iso.datetime(), until: z.iso.datetime() }).refine((b) => b.since <= b.until, {
-  message: 'since must not be after until',
-  path: ['since'],
-});
-
-type Auditor = { record(entry: { action: string; actor: string; tenant_id?: string; target?: string; details?: Record<string, unknown> }): Promise<void> };
 
 export function webhooksRouter(deps: AppDeps): Router {
   const { stores, clock, config } = deps;
   const router = Router();
   const production = config.NODE_ENV === 'production';
   const allowCidrs = config.WEBHOOK_ALLOW_CIDRS.split(',').map((s) => s.trim()).filter(Boolean);
-  const audit = (res: { locals: Record<string, unknown> }, action: string, target: string, details?: Record<string, unknown>) =>
-    (deps as AppDeps & { audit?: Auditor }).audit?.record({ action, actor: actorOf(res), tenant_id: tenantOf(res), target, details });
+  const audit = auditFor(deps);
 
   router.use('/v1/webhooks', requireApiKey(deps.authenticator), requireScope('webhooks:manage'));
 
@@ -49,11 +37,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     const plain = secret ?? generateWebhookSecret(deps.randomBytes);
     return { plain, sealed: deps.secretBox.seal(plain) };
   };
-  const load = async (tenantId: string, id: string) => {
-    const w = WEBHOOK_ID.test(id) ? await stores.webhooks.get(tenantId, id) : undefined;
-    if (!w) throw ApiError.notFound('webhook');
-    return w;
-  };
+  const load = (tenantId: string, id: string) => loadWebhook(deps, tenantId, id);
 
   router.post('/v1/webhooks', async (req, res) => {
     const body = validate(WebhookCreateSchema, req.body);
@@ -85,24 +69,6 @@ export function webhooksRouter(deps: AppDeps): Router {
     const after = cursorParam(q.cursor);
     const page = await stores.webhooks.list(tenantOf(res), { active: q.is_active === undefined ? undefined : q.is_active === 'true', limit: q.limit, after });
     res.json({ webhooks: page.webhooks.map(webhookView), next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
-  });
-
-  router.get('/v1/webhooks/dlq', async (req, res) => {
-    const q = validate(DlqQuery, req.query, 'query');
-    const page = await stores.dlq.list(tenantOf(res), { limit: q.limit, after: cursorParam(q.cursor), webhookId: q.webhook_id });
-    res.json({ entries: page.entries, next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
-  });
-
-  router.post('/v1/webhooks/dlq/:deliveryId/replay', async (req, res) => {
-    const tenantId = tenantOf(res);
-    const id = String(req.params.deliveryId);
-    const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
-    if (!entry) throw ApiError.notFound('dead-lettered delivery');
-    await stores.deliveries.requeue(id, clock.now(), iso(clock.now()));
-    await stores.dlq.remove(tenantId, id);
-    deps.hooks?.onWorkAvailable?.();
-    await audit(res, 'webhook.dlq.replay', id, { webhook_id: entry.webhook_id });
-    res.status(202).json({ delivery_id: id, status: 'pending' });
   });
 
   router.get('/v1/webhooks/:id', async (req, res) => {
@@ -167,46 +133,5 @@ export function webhooksRouter(deps: AppDeps): Router {
     });
   });
 
-  router.get('/v1/webhooks/:id/deliveries', async (req, res) => {
-    const w = await load(tenantOf(res), String(req.params.id));
-    const q = validate(DeliveriesQuery, req.query, 'query');
-    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: q.limit, status: q.status, after: cursorParam(q.cursor) });
-    res.json({ deliveries: page.deliveries.map(deliveryView), next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
-  });
-
-  router.get('/v1/webhooks/:id/metrics', async (req, res) => {
-    const w = await load(tenantOf(res), String(req.params.id));
-    const q = validate(MetricsQuery, req.query, 'query');
-    const since = iso(clock.now() - q.period_hours * 3_600_000);
-    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: 10_000, since });
-    res.json({ webhook_id: w.webhook_id, period_hours: q.period_hours, ...webhookMetrics(page.deliveries) });
-  });
-
-  router.post('/v1/webhooks/:id/replay', async (req, res) => {
-    const w = await load(tenantOf(res), String(req.params.id));
-    const body = validate(ReplayBody, req.body);
-    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: 10_000, status: 'dead', since: body.since, until: body.until });
-    let replayed = 0;
-    for (const d of page.deliveries) {
-      if (await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now()))) replayed++;
-      await stores.dlq.remove(d.tenant_id, d.delivery_id);
-    }
-    if (replayed > 0) deps.hooks?.onWorkAvailable?.();
-    await audit(res, 'webhook.replay', w.webhook_id, { since: body.since, until: body.until, replayed });
-    res.status(202).json({ webhook_id: w.webhook_id, replayed });
-  });
-
   return router;
-}
-
-function cursorParam(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const after = decodeCursor(cursor);
-  if (after === undefined) throw new ApiError(400, 'validation_error', 'query.cursor: not a valid cursor', [{ field: 'query.cursor', message: 'invalid cursor' }]);
-  return after;
-}
-
-function actorOf(res: { locals: Record<string, unknown> }): string {
-  const principal = res.locals.principal as { key?: { key_id: string } } | undefined;
-  return principal?.key?.key_id ?? 'unknown';
 }

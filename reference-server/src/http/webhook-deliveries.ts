@@ -1,0 +1,78 @@
+// Webhook delivery routes: per-webhook delivery history and metrics, the dead-letter queue, and
+// replays (one dead delivery, or every failed delivery of a window) — scoped to the caller's tenant.
+import { Router } from 'express';
+import { z } from 'zod';
+import { iso } from '../domain/clock.js';
+import { encodeCursor } from '../domain/cursor.js';
+import { ApiError } from './api-error.js';
+import { requireApiKey, requireScope, tenantOf } from './auth.js';
+import type { AppDeps } from './app-deps.js';
+import { Page, WEBHOOK_ID, auditFor, cursorParam, loadWebhook } from './webhook-route-helpers.js';
+import { deliveryView, webhookMetrics } from './webhook-views.js';
+import { validate } from './validate.js';
+
+const DeliveriesQuery = z.strictObject({ ...Page, status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional() });
+const MetricsQuery = z.strictObject({ period_hours: z.coerce.number().int().min(1).max(720).default(24) });
+const DlqQuery = z.strictObject({ ...Page, webhook_id: z.string().regex(WEBHOOK_ID).optional() });
+const ReplayBody = z.strictObject({ since: z.iso.datetime(), until: z.iso.datetime() }).refine((b) => b.since <= b.until, {
+  message: 'since must not be after until',
+  path: ['since'],
+});
+
+/** Mounted before the management router, so `/v1/webhooks/dlq` is never read as a webhook id. */
+export function webhookDeliveriesRouter(deps: AppDeps): Router {
+  const { stores, clock } = deps;
+  const router = Router();
+  const audit = auditFor(deps);
+  const load = (tenantId: string, id: string) => loadWebhook(deps, tenantId, id);
+  router.use('/v1/webhooks', requireApiKey(deps.authenticator), requireScope('webhooks:manage'));
+
+  router.get('/v1/webhooks/dlq', async (req, res) => {
+    const q = validate(DlqQuery, req.query, 'query');
+    const page = await stores.dlq.list(tenantOf(res), { limit: q.limit, after: cursorParam(q.cursor), webhookId: q.webhook_id });
+    res.json({ entries: page.entries, next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
+  });
+
+  router.post('/v1/webhooks/dlq/:deliveryId/replay', async (req, res) => {
+    const tenantId = tenantOf(res);
+    const id = String(req.params.deliveryId);
+    const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
+    if (!entry) throw ApiError.notFound('dead-lettered delivery');
+    await stores.deliveries.requeue(id, clock.now(), iso(clock.now()));
+    await stores.dlq.remove(tenantId, id);
+    deps.hooks?.onWorkAvailable?.();
+    await audit(res, 'webhook.dlq.replay', id, { webhook_id: entry.webhook_id });
+    res.status(202).json({ delivery_id: id, status: 'pending' });
+  });
+
+  router.get('/v1/webhooks/:id/deliveries', async (req, res) => {
+    const w = await load(tenantOf(res), String(req.params.id));
+    const q = validate(DeliveriesQuery, req.query, 'query');
+    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: q.limit, status: q.status, after: cursorParam(q.cursor) });
+    res.json({ deliveries: page.deliveries.map(deliveryView), next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
+  });
+
+  router.get('/v1/webhooks/:id/metrics', async (req, res) => {
+    const w = await load(tenantOf(res), String(req.params.id));
+    const q = validate(MetricsQuery, req.query, 'query');
+    const since = iso(clock.now() - q.period_hours * 3_600_000);
+    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: 10_000, since });
+    res.json({ webhook_id: w.webhook_id, period_hours: q.period_hours, ...webhookMetrics(page.deliveries) });
+  });
+
+  router.post('/v1/webhooks/:id/replay', async (req, res) => {
+    const w = await load(tenantOf(res), String(req.params.id));
+    const body = validate(ReplayBody, req.body);
+    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: 10_000, status: 'dead', since: body.since, until: body.until });
+    let replayed = 0;
+    for (const d of page.deliveries) {
+      if (await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now()))) replayed++;
+      await stores.dlq.remove(d.tenant_id, d.delivery_id);
+    }
+    if (replayed > 0) deps.hooks?.onWorkAvailable?.();
+    await audit(res, 'webhook.replay', w.webhook_id, { since: body.since, until: body.until, replayed });
+    res.status(202).json({ webhook_id: w.webhook_id, replayed });
+  });
+
+  return router;
+}
