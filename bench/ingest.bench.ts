@@ -12,6 +12,7 @@ import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dyna
 import { ensureTables } from '../reference-server/src/store/tables.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { table } from './record.js';
+import { UNLIMITED_TIERS } from './unlimited-tiers.js';
 
 const CONCURRENCY = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -20,8 +21,7 @@ export default async function ingest() {
   const db = await startEmbeddedDynamo();
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
   // Limits the bench never reaches, so the shared rate limiter runs on every request without refusing.
-  const tiers = JSON.stringify({ free: { minute: 1e9, hour: 1e9, day: 1e9 } });
-  const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: tiers });
+  const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
   try {
     // Baseline: raw PutItem through the SDK into the same backend, from this process.
     const { client } = createDynamo({ endpoint: db.endpoint });
