@@ -1,6 +1,5 @@
 // API key records in DynamoDB: create, look up by hash (GSI), read by id, and the lifecycle
 // transitions (rotate, revoke, expire), each a conditional write because dynalite has no transactions.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -74,8 +73,8 @@ export class ApiKeysStore {
 
   /** Revokes `keyId` now; returns the revoked record, or undefined when there is no such key. */
   async revoke(keyId: string, at: string): Promise<ApiKeyRecord | undefined> {
-    try {
-      const { Attributes } = await this.doc.send(
+    const out = await ifConditionHolds(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { key_id: keyId },
@@ -85,12 +84,10 @@ export class ApiKeysStore {
           ExpressionAttributeValues: { ':revoked': 'revoked', ':at': at },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return Attributes as ApiKeyRecord;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return this.get(keyId); // already revoked (idempotent) or absent
-    }
+      ),
+    );
+    // Condition failed: already revoked (idempotent) or absent.
+    return out ? (out.Attributes as ApiKeyRecord) : this.get(keyId);
   }
 
   /** Marks a rotating version whose `expires_at` has passed as expired; false if it changed meanwhile. */

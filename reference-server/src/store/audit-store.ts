@@ -1,8 +1,8 @@
 // Audit entries in DynamoDB: one partition per chain, sorted by `seq`. Appends are conditional puts
 // on a new `seq`, so concurrent writers (in any process) can never both take the same index.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit-chain.js';
+import { ifConditionHolds } from './conditional-write.js';
 
 /** The chain every entry of this server belongs to. */
 export const AUDIT_CHAIN = 'main';
@@ -43,19 +43,16 @@ export class AuditStore {
 
   /** Writes `entry` at its seq unless that index is taken; false when another writer got there first. */
   async append(entry: AuditEntry): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const written = await ifConditionHolds(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { chain: AUDIT_CHAIN, ...entry },
           ConditionExpression: 'attribute_not_exists(seq)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return written !== undefined;
   }
 
   async get(seq: number): Promise<AuditEntry | undefined> {

@@ -1,7 +1,7 @@
 // Signatures already used, kept for the timestamp tolerance so a replay is refused on every server
 // instance. dynalite has no TTL deletion: an expired record is overwritten here and ignored.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ifConditionHolds } from './conditional-write.js';
 
 export class SignatureNonceStore {
   constructor(
@@ -14,19 +14,16 @@ export class SignatureNonceStore {
    * unexpired record already holds it (a replay).
    */
   async remember(nonce: string, expiresAtS: number, nowS: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const written = await ifConditionHolds(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { nonce, expires_at: expiresAtS, ttl: expiresAtS },
           ConditionExpression: 'attribute_not_exists(nonce) OR expires_at < :now',
           ExpressionAttributeValues: { ':now': nowS },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    return written !== undefined;
   }
 }

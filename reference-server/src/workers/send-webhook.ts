@@ -2,7 +2,7 @@
 // no redirects, keeps at most 1 KB of the response, and reports what happened as a value.
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { classOfStatus, type AttemptResult, type ErrorClass } from '../domain/delivery.js';
+import type { AttemptResult, ErrorClass } from '../domain/delivery.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 
 const KEEP_BYTES = 1024;
@@ -84,4 +84,3 @@ function errorClassOf(err: unknown): ErrorClass {
   return 'connection';
 }
 
-export { classOfStatus };
