@@ -36,7 +36,7 @@ export function buildWorkerDeps(input: {
     },
     secretBox: input.secretBox,
     dispatcher: input.dispatcher,
-    metrics: createWebhookMetrics(input.registry),
+    metrics: createWebhookMetrics(input.registry, () => input.stores.dlq.count()),
     stores: input.stores,
   };
 }

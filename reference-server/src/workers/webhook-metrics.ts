@@ -1,5 +1,6 @@
-// Prometheus metrics for webhook delivery: outcomes, attempt latency, and queue and DLQ depth
-// (sampled by the worker, since counting on every scrape would load the store).
+// Prometheus metrics for webhook delivery: outcomes, attempt latency, and queue and DLQ depth. The DLQ
+// is counted only when metrics are scraped, and at most every 5 s, so an idle scraper costs nothing
+// and a busy one cannot load the store.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface WebhookMetrics {
@@ -10,7 +11,11 @@ export interface WebhookMetrics {
   fanoutLag: Gauge;
 }
 
-export function createWebhookMetrics(registry: Registry): WebhookMetrics {
+const DLQ_COUNT_MAX_AGE_MS = 5_000;
+
+/** `countDlq` is called from the DLQ gauge's collect, cached for 5 s; a failed count keeps the last value. */
+export function createWebhookMetrics(registry: Registry, countDlq: () => Promise<number>): WebhookMetrics {
+  let countedAt = -Infinity;
   return {
     deliveries: new Counter({
       name: 'webhook_deliveries_total',
@@ -26,7 +31,16 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
       registers: [registry],
     }),
     queueDepth: new Gauge({ name: 'webhook_queue_depth', help: 'Deliveries due now (sampled)', registers: [registry] }),
-    dlqDepth: new Gauge({ name: 'webhook_dlq_depth', help: 'Entries in the dead-letter queue (sampled)', registers: [registry] }),
+    dlqDepth: new Gauge({
+      name: 'webhook_dlq_depth',
+      help: 'Entries in the dead-letter queue (counted at most every 5 s, on scrape)',
+      registers: [registry],
+      async collect() {
+        if (Date.now() - countedAt < DLQ_COUNT_MAX_AGE_MS) return;
+        countedAt = Date.now();
+        this.set(await countDlq().catch(() => this.get().then((g) => g.values[0]?.value ?? 0)));
+      },
+    }),
     fanoutLag: new Gauge({ name: 'webhook_fanout_lag_seconds', help: 'Age of the oldest event waiting for fan-out', registers: [registry] }),
   };
 }

@@ -99,21 +99,12 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     }
   };
 
-  const sampler = setInterval(() => {
-    deps.stores.dlq.count().then(
-      (n) => deps.metrics.dlqDepth.set(n),
-      () => undefined,
-    );
-  }, 5_000);
-  sampler.unref();
-
   const loops = [fanoutLoop(), deliveryLoop()];
   return {
     wake: () => fanoutSignal.wake(),
     wakeDelivery: () => deliverySignal.wake(),
     async stop() {
       stopped = true;
-      clearInterval(sampler);
       wakeAll();
       await Promise.all(loops);
       const deadline = new Promise((r) => setTimeout(r, deps.config.WEBHOOK_TIMEOUT_MS + 1_000).unref());
