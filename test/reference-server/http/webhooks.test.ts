@@ -143,6 +143,7 @@ describe('delivery', () => {
     }, { message: 'dead-lettered' });
     expect(r.received).toHaveLength(4); // 1 attempt + 3 retries
     expect(dlq[0].reason).toContain('HTTP 502');
+    expect((await api.call('GET', '/metrics')).text).toMatch(/^webhook_dlq_depth [1-9]\d*$/m);
     r.respond(() => ({ status: 200 }));
     const replay = await api.call('POST', `/v1/webhooks/dlq/${dlq[0].delivery_id}/replay`, { key: key.api_key });
     expect(replay.status).toBe(202);
@@ -159,7 +160,10 @@ describe('delivery', () => {
     const deliveries = () => api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries`, { key: key.api_key });
     await waitFor(async () => (await deliveries()).body.deliveries.filter((d: { status: string }) => d.status === 'dead').length === 2, { message: 'two dead' });
     // Two exhausted deliveries in a row auto-disabled the webhook (threshold 2): fix, re-enable, replay.
-    expect((await api.call('GET', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key })).body.is_active).toBe(false);
+    // The streak is recorded just after a delivery settles as dead, so wait for it rather than read once.
+    await waitFor(async () => (await api.call('GET', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key })).body.is_active === false, {
+      message: 'auto-disabled after two dead deliveries',
+    });
     r.respond(() => ({ status: 200 }));
     await api.call('PUT', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key, body: { is_active: true } });
     const window = { since: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString() };
