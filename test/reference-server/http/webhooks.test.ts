@@ -206,7 +206,15 @@ describe('delivery', () => {
     }, { message: 'auto-disabled' });
     expect(w.disabled_reason).toMatch(/2 consecutive/);
     const before = r.received.length;
+    // A second, healthy webhook on the same tenant shows when fan-out has handled the next event,
+    // so the assertion below cannot run ahead of it.
+    const witness = await receiver();
+    await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: witness.url, events: ['*'] } });
     await send(key);
+    await waitFor(() => witness.received.length === 1, { message: 'fan-out reached the healthy webhook' });
+    const listed = await api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries`, { key: key.api_key });
+    expect(listed.body.deliveries).toHaveLength(2);
+    expect(r.received.length).toBe(before);
     const reenabled = await api.call('PUT', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key, body: { is_active: true } });
     expect(reenabled.body).toMatchObject({ is_active: true, disabled_reason: null, consecutive_failures: 0 });
     expect(r.received.length).toBe(before);
