@@ -19,6 +19,7 @@ import type { DeliveriesStore } from '../store/deliveries-store.js';
 import type { DlqStore } from '../store/dlq-store.js';
 import type { OutboxStore } from '../store/outbox-store.js';
 import type { WebhooksStore } from '../store/webhooks-store.js';
+import type { AnalyticsStore } from '../store/analytics-store.js';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +42,7 @@ export interface AppDeps {
     webhooks: WebhooksStore;
     deliveries: DeliveriesStore;
     dlq: DlqStore;
+    analytics: AnalyticsStore;
   };
   /** Outbound HTTP for webhooks (SSRF-guarded in production). */
   webhookDispatcher: Dispatcher;

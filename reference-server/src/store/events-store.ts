@@ -63,7 +63,7 @@ export class EventsStore {
         ),
       )) !== undefined;
     await batchWriteAll(this.doc, {
-      [this.outbox.table]: this.outbox.rowsFor(event).map((row) => ({ PutRequest: { Item: row } })),
+      [this.outbox.table]: this.outbox.rowsFor(event, { dedupe: true }).map((row) => ({ PutRequest: { Item: row } })),
     });
     return created;
   }

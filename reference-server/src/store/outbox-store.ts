@@ -2,6 +2,7 @@
 // consumer (webhook fan-out, analytics) and deleted once the consumer's idempotent work is done.
 // A crash between storing an event and acting on it leaves the row, so the work is redone.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventFact, Fact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll, chunks25 } from './batch-write.js';
 
@@ -14,6 +15,19 @@ export interface OutboxRow {
   event: EventRecord;
 }
 
+/**
+ * An analytics row: only the fact the processor needs, never the payload. Its sort key orders events
+ * and stats flushes together by time: the ULID part of the id first, then the id itself.
+ */
+export interface FactRow {
+  consumer: 'analytics';
+  event_id: string;
+  fact: Fact;
+}
+
+/** Sort key of a fact: `evt_01J…` → `01J…#evt_01J…`, so every kind of fact sorts by time. */
+export const factKey = (id: string): string => `${id.slice(id.indexOf('_') + 1)}#${id}`;
+
 export class OutboxStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -21,13 +35,42 @@ export class OutboxStore {
     readonly consumers: readonly OutboxConsumer[],
   ) {}
 
-  /** The rows to write alongside `event`. */
-  rowsFor(event: EventRecord): OutboxRow[] {
-    return this.consumers.map((consumer) => ({ consumer, event_id: event.event_id, event }));
+  /**
+   * The rows to write alongside `event`. `dedupe` marks an analytics fact that may be written again
+   * later (an idempotent retry rewrites its rows), so the processor checks it against its markers.
+   */
+  rowsFor(event: EventRecord, opts: { dedupe?: boolean } = {}): (OutboxRow | FactRow)[] {
+    return this.consumers.map((consumer) => {
+      if (consumer === 'fanout') return { consumer, event_id: event.event_id, event };
+      const fact: EventFact = {
+        kind: 'event',
+        id: event.event_id,
+        tenant_id: event.tenant_id,
+        source: event.source,
+        event_type: event.event_type,
+        created_at: event.created_at,
+        ...(opts.dedupe ? { dedupe: true } : {}),
+      };
+      return { consumer, event_id: factKey(event.event_id), fact };
+    });
+  }
+
+  /** Queues a fact that is not an event (a stats flush) for the analytics processor. */
+  async putFact(fact: Fact): Promise<void> {
+    await batchWriteAll(this.doc, { [this.table]: [{ PutRequest: { Item: { consumer: 'analytics', event_id: factKey(fact.id), fact } } }] });
+  }
+
+  /** Oldest analytics facts, at most `limit`. */
+  async readFacts(limit: number): Promise<FactRow[]> {
+    return (await this.query('analytics', limit)) as unknown as FactRow[];
   }
 
   /** Oldest rows of `consumer`, at most `limit`. */
-  async read(consumer: OutboxConsumer, limit: number): Promise<OutboxRow[]> {
+  async read(consumer: 'fanout', limit: number): Promise<OutboxRow[]> {
+    return (await this.query(consumer, limit)) as unknown as OutboxRow[];
+  }
+
+  private async query(consumer: OutboxConsumer, limit: number): Promise<Record<string, unknown>[]> {
     const { Items } = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -37,10 +80,10 @@ export class OutboxStore {
         ConsistentRead: true,
       }),
     );
-    return (Items ?? []) as OutboxRow[];
+    return Items ?? [];
   }
 
-  /** Deletes handled rows. */
+  /** Deletes handled rows, by sort key (`event_id` for fan-out rows, `factKey` for analytics rows). */
   async remove(consumer: OutboxConsumer, eventIds: readonly string[]): Promise<void> {
     for (const chunk of chunks25(eventIds)) {
       await batchWriteAll(this.doc, {

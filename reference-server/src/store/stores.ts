@@ -1,6 +1,8 @@
 // Builds every store over one document client and one set of table names, so the server and the
 // standalone worker see the same tables the same way.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AnalyticsStateStore } from './analytics-state-store.js';
+import { AnalyticsStore } from './analytics-store.js';
 import { ApiKeysStore } from './api-keys-store.js';
 import { DeliveriesStore } from './deliveries-store.js';
 import { DlqStore } from './dlq-store.js';
@@ -10,9 +12,15 @@ import { OutboxStore } from './outbox-store.js';
 import { tableNames } from './tables.js';
 import { WebhooksStore } from './webhooks-store.js';
 
-export function createStores(doc: DynamoDBDocumentClient, prefix: string) {
+/**
+ * Where analytics reads accepted events from: `outbox` rows written with each event (dynalite has no
+ * Streams), or the events table's DynamoDB Stream, in which case no analytics rows are written.
+ */
+export type AnalyticsFeedMode = 'outbox' | 'streams';
+
+export function createStores(doc: DynamoDBDocumentClient, prefix: string, analyticsFeed: AnalyticsFeedMode = 'outbox') {
   const names = tableNames(prefix);
-  const outbox = new OutboxStore(doc, names['event-outbox'], ['fanout']);
+  const outbox = new OutboxStore(doc, names['event-outbox'], analyticsFeed === 'outbox' ? ['fanout', 'analytics'] : ['fanout']);
   return {
     events: new EventsStore(doc, names.events, outbox),
     apiKeys: new ApiKeysStore(doc, names['api-keys']),
@@ -21,6 +29,8 @@ export function createStores(doc: DynamoDBDocumentClient, prefix: string) {
     webhooks: new WebhooksStore(doc, names.webhooks),
     deliveries: new DeliveriesStore(doc, names['webhook-delivery']),
     dlq: new DlqStore(doc, names['webhook-dlq']),
+    analytics: new AnalyticsStore(doc, names.analytics),
+    analyticsState: new AnalyticsStateStore(doc, names['analytics-state']),
   };
 }
 

@@ -107,6 +107,21 @@ export const TABLE_SPECS = {
       { AttributeName: 'delivery_id', AttributeType: S },
     ],
   },
+  // Aggregates: one partition per tenant and granularity (`tenant#hourly`), one row per period, so a
+  // date range is one ordered query. Rows carry `ttl` (30 days after the period).
+  analytics: {
+    KeySchema: keys('series', 'period'),
+    AttributeDefinitions: [
+      { AttributeName: 'series', AttributeType: S },
+      { AttributeName: 'period', AttributeType: S },
+    ],
+  },
+  // The analytics processor's durable state: one item per feed (checkpoint and the open batch
+  // manifest) and one marker per counted fact id, so a redelivered fact is never counted twice.
+  'analytics-state': {
+    KeySchema: keys('pk'),
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: S }],
+  },
 } satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLE_SPECS;

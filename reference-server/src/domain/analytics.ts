@@ -1,0 +1,254 @@
+// Analytics as pure functions: the facts the change feed carries, how a batch of facts becomes
+// per-row deltas, how a delta merges into a stored row, and how a row is shown. Everything that
+// must be exact (counts, distributions, latency histograms) merges by addition, so an hour, a day
+// or any range is the plain sum of its parts — percentiles come from merged histograms, never from
+// averaging percentiles.
+import * as hdr from 'hdr-histogram-js';
+
+export const METRIC_TYPES = ['hourly', 'daily'] as const;
+export type MetricType = (typeof METRIC_TYPES)[number];
+
+/** Aggregate rows live this long after their period ends. */
+export const ANALYTICS_TTL_DAYS = 30;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** One accepted event, as the change feed reports it. */
+export interface EventFact {
+  kind: 'event';
+  /** The event id: counted at most once, whatever the feed redelivers. */
+  id: string;
+  tenant_id: string;
+  source: string;
+  event_type: string;
+  created_at: string;
+  /**
+   * Set when the feed may carry this event again later (an idempotent retry rewrites its outbox row
+   * after the first was consumed); the processor then checks it against its counted-ids markers.
+   */
+  dedupe?: boolean;
+}
+
+/**
+ * Request and delivery outcomes of one tenant in one hour, as one process saw them between two
+ * flushes. `id` is unique per flush, so a flush is counted at most once like an event.
+ */
+export interface StatsFact {
+  kind: 'stats';
+  id: string;
+  tenant_id: string;
+  /** Start of the hour, ISO-8601 UTC. */
+  hour: string;
+  request_count: number;
+  request_error_count: number;
+  delivery_count: number;
+  delivery_error_count: number;
+  /** API request latency in microseconds, an HDR histogram in compressed base64 ('' when empty). */
+  latency_histogram: string;
+}
+
+export type Fact = EventFact | StatsFact;
+
+/** The additive content of an aggregate row. */
+export interface AggregateCounts {
+  event_count: number;
+  source_distribution: Record<string, number>;
+  event_type_distribution: Record<string, number>;
+  request_count: number;
+  request_error_count: number;
+  delivery_count: number;
+  delivery_error_count: number;
+  latency_histogram: string;
+}
+
+/** Identifies a row: one tenant, one granularity, one period. */
+export interface RowKey {
+  tenant_id: string;
+  metric_type: MetricType;
+  /** `YYYY-MM-DDTHH` for hourly rows, `YYYY-MM-DD` for daily ones (UTC). */
+  period: string;
+}
+
+/** A stored row: the counts plus bookkeeping. */
+export interface AggregateRow extends RowKey, AggregateCounts {
+  /** Epoch seconds after which the row is gone (filtered on read, swept or expired by DynamoDB). */
+  ttl: number;
+}
+
+export const emptyCounts = (): AggregateCounts => ({
+  event_count: 0,
+  source_distribution: {},
+  event_type_distribution: {},
+  request_count: 0,
+  request_error_count: 0,
+  delivery_count: 0,
+  delivery_error_count: 0,
+  latency_histogram: '',
+});
+
+/** The hourly and daily period a moment belongs to (UTC). */
+export function periodsOf(isoTime: string): { hourly: string; daily: string } {
+  const at = new Date(Date.parse(isoTime)).toISOString();
+  return { hourly: at.slice(0, 13), daily: at.slice(0, 10) };
+}
+
+/** Start of a period, epoch ms. */
+export function periodStart(period: string): number {
+  return Date.parse(period.length === 10 ? `${period}T00:00:00Z` : `${period}:00:00Z`);
+}
+
+/** End (exclusive) of a period, epoch ms. */
+export function periodEnd(metricType: MetricType, period: string): number {
+  return periodStart(period) + (metricType === 'hourly' ? HOUR_MS : DAY_MS);
+}
+
+/** Expiry (epoch seconds) of a row: 30 days after its period ends. */
+export function ttlOf(metricType: MetricType, period: string): number {
+  return Math.floor((periodEnd(metricType, period) + ANALYTICS_TTL_DAYS * DAY_MS) / 1000);
+}
+
+export const rowId = (k: RowKey): string => `${k.tenant_id}#${k.metric_type}#${k.period}`;
+
+/** Builds histograms that merge bucket for bucket: every histogram in the system uses these settings. */
+export function newHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: true });
+}
+
+export function encodeHistogram(h: hdr.Histogram): string {
+  return h.totalCount === 0 ? '' : hdr.encodeIntoCompressedBase64(h);
+}
+
+function decodeInto(target: hdr.Histogram, encoded: string): void {
+  if (encoded !== '') target.add(hdr.decodeFromCompressedBase64(encoded, 64, false));
+}
+
+/** Sum of encoded histograms, encoded. */
+export function mergeHistograms(...encoded: string[]): string {
+  const nonEmpty = encoded.filter((e) => e !== '');
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? '';
+  const h = newHistogram();
+  for (const e of nonEmpty) decodeInto(h, e);
+  return encodeHistogram(h);
+}
+
+/**
+ * Distinct names kept per distribution in one row; the rest are counted under `(other)`, so a tenant
+ * with unbounded source names cannot push a row past DynamoDB's 400 KB item limit. Totals stay exact.
+ */
+export const MAX_DISTINCT = 1_000;
+export const OTHER = '(other)';
+
+function addMap(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
+  const out = { ...into };
+  for (const [k, v] of Object.entries(from)) out[k] = (out[k] ?? 0) + v;
+  const names = Object.keys(out).filter((k) => k !== OTHER);
+  if (names.length <= MAX_DISTINCT) return out;
+  const kept = topOf(out, MAX_DISTINCT + 1).filter((e) => e.name !== OTHER).slice(0, MAX_DISTINCT);
+  const capped: Record<string, number> = Object.fromEntries(kept.map((e) => [e.name, e.count]));
+  const keptTotal = kept.reduce((n, e) => n + e.count, 0);
+  const total = Object.values(out).reduce((n, v) => n + v, 0);
+  capped[OTHER] = total - keptTotal;
+  return capped;
+}
+
+/** `a + b`, field by field. */
+export function addCounts(a: AggregateCounts, b: AggregateCounts): AggregateCounts {
+  return {
+    event_count: a.event_count + b.event_count,
+    source_distribution: addMap(a.source_distribution, b.source_distribution),
+    event_type_distribution: addMap(a.event_type_distribution, b.event_type_distribution),
+    request_count: a.request_count + b.request_count,
+    request_error_count: a.request_error_count + b.request_error_count,
+    delivery_count: a.delivery_count + b.delivery_count,
+    delivery_error_count: a.delivery_error_count + b.delivery_error_count,
+    latency_histogram: mergeHistograms(a.latency_histogram, b.latency_histogram),
+  };
+}
+
+/** What one fact adds to a row. */
+function countsOf(fact: Fact): AggregateCounts {
+  if (fact.kind === 'event') {
+    return { ...emptyCounts(), event_count: 1, source_distribution: { [fact.source]: 1 }, event_type_distribution: { [fact.event_type]: 1 } };
+  }
+  return {
+    ...emptyCounts(),
+    request_count: fact.request_count,
+    request_error_count: fact.request_error_count,
+    delivery_count: fact.delivery_count,
+    delivery_error_count: fact.delivery_error_count,
+    latency_histogram: fact.latency_histogram,
+  };
+}
+
+/** Groups a batch of facts into one delta per row it touches (its hour and its day). */
+export function deltasFor(facts: readonly Fact[]): Map<string, { key: RowKey; counts: AggregateCounts }> {
+  const out = new Map<string, { key: RowKey; counts: AggregateCounts }>();
+  // Histograms are summed once per row at the end rather than re-encoded fact by fact.
+  const histograms = new Map<string, string[]>();
+  for (const fact of facts) {
+    const periods = periodsOf(fact.kind === 'event' ? fact.created_at : fact.hour);
+    for (const metric_type of METRIC_TYPES) {
+      const key: RowKey = { tenant_id: fact.tenant_id, metric_type, period: periods[metric_type] };
+      const id = rowId(key);
+      const { latency_histogram, ...counts } = countsOf(fact);
+      const prev = out.get(id);
+      out.set(id, { key, counts: addCounts(prev?.counts ?? emptyCounts(), { ...counts, latency_histogram: '' }) });
+      if (latency_histogram !== '') histograms.set(id, [...(histograms.get(id) ?? []), latency_histogram]);
+    }
+  }
+  for (const [id, list] of histograms) out.get(id)!.counts.latency_histogram = mergeHistograms(...list);
+  return out;
+}
+
+/** Latency summary of a histogram of microseconds, in milliseconds. */
+export interface Performance {
+  count: number;
+  avg_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+}
+
+export function performanceOf(encoded: string): Performance {
+  if (encoded === '') return { count: 0, avg_ms: null, p95_ms: null, p99_ms: null, max_ms: null };
+  const h = newHistogram();
+  decodeInto(h, encoded);
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  return { count: h.totalCount, avg_ms: ms(h.mean), p95_ms: ms(h.getValueAtPercentile(95)), p99_ms: ms(h.getValueAtPercentile(99)), max_ms: ms(h.maxValue) };
+}
+
+/**
+ * Errors are failed API requests (responses with status ≥ 400 to a tenant's authenticated requests)
+ * plus failed webhook delivery attempts; the rate is over all requests and attempts.
+ */
+export function errorsOf(c: AggregateCounts): { error_count: number; error_rate: number } {
+  const error_count = c.request_error_count + c.delivery_error_count;
+  const total = c.request_count + c.delivery_count;
+  return { error_count, error_rate: total === 0 ? 0 : Math.round((error_count / total) * 1e6) / 1e6 };
+}
+
+/** The API's view of a row. */
+export function aggregateView(row: AggregateRow) {
+  return {
+    metric_type: row.metric_type,
+    period_start: new Date(periodStart(row.period)).toISOString(),
+    period_end: new Date(periodEnd(row.metric_type, row.period)).toISOString(),
+    event_count: row.event_count,
+    source_distribution: row.source_distribution,
+    event_type_distribution: row.event_type_distribution,
+    ...errorsOf(row),
+    request_count: row.request_count,
+    delivery_count: row.delivery_count,
+    delivery_error_count: row.delivery_error_count,
+    performance_metrics: performanceOf(row.latency_histogram),
+  };
+}
+export type AggregateView = ReturnType<typeof aggregateView>;
+
+/** The `n` largest entries of a distribution, ties broken by name so the answer is stable. */
+export function topOf(dist: Record<string, number>, n: number): { name: string; count: number }[] {
+  return Object.entries(dist)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, n)
+    .map(([name, count]) => ({ name, count }));
+}
