@@ -79,6 +79,22 @@ const ConfigSchema = z.object({
     })
     .pipe(TierOverridesSchema)
     .optional(),
+  /**
+   * Where analytics reads accepted events: `outbox` (rows written with each event; works everywhere,
+   * the only choice on dynalite) or `streams` (the events table's DynamoDB Stream; DynamoDB Local, AWS).
+   * Every server and worker on the same tables must use the same mode.
+   */
+  ANALYTICS_FEED: z.enum(['outbox', 'streams']).default('outbox'),
+  /** Run the analytics processor in this process. */
+  ANALYTICS_ENABLED: bool.default(true),
+  /** How often an idle processor polls its feeds (new events wake it at once in-process). */
+  ANALYTICS_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(200),
+  /** Facts per processor batch. */
+  ANALYTICS_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(250),
+  /** How often request and delivery statistics are flushed to the analytics feed. */
+  ANALYTICS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** How often expired analytics rows and markers are swept (backends without TTL deletion). */
+  ANALYTICS_SWEEP_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** How often the expiry job marks rotating keys past `expires_at` as expired. */
   KEY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 });

@@ -25,6 +25,9 @@ import { hostChaos, type ChaosHostOptions } from './chaos-host.js';
 import { SecretBox } from './store/secret-box.js';
 import { createAuditLog, installSecurity } from './security-layer.js';
 import { ensureTables, tableNames } from './store/tables.js';
+import { recordRequestStats } from './http/request-stats.js';
+import { StatsRecorder, startStatsFlusher } from './workers/analytics-stats.js';
+import { analyticsStream, startAnalytics, type AnalyticsRuntime } from './workers/analytics-runtime.js';
 
 /** Overrides for what is otherwise real: the clock, randomness, logger, an existing endpoint. */
 export interface StartOptions {
@@ -53,6 +56,10 @@ export interface TriggersApi {
   /** The in-process workers, when WORKER_ENABLED. */
   workers?: WorkerRuntime;
   workerDeps: WorkerDeps;
+  /** The in-process analytics processor, when ANALYTICS_ENABLED. */
+  analytics?: AnalyticsRuntime;
+  /** Request statistics waiting for their next flush into analytics. */
+  stats: StatsRecorder;
   /** The chaos engine behind every fault point (absent when fault points were left out). */
   chaos?: ChaosEngine;
   /** Stops accepting, drains in-flight requests (bounded), stops the workers and the embedded store. Idempotent. */
@@ -80,9 +87,9 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
       region: config.AWS_REGION,
       maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
     });
-    await ensureTables(dynamo.client, config.TABLE_PREFIX);
+    await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
     const names = tableNames(config.TABLE_PREFIX);
-    const stores = createStores(dynamo.doc, config.TABLE_PREFIX);
+    const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED);
     const random = opts.random ?? Math.random;
     const secretBox = new SecretBox(opts.secretsKey);
     const metrics = createServerMetrics();
@@ -111,7 +118,29 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     const chaos = hostChaos({ config, clock, logger, registry: metrics.registry, client: dynamo.client, app: deps, worker: workerDeps }, opts.chaos);
     opts.customize?.(deps, dynamo, workerDeps);
     const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
-    deps.hooks = { ...deps.hooks, onEventCreated: () => workers?.wake(), onWorkAvailable: () => workers?.wakeDelivery() };
+    const analytics = config.ANALYTICS_ENABLED
+      ? startAnalytics({
+          stores,
+          clock,
+          logger,
+          registry: metrics.registry,
+          pollMs: config.ANALYTICS_POLL_MS,
+          batchSize: config.ANALYTICS_BATCH_SIZE,
+          sweepMs: config.ANALYTICS_SWEEP_MS,
+          stream: await analyticsStream(config, endpoint, dynamo, names.events),
+        })
+      : undefined;
+    const stats = new StatsRecorder(clock, () => deps.ids.next('sta'));
+    const statsFlusher = startStatsFlusher(stats, (fact) => stores.outbox.putFact(fact).then(() => analytics?.wake()), config.ANALYTICS_FLUSH_MS);
+    deps.before = [recordRequestStats(stats), ...(deps.before ?? [])];
+    deps.hooks = {
+      ...deps.hooks,
+      onEventCreated: () => {
+        workers?.wake();
+        analytics?.wake();
+      },
+      onWorkAvailable: () => workers?.wakeDelivery(),
+    };
     const server = createServer(buildApp(deps));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -132,11 +161,15 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
       server,
       workers,
       workerDeps,
+      analytics,
+      stats,
       chaos,
       close() {
         closing ??= (async () => {
           await drain(server, 10_000);
           await workers?.stop();
+          await statsFlusher.stop().catch((err: unknown) => logger.warn({ err }, 'last analytics stats flush failed'));
+          await analytics?.stop();
           await webhookDispatcher.close();
           await security.stop();
           dynamo.client.destroy();

@@ -1,6 +1,7 @@
 // The AWS SDK v3 clients every store uses: one low-level client (where chaos middleware attaches)
 // and the document client over it. Retries stay on: idle keep-alive sockets can be reset.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
@@ -16,9 +17,28 @@ export interface Dynamo {
  * Builds clients for `endpoint` (dynalite, DynamoDB Local) or AWS when `endpoint` is undefined.
  * Local endpoints get dummy credentials and region `local` unless given.
  */
-export function createDynamo(opts: { endpoint?: string; region?: string; maxAttempts?: number }): Dynamo {
+export function createDynamo(opts: DynamoOptions): Dynamo {
+  const client = new DynamoDBClient(clientConfig(opts));
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { client, doc };
+}
+
+export interface DynamoOptions {
+  endpoint?: string;
+  region?: string;
+  maxAttempts?: number;
+}
+
+/** A DynamoDB Streams client for the same endpoint, region and credentials. */
+export function createStreamsClient(opts: DynamoOptions): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient(clientConfig(opts));
+}
+
+function clientConfig(opts: DynamoOptions) {
   const local = opts.endpoint !== undefined;
-  const client = new DynamoDBClient({
+  return {
     endpoint: opts.endpoint,
     region: opts.region ?? (local ? 'local' : undefined),
     maxAttempts: opts.maxAttempts ?? 5,
@@ -29,9 +49,5 @@ export function createDynamo(opts: { endpoint?: string; region?: string; maxAtte
       connectionTimeout: 3_000,
       requestTimeout: 10_000,
     }),
-  });
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  return { client, doc };
+  };
 }

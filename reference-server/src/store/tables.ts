@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -131,20 +132,36 @@ export function tableNames(prefix: string): Record<TableName, string> {
   return Object.fromEntries(Object.keys(TABLE_SPECS).map((n) => [n, `${prefix}${n}`])) as Record<TableName, string>;
 }
 
-/** Creates missing tables and waits until all are ACTIVE (bounded by `timeoutMs`). */
-export async function ensureTables(client: DynamoDBClient, prefix: string, timeoutMs = 60_000): Promise<void> {
+/** The events table's stream, for the `streams` analytics feed. */
+const EVENTS_STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const };
+
+/**
+ * Creates missing tables and waits until all are ACTIVE (bounded by `timeoutMs`). With `streams`, the
+ * events table gets its stream (an existing table without one has it enabled).
+ */
+export async function ensureTables(client: DynamoDBClient, prefix: string, opts: { streams?: boolean; timeoutMs?: number } = {}): Promise<void> {
   const names = tableNames(prefix);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   await Promise.all(
     (Object.keys(TABLE_SPECS) as TableName[]).map(async (logical) => {
       const TableName = names[logical];
+      const stream = opts.streams && logical === 'events' ? { StreamSpecification: EVENTS_STREAM } : {};
       try {
-        await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...TABLE_SPECS[logical] }));
+        await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...TABLE_SPECS[logical], ...stream }));
       } catch (err) {
         if (!(err instanceof ResourceInUseException)) throw err;
+        if (opts.streams && logical === 'events') await enableStream(client, TableName, timeoutMs);
       }
       await waitUntilActive(client, TableName, timeoutMs);
     }),
   );
+}
+
+async function enableStream(client: DynamoDBClient, TableName: string, timeoutMs: number): Promise<void> {
+  await waitUntilActive(client, TableName, timeoutMs);
+  const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName, StreamSpecification: EVENTS_STREAM }));
 }
 
 async function waitUntilActive(client: DynamoDBClient, TableName: string, timeoutMs: number): Promise<void> {

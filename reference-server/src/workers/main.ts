@@ -11,7 +11,8 @@ import { createWebhookDispatcher } from '../http/webhook-dispatcher.js';
 import { createDynamo } from '../store/dynamo-client.js';
 import { SecretBox } from '../store/secret-box.js';
 import { createStores } from '../store/stores.js';
-import { ensureTables } from '../store/tables.js';
+import { ensureTables, tableNames } from '../store/tables.js';
+import { analyticsStream, startAnalytics } from './analytics-runtime.js';
 import { buildWorkerDeps } from './build-worker-deps.js';
 import { startWorkers } from './worker-runtime.js';
 
@@ -32,7 +33,8 @@ const dynamo = createDynamo({
   region: config.AWS_REGION,
   maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
 });
-await ensureTables(dynamo.client, config.TABLE_PREFIX);
+await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
+const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const dispatcher = createWebhookDispatcher({
@@ -46,10 +48,23 @@ const deps = buildWorkerDeps({
   random: Math.random,
   secretBox: new SecretBox(secretsKey),
   dispatcher,
-  stores: createStores(dynamo.doc, config.TABLE_PREFIX),
+  stores,
   registry,
 });
 const workers = startWorkers(deps);
+// The analytics processor runs here too; processors in several processes cannot double count.
+const analytics = config.ANALYTICS_ENABLED
+  ? startAnalytics({
+      stores,
+      clock: systemClock,
+      logger,
+      registry,
+      pollMs: config.ANALYTICS_POLL_MS,
+      batchSize: config.ANALYTICS_BATCH_SIZE,
+      sweepMs: config.ANALYTICS_SWEEP_MS,
+      stream: await analyticsStream(config, config.DYNAMODB_ENDPOINT, dynamo, tableNames(config.TABLE_PREFIX).events),
+    })
+  : undefined;
 
 // Metrics only: a worker has no API. PORT=0 picks a free port.
 const metricsServer = createServer(async (req, res) => {
@@ -58,7 +73,7 @@ const metricsServer = createServer(async (req, res) => {
 }).listen(config.PORT, config.HOST, () => {
   const address = metricsServer.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  console.log(`worker running: concurrency ${config.WORKER_CONCURRENCY}, metrics on http://${config.HOST}:${port}/metrics`);
+  console.log(`worker running: concurrency ${config.WORKER_CONCURRENCY}, analytics ${analytics ? config.ANALYTICS_FEED : 'off'}, metrics on http://${config.HOST}:${port}/metrics`);
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -66,6 +81,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'worker stopping: finishing in-flight attempts');
     metricsServer.close();
     await workers.stop();
+    await analytics?.stop();
     await dispatcher.close();
     dynamo.client.destroy();
     process.exit(0);
