@@ -1,6 +1,7 @@
 // Builds the Express app from its dependencies. Never listens: main.ts and tests do that.
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { analyticsRouter } from './analytics.js';
 import { apiKeysRouter } from './api-keys.js';
 import { auditRouter } from './audit.js';
 import type { AppDeps } from './app-deps.js';
@@ -48,6 +49,7 @@ export function buildApp(deps: AppDeps): Express {
   for (const router of deps.routers ?? []) app.use(router);
   app.use(webhookDeliveriesRouter(deps));
   app.use(webhooksRouter(deps));
+  app.use(analyticsRouter(deps));
   app.use(eventsRouter(deps));
 
   app.use(notFoundHandler);
