@@ -225,7 +225,7 @@ describe('GET /v1/analytics', () => {
   it('refuses unknown query parameters', async () => {
     for (const path of ['/v1/analytics?tenant_id=tnt_x', '/v1/analytics/summary?metric_type=daily', '/v1/analytics/export?format=csv&limit=5']) {
       const res = await get(key, path);
-      expect({ path, status: res.status, code: res.body.error.code }).toEqual({ path, status: 400, code: 'validation_error' });
+      expect({ path, status: res.status, code: res.body.error.code, fields: fieldsOf(res.body) }).toEqual({ path, status: 400, code: 'validation_error', fields: ['query'] });
     }
   });
 
