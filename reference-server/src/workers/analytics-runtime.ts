@@ -12,6 +12,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Stores } from '../store/stores.js';
 import { outboxFeed, readyShardFeeds } from './analytics-feeds.js';
 import { processOnce, type AnalyticsStep, type ChangeFeed, type ProcessorDeps } from './analytics-processor.js';
+import type { Manifest } from '../store/analytics-state-store.js';
 import { WakeSignal } from './wake-signal.js';
 
 export interface AnalyticsMetrics {
@@ -44,6 +45,8 @@ export interface AnalyticsRuntimeOptions {
   /** The events table's stream, when the feed mode is `streams`. */
   stream?: { client: DynamoDBStreamsClient; arn: string };
   beforeStep?: (step: AnalyticsStep) => Promise<void>;
+  /** Told about each batch once it is counted (benchmarks measure visibility with it). */
+  onCounted?: (m: Manifest, nowMs: number) => void;
 }
 
 export interface AnalyticsRuntime {
@@ -73,6 +76,7 @@ export function startAnalytics(opts: AnalyticsRuntimeOptions): AnalyticsRuntime 
     },
     onClosed: (m) => {
       const now = opts.clock.now();
+      opts.onCounted?.(m, now);
       for (const f of m.facts) {
         metrics.facts.inc({ kind: f.kind });
         if (f.kind === 'event') metrics.visibility.observe(Math.max(0, now - Date.parse(f.created_at)) / 1000);
