@@ -4,8 +4,12 @@ import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentCl
 
 type Requests = NonNullable<BatchWriteCommandInput['RequestItems']>;
 
-/** Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist. */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Requests, maxRounds = 8): Promise<void> {
+/**
+ * Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist.
+ * `signal` bounds when anything may still be sent: once it aborts, no further round or SDK retry
+ * goes out and the call rejects with the abort reason (writes already sent may still land).
+ */
+export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Requests, maxRounds = 8, signal?: AbortSignal): Promise<void> {
   let pending: Requests | undefined = requests;
   for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
     if (round >= maxRounds) {
@@ -14,7 +18,8 @@ export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Reque
       throw err;
     }
     if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
-    const out: { UnprocessedItems?: Requests } = await doc.send(new BatchWriteCommand({ RequestItems: pending }));
+    signal?.throwIfAborted();
+    const out: { UnprocessedItems?: Requests } = await doc.send(new BatchWriteCommand({ RequestItems: pending }), { abortSignal: signal });
     pending = out.UnprocessedItems;
   }
 }

@@ -2,24 +2,30 @@
 // conditional update that pushes `next_attempt_at` one visibility timeout ahead and sets a fresh
 // lease token. Only the token holder can record the outcome, and if the holder dies the item simply
 // becomes due again when the lease runs out — SQS's visibility timeout, on plain conditional writes.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
+// The batched writes (createAll, putAll) carry no condition: callers fence them by time, see
+// workers/delivery-fence.ts.
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
+import { batchWriteAll, chunks25 } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
+import { DUE, queuedItem, type Lease, type SettleNext } from './delivery-items.js';
+import { FanoutLeaseStore } from './fanout-lease-store.js';
 
-const DUE = 'due';
+export type { Lease } from './delivery-items.js';
 
-/** A delivery held by one worker until `leaseUntil`. */
-export interface Lease {
-  delivery: DeliveryRecord;
-  token: string;
-  leaseUntil: number;
-}
+/** BatchGetItem's limit on keys per call. */
+const GET_BATCH = 100;
 
 export class DeliveriesStore {
+  /** The fan-out lease, an item of this table outside every index. */
+  readonly fanoutLease: FanoutLeaseStore;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.fanoutLease = new FanoutLeaseStore(doc, table);
+  }
 
   /**
    * Enqueues a delivery unless one with its (deterministic) id exists; `true` if this call created it.
@@ -31,18 +37,40 @@ export class DeliveriesStore {
       this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            ...d,
-            due_queue: DUE,
-            next_attempt_at: dueAt,
-            created_key: `${d.created_at}#${d.delivery_id}`,
-            ...(leaseToken ? { lease_token: leaseToken } : {}),
-          },
+          Item: queuedItem(d, dueAt, leaseToken),
           ConditionExpression: 'attribute_not_exists(delivery_id)',
         }),
       ),
     );
     return done !== undefined;
+  }
+
+  /** Which of `deliveryIds` exist (strongly consistent BatchGetItem, unprocessed keys retried). */
+  async existing(deliveryIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < deliveryIds.length; i += GET_BATCH) {
+      let keys: Record<string, unknown>[] | undefined = deliveryIds.slice(i, i + GET_BATCH).map((delivery_id) => ({ delivery_id }));
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
+        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'delivery_id' } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) found.add(item.delivery_id as string);
+        keys = out.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Writes whole delivery items without a condition, 25 per BatchWriteItem. Only for a caller whose
+   * lease fences these items by time; `signal` stops sending once that fence runs short.
+   */
+  async putAll(items: readonly Record<string, unknown>[], signal?: AbortSignal): Promise<void> {
+    for (const chunk of chunks25(items)) {
+      await batchWriteAll(this.doc, { [this.table]: chunk.map((Item) => ({ PutRequest: { Item } })) }, 8, signal);
+    }
   }
 
   async get(deliveryId: string): Promise<DeliveryRecord | undefined> {
@@ -86,10 +114,7 @@ export class DeliveriesStore {
    * Records an attempt and the next state, if `lease` is still held. `retryAt` keeps the delivery
    * queued; a final status takes it out of the queue. `false` when the lease was lost meanwhile.
    */
-  async settle(
-    lease: Lease,
-    next: { attempt?: AttemptRecord; retryAt?: number; status?: Exclude<DeliveryStatus, 'pending'>; error?: string | null; at: string },
-  ): Promise<boolean> {
+  async settle(lease: Lease, next: SettleNext): Promise<boolean> {
     const sets = ['updated_at = :at', 'last_error = :err'];
     const removes = ['lease_token'];
     const values: Record<string, unknown> = { ':tok': lease.token, ':at': next.at, ':err': next.error ?? null };

@@ -1,19 +1,51 @@
 // Processes one leased delivery: checks the webhook still wants it, sends the attempt, and records
-// delivered / retry(at) / dead letter — only while still holding the lease.
+// delivered / retry(at) / dead letter — only while still holding the lease. Delivered and retry are
+// written as whole items through the shared batch while the lease has a safe margin left (fenced by
+// time, see delivery-fence.ts), and with the conditional update otherwise; the rare outcomes with
+// side effects (dead letter, cancelled) always use the conditional update.
 import { iso } from '../domain/clock.js';
 import { classOfStatus, decideAttempt, type AttemptRecord } from '../domain/delivery.js';
 import type { WebhookRecord } from '../domain/webhook.js';
-import type { Lease } from '../store/deliveries-store.js';
+import { settledItem, type Lease, type SettleStep } from '../store/delivery-items.js';
+import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
+import { fenceMargins, fencedDeadline } from './delivery-fence.js';
 import { sendWebhook } from './send-webhook.js';
 import type { WorkerDeps } from './worker-deps.js';
 
+/** What the runtime lends an attempt: the shared settle batch, and a callback once the send is over. */
+export interface AttemptContext {
+  /** Settles go through this batch when the lease allows; without it, every settle is conditional. */
+  batch?: DeliveryWriteCoalescer;
+  /** Called once the HTTP attempt is over (or will not happen), so its slot can serve another. */
+  sent?: () => void;
+}
+
+// Decrypted webhook secrets per secret box, by sealed text: a secret change seals a new text, so an
+// entry never goes stale; bounded so deleted webhooks cannot grow it without limit. Saves an AES-GCM
+// open per attempt.
+const openedBy = new WeakMap<WorkerDeps['secretBox'], Map<string, string>>();
+const SECRETS_KEPT = 1_000;
+
+function openSecret(deps: WorkerDeps, sealed: string): string {
+  let secrets = openedBy.get(deps.secretBox);
+  if (!secrets) openedBy.set(deps.secretBox, (secrets = new Map()));
+  let secret = secrets.get(sealed);
+  if (secret === undefined) {
+    secret = deps.secretBox.open(sealed);
+    if (secrets.size >= SECRETS_KEPT) secrets.clear();
+    secrets.set(sealed, secret);
+  }
+  return secret;
+}
+
 /** Attempts a leased delivery and settles it; never throws for expected outcomes. */
-export async function processLease(deps: WorkerDeps, lease: Lease, known?: WebhookRecord): Promise<void> {
+export async function processLease(deps: WorkerDeps, lease: Lease, known?: WebhookRecord, ctx: AttemptContext = {}): Promise<void> {
   const { delivery } = lease;
   const { stores, clock, config, metrics } = deps;
   // Fan-out's fast path passes the webhook it just read; otherwise read it now, so URL changes apply.
   const webhook = known ?? (await stores.webhooks.getAny(delivery.webhook_id));
   if (!webhook || !webhook.is_active) {
+    ctx.sent?.();
     await stores.deliveries.settle(lease, { status: 'cancelled', error: webhook ? 'webhook disabled' : 'webhook deleted', at: iso(clock.now()) });
     metrics.deliveries.inc({ outcome: 'cancelled' });
     return;
@@ -21,6 +53,7 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
   const maxAttempts = deps.timing.schedule.length + 1;
   const attempt = delivery.attempt_count + 1;
   if (attempt > maxAttempts) {
+    ctx.sent?.();
     // A worker died between dead-lettering and settling: finish the move without sending again.
     await deadLetter(deps, lease, 'attempts exhausted', undefined, false);
     return;
@@ -28,11 +61,11 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
   await deps.beforeStep?.('delivery', 'send');
   // Checked after every pause, right before sending: never start an attempt the lease might not
   // outlive, or another worker could send the same delivery at the same time.
-  if (lease.leaseUntil - clock.now() < config.WEBHOOK_TIMEOUT_MS * 1.5) return;
+  if (lease.leaseUntil - clock.now() < config.WEBHOOK_TIMEOUT_MS * 1.5) return ctx.sent?.();
 
   const sent = await sendWebhook({
     url: webhook.url,
-    secret: deps.secretBox.open(webhook.secret_enc),
+    secret: openSecret(deps, webhook.secret_enc),
     messageId: delivery.delivery_id,
     body: delivery.body,
     attempt,
@@ -40,6 +73,7 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     dispatcher: deps.dispatcher,
   });
+  ctx.sent?.();
   const now = clock.now();
   const statusCode = sent.result.kind === 'response' ? sent.result.statusCode : null;
   const errorClass = sent.result.kind === 'response' ? classOfStatus(sent.result.statusCode) : sent.result.errorClass;
@@ -58,17 +92,28 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
 
   const decision = decideAttempt(sent.result, attempt, now, deps.random, deps.timing);
   if (decision.outcome === 'delivered') {
-    if (await stores.deliveries.settle(lease, { attempt: record, status: 'delivered', at: iso(now) })) {
+    if (await settle(deps, lease, { attempt: record, status: 'delivered', at: iso(now) }, ctx.batch)) {
       metrics.deliveries.inc({ outcome: 'delivered' });
       if (webhook.consecutive_failures > 0) await stores.webhooks.recordSuccess(webhook.webhook_id);
     }
   } else if (decision.outcome === 'retry') {
-    if (await stores.deliveries.settle(lease, { attempt: record, retryAt: decision.at, error: decision.reason, at: iso(now) })) {
+    if (await settle(deps, lease, { attempt: record, retryAt: decision.at, error: decision.reason, at: iso(now) }, ctx.batch)) {
       metrics.deliveries.inc({ outcome: 'retry' });
     }
   } else {
     await deadLetter(deps, lease, decision.reason, record, decision.disableWebhook);
   }
+}
+
+/**
+ * Records `next` if the lease is still held: through the batch while the lease leaves at least the
+ * admit margin (the batch gives up at the guard margin), conditionally otherwise or if the batched
+ * write did not certainly land. `false` when the lease was lost (or the batched write landed unseen).
+ */
+export async function settle(deps: WorkerDeps, lease: Lease, next: SettleStep, batch?: DeliveryWriteCoalescer): Promise<boolean> {
+  const deadline = batch && fencedDeadline(lease.leaseUntil, deps.clock.now(), fenceMargins(deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS));
+  if (deadline !== undefined && (await batch!.put(settledItem(lease, next), deadline))) return true;
+  return deps.stores.deliveries.settle(lease, next);
 }
 
 /** Moves a delivery to the DLQ: the entry first (idempotent), then the delivery's final state. */

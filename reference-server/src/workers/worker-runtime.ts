@@ -1,14 +1,24 @@
 // Runs the background loops — outbox fan-out and webhook delivery — until stopped. New events wake
 // the loops at once in-process; otherwise they poll. A failing store backs a loop off, never kills it.
+// Fan-out runs in whichever process holds the fan-out lease and hands the deliveries it creates,
+// already leased, straight to this process's delivery loop while there is room; settles of finished
+// attempts share BatchWriteItem calls through one coalescer.
 import type { WebhookRecord } from '../domain/webhook.js';
-import type { Lease } from '../store/deliveries-store.js';
+import type { Lease } from '../store/delivery-items.js';
+import { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
+import { fenceMargins } from './delivery-fence.js';
 import { FANOUT_BATCH, fanOutOnce, type Handoff } from './fanout.js';
+import { FanoutLease } from './fanout-lease.js';
 import { processLease } from './delivery-worker.js';
 import type { WorkerDeps } from './worker-deps.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** How long fan-out waits after a wake-up before reading, so events arriving together share a batch. */
 const FANOUT_GATHER_MS = 5;
+/** Longest fan-out waits for room in this process before creating deliveries due for any worker instead. */
+const FANOUT_BACKPRESSURE_MS = 1_000;
+/** Attempts whose send is over but whose settle is not, per slot, before the loop stops starting more. */
+const UNSETTLED_PER_SLOT = 8;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface WorkerRuntime {
@@ -16,54 +26,92 @@ export interface WorkerRuntime {
   wake(): void;
   /** Signals that deliveries were queued outside the workers (replays). */
   wakeDelivery(): void;
-  /** Stops polling, lets in-flight attempts finish (bounded), resolves when all loops ended. */
+  /** Stops polling, lets in-flight attempts finish (bounded), gives up the fan-out lease, resolves when all loops ended. */
   stop(): Promise<void>;
 }
 
 /** Starts the fan-out and delivery loops. */
 export function startWorkers(deps: WorkerDeps): WorkerRuntime {
+  const { config } = deps;
   let stopped = false;
-  // Separate signals: new events wake fan-out; queued deliveries and freed slots wake delivery.
+  // Separate signals: new events wake fan-out; queued deliveries and freed slots wake delivery; freed
+  // slots also wake a fan-out waiting for room.
   const fanoutSignal = new WakeSignal();
   const deliverySignal = new WakeSignal();
+  const roomSignal = new WakeSignal();
   const wakeAll = () => {
     fanoutSignal.wake();
     deliverySignal.wake();
+    roomSignal.wake();
   };
   const backoff = (err: unknown, loop: string, signal: WakeSignal) => {
     deps.logger.warn({ err, loop }, 'worker loop step failed; backing off');
-    return signal.wait(Math.min(5_000, deps.config.WORKER_POLL_MS * 4));
+    return signal.wait(Math.min(5_000, config.WORKER_POLL_MS * 4));
   };
+  // Read through deps on every call: a chaos host may swap the clock in after deps were built.
+  const now = () => deps.clock.now();
+  const fanoutLease = new FanoutLease(deps.stores.deliveries.fanoutLease, deps.token(), now, fenceMargins(config.WEBHOOK_VISIBILITY_TIMEOUT_MS));
+  const batch = new DeliveryWriteCoalescer({
+    write: (items, signal) => deps.stores.deliveries.putAll(items, signal),
+    now,
+    onError: (err) => deps.logger.warn({ err }, 'batched settle failed; settling conditionally'),
+  });
 
   // Leases fan-out created for this process, waiting for a free slot (bounded, so they start well
-  // within their visibility timeout).
+  // within their visibility timeout, and large enough to take a whole fan-out batch).
+  const capacity = Math.max(config.WORKER_CONCURRENCY * 4, FANOUT_BATCH * 2);
   const ready: { lease: Lease; webhook: WebhookRecord | undefined }[] = [];
+  // Attempts holding a slot (not yet done sending), and every attempt until it has settled.
+  let sending = 0;
   const inFlight = new Set<Promise<void>>();
+  // Whether the last look at the due index may have left due deliveries behind.
+  let moreDue = true;
+  const room = () => (stopped ? 0 : capacity - ready.length - sending);
   const handoff: Handoff = {
-    hasRoom: () => !stopped && ready.length + inFlight.size < deps.config.WORKER_CONCURRENCY * 4,
+    room,
     take: (lease, webhook) => {
       ready.push({ lease, webhook });
       deliverySignal.wake();
     },
   };
   const run = (lease: Lease, webhook?: WebhookRecord) => {
-    const p: Promise<void> = processLease(deps, lease, webhook)
+    sending++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      sending--;
+      deliverySignal.wake();
+      roomSignal.wake();
+    };
+    const p: Promise<void> = processLease(deps, lease, webhook, { batch, sent: release })
       .catch((err: unknown) => deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry'))
       .finally(() => {
+        release();
         inFlight.delete(p);
         deliverySignal.wake();
       });
     inFlight.add(p);
   };
 
+  const waitForRoom = async () => {
+    const until = performance.now() + FANOUT_BACKPRESSURE_MS;
+    while (!stopped && room() < FANOUT_BATCH && performance.now() < until) await roomSignal.wait(until - performance.now());
+  };
+
   const fanoutLoop = async () => {
     while (!stopped) {
       try {
-        const { rows, enqueued } = await fanOutOnce(deps, handoff);
-        if (enqueued > 0) deliverySignal.wake();
+        await waitForRoom();
+        const { rows, enqueued } = await fanOutOnce(deps, fanoutLease, handoff);
+        if (enqueued > 0) {
+          // Those beyond this process's room were created due now: look at the due index again.
+          moreDue = true;
+          deliverySignal.wake();
+        }
         // A full batch means more is waiting; otherwise sleep until an event is stored (or the poll),
         // then give its neighbours a moment to land so one read serves many.
-        if (rows < FANOUT_BATCH && (await fanoutSignal.wait(deps.config.WORKER_POLL_MS))) await delay(FANOUT_GATHER_MS);
+        if (rows < FANOUT_BATCH && (await fanoutSignal.wait(config.WORKER_POLL_MS))) await delay(FANOUT_GATHER_MS);
       } catch (err) {
         await backoff(err, 'fanout', fanoutSignal);
       }
@@ -71,28 +119,35 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   };
 
   const deliveryLoop = async () => {
+    let lastDueRead = -Infinity;
     while (!stopped) {
       try {
-        let free = deps.config.WORKER_CONCURRENCY - inFlight.size;
+        let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
         for (; free > 0 && ready.length > 0; free--) {
           const next = ready.shift()!;
           run(next.lease, next.webhook);
         }
-        if (free <= 0) {
-          await Promise.race(inFlight);
+        // The due index is read when the poll interval is up or when it may hold more than the last
+        // read took, not on every freed slot: an empty read still costs a full SDK call.
+        if (free > 0 && (moreDue || performance.now() - lastDueRead >= config.WORKER_POLL_MS)) {
+          lastDueRead = performance.now();
+          moreDue = false;
+          const at = now();
+          const due = await deps.stores.deliveries.due(at, free);
+          deps.metrics.queueDepth.set(due.length + inFlight.size);
+          let started = 0;
+          for (const id of due) {
+            const lease = await deps.stores.deliveries.lease(id, at, config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
+            if (!lease) continue;
+            started++;
+            run(lease);
+          }
+          // A full page, some of it ours: there may be more. (A page lost entirely to other workers
+          // waits for the poll, so a lagging index cannot make this loop spin.)
+          if (due.length >= free && started > 0) moreDue = true;
           continue;
         }
-        const now = deps.clock.now();
-        const due = await deps.stores.deliveries.due(now, free);
-        deps.metrics.queueDepth.set(due.length + inFlight.size);
-        let started = 0;
-        for (const id of due) {
-          const lease = await deps.stores.deliveries.lease(id, now, deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
-          if (!lease) continue;
-          started++;
-          run(lease);
-        }
-        if (started === 0 && ready.length === 0) await deliverySignal.wait(deps.config.WORKER_POLL_MS);
+        await deliverySignal.wait(Math.max(1, lastDueRead + config.WORKER_POLL_MS - performance.now()));
       } catch (err) {
         await backoff(err, 'delivery', deliverySignal);
       }
@@ -102,13 +157,17 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   const loops = [fanoutLoop(), deliveryLoop()];
   return {
     wake: () => fanoutSignal.wake(),
-    wakeDelivery: () => deliverySignal.wake(),
+    wakeDelivery: () => {
+      moreDue = true;
+      deliverySignal.wake();
+    },
     async stop() {
       stopped = true;
       wakeAll();
       await Promise.all(loops);
-      const deadline = new Promise((r) => setTimeout(r, deps.config.WEBHOOK_TIMEOUT_MS + 1_000).unref());
+      const deadline = new Promise((r) => setTimeout(r, config.WEBHOOK_TIMEOUT_MS + 1_000).unref());
       await Promise.race([Promise.all(inFlight), deadline]);
+      await fanoutLease.release();
     },
   };
 }

@@ -1,0 +1,103 @@
+// Group commit for settled deliveries: whole items from many concurrent attempts share BatchWriteItem
+// calls. When nothing is being written a put goes out on the next turn (so a lone settle waits no
+// longer than its own write would); while a write is in flight, puts gather into the next one, and
+// a second write starts only for a full batch. Each put carries the deadline its lease allows.
+
+/** Writes up to 25 whole items; rejects if any may not have landed. `signal` aborts further sending. */
+export type ItemWriter = (items: readonly Record<string, unknown>[], signal: AbortSignal) => Promise<void>;
+
+interface Pending {
+  item: Record<string, unknown>;
+  deadline: number;
+  resolve: (landed: boolean) => void;
+}
+
+/** BatchWriteItem's item limit. */
+const MAX_ITEMS = 25;
+
+export interface DeliveryWriteCoalescerOptions {
+  write: ItemWriter;
+  /** The lease holder's clock (deadlines are on it). */
+  now: () => number;
+  /** Writes in flight at most (default 2); beyond the first, only full batches start. */
+  maxInFlight?: number;
+  /** Told about failed writes (their puts resolve `false`). */
+  onError?: (err: unknown) => void;
+}
+
+export class DeliveryWriteCoalescer {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private readonly maxInFlight: number;
+
+  constructor(private readonly opts: DeliveryWriteCoalescerOptions) {
+    this.maxInFlight = opts.maxInFlight ?? 2;
+  }
+
+  /**
+   * Queues `item` to be written before `deadline` (on `now()`'s clock). Resolves `true` once it
+   * landed; `false` if it could not be sent in time or its write failed — then it may or may not
+   * have landed, and the caller falls back to a conditional write. Never rejects.
+   */
+  put(item: Record<string, unknown>, deadline: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.queue.push({ item, deadline, resolve });
+      this.schedule();
+    });
+  }
+
+  /** Puts queued or being written. */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.mayStart()) return;
+    this.scheduled = true;
+    // One turn of the event loop lets settles finishing together share the write.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private mayStart(): boolean {
+    if (this.queue.length === 0) return false;
+    if (this.inFlight === 0) return true;
+    return this.inFlight < this.maxInFlight && this.queue.length >= MAX_ITEMS;
+  }
+
+  private flush(): void {
+    while (this.mayStart()) {
+      const now = this.opts.now();
+      const batch: Pending[] = [];
+      while (batch.length < MAX_ITEMS && this.queue.length > 0) {
+        const p = this.queue.shift()!;
+        if (p.deadline > now) batch.push(p);
+        else p.resolve(false);
+      }
+      if (batch.length > 0) void this.send(batch, now);
+    }
+  }
+
+  private async send(batch: Pending[], now: number): Promise<void> {
+    this.inFlight++;
+    const deadline = Math.min(...batch.map((p) => p.deadline));
+    const signal = AbortSignal.timeout(Math.max(0, deadline - now));
+    let landed = false;
+    try {
+      await this.opts.write(
+        batch.map((p) => p.item),
+        signal,
+      );
+      landed = true;
+    } catch (err) {
+      this.opts.onError?.(err);
+    } finally {
+      this.inFlight--;
+      for (const p of batch) p.resolve(landed);
+      this.schedule();
+    }
+  }
+}
