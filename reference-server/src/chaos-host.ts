@@ -36,7 +36,17 @@ export interface ChaosHostOptions {
  * Throws (a clear message) when chaos is enabled and NODE_ENV is production.
  */
 export function hostChaos(
-  input: { config: Config; clock: Clock; logger: Logger; registry: Registry; client: DynamoDBClient; app: AppDeps; worker: WorkerDeps },
+  input: {
+    config: Config;
+    clock: Clock;
+    logger: Logger;
+    registry: Registry;
+    client: DynamoDBClient;
+    app: AppDeps;
+    worker: WorkerDeps;
+    /** The analytics processor's fault point (loop `analytics`, steps open/apply/mark/ack/close), set in place. */
+    analytics?: { beforeStep?: (step: string) => Promise<void> };
+  },
   opts: ChaosHostOptions = {},
 ): ChaosEngine | undefined {
   if (opts.install === false) return undefined;
@@ -71,6 +81,11 @@ export function hostChaos(
     await previous?.(loop, step);
     await faults.step({ loop, step });
   };
+  if (input.analytics) {
+    input.analytics.beforeStep = async (step) => {
+      await faults.step({ loop: 'analytics', step });
+    };
+  }
   if (config.NODE_ENV !== 'production') {
     app.routers = [
       ...(app.routers ?? []),

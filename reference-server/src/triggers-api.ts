@@ -115,7 +115,8 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     };
     const workerDeps = buildWorkerDeps({ config, clock, logger, random, secretBox, dispatcher: webhookDispatcher, stores, registry: metrics.registry });
     const security = installSecurity(deps, dynamo.doc);
-    const chaos = hostChaos({ config, clock, logger, registry: metrics.registry, client: dynamo.client, app: deps, worker: workerDeps }, opts.chaos);
+    const analyticsFaults: { beforeStep?: (step: string) => Promise<void> } = {};
+    const chaos = hostChaos({ config, clock, logger, registry: metrics.registry, client: dynamo.client, app: deps, worker: workerDeps, analytics: analyticsFaults }, opts.chaos);
     opts.customize?.(deps, dynamo, workerDeps);
     const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
     const analytics = config.ANALYTICS_ENABLED
@@ -128,6 +129,7 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
           batchSize: config.ANALYTICS_BATCH_SIZE,
           sweepMs: config.ANALYTICS_SWEEP_MS,
           stream: await analyticsStream(config, endpoint, dynamo, names.events),
+          beforeStep: analyticsFaults.beforeStep,
         })
       : undefined;
     const stats = new StatsRecorder(clock, () => deps.ids.next('sta'));
