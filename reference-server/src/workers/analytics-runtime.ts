@@ -56,6 +56,9 @@ export interface AnalyticsRuntime {
   metrics: AnalyticsMetrics;
 }
 
+/** How long a listing of the stream's ready shards is reused. */
+const SHARD_LIST_MS = 5_000;
+
 /** How long the loop waits after a wake-up so events arriving together share a batch. */
 const GATHER_MS = 5;
 
@@ -84,8 +87,16 @@ export function startAnalytics(opts: AnalyticsRuntimeOptions): AnalyticsRuntime 
     },
   };
   const outbox = outboxFeed(opts.stores.outbox);
-  const feeds = async (): Promise<ChangeFeed[]> =>
-    opts.stream ? [outbox, ...(await readyShardFeeds(opts.stream.client, opts.stores.analyticsState, opts.stream.arn))] : [outbox];
+  // The shard list changes rarely (AWS rotates shards every few hours): list it at most every few
+  // seconds rather than on every poll.
+  let shards: { at: number; feeds: ChangeFeed[] } | undefined;
+  const feeds = async (): Promise<ChangeFeed[]> => {
+    if (!opts.stream) return [outbox];
+    if (!shards || opts.clock.now() - shards.at >= SHARD_LIST_MS) {
+      shards = { at: opts.clock.now(), feeds: await readyShardFeeds(opts.stream.client, opts.stores.analyticsState, opts.stream.arn) };
+    }
+    return [outbox, ...shards.feeds];
+  };
 
   let lastSweep = opts.clock.now();
   const loop = async () => {
