@@ -8,7 +8,7 @@ import { ApiError } from './api-error.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** The longest range one request may cover: bounds the rows a summary or export reads. */
-export const MAX_SPAN_MS = 31 * DAY_MS;
+const MAX_SPAN_MS = 31 * DAY_MS;
 /** How far back the range reaches when `start_date` is omitted. */
 const DEFAULT_WINDOW_MS: Record<MetricType, number> = { hourly: DAY_MS, daily: 7 * DAY_MS };
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,7 +41,8 @@ export interface AnalyticsRange {
  */
 export function resolveRange(q: { start_date?: string; end_date?: string }, metricType: MetricType, nowMs: number): AnalyticsRange {
   const endDay = q.end_date !== undefined && DATE_ONLY.test(q.end_date);
-  // `endMs` is inclusive; `endBound` is the instant right after the range, where a default window ends.
+  // `endMs` is inclusive; `endBound` is where a default window ends: the end itself, or for a day the
+  // midnight after it, so `end_date=2026-11-22` alone covers exactly that day (hourly).
   const endBound = q.end_date === undefined ? nowMs : instantOf(q.end_date, 'end_date') + (endDay ? DAY_MS : 0);
   const endMs = endDay ? endBound - 1 : endBound;
   const startMs = q.start_date === undefined ? endBound - DEFAULT_WINDOW_MS[metricType] : instantOf(q.start_date, 'start_date');

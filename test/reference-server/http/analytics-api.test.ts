@@ -142,6 +142,9 @@ describe('GET /v1/analytics', () => {
     }
     const day = await get(k, '/v1/analytics?start_date=2026-11-21&end_date=2026-11-21');
     expect(day.body.data.map((d: { period_start: string; event_count: number }) => [d.period_start, d.event_count])).toEqual([['2026-11-21T23:00:00.000Z', 1]]);
+    const endOnly = await get(k, '/v1/analytics?end_date=2026-11-21');
+    expect(endOnly.body).toMatchObject({ start_date: '2026-11-21T00:00:00.000Z', end_date: '2026-11-21T23:59:59.999Z' });
+    expect(endOnly.body.data).toEqual(day.body.data);
     const beforeLastHour = await get(k, '/v1/analytics?start_date=2026-11-21&end_date=2026-11-21T22:59:59.999Z');
     expect(beforeLastHour.body.data).toEqual([]);
     const next = await get(k, '/v1/analytics?start_date=2026-11-22T00:00:00Z&end_date=2026-11-22T00:00:00Z');
