@@ -84,7 +84,7 @@ export class DeliveryWriteCoalescer {
   private async send(batch: Pending[], now: number): Promise<void> {
     this.inFlight++;
     const deadline = Math.min(...batch.map((p) => p.deadline));
-    const signal = AbortSignal.timeout(Math.max(0, deadline - now));
+    const signal = AbortSignal.timeout(Math.max(0, Math.floor(deadline - now)));
     let landed = false;
     try {
       await this.opts.write(

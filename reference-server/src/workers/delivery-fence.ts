@@ -16,8 +16,8 @@ export interface FenceMargins {
 
 /** The margins for a lease length of `visibilityMs`. */
 export function fenceMargins(visibilityMs: number): FenceMargins {
-  const admitMs = Math.max(5_000, visibilityMs / 3);
-  return { admitMs, guardMs: admitMs / 2 };
+  const admitMs = Math.ceil(Math.max(5_000, visibilityMs / 3));
+  return { admitMs, guardMs: Math.ceil(admitMs / 2) };
 }
 
 /**

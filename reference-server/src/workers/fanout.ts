@@ -92,7 +92,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
     ...leased.map((l) => queuedItem(l.delivery, leaseUntil, l.token)),
     ...fresh.slice(leased.length).map((d) => queuedItem(d, writeAt)),
   ];
-  await deps.stores.deliveries.putAll(items, AbortSignal.timeout(Math.max(0, deadline - writeAt)));
+  await deps.stores.deliveries.putAll(items, AbortSignal.timeout(Math.max(0, Math.floor(deadline - writeAt))));
   for (const lease of leased) handoff!.take(lease, webhooks.get(lease.delivery.webhook_id));
   await deps.beforeStep?.('fanout', 'before_ack');
   await deps.stores.outbox.remove('fanout', rows.map((r) => r.event_id));

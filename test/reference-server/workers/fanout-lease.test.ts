@@ -1,0 +1,105 @@
+// The fan-out lease: one process at a time may run fan-out's check-then-write, another takes over
+// only once the lease ran out or was given up, and a runner that lost it mid-batch writes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../reference-server/src/domain/clock.js';
+import type { WebhookRecord } from '../../../reference-server/src/domain/webhook.js';
+import type { Lease } from '../../../reference-server/src/store/delivery-items.js';
+import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
+import { fanOutOnce, type Handoff } from '../../../reference-server/src/workers/fanout.js';
+import { FANOUT_LEASE_RETRY_MS, FanoutLease } from '../../../reference-server/src/workers/fanout-lease.js';
+import type { WorkerDeps } from '../../../reference-server/src/workers/worker-deps.js';
+import { startTestApi, type TestApi } from '../../support/test-api.js';
+
+const VISIBILITY = 30_000;
+const margins = fenceMargins(VISIBILITY);
+const clock = new ManualClock(Date.parse('2026-06-01T00:00:00Z'));
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi({ WORKER_ENABLED: 'false', WEBHOOK_VISIBILITY_TIMEOUT_MS: String(VISIBILITY), WEBHOOK_TIMEOUT_MS: '10000' }, { clock });
+});
+afterAll(async () => api?.close());
+
+const leaseFor = (holder: string) => new FanoutLease(api.workerDeps.stores.deliveries.fanoutLease, holder, () => clock.now(), margins);
+
+/** A handoff with room for everything that records what it was given. */
+function recordingHandoff() {
+  const taken: Lease[] = [];
+  const handoff: Handoff = { room: () => 1_000, take: (lease: Lease, _w: WebhookRecord | undefined) => void taken.push(lease) };
+  return { handoff, taken };
+}
+
+/** A tenant with one webhook and `count` stored events waiting in the outbox. */
+async function eventsWaiting(count: number) {
+  const key = await api.createKey();
+  const hook = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+  for (let i = 0; i < count; i++) await api.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e.x', payload: { i } } });
+  return hook.body.webhook_id as string;
+}
+
+async function deliveriesOf(webhookId: string) {
+  return (await api.workerDeps.stores.deliveries.listByWebhook(webhookId, { limit: 1_000 })).deliveries;
+}
+
+describe('fan-out lease', () => {
+  it('is held by one process at a time and passes on only once it ran out', async () => {
+    const a = leaseFor('lease-a');
+    const b = leaseFor('lease-b');
+    expect(await a.writeDeadline()).toBe(clock.now() + a.lengthMs - margins.guardMs);
+    expect(await b.writeDeadline()).toBeUndefined();
+    clock.advance(a.lengthMs);
+    expect(await b.writeDeadline()).toBeDefined();
+    expect(await a.writeDeadline()).toBeUndefined();
+    await b.release();
+  });
+
+  it('is taken at once by another process after the holder gives it up', async () => {
+    const a = leaseFor('release-a');
+    const b = leaseFor('release-b');
+    expect(await a.writeDeadline()).toBeDefined();
+    expect(await b.writeDeadline()).toBeUndefined();
+    await a.release();
+    clock.advance(FANOUT_LEASE_RETRY_MS);
+    expect(await b.writeDeadline()).toBeDefined();
+    await b.release();
+  });
+
+  it('lets only one of two concurrent fan-out runners create and hand off deliveries', async () => {
+    const webhookId = await eventsWaiting(30);
+    const runners = ['runner-a', 'runner-b'].map((holder) => ({ fence: leaseFor(holder), ...recordingHandoff() }));
+    const results = await Promise.all(runners.map((r) => fanOutOnce(api.workerDeps, r.fence, r.handoff)));
+    expect(results.map((r) => r.leader).sort()).toEqual([false, true]);
+    expect(runners.map((r) => r.taken.length).sort((x, y) => x - y)).toEqual([0, 30]);
+    expect(await deliveriesOf(webhookId)).toHaveLength(30);
+    for (const r of runners) await r.fence.release();
+  });
+
+  it('writes nothing from a runner whose lease ran out while it was paused, and its successor delivers once', async () => {
+    const webhookId = await eventsWaiting(10);
+    let resume!: () => void;
+    let paused!: () => void;
+    const pausedAtBatch = new Promise<void>((r) => (paused = r));
+    const stalled: WorkerDeps = {
+      ...api.workerDeps,
+      beforeStep: async (loop, step) => {
+        if (loop !== 'fanout' || step !== 'batch') return;
+        paused();
+        await new Promise<void>((r) => (resume = r));
+      },
+    };
+    const first = { fence: leaseFor('paused-runner'), ...recordingHandoff() };
+    const second = { fence: leaseFor('next-runner'), ...recordingHandoff() };
+    const firstRun = fanOutOnce(stalled, first.fence, first.handoff);
+    await pausedAtBatch;
+    clock.advance(first.fence.lengthMs);
+    expect(await fanOutOnce(api.workerDeps, second.fence, second.handoff)).toMatchObject({ leader: true, enqueued: 10 });
+    resume();
+    expect(await firstRun).toMatchObject({ leader: false, enqueued: 0 });
+    expect(first.taken).toEqual([]);
+    expect(second.taken).toHaveLength(10);
+    const stored = await deliveriesOf(webhookId);
+    expect(stored).toHaveLength(10);
+    const tokens = new Map(second.taken.map((l) => [l.delivery.delivery_id, l.token]));
+    for (const d of stored) expect((d as unknown as { lease_token: string }).lease_token).toBe(tokens.get(d.delivery_id));
+    await second.fence.release();
+  });
+});
