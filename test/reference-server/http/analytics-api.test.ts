@@ -15,17 +15,20 @@ import {
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import { encodeCursor } from '../../../reference-server/src/domain/cursor.js';
 import { startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
+import { seededEngine } from '../../resilience/support/chaos-run.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const NOW = Date.parse('2026-11-23T12:30:00Z');
+const engine = seededEngine('analytics API store faults');
 const clock = new ManualClock(NOW);
 let api: TestApi;
 let key: CreatedKey;
 let seq = 0;
 
 beforeAll(async () => {
-  // No workers: nothing but these tests writes analytics rows.
-  api = await startTestApi({ WORKER_ENABLED: 'false' }, { clock });
+  // No workers and no processor: nothing but these tests writes analytics rows. Store faults come from
+  // the chaos engine's DynamoDB fault point, the same path real outages take.
+  api = await startTestApi({ WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false' }, { clock, chaos: { engine } });
   key = await api.createKey({ name: 'analytics' });
 });
 afterAll(async () => api?.close());
@@ -388,31 +391,33 @@ describe('GET /v1/analytics/export', () => {
       expect(json.body.map((v: { period_start: string }) => v.period_start.slice(0, 13))).toEqual(bulkPeriods);
     });
 
+    /** Analytics queries fail from the `passing + 1`-th attempt on, until healed. */
+    const failAnalyticsQueries = (passing: number) => {
+      const match = { operation: 'Query', table: `${api.deps.config.TABLE_PREFIX}analytics` };
+      const rules = [{ id: 'store-down', point: 'dynamodb', match, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, duration: null }];
+      // Rules are tried in order: a no-op latency rule lets the first `passing` attempts through.
+      if (passing > 0) rules.unshift({ id: 'pass', point: 'dynamodb', match, injector: { kind: 'latency', min_ms: 0, max_ms: 0 }, max_count: passing, duration: null } as never);
+      engine.upsertRules(rules);
+    };
+
     it('answers 503 when the store fails before anything was written', async () => {
-      const store = api.deps.stores.analytics;
-      const spy = vi.spyOn(store, 'query').mockRejectedValue(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+      failAnalyticsQueries(0);
       try {
         const res = await get(bulk, `/v1/analytics/export?format=csv&${bulkRange}`);
         expect(res.status).toBe(503);
         expect(res.body.error.code).toBe('service_unavailable');
         expect(res.headers.get('content-disposition')).toBeNull();
       } finally {
-        spy.mockRestore();
+        engine.heal();
       }
     });
 
     it('breaks the download, never ends it cleanly, when the store fails mid-stream', async () => {
-      const store = api.deps.stores.analytics;
-      const query = store.query.bind(store);
-      let calls = 0;
-      const spy = vi.spyOn(store, 'query').mockImplementation(async (...args) => {
-        if (++calls === 3) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-        return query(...args);
-      });
       const logged = vi.spyOn(api.deps.logger, 'error');
       try {
         for (const format of ['csv', 'json']) {
-          calls = 0;
+          // The first two pages are read, every later query fails (through all SDK retries).
+          failAnalyticsQueries(2);
           logged.mockClear();
           const res = await fetch(`${api.url}/v1/analytics/export?format=${format}&${bulkRange}`, { headers: { authorization: `Bearer ${bulk.api_key}` } });
           expect(res.status).toBe(200);
@@ -420,9 +425,10 @@ describe('GET /v1/analytics/export', () => {
           await waitFor(() => logged.mock.calls.some(([, message]) => message === 'analytics export failed mid-stream; response truncated'), {
             message: `the ${format} export's failure to be logged`,
           });
+          engine.heal();
         }
       } finally {
-        spy.mockRestore();
+        engine.heal();
         logged.mockRestore();
       }
     });
