@@ -118,6 +118,9 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     const analyticsFaults: { beforeStep?: (step: string) => Promise<void> } = {};
     const chaos = hostChaos({ config, clock, logger, registry: metrics.registry, client: dynamo.client, app: deps, worker: workerDeps, analytics: analyticsFaults }, opts.chaos);
     opts.customize?.(deps, dynamo, workerDeps);
+    // Request and delivery outcomes for analytics, flushed into the feed every ANALYTICS_FLUSH_MS.
+    const stats = new StatsRecorder(clock, () => deps.ids.next('sta'));
+    workerDeps.onAttempt = (tenantId, ok) => stats.deliveryAttempt(tenantId, ok);
     const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
     const analytics = config.ANALYTICS_ENABLED
       ? startAnalytics({
@@ -132,7 +135,6 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
           beforeStep: analyticsFaults.beforeStep,
         })
       : undefined;
-    const stats = new StatsRecorder(clock, () => deps.ids.next('sta'));
     const statsFlusher = startStatsFlusher(stats, (fact) => stores.outbox.putFact(fact).then(() => analytics?.wake()), config.ANALYTICS_FLUSH_MS);
     deps.before = [recordRequestStats(stats), ...(deps.before ?? [])];
     deps.hooks = {

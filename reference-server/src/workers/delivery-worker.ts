@@ -88,6 +88,7 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
     response_body: sent.responseBody,
   };
   metrics.attemptDuration.observe({ result: errorClass ?? 'success' }, sent.latencyMs / 1000);
+  deps.onAttempt?.(delivery.tenant_id, errorClass === null);
   await deps.beforeStep?.('delivery', 'settle');
 
   const decision = decideAttempt(sent.result, attempt, now, deps.random, deps.timing);

@@ -13,6 +13,8 @@ import { SecretBox } from '../store/secret-box.js';
 import { createStores } from '../store/stores.js';
 import { ensureTables, tableNames } from '../store/tables.js';
 import { analyticsStream, startAnalytics } from './analytics-runtime.js';
+import { StatsRecorder, startStatsFlusher } from './analytics-stats.js';
+import { createIdGenerator } from '../domain/ids.js';
 import { buildWorkerDeps } from './build-worker-deps.js';
 import { startWorkers } from './worker-runtime.js';
 
@@ -51,6 +53,10 @@ const deps = buildWorkerDeps({
   stores,
   registry,
 });
+// Delivery attempts made here count in analytics like the server's own.
+const ids = createIdGenerator(systemClock, Math.random);
+const stats = new StatsRecorder(systemClock, () => ids.next('sta'));
+deps.onAttempt = (tenantId, ok) => stats.deliveryAttempt(tenantId, ok);
 const workers = startWorkers(deps);
 // The analytics processor runs here too; processors in several processes cannot double count.
 const analytics = config.ANALYTICS_ENABLED
@@ -65,6 +71,7 @@ const analytics = config.ANALYTICS_ENABLED
       stream: await analyticsStream(config, config.DYNAMODB_ENDPOINT, dynamo, tableNames(config.TABLE_PREFIX).events),
     })
   : undefined;
+const statsFlusher = startStatsFlusher(stats, (fact) => stores.outbox.putFact(fact).then(() => analytics?.wake()), config.ANALYTICS_FLUSH_MS);
 
 // Metrics only: a worker has no API. PORT=0 picks a free port.
 const metricsServer = createServer(async (req, res) => {
@@ -81,6 +88,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'worker stopping: finishing in-flight attempts');
     metricsServer.close();
     await workers.stop();
+    await statsFlusher.stop().catch((err: unknown) => logger.warn({ err }, 'last analytics stats flush failed'));
     await analytics?.stop();
     await dispatcher.close();
     dynamo.client.destroy();

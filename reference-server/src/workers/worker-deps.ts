@@ -26,4 +26,6 @@ export interface WorkerDeps {
   stores: { outbox: OutboxStore; webhooks: WebhooksStore; deliveries: DeliveriesStore; dlq: DlqStore };
   /** Optional fault point consulted at each worker step (pause, hang, crash, clock skew). */
   beforeStep?: (loop: 'fanout' | 'delivery', step: string) => Promise<void>;
+  /** Told about every delivery attempt made (analytics counts attempts and failures per tenant). */
+  onAttempt?: (tenantId: string, ok: boolean) => void;
 }

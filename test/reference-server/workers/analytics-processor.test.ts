@@ -7,13 +7,14 @@ import { systemClock } from '../../../reference-server/src/domain/clock.js';
 import type { Stores } from '../../../reference-server/src/store/stores.js';
 import { outboxFeed } from '../../../reference-server/src/workers/analytics-feeds.js';
 import { drain, type ProcessorDeps } from '../../../reference-server/src/workers/analytics-processor.js';
+import { startReceiver } from '../../support/receiver.js';
 import { startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
 
 let api: TestApi;
 let stores: Stores;
 beforeAll(async () => {
-  api = await startTestApi({ ANALYTICS_FLUSH_MS: '100', ANALYTICS_POLL_MS: '50' });
+  api = await startTestApi({ ANALYTICS_FLUSH_MS: '100', ANALYTICS_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '50,100', WEBHOOK_RETRY_JITTER: '0', WORKER_POLL_MS: '20' });
   stores = api.deps.stores as unknown as Stores;
 });
 afterAll(async () => {
@@ -62,6 +63,25 @@ describe('analytics from the outbox feed', () => {
     }, { message: 'three requests counted' });
     expect(row!.request_error_count).toBe(2);
     expect(row!.latency_histogram).not.toBe('');
+  });
+
+  it('counts webhook delivery attempts and their failures as the tenant\'s errors', async () => {
+    const key = await api.createKey();
+    const receiver = await startReceiver();
+    try {
+      receiver.respond((req) => (req.n === 1 ? { status: 500 } : { status: 200 }));
+      expect((await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: receiver.url, events: ['*'] } })).status).toBe(201);
+      expect((await send(key, 'shop')).status).toBe(201);
+      await waitFor(() => receiver.received.length === 2, { message: 'failed once, then delivered' });
+      const [row] = await waitFor(async () => {
+        const rs = await rows(key.tenant_id, 'daily');
+        return rs.length === 1 && rs[0]!.delivery_count === 2 ? rs : undefined;
+      }, { message: 'both attempts counted' });
+      expect(row!.delivery_error_count).toBe(1);
+      expect(row!.event_count).toBe(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('counts an event once when its idempotent retry rewrites the feed after it was counted', async () => {
