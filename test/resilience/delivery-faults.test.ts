@@ -57,14 +57,39 @@ const receivedEventIds = (r: Receiver) => new Set(r.json<{ data: { event_id: str
 describe('delivery under faults', () => {
   it('a worker hanging past its lease after sending: another attempt redelivers with the same id', async () => {
     const { engine, api: a, receiver: r, key, webhookId } = await withWebhook('hanging past its lease after sending');
-    engine.upsertRules([{ id: 'hang-settle', point: 'worker', match: { loop: 'delivery', step: 'settle' }, injector: { kind: 'hang', ms: 3_000 }, max_count: 1, duration: 30_000 }]);
+    // The first attempt fails (retry in 1 s), so the one that hangs is a retry, held by a delivery
+    // lease of its own; the fault is set once the first attempt's outcome is recorded.
+    r.respond((req) => (req.n === 1 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 }));
     await a.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e', payload: {} } });
-    await waitFor(() => r.received.length === 2, { timeoutMs: 15_000, message: 'redelivered after the lease expired' });
-    expect(r.received[1]!.headers['webhook-id']).toBe(r.received[0]!.headers['webhook-id']);
-    expect(r.received[1]!.at - r.received[0]!.at).toBeGreaterThanOrEqual(1_500);
+    await waitFor(async () => (await a.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: key.api_key })).body.deliveries[0]?.attempts.length === 1, {
+      message: 'first attempt answered 503 and recorded',
+    });
+    expect(r.received).toHaveLength(1);
+    engine.upsertRules([{ id: 'hang-settle', point: 'worker', match: { loop: 'delivery', step: 'settle' }, injector: { kind: 'hang', ms: 3_000 }, max_count: 1, duration: 30_000 }]);
+    await waitFor(() => r.received.length === 3, { timeoutMs: 15_000, message: 'redelivered after the lease expired' });
+    expect(new Set(r.received.map((x) => x.headers['webhook-id'])).size).toBe(1);
+    expect(r.received[2]!.at - r.received[1]!.at).toBeGreaterThanOrEqual(1_500);
     await waitFor(async () => (await deliveries(a, key, webhookId))[0]?.status === 'delivered', { message: 'settled once' });
     expect(engine.log.entries().filter((e) => e.rule === 'hang-settle')).toHaveLength(1);
   });
+
+  it('a first attempt hanging past the fan-out lease after sending: queued again, redelivered once, its late record never written', async () => {
+    const { engine, api: a, receiver: r, key, webhookId } = await withWebhook('first attempt hanging past the fan-out lease');
+    // Longer than the fan-out lease's write deadline leaves a handed-off attempt (under 10 s here).
+    const HANG_MS = 10_000;
+    engine.upsertRules([{ id: 'hang-first', point: 'worker', match: { loop: 'delivery', step: 'settle' }, injector: { kind: 'hang', ms: HANG_MS }, max_count: 1, duration: 60_000 }]);
+    await a.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e', payload: {} } });
+    await waitFor(() => r.received.length === 2, { timeoutMs: 15_000, message: 'redelivered once the fan-out lease fenced the first attempt out' });
+    expect(r.received[1]!.headers['webhook-id']).toBe(r.received[0]!.headers['webhook-id']);
+    await waitFor(async () => (await deliveries(a, key, webhookId))[0]?.status === 'delivered', { message: 'settled by the second attempt' });
+    // Let the hung attempt wake up and try to record its outcome.
+    const wokeBy = r.received[0]!.at + HANG_MS + 500;
+    await waitFor(() => Date.now() > wokeBy, { timeoutMs: 15_000, intervalMs: 100 });
+    const res = await a.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: key.api_key });
+    expect(res.body.deliveries).toHaveLength(1);
+    expect(res.body.deliveries[0].attempts).toHaveLength(1);
+    expect(r.received).toHaveLength(2);
+  }, 30_000);
 
   it('a worker hanging past its lease before sending never sends on the lost lease', async () => {
     const { engine, api: a, receiver: r, key, webhookId } = await withWebhook('hanging past its lease before sending');

@@ -73,6 +73,17 @@ export class DeliveriesStore {
     }
   }
 
+  /**
+   * Writes a whole delivery item unless one with its id exists; `true` if this call created it.
+   * `signal` stops sending once the caller's fence runs short (then it may or may not have landed).
+   */
+  async create(item: Record<string, unknown>, signal?: AbortSignal): Promise<boolean> {
+    const done = await ifConditionHolds(
+      this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(delivery_id)' }), { abortSignal: signal }),
+    );
+    return done !== undefined;
+  }
+
   async get(deliveryId: string): Promise<DeliveryRecord | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { delivery_id: deliveryId }, ConsistentRead: true }));
     return Item as DeliveryRecord | undefined;

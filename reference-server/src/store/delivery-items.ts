@@ -18,11 +18,16 @@ export interface SettleNext {
 /** A settle that moves the delivery on: to a retry time or to a final status. */
 export type SettleStep = SettleNext & ({ retryAt: number } | { status: Exclude<DeliveryStatus, 'pending'> });
 
-/** A delivery held by one worker until `leaseUntil`. */
+/**
+ * A delivery held by one worker until `leaseUntil`. A `fresh` lease is a delivery fan-out has not
+ * stored yet: the fan-out lease fences it, `leaseUntil` is that lease's write deadline, and its first
+ * record is written whole, already in its outcome state.
+ */
 export interface Lease {
   delivery: DeliveryRecord;
   token: string;
   leaseUntil: number;
+  fresh?: boolean;
 }
 
 /** The item of a new delivery, due at `dueAt`; with `leaseToken` it starts leased to that token until `dueAt`. */

@@ -2,7 +2,9 @@
 // delivered / retry(at) / dead letter — only while still holding the lease. Delivered and retry are
 // written as whole items through the shared batch while the lease has a safe margin left (fenced by
 // time, see delivery-fence.ts), and with the conditional update otherwise; the rare outcomes with
-// side effects (dead letter, cancelled) always use the conditional update.
+// side effects (dead letter, cancelled) always use the conditional update. A fresh lease (a delivery
+// fan-out has not stored yet) is written once, whole, in its outcome state, before the fan-out
+// lease's write deadline; past it nothing is written and fan-out redoes the delivery.
 import { iso } from '../domain/clock.js';
 import { classOfStatus, decideAttempt, type AttemptRecord } from '../domain/delivery.js';
 import type { WebhookRecord } from '../domain/webhook.js';
@@ -38,30 +40,37 @@ function openSecret(deps: WorkerDeps, sealed: string): string {
   return secret;
 }
 
-/** Attempts a leased delivery and settles it; never throws for expected outcomes. */
-export async function processLease(deps: WorkerDeps, lease: Lease, known?: WebhookRecord, ctx: AttemptContext = {}): Promise<void> {
+/**
+ * Attempts a leased delivery and settles it; never throws for expected outcomes. Resolves `true` once
+ * the outcome is certainly recorded, `false` when it was not (lease lost or too short, write failed).
+ */
+export async function processLease(deps: WorkerDeps, lease: Lease, known?: WebhookRecord, ctx: AttemptContext = {}): Promise<boolean> {
   const { delivery } = lease;
   const { stores, clock, config, metrics } = deps;
   // Fan-out's fast path passes the webhook it just read; otherwise read it now, so URL changes apply.
   const webhook = known ?? (await stores.webhooks.getAny(delivery.webhook_id));
   if (!webhook || !webhook.is_active) {
     ctx.sent?.();
-    await stores.deliveries.settle(lease, { status: 'cancelled', error: webhook ? 'webhook disabled' : 'webhook deleted', at: iso(clock.now()) });
+    const next = { status: 'cancelled', error: webhook ? 'webhook disabled' : 'webhook deleted', at: iso(clock.now()) } as const;
+    const done = lease.fresh ? await writeFresh(deps, settledItem(lease, next), lease.leaseUntil, ctx.batch) : await stores.deliveries.settle(lease, next);
     metrics.deliveries.inc({ outcome: 'cancelled' });
-    return;
+    return done;
   }
   const maxAttempts = deps.timing.schedule.length + 1;
   const attempt = delivery.attempt_count + 1;
   if (attempt > maxAttempts) {
     ctx.sent?.();
     // A worker died between dead-lettering and settling: finish the move without sending again.
-    await deadLetter(deps, lease, 'attempts exhausted', undefined, false);
-    return;
+    return deadLetter(deps, lease, 'attempts exhausted', undefined, false);
   }
   await deps.beforeStep?.('delivery', 'send');
   // Checked after every pause, right before sending: never start an attempt the lease might not
   // outlive, or another worker could send the same delivery at the same time.
-  if (lease.leaseUntil - clock.now() < config.WEBHOOK_TIMEOUT_MS * 1.5) return ctx.sent?.();
+  // (For a fresh lease the same check leaves half a timeout after the attempt to send its record.)
+  if (lease.leaseUntil - clock.now() < config.WEBHOOK_TIMEOUT_MS * 1.5) {
+    ctx.sent?.();
+    return false;
+  }
 
   const sent = await sendWebhook({
     url: webhook.url,
@@ -93,17 +102,17 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
 
   const decision = decideAttempt(sent.result, attempt, now, deps.random, deps.timing);
   if (decision.outcome === 'delivered') {
-    if (await settle(deps, lease, { attempt: record, status: 'delivered', at: iso(now) }, ctx.batch)) {
-      metrics.deliveries.inc({ outcome: 'delivered' });
-      if (webhook.consecutive_failures > 0) await stores.webhooks.recordSuccess(webhook.webhook_id);
-    }
-  } else if (decision.outcome === 'retry') {
-    if (await settle(deps, lease, { attempt: record, retryAt: decision.at, error: decision.reason, at: iso(now) }, ctx.batch)) {
-      metrics.deliveries.inc({ outcome: 'retry' });
-    }
-  } else {
-    await deadLetter(deps, lease, decision.reason, record, decision.disableWebhook);
+    if (!(await settle(deps, lease, { attempt: record, status: 'delivered', at: iso(now) }, ctx.batch))) return false;
+    metrics.deliveries.inc({ outcome: 'delivered' });
+    if (webhook.consecutive_failures > 0) await stores.webhooks.recordSuccess(webhook.webhook_id);
+    return true;
   }
+  if (decision.outcome === 'retry') {
+    if (!(await settle(deps, lease, { attempt: record, retryAt: decision.at, error: decision.reason, at: iso(now) }, ctx.batch))) return false;
+    metrics.deliveries.inc({ outcome: 'retry' });
+    return true;
+  }
+  return deadLetter(deps, lease, decision.reason, record, decision.disableWebhook);
 }
 
 /**
@@ -112,13 +121,29 @@ export async function processLease(deps: WorkerDeps, lease: Lease, known?: Webho
  * write did not certainly land. `false` when the lease was lost (or the batched write landed unseen).
  */
 export async function settle(deps: WorkerDeps, lease: Lease, next: SettleStep, batch?: DeliveryWriteCoalescer): Promise<boolean> {
+  if (lease.fresh) return writeFresh(deps, settledItem(lease, next), lease.leaseUntil, batch);
   const deadline = batch && fencedDeadline(lease.leaseUntil, deps.clock.now(), fenceMargins(deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS));
   if (deadline !== undefined && (await batch!.put(settledItem(lease, next), deadline))) return true;
   return deps.stores.deliveries.settle(lease, next);
 }
 
-/** Moves a delivery to the DLQ: the entry first (idempotent), then the delivery's final state. */
-async function deadLetter(deps: WorkerDeps, lease: Lease, reason: string, record: AttemptRecord | undefined, disable: boolean): Promise<void> {
+/**
+ * Writes the first record of a fresh delivery before `deadline` (the fan-out lease's write deadline):
+ * through the batch when there is one, else on its own. `false` if it was too late or may not have
+ * landed; fan-out then queues the delivery again or leaves its outbox row to be redone.
+ */
+async function writeFresh(deps: WorkerDeps, item: Record<string, unknown>, deadline: number, batch?: DeliveryWriteCoalescer): Promise<boolean> {
+  const left = Math.floor(deadline - deps.clock.now());
+  if (left <= 0) return false;
+  if (batch) return batch.put(item, deadline);
+  return deps.stores.deliveries.putAll([item], AbortSignal.timeout(left)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Moves a delivery to the DLQ: the entry first (idempotent), then the delivery's final state; `true` once that is recorded. */
+async function deadLetter(deps: WorkerDeps, lease: Lease, reason: string, record: AttemptRecord | undefined, disable: boolean): Promise<boolean> {
   const { delivery } = lease;
   const at = iso(deps.clock.now());
   await deps.stores.dlq.put({
@@ -131,9 +156,21 @@ async function deadLetter(deps: WorkerDeps, lease: Lease, reason: string, record
     attempts: delivery.attempt_count + (record ? 1 : 0),
     dead_at: at,
   });
-  if (!(await deps.stores.deliveries.settle(lease, { attempt: record, status: 'dead', error: reason, at }))) return;
+  const next = { attempt: record, status: 'dead', error: reason, at } as const;
+  if (!(await (lease.fresh ? createFresh(deps, lease, settledItem(lease, next)) : deps.stores.deliveries.settle(lease, next)))) return false;
   deps.metrics.deliveries.inc({ outcome: 'dead_letter' });
   if (disable) await deps.stores.webhooks.disable(delivery.webhook_id, reason, at);
   else await deps.stores.webhooks.recordExhausted(delivery.webhook_id, deps.config.WEBHOOK_DISABLE_AFTER, at);
   deps.logger.warn({ delivery_id: delivery.delivery_id, webhook_id: delivery.webhook_id, reason }, 'delivery dead-lettered');
+  return true;
+}
+
+/**
+ * A fresh delivery's dead record, created conditionally so the side effects that follow (disable,
+ * exhausted count) run only when it certainly landed; sent only before the fan-out lease's deadline.
+ */
+async function createFresh(deps: WorkerDeps, lease: Lease, item: Record<string, unknown>): Promise<boolean> {
+  const left = Math.floor(lease.leaseUntil - deps.clock.now());
+  if (left <= 0) return false;
+  return deps.stores.deliveries.create(item, AbortSignal.timeout(left)).catch(() => false);
 }

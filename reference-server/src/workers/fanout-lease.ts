@@ -1,13 +1,17 @@
 // Which worker process fans out, and until when its writes are safe. Fan-out creates deliveries with
-// unconditional BatchWriteItem after checking (BatchGetItem) which exist; that is only safe while no
-// other process runs the same check-then-write, so one process at a time holds a lease for it. The
-// lease lasts 2 × the admit margin and is renewed once less than 1.5 × is left: one conditional write
-// every few seconds, however many deliveries. A process that does not hold it asks again every second.
+// unconditional BatchWriteItem after checking (BatchGetItem) which exist, and attempts new deliveries
+// before storing them; that is only safe while no other process runs the same check-then-write, so
+// one process at a time holds a lease for it. The lease lasts 2 × the admit margin, or longer when
+// an attempt (`holdMs`) plus both margins need more, and is renewed once it is a second old: one
+// conditional write a second while fan-out runs, however many deliveries, so a batch handed off
+// always has a whole attempt's time left. A process that does not hold it asks again every second.
 import type { FanoutLeaseStore } from '../store/fanout-lease-store.js';
 import { fencedDeadline, type FenceMargins } from './delivery-fence.js';
 
 /** How often a process without the lease tries to take it (it may have run out or been released). */
 export const FANOUT_LEASE_RETRY_MS = 1_000;
+/** How old the lease may get before the holder renews it. */
+export const FANOUT_LEASE_RENEW_MS = 1_000;
 
 export class FanoutLease {
   /** End of the lease on this process's clock; 0 while not held. */
@@ -19,11 +23,17 @@ export class FanoutLease {
     private readonly holder: string,
     private readonly now: () => number,
     private readonly margins: FenceMargins,
+    /** Lease time a fan-out attempt needs before the write deadline (default 0: no fast attempts). */
+    private readonly holdMs = 0,
   ) {}
 
-  /** Lease length: the admit margin twice over, so a renewed lease always leaves room to write. */
+  /**
+   * Lease length: at least the admit margin twice over, so a renewed lease always leaves room to
+   * write; and long enough that, one renewal period in, `holdMs` plus the guard margin (time to wait
+   * for a free slot) is left before the write deadline.
+   */
   get lengthMs(): number {
-    return 2 * this.margins.admitMs;
+    return Math.max(2 * this.margins.admitMs, FANOUT_LEASE_RENEW_MS + this.margins.admitMs + this.holdMs);
   }
 
   /**
@@ -33,7 +43,7 @@ export class FanoutLease {
    */
   async writeDeadline(): Promise<number | undefined> {
     const now = this.now();
-    if (this.until - now >= 1.5 * this.margins.admitMs) return this.until - this.margins.guardMs;
+    if (this.until - now >= this.lengthMs - FANOUT_LEASE_RENEW_MS) return this.until - this.margins.guardMs;
     if (this.until <= now && now < this.nextTryAt) return undefined;
     const until = now + this.lengthMs;
     if (await this.store.acquire(this.holder, now, until)) {

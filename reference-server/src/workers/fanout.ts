@@ -1,9 +1,10 @@
 // Webhook fan-out: reads the outbox oldest first, creates one delivery per matching active webhook
 // (ids derived from event and webhook), then deletes the outbox rows. Deliveries that already exist
 // (a batch redone after a crash) are found with one BatchGetItem and left alone; the missing ones are
-// written with BatchWriteItem, which only the holder of the fan-out lease may do, and only before the
-// lease's write deadline. Redoing a batch creates nothing twice: at-least-once fan-out, exactly once
-// in effect.
+// attempted at once and written in their outcome state (the fast path, one write per delivery), or
+// written due now with BatchWriteItem — which only the holder of the fan-out lease may do, and only
+// before the lease's write deadline. Redoing a batch creates nothing twice: at-least-once fan-out,
+// exactly once in effect; a fast attempt whose record was lost is repeated after it, never beside it.
 import { iso } from '../domain/clock.js';
 import { deliveryIdFor, type DeliveryRecord } from '../domain/delivery.js';
 import { eventView, type EventRecord } from '../domain/event.js';
@@ -19,11 +20,19 @@ export function deliveryBody(event: EventRecord, deliveryId: string, webhookId: 
   return JSON.stringify({ type: event.event_type, delivery_id: deliveryId, webhook_id: webhookId, timestamp: event.created_at, data: eventView(event) });
 }
 
-/** Where fan-out hands deliveries it created already leased (the in-process fast path). */
+/**
+ * Where fan-out hands deliveries it has not stored yet (the fast path): the process attempts each and
+ * writes its first record in its outcome state, so a delivery that succeeds at once is written once.
+ */
 export interface Handoff {
-  /** How many more leased deliveries the process can take now. */
+  /** How many more deliveries the process can take now. */
   room(): number;
-  take(lease: Lease, webhook: WebhookRecord | undefined): void;
+  /**
+   * Attempts a fresh lease (fenced by the fan-out lease until `lease.leaseUntil`) and records the
+   * outcome. Resolves `true` once the record certainly landed, `false` if it did not or may not have;
+   * never rejects. Once `revoked` aborts, an attempt not yet started never starts (resolves `false`).
+   */
+  attempt(lease: Lease, webhook: WebhookRecord, revoked: AbortSignal): Promise<boolean>;
 }
 
 /** The fan-out lease as fan-out sees it: until when (on deps.clock) its unconditional writes may be sent. */
@@ -31,17 +40,40 @@ export interface WriteFence {
   writeDeadline(): Promise<number | undefined>;
 }
 
+/** What one pass did: outbox rows handled, deliveries created, and how many of those were queued due now. */
+export interface FanoutPass {
+  rows: number;
+  enqueued: number;
+  queuedDue: number;
+  leader: boolean;
+  /** With `inProgress`: the rest of the pass (fast attempts, then the outbox rows' removal), still running. */
+  finishing?: Promise<FanoutPass>;
+}
+
+/** Outbox rows read at most in one pass, counting those skipped as still in progress. */
+const READ_MAX = FANOUT_BATCH * 3;
+
+const NOT_LEADER: FanoutPass = { rows: 0, enqueued: 0, queuedDue: 0, leader: false };
+
 /**
- * Processes one batch of the outbox; returns the rows handled and how many deliveries it created.
- * Does nothing (`leader: false`) while another process holds the fan-out lease, and leaves the batch
- * to be redone if the lease ran short before its deliveries could be written.
+ * Processes one batch of the outbox. Does nothing (`leader: false`) while another process holds the
+ * fan-out lease, and leaves the batch to be redone if the lease ran short before its deliveries could
+ * be recorded. Deliveries the handoff has room for are attempted before anything is stored about
+ * them (fenced by the fan-out lease, so no other process can attempt them meanwhile); the rest, and
+ * any the fast path did not record, are stored due now for any worker. Outbox rows are deleted only
+ * once every delivery of theirs is recorded.
+ *
+ * With `inProgress`, the pass returns once its attempts are handed off, its rows' ids stay in the set
+ * until `finishing` settles, and the next pass skips them: one slow receiver does not hold up
+ * fan-out for everyone else. Without it, the pass returns when finished.
  */
-export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: Handoff): Promise<{ rows: number; enqueued: number; leader: boolean }> {
-  if ((await fence.writeDeadline()) === undefined) return { rows: 0, enqueued: 0, leader: false };
-  const rows = await deps.stores.outbox.read('fanout', FANOUT_BATCH);
+export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: Handoff, inProgress?: Set<string>): Promise<FanoutPass> {
+  if ((await fence.writeDeadline()) === undefined) return NOT_LEADER;
+  const read = await deps.stores.outbox.read('fanout', Math.min(READ_MAX, FANOUT_BATCH + (inProgress?.size ?? 0)));
+  const rows = inProgress ? read.filter((r) => !inProgress.has(r.event_id)).slice(0, FANOUT_BATCH) : read;
   if (rows.length === 0) {
     deps.metrics.fanoutLag.set(0);
-    return { rows: 0, enqueued: 0, leader: true };
+    return { rows: 0, enqueued: 0, queuedDue: 0, leader: true };
   }
   await deps.beforeStep?.('fanout', 'batch');
   const oldest = rows[0]!.event.created_at;
@@ -79,22 +111,60 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   }
   const existing = await deps.stores.deliveries.existing(deliveries.map((d) => d.delivery_id));
   const fresh = deliveries.filter((d) => !existing.has(d.delivery_id));
-  // Checked after every read and pause: the writes below must land while this process still holds
-  // the lease, or another process's check-then-write could interleave with them.
+  // Checked after every read and pause: the writes and attempts below must happen while this process
+  // still holds the lease, or another process's check-then-write could interleave with them.
   const deadline = await fence.writeDeadline();
-  if (deadline === undefined) return { rows: 0, enqueued: 0, leader: false };
+  if (deadline === undefined) return NOT_LEADER;
   const writeAt = deps.clock.now();
-  const leaseUntil = writeAt + deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS;
-  // Fast path: as many as the process has room for are created leased to it and attempted at once;
-  // the rest are created due now, for any worker.
-  const leased = fresh.slice(0, Math.max(0, handoff?.room() ?? 0)).map((delivery) => ({ delivery, token: deps.token(), leaseUntil }));
-  const items = [
-    ...leased.map((l) => queuedItem(l.delivery, leaseUntil, l.token)),
-    ...fresh.slice(leased.length).map((d) => queuedItem(d, writeAt)),
-  ];
-  await deps.stores.deliveries.putAll(items, AbortSignal.timeout(Math.max(0, Math.floor(deadline - writeAt))));
-  for (const lease of leased) handoff!.take(lease, webhooks.get(lease.delivery.webhook_id));
-  await deps.beforeStep?.('fanout', 'before_ack');
-  await deps.stores.outbox.remove('fanout', rows.map((r) => r.event_id));
-  return { rows: rows.length, enqueued: fresh.length, leader: true };
+  // Fast path only when the lease leaves room for a whole attempt and its record (processLease checks
+  // again right before sending, against the same deadline).
+  const fast = handoff && deadline - writeAt >= deps.config.WEBHOOK_TIMEOUT_MS * 1.5 ? fresh.slice(0, Math.max(0, handoff.room())) : [];
+  const rest = fresh.slice(fast.length);
+  if (rest.length > 0) await deps.stores.deliveries.putAll(rest.map((d) => queuedItem(d, writeAt)), AbortSignal.timeout(Math.max(0, Math.floor(deadline - writeAt))));
+  const attempts = fast.length > 0 ? attemptAll(deps, handoff!, fast, webhooks, deadline) : Promise.resolve([]);
+  const finish = async (): Promise<FanoutPass> => {
+    const recorded = await attempts;
+    const missed = fast.filter((_, i) => !recorded[i]);
+    if (missed.length > 0) {
+      // Every fast attempt is over or can no longer send or write (its deadline passed), so queueing
+      // the unrecorded ones now can at worst repeat a finished attempt, never run beside one.
+      const again = await fence.writeDeadline();
+      if (again === undefined) return { ...NOT_LEADER, enqueued: fresh.length - missed.length };
+      const at = deps.clock.now();
+      await deps.stores.deliveries.putAll(missed.map((d) => queuedItem(d, at)), AbortSignal.timeout(Math.max(0, Math.floor(again - at))));
+    }
+    await deps.beforeStep?.('fanout', 'before_ack');
+    await deps.stores.outbox.remove('fanout', rows.map((r) => r.event_id));
+    return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true };
+  };
+  if (!inProgress || fast.length === 0) return finish();
+  for (const r of rows) inProgress.add(r.event_id);
+  const finishing = finish().finally(() => {
+    for (const r of rows) inProgress.delete(r.event_id);
+  });
+  return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length, leader: true, finishing };
+}
+
+/**
+ * Hands every fast delivery to the process and waits until each is recorded or not — at most until
+ * the fan-out lease's write deadline. Attempts not started by then never start; one started earlier
+ * had at least 1.5 timeouts of lease left when it did, so its send is over and its record can no
+ * longer be sent (both check the same deadline).
+ */
+async function attemptAll(deps: WorkerDeps, handoff: Handoff, fast: DeliveryRecord[], webhooks: Map<string, WebhookRecord>, deadline: number): Promise<boolean[]> {
+  const results = fast.map(() => false);
+  const revoke = new AbortController();
+  const all = Promise.all(
+    fast.map((delivery, i) =>
+      handoff.attempt({ delivery, token: '', leaseUntil: deadline, fresh: true }, webhooks.get(delivery.webhook_id)!, revoke.signal).then((ok) => {
+        results[i] = ok;
+      }),
+    ),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const cutoff = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - deps.clock.now()))));
+  await Promise.race([all, cutoff]);
+  clearTimeout(timer);
+  revoke.abort();
+  return [...results];
 }

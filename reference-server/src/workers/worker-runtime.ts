@@ -1,8 +1,9 @@
 // Runs the background loops — outbox fan-out and webhook delivery — until stopped. New events wake
 // the loops at once in-process; otherwise they poll. A failing store backs a loop off, never kills it.
-// Fan-out runs in whichever process holds the fan-out lease and hands the deliveries it creates,
-// already leased, straight to this process's delivery loop while there is room; settles of finished
-// attempts share BatchWriteItem calls through one coalescer.
+// Fan-out runs in whichever process holds the fan-out lease and hands new deliveries, not yet stored,
+// straight to this process's delivery loop while there is room; each is attempted and then written
+// once, in its outcome state. Settles of finished attempts share BatchWriteItem calls through one
+// coalescer.
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
 import { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
@@ -50,17 +51,28 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   };
   // Read through deps on every call: a chaos host may swap the clock in after deps were built.
   const now = () => deps.clock.now();
-  const fanoutLease = new FanoutLease(deps.stores.deliveries.fanoutLease, deps.token(), now, fenceMargins(config.WEBHOOK_VISIBILITY_TIMEOUT_MS));
+  // The fan-out lease covers whole fast-path attempts: the same 1.5 timeouts processLease asks of a lease.
+  const fanoutLease = new FanoutLease(deps.stores.deliveries.fanoutLease, deps.token(), now, fenceMargins(config.WEBHOOK_VISIBILITY_TIMEOUT_MS), config.WEBHOOK_TIMEOUT_MS * 1.5);
   const batch = new DeliveryWriteCoalescer({
     write: (items, signal) => deps.stores.deliveries.putAll(items, signal),
     now,
     onError: (err) => deps.logger.warn({ err }, 'batched settle failed; settling conditionally'),
   });
 
-  // Leases fan-out created for this process, waiting for a free slot (bounded, so they start well
-  // within their visibility timeout, and large enough to take a whole fan-out batch).
+  // Fresh deliveries fan-out handed to this process, waiting for a free slot (bounded, so they start
+  // well within the fan-out lease, and large enough to take a whole fan-out batch).
   const capacity = Math.max(config.WORKER_CONCURRENCY * 4, FANOUT_BATCH * 2);
-  const ready: { lease: Lease; webhook: WebhookRecord | undefined }[] = [];
+  interface Ready {
+    lease: Lease;
+    webhook: WebhookRecord;
+    done: (recorded: boolean) => void;
+  }
+  const ready: Ready[] = [];
+  const drop = (r: Ready) => {
+    const i = ready.indexOf(r);
+    if (i >= 0) ready.splice(i, 1);
+    r.done(false);
+  };
   // Attempts holding a slot (not yet done sending), and every attempt until it has settled.
   let sending = 0;
   const inFlight = new Set<Promise<void>>();
@@ -69,12 +81,16 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   const room = () => (stopped ? 0 : capacity - ready.length - sending);
   const handoff: Handoff = {
     room,
-    take: (lease, webhook) => {
-      ready.push({ lease, webhook });
-      deliverySignal.wake();
-    },
+    attempt: (lease, webhook, revoked) =>
+      new Promise((done) => {
+        if (stopped || revoked.aborted) return done(false);
+        const r: Ready = { lease, webhook, done };
+        ready.push(r);
+        revoked.addEventListener('abort', () => drop(r), { once: true });
+        deliverySignal.wake();
+      }),
   };
-  const run = (lease: Lease, webhook?: WebhookRecord) => {
+  const run = (lease: Lease, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
     sending++;
     let released = false;
     const release = () => {
@@ -85,7 +101,11 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
       roomSignal.wake();
     };
     const p: Promise<void> = processLease(deps, lease, webhook, { batch, sent: release })
-      .catch((err: unknown) => deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry'))
+      .catch((err: unknown) => {
+        deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry');
+        return false;
+      })
+      .then((recorded) => done?.(recorded))
       .finally(() => {
         release();
         inFlight.delete(p);
@@ -99,15 +119,27 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     while (!stopped && room() < FANOUT_BATCH && performance.now() < until) await roomSignal.wait(until - performance.now());
   };
 
+  // Outbox rows of passes whose fast attempts are still running, and those passes' ends.
+  const rowsInProgress = new Set<string>();
+  const finishing = new Set<Promise<unknown>>();
+  const queuedSome = ({ queuedDue }: { queuedDue: number }) => {
+    if (queuedDue === 0) return;
+    // Created due now (beyond this process's room, or not recorded by the fast path): look at the due index again.
+    moreDue = true;
+    deliverySignal.wake();
+  };
   const fanoutLoop = async () => {
     while (!stopped) {
       try {
         await waitForRoom();
-        const { rows, enqueued } = await fanOutOnce(deps, fanoutLease, handoff);
-        if (enqueued > 0) {
-          // Those beyond this process's room were created due now: look at the due index again.
-          moreDue = true;
-          deliverySignal.wake();
+        const pass = await fanOutOnce(deps, fanoutLease, handoff, rowsInProgress);
+        const { rows } = pass;
+        queuedSome(pass);
+        if (pass.finishing) {
+          const end: Promise<unknown> = pass.finishing
+            .then(queuedSome, (err: unknown) => deps.logger.warn({ err }, 'fan-out pass failed to finish; its outbox rows will be redone'))
+            .finally(() => finishing.delete(end));
+          finishing.add(end);
         }
         // A full batch means more is waiting; otherwise sleep until an event is stored (or the poll),
         // then give its neighbours a moment to land so one read serves many.
@@ -125,7 +157,7 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
         let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
         for (; free > 0 && ready.length > 0; free--) {
           const next = ready.shift()!;
-          run(next.lease, next.webhook);
+          run(next.lease, next.webhook, next.done);
         }
         // The due index is read when the poll interval is up or when it may hold more than the last
         // read took, not on every freed slot: an empty read still costs a full SDK call.
@@ -163,10 +195,13 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     },
     async stop() {
       stopped = true;
+      // Fresh deliveries not started yet go back to fan-out, which stores them due for any worker.
+      for (const r of [...ready]) drop(r);
       wakeAll();
       await Promise.all(loops);
       const deadline = new Promise((r) => setTimeout(r, config.WEBHOOK_TIMEOUT_MS + 1_000).unref());
       await Promise.race([Promise.all(inFlight), deadline]);
+      await Promise.race([Promise.all(finishing), deadline]);
       await fanoutLease.release();
     },
   };
