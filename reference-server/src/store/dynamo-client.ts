@@ -1,6 +1,6 @@
 // The AWS SDK v3 clients every store uses: one low-level client (where chaos middleware attaches)
 // and the document client over it. Retries stay on: idle keep-alive sockets can be reset.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -36,9 +36,15 @@ export function createStreamsClient(opts: DynamoOptions): DynamoDBStreamsClient 
   return new DynamoDBStreamsClient(clientConfig(opts));
 }
 
+// The SDK logs every call at `info` (and failed ones at `error`) by building filtered copies of the
+// input and output first — even into its default no-op logger. Without those methods it skips the
+// work; this code reports store errors itself.
+const quietLogger = { trace: () => undefined, warn: () => undefined } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
+
 function clientConfig(opts: DynamoOptions) {
   const local = opts.endpoint !== undefined;
   return {
+    logger: quietLogger,
     endpoint: opts.endpoint,
     region: opts.region ?? (local ? 'local' : undefined),
     maxAttempts: opts.maxAttempts ?? 5,
