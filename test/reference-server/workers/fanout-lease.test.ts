@@ -5,9 +5,11 @@ import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import type { WebhookRecord } from '../../../reference-server/src/domain/webhook.js';
 import type { Lease } from '../../../reference-server/src/store/delivery-items.js';
 import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
+import { processLease } from '../../../reference-server/src/workers/delivery-worker.js';
 import { fanOutOnce, type Handoff } from '../../../reference-server/src/workers/fanout.js';
 import { FANOUT_LEASE_RENEW_MS, FANOUT_LEASE_RETRY_MS, FanoutLease } from '../../../reference-server/src/workers/fanout-lease.js';
 import type { WorkerDeps } from '../../../reference-server/src/workers/worker-deps.js';
+import { startReceiver } from '../../support/receiver.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
 const VISIBILITY = 30_000;
@@ -120,5 +122,28 @@ describe('fan-out lease', () => {
     expect(stored).toHaveLength(10);
     expect(new Set(stored.map((d) => d.delivery_id))).toEqual(new Set(second.taken.map((l) => l.delivery.delivery_id)));
     await second.fence.release();
+  });
+
+  it('records nothing from a first attempt that outlived the fan-out lease, and queues its delivery again', async () => {
+    const receiver = await startReceiver();
+    try {
+      const key = await api.createKey();
+      const hook = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: receiver.url, events: ['*'] } });
+      await api.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e.x', payload: {} } });
+      const fence = leaseFor('outlived');
+      // The attempt is sent, then the process stalls past the lease before recording it.
+      const stalled: WorkerDeps = { ...api.workerDeps, beforeStep: async (_loop, step) => void (step === 'settle' && clock.advance(fence.lengthMs)) };
+      const handoff: Handoff = { room: () => 1_000, attempt: (lease, webhook) => processLease(stalled, lease, webhook) };
+      expect(await fanOutOnce(api.workerDeps, fence, handoff)).toMatchObject({ leader: true, enqueued: 1, queuedDue: 1 });
+      expect(receiver.received).toHaveLength(1);
+      const [stored] = await deliveriesOf(hook.body.webhook_id as string);
+      expect(stored).toMatchObject({ status: 'pending', attempt_count: 0, attempts: [] });
+      const item = (await api.workerDeps.stores.deliveries.get(stored!.delivery_id)) as unknown as { due_queue: string; next_attempt_at: number };
+      expect(item.due_queue).toBe('due');
+      expect(item.next_attempt_at).toBeLessThanOrEqual(clock.now());
+      await fence.release();
+    } finally {
+      await receiver.close();
+    }
   });
 });
