@@ -49,12 +49,16 @@ describe('network faults through the proxy', () => {
     // Requests that met the resets were held by retries, well past the 30 ± 20 ms latency toxic.
     expect(done.latencyMs.max).toBeGreaterThan(150);
     // Failures stay within about the requests that met the window (600 ms at 30/s = 18), each a
-    // retryable 503; everything before it succeeds. (Just after it, the SDK's retry quota is still
+    // retryable 503; everything that finished before it succeeded. (Just after it, the SDK's retry quota is still
     // drained, so a reused dead socket may surface as one more 503: budgeted in the bound.)
     expect(done.failed).toBeGreaterThan(0);
     expect(done.failed).toBeLessThanOrEqual(30);
     for (const t of done.timeline) expect([201, 503]).toContain(t.status);
-    expect(done.timeline.filter((t) => t.at < 900).every((t) => t.status === 201)).toBe(true);
+    // Judged by when a request finished, not when it was sent: on a loaded machine a request sent just
+    // before the window can still be in flight when the resets begin.
+    const beforeWindow = done.timeline.filter((t) => t.at + t.ms < 900);
+    expect(beforeWindow.length).toBeGreaterThan(10);
+    expect(beforeWindow.every((t) => t.status === 201)).toBe(true);
     expect(await missingEvents(api, key.api_key, done.accepted)).toEqual([]);
   });
 
