@@ -173,7 +173,11 @@ export class DeliveriesStore {
     return done !== undefined;
   }
 
-  /** A webhook's deliveries, oldest first, optionally by status and creation window. */
+  /**
+   * A webhook's deliveries, oldest first, optionally by status and creation window. Items come as
+   * webhook-index projects them: everything the listing shows, but no `body` (tables created before
+   * the INCLUDE projection return it too).
+   */
   async listByWebhook(
     webhookId: string,
     opts: { limit: number; after?: string; status?: DeliveryStatus; since?: string; until?: string },
