@@ -147,25 +147,26 @@ export default async function webhooks() {
 }
 
 /** Where the time goes; kept next to the numbers it explains. */
-const ANALYSIS = `How delivery got here: fan-out checks which deliveries exist with one BatchGetItem per 100 and creates the
-missing ones with BatchWriteItem under a fan-out lease; settles are whole-item puts batched 25 to a call while the
-delivery lease has a safe margin left (fenced by time, conditional when short: docs/WEBHOOKS.md, "How delivery is
-fenced"). That is ~0.2 SDK calls per delivery instead of ~2. Back to back on the same shared machine (an A/B run
-of the previous design with scratch copies of this benchmark), CPU per delivered webhook went from 4.2 ms to 1.3 ms
-in the worker and from 3.1 ms to 1.0 ms in dynalite, 154 → 393 deliveries/s, and event → receipt p50 at 200
-events/s with a separate worker from 4.6 s to 0.7 s.
+const ANALYSIS = `How delivery got here: fan-out checks which deliveries exist with one BatchGetItem per 100, then attempts the
+new ones it has room for at once and writes each a single time, already delivered (or retry-at / dead), batched 25
+to a call; the fan-out lease fences those first attempts (docs/WEBHOOKS.md, "How delivery is fenced"), and a batch
+waiting on a slow receiver does not hold up the next. Retries are leased and settled as before. webhook-index
+projects only what the listing reads (no body), and the SDK no longer builds log copies of every call. Against the
+previous design (create, then settle: two writes per delivery, ALL projection), on the same shared machine on the
+same day: CPU per delivery 1.43 → 1.09–1.24 ms in the worker and 1.00 → 0.73–0.83 ms in dynalite; 414 → 815–926
+deliveries/s; event → receipt p50 / p99 at 200 events/s now 39–138 / 175–703 ms in-process and 63–150 / 148–449 ms
+with a separate worker (before: 65–185 / 193–585 and 95–117 / 291–487 ms in earlier runs). A quiet pass (10 events/s) takes ~35 ms from POST to receipt, 12 ms of it the POST itself: fan-out's 5 ms
+gather, then outbox read, webhook lookup and BatchGetItem (one round trip each), then the attempt.
 
-Why the goals are still open: the CPU row is the ceiling. Worker + dynalite + receiver need ~2.2 ms of CPU per
-delivery and the machine has two cores, so even with nothing else running one worker cannot pass ~900
-deliveries/s; at 200 events/s ingest (~3 ms per event across server and dynalite) and delivery together need
-most of both cores, so queues form and the latency rows are queueing, not pipeline length (a quiet pass is four
-round trips). The worker's CPU profile (\`WORKER_NODE_ARGS=--cpu-prof\`) splits roughly: AWS SDK 25 % (a
-25-item BatchWriteItem still costs about two plain calls: marshalling, the SDK's log filter, signing), undici and
-socket writes 25 % (the HTTP attempt itself), signing and bookkeeping 15 %. dynalite spends ~0.2 ms per item
-written (each delivery is written twice, and its webhook-index projects ALL, so each write is two). What would
-move it further: a KEYS_ONLY or INCLUDE projection on webhook-index (a table change), writing a delivery once
-instead of twice on the fast path, and a lighter HTTP client path for the attempt. Numbers on this shared
-machine vary by ±30 % with what else is running; the CPU row varies much less.`;
+Why the goals are still open: the CPU row is the ceiling. Worker + dynalite + receiver need ~2–2.2 ms of CPU per
+delivery and the machine has two cores, shared with other work while these numbers were taken, so one worker
+tops out near 900 deliveries/s here; at 200 events/s ingest (~3 ms per event across server and dynalite) and
+delivery together need most of both cores, so queues form and the p99 rows are queueing, not pipeline length.
+The worker's profile (\`WORKER_NODE_ARGS=--cpu-prof\`) is now mostly the HTTP attempt (undici, socket writes,
+HMAC signing) and the SDK's serialisation; dynalite still reads and deletes each outbox row and writes each
+delivery to the table and its index. Next steps: a lighter HTTP client path for the attempt, and skipping the
+BatchGetItem for rows this lease holder has never handed out. Numbers on this shared machine vary by ±30 % with
+what else is running; the CPU row varies much less.`;
 
 /** Sends 200 events/s for SECONDS to a fresh server and reports event → receipt latency percentiles. */
 async function liveLatency(receiver: Receiver, env: Record<string, string>, separateWorker: boolean) {
