@@ -133,7 +133,11 @@ describe('delivery under faults', () => {
   });
 
   it('connection resets on 30 % of outgoing requests: every delivery still arrives', async () => {
-    const { engine, api: a, receiver: r, key } = await withWebhook('connection resets on 30 % of outgoing requests');
+    // Ten attempts per delivery: with five, a delivery meeting five resets in a row (0.3⁵) would be
+    // dead-lettered, about one run in eleven at 40 events; with ten it is about one in 4,000.
+    const { engine, api: a, receiver: r, key } = await withWebhook('connection resets on 30 % of outgoing requests', {
+      WEBHOOK_RETRY_SCHEDULE: '100,100,200,200,300,300,400,400,400',
+    });
     engine.upsertRules([{ id: 'reset-out', point: 'http_out', injector: { kind: 'connection_reset' }, probability: 0.3, duration: 20_000 }]);
     const run = await ingest(a, key.api_key, { rate: 20, durationMs: 2_000, tag: 'reset' });
     await waitFor(() => run.accepted.every((id) => receivedEventIds(r).has(id)), { timeoutMs: 20_000, message: 'all delivered despite resets' });
