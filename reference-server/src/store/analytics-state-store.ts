@@ -4,10 +4,11 @@
 // - one marker per counted fact that the feed may carry twice (`seen#<id>`), kept for two days.
 // Opening a batch is a conditional write on the feed item, so only one manifest per sequence number
 // ever exists, whoever races for it.
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fact } from '../domain/analytics.js';
 import { batchWriteAll, chunks25 } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
+import { sweepTable } from './sweep-table.js';
 
 /** Markers outlive the 24-hour idempotency window, the only way a fact can come back. */
 export const MARKER_TTL_S = 48 * 3600;
@@ -114,26 +115,12 @@ export class AnalyticsStateStore {
   }
 
   /** Deletes markers past their ttl (for backends that do not expire items); returns how many. */
-  async sweepExpired(nowMs: number): Promise<number> {
-    let deleted = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'begins_with(pk, :seen) AND #ttl <= :now',
-          ProjectionExpression: 'pk',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':seen': 'seen#', ':now': Math.floor(nowMs / 1000) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const chunk of chunks25(page.Items ?? [])) {
-        await batchWriteAll(this.doc, { [this.table]: chunk.map((Key) => ({ DeleteRequest: { Key } })) });
-        deleted += chunk.length;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return deleted;
+  sweepExpired(nowMs: number): Promise<number> {
+    return sweepTable(this.doc, this.table, {
+      FilterExpression: 'begins_with(pk, :seen) AND #ttl <= :now',
+      ProjectionExpression: 'pk',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':seen': 'seen#', ':now': Math.floor(nowMs / 1000) },
+    });
   }
 }

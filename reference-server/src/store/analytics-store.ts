@@ -2,7 +2,7 @@
 // feed: the row remembers, per feed, the sequence number of the last batch it absorbed (`wm:<feed>`),
 // and the write is a read-merge-put guarded by the row's version. Histograms cannot be added inside
 // DynamoDB, so the merge happens here; the version condition makes concurrent merges safe.
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   addCounts,
   emptyCounts,
@@ -12,8 +12,8 @@ import {
   type MetricType,
   type RowKey,
 } from '../domain/analytics.js';
-import { batchWriteAll, chunks25 } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
+import { sweepTable } from './sweep-table.js';
 
 const series = (tenantId: string, metricType: MetricType) => `${tenantId}#${metricType}`;
 const watermark = (feed: string) => `wm:${feed}`;
@@ -96,27 +96,13 @@ export class AnalyticsStore {
   }
 
   /** Deletes rows past their ttl (for backends that do not expire items); returns how many. */
-  async sweepExpired(nowMs: number): Promise<number> {
-    let deleted = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: '#ttl <= :now',
-          ProjectionExpression: 'series, period',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const chunk of chunks25(page.Items ?? [])) {
-        await batchWriteAll(this.doc, { [this.table]: chunk.map((Key) => ({ DeleteRequest: { Key } })) });
-        deleted += chunk.length;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return deleted;
+  sweepExpired(nowMs: number): Promise<number> {
+    return sweepTable(this.doc, this.table, {
+      FilterExpression: '#ttl <= :now',
+      ProjectionExpression: 'series, period',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+    });
   }
 }
 

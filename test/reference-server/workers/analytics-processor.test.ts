@@ -129,6 +129,12 @@ describe('analytics from the outbox feed', () => {
     expect(await stores.analytics.sweepExpired(Date.now())).toBeGreaterThanOrEqual(1);
     const all = await stores.analytics.query(tenant, 'daily', { from: '0', to: '9', limit: 10, nowMs: 0 });
     expect(all.rows.map((r) => r.period)).toEqual([periodsOf(recent).daily]);
+    // Markers expire the same way: one written three days ago is gone after a sweep, a fresh one stays.
+    const [stale, fresh] = [`evt_stale_${tenant}`, `evt_fresh_${tenant}`];
+    await stores.analyticsState.markSeen([stale], Date.now() - 3 * 86_400_000);
+    await stores.analyticsState.markSeen([fresh], Date.now());
+    expect(await stores.analyticsState.sweepExpired(Date.now())).toBeGreaterThanOrEqual(1);
+    expect([...(await stores.analyticsState.seen([stale, fresh]))]).toEqual([fresh]);
   });
 
   it('exports the lag gauge and the visibility histogram', async () => {
