@@ -59,8 +59,12 @@ export interface AnalyticsRuntime {
 /** How long a listing of the stream's ready shards is reused. */
 const SHARD_LIST_MS = 5_000;
 
-/** How long the loop waits after a wake-up so events arriving together share a batch. */
-const GATHER_MS = 5;
+/**
+ * How long the loop waits after a wake-up so events arriving together share a batch. A batch costs
+ * about nine DynamoDB calls whatever its size, so waking per event would spend more on analytics than
+ * on ingest; 100 ms keeps a batch per tenth of a second, far inside the 2 s freshness target.
+ */
+const GATHER_MS = 100;
 
 export function startAnalytics(opts: AnalyticsRuntimeOptions): AnalyticsRuntime {
   const metrics = createAnalyticsMetrics(opts.registry);
