@@ -1,97 +1,22 @@
-// The analytics API over a real server and in-memory dynalite, with rows seeded through the store and
-// a clock that stands still: ranges and their defaults, hour and day boundaries, UTC offsets, expiry,
-// paging, tenant isolation, scope, the summary's merged percentiles, and CSV/JSON exports.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  addCounts,
-  deltasFor,
-  emptyCounts,
-  encodeHistogram,
-  newHistogram,
-  performanceOf,
-  type AggregateCounts,
-  type MetricType,
-} from '../../../reference-server/src/domain/analytics.js';
-import { ManualClock } from '../../../reference-server/src/domain/clock.js';
+// The analytics list and summary routes over a real server and in-memory dynalite, with rows seeded
+// through the store and a clock that stands still: ranges and their defaults, hour and day boundaries,
+// UTC offsets, expiry, paging, tenant isolation, scope, and the summary's merged percentiles.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addCounts, deltasFor, performanceOf } from '../../../reference-server/src/domain/analytics.js';
 import { encodeCursor } from '../../../reference-server/src/domain/cursor.js';
-import { startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
-import { seededEngine } from '../../resilience/support/chaos-run.js';
-import { waitFor } from '../../support/wait-for.js';
+import { events, latencies, useAnalyticsApi } from '../../support/analytics-api.js';
+import type { CreatedKey, TestApi } from '../../support/test-api.js';
 
-const NOW = Date.parse('2026-11-23T12:30:00Z');
-const engine = seededEngine('analytics API store faults');
-const clock = new ManualClock(NOW);
+const fixture = useAnalyticsApi('analytics API');
+const { seed, get } = fixture;
 let api: TestApi;
 let key: CreatedKey;
-let seq = 0;
-
-beforeAll(async () => {
-  // No workers and no processor: nothing but these tests writes analytics rows. Store faults come from
-  // the chaos engine's DynamoDB fault point, the same path real outages take.
-  api = await startTestApi({ WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false' }, { clock, chaos: { engine } });
-  key = await api.createKey({ name: 'analytics' });
+beforeAll(() => {
+  ({ api, key } = fixture);
 });
-afterAll(async () => api?.close());
 
-/** Adds `counts` to a row; every call is a new batch of the one seeding feed. */
-async function seed(tenantId: string, metricType: MetricType, period: string, counts: AggregateCounts): Promise<void> {
-  expect(await api.deps.stores.analytics.apply({ tenant_id: tenantId, metric_type: metricType, period }, counts, 'seed', ++seq)).toBe(true);
-}
-
-function events(n: number, source = 'shop', eventType = 'order.created'): AggregateCounts {
-  return { ...emptyCounts(), event_count: n, source_distribution: { [source]: n }, event_type_distribution: { [eventType]: n } };
-}
-
-/** Latency values in microseconds as the encoded histogram rows carry. */
-function latencies(valuesUs: number[]): string {
-  const h = newHistogram();
-  for (const v of valuesUs) h.recordValue(v);
-  return encodeHistogram(h);
-}
-
-const get = (k: CreatedKey, path: string) => api.call('GET', path, { key: k.api_key });
 const periodsIn = (body: { data: { period_start: string }[] }) => body.data.map((d) => d.period_start);
 const fieldsOf = (body: { error: { details: { field: string }[] } }) => body.error.details.map((d) => d.field);
-
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    record.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') field += text[++i];
-      else quoted = false;
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      endField();
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      records.push(record);
-      record = [];
-    } else {
-      field += c;
-    }
-  }
-  if (field !== '' || record.length > 0) {
-    endField();
-    records.push(record);
-  }
-  return records;
-}
-
-const CSV_HEADER =
-  'period_start,period_end,metric_type,event_count,error_count,error_rate,request_count,delivery_count,delivery_error_count,' +
-  'avg_latency_ms,p95_latency_ms,p99_latency_ms,source_distribution,event_type_distribution';
 
 describe('GET /v1/analytics', () => {
   it('lists the hourly rows of a range oldest first, only hours that have rows', async () => {
@@ -141,7 +66,7 @@ describe('GET /v1/analytics', () => {
     const k = await api.createKey({ name: 'boundaries' });
     const fact = (id: string, created_at: string) => ({ kind: 'event' as const, id, tenant_id: k.tenant_id, source: 'shop', event_type: 'order.created', created_at });
     for (const { key: rowKey, counts } of deltasFor([fact('a', '2026-11-21T23:59:59.999Z'), fact('b', '2026-11-22T00:00:00.000Z')]).values()) {
-      await api.deps.stores.analytics.apply(rowKey, counts, 'seed', ++seq);
+      await seed(rowKey.tenant_id, rowKey.metric_type, rowKey.period, counts);
     }
     const day = await get(k, '/v1/analytics?start_date=2026-11-21&end_date=2026-11-21');
     expect(day.body.data.map((d: { period_start: string; event_count: number }) => [d.period_start, d.event_count])).toEqual([['2026-11-21T23:00:00.000Z', 1]]);
@@ -325,112 +250,5 @@ describe('GET /v1/analytics/summary', () => {
     expect(res.body.performance_metrics).toEqual(merged);
     const averaged = (performanceOf(latencies(fast)).p95_ms! + performanceOf(latencies(slow)).p95_ms!) / 2;
     expect(res.body.performance_metrics.p95_ms).not.toBe(averaged);
-  });
-});
-
-describe('GET /v1/analytics/export', () => {
-  it('downloads CSV with a header row, and a source with a comma, a quote and a newline survives', async () => {
-    const k = await api.createKey({ name: 'csv' });
-    const awkward = 'north, "east"\nwest';
-    await seed(k.tenant_id, 'hourly', '2026-11-20T05', { ...events(2, awkward, 'order.created'), request_count: 10, request_error_count: 1, latency_histogram: latencies([2_000, 4_000]) });
-    await seed(k.tenant_id, 'hourly', '2026-11-20T06', events(1));
-    const res = await get(k, '/v1/analytics/export?format=csv&start_date=2026-11-20T05:00:00Z&end_date=2026-11-20T06:30:00Z');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="analytics-hourly-2026-11-20T05-2026-11-20T06.csv"');
-    const [header, ...rows] = parseCsv(res.text);
-    expect(header!.join(',')).toBe(CSV_HEADER);
-    expect(rows).toHaveLength(2);
-    const first = Object.fromEntries(header!.map((h, i) => [h, rows[0]![i]]));
-    expect(first).toMatchObject({ period_start: '2026-11-20T05:00:00.000Z', period_end: '2026-11-20T06:00:00.000Z', metric_type: 'hourly', event_count: '2', error_count: '1', error_rate: '0.1' });
-    expect(JSON.parse(first.source_distribution!)).toEqual({ [awkward]: 2 });
-    expect(Number(first.p95_latency_ms)).toBe(performanceOf(latencies([2_000, 4_000])).p95_ms);
-    // A row without latencies leaves its latency cells empty rather than writing "null".
-    expect(Object.fromEntries(header!.map((h, i) => [h, rows[1]![i]]))).toMatchObject({ avg_latency_ms: '', p95_latency_ms: '' });
-  });
-
-  it('downloads JSON equal to the list data for the same range', async () => {
-    const k = await api.createKey({ name: 'json' });
-    for (const p of ['2026-11-21', '2026-11-22']) await seed(k.tenant_id, 'daily', p, { ...events(4, 'src', 'a.b'), latency_histogram: latencies([1_500]) });
-    const range = 'metric_type=daily&start_date=2026-11-15&end_date=2026-11-22';
-    const res = await get(k, `/v1/analytics/export?format=json&${range}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="analytics-daily-2026-11-15-2026-11-22.json"');
-    const list = await get(k, `/v1/analytics?${range}&limit=500`);
-    expect(res.body).toHaveLength(2);
-    expect(res.body).toEqual(list.body.data);
-  });
-
-  it('answers an empty range with only the CSV header, or an empty JSON array', async () => {
-    const csv = await get(key, '/v1/analytics/export?format=csv&start_date=2026-11-01&end_date=2026-11-01');
-    expect(parseCsv(csv.text)).toEqual([CSV_HEADER.split(',')]);
-    const json = await get(key, '/v1/analytics/export?format=json&start_date=2026-11-01&end_date=2026-11-01');
-    expect(json.body).toEqual([]);
-  });
-
-  describe('with 600 hourly rows across 25 days', () => {
-    let bulk: CreatedKey;
-    const bulkRange = 'start_date=2026-10-29&end_date=2026-11-22';
-    const bulkPeriods = Array.from({ length: 600 }, (_, h) => new Date(Date.parse('2026-10-29T00:00:00Z') + h * 3_600_000).toISOString().slice(0, 13));
-
-    beforeAll(async () => {
-      bulk = await api.createKey({ name: 'bulk' });
-      for (let i = 0; i < bulkPeriods.length; i += 50) {
-        await Promise.all(bulkPeriods.slice(i, i + 50).map((p, j) => seed(bulk.tenant_id, 'hourly', p, events(i + j + 1, `source-${(i + j) % 7}`))));
-      }
-    });
-
-    it('streams every row of a large export, in order', async () => {
-      const csv = await get(bulk, `/v1/analytics/export?format=csv&${bulkRange}`);
-      expect(csv.status).toBe(200);
-      const [, ...rows] = parseCsv(csv.text);
-      expect(rows.map((r) => r[0]!.slice(0, 13))).toEqual(bulkPeriods);
-      expect(rows.map((r) => Number(r[3]))).toEqual(bulkPeriods.map((_, i) => i + 1));
-      const json = await get(bulk, `/v1/analytics/export?format=json&${bulkRange}`);
-      expect(json.body.map((v: { period_start: string }) => v.period_start.slice(0, 13))).toEqual(bulkPeriods);
-    });
-
-    /** Analytics queries fail from the `passing + 1`-th attempt on, until healed. */
-    const failAnalyticsQueries = (passing: number) => {
-      const match = { operation: 'Query', table: `${api.deps.config.TABLE_PREFIX}analytics` };
-      const rules = [{ id: 'store-down', point: 'dynamodb', match, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, duration: null }];
-      // Rules are tried in order: a no-op latency rule lets the first `passing` attempts through.
-      if (passing > 0) rules.unshift({ id: 'pass', point: 'dynamodb', match, injector: { kind: 'latency', min_ms: 0, max_ms: 0 }, max_count: passing, duration: null } as never);
-      engine.upsertRules(rules);
-    };
-
-    it('answers 503 when the store fails before anything was written', async () => {
-      failAnalyticsQueries(0);
-      try {
-        const res = await get(bulk, `/v1/analytics/export?format=csv&${bulkRange}`);
-        expect(res.status).toBe(503);
-        expect(res.body.error.code).toBe('service_unavailable');
-        expect(res.headers.get('content-disposition')).toBeNull();
-      } finally {
-        engine.heal();
-      }
-    });
-
-    it('breaks the download, never ends it cleanly, when the store fails mid-stream', async () => {
-      const logged = vi.spyOn(api.deps.logger, 'error');
-      try {
-        for (const format of ['csv', 'json']) {
-          // The first two pages are read, every later query fails (through all SDK retries).
-          failAnalyticsQueries(2);
-          logged.mockClear();
-          const res = await fetch(`${api.url}/v1/analytics/export?format=${format}&${bulkRange}`, { headers: { authorization: `Bearer ${bulk.api_key}` } });
-          expect(res.status).toBe(200);
-          await expect(res.text()).rejects.toThrow();
-          await waitFor(() => logged.mock.calls.some(([, message]) => message === 'analytics export failed mid-stream; response truncated'), {
-            message: `the ${format} export's failure to be logged`,
-          });
-          engine.heal();
-        }
-      } finally {
-        engine.heal();
-        logged.mockRestore();
-      }
-    });
   });
 });
