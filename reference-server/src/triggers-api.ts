@@ -139,8 +139,8 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     deps.before = [recordRequestStats(stats), ...(deps.before ?? [])];
     deps.hooks = {
       ...deps.hooks,
-      onEventCreated: () => {
-        workers?.wake();
+      onEventCreated: (event, storedSince) => {
+        workers?.wake(event, storedSince);
         analytics?.wake();
       },
       onWorkAvailable: () => workers?.wakeDelivery(),

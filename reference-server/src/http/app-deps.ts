@@ -48,7 +48,12 @@ export interface AppDeps {
   webhookDispatcher: Dispatcher;
   /** Extension points for capabilities layered on the core (fan-out, analytics, chaos). */
   hooks?: {
-    onEventCreated?: (event: EventRecord) => void;
+    /**
+     * An event and its outbox rows were stored. `storedSince` (performance.now() just before the write
+     * began) is given only when the event's id was made for this request, so nothing can have been
+     * delivered for it yet; not on the idempotent path, which may rewrite old rows.
+     */
+    onEventCreated?: (event: EventRecord, storedSince?: number) => void;
     /** Deliveries were queued outside the workers (replays): wake them. */
     onWorkAvailable?: () => void;
   };

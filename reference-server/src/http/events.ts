@@ -33,9 +33,10 @@ export function eventsRouter(deps: AppDeps): Router {
     const idemKey = req.get('idempotency-key') ?? req.get('x-request-id');
     if (idemKey === undefined) {
       const event = newEventRecord(tenantId, ids.next('evt'), body, iso(clock.now()));
+      const storedSince = performance.now();
       await stores.events.createNew(event);
       metrics.eventsCreated.inc();
-      deps.hooks?.onEventCreated?.(event);
+      deps.hooks?.onEventCreated?.(event, storedSince);
       return res.status(201).json(eventView(event));
     }
     if (!IDEMPOTENCY_KEY.test(idemKey)) {

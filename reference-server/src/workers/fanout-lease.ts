@@ -17,6 +17,10 @@ export class FanoutLease {
   /** End of the lease on this process's clock; 0 while not held. */
   private until = 0;
   private nextTryAt = 0;
+  /** performance.now() when this process's current unbroken hold began; undefined while not held. */
+  private tenure: number | undefined;
+  /** performance.now() just before the last successful acquire or renewal was sent. */
+  private lastSentMono = -Infinity;
 
   constructor(
     private readonly store: FanoutLeaseStore,
@@ -46,19 +50,37 @@ export class FanoutLease {
     if (this.until - now >= this.lengthMs - FANOUT_LEASE_RENEW_MS) return this.until - this.margins.guardMs;
     if (this.until <= now && now < this.nextTryAt) return undefined;
     const until = now + this.lengthMs;
+    const wasHeld = this.until > now;
+    const sentMono = performance.now();
     if (await this.store.acquire(this.holder, now, until)) {
+      // Unbroken only if the previous hold had not run out, on this clock nor by elapsed time, when
+      // this renewal returned; otherwise another process may have held it in between, and a new hold
+      // begins — timed once the write returned, so later than the moment the lease became ours.
+      const afterMono = performance.now();
+      if (!wasHeld || this.tenure === undefined || afterMono >= this.lastSentMono + this.lengthMs - this.margins.admitMs) this.tenure = afterMono;
+      this.lastSentMono = sentMono;
       this.until = until;
     } else {
       this.until = 0;
+      this.tenure = undefined;
       this.nextTryAt = this.now() + FANOUT_LEASE_RETRY_MS;
     }
     return fencedDeadline(this.until, this.now(), this.margins);
+  }
+
+  /**
+   * When (performance.now()) this process's current unbroken hold began, or undefined while it does
+   * not hold the lease. No other process fanned out an outbox row stored after that moment.
+   */
+  heldSince(): number | undefined {
+    return this.until > this.now() ? this.tenure : undefined;
   }
 
   /** Gives the lease up, best effort and bounded (a store that is down just lets it run out). */
   async release(timeoutMs = 2_000): Promise<void> {
     if (this.until === 0) return;
     this.until = 0;
+    this.tenure = undefined;
     await this.store.release(this.holder, AbortSignal.timeout(timeoutMs)).catch(() => undefined);
   }
 }

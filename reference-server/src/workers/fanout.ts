@@ -10,6 +10,7 @@ import { deliveryIdFor, type DeliveryRecord } from '../domain/delivery.js';
 import { eventView, type EventRecord } from '../domain/event.js';
 import { wantsEvent, type WebhookRecord } from '../domain/webhook.js';
 import { queuedItem, type Lease } from '../store/delivery-items.js';
+import type { OutboxRow } from '../store/outbox-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Outbox rows read per fan-out pass. */
@@ -38,6 +39,62 @@ export interface Handoff {
 /** The fan-out lease as fan-out sees it: until when (on deps.clock) its unconditional writes may be sent. */
 export interface WriteFence {
   writeDeadline(): Promise<number | undefined>;
+  /** When (performance.now()) the current unbroken hold began; see FanoutLease.heldSince. */
+  heldSince?(): number | undefined;
+}
+
+/**
+ * Events this process stored itself, handed to fan-out straight from the request instead of read back
+ * from the outbox. `tenure` is the fan-out lease hold they were stored under: while that hold lasts,
+ * no other process can have fanned them out, and no pass of this process has unless it marked them
+ * in `touched` — so the pass needs neither the outbox read nor the check for existing deliveries.
+ */
+export interface HandedEvents {
+  events: EventRecord[];
+  tenure: number;
+}
+
+/** What fan-out passes of one process share beyond the rows in progress. */
+export interface FanoutMemory {
+  /** Outbox rows any pass began to write deliveries for, recently; handed events among them are read back instead. */
+  touched: RecentIds;
+  /** This pass's events, handed from the requests that stored them (else it reads the outbox). */
+  handed?: HandedEvents;
+}
+
+/**
+ * Ids added within at least the last `ttlMs` (at most 2 × `ttlMs`): two generations of sets that
+ * rotate, so a lookup is O(1) and memory is bounded by the rate of adds.
+ */
+export class RecentIds {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  private rotatedAt: number;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.rotatedAt = now();
+  }
+
+  add(id: string): void {
+    this.rotate();
+    this.current.add(id);
+  }
+
+  has(id: string): boolean {
+    this.rotate();
+    return this.current.has(id) || this.previous.has(id);
+  }
+
+  private rotate(): void {
+    const t = this.now();
+    if (t - this.rotatedAt < this.ttlMs) return;
+    this.previous = t - this.rotatedAt < 2 * this.ttlMs ? this.current : new Set();
+    this.current = new Set();
+    this.rotatedAt = t;
+  }
 }
 
 /** What one pass did: outbox rows handled, deliveries created, and how many of those were queued due now. */
@@ -67,10 +124,16 @@ const NOT_LEADER: FanoutPass = { rows: 0, enqueued: 0, queuedDue: 0, leader: fal
  * until `finishing` settles, and the next pass skips them: one slow receiver does not hold up
  * fan-out for everyone else. Without it, the pass returns when finished.
  */
-export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: Handoff, inProgress?: Set<string>): Promise<FanoutPass> {
+export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: Handoff, inProgress?: Set<string>, memory?: FanoutMemory): Promise<FanoutPass> {
+  const handed = memory?.handed;
   if ((await fence.writeDeadline()) === undefined) return NOT_LEADER;
-  const read = await deps.stores.outbox.read('fanout', Math.min(READ_MAX, FANOUT_BATCH + (inProgress?.size ?? 0)));
-  const rows = inProgress ? read.filter((r) => !inProgress.has(r.event_id)).slice(0, FANOUT_BATCH) : read;
+  // Handed events are trusted only under the hold they were stored under (checked again before writing).
+  const trusted = handed !== undefined && fence.heldSince?.() === handed.tenure;
+  if (handed && !trusted) return { ...NOT_LEADER, leader: true };
+  const read = trusted
+    ? handed.events.map((event): OutboxRow => ({ consumer: 'fanout', event_id: event.event_id, event }))
+    : await deps.stores.outbox.read('fanout', Math.min(READ_MAX, FANOUT_BATCH + (inProgress?.size ?? 0)));
+  const rows = read.filter((r) => !inProgress?.has(r.event_id) && !(trusted && memory!.touched.has(r.event_id))).slice(0, FANOUT_BATCH);
   if (rows.length === 0) {
     deps.metrics.fanoutLag.set(0);
     return { rows: 0, enqueued: 0, queuedDue: 0, leader: true };
@@ -109,12 +172,14 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
       });
     }
   }
-  const existing = await deps.stores.deliveries.existing(deliveries.map((d) => d.delivery_id));
+  const existing = trusted ? new Set<string>() : await deps.stores.deliveries.existing(deliveries.map((d) => d.delivery_id));
   const fresh = deliveries.filter((d) => !existing.has(d.delivery_id));
   // Checked after every read and pause: the writes and attempts below must happen while this process
   // still holds the lease, or another process's check-then-write could interleave with them.
   const deadline = await fence.writeDeadline();
-  if (deadline === undefined) return NOT_LEADER;
+  if (deadline === undefined || (trusted && fence.heldSince?.() !== handed.tenure)) return NOT_LEADER;
+  // From here deliveries of these rows may be written: a handed copy of one must not skip the check.
+  if (memory) for (const r of rows) memory.touched.add(r.event_id);
   const writeAt = deps.clock.now();
   // Fast path only when the lease leaves room for a whole attempt and its record (processLease checks
   // again right before sending, against the same deadline).

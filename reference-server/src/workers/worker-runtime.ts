@@ -4,11 +4,12 @@
 // straight to this process's delivery loop while there is room; each is attempted and then written
 // once, in its outcome state. Settles of finished attempts share BatchWriteItem calls through one
 // coalescer.
+import type { EventRecord } from '../domain/event.js';
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
 import { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { fenceMargins } from './delivery-fence.js';
-import { FANOUT_BATCH, fanOutOnce, type Handoff } from './fanout.js';
+import { FANOUT_BATCH, fanOutOnce, RecentIds, type HandedEvents, type Handoff } from './fanout.js';
 import { FanoutLease } from './fanout-lease.js';
 import { processLease } from './delivery-worker.js';
 import type { WorkerDeps } from './worker-deps.js';
@@ -20,11 +21,19 @@ const FANOUT_GATHER_MS = 5;
 const FANOUT_BACKPRESSURE_MS = 1_000;
 /** Attempts whose send is over but whose settle is not, per slot, before the loop stops starting more. */
 const UNSETTLED_PER_SLOT = 8;
+/** Longest a stored event waits to be handed to fan-out before it is left to the outbox read. */
+const HANDED_MAX_AGE_MS = 5_000;
+/** Events waiting to be handed to fan-out at most; beyond it they are read from the outbox. */
+const HANDED_MAX = 10_000;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface WorkerRuntime {
-  /** Signals that an event was stored (fan-out work). */
-  wake(): void;
+  /**
+   * Signals that an event was stored (fan-out work). With `event` and `storedSince` (performance.now()
+   * just before its write began, given only for an id made for that request) fan-out may take the
+   * event as it is instead of reading it back from the outbox.
+   */
+  wake(event?: EventRecord, storedSince?: number): void;
   /** Signals that deliveries were queued outside the workers (replays). */
   wakeDelivery(): void;
   /** Stops polling, lets in-flight attempts finish (bounded), gives up the fan-out lease, resolves when all loops ended. */
@@ -121,6 +130,19 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
 
   // Outbox rows of passes whose fast attempts are still running, and those passes' ends.
   const rowsInProgress = new Set<string>();
+  // Events stored by this process under the current fan-out lease hold, waiting for fan-out; and the
+  // rows any pass began writing for (kept well past HANDED_MAX_AGE_MS).
+  let handedQueue: { event: EventRecord; tenure: number; at: number }[] = [];
+  const touched = new RecentIds(HANDED_MAX_AGE_MS * 3);
+  let lastReadAt = -Infinity;
+  const takeHanded = (): HandedEvents | undefined => {
+    const tenure = fanoutLease.heldSince();
+    const at = performance.now();
+    // What was stored under an earlier hold, or waited too long, is left to the outbox read.
+    handedQueue = handedQueue.filter((h) => h.tenure === tenure && at - h.at < HANDED_MAX_AGE_MS);
+    if (tenure === undefined || handedQueue.length === 0) return undefined;
+    return { events: handedQueue.splice(0, FANOUT_BATCH).map((h) => h.event), tenure };
+  };
   const finishing = new Set<Promise<unknown>>();
   const queuedSome = ({ queuedDue }: { queuedDue: number }) => {
     if (queuedDue === 0) return;
@@ -132,7 +154,11 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
     while (!stopped) {
       try {
         await waitForRoom();
-        const pass = await fanOutOnce(deps, fanoutLease, handoff, rowsInProgress);
+        // The outbox is still read every poll interval: for rows other processes stored, and rows a
+        // failed pass left behind.
+        const handed = performance.now() - lastReadAt < config.WORKER_POLL_MS ? takeHanded() : undefined;
+        if (!handed) lastReadAt = performance.now();
+        const pass = await fanOutOnce(deps, fanoutLease, handoff, rowsInProgress, { touched, handed });
         const { rows } = pass;
         queuedSome(pass);
         if (pass.finishing) {
@@ -143,7 +169,8 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
         }
         // A full batch means more is waiting; otherwise sleep until an event is stored (or the poll),
         // then give its neighbours a moment to land so one read serves many.
-        if (rows < FANOUT_BATCH && (await fanoutSignal.wait(config.WORKER_POLL_MS))) await delay(FANOUT_GATHER_MS);
+        const untilRead = lastReadAt + config.WORKER_POLL_MS - performance.now();
+        if (rows < FANOUT_BATCH && handedQueue.length === 0 && untilRead > 0 && (await fanoutSignal.wait(untilRead))) await delay(FANOUT_GATHER_MS);
       } catch (err) {
         await backoff(err, 'fanout', fanoutSignal);
       }
@@ -188,13 +215,21 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
 
   const loops = [fanoutLoop(), deliveryLoop()];
   return {
-    wake: () => fanoutSignal.wake(),
+    wake: (event, storedSince) => {
+      const tenure = fanoutLease.heldSince();
+      // Only an event stored wholly within this hold: no other process can have fanned it out.
+      if (event && storedSince !== undefined && tenure !== undefined && tenure < storedSince && handedQueue.length < HANDED_MAX) {
+        handedQueue.push({ event, tenure, at: performance.now() });
+      }
+      fanoutSignal.wake();
+    },
     wakeDelivery: () => {
       moreDue = true;
       deliverySignal.wake();
     },
     async stop() {
       stopped = true;
+      handedQueue = [];
       // Fresh deliveries not started yet go back to fan-out, which stores them due for any worker.
       for (const r of [...ready]) drop(r);
       wakeAll();

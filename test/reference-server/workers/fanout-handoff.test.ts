@@ -1,0 +1,144 @@
+// Events handed to fan-out straight from the request that stored them: trusted only under the fan-out
+// lease hold they were stored under, skipped once any pass began on their outbox row, and otherwise
+// fanned out without reading the outbox or checking for existing deliveries.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../../reference-server/src/domain/clock.js';
+import type { EventRecord } from '../../../reference-server/src/domain/event.js';
+import type { Lease } from '../../../reference-server/src/store/delivery-items.js';
+import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
+import { fanOutOnce, RecentIds, type Handoff } from '../../../reference-server/src/workers/fanout.js';
+import { FANOUT_LEASE_RENEW_MS, FanoutLease } from '../../../reference-server/src/workers/fanout-lease.js';
+import { startTestApi, type TestApi } from '../../support/test-api.js';
+
+const margins = fenceMargins(30_000);
+const clock = new ManualClock(Date.parse('2026-06-01T00:00:00Z'));
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi({ WORKER_ENABLED: 'false', WEBHOOK_VISIBILITY_TIMEOUT_MS: '30000', WEBHOOK_TIMEOUT_MS: '10000' }, { clock });
+});
+afterAll(async () => api?.close());
+
+const leaseFor = (holder: string) => new FanoutLease(api.workerDeps.stores.deliveries.fanoutLease, holder, () => clock.now(), margins, 15_000);
+
+/** A handoff with room for everything that records what it was given and attempts nothing (so fan-out queues it). */
+function recordingHandoff() {
+  const taken: Lease[] = [];
+  const handoff: Handoff = {
+    room: () => 1_000,
+    attempt: async (lease) => {
+      taken.push(lease);
+      return false;
+    },
+  };
+  return { handoff, taken };
+}
+
+/** Stores `count` events for a fresh tenant with one webhook; returns the webhook and the stored events. */
+async function storedEvents(count: number): Promise<{ webhookId: string; events: EventRecord[] }> {
+  const key = await api.createKey();
+  const hook = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+  const ids = new Set<string>();
+  for (let i = 0; i < count; i++) ids.add((await api.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e.x', payload: { i } } })).body.event_id as string);
+  const rows = await api.workerDeps.stores.outbox.read('fanout', 1_000);
+  return { webhookId: hook.body.webhook_id as string, events: rows.filter((r) => ids.has(r.event_id)).map((r) => r.event) };
+}
+
+const deliveriesOf = async (webhookId: string) => (await api.workerDeps.stores.deliveries.listByWebhook(webhookId, { limit: 1_000 })).deliveries;
+const outboxHas = async (eventId: string) => (await api.workerDeps.stores.outbox.read('fanout', 1_000)).some((r) => r.event_id === eventId);
+
+describe('recent ids', () => {
+  it('remembers an id for at least the ttl and forgets it after twice the ttl', () => {
+    let t = 0;
+    const recent = new RecentIds(100, () => t);
+    recent.add('a');
+    t = 99;
+    expect(recent.has('a')).toBe(true);
+    t = 150;
+    recent.add('b');
+    expect(recent.has('a')).toBe(true);
+    t = 260;
+    expect([recent.has('a'), recent.has('b')]).toEqual([false, true]);
+    t = 1_000;
+    expect(recent.has('b')).toBe(false);
+  });
+});
+
+describe('fan-out lease hold', () => {
+  it('stays the same hold across renewals and starts a new one after the lease ran out', async () => {
+    const a = leaseFor('hold-a');
+    const b = leaseFor('hold-b');
+    expect(a.heldSince()).toBeUndefined();
+    await a.writeDeadline();
+    const first = a.heldSince();
+    expect(first).toBeDefined();
+    expect(b.heldSince()).toBeUndefined();
+    clock.advance(FANOUT_LEASE_RENEW_MS + 1);
+    await a.writeDeadline();
+    expect(a.heldSince()).toBe(first);
+    // Out past its end: another process holds it in between, then gives it back.
+    clock.advance(a.lengthMs);
+    expect(a.heldSince()).toBeUndefined();
+    await b.writeDeadline();
+    await b.release();
+    await a.writeDeadline();
+    expect(a.heldSince()).toBeDefined();
+    expect(a.heldSince()).not.toBe(first);
+    await a.release();
+    expect(a.heldSince()).toBeUndefined();
+  });
+});
+
+describe('handed events', () => {
+  it('are fanned out without reading the outbox or checking for existing deliveries, and their rows removed', async () => {
+    const { webhookId, events } = await storedEvents(5);
+    const fence = leaseFor('handed-fast');
+    await fence.writeDeadline();
+    const { handoff, taken } = recordingHandoff();
+    const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
+    const existing = vi.spyOn(api.workerDeps.stores.deliveries, 'existing');
+    try {
+      const pass = await fanOutOnce(api.workerDeps, fence, handoff, undefined, { touched: new RecentIds(60_000), handed: { events, tenure: fence.heldSince()! } });
+      expect(pass).toMatchObject({ leader: true, rows: 5, enqueued: 5 });
+      expect(read).not.toHaveBeenCalled();
+      expect(existing).not.toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+      existing.mockRestore();
+    }
+    expect(taken.map((l) => l.delivery.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+    expect(await deliveriesOf(webhookId)).toHaveLength(5);
+    for (const e of events) expect(await outboxHas(e.event_id)).toBe(false);
+    await fence.release();
+  });
+
+  it('are skipped once a pass that read the outbox began on them, so nothing is created twice', async () => {
+    const { webhookId, events } = await storedEvents(3);
+    const fence = leaseFor('handed-after-read');
+    await fence.writeDeadline();
+    const touched = new RecentIds(60_000);
+    const first = recordingHandoff();
+    expect(await fanOutOnce(api.workerDeps, fence, first.handoff, undefined, { touched })).toMatchObject({ leader: true, rows: 3, enqueued: 3 });
+    const again = recordingHandoff();
+    const pass = await fanOutOnce(api.workerDeps, fence, again.handoff, undefined, { touched, handed: { events, tenure: fence.heldSince()! } });
+    expect(pass).toMatchObject({ leader: true, rows: 0, enqueued: 0 });
+    expect(again.taken).toEqual([]);
+    expect(await deliveriesOf(webhookId)).toHaveLength(3);
+    await fence.release();
+  });
+
+  it('are not trusted under another hold than the one they were stored under: their rows wait for the outbox read', async () => {
+    const { webhookId, events } = await storedEvents(2);
+    const fence = leaseFor('handed-stale');
+    await fence.writeDeadline();
+    const { handoff, taken } = recordingHandoff();
+    const pass = await fanOutOnce(api.workerDeps, fence, handoff, undefined, { touched: new RecentIds(60_000), handed: { events, tenure: fence.heldSince()! - 1 } });
+    expect(pass).toMatchObject({ rows: 0, enqueued: 0 });
+    expect(taken).toEqual([]);
+    expect(await deliveriesOf(webhookId)).toHaveLength(0);
+    for (const e of events) expect(await outboxHas(e.event_id)).toBe(true);
+    // The outbox read then fans them out, checking for existing deliveries as always.
+    expect(await fanOutOnce(api.workerDeps, fence, handoff)).toMatchObject({ leader: true, enqueued: 2 });
+    expect(await deliveriesOf(webhookId)).toHaveLength(2);
+    await fence.release();
+  });
+});
