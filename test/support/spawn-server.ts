@@ -11,9 +11,9 @@ export interface SpawnedServer {
   exited: Promise<number | null>;
 }
 
-/** Starts main.ts with `env` and waits for it to print its URL and key (bounded). */
+/** Starts main.ts with `env` and waits for it to print its URL and key (bounded). SERVER_NODE_ARGS adds node flags (e.g. --cpu-prof). */
 export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const spawned = await spawnEntry('reference-server/src/main.ts', env, (out) => /API key: (tr_\S+)/.test(out));
+  const spawned = await spawnEntry('reference-server/src/main.ts', env, (out) => /API key: (tr_\S+)/.test(out), process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
   const out = spawned.output();
   const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
   const apiKey = /API key: (tr_\S+)/.exec(out)?.[1];
