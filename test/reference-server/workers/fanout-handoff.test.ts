@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import type { EventRecord } from '../../../reference-server/src/domain/event.js';
-import type { Lease } from '../../../reference-server/src/store/delivery-items.js';
 import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
-import { fanOutOnce, RecentIds, type Handoff } from '../../../reference-server/src/workers/fanout.js';
+import { fanOutOnce, RecentIds } from '../../../reference-server/src/workers/fanout.js';
 import { FANOUT_LEASE_RENEW_MS, FanoutLease } from '../../../reference-server/src/workers/fanout-lease.js';
+import { recordingHandoff } from '../../support/recording-handoff.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
 const margins = fenceMargins(30_000);
@@ -20,18 +20,6 @@ afterAll(async () => api?.close());
 
 const leaseFor = (holder: string) => new FanoutLease(api.workerDeps.stores.deliveries.fanoutLease, holder, () => clock.now(), margins, 15_000);
 
-/** A handoff with room for everything that records what it was given and attempts nothing (so fan-out queues it). */
-function recordingHandoff() {
-  const taken: Lease[] = [];
-  const handoff: Handoff = {
-    room: () => 1_000,
-    attempt: async (lease) => {
-      taken.push(lease);
-      return false;
-    },
-  };
-  return { handoff, taken };
-}
 
 /** Stores `count` events for a fresh tenant with one webhook; returns the webhook and the stored events. */
 async function storedEvents(count: number): Promise<{ webhookId: string; events: EventRecord[] }> {

@@ -2,14 +2,13 @@
 // only once the lease ran out or was given up, and a runner that lost it mid-batch writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
-import type { WebhookRecord } from '../../../reference-server/src/domain/webhook.js';
-import type { Lease } from '../../../reference-server/src/store/delivery-items.js';
 import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
 import { processLease } from '../../../reference-server/src/workers/delivery-worker.js';
 import { fanOutOnce, type Handoff } from '../../../reference-server/src/workers/fanout.js';
 import { FANOUT_LEASE_RENEW_MS, FANOUT_LEASE_RETRY_MS, FanoutLease } from '../../../reference-server/src/workers/fanout-lease.js';
 import type { WorkerDeps } from '../../../reference-server/src/workers/worker-deps.js';
 import { startReceiver } from '../../support/receiver.js';
+import { recordingHandoff } from '../../support/recording-handoff.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
 const VISIBILITY = 30_000;
@@ -24,18 +23,6 @@ afterAll(async () => api?.close());
 const HOLD = 15_000;
 const leaseFor = (holder: string) => new FanoutLease(api.workerDeps.stores.deliveries.fanoutLease, holder, () => clock.now(), margins, HOLD);
 
-/** A handoff with room for everything that records what it was given and attempts nothing (so fan-out queues it). */
-function recordingHandoff() {
-  const taken: Lease[] = [];
-  const handoff: Handoff = {
-    room: () => 1_000,
-    attempt: async (lease: Lease, _w: WebhookRecord) => {
-      taken.push(lease);
-      return false;
-    },
-  };
-  return { handoff, taken };
-}
 
 /** A tenant with one webhook and `count` stored events waiting in the outbox. */
 async function eventsWaiting(count: number) {
