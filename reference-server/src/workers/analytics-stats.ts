@@ -7,13 +7,8 @@ import { encodeHistogram, mergeHistograms, newHistogram, periodsOf, type StatsFa
 import type { Histogram } from 'hdr-histogram-js';
 import { iso, type Clock } from '../domain/clock.js';
 
-interface Bucket {
-  tenant_id: string;
-  hour: string;
-  request_count: number;
-  request_error_count: number;
-  delivery_count: number;
-  delivery_error_count: number;
+/** A stats fact being gathered: its counts, with the latency histogram still open. */
+interface Bucket extends Omit<StatsFact, 'kind' | 'id' | 'latency_histogram'> {
   latency: Histogram;
   /** Histograms of failed flushes, carried forward. */
   carried: string;
