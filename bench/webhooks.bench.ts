@@ -59,7 +59,7 @@ export default async function webhooks() {
   };
   try {
     // 1–2. The receiver-only ceiling and one worker draining, alternated for ROUNDS rounds: on a shared
-    // machine one sample of each can land in different weather; medians of pairs taken side by side do not.
+    // machine one sample of each can land in different weather; medians over rounds taken side by side are steadier.
     const env = { DYNAMODB_ENDPOINT: db.endpoint, SECRETS_KEY, TABLE_PREFIX: 'bw-', ...DELIVERY_ONLY };
     const dynalite = dynalitePid();
     const ceilings: number[] = [];
