@@ -218,8 +218,9 @@ writing the delivered records gave 869/s (from 723; worker 1.39 → 1.28 ms, dyn
 delivery); fixed headers instead of signing saved ~0.05 ms. DynamoDB Local in place of dynalite is dearer:
 475–526/s, its JVM using 2.1–2.4 ms per delivery. Latency: 200 events/s saturates this machine. In-process, the
 server uses ~1.1 cores — its one event loop carries ingest, fan-out and delivery — and the POST alone has a p99
-of 58–421 ms after warm-up (44 ms with no worker at all); event → receipt p99 ranged 102–618 ms over the runs of
-2026-11-22 and 23. With a separate worker the four processes use ~1.9 of the 2 cores. With headroom
+of 58–421 ms after warm-up (21–44 ms with no worker at all, when ingest alone keeps the server at 0.77–0.87
+cores: ~4 ms of CPU per event, most of it HTTP handling and the SDK); event → receipt p99 ranged 102–618 ms over
+the runs of 2026-11-22 and 23. With a separate worker the four processes use ~1.9 of the 2 cores. With headroom
 (20 events/s) the same pipeline delivers at p99 25–30 ms. An event costs the
 in-process server ~1.5 DynamoDB calls at 200 events/s (ingest batches ~1.8 events a call; each fan-out pass
 lists the tenant's webhooks, writes its deliveries and removes its outbox rows). Next steps, by expected gain:
