@@ -10,6 +10,7 @@ import { deliveryIdFor, type DeliveryRecord } from '../domain/delivery.js';
 import { eventView, type EventRecord } from '../domain/event.js';
 import { wantsEvent, type WebhookRecord } from '../domain/webhook.js';
 import { queuedItem, type Lease } from '../store/delivery-items.js';
+import type { OutboxRemover } from '../store/outbox-remover.js';
 import type { OutboxRow } from '../store/outbox-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -60,6 +61,8 @@ export interface FanoutMemory {
   touched: RecentIds;
   /** This pass's events, handed from the requests that stored them (else it reads the outbox). */
   handed?: HandedEvents;
+  /** Removes handled rows together with other passes' (else each pass removes its own at once). */
+  remover?: OutboxRemover;
 }
 
 /**
@@ -187,6 +190,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   const rest = fresh.slice(fast.length);
   if (rest.length > 0) await deps.stores.deliveries.putAll(rest.map((d) => queuedItem(d, writeAt)), AbortSignal.timeout(Math.max(0, Math.floor(deadline - writeAt))));
   const attempts = fast.length > 0 ? attemptAll(deps, handoff!, fast, webhooks, deadline) : Promise.resolve([]);
+  const background = inProgress !== undefined && fast.length > 0;
   const finish = async (): Promise<FanoutPass> => {
     const recorded = await attempts;
     const missed = fast.filter((_, i) => !recorded[i]);
@@ -199,10 +203,18 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
       await deps.stores.deliveries.putAll(missed.map((d) => queuedItem(d, at)), AbortSignal.timeout(Math.max(0, Math.floor(again - at))));
     }
     await deps.beforeStep?.('fanout', 'before_ack');
-    await deps.stores.outbox.remove('fanout', rows.map((r) => r.event_id));
+    const handled = rows.map((r) => r.event_id);
+    if (!memory?.remover) await deps.stores.outbox.remove('fanout', handled);
+    else {
+      const removed = memory.remover.removeSoon(handled);
+      // Only a pass finishing in the background waits for others to share its call; one the caller
+      // waits on sends at once (with whatever else waits).
+      if (!background) memory.remover.flush();
+      await removed;
+    }
     return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true };
   };
-  if (!inProgress || fast.length === 0) return finish();
+  if (!inProgress || !background) return finish();
   for (const r of rows) inProgress.add(r.event_id);
   const finishing = finish().finally(() => {
     for (const r of rows) inProgress.delete(r.event_id);

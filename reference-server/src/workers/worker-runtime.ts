@@ -8,6 +8,7 @@ import type { EventRecord } from '../domain/event.js';
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
 import { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
+import { OutboxRemover } from '../store/outbox-remover.js';
 import { fenceMargins } from './delivery-fence.js';
 import { FANOUT_BATCH, fanOutOnce, RecentIds, type HandedEvents, type Handoff } from './fanout.js';
 import { FanoutLease } from './fanout-lease.js';
@@ -134,6 +135,8 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   // rows any pass began writing for (kept well past HANDED_MAX_AGE_MS).
   let handedQueue: { event: EventRecord; tenure: number; at: number }[] = [];
   const touched = new RecentIds(HANDED_MAX_AGE_MS * 3);
+  // Passes of a few events each share their rows' removal (the rows stay in progress until it lands).
+  const remover = new OutboxRemover((ids) => deps.stores.outbox.remove('fanout', ids));
   let lastReadAt = -Infinity;
   const takeHanded = (): HandedEvents | undefined => {
     const tenure = fanoutLease.heldSince();
@@ -158,7 +161,7 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
         // failed pass left behind.
         const handed = performance.now() - lastReadAt < config.WORKER_POLL_MS ? takeHanded() : undefined;
         if (!handed) lastReadAt = performance.now();
-        const pass = await fanOutOnce(deps, fanoutLease, handoff, rowsInProgress, { touched, handed });
+        const pass = await fanOutOnce(deps, fanoutLease, handoff, rowsInProgress, { touched, handed, remover });
         const { rows } = pass;
         queuedSome(pass);
         if (pass.finishing) {

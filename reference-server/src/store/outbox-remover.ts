@@ -1,0 +1,54 @@
+// Removes the handled outbox rows of several fan-out passes in one BatchWriteItem. At a few events per
+// pass every pass used to pay a call of its own for one or two deletes; now removals gather for a few
+// milliseconds, and a full batch's worth goes out at once. A row may stay that much longer than its
+// pass needs it: the pass keeps it out of the next reads until it is gone, and a crash before then
+// only makes fan-out redo it, which creates nothing twice.
+
+/** Deletes rows by sort key (at most 25 a call, as many calls as it takes); rejects if any may remain. */
+export type RowRemover = (ids: readonly string[]) => Promise<void>;
+
+interface Waiting {
+  ids: readonly string[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** BatchWriteItem's item limit: a full call's worth goes out without waiting. */
+const FULL = 25;
+
+export class OutboxRemover {
+  private queue: Waiting[] = [];
+  private queued = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `gatherMs`: longest a removal waits for others to share its call. */
+  constructor(
+    private readonly remove: RowRemover,
+    private readonly gatherMs = 20,
+  ) {}
+
+  /** Resolves once every row in `ids` is removed; rejects (as its call did) if some may remain. */
+  removeSoon(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ids, resolve, reject });
+      this.queued += ids.length;
+      if (this.queued >= FULL) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.gatherMs);
+    });
+  }
+
+  /** Sends everything waiting now (on shutdown, so nothing waits out the gather time). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    this.queued = 0;
+    if (batch.length === 0) return;
+    this.remove(batch.flatMap((w) => w.ids)).then(
+      () => batch.forEach((w) => w.resolve()),
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    );
+  }
+}
