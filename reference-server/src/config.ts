@@ -46,6 +46,11 @@ const ConfigSchema = z.object({
   WEBHOOK_VISIBILITY_TIMEOUT_MS: z.coerce.number().int().min(200).default(30_000),
   /** Consecutive exhausted deliveries that disable a webhook. */
   WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).default(5),
+  /**
+   * How long fan-out may use a tenant's list of active webhooks before listing it again, ms (0: every
+   * pass). Changes made through this process apply at once; through another, within this bound.
+   */
+  WEBHOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(1_000),
   /** CIDRs allowed as webhook targets in production even if private (comma-separated). */
   WEBHOOK_ALLOW_CIDRS: z.string().default(''),
   /** Key that encrypts secrets at rest (≥ 32 chars); generated under DATA_DIR when unset. */

@@ -10,14 +10,26 @@ export interface WebhookPage {
   last?: string;
 }
 
+/** How old a tenant's active-webhook list may be when fan-out uses it, on the caller's clock. */
+export interface ListFreshness {
+  now: number;
+  maxAgeMs: number;
+}
+
 export class WebhooksStore {
+  // Active webhooks per tenant as last listed, for fan-out (one query per pass otherwise). Every write
+  // through this store drops them all, and `generation` keeps a listing that overlapped a write out of
+  // it, so this process sees its own changes at once; other processes' changes within `maxAgeMs`.
+  private readonly active = new Map<string, { at: number; webhooks: WebhookRecord[] }>();
+  private generation = 0;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
   async create(w: WebhookRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: w, ConditionExpression: 'attribute_not_exists(webhook_id)' }));
+    await this.changing(this.doc.send(new PutCommand({ TableName: this.table, Item: w, ConditionExpression: 'attribute_not_exists(webhook_id)' })));
   }
 
   /** The webhook if it exists and belongs to `tenantId` (another tenant's webhook reads as absent). */
@@ -34,13 +46,15 @@ export class WebhooksStore {
   /** Replaces a webhook (read-modify-write guarded by updated_at so concurrent edits do not interleave). */
   async replace(next: WebhookRecord, expectedUpdatedAt: string): Promise<boolean> {
     const done = await ifConditionHolds(
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: next,
-          ConditionExpression: 'updated_at = :u AND tenant_id = :t',
-          ExpressionAttributeValues: { ':u': expectedUpdatedAt, ':t': next.tenant_id },
-        }),
+      this.changing(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: next,
+            ConditionExpression: 'updated_at = :u AND tenant_id = :t',
+            ExpressionAttributeValues: { ':u': expectedUpdatedAt, ':t': next.tenant_id },
+          }),
+        ),
       ),
     );
     return done !== undefined;
@@ -48,8 +62,10 @@ export class WebhooksStore {
 
   async delete(tenantId: string, webhookId: string): Promise<boolean> {
     const done = await ifConditionHolds(
-      this.doc.send(
-        new DeleteCommand({ TableName: this.table, Key: { webhook_id: webhookId }, ConditionExpression: 'tenant_id = :t', ExpressionAttributeValues: { ':t': tenantId } }),
+      this.changing(
+        this.doc.send(
+          new DeleteCommand({ TableName: this.table, Key: { webhook_id: webhookId }, ConditionExpression: 'tenant_id = :t', ExpressionAttributeValues: { ':t': tenantId } }),
+        ),
       ),
     );
     return done !== undefined;
@@ -79,8 +95,14 @@ export class WebhooksStore {
     return { webhooks, last: lastKey?.webhook_id ? `${lastKey.active_key}|${lastKey.webhook_id}` : undefined };
   }
 
-  /** Every active webhook of a tenant (fan-out reads this once per tenant per batch). */
-  async activeFor(tenantId: string): Promise<WebhookRecord[]> {
+  /**
+   * Every active webhook of a tenant (fan-out reads this once per tenant per pass). With `fresh`, a list
+   * read at most `fresh.maxAgeMs` ago may serve, unless this store has written a webhook since.
+   */
+  async activeFor(tenantId: string, fresh?: ListFreshness): Promise<WebhookRecord[]> {
+    const kept = fresh && this.active.get(tenantId);
+    if (kept && fresh.now >= kept.at && fresh.now - kept.at < fresh.maxAgeMs) return kept.webhooks;
+    const generation = this.generation;
     const out: WebhookRecord[] = [];
     let after: string | undefined;
     do {
@@ -88,21 +110,36 @@ export class WebhooksStore {
       out.push(...page.webhooks);
       after = page.last;
     } while (after);
+    if (fresh && generation === this.generation) this.active.set(tenantId, { at: fresh.now, webhooks: out });
     return out;
+  }
+
+  /** Runs a write, dropping the kept lists before and after it: a list read meanwhile is not kept. */
+  private async changing<T>(write: Promise<T>): Promise<T> {
+    this.generation++;
+    this.active.clear();
+    try {
+      return await write;
+    } finally {
+      this.generation++;
+      this.active.clear();
+    }
   }
 
   /** Records an exhausted delivery; disables the webhook once `threshold` happen in a row. */
   async recordExhausted(webhookId: string, threshold: number, at: string): Promise<{ disabled: boolean }> {
     const out = await ifConditionHolds(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { webhook_id: webhookId },
-          UpdateExpression: 'ADD consecutive_failures :one',
-          ConditionExpression: 'attribute_exists(webhook_id)',
-          ExpressionAttributeValues: { ':one': 1 },
-          ReturnValues: 'ALL_NEW',
-        }),
+      this.changing(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { webhook_id: webhookId },
+            UpdateExpression: 'ADD consecutive_failures :one',
+            ConditionExpression: 'attribute_exists(webhook_id)',
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
       ),
     );
     const Attributes = out?.Attributes;
@@ -115,28 +152,32 @@ export class WebhooksStore {
   /** A successful delivery resets the failure streak. */
   async recordSuccess(webhookId: string): Promise<void> {
     await ifConditionHolds(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { webhook_id: webhookId },
-          UpdateExpression: 'SET consecutive_failures = :zero',
-          ConditionExpression: 'attribute_exists(webhook_id) AND consecutive_failures <> :zero',
-          ExpressionAttributeValues: { ':zero': 0 },
-        }),
+      this.changing(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { webhook_id: webhookId },
+            UpdateExpression: 'SET consecutive_failures = :zero',
+            ConditionExpression: 'attribute_exists(webhook_id) AND consecutive_failures <> :zero',
+            ExpressionAttributeValues: { ':zero': 0 },
+          }),
+        ),
       ),
     );
   }
 
   async disable(webhookId: string, reason: string, at: string): Promise<void> {
     await ifConditionHolds(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { webhook_id: webhookId },
-          UpdateExpression: 'SET is_active = :f, active_key = :zero, disabled_reason = :r, updated_at = :at',
-          ConditionExpression: 'attribute_exists(webhook_id)',
-          ExpressionAttributeValues: { ':f': false, ':zero': '0', ':r': reason, ':at': at },
-        }),
+      this.changing(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { webhook_id: webhookId },
+            UpdateExpression: 'SET is_active = :f, active_key = :zero, disabled_reason = :r, updated_at = :at',
+            ConditionExpression: 'attribute_exists(webhook_id)',
+            ExpressionAttributeValues: { ':f': false, ':zero': '0', ':r': reason, ':at': at },
+          }),
+        ),
       ),
     );
   }

@@ -148,7 +148,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   const byTenant = new Map<string, WebhookRecord[]>();
   const webhooks = new Map<string, WebhookRecord>();
   for (const tenant of new Set(rows.map((r) => r.event.tenant_id))) {
-    const active = await deps.stores.webhooks.activeFor(tenant);
+    const active = await deps.stores.webhooks.activeFor(tenant, { now: deps.clock.now(), maxAgeMs: deps.config.WEBHOOK_CACHE_MS });
     byTenant.set(tenant, active);
     for (const w of active) webhooks.set(w.webhook_id, w);
   }
