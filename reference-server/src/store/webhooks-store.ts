@@ -16,6 +16,9 @@ export interface ListFreshness {
   maxAgeMs: number;
 }
 
+/** Tenants whose lists are kept at most; beyond it they are all dropped (memory stays bounded). */
+const KEPT_TENANTS = 10_000;
+
 export class WebhooksStore {
   // Active webhooks per tenant as last listed, for fan-out (one query per pass otherwise). Every write
   // through this store drops them all, and `generation` keeps a listing that overlapped a write out of
@@ -110,7 +113,10 @@ export class WebhooksStore {
       out.push(...page.webhooks);
       after = page.last;
     } while (after);
-    if (fresh && generation === this.generation) this.active.set(tenantId, { at: fresh.now, webhooks: out });
+    if (fresh && generation === this.generation) {
+      if (this.active.size >= KEPT_TENANTS) this.active.clear();
+      this.active.set(tenantId, { at: fresh.now, webhooks: out });
+    }
     return out;
   }
 
