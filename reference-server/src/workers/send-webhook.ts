@@ -33,6 +33,11 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
     'x-webhook-attempt': String(input.attempt),
   };
   const started = performance.now();
+  // The whole attempt's deadline. Not AbortSignal.timeout: its timer outlives an attempt that ended
+  // early (one per delivery, for the full timeout) and is tracked through a weak reference, both
+  // dearer than a timer cleared when the attempt is over.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('The attempt timed out', 'TimeoutError')), input.timeoutMs);
   try {
     const res = await request(input.url, {
       method: 'POST',
@@ -41,7 +46,7 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
       dispatcher: input.dispatcher,
       headersTimeout: input.timeoutMs,
       bodyTimeout: input.timeoutMs,
-      signal: AbortSignal.timeout(input.timeoutMs),
+      signal: deadline.signal,
     });
     const responseBody = await readSome(res.body);
     const retryAfter = res.headers['retry-after'];
@@ -56,6 +61,8 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
       latencyMs: performance.now() - started,
       responseBody: null,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
