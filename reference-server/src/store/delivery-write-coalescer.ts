@@ -1,7 +1,8 @@
 // Group commit for settled deliveries: whole items from many concurrent attempts share BatchWriteItem
-// calls. When nothing is being written a put goes out on the next turn (so a lone settle waits no
-// longer than its own write would); while a write is in flight, puts gather into the next one, and
-// a second write starts only for a full batch. Each put carries the deadline its lease allows.
+// calls. When nothing is being written a put waits up to `gatherMs` for others (none by default: the
+// next turn), a full batch goes at once; while a write is in flight, puts gather into the next one,
+// and a second write starts only for a full batch. Each put carries the deadline its lease allows,
+// and one whose deadline is near cuts the gathering short.
 
 /** Writes up to 25 whole items; rejects if any may not have landed. `signal` aborts further sending. */
 export type ItemWriter = (items: readonly Record<string, unknown>[], signal: AbortSignal) => Promise<void>;
@@ -21,6 +22,12 @@ export interface DeliveryWriteCoalescerOptions {
   now: () => number;
   /** Writes in flight at most (default 2); beyond the first, only full batches start. */
   maxInFlight?: number;
+  /**
+   * Longest a put waits for others to share its write when none is in flight (default 0: the next
+   * turn). A settle is recorded after its receipt, so waiting delays no delivery; at a few deliveries
+   * per gather time it saves a call for each that shares one.
+   */
+  gatherMs?: number;
   /** Told about failed writes (their puts resolve `false`). */
   onError?: (err: unknown) => void;
 }
@@ -29,10 +36,13 @@ export class DeliveryWriteCoalescer {
   private queue: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly maxInFlight: number;
+  private readonly gatherMs: number;
 
   constructor(private readonly opts: DeliveryWriteCoalescerOptions) {
     this.maxInFlight = opts.maxInFlight ?? 2;
+    this.gatherMs = opts.gatherMs ?? 0;
   }
 
   /**
@@ -54,12 +64,28 @@ export class DeliveryWriteCoalescer {
 
   private schedule(): void {
     if (this.scheduled || !this.mayStart()) return;
+    if (this.gathering()) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, this.gatherMs);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.scheduled = true;
     // One turn of the event loop lets settles finishing together share the write.
     setImmediate(() => {
       this.scheduled = false;
       this.flush();
     });
+  }
+
+  /** Whether a lone write should wait for company: idle, not full, and no deadline within a few gather times. */
+  private gathering(): boolean {
+    if (this.gatherMs <= 0 || this.inFlight > 0 || this.queue.length >= MAX_ITEMS) return false;
+    const soonest = Math.min(...this.queue.map((p) => p.deadline));
+    return soonest - this.opts.now() > this.gatherMs * 4;
   }
 
   private mayStart(): boolean {

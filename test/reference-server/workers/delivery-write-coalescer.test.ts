@@ -1,7 +1,9 @@
-// The settle coalescer: a lone put goes out at once, puts made while a write is in flight share the
-// next one, and a put that cannot be sent before its deadline is never sent.
+// The settle coalescer: a lone put goes out at once (or after a gather time, when given one), puts made
+// while a write is in flight share the next one, and a put that cannot be sent before its deadline is
+// never sent.
 import { describe, expect, it } from 'vitest';
 import { DeliveryWriteCoalescer } from '../../../reference-server/src/store/delivery-write-coalescer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** A writer whose calls the test finishes by hand. */
 function manualWriter() {
@@ -88,5 +90,39 @@ describe('delivery write coalescer', () => {
     w.calls[0]!.finish(new Error('ProvisionedThroughputExceededException'));
     expect(await Promise.all(puts)).toEqual([false, false]);
     expect(errors).toHaveLength(1);
+  });
+
+  describe('with a gather time', () => {
+    it('holds a lone put for the gather time so puts finishing soon after share its write', async () => {
+      const w = manualWriter();
+      const c = new DeliveryWriteCoalescer({ write: w.write, now: () => 0, gatherMs: 40 });
+      const puts = [c.put(item(1), 60_000)];
+      await nextTurn();
+      expect(w.calls).toHaveLength(0);
+      puts.push(c.put(item(2), 60_000));
+      await waitFor(() => w.calls.length === 1, { timeoutMs: 5_000, intervalMs: 5, message: 'the gathered write' });
+      expect(w.calls[0]!.items).toEqual([item(1), item(2)]);
+      w.calls[0]!.finish();
+      expect(await Promise.all(puts)).toEqual([true, true]);
+    });
+
+    it('sends a full batch at once instead of waiting out the gather time', async () => {
+      const w = manualWriter();
+      const c = new DeliveryWriteCoalescer({ write: w.write, now: () => 0, gatherMs: 60_000 });
+      for (let n = 1; n <= 25; n++) void c.put(item(n), 120_000_000);
+      await nextTurn();
+      expect(w.calls.map((call) => call.items.length)).toEqual([25]);
+      w.calls[0]!.finish();
+    });
+
+    it('does not hold back a put whose deadline is within a few gather times', async () => {
+      const w = manualWriter();
+      const c = new DeliveryWriteCoalescer({ write: w.write, now: () => 0, gatherMs: 60_000 });
+      const near = c.put(item(1), 200_000);
+      await nextTurn();
+      expect(w.calls.map((call) => call.items)).toEqual([[item(1)]]);
+      w.calls[0]!.finish();
+      expect(await near).toBe(true);
+    });
   });
 });
