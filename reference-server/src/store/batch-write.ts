@@ -2,15 +2,16 @@
 // (throttling, or an injected partial batch), and dropping them would lose data silently.
 import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-type Requests = NonNullable<BatchWriteCommandInput['RequestItems']>;
+/** BatchWriteItem's requests by table. */
+export type BatchRequests = NonNullable<BatchWriteCommandInput['RequestItems']>;
 
 /**
  * Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist.
  * `signal` bounds when anything may still be sent: once it aborts, no further round or SDK retry
  * goes out and the call rejects with the abort reason (writes already sent may still land).
  */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Requests, maxRounds = 8, signal?: AbortSignal): Promise<void> {
-  let pending: Requests | undefined = requests;
+export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal): Promise<void> {
+  let pending: BatchRequests | undefined = requests;
   for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
     if (round >= maxRounds) {
       const err = new Error('BatchWriteItem left items unprocessed after retries');
@@ -19,7 +20,7 @@ export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Reque
     }
     if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
     signal?.throwIfAborted();
-    const out: { UnprocessedItems?: Requests } = await doc.send(new BatchWriteCommand({ RequestItems: pending }), { abortSignal: signal });
+    const out: { UnprocessedItems?: BatchRequests } = await doc.send(new BatchWriteCommand({ RequestItems: pending }), { abortSignal: signal });
     pending = out.UnprocessedItems;
   }
 }

@@ -6,7 +6,7 @@
 // workers/delivery-fence.ts.
 import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
-import { batchWriteAll, chunks25 } from './batch-write.js';
+import { batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
 import { DUE, queuedItem, type Lease, type SettleNext } from './delivery-items.js';
 import { FanoutLeaseStore } from './fanout-lease-store.js';
@@ -71,6 +71,17 @@ export class DeliveriesStore {
     for (const chunk of chunks25(items)) {
       await batchWriteAll(this.doc, { [this.table]: chunk.map((Item) => ({ PutRequest: { Item } })) }, 8, signal);
     }
+  }
+
+  /**
+   * Like putAll for at most 25 items in all, in one call that also carries `alongside` (writes to other
+   * tables, such as outbox deletes); the same fence applies to everything in it.
+   */
+  async putWith(items: readonly Record<string, unknown>[], alongside: BatchRequests, signal?: AbortSignal): Promise<void> {
+    const count = items.length + Object.values(alongside).reduce((n, requests) => n + requests.length, 0);
+    if (count > 25) throw new RangeError(`one BatchWriteItem takes 25 items, not ${count}`);
+    if (this.table in alongside) throw new RangeError('alongside writes must be to other tables');
+    await batchWriteAll(this.doc, { ...alongside, [this.table]: items.map((Item) => ({ PutRequest: { Item } })) }, 8, signal);
   }
 
   /**

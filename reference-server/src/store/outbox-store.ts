@@ -4,7 +4,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
-import { batchWriteAll, chunks25 } from './batch-write.js';
+import { batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
 
 /** Consumers of the outbox; each event gets one row per consumer. */
 export type OutboxConsumer = 'fanout' | 'analytics';
@@ -85,10 +85,11 @@ export class OutboxStore {
 
   /** Deletes handled rows, by sort key (`event_id` for fan-out rows, `factKey` for analytics rows). */
   async remove(consumer: OutboxConsumer, eventIds: readonly string[]): Promise<void> {
-    for (const chunk of chunks25(eventIds)) {
-      await batchWriteAll(this.doc, {
-        [this.table]: chunk.map((event_id) => ({ DeleteRequest: { Key: { consumer, event_id } } })),
-      });
-    }
+    for (const chunk of chunks25(eventIds)) await batchWriteAll(this.doc, this.deleteRequests(consumer, chunk));
+  }
+
+  /** BatchWriteItem requests deleting these rows, for a call that carries other writes too. */
+  deleteRequests(consumer: OutboxConsumer, eventIds: readonly string[]): BatchRequests {
+    return { [this.table]: eventIds.map((event_id) => ({ DeleteRequest: { Key: { consumer, event_id } } })) };
   }
 }

@@ -1,5 +1,6 @@
 // The outbox remover: removals of several passes share one call, a full call's worth goes out without
-// waiting, and a caller hears back only once its rows are gone (or the call failed).
+// waiting, another write can take waiting removals along, and a caller hears back only once its rows
+// are gone (or the call failed).
 import { describe, expect, it } from 'vitest';
 import { OutboxRemover } from '../../../reference-server/src/store/outbox-remover.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -76,5 +77,40 @@ describe('outbox remover', () => {
     await a;
     await expect(remover.removeSoon([])).resolves.toBeUndefined();
     expect(r.calls).toHaveLength(1);
+  });
+
+  it('hands whole waiting removals that fit to another write, which settles them; the rest wait as before', async () => {
+    const r = manualRemover();
+    const remover = new OutboxRemover(r.remove, 60_000);
+    const a = remover.removeSoon(ids(1, 2));
+    const b = remover.removeSoon(ids(3, 3));
+    const c = remover.removeSoon(ids(6, 1));
+    // Room for 4: all of the first removal fits, the second does not, so the third waits behind it.
+    const taken = remover.takeUpTo(4)!;
+    expect(taken.ids).toEqual(ids(1, 2));
+    expect(await settled(a)).toBe(false);
+    taken.settle();
+    await a;
+    expect(await settled(b)).toBe(false);
+    remover.flush();
+    expect(r.calls.map((call) => call.ids)).toEqual([[...ids(3, 3), ...ids(6, 1)]]);
+    r.calls[0]!.finish();
+    await Promise.all([b, c]);
+  });
+
+  it('rejects the removals a failed write took along, and stops their own call once none wait', async () => {
+    const r = manualRemover();
+    const remover = new OutboxRemover(r.remove, 20);
+    const a = remover.removeSoon(ids(1, 1));
+    expect(remover.takeUpTo(0)).toBeUndefined();
+    const taken = remover.takeUpTo(24)!;
+    taken.settle(new Error('ThrottlingException'));
+    await expect(a).rejects.toThrow('ThrottlingException');
+    // A later removal still goes out on its own once its gather time is up.
+    const b = remover.removeSoon(ids(2, 1));
+    await waitFor(() => r.calls.length === 1, { message: 'the later removal sent' });
+    expect(r.calls[0]!.ids).toEqual(['evt_2']);
+    r.calls[0]!.finish();
+    await b;
   });
 });

@@ -2,7 +2,10 @@
 // them are fanned out without reading the outbox, even when their wake-ups arrive while a pass is
 // running; an event that was not handed over (an idempotent write) is read from the outbox at once
 // rather than at the next poll. The poll is set to a minute, so only these rules can explain a read.
+// And at a few events a second, the removal of each event's outbox row rides along with a later
+// settle write instead of paying a call of its own.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tableNames } from '../../../reference-server/src/store/tables.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -58,4 +61,31 @@ describe('fan-out wake-ups in-process', () => {
       read.mockRestore();
     }
   });
+
+  it('removes outbox rows in the settle writes of later deliveries, not only in calls of their own', async () => {
+    const putWith = vi.spyOn(api.workerDeps.stores.deliveries, 'putWith');
+    try {
+      const before = receiver.received.length;
+      // One after another, a few ms apart: a pass's removal waits up to 100 ms, so later settle writes
+      // find it waiting and take it along.
+      for (let i = 0; i < 20; i++) await postEvent(200 + i);
+      await waitFor(() => receiver.received.length === before + 20, { message: 'all 20 delivered' });
+      await waitFor(async () => (await api.workerDeps.stores.outbox.read('fanout', 100)).length === 0, { message: 'every outbox row removed' });
+      const rode = putWith.mock.calls.flatMap(([, alongside]) => Object.values(alongside).flat());
+      expect(rode.length).toBeGreaterThan(0);
+      expect(rode.every((r) => r.DeleteRequest?.Key?.consumer === 'fanout')).toBe(true);
+    } finally {
+      putWith.mockRestore();
+    }
+  });
+
+  it('a settle write with removals along refuses more than one call holds, and writes to its own table only as puts', async () => {
+    const { deliveries, outbox } = api.workerDeps.stores;
+    const items = Array.from({ length: 20 }, (_, i) => ({ delivery_id: `dlv_limit_${i}` }));
+    await expect(deliveries.putWith(items, outbox.deleteRequests('fanout', ids(6)))).rejects.toThrow(RangeError);
+    const own = { [tableNames(api.workerDeps.config.TABLE_PREFIX)['webhook-delivery']]: [] };
+    await expect(deliveries.putWith(items, own)).rejects.toThrow(RangeError);
+  });
 });
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `evt_none_${i}`);
