@@ -74,8 +74,16 @@ export default async function webhooks() {
     const mid = drains.find((d) => d.rate === median(rates))!;
 
     // 3. Event → receipt latency at 200 events/s: with the server's in-process worker (as `npm start`),
-    // and with the worker in a process of its own (WORKER_ENABLED=false + `npm run worker`).
-    const inProcess = await liveLatency(receiver, { ...env, TABLE_PREFIX: 'bl-', DATA_DIR: tmp() }, false, dynalite, 200);
+    // ROUNDS rounds reported by the median p99 (a p99 over 1,000 deliveries rests on its 10 slowest, so
+    // one hiccup of the machine moves it), and once with the worker in a process of its own
+    // (WORKER_ENABLED=false + `npm run worker`).
+    const inProcessRounds: Live[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      inProcessRounds.push(await liveLatency(receiver, { ...env, TABLE_PREFIX: `bl${round}-`, DATA_DIR: tmp() }, false, dynalite, 200));
+      console.log(`  round ${round}: event → receipt p99 ${inProcessRounds.at(-1)!.p99} ms at 200 events/s in-process`);
+    }
+    const p99s = inProcessRounds.map((l) => l.p99);
+    const inProcess = inProcessRounds.find((l) => l.p99 === median(p99s))!;
     const separate = await liveLatency(receiver, { ...env, TABLE_PREFIX: 'bs-', DATA_DIR: tmp() }, true, dynalite, 200);
     const quiet = await liveLatency(receiver, { ...env, TABLE_PREFIX: 'bq-', DATA_DIR: tmp() }, false, dynalite, QUIET_RATE);
 
@@ -92,7 +100,7 @@ export default async function webhooks() {
             [`one worker process draining ${DELIVERIES} queued events (fan-out + signed delivery), concurrency 16; median of ${ROUNDS} rounds (range)`, `${median(rates).toFixed(0)} deliveries/s (${range(rates)}); median round: ${mid.drainSeconds.toFixed(1)} s first to last receipt, ${mid.withStartSeconds.toFixed(1)} s with process start; duplicates in all rounds: ${drains.reduce((n, d) => n + d.duplicates, 0)}`],
             ['**ratio worker / receiver-only ceiling** (medians)', `**${(median(rates) / median(ceilings)).toFixed(2)}** (goal: ≥ 1,000 deliveries/s absolute)`],
             ['CPU per delivery while draining, range over the rounds: worker / dynalite / bench process (receiver)', `${cpuRange('worker')} / ${cpuRange('dynalite')} / ${cpuRange('receiver')} ms`],
-            [`event → receipt latency at 200 events/s for ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, in-process worker`, `${inProcess.text} (goal p99 ≤ 50 ms); warm-up alone: ${inProcess.warmup}`],
+            [`event → receipt latency at 200 events/s for ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, in-process worker; the round with the median p99 of ${ROUNDS} (p99 of each round)`, `${inProcess.text} (goal p99 ≤ 50 ms; rounds: ${p99s.join(', ')} ms); warm-up alone: ${inProcess.warmup}`],
             [`the same with the worker in its own process`, `${separate.text} (goal p99 ≤ 50 ms); warm-up alone: ${separate.warmup}`],
             ['POST /v1/events alone in those runs after warm-up (201 returned), in-process / separate worker', `${inProcess.post} / ${separate.post}`],
             ['CPU in use after warm-up, in cores of 2: in-process / separate worker', `${inProcess.cpu} / ${separate.cpu}`],
@@ -202,35 +210,47 @@ the new ones it has room for at once and writes each a single time, already deli
 batched 25 to a call; the fan-out lease fences those first attempts (docs/WEBHOOKS.md, "How delivery is fenced").
 In the process that stored an event (\`npm start\`'s in-process worker), the event is handed to fan-out straight
 from the request while that process holds the fan-out lease: no outbox read and no existence check, because no
-other process can have fanned it out (docs/WEBHOOKS.md, "Events handed over in-process"). That took event →
-receipt at 10 events/s from p50 ~33 ms to ~20 ms and the server from ~0.4 to ~0.26 cores (measured 2026-11-22).
-Fan-out also keeps each tenant's active-webhook list for up to WEBHOOK_CACHE_MS (1 s) instead of listing it on
-every pass, and passes finishing within ~20 ms of each other share one outbox delete call. At 200 events/s
-in-process that took the webhook list queries from 200–470 to 7 and the outbox delete calls from 181–330 to
-131–151 per ~1,400 events; at 20 events/s, event → receipt went from p50 18–20 / p99 27–30 ms to p50 13 / p99
-22 ms, the server from 0.43–0.47 to 0.34 cores and dynalite from 0.12–0.14 to 0.08 (2026-11-23).
+other process can have fanned it out (docs/WEBHOOKS.md, "Events handed over in-process"). Fan-out keeps each
+tenant's active-webhook list for up to WEBHOOK_CACHE_MS (1 s). A lone settle waits up to 20 ms for others to
+share its write (it comes after the receipt, so no delivery waits), and outbox deletes wait up to 100 ms and
+ride along in a later settle write when it has room. A wake-up for an event a pass already took no longer
+reads the outbox. DynamoDB calls per ~1,400 events at 200 events/s in-process, before → after the changes of
+2026-11-23: outbox queries 107 → 29, BatchGetItem 103 → 25, settle writes 319 → 184 (then 156–168, most
+carrying deletes), outbox delete calls of their own 169 → 23; at 20 events/s, 146 → 7 delete calls per 140
+events, a quarter of all calls at that rate (server 0.33 → 0.31 cores).
 
-Why the goals are still open. Throughput: worker + dynalite + receiver need 1.9–2.8 ms of CPU per delivery on a
-machine with two cores (runs on 2026-11-22 and 23: worker 1.07–1.68, dynalite 0.69–1.09, receiver 0.14–0.28 ms), so
-one worker drains 606–944 deliveries/s here depending on what else runs; and the worker's one thread is 90–99 % busy
-throughout the drain, so it would stay below 1,000/s even with a core of its own. Its time (CPU profile of the
-drain, self time): the AWS SDK 28 %, undici 12 %, socket writes and streams 12 %, events, timers and abort
-signals 11 %, this project's code 11 %, hashing and HMAC 6 %, GC 3 % — no part worth a quarter of it. Measured
-apart: the SDK alone costs 0.44–0.6 ms of CPU per one-item call with no network at all (a request handler that
-answers at once; resolving the middleware stack ~15 % of it, SigV4 ~14 %, endpoint resolution ~10 %), against
-~0.12 ms for a node:http round trip to another process. Taking parts out of the drain (one run each): not
-writing the delivered records gave 869/s (from 723; worker 1.39 → 1.28 ms, dynalite 0.91 → 0.52 ms per
-delivery); fixed headers instead of signing saved ~0.05 ms. DynamoDB Local in place of dynalite is dearer:
-475–526/s, its JVM using 2.1–2.4 ms per delivery. Latency: 200 events/s saturates this machine. In-process, the
-server uses ~1.1 cores — its one event loop carries ingest, fan-out and delivery — and the POST alone has a p99
-of 58–421 ms after warm-up (21–44 ms with no worker at all, when ingest alone keeps the server at 0.77–0.87
-cores: ~4 ms of CPU per event, most of it HTTP handling and the SDK); event → receipt p99 ranged 102–618 ms over
-the runs of 2026-11-22 and 23. With a separate worker the four processes use ~1.9 of the 2 cores. Ingest is most
-of the in-process server's work at 200 events/s (0.77–0.87 of its ~1.1 cores), so the next steps are there and in the SDK's
-per-call cost: a cached-middleware client for the calls that carry no abort signal (the SDK's \`cacheMiddleware\`
-skips the stack resolution, but lib-dynamodb refuses it and it cannot carry the signals the fenced writes rely
-on), and cheaper request handling per POST. Numbers on this shared machine vary by ±30 % with what else is
+Why the goals are still open. The machine: two cores shared with other work. Within this benchmark the
+receiver-only ceiling ranged 7,200–13,500 req/s over the runs of 2026-11-22 and 23, and the drain moved with it
+(ratio 0.08–0.09 throughout). In a quiet spell on 2026-11-23 (ceiling 12,969–13,460 req/s, before the changes
+above) one run met both goals: drain median 1,164/s (918–1,225), in-process p99 median 49 ms (rounds 39, 49, 73).
+The run recorded here came on a busier machine. Throughput: worker + dynalite + receiver need 1.4–2.8 ms of CPU
+per delivery (worker 0.9–1.7, dynalite 0.44–1.09, receiver 0.09–0.28 ms over the runs), and the worker's one
+thread is 90–99 % busy throughout the drain. Its time (CPU profile, self time): the AWS SDK 27–28 %, undici
+12–15 %, socket writes 7–12 %, events, timers and abort signals ~11 %, this project's code ~11 %, HMAC 6–8 %,
+GC 3 %; the drain makes only ~0.12 DynamoDB calls per delivery (3,000 deliveries: 245 BatchWriteItem, 55 Query,
+38 BatchGetItem), so the SDK's share is mostly per item (marshalling, JSON), not per call. Ablations (one run each, 2026-11-22):
+not writing the delivered records gave 869/s from 723; fixed headers instead of signing saved ~0.05 ms. DynamoDB
+Local in place of dynalite is dearer: 475–526/s. Latency: at 200 events/s the in-process server's one event
+loop is ~95 % busy (~1.0–1.1 cores in all), ingest alone being 0.6–0.8 cores of it, so the tail follows the
+machine's weather: in-process p99 35–89 ms in the seven rounds of 2026-11-23 after 01:00 UTC, 102–618 ms in the
+busier runs before. Cost per event falls as the rate rises
+(in-process server at 20 / 60 / 120 / 200 events/s: 0.41 / 0.72 / 0.87 / 1.03 cores), because most of it is per
+round trip (an SDK call, a socket write: writev alone is 10–17 % of the main thread), not per item. With the
+worker in its own process the server drops to ~0.7 cores, but that worker reads the outbox every poll (20 ms
+here) and checks for existing deliveries each time (~0.6 cores at 200 events/s), and the four processes then
+use ~1.9 of the 2 cores. Next step for the latency goal: run \`npm start\`'s worker on a worker thread (an event
+loop and SDK client of its own, events handed over by message), which needs the chaos fault points and the
+Prometheus series carried across the thread. Numbers on this shared machine vary by ±30 % with what else is
 running.`;
+
+/** One live-latency run: percentiles after the warm-up as text, the warm-up's apart, the POST's own, and CPU by process. */
+interface Live {
+  p99: number;
+  text: string;
+  warmup: string;
+  post: string;
+  cpu: string;
+}
 
 /**
  * Sends `rate` events/s to a fresh server for WARMUP_SECONDS + SECONDS and reports event → receipt
@@ -238,7 +258,7 @@ running.`;
  * own latency (its share of the total) and the CPU each process used after the warm-up (whether the
  * tail is waiting or queueing for a core).
  */
-async function liveLatency(receiver: Receiver, env: Record<string, string>, separateWorker: boolean, dynalite: number | undefined, rate: number) {
+async function liveLatency(receiver: Receiver, env: Record<string, string>, separateWorker: boolean, dynalite: number | undefined, rate: number): Promise<Live> {
   receiver.received.length = 0;
   const server = await spawnServer({ ...env, ...DELIVERY_ONLY, RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: separateWorker ? 'false' : 'true' });
   const worker = separateWorker ? await spawnWorker({ ...env, ...DELIVERY_ONLY, WORKER_POLL_MS: '20' }) : undefined;
