@@ -1,7 +1,7 @@
 // Group commit for settled deliveries: whole items from many concurrent attempts share BatchWriteItem
 // calls. When nothing is being written a put waits up to `gatherMs` for others (none by default: the
 // next turn), a full batch goes at once; while a write is in flight, puts gather into the next one,
-// and a second write starts only for a full batch. Each put carries the deadline its lease allows,
+// which starts as soon as that write is over, and a second write starts only for a full batch. Each put carries the deadline its lease allows,
 // and one whose deadline is near cuts the gathering short.
 
 /** Writes up to 25 whole items; rejects if any may not have landed. `signal` aborts further sending. */
@@ -62,9 +62,10 @@ export class DeliveryWriteCoalescer {
     return this.queue.length + this.inFlight;
   }
 
-  private schedule(): void {
+  /** `afterWrite`: puts that waited behind a write go with the next turn; they have waited enough. */
+  private schedule(afterWrite = false): void {
     if (this.scheduled || !this.mayStart()) return;
-    if (this.gathering()) {
+    if (!afterWrite && this.gathering()) {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
         this.flush();
@@ -123,7 +124,7 @@ export class DeliveryWriteCoalescer {
     } finally {
       this.inFlight--;
       for (const p of batch) p.resolve(landed);
-      this.schedule();
+      this.schedule(true);
     }
   }
 }

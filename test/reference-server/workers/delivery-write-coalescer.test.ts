@@ -115,6 +115,20 @@ describe('delivery write coalescer', () => {
       w.calls[0]!.finish();
     });
 
+    it('sends puts that waited behind a write as soon as it is over, without a further gather', async () => {
+      const w = manualWriter();
+      const c = new DeliveryWriteCoalescer({ write: w.write, now: () => 0, gatherMs: 60_000 });
+      for (let n = 1; n <= 25; n++) void c.put(item(n), 120_000_000);
+      await nextTurn();
+      const behind = c.put(item(26), 120_000_000);
+      w.calls[0]!.finish();
+      await nextTurn();
+      await nextTurn();
+      expect(w.calls.map((call) => call.items)).toEqual([Array.from({ length: 25 }, (_, i) => item(i + 1)), [item(26)]]);
+      w.calls[1]!.finish();
+      expect(await behind).toBe(true);
+    });
+
     it('does not hold back a put whose deadline is within a few gather times', async () => {
       const w = manualWriter();
       const c = new DeliveryWriteCoalescer({ write: w.write, now: () => 0, gatherMs: 60_000 });
