@@ -169,8 +169,10 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   const takeHanded = (): HandedEvents | undefined => {
     const tenure = fanoutLease.heldSince();
     const at = performance.now();
-    // What was stored under an earlier hold, or waited too long, is left to the outbox read.
+    // What was stored under an earlier hold, or waited too long, is left to the outbox read, soon.
+    const waiting = handedQueue.length;
     handedQueue = handedQueue.filter((h) => h.tenure === tenure && at - h.at < HANDED_MAX_AGE_MS);
+    if (handedQueue.length < waiting) readSoon = true;
     if (tenure === undefined || handedQueue.length === 0) return undefined;
     return { events: handedQueue.splice(0, FANOUT_BATCH).map((h) => h.event), tenure };
   };
@@ -197,6 +199,8 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
           }
           const pass = await fanOutOnce(deps, fanoutLease, handoff, rowsInProgress, { touched, handed, remover });
           rows = pass.rows;
+          // Handed events the pass did not take (its hold ended, or a read pass began on them) are read back.
+          if (handed && rows < handed.events.length) readSoon = true;
           queuedSome(pass);
           if (pass.finishing) {
             const end: Promise<unknown> = pass.finishing
