@@ -90,8 +90,12 @@ describe('worker processes', () => {
         Array.from({ length: 10 }, (_, i) => api.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e.x', payload: { n: batch * 10 + i } } })),
       );
     }
-    await Promise.all([worker(env), worker(env), worker(env)]);
-    await waitFor(() => r.received.length >= 1000, { timeoutMs: 60_000, message: '1,000 deliveries received' });
+    const workers = await Promise.all([worker(env), worker(env), worker(env)]);
+    await waitFor(() => r.received.length >= 1000, { timeoutMs: 60_000, message: '1,000 deliveries received' }).catch((err: Error) => {
+      // What the workers reported (warnings and errors) is what tells a stall from a loss.
+      const logs = workers.map((w, i) => `worker ${i + 1}:\n${w.output().slice(-3_000)}`).join('\n');
+      throw new Error(`${err.message}: ${r.received.length} received, ${new Set(r.received.map((x) => x.headers['webhook-id'])).size} distinct\n${logs}`);
+    });
     const ids = r.received.map((x) => x.headers['webhook-id']);
     expect(ids).toHaveLength(1000);
     expect(new Set(ids).size).toBe(1000);
