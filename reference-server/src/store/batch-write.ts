@@ -2,6 +2,9 @@
 // (throttling, or an injected partial batch), and dropping them would lose data silently.
 import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/** BatchWriteItem's limit on items per call. */
+export const BATCH_WRITE_MAX = 25;
+
 /** BatchWriteItem's requests by table. */
 export type BatchRequests = NonNullable<BatchWriteCommandInput['RequestItems']>;
 
@@ -28,6 +31,6 @@ export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: Batch
 /** Splits `items` into chunks of 25, the BatchWriteItem limit. */
 export function chunks25<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += 25) out.push(items.slice(i, i + 25));
+  for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) out.push(items.slice(i, i + BATCH_WRITE_MAX));
   return out;
 }

@@ -6,7 +6,7 @@
 // workers/delivery-fence.ts.
 import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
-import { batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
 import { DUE, queuedItem, type Lease, type SettleNext } from './delivery-items.js';
 import { FanoutLeaseStore } from './fanout-lease-store.js';
@@ -79,7 +79,7 @@ export class DeliveriesStore {
    */
   async putWith(items: readonly Record<string, unknown>[], alongside: BatchRequests, signal?: AbortSignal): Promise<void> {
     const count = items.length + Object.values(alongside).reduce((n, requests) => n + requests.length, 0);
-    if (count > 25) throw new RangeError(`one BatchWriteItem takes 25 items, not ${count}`);
+    if (count > BATCH_WRITE_MAX) throw new RangeError(`one BatchWriteItem takes ${BATCH_WRITE_MAX} items, not ${count}`);
     if (this.table in alongside) throw new RangeError('alongside writes must be to other tables');
     await batchWriteAll(this.doc, { ...alongside, [this.table]: items.map((Item) => ({ PutRequest: { Item } })) }, 8, signal);
   }

@@ -1,8 +1,9 @@
 // Group commit for settled deliveries: whole items from many concurrent attempts share BatchWriteItem
 // calls. When nothing is being written a put waits up to `gatherMs` for others (none by default: the
 // next turn), a full batch goes at once; while a write is in flight, puts gather into the next one,
-// which starts as soon as that write is over, and a second write starts only for a full batch. Each put carries the deadline its lease allows,
-// and one whose deadline is near cuts the gathering short.
+// which starts as soon as that write is over, and a second write starts only for a full batch. Each put
+// carries the deadline its lease allows, and one whose deadline is near cuts the gathering short.
+import { BATCH_WRITE_MAX } from './batch-write.js';
 
 /** Writes up to 25 whole items; rejects if any may not have landed. `signal` aborts further sending. */
 export type ItemWriter = (items: readonly Record<string, unknown>[], signal: AbortSignal) => Promise<void>;
@@ -12,9 +13,6 @@ interface Pending {
   deadline: number;
   resolve: (landed: boolean) => void;
 }
-
-/** BatchWriteItem's item limit. */
-const MAX_ITEMS = 25;
 
 export interface DeliveryWriteCoalescerOptions {
   write: ItemWriter;
@@ -84,7 +82,7 @@ export class DeliveryWriteCoalescer {
 
   /** Whether a lone write should wait for company: idle, not full, and no deadline within a few gather times. */
   private gathering(): boolean {
-    if (this.gatherMs <= 0 || this.inFlight > 0 || this.queue.length >= MAX_ITEMS) return false;
+    if (this.gatherMs <= 0 || this.inFlight > 0 || this.queue.length >= BATCH_WRITE_MAX) return false;
     const soonest = Math.min(...this.queue.map((p) => p.deadline));
     return soonest - this.opts.now() > this.gatherMs * 4;
   }
@@ -92,14 +90,14 @@ export class DeliveryWriteCoalescer {
   private mayStart(): boolean {
     if (this.queue.length === 0) return false;
     if (this.inFlight === 0) return true;
-    return this.inFlight < this.maxInFlight && this.queue.length >= MAX_ITEMS;
+    return this.inFlight < this.maxInFlight && this.queue.length >= BATCH_WRITE_MAX;
   }
 
   private flush(): void {
     while (this.mayStart()) {
       const now = this.opts.now();
       const batch: Pending[] = [];
-      while (batch.length < MAX_ITEMS && this.queue.length > 0) {
+      while (batch.length < BATCH_WRITE_MAX && this.queue.length > 0) {
         const p = this.queue.shift()!;
         if (p.deadline > now) batch.push(p);
         else p.resolve(false);

@@ -4,6 +4,7 @@
 // (`takeUpTo`): the settles of later deliveries, whose call has room to spare at a few deliveries per
 // gather. A row may stay that much longer than its pass needs it: the pass keeps it out of the next
 // reads until it is gone, and a crash before then only makes fan-out redo it, which creates nothing twice.
+import { BATCH_WRITE_MAX } from './batch-write.js';
 
 /** Deletes rows by sort key (at most 25 a call, as many calls as it takes); rejects if any may remain. */
 export type RowRemover = (ids: readonly string[]) => Promise<void>;
@@ -13,9 +14,6 @@ interface Waiting {
   resolve: () => void;
   reject: (err: unknown) => void;
 }
-
-/** BatchWriteItem's item limit: a full call's worth goes out without waiting. */
-const FULL = 25;
 
 export class OutboxRemover {
   private queue: Waiting[] = [];
@@ -34,7 +32,7 @@ export class OutboxRemover {
     return new Promise((resolve, reject) => {
       this.queue.push({ ids, resolve, reject });
       this.queued += ids.length;
-      if (this.queued >= FULL) this.flush();
+      if (this.queued >= BATCH_WRITE_MAX) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.gatherMs);
     });
   }

@@ -2,15 +2,13 @@
 // calls (up to 25 items each). Under load this turns many round trips into few; a lone request is
 // flushed on the next turn, so it waits no longer than it would have.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchWriteAll } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteAll } from './batch-write.js';
 
 interface Pending {
   puts: { table: string; item: Record<string, unknown> }[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
-
-const MAX_ITEMS = 25;
 
 export class WriteBatcher {
   private queue: Pending[] = [];
@@ -36,7 +34,7 @@ export class WriteBatcher {
     let batch: Pending[] = [];
     let size = 0;
     for (const p of queue) {
-      if (size + p.puts.length > MAX_ITEMS && batch.length > 0) {
+      if (size + p.puts.length > BATCH_WRITE_MAX && batch.length > 0) {
         void this.send(batch);
         batch = [];
         size = 0;

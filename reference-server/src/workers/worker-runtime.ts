@@ -7,6 +7,7 @@
 import type { EventRecord } from '../domain/event.js';
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
+import { BATCH_WRITE_MAX } from '../store/batch-write.js';
 import { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { OutboxRemover } from '../store/outbox-remover.js';
 import { fenceMargins } from './delivery-fence.js';
@@ -36,8 +37,6 @@ const SETTLE_GATHER_MS = 20;
  * event's settle instead of paying a call (and a cross-process round trip) of their own.
  */
 const REMOVAL_GATHER_MS = 100;
-/** BatchWriteItem's item limit. */
-const MAX_BATCH_ITEMS = 25;
 /** Events waiting to be handed to fan-out at most; beyond it they are read from the outbox. */
 const HANDED_MAX = 10_000;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,7 +81,7 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   const remover = new OutboxRemover((ids) => deps.stores.outbox.remove('fanout', ids), REMOVAL_GATHER_MS);
   const batch = new DeliveryWriteCoalescer({
     write: async (items, signal) => {
-      const riding = remover.takeUpTo(MAX_BATCH_ITEMS - items.length);
+      const riding = remover.takeUpTo(BATCH_WRITE_MAX - items.length);
       if (!riding) return deps.stores.deliveries.putAll(items, signal);
       try {
         await deps.stores.deliveries.putWith(items, deps.stores.outbox.deleteRequests('fanout', riding.ids), signal);

@@ -4,7 +4,7 @@
 // rather than at the next poll. The poll is set to a minute, so only these rules can explain a read.
 // And at a few events a second, the removal of each event's outbox row rides along with a later
 // settle write instead of paying a call of its own.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableNames } from '../../../reference-server/src/store/tables.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
@@ -22,6 +22,9 @@ beforeAll(async () => {
   await postEvent(-1);
   await waitFor(() => receiver.received.length === 1, { message: 'first delivery received' });
 });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 afterAll(async () => {
   await api?.close();
   await receiver?.close();
@@ -35,48 +38,36 @@ async function postEvent(i: number, headers: Record<string, string> = {}) {
 describe('fan-out wake-ups in-process', () => {
   it('fans out bursts of handed events without reading the outbox, though wake-ups land during passes', async () => {
     const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
-    try {
-      const before = receiver.received.length;
-      // Ten at once, five times: wake-ups arrive while the pass for the first of a burst is running.
-      for (let burst = 0; burst < 5; burst++) {
-        await Promise.all(Array.from({ length: 10 }, (_, i) => postEvent(burst * 10 + i)));
-        await waitFor(() => receiver.received.length === before + (burst + 1) * 10, { message: `burst ${burst} delivered` });
-      }
-      expect(read).not.toHaveBeenCalled();
-      const ids = receiver.received.slice(before).map((r) => r.headers['webhook-id']);
-      expect(new Set(ids).size).toBe(50);
-    } finally {
-      read.mockRestore();
+    const before = receiver.received.length;
+    // Ten at once, five times: wake-ups arrive while the pass for the first of a burst is running.
+    for (let burst = 0; burst < 5; burst++) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => postEvent(burst * 10 + i)));
+      await waitFor(() => receiver.received.length === before + (burst + 1) * 10, { message: `burst ${burst} delivered` });
     }
+    expect(read).not.toHaveBeenCalled();
+    const ids = receiver.received.slice(before).map((r) => r.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(50);
   });
 
   it('reads the outbox at once for an event that was not handed over, without waiting for the poll', async () => {
     const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
-    try {
-      const before = receiver.received.length;
-      await postEvent(100, { 'idempotency-key': 'wake-read-soon-1' });
-      await waitFor(() => receiver.received.length === before + 1, { timeoutMs: 10_000, message: 'idempotent event delivered well before the 60 s poll' });
-      expect(read).toHaveBeenCalled();
-    } finally {
-      read.mockRestore();
-    }
+    const before = receiver.received.length;
+    await postEvent(100, { 'idempotency-key': 'wake-read-soon-1' });
+    await waitFor(() => receiver.received.length === before + 1, { timeoutMs: 10_000, message: 'idempotent event delivered well before the 60 s poll' });
+    expect(read).toHaveBeenCalled();
   });
 
   it('removes outbox rows in the settle writes of later deliveries, not only in calls of their own', async () => {
     const putWith = vi.spyOn(api.workerDeps.stores.deliveries, 'putWith');
-    try {
-      const before = receiver.received.length;
-      // One after another, a few ms apart: a pass's removal waits up to 100 ms, so later settle writes
-      // find it waiting and take it along.
-      for (let i = 0; i < 20; i++) await postEvent(200 + i);
-      await waitFor(() => receiver.received.length === before + 20, { message: 'all 20 delivered' });
-      await waitFor(async () => (await api.workerDeps.stores.outbox.read('fanout', 100)).length === 0, { message: 'every outbox row removed' });
-      const rode = putWith.mock.calls.flatMap(([, alongside]) => Object.values(alongside).flat());
-      expect(rode.length).toBeGreaterThan(0);
-      expect(rode.every((r) => r.DeleteRequest?.Key?.consumer === 'fanout')).toBe(true);
-    } finally {
-      putWith.mockRestore();
-    }
+    const before = receiver.received.length;
+    // One after another, a few ms apart: a pass's removal waits up to 100 ms, so later settle writes
+    // find it waiting and take it along.
+    for (let i = 0; i < 20; i++) await postEvent(200 + i);
+    await waitFor(() => receiver.received.length === before + 20, { message: 'all 20 delivered' });
+    await waitFor(async () => (await api.workerDeps.stores.outbox.read('fanout', 100)).length === 0, { message: 'every outbox row removed' });
+    const rode = putWith.mock.calls.flatMap(([, alongside]) => Object.values(alongside).flat());
+    expect(rode.length).toBeGreaterThan(0);
+    expect(rode.every((r) => r.DeleteRequest?.Key?.consumer === 'fanout')).toBe(true);
   });
 
   it('a settle write with removals along refuses more than one call holds, and writes to its own table only as puts', async () => {
