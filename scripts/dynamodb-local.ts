@@ -4,7 +4,32 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '../reference-server/src/store/dynamodb-local.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '8000' }, exec: { type: 'string' } } });
+const usage = `usage: npm run dynamodb-local [-- --port 8000] [-- --exec "command"]
+
+Starts AWS's DynamoDB Local (Java 17, in memory, telemetry off) on 127.0.0.1 and prints the endpoint
+to use as DYNAMODB_ENDPOINT. With --exec, runs the command with DYNAMODB_ENDPOINT set, then stops.
+
+options:
+  --port N        port to listen on (default 8000)
+  --exec COMMAND  run COMMAND against it and exit with its code
+  -h, --help      show this help`;
+
+let parsed;
+try {
+  parsed = parseArgs({ options: { port: { type: 'string', default: '8000' }, exec: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+} catch (err) {
+  console.error(`dynamodb-local: ${(err as Error).message} (see --help)`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (!/^\d+$/.test(values.port) || Number(values.port) > 65_535) {
+  console.error(`dynamodb-local: --port must be a port number (0-65535), got ${values.port}`);
+  process.exit(2);
+}
 let local;
 try {
   local = await startDynamoDbLocal({ port: Number(values.port) });

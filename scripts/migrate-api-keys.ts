@@ -10,7 +10,27 @@ import { startEmbeddedDynamo, type EmbeddedDynamo } from '../reference-server/sr
 import { migrateLegacyKeys } from '../reference-server/src/store/migrate-legacy-keys.js';
 import { ensureTables, tableNames } from '../reference-server/src/store/tables.js';
 
-const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } } });
+const usage = `usage: npm run migrate:api-keys [-- --dry-run]
+
+Upgrades legacy API key records (no version or status) to version 1 / active, idempotently, and
+prints the counts as JSON. Uses the server's configuration: DYNAMODB_ENDPOINT, TABLE_PREFIX, DATA_DIR.
+
+options:
+  --dry-run   count what would change without writing
+  -h, --help  show this help`;
+
+let parsed;
+try {
+  parsed = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+} catch (err) {
+  console.error(`migrate:api-keys: ${(err as Error).message} (see --help)`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const config = loadConfig(process.env);
 let embedded: EmbeddedDynamo | undefined;
 try {

@@ -1,0 +1,31 @@
+// Every command a person runs answers --help with its usage and exit code 0, and an unknown option
+// with one line naming the problem and exit code 2 — never a parse stack trace.
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = (args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { cwd: root, timeout: 20_000 }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+  );
+
+const commands: [string, string, RegExp][] = [
+  ['migrate:api-keys', 'scripts/migrate-api-keys.ts', /usage: npm run migrate:api-keys/],
+  ['dynamodb-local', 'scripts/dynamodb-local.ts', /usage: npm run dynamodb-local/],
+];
+
+it.each(commands)('%s --help prints its usage and exits 0', async (_name, entry, usage) => {
+  const result = await run([entry, '--help']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(usage);
+});
+
+it.each(commands)('%s rejects an unknown option in one line with exit code 2', async (_name, entry) => {
+  const result = await run([entry, '--no-such-option']);
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(/no-such-option.*--help/);
+});
