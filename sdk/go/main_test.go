@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 	if stop != nil {
 		stop()
 	}
+	if examples.dir != "" {
+		os.RemoveAll(examples.dir)
+	}
 	os.Exit(code)
 }
 
