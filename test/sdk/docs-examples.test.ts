@@ -39,7 +39,7 @@ let api: TestApi;
 let receiver: Receiver;
 let cwd: string;
 beforeAll(async () => {
-  api = await startTestApi({ WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0' });
+  api = await startTestApi({ ANALYTICS_ENABLED: 'false', WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0' });
   receiver = await startReceiver();
   cwd = mkdtempSync(join(tmpdir(), 'examples-md-'));
 });

@@ -16,7 +16,7 @@ if (!Number.isFinite(maxSeconds) || maxSeconds <= 0) {
 }
 
 const api = await startTestApi(
-  { WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_TIMEOUT_MS: '2000' },
+  { WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_TIMEOUT_MS: '2000' },
   { chaos: { env: { CHAOS_ENABLED: 'true', CHAOS_SEED: '17' } } },
 );
 let stopping = false;

@@ -13,7 +13,7 @@ let admin: TriggersApiClient;
 let client: TriggersApiClient;
 let keyId: string;
 beforeAll(async () => {
-  api = await startTestApi({ WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '30', WEBHOOK_RETRY_JITTER: '0', ANALYTICS_POLL_MS: '20', ANALYTICS_FLUSH_MS: '50' });
+  api = await startTestApi({ WEBHOOK_RETRY_SCHEDULE: '30', WEBHOOK_RETRY_JITTER: '0', ANALYTICS_FLUSH_MS: '200' });
   receiver = await startReceiver();
   admin = new TriggersApiClient({ apiKey: ADMIN_TOKEN, baseUrl: api.url });
   const created = await admin.apiKeys.create({ name: 'sdk-endpoints', tier: 'business' });

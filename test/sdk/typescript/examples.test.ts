@@ -16,7 +16,7 @@ import { waitFor } from '../../support/wait-for.js';
 let api: TestApi;
 const quiet = () => {};
 beforeAll(async () => {
-  api = await startTestApi({ WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_TIMEOUT_MS: '2000' });
+  api = await startTestApi({ ANALYTICS_ENABLED: 'false', WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_TIMEOUT_MS: '2000' });
 });
 afterAll(async () => {
   await api?.close();

@@ -28,7 +28,7 @@ it('builds the three signature headers', () => {
 let api: TestApi;
 let key: CreatedKey;
 beforeAll(async () => {
-  api = await startTestApi({ WORKER_ENABLED: 'false' });
+  api = await startTestApi({ WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false' });
   key = await api.createKey({ name: 'signed', signing_mode: 'required' });
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, startTestApi, type CreatedKey, type TestApi } from '../../
 let api: TestApi;
 let key: CreatedKey;
 beforeAll(async () => {
-  api = await startTestApi({ WORKER_ENABLED: 'false' }, { chaos: { env: { CHAOS_ENABLED: 'true', CHAOS_SEED: '17' } } });
+  api = await startTestApi({ WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false' }, { chaos: { env: { CHAOS_ENABLED: 'true', CHAOS_SEED: '17' } } });
   key = await api.createKey({ name: 'chaos' });
 });
 afterAll(async () => {
