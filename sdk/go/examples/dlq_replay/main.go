@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -14,13 +15,17 @@ import (
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... dlq_replay <webhook_id>")
+	}
+	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: dlq_replay <webhook_id>")
+	if flag.NArg() != 1 {
+		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL")), os.Args[1]); err != nil {
+	if err := run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL")), flag.Arg(0)); err != nil {
 		fmt.Fprintln(os.Stderr, "dlq_replay:", err)
 		os.Exit(1)
 	}

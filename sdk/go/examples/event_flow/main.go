@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -14,6 +15,10 @@ import (
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... event_flow")
+	}
+	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL"))); err != nil {

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -15,6 +16,10 @@ import (
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... TRIGGERS_SIGNING_SECRET=sk_... signed_requests")
+	}
+	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_SIGNING_SECRET")); err != nil {
