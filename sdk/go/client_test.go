@@ -146,6 +146,25 @@ func TestRetriesHonourRetryAfterAndNeverRepeatAnUnsafeCall(t *testing.T) {
 	}
 }
 
+func TestCancellingTheContextStopsACallWithoutRetrying(t *testing.T) {
+	var calls int32
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		atomic.AddInt32(&calls, 1)
+		<-r.Context().Done()
+	}))
+	defer hung.Close()
+	ctx, cancel := context.WithTimeout(testContext(t), 200*time.Millisecond)
+	defer cancel()
+	_, err := triggers.NewClient("tr_k", hung.URL).Events.Get(ctx, "evt_1")
+	if !errors.Is(err, context.DeadlineExceeded) || atomic.LoadInt32(&calls) != 1 {
+		t.Fatalf("want the context's error after one attempt, got %d, %v", calls, err)
+	}
+	short := triggers.NewClient("tr_k", hung.URL, triggers.WithTimeout(100*time.Millisecond), triggers.WithRetry(triggers.RetryPolicy{MaxAttempts: 1}))
+	if _, err := short.Events.Get(testContext(t), "evt_1"); !errors.Is(err, triggers.ErrTimeout) {
+		t.Fatalf("want a timeout, got %v", err)
+	}
+}
+
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
