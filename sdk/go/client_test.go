@@ -172,8 +172,14 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // adminCall sends a request with the admin token and fails the test unless it answers 2xx.
 func adminCall(t *testing.T, method, path, body string) []byte {
 	t.Helper()
+	return keyCall(t, server.adminToken, method, path, body)
+}
+
+// keyCall sends a raw request with a credential and fails the test unless it answers 2xx.
+func keyCall(t *testing.T, credential, method, path, body string) []byte {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(testContext(t), method, server.url+path, bytes.NewBufferString(body))
-	req.Header.Set("Authorization", "Bearer "+server.adminToken)
+	req.Header.Set("Authorization", "Bearer "+credential)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
