@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { parseRetryAfter } from '../../../sdk/typescript/src/retry-policy.js';
 import { waitFor } from '../../support/wait-for.js';
 import { NetworkError, RateLimitedError, ServerError, TimeoutError, TriggersApiClient, ValidationError } from '../../../sdk/typescript/src/index.js';
 
@@ -119,4 +120,12 @@ it('follows cursors lazily: breaking out of the loop fetches no further page', a
   script = [page(['a', 'b'], 'c1')];
   for await (const e of client().inbox()) if (e.event_id === 'a') break;
   expect(seen).toHaveLength(1);
+});
+
+it('reads Retry-After as seconds or as an HTTP date, and ignores junk', () => {
+  const now = Date.parse('2026-12-05T03:00:00Z');
+  expect(parseRetryAfter('3', now)).toBe(3000);
+  expect(parseRetryAfter(new Date(now + 10_000).toUTCString(), now)).toBe(10_000);
+  expect(parseRetryAfter('soon', now)).toBeUndefined();
+  expect(parseRetryAfter(null, now)).toBeUndefined();
 });
