@@ -68,7 +68,7 @@ export async function send(config: TransportConfig, spec: CallSpec): Promise<Ans
     // A timer of our own rather than AbortSignal.timeout: a stream's timer must stop at the headers.
     const timer = new AbortController();
     const timeout = timer.signal;
-    const clock = setTimeout(() => timer.abort(new Error('timeout')), config.timeoutMs);
+    const deadline = setTimeout(() => timer.abort(new Error('timeout')), config.timeoutMs);
     try {
       const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
       const res = await config.fetch(url, { method: spec.method, headers, body, signal });
@@ -88,7 +88,7 @@ export async function send(config: TransportConfig, spec: CallSpec): Promise<Ans
         error = new NetworkError({ code: 'network_error', status: 0, message: `${spec.method} ${spec.path} failed: ${describe(cause)}`, cause });
       }
     } finally {
-      clearTimeout(clock);
+      clearTimeout(deadline);
     }
     const lastAttempt = attempt >= config.retry.maxAttempts;
     const waitTooLong = retryAfterMs !== undefined && retryAfterMs > config.retry.maxRetryAfterMs;
