@@ -1,0 +1,65 @@
+// Command basic_usage creates an event, reads it back, lists the inbox and acknowledges the event.
+//
+//	TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... go run ./examples/basic_usage
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"aftershock.dev/triggers"
+)
+
+func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... basic_usage")
+	}
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY")); err != nil {
+		fmt.Fprintln(os.Stderr, "basic_usage:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, baseURL, apiKey string) error {
+	if baseURL == "" || apiKey == "" {
+		return fmt.Errorf("set TRIGGERS_API_URL and TRIGGERS_API_KEY (a tr_... key)")
+	}
+	client := triggers.NewClient(apiKey, baseURL, triggers.WithTimeout(5*time.Second))
+
+	created, err := client.Events.Create(ctx, triggers.CreateEventInput{
+		Source: "shop", EventType: "order.created", Payload: map[string]any{"order": 42},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Println("created", created.EventID, created.Status)
+
+	read, err := client.Events.Get(ctx, created.EventID)
+	if err != nil {
+		return err
+	}
+	fmt.Println("read back", read.EventType, string(read.Payload))
+
+	pending := 0
+	it := client.Inbox(triggers.InboxQuery{Source: "shop"})
+	for it.Next(ctx) {
+		pending++
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	fmt.Println("pending in the inbox", pending)
+
+	acked, err := client.Events.Ack(ctx, created.EventID)
+	if err != nil {
+		return err
+	}
+	fmt.Println("acknowledged", acked.Status)
+	return nil
+}

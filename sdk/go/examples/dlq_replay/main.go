@@ -1,0 +1,74 @@
+// Command dlq_replay replays a webhook's dead-lettered deliveries once its receiver is fixed, and
+// waits (up to 15 s) until they are delivered.
+//
+//	TRIGGERS_API_KEY=tr_... go run ./examples/dlq_replay whk_...
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"aftershock.dev/triggers"
+)
+
+func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... dlq_replay <webhook_id>")
+	}
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL")), flag.Arg(0)); err != nil {
+		fmt.Fprintln(os.Stderr, "dlq_replay:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, client *triggers.Client, webhookID string) error {
+	replayed := map[string]bool{}
+	it := client.Webhooks.DLQ(webhookID)
+	for it.Next(ctx) {
+		entry := it.Value()
+		fmt.Println("dead:", entry.DeliveryID, entry.Reason, "after", entry.Attempts, "attempts")
+		if err := client.Webhooks.ReplayDLQ(ctx, entry.DeliveryID); err != nil {
+			return err
+		}
+		replayed[entry.DeliveryID] = true
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	// Or in one call: every dead delivery of the webhook created in a window.
+	n, err := client.Webhooks.Replay(ctx, webhookID, time.Now().Add(-time.Hour), time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Println("replayed one by one", len(replayed), "and by window", n)
+
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		delivered, err := client.Webhooks.Deliveries(webhookID, "delivered").All(ctx)
+		if err != nil {
+			return err
+		}
+		done := 0
+		for _, d := range delivered {
+			if replayed[d.DeliveryID] {
+				done++
+			}
+		}
+		if done == len(replayed) {
+			fmt.Println("delivered", done)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d replayed deliveries delivered within 15 s", done, len(replayed))
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module aftershock.dev/triggers
+
+go 1.19

@@ -1,0 +1,119 @@
+package triggers
+
+// Webhooks: registration and management, the synchronous test send, delivery history and metrics,
+// the dead-letter queue and replays.
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// WebhooksService is client.Webhooks.
+type WebhooksService struct{ c *Client }
+
+func webhookPath(id, rest string) string { return "/v1/webhooks/" + url.PathEscape(id) + rest }
+
+// Create registers a webhook; the answer's Secret is shown this once.
+func (s *WebhooksService) Create(ctx context.Context, input CreateWebhookInput) (*CreatedWebhook, error) {
+	var out CreatedWebhook
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/webhooks", body: input}, &out))
+}
+
+// List iterates your tenant's webhooks; active filters by state when not nil.
+func (s *WebhooksService) List(active *bool) *Iterator[Webhook] {
+	return newIterator(func(ctx context.Context, cursor string) ([]Webhook, *string, error) {
+		q := url.Values{}
+		if active != nil {
+			q.Set("is_active", strconv.FormatBool(*active))
+		}
+		set(q, "cursor", cursor)
+		var p struct {
+			Webhooks []Webhook `json:"webhooks"`
+			page
+		}
+		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks", query: q}, &p)
+		return p.Webhooks, p.NextCursor, err
+	})
+}
+
+// Get returns the webhook (never its secret).
+func (s *WebhooksService) Get(ctx context.Context, webhookID string) (*Webhook, error) {
+	var out Webhook
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "")}, &out))
+}
+
+// Update changes the non-nil fields; errors.Is(err, ErrConflict) when it changed meanwhile.
+func (s *WebhooksService) Update(ctx context.Context, webhookID string, input UpdateWebhookInput) (*Webhook, error) {
+	var out Webhook
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPut, path: webhookPath(webhookID, ""), body: input}, &out))
+}
+
+// Delete removes the webhook.
+func (s *WebhooksService) Delete(ctx context.Context, webhookID string) error {
+	return s.c.doJSON(ctx, call{method: http.MethodDelete, path: webhookPath(webhookID, "")}, nil)
+}
+
+// Test sends a signed webhook.test event now and returns the attempt.
+func (s *WebhooksService) Test(ctx context.Context, webhookID string) (*WebhookTestResult, error) {
+	var out WebhookTestResult
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: webhookPath(webhookID, "/test")}, &out))
+}
+
+// Deliveries iterates the webhook's deliveries with every attempt; status "" means all.
+func (s *WebhooksService) Deliveries(webhookID, status string) *Iterator[Delivery] {
+	return newIterator(func(ctx context.Context, cursor string) ([]Delivery, *string, error) {
+		q := url.Values{}
+		set(q, "status", status)
+		set(q, "cursor", cursor)
+		var p struct {
+			Deliveries []Delivery `json:"deliveries"`
+			page
+		}
+		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "/deliveries"), query: q}, &p)
+		return p.Deliveries, p.NextCursor, err
+	})
+}
+
+// Metrics returns success rate, latency percentiles and errors by class over periodHours (0: 24).
+func (s *WebhooksService) Metrics(ctx context.Context, webhookID string, periodHours int) (*WebhookMetrics, error) {
+	q := url.Values{}
+	setInt(q, "period_hours", periodHours)
+	var out WebhookMetrics
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "/metrics"), query: q}, &out))
+}
+
+// DLQ iterates your tenant's dead-lettered deliveries; webhookID "" means every webhook.
+func (s *WebhooksService) DLQ(webhookID string) *Iterator[DLQEntry] {
+	return newIterator(func(ctx context.Context, cursor string) ([]DLQEntry, *string, error) {
+		q := url.Values{}
+		set(q, "webhook_id", webhookID)
+		set(q, "cursor", cursor)
+		var p struct {
+			Entries []DLQEntry `json:"entries"`
+			page
+		}
+		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks/dlq", query: q}, &p)
+		return p.Entries, p.NextCursor, err
+	})
+}
+
+// ReplayDLQ gives a dead-lettered delivery a fresh round of attempts (same delivery id).
+func (s *WebhooksService) ReplayDLQ(ctx context.Context, deliveryID string) error {
+	return s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/webhooks/dlq/" + url.PathEscape(deliveryID) + "/replay"}, nil)
+}
+
+// Replay replays every dead delivery of the webhook created in [since, until] and returns how many.
+func (s *WebhooksService) Replay(ctx context.Context, webhookID string, since, until time.Time) (int, error) {
+	body := map[string]string{"since": since.UTC().Format(isoMillis), "until": until.UTC().Format(isoMillis)}
+	var out struct {
+		Replayed int `json:"replayed"`
+	}
+	err := s.c.doJSON(ctx, call{method: http.MethodPost, path: webhookPath(webhookID, "/replay"), body: body}, &out)
+	return out.Replayed, err
+}
+
+// isoMillis is the ISO-8601 form the server's schemas accept (UTC, milliseconds).
+const isoMillis = "2006-01-02T15:04:05.000Z07:00"
