@@ -36,6 +36,8 @@ it.each([
   ['GET', '/proxies/db/toxics/nope', undefined, 404, 'toxic not found'],
   ['POST', '/proxies/db/toxics/nope', { attributes: {} }, 404, 'toxic not found'],
   ['DELETE', '/proxies/db/toxics/nope', undefined, 404, 'toxic not found'],
+  ['POST', '/proxies/db/toxics', { type: 'latency', toxicity: 1e39 }, 400,
+    'bad request body: json: cannot unmarshal number 1e+39 into Go struct field ToxicWrapper.toxicity of type float32'],
   ['POST', '/proxies/db/toxics', { type: 'latency', attributes: { latency: 1.5 } }, 400,
     'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64'],
   ['POST', '/proxies', { name: 5, upstream: 'x:1' }, 400,
