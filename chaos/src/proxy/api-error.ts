@@ -27,4 +27,6 @@ export const apiErrors = {
   toxicAlreadyExists: { message: 'toxic already exists', status: 409 } as ApiError,
   toxicNotFound: { message: 'toxic not found', status: 404 } as ApiError,
   internal: (message: string): ApiError => ({ message, status: 500 }),
+  /** Ours, not Toxiproxy's (it reads any size): bodies past the API's limit are refused. */
+  bodyTooLarge: (limit: number): ApiError => ({ message: `request body too large: the limit is ${limit} bytes`, status: 413 }),
 };

@@ -1,8 +1,9 @@
 // The Toxiproxy 2.12 HTTP API over node:http: routes, status codes, JSON shapes and error bodies
 // exactly as upstream's api.go answers them, plus GET /metrics. Handlers return values; one place
-// writes them out.
+// writes them out. A body is read only for a matched route and method, and never past a size limit.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import getRawBody from 'raw-body';
 import { apiErrors, type ApiError, type Outcome } from './api-error.js';
 import { parseBody } from './json-fields.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -12,6 +13,15 @@ import { parseToxicCreate, parseToxicUpdate, toxicJson } from './toxic-spec.js';
 
 /** The upstream version this API reproduces. */
 export const toxiproxyVersion = '2.12.0';
+
+/** Default for `maxBodyBytes`: 1 MiB holds a /populate of thousands of proxies. */
+export const defaultMaxBodyBytes = 1024 * 1024;
+
+/** How the API reads requests. */
+export interface ApiOptions {
+  /** Largest request body read, in bytes; a larger one is answered 413 and the connection closed. */
+  maxBodyBytes: number;
+}
 
 /** What a handler answers: a status with JSON (or no body), an error, or raw text. */
 type Reply =
@@ -29,6 +39,7 @@ const fromOutcome = <T>(outcome: Outcome<T>, ok: (value: T) => Reply): Reply =>
 export function createApiHandler(
   proxies: ProxyCollection,
   metrics: ProxyMetrics,
+  options: ApiOptions = { maxBodyBytes: defaultMaxBodyBytes },
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const routes: { pattern: RegExp; methods: Record<string, Handler> }[] = [
     { pattern: /^\/reset$/, methods: { POST: async () => fromOutcome(await proxies.reset(), () => ({ status: 204 })) } },
@@ -52,7 +63,7 @@ export function createApiHandler(
         GET: ([name]) => fromOutcome(proxies.get(name ?? ''), (proxy) => ({ status: 200, json: proxy.json() })),
         POST: ([name], body) => updateProxy(proxies, name ?? '', body),
         PATCH: ([name], body) => updateProxy(proxies, name ?? '', body),
-        DELETE: ([name]) => fromOutcome(proxies.remove(name ?? ''), () => ({ status: 204 })),
+        DELETE: async ([name]) => fromOutcome(await proxies.remove(name ?? ''), () => ({ status: 204 })),
       },
     },
     {
@@ -110,18 +121,37 @@ export function createApiHandler(
     const path = decodePath(request.url ?? '/');
     const route = routes.find((r) => r.pattern.test(path));
     const handler = route?.methods[request.method ?? 'GET'];
-    const chunks: Buffer[] = [];
-    request.on('error', () => response.destroy());
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    // Like Go's mux, an unknown route or method is answered without reading the body; the connection
+    // then closes, so an unread body cannot be taken for the next request.
+    if (!route || !handler) {
+      response.setHeader('Connection', 'close');
       if (!route) return writeText(response, 404, '404 page not found\n', 'text/plain; charset=utf-8');
-      if (!handler) return writeText(response, 405, '', 'text/plain; charset=utf-8');
-      const params = (route.pattern.exec(path) ?? []).slice(1);
-      Promise.resolve(handler(params, Buffer.concat(chunks).toString('utf8')))
-        .catch((error: unknown) => fail(apiErrors.internal(String((error as Error)?.message ?? error))))
-        .then((reply) => writeReply(response, reply));
-    });
+      return writeText(response, 405, '', 'text/plain; charset=utf-8');
+    }
+    const params = (route.pattern.exec(path) ?? []).slice(1);
+    readBody(request, options.maxBodyBytes)
+      .then((body) => (typeof body === 'string' ? handler(params, body) : body))
+      .catch((error: unknown) => fail(apiErrors.internal(String((error as Error)?.message ?? error))))
+      .then((reply) => {
+        if ('error' in reply && reply.error.status === 413) response.setHeader('Connection', 'close');
+        writeReply(response, reply);
+      });
   };
+}
+
+/**
+ * Reads the body as UTF-8, stopping as soon as it passes `limit` bytes (a Content-Length over the
+ * limit is refused before reading anything): 413 `request body too large`. A body that breaks off
+ * is a 400 `bad request body: …`, as Go's decoder reports a truncated stream.
+ */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | Reply> {
+  try {
+    return await getRawBody(request, { limit, encoding: 'utf8', length: request.headers['content-length'] });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 413) return fail(apiErrors.bodyTooLarge(limit));
+    return fail(apiErrors.badRequestBody((error as Error).message));
+  }
 }
 
 /** The request path with %-escapes decoded; a malformed escape is left as is (it then matches nothing). */
@@ -142,18 +172,18 @@ function parseJsonBody<T>(body: string, decode: (value: unknown) => Outcome<T>):
 async function updateProxy(proxies: ProxyCollection, name: string, body: string): Promise<Reply> {
   const found = proxies.get(name);
   if (!found.ok) return fail(found.error);
-  const proxy = found.value;
   const input = parseJsonBody(body, (value) => parseProxyInput(value));
   if (!input.ok) return fail(input.error);
   const raw = parseBody(body);
   const given = (key: string): boolean =>
     raw.ok && typeof raw.value === 'object' && raw.value !== null && Object.keys(raw.value).some((k) => k.toLowerCase() === key);
-  const updated = await proxy.update({
+  // Omitted fields are filled from the proxy as it is when the update runs, after earlier queued changes.
+  const updated = await proxies.update(name, (proxy) => ({
     listen: given('listen') ? input.value.listen : proxy.listen,
     upstream: given('upstream') ? input.value.upstream : proxy.upstream,
     enabled: input.value.enabled ?? proxy.enabled,
-  });
-  return fromOutcome(updated, () => ({ status: 200, json: proxy.json() }));
+  }));
+  return fromOutcome(updated, (proxy) => ({ status: 200, json: proxy.json() }));
 }
 
 function updateToxic(proxies: ProxyCollection, name: string, toxicName: string, body: string): Reply {
@@ -169,8 +199,9 @@ function updateToxic(proxies: ProxyCollection, name: string, toxicName: string, 
 
 /** POST /populate: validate every entry first, then add or replace in order; errors carry what was made. */
 async function populate(proxies: ProxyCollection, body: string): Promise<Reply> {
-  // Every populate failure is answered as JSON carrying the proxies made so far (none before applying).
-  const invalid = (error: ApiError): Reply => ({ error, json: { proxies: [] } });
+  // Every populate failure is answered as JSON carrying the proxies made so far; Go marshals "none" as
+  // a nil slice, so a failure before any proxy was made answers `"proxies": null`.
+  const invalid = (error: ApiError): Reply => ({ error, json: { proxies: null } });
   const parsed = parseBody(body);
   if (!parsed.ok) return invalid(apiErrors.badRequestBody(parsed.message));
   if (!Array.isArray(parsed.value)) {
@@ -191,7 +222,7 @@ async function populate(proxies: ProxyCollection, body: string): Promise<Reply> 
   const made: Record<string, unknown>[] = [];
   for (const input of inputs) {
     const outcome = await proxies.addOrReplace(input);
-    if (!outcome.ok) return { error: outcome.error, json: { proxies: made } };
+    if (!outcome.ok) return { error: outcome.error, json: { proxies: made.length > 0 ? made : null } };
     made.push(outcome.value.json());
   }
   return { status: 201, json: { proxies: made } };

@@ -38,6 +38,9 @@ export function field(object: Record<string, unknown>, key: string): unknown {
 
 type Kind = 'string' | 'bool' | 'float32' | 'int64';
 
+// Go refuses to decode a number beyond float32's range into a float32 field (`toxicity: 1e39` is a 400).
+const maxFloat32 = 3.4028234663852886e38;
+
 function mismatch(value: unknown, where: string, kind: Kind): string {
   const shown = typeof value === 'number' ? `number ${value}` : jsonKind(value);
   return `json: cannot unmarshal ${shown} into Go struct field ${where} of type ${kind}`;
@@ -63,7 +66,7 @@ export function typed(
   const fits =
     (kind === 'string' && typeof value === 'string') ||
     (kind === 'bool' && typeof value === 'boolean') ||
-    (kind === 'float32' && typeof value === 'number') ||
+    (kind === 'float32' && typeof value === 'number' && Math.abs(value) <= maxFloat32) ||
     (kind === 'int64' && typeof value === 'number' && Number.isSafeInteger(value));
   return fits ? { ok: true, value: value as string | boolean | number } : { ok: false, message: mismatch(value, where, kind) };
 }

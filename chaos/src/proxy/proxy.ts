@@ -1,8 +1,9 @@
 // A named proxy: a TCP listener that opens a Connection to the upstream for every client, its toxics,
-// and its lifecycle (start, stop = "down", update of listen/upstream which restarts it).
+// and its lifecycle (start, stop = "down", update of listen/upstream which restarts it). Lifecycle
+// calls must not overlap: ProxyCollection runs them one at a time.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { formatAddress, parseAddress } from './address.js';
+import { formatAddress, parseAddress, resolveAddress, systemLookup, type HostLookup } from './address.js';
 import { apiErrors, failure, success, type Outcome } from './api-error.js';
 import { Connection } from './connection.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -15,6 +16,13 @@ export interface ProxySettings {
   name: string;
   listen: string;
   upstream: string;
+}
+
+/** The settings a proxy update asks for (every field given: omitted ones are filled from the proxy). */
+export interface ProxyChange {
+  listen: string;
+  upstream: string;
+  enabled: boolean;
 }
 
 /** One Toxiproxy proxy; see the file comment. */
@@ -35,6 +43,7 @@ export class Proxy {
     private readonly random: Random,
     private readonly metrics: ProxyMetrics,
     private readonly now: () => number = () => performance.now(),
+    private readonly lookup: HostLookup = systemLookup,
   ) {
     this.name = settings.name;
     this.requestedListen = settings.listen;
@@ -42,11 +51,14 @@ export class Proxy {
     this.upstream = settings.upstream;
   }
 
-  /** Opens the listener; a bind failure is a 500 with Go's wording. Starting a started proxy is a no-op. */
+  /**
+   * Opens the listener; a lookup or bind failure is a 500 with Go's wording. Starting a started proxy
+   * is a no-op. Not safe to overlap with another lifecycle call on this proxy (see the file comment).
+   */
   async start(): Promise<Outcome<void>> {
     if (this.enabled) return success(undefined);
     // After the first start `listen` holds the bound address, so a restart keeps the same port.
-    const address = parseAddress(this.listen);
+    const address = await resolveAddress(this.listen, this.lookup);
     if (!address.ok) return failure(apiErrors.internal(`listen tcp: ${address.message}`));
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) =>
       this.accept(client),
@@ -77,9 +89,15 @@ export class Proxy {
     this.connections.clear();
   }
 
-  /** Applies new settings: a changed listen or upstream restarts the proxy, `enabled` starts or stops it. */
-  async update(next: { listen: string; upstream: string; enabled: boolean }): Promise<Outcome<void>> {
+  /**
+   * Applies new settings: a changed listen or upstream restarts the proxy, `enabled` starts or stops it.
+   * A new listen address is resolved first; if that fails (500, Go's wording) the proxy is left exactly
+   * as it was, as Toxiproxy's `ResolveTCPAddr` check before `stop` does.
+   */
+  async update(next: ProxyChange): Promise<Outcome<void>> {
     if (next.listen !== this.listen || next.upstream !== this.upstream) {
+      const address = await resolveAddress(next.listen, this.lookup);
+      if (!address.ok) return failure(apiErrors.internal(address.message));
       const wasEnabled = this.enabled;
       this.stop();
       this.requestedListen = next.listen;

@@ -2,8 +2,8 @@
 // Tests and scenarios embed it; the CLI runs it standalone.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiHandler } from './api.js';
-import { formatAddress } from './address.js';
+import { formatAddress, type HostLookup } from './address.js';
+import { createApiHandler, defaultMaxBodyBytes } from './api.js';
 import { ProxyMetrics } from './metrics.js';
 import { ProxyCollection } from './proxy-collection.js';
 import { createRandom, freshSeed } from './random.js';
@@ -16,6 +16,10 @@ export interface ToxiproxyServerOptions {
   port?: number;
   /** Seed for every random decision (jitter, slicing, toxicity); default: a fresh random seed. */
   seed?: number;
+  /** Largest request body the API reads, in bytes; past it the answer is 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Resolves listen host names; default the system resolver (tests inject one to order lookups). */
+  lookup?: HostLookup;
 }
 
 /** A running server. */
@@ -44,8 +48,10 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? freshSeed();
   const metrics = new ProxyMetrics();
-  const proxies = new ProxyCollection(createRandom(seed), metrics);
-  const server = http.createServer(createApiHandler(proxies, metrics));
+  const proxies = new ProxyCollection(createRandom(seed), metrics, undefined, options.lookup);
+  const server = http.createServer(
+    createApiHandler(proxies, metrics, { maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes }),
+  );
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,9 +67,12 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     seed,
     proxies,
     close: async () => {
-      proxies.stopAll();
+      // Refuse new API calls first, then let queued proxy changes finish and stop every proxy, so no
+      // listener outlives the server (a leftover one would keep the process from exiting).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxies.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

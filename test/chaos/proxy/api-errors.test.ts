@@ -36,6 +36,8 @@ it.each([
   ['GET', '/proxies/db/toxics/nope', undefined, 404, 'toxic not found'],
   ['POST', '/proxies/db/toxics/nope', { attributes: {} }, 404, 'toxic not found'],
   ['DELETE', '/proxies/db/toxics/nope', undefined, 404, 'toxic not found'],
+  ['POST', '/proxies/db/toxics', { type: 'latency', toxicity: 1e39 }, 400,
+    'bad request body: json: cannot unmarshal number 1e+39 into Go struct field ToxicWrapper.toxicity of type float32'],
   ['POST', '/proxies/db/toxics', { type: 'latency', attributes: { latency: 1.5 } }, 400,
     'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64'],
   ['POST', '/proxies', { name: 5, upstream: 'x:1' }, 400,
@@ -71,14 +73,21 @@ it('answers 500 with the bind error when the listen address is in use', async ()
   expect((await h.call('GET', '/proxies/clash')).status).toBe(404);
 });
 
-it('reports populate failures as JSON with the proxies made so far', async () => {
+it('reports populate failures as JSON with the proxies made so far, null when none were (as Go marshals them)', async () => {
   const missing = await h.call('POST', '/populate', [{ name: 'ok', upstream: 'x:1' }, { name: 'bad' }]);
   expect(missing.status).toBe(400);
-  expect(missing.json()).toEqual({ error: 'missing required field: upstream at proxy 2', status: 400, proxies: [] });
+  expect(missing.json()).toEqual({ error: 'missing required field: upstream at proxy 2', status: 400, proxies: null });
   expect((await h.call('GET', '/proxies/ok')).status).toBe(404);
   const duplicate = await h.call('POST', '/populate', [{ name: 'd', upstream: 'x:1' }, { name: 'd', upstream: 'x:1' }]);
   expect(duplicate.status).toBe(500);
-  expect(duplicate.json()).toMatchObject({ error: 'duplicate proxy name "d"', status: 500 });
+  expect(duplicate.json()).toEqual({ error: 'duplicate proxy name "d"', status: 500, proxies: null });
+  const taken = (await h.call('POST', '/proxies', { name: 'first', listen: '127.0.0.1:0', upstream: 'x:1' })).json<{ listen: string }>();
+  const partly = await h.call('POST', '/populate', [
+    { name: 'made', listen: '127.0.0.1:0', upstream: 'x:1' },
+    { name: 'clash', listen: taken.listen, upstream: 'x:1' },
+  ]);
+  expect(partly.status).toBe(500);
+  expect(partly.json<{ proxies: { name: string }[] }>().proxies.map((p) => p.name)).toEqual(['made']);
 });
 
 it('tags every response with X-Toxiproxy-Request-Id', async () => {

@@ -1,5 +1,5 @@
 // The standalone CLI: starts the API, loads a populate config file, and reports usage errors.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -8,13 +8,17 @@ import { runProxyCli } from '../../../chaos/src/proxy/cli.js';
 import { connectOutcome, echoServer, type TestServer } from './support/sockets.js';
 
 let echo: TestServer | undefined;
+const dirs: string[] = [];
 afterEach(async () => {
   await echo?.close();
+  // Leave nothing behind in the temp folder.
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 it('loads a populate config file at start and serves it through the API', async () => {
   echo = await echoServer();
   const dir = await mkdtemp(join(tmpdir(), 'aftershock-proxy-'));
+  dirs.push(dir);
   const config = join(dir, 'proxies.json');
   await writeFile(
     config,

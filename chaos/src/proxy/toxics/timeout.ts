@@ -1,5 +1,6 @@
 // The timeout toxic: drops all data and closes the connection `timeout` ms after it starts on the
 // connection (0: never closes, data just vanishes). Removing it closes the connection, as upstream does.
+import { setLongTimeout } from './long-timeout.js';
 import type { ToxicType } from './toxic.js';
 
 /** `timeout`: `timeout` ms before the connection is closed; data in this direction is dropped. */
@@ -8,11 +9,12 @@ export const timeout: ToxicType = {
   defaults: { timeout: 0 },
   start: (attributes, { closeConnection }) => {
     const ms = attributes.timeout ?? 0;
-    const timer = ms > 0 ? setTimeout(closeConnection, ms) : undefined;
+    // A long timeout holds for its full length (a plain setTimeout past 2^31 ms fires after 1 ms).
+    const timer = ms > 0 ? setLongTimeout(closeConnection, ms) : undefined;
     return {
       onData: async () => {},
       onStop(reason) {
-        clearTimeout(timer);
+        timer?.clear();
         if (reason === 'removed') closeConnection();
       },
     };

@@ -6,6 +6,7 @@
 // Each stage gets a chunk and a `next` to pass (possibly changed or delayed) chunks on. Every wait a
 // stage makes is abortable, so removing or updating a toxic releases held data at once and never hangs.
 import type { Random } from '../random.js';
+import { setLongTimeout } from './long-timeout.js';
 
 /** A piece of data read from the source, stamped with when it arrived (ms, monotonic clock). */
 export interface Chunk {
@@ -55,7 +56,7 @@ export interface ToxicType {
 }
 
 /**
- * Waits `ms` milliseconds unless the signal aborts first.
+ * Waits `ms` milliseconds (any size, see long-timeout.ts) unless the signal aborts first.
  * Resolves true when the time passed, false when aborted (an expected outcome, not an error).
  */
 export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -63,12 +64,13 @@ export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (completed: boolean): void => {
-      clearTimeout(timer);
+      timer.clear();
       signal.removeEventListener('abort', onAbort);
       resolve(completed);
     };
     const onAbort = (): void => done(false);
-    const timer = setTimeout(() => done(true), ms);
+    // Attributes may exceed Node's 2^31 ms timer limit; a plain setTimeout would fire after 1 ms.
+    const timer = setLongTimeout(() => done(true), ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
