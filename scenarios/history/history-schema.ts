@@ -12,6 +12,7 @@ const opValue = z.looseObject({
   source: z.string().optional(),
   status: z.number().int().optional(),
   error: z.string().optional(),
+  dropped: z.boolean().optional(),
 });
 
 const op = z.object({

@@ -21,6 +21,8 @@ export interface OpValue {
   status?: number;
   /** Error class or message, when there was no usable response. */
   error?: string;
+  /** On `fail`: the load generator never sent it (too many in flight); counted as dropped. */
+  dropped?: boolean;
   [key: string]: unknown;
 }
 
