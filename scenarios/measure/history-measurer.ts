@@ -40,11 +40,12 @@ export class HistoryMeasurer {
     const invoke = this.open.get(record.process);
     if (!invoke || invoke.f !== record.f) return;
     this.open.delete(record.process);
-    const intended = invoke.time;
+    const intended = invoke.intended ?? invoke.time;
     const status = typeof record.value.status === 'number' ? record.value.status : 0;
     const eventId = record.value.event_id ?? invoke.value.event_id;
     if (record.type === 'ok' && eventId !== undefined && !this.intendedByEvent.has(eventId)) {
       this.intendedByEvent.set(eventId, intended);
+      for (const receipt of this.early.get(eventId) ?? []) this.recordReceipt(receipt, intended);
       
       this.early.delete(eventId);
     }
