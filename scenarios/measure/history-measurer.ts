@@ -46,7 +46,6 @@ export class HistoryMeasurer {
     if (record.type === 'ok' && eventId !== undefined && !this.intendedByEvent.has(eventId)) {
       this.intendedByEvent.set(eventId, intended);
       for (const receipt of this.early.get(eventId) ?? []) this.recordReceipt(receipt, intended);
-      
       this.early.delete(eventId);
     }
     this.measurements.recordOp({ op: record.f, intended, end: record.time, ok: record.type === 'ok', status, dropped: record.value.dropped === true });
