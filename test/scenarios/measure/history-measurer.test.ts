@@ -22,7 +22,8 @@ describe('measuring a history', () => {
     const m = measureHistory(history);
     const [first, second] = m.opBuckets('create_event');
     expect(first).toMatchObject({ second: 0, count: 2, ok: 2, statuses: { '201': 2 } });
-    expect([first?.latency?.p50, first?.latency?.max]).toEqual([50, 100]);
+    expect(first?.latency?.p50).toBeCloseTo(50, 1);
+    expect(first?.latency?.max).toBe(100);
     expect(second).toMatchObject({ second: 1, count: 2, ok: 0, failed: 1, dropped: 1, statuses: { '0': 1, dropped: 1 } });
   });
 
