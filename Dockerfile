@@ -19,8 +19,7 @@ RUN npm pkg delete scripts.postinstall \
 
 # Stage 2: the runtime image.
 FROM node:20.18-bookworm-slim AS runtime
-ENV NODE_ENV=development \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
     DATA_DIR=/app/.data
