@@ -76,13 +76,13 @@ async function sendEvents(count: number, from: number): Promise<string[]> {
 
 const receivedEventIds = () => new Set(receiver.json<{ data: { event_id: string } }>().map((b) => b.data.event_id));
 
-/** Delivery attempts the workers counted as failed-and-retried, from their own /metrics. */
-async function retriedAttempts(): Promise<number> {
+/** Delivery attempts the workers counted as failed (retried or dead-lettered), from their own /metrics. */
+async function failedAttempts(): Promise<number> {
   let total = 0;
   for (const w of workers) {
     const url = /metrics on (http:\/\/\S+\/metrics)/.exec(w.output())![1]!;
     const page = await (await fetch(url)).text();
-    total += Number(/^webhook_deliveries_total\{outcome="retry"\} (\d+)/m.exec(page)?.[1] ?? 0);
+    for (const m of page.matchAll(/^webhook_deliveries_total\{outcome="(?:retry|dead_letter)"\} (\d+)/gm)) total += Number(m[1]);
   }
   return total;
 }
@@ -102,7 +102,8 @@ describe('native rehearsal of the playground', () => {
 
     await setLink('receiver', false);
     const during = await sendEvents(20, 20);
-    await waitFor(async () => (await retriedAttempts()) > 0, { timeoutMs: 20_000, message: 'workers saw the receiver link down' });
+    // Down until the workers have failed about as many attempts as there are new deliveries.
+    await waitFor(async () => (await failedAttempts()) >= during.length, { timeoutMs: 20_000, message: 'workers saw the receiver link down' });
     await setLink('receiver', true);
 
     const all = [...before, ...during];
