@@ -1,7 +1,7 @@
-// The playground's topology without Docker: DynamoDB Local (Java), our proxy in Toxiproxy's place
-// loaded from the committed populate file, the api and two workers as processes with the compose
-// file's environment (hostnames rewritten to 127.0.0.1 and free ports), and a real receiver. Events
-// go through it, the receiver link goes down and comes back, and nothing is lost.
+// The playground's topology without Docker (`npm run test:playground`, outside npm test's budget):
+// DynamoDB Local (Java), our proxy in Toxiproxy's place loaded from the committed populate file, the api
+// and two workers as processes with the compose file's environment (hostnames rewritten to 127.0.0.1
+// and free ports), and a real receiver. The receiver link goes down and comes back; nothing is lost.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
