@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { parseChaosConfig } from '../../chaos/src/config/chaos-config.js';
 import { loadConfig } from '../../reference-server/src/config.js';
 import { readCompose, root, serviceEnv } from './compose-file.js';
@@ -76,6 +77,21 @@ describe('docker-compose.yml', () => {
         if (d.condition === 'service_healthy') expect(checked.has(dep), `${name} waits for ${dep} to be healthy but ${dep} has no healthcheck`).toBe(true);
       }
     }
+  });
+
+  it('has Prometheus scrape the api, every worker and Toxiproxy where they listen', () => {
+    const prometheus = parse(readFileSync(resolve(root, 'playground/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+    };
+    const targets = Object.fromEntries(
+      prometheus.scrape_configs.map((c) => [c.job_name, c.static_configs?.[0]?.targets[0] ?? `${c.dns_sd_configs?.[0]?.names[0]}:${c.dns_sd_configs?.[0]?.port}`]),
+    );
+    expect(targets).toEqual({
+      api: `api:${serviceEnv(compose, 'api').PORT}`,
+      worker: `worker:${serviceEnv(compose, 'worker').PORT}`,
+      toxiproxy: 'toxiproxy:8474',
+    });
+    expect(compose.services.toxiproxy?.command).toContain('-proxy-metrics'); // real Toxiproxy's byte counters are opt-in
   });
 
   it('binds every host port to 127.0.0.1 and leaves the worker free to scale', () => {

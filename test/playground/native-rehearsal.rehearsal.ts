@@ -116,6 +116,11 @@ describe('native rehearsal of the playground', () => {
     expect((await call('GET', '/v1/webhooks/dlq')).body.entries).toEqual([]);
     // One delivery per event: retries reuse the delivery id, so distinct ids count deliveries.
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(all.length);
+    // Analytics read the events table's DynamoDB Stream (ANALYTICS_FEED=streams): every event counted once.
+    await waitFor(async () => (await call('GET', '/v1/analytics/summary')).body.total_events === all.length, {
+      timeoutMs: 20_000,
+      message: `analytics counting all ${all.length} events from the stream`,
+    });
   }, 90_000);
 
   it('routes the api\'s DynamoDB traffic through the proxy, as the compose file does', async () => {
