@@ -13,6 +13,16 @@ export default tseslint.config(
     },
   },
   {
+    // The k6 scripts run in k6's runtime, not Node, and are shipped alone into the k6 container.
+    files: ['load/k6/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', '../../*'], message: 'k6 scripts run in k6, not Node: import k6 modules and load/k6/lib only.' }] },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       'no-restricted-properties': [

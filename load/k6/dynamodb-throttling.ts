@@ -1,0 +1,44 @@
+// k6 version of the DynamoDB throttling scenario: 30 % of the api's DynamoDB calls answer
+// ThrottlingException for 20 s (a chaos rule through /_chaos). The SDK retries throttles, so
+// ingest must stay within its error budget and recover its latency once the rule ends.
+import type { Options } from 'k6/options';
+import { readEnv } from './lib/env.ts';
+import { chaosRule, healAll, playTimeline } from './lib/faults.ts';
+import { summaryFiles } from './lib/summary.ts';
+import { timelineOptions } from './lib/timeline.ts';
+import { createTenant, postEvent, type RunData } from './lib/triggers-api.ts';
+
+const env = readEnv();
+
+export const options: Options = timelineOptions({
+  rate: 50,
+  phases: { baseline: 10, fault: 20, recovery: 30 },
+  gates: [
+    { phase: 'baseline', maxFailureRate: 0.01, maxP99Ms: 250 },
+    { phase: 'fault', maxFailureRate: 0.05 },
+    { phase: 'recovery', maxFailureRate: 0.01, maxP99Ms: 250 },
+  ],
+});
+
+export function setup(): RunData {
+  healAll(env);
+  return createTenant(env, 'k6 dynamodb-throttling');
+}
+
+export function createEvent(data: RunData): void {
+  postEvent(env, data);
+}
+
+export function faults(): void {
+  playTimeline(env, [
+    chaosRule(10, 20, { id: 'k6-throttle', point: 'dynamodb', injector: { kind: 'dynamodb_error', error: 'ThrottlingException' }, probability: 0.3 }),
+  ]);
+}
+
+export function teardown(): void {
+  healAll(env);
+}
+
+export function handleSummary(data: unknown): Record<string, string> {
+  return summaryFiles('dynamodb-throttling', data);
+}
