@@ -37,7 +37,7 @@ export function buildApp(deps: AppDeps): Express {
     }),
   );
   // Before the fault points and request stats: the dashboard's own traffic is not tenant API traffic.
-  app.use('/dashboard', dashboardRouter(deps));
+  app.use('/dashboard', dashboardRouter(deps, deps.dashboard));
   for (const handler of deps.before ?? []) app.use(handler);
 
   app.use(healthRouter(deps));

@@ -55,7 +55,8 @@ export function dashboardApi(deps: DashboardApiDeps, runsDir: string): Router {
     const path = runFile(runsDir, String(req.params.name), 'report.html');
     if (!path) throw ApiError.notFound('run report');
     res.setHeader('Cache-Control', 'no-store');
-    res.sendFile(path);
+    // The runs folder is .aftershock/runs: a dot folder, which send refuses unless told (names are checked above).
+    res.sendFile(path, { dotfiles: 'allow' });
   });
 
   return router;

@@ -56,7 +56,8 @@ export function dashboardRouter(deps: DashboardApiDeps, options: DashboardOption
       res.status(503).type('text/plain').send('The dashboard is not built yet: run `npm run build:dashboard` (npm start and npm install build it), then reload.\n');
       return;
     }
-    res.sendFile(join(dir, 'index.html'));
+    // The cache lives under node_modules/.cache: a dot folder, which send refuses unless told.
+    res.sendFile(join(dir, 'index.html'), { dotfiles: 'allow' });
   });
 
   return router;
