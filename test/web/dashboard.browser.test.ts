@@ -3,7 +3,7 @@
 // see a delivery, replay a dead letter, rotate a key and use the new one, add and heal a chaos rule,
 // and list scenario runs. Screenshots go to a temp folder, or to docs/images with
 // DASHBOARD_SCREENSHOTS=docs/images.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -85,6 +85,9 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await expect.poll(() => sources.textContent(), POLL).toMatch(/shop.*2 · 66\.7%.*crm.*1 · 33\.3%/);
   await expect.poll(() => page.getByText(/Last updated/).count(), POLL).toBe(1);
   await page.screenshot({ path: join(shots, 'dashboard-analytics.png'), fullPage: true });
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(csv.suggestedFilename()).toMatch(/^analytics-hourly-.*\.csv$/);
+  expect(readFileSync((await csv.path())!, 'utf8')).toMatch(/^period_start,period_end,metric_type,event_count/);
 
   // Webhooks: the form refuses a bad filter, then creates one to the real receiver.
   await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -107,10 +110,11 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
 
   // A new order event is delivered; one the receiver keeps refusing is dead-lettered. Once the API
   // shows both, a reload (the credential survives it, kept for the tab) shows them on the page.
-  receiver.respond((r) => ({ status: r.body.includes('order.refunded') ? 500 : 200 }));
+  receiver.respond((r) => ({ status: /order\.(refunded|cancelled)/.test(r.body) ? 500 : 200 }));
   await createEvent('shop', 'order.paid');
   await createEvent('shop', 'order.refunded');
-  await waitFor(async () => (await api.call('GET', '/v1/webhooks/dlq', { key: key.api_key })).body?.entries.length === 1, { timeoutMs: 15_000, message: 'the refused delivery is dead-lettered' });
+  await createEvent('shop', 'order.cancelled');
+  await waitFor(async () => (await api.call('GET', '/v1/webhooks/dlq', { key: key.api_key })).body?.entries.length === 2, { timeoutMs: 15_000, message: 'the refused deliveries are dead-lettered' });
   await waitFor(() => receiver.received.some((r) => r.body.includes('order.paid')), { message: 'order.paid is delivered' });
   await page.reload();
   await page.getByRole('button', { name: 'Details' }).click();
@@ -121,12 +125,16 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await dlq.getByRole('cell', { name: 'order.refunded' }).waitFor();
   await page.screenshot({ path: join(shots, 'dashboard-webhooks.png'), fullPage: true });
 
-  // Replay sends the dead letter again once the receiver recovers.
+  // Once the receiver recovers, Replay sends one dead letter again, and a window replay the rest.
   receiver.respond(() => ({ status: 200 }));
   const before = receiver.received.length;
-  await dlq.getByRole('button', { name: 'Replay', exact: true }).click();
+  await dlq.getByRole('row').filter({ hasText: 'order.refunded' }).getByRole('button', { name: 'Replay', exact: true }).click();
   await dlq.getByText(/queued again/).waitFor();
-  await waitFor(() => receiver.received.slice(before).some((r) => r.body.includes('order.refunded') && r.headers['webhook-id']), { message: 'the replayed delivery arrives' });
+  await waitFor(() => receiver.received.slice(before).some((r) => r.body.includes('order.refunded')), { message: 'the replayed delivery arrives' });
+  await dlq.getByRole('cell', { name: 'order.refunded' }).waitFor({ state: 'detached' });
+  await dlq.getByRole('button', { name: 'Replay window' }).click();
+  await dlq.getByText('1 delivery queued again.').waitFor();
+  await waitFor(() => receiver.received.slice(before).some((r) => r.body.includes('order.cancelled')), { message: 'the window replay arrives' });
   await dlq.getByText('Nothing dead-lettered.').waitFor();
 
   // Keys (admin): rotate with a transition period; the new key is shown once and works.
@@ -170,9 +178,9 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   // The rotated key signs in to the same tenant's data; on a phone-sized screen nothing overflows.
   await signOut(page);
   await page.setViewportSize({ width: 390, height: 844 });
-  await waitFor(async () => (await api.call('GET', '/v1/analytics/summary', { key: newKey })).body?.total_events === 5, { message: 'the new key reads 5 events' });
+  await waitFor(async () => (await api.call('GET', '/v1/analytics/summary', { key: newKey })).body?.total_events === 6, { message: 'the new key reads 6 events' });
   await signIn(page, newKey);
-  await expect.poll(() => page.getByRole('group', { name: 'Total events' }).textContent(), POLL).toContain('5');
+  await expect.poll(() => page.getByRole('group', { name: 'Total events' }).textContent(), POLL).toContain('6');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: join(shots, 'dashboard-narrow.png'), fullPage: true });
 

@@ -37,7 +37,7 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
     void act(async () => {
       const body = { since: new Date(`${since}Z`).toISOString(), until: new Date(`${until}Z`).toISOString() };
       const result = await api.post<{ replayed: number }>(`/v1/webhooks/${hook}/replay`, body);
-      return `${result.replayed} deliveries queued again.`;
+      return `${result.replayed} ${result.replayed === 1 ? 'delivery' : 'deliveries'} queued again.`;
     });
   };
 
