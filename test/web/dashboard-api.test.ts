@@ -38,6 +38,16 @@ it('tells the admin token and a key apart, with the key own id and scopes', asyn
   expect(refused.body.error).toMatchObject({ code: 'unauthorized', request_id: expect.any(String) });
 });
 
+it('tells the admin there is no chaos page in production, where the control API does not exist', async () => {
+  const production = await startTestApi({ NODE_ENV: 'production' });
+  try {
+    expect((await production.call('GET', '/dashboard/api/session', { key: ADMIN_TOKEN })).body).toEqual({ kind: 'admin', chaos: false });
+    expect((await production.call('GET', '/_chaos/rules', { key: ADMIN_TOKEN })).status).toBe(404);
+  } finally {
+    await production.close();
+  }
+});
+
 it('lists every key to the admin and only its own tenant to a keys:manage key, never a secret or hash', async () => {
   const mine = await api.createKey({ name: 'mine' });
   const other = await api.createKey({ name: 'other' });
