@@ -1,9 +1,11 @@
 // The shapes the dashboard reads from the API (docs/API.md) and from /dashboard/api.
 
+/** Who is signed in, from GET /dashboard/api/session. */
 export type Session =
   | { kind: 'admin'; chaos: boolean }
   | { kind: 'key'; key_id: string; tenant_id: string; name: string; scopes: string[]; chaos: false };
 
+/** API request latency over a period (ms; null without requests). */
 export interface Latency {
   count: number;
   avg_ms: number | null;
@@ -12,6 +14,7 @@ export interface Latency {
   max_ms: number | null;
 }
 
+/** One hourly or daily row of GET /v1/analytics. */
 export interface AnalyticsRow {
   period_start: string;
   period_end: string;
@@ -24,6 +27,7 @@ export interface AnalyticsRow {
   performance_metrics: Latency;
 }
 
+/** GET /v1/analytics/summary. */
 export interface AnalyticsSummary {
   start_date: string;
   end_date: string;
@@ -36,6 +40,7 @@ export interface AnalyticsSummary {
   performance_metrics: Latency;
 }
 
+/** A webhook as the API shows it (never its secret). */
 export interface Webhook {
   webhook_id: string;
   url: string;
@@ -48,6 +53,7 @@ export interface Webhook {
   updated_at: string;
 }
 
+/** One delivery attempt in a delivery's history. */
 export interface Attempt {
   attempt: number;
   at: string;
@@ -58,6 +64,7 @@ export interface Attempt {
   error: string | null;
 }
 
+/** A delivery of one event to one webhook, with its attempts. */
 export interface Delivery {
   delivery_id: string;
   event_id: string;
@@ -68,6 +75,7 @@ export interface Delivery {
   created_at: string;
 }
 
+/** GET /v1/webhooks/{id}/metrics. */
 export interface WebhookMetrics {
   total_deliveries: number;
   delivered: number;
@@ -79,6 +87,7 @@ export interface WebhookMetrics {
   error_distribution: Record<string, number>;
 }
 
+/** A dead-lettered delivery. */
 export interface DlqEntry {
   delivery_id: string;
   webhook_id: string;
@@ -89,6 +98,7 @@ export interface DlqEntry {
   dead_at: string;
 }
 
+/** POST /v1/webhooks/{id}/test: the attempt made right now. */
 export interface TestResult {
   success: boolean;
   status_code: number | null;
@@ -97,6 +107,7 @@ export interface TestResult {
   error: string | null;
 }
 
+/** A key's public view (never the key itself or its hash). */
 export interface ApiKey {
   key_id: string;
   tenant_id: string;
@@ -112,6 +123,7 @@ export interface ApiKey {
   revoked_at: string | null;
 }
 
+/** POST /v1/api-keys/{id}/rotate: the new version, with the key shown once. */
 export interface RotatedKey extends ApiKey {
   api_key: string;
   previous_key_id: string;
@@ -119,6 +131,7 @@ export interface RotatedKey extends ApiKey {
   previous_expires_at: string | null;
 }
 
+/** An installed chaos rule with its live state (GET /_chaos/rules). */
 export interface ChaosRule {
   id: string;
   point: string;
@@ -130,6 +143,7 @@ export interface ChaosRule {
   max_count?: number;
 }
 
+/** One injection from GET /_chaos/log. */
 export interface Injection {
   seq: number;
   at: number;
@@ -140,6 +154,7 @@ export interface Injection {
   detail: Record<string, unknown>;
 }
 
+/** One scenario run from GET /dashboard/api/runs. */
 export interface RunSummary {
   name: string;
   title: string | null;
