@@ -137,6 +137,20 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await waitFor(() => receiver.received.slice(before).some((r) => r.body.includes('order.cancelled')), { message: 'the window replay arrives' });
   await dlq.getByText('Nothing dead-lettered.').waitFor();
 
+  // Edit saves through PUT; Delete asks first (Escape cancels, by keyboard) and then removes it.
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Description').fill('orders to the test receiver');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await waitFor(async () => (await api.call('GET', '/v1/webhooks', { key: key.api_key })).body?.webhooks[0]?.description === 'orders to the test receiver', { message: 'the edit is saved' });
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  await page.getByRole('cell', { name: receiver.url }).waitFor();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByText('No webhooks yet.', { exact: false }).waitFor();
+
   // Keys (admin): rotate with a transition period; the new key is shown once and works.
   await signOut(page);
   await signIn(page, ADMIN_TOKEN);
@@ -151,9 +165,19 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await row.getByRole('button', { name: 'Versions' }).click();
   await expect.poll(() => page.getByRole('region', { name: 'Version history' }).textContent(), POLL).toMatch(/v1\s*rotating.*v2\s*active/);
   await page.screenshot({ path: join(shots, 'dashboard-keys.png'), fullPage: true });
+  const narrow = await api.createKey({ name: 'to-revoke', tenant_id: key.tenant_id });
+  await page.getByRole('button', { name: 'I have saved it' }).click();
+  await page.reload();
+  const revokeRow = page.getByRole('row').filter({ hasText: narrow.key_id });
+  await revokeRow.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+  await revokeRow.getByText('revoked').waitFor();
+  expect((await api.call('GET', '/v1/inbox', { key: narrow.api_key })).status).toBe(401);
 
   // Chaos (admin): a preset rule appears with its remaining time, and the kill switch heals it.
-  await page.getByRole('link', { name: 'Chaos' }).click();
+  // Pages are links: reachable and followed by keyboard.
+  await page.getByRole('link', { name: 'Chaos' }).focus();
+  await page.keyboard.press('Enter');
   await page.getByLabel('Preset').selectOption({ label: 'Webhook receivers answer 503 for 2 min' });
   await page.getByRole('button', { name: 'Add rule' }).click();
   const rules = page.getByRole('region', { name: 'Active rules' });
