@@ -1,6 +1,6 @@
 // Launches Debian's Chromium headless through playwright-core, with a fresh profile each time and
 // no background traffic, and collects the page errors a test must not see.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -18,6 +18,7 @@ export interface Chromium {
 
 /** Starts Chromium with one context of `width`×`height` and a page in it. */
 export async function launchChromium(width = 1280, height = 900): Promise<Chromium> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium), as .ci/run does`);
   const profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
   // A persistent context is how playwright takes a profile folder (it refuses --user-data-dir in args).
   const context = await chromium.launchPersistentContext(profile, {

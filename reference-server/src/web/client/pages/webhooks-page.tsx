@@ -101,7 +101,7 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
           </table>
         </div>
       ) : null}
-      {current ? <WebhookDetails api={api} webhook={current} /> : null}
+      {current ? <WebhookDetails key={current.webhook_id} api={api} webhook={current} /> : null}
       <DlqPanel api={api} webhooks={webhooks} />
       <ConfirmDialog
         open={deleting !== null}
