@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { signReportLink } from '../../reference-server/src/web/report-link.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../support/test-api.js';
 import { writeRunsFixture } from './support/runs-fixture.js';
 
@@ -83,6 +84,34 @@ it('serves a run report to the admin, and nothing outside the runs folder whatev
     expect(res.text, path).not.toContain('secret');
   }
   expect((await api.call('GET', '/dashboard/api/runs/2026-12-04T10-00-00-receiver-outage/report.html', { key: 'tr_nope' })).status).toBe(401);
+});
+
+it('opens a report through a link the admin signed, for that report only and only for a minute', async () => {
+  const name = '2026-12-04T10-00-00-receiver-outage';
+  const key = await api.createKey({ name: 'links' });
+  expect((await api.call('POST', `/dashboard/api/runs/${name}/link`, { key: key.api_key })).status).toBe(401);
+  expect((await api.call('POST', '/dashboard/api/runs/linked/link', { key: ADMIN_TOKEN })).status).toBe(404);
+  const { url } = (await api.call('POST', `/dashboard/api/runs/${name}/link`, { key: ADMIN_TOKEN })).body as { url: string };
+  const opened = await api.call('GET', url);
+  expect(opened.status).toBe(200);
+  expect(opened.text).toContain('Receiver outage, then recovery: passed');
+  expect(opened.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'unsafe-inline'/);
+
+  const query = new URL(url, api.url).searchParams;
+  const expires = Number(query.get('expires'));
+  const signature = query.get('signature')!;
+  const forged = [
+    `/dashboard/api/runs/2026-12-04T11-00-00-dynamodb-throttling/report.html?expires=${expires}&signature=${signature}`,
+    `/dashboard/api/runs/${name}/report.html?expires=${expires + 60_000}&signature=${signature}`,
+    `/dashboard/api/runs/${name}/report.html?expires=${expires}&signature=${'0'.repeat(64)}`,
+    // Correctly signed, but it ran out a minute ago.
+    `/dashboard/api/runs/${name}/report.html?${signReportLink(ADMIN_TOKEN, name, Date.now() - 120_000)}`,
+  ];
+  for (const path of forged) {
+    const res = await api.call('GET', path);
+    expect(res.status, path).toBe(401);
+    expect(res.text, path).not.toContain('passed');
+  }
 });
 
 it('serves the bundle with a strict content security policy and immutable hashed assets', async () => {

@@ -197,6 +197,7 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await page.screenshot({ path: join(shots, 'dashboard-runs.png'), fullPage: true });
   const [report] = await Promise.all([chrome.context.waitForEvent('page'), passed.getByRole('link', { name: 'Open report' }).click()]);
   await report.getByRole('heading', { name: /Receiver outage, then recovery: passed/ }).waitFor();
+  await report.getByText('inline script ran').waitFor();
   await report.close();
 
   // The rotated key signs in to the same tenant's data; on a phone-sized screen nothing overflows.

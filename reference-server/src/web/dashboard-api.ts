@@ -7,17 +7,25 @@ import { ApiError } from '../http/api-error.js';
 import type { AppDeps } from '../http/app-deps.js';
 import { authenticateKey, presentedCredential, type Principal } from '../http/auth.js';
 import { safeEqual } from '../http/authenticator.js';
+import { checkReportLink, signReportLink } from './report-link.js';
 import { listRuns, runFile } from './runs-folder.js';
 
 /** What the dashboard API needs from the app. */
-export type DashboardApiDeps = Pick<AppDeps, 'adminToken' | 'authenticator' | 'config'> & { stores: Pick<AppDeps['stores'], 'apiKeys'> };
+export type DashboardApiDeps = Pick<AppDeps, 'adminToken' | 'authenticator' | 'config' | 'clock'> & { stores: Pick<AppDeps['stores'], 'apiKeys'> };
+
+/**
+ * A report is a self-contained page the runner wrote: its inline scripts and styles may run, but it
+ * may load nothing and send nothing anywhere.
+ */
+const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** The most keys the list returns (a scan: meant for an operator's view, not for bulk export). */
 const MAX_KEYS = 1000;
 
 /**
- * `GET /api/session`, `GET /api/keys`, `GET /api/runs`, `GET /api/runs/:name/report.html` (relative to
- * the dashboard mount). Runs are admin-only; keys are the admin's (all) or a `keys:manage` key's tenant.
+ * `GET /api/session`, `GET /api/keys`, `GET /api/runs`, `POST /api/runs/:name/link`,
+ * `GET /api/runs/:name/report.html` (relative to the dashboard mount). Runs are admin-only (a report
+ * also opens with a link the admin signed); keys are the admin's (all) or a `keys:manage` key's tenant.
  */
 export function dashboardApi(deps: DashboardApiDeps, runsDir: string): Router {
   const router = Router();
@@ -50,11 +58,25 @@ export function dashboardApi(deps: DashboardApiDeps, runsDir: string): Router {
     res.json({ runs: await listRuns(runsDir) });
   });
 
-  router.get('/api/runs/:name/report.html', (req, res) => {
+  router.post('/api/runs/:name/link', (req, res) => {
     requireAdminToken(deps, req);
-    const path = runFile(runsDir, String(req.params.name), 'report.html');
+    const name = String(req.params.name);
+    if (!runFile(runsDir, name, 'report.html')) throw ApiError.notFound('run report');
+    const query = signReportLink(deps.adminToken, name, deps.clock.now());
+    res.json({ url: `/dashboard/api/runs/${encodeURIComponent(name)}/report.html?${query}` });
+  });
+
+  router.get('/api/runs/:name/report.html', (req, res) => {
+    const name = String(req.params.name);
+    if (presentedCredential(req) !== undefined || req.query.signature === undefined) requireAdminToken(deps, req);
+    else if (!checkReportLink(deps.adminToken, name, req.query.expires, req.query.signature, deps.clock.now())) {
+      throw ApiError.unauthorized('this report link is invalid or has expired: open the report again from the dashboard');
+    }
+    const path = runFile(runsDir, name, 'report.html');
     if (!path) throw ApiError.notFound('run report');
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', REPORT_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     // The runs folder is .aftershock/runs: a dot folder, which send refuses unless told (names are checked above).
     res.sendFile(path, { dotfiles: 'allow' });
   });

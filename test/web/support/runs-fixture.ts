@@ -27,7 +27,9 @@ export function writeRunsFixture(): string {
       ],
       checkers: { no_lost_events: { valid: true }, deliveries_complete: { valid: true } },
     },
-    '<!doctype html><title>Run report</title><h1>Receiver outage, then recovery: passed</h1>',
+    // Inline, as a self-contained report's charts are: the page must be allowed to run it.
+    '<!doctype html><title>Run report</title><h1>Receiver outage, then recovery: passed</h1><p id="chart">no script ran</p>' +
+      '<script>document.getElementById("chart").textContent = "inline script ran"</script>',
   );
   run('2026-12-04T11-00-00-dynamodb-throttling', {
     status: 'failed',

@@ -1,5 +1,5 @@
 // Runs: the scenario runs the runner wrote under .aftershock/runs, with each verdict and a link to
-// its self-contained HTML report (fetched with the admin token, then opened from memory).
+// its self-contained HTML report (opened through a short-lived link the server signs).
 import { useState } from 'react';
 import type { ApiClient, ApiFailure } from '../api-client.js';
 import { ErrorBanner } from '../components/error-banner.js';
@@ -20,12 +20,15 @@ export function RunsPage({ api }: { api: ApiClient }) {
   const loaded = useLoad(() => api.get<{ runs: RunSummary[] }>('/dashboard/api/runs'), [api], 30_000);
   const [error, setError] = useState<ApiFailure | null>(null);
   const openReport = async (run: RunSummary) => {
-    // Opened first, filled after the fetch: browsers allow a new tab only in the click itself.
+    // The tab is opened in the click itself (browsers allow no later popup), then sent to a link the
+    // server signed for this report: a tab cannot carry the admin token in a header.
     const tab = window.open('', '_blank');
     try {
-      const { blob } = await api.blob(`/dashboard/api/runs/${encodeURIComponent(run.name)}/report.html`);
-      const url = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
-      if (tab) tab.location.href = url;
+      const { url } = await api.post<{ url: string }>(`/dashboard/api/runs/${encodeURIComponent(run.name)}/link`);
+      if (tab) {
+        tab.opener = null;
+        tab.location.href = url;
+      }
       else location.assign(url);
     } catch (err) {
       tab?.close();
