@@ -1,6 +1,6 @@
 // A modal confirmation built on the native <dialog>: focus moves into it, Escape cancels, and the
 // page behind cannot be clicked, all without a dialog library.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -17,6 +17,7 @@ export interface ConfirmDialogProps {
 /** Asks before a destructive or important action; `onCancel` runs on Escape or Cancel. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -24,8 +25,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     if (!props.open && dialog.open) dialog.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} aria-labelledby="dialog-title" onCancel={(e) => (e.preventDefault(), props.onCancel())}>
-      <h3 id="dialog-title">{props.title}</h3>
+    <dialog ref={ref} aria-labelledby={titleId} onCancel={(e) => (e.preventDefault(), props.onCancel())}>
+      <h3 id={titleId}>{props.title}</h3>
       {props.children}
       <div className="actions">
         <button type="button" onClick={props.onCancel}>
