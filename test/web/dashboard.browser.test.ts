@@ -76,6 +76,7 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await page.getByLabel('API key or admin token').fill('tr_not_a_key');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => page.getByRole('alert').textContent(), POLL).toMatch(/invalid or expired API key.*401 unauthorized, request id \S+/);
+  await page.screenshot({ path: join(shots, 'dashboard-sign-in.png') });
 
   // Analytics: the cards, the volume chart and the distributions show the three events.
   await signIn(page, key.api_key);
@@ -174,20 +175,29 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await revokeRow.getByText('revoked').waitFor();
   expect((await api.call('GET', '/v1/inbox', { key: narrow.api_key })).status).toBe(401);
 
-  // Chaos (admin): a preset rule appears with its remaining time, and the kill switch heals it.
-  // Pages are links: reachable and followed by keyboard.
+  // Chaos (admin): with injection on, a preset rule appears with its remaining time, its injections
+  // are counted and logged, and the kill switch heals it. Pages are links, followed by keyboard here.
   await page.getByRole('link', { name: 'Chaos' }).focus();
   await page.keyboard.press('Enter');
-  await page.getByLabel('Preset').selectOption({ label: 'Webhook receivers answer 503 for 2 min' });
+  await page.getByRole('button', { name: 'Turn injection on' }).click();
+  await page.getByText('Injection is on', { exact: false }).waitFor();
+  await page.getByLabel('Preset').selectOption({ label: 'DynamoDB latency 100–500 ms for 60 s' });
   await page.getByRole('button', { name: 'Add rule' }).click();
   const rules = page.getByRole('region', { name: 'Active rules' });
-  await rules.getByRole('cell', { name: /^dash-receiver-503-/ }).waitFor();
-  await expect.poll(() => rules.getByRole('cell', { name: /^[12]m \d\ds$/ }).count(), POLL).toBe(1);
+  const rule = rules.getByRole('row').filter({ hasText: /dash-db-latency-/ });
+  await rule.waitFor();
+  await expect.poll(() => rule.getByRole('cell', { name: /^(1m 00s|\d{1,2}s)$/ }).count(), POLL).toBe(1);
+  await createEvent('shop', 'order.created');
+  const log = page.getByRole('region', { name: 'Injection log' });
+  await expect.poll(() => log.getByRole('row').filter({ hasText: 'latency' }).count(), POLL).toBeGreaterThan(0);
+  await expect.poll(async () => Number(await rule.getByRole('cell').nth(5).textContent()), POLL).toBeGreaterThan(0);
   await page.screenshot({ path: join(shots, 'dashboard-chaos.png'), fullPage: true });
   await page.getByRole('button', { name: 'Heal all (kill switch)' }).click();
   await page.getByText('Healed 1 rule(s).').waitFor();
   await rules.getByText('No rules: nothing is being injected.').waitFor();
   expect((await api.call('GET', '/_chaos/rules', { key: ADMIN_TOKEN })).body.rules).toEqual([]);
+  await page.getByRole('button', { name: 'Pause injection' }).click();
+  await page.getByText('Injection is paused', { exact: false }).waitFor();
 
   // Runs (admin): verdicts from the journals, and the report opens in a new tab.
   await page.getByRole('link', { name: 'Runs' }).click();
@@ -203,9 +213,9 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   // The rotated key signs in to the same tenant's data; on a phone-sized screen nothing overflows.
   await signOut(page);
   await page.setViewportSize({ width: 390, height: 844 });
-  await waitFor(async () => (await api.call('GET', '/v1/analytics/summary', { key: newKey })).body?.total_events === 6, { message: 'the new key reads 6 events' });
+  await waitFor(async () => (await api.call('GET', '/v1/analytics/summary', { key: newKey })).body?.total_events === 7, { message: 'the new key reads 7 events' });
   await signIn(page, newKey);
-  await expect.poll(() => page.getByRole('group', { name: 'Total events' }).textContent(), POLL).toContain('6');
+  await expect.poll(() => page.getByRole('group', { name: 'Total events' }).textContent(), POLL).toContain('7');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: join(shots, 'dashboard-narrow.png'), fullPage: true });
 

@@ -6,6 +6,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, it } from 'vitest';
 import { ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
+import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
 import { ErrorBanner } from '../../../reference-server/src/web/client/components/error-banner.js';
 import { ShareList } from '../../../reference-server/src/web/client/components/share-list.js';
 import { verdictOf } from '../../../reference-server/src/web/client/pages/runs-page.js';
@@ -50,4 +51,9 @@ it('calls a run passed only when it completed without deviation and every gate a
   expect(verdictOf({ ...run, deviated: true }).label).toBe('failed (deviated)');
   expect(verdictOf({ ...run, status: 'interrupted' })).toEqual({ label: 'interrupted', tone: 'warn' });
   expect(verdictOf({ ...run, error: 'journal.json is missing' })).toEqual({ label: 'journal.json is missing', tone: 'warn' });
+});
+
+it('describes what an injection drew, skipping nested and empty values', () => {
+  expect(describeDetail({ delay_ms: 312.456, phase: 'after', nested: { a: 1 }, none: null })).toBe('delay_ms 312.46, phase after');
+  expect(describeDetail({})).toBe('—');
 });

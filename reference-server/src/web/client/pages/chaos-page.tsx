@@ -15,6 +15,14 @@ interface ChaosState {
   rules: ChaosRule[];
 }
 
+/** What the rule's generator drew for one injection (`delay_ms 312`), the values a replay repeats. */
+export function describeDetail(detail: Record<string, unknown>): string {
+  const parts = Object.entries(detail)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? Math.round(v * 100) / 100 : String(v)}`);
+  return parts.length > 0 ? parts.join(', ') : '—';
+}
+
 /** The chaos control page (admin token). */
 export function ChaosPage({ api }: { api: ApiClient }) {
   const loaded = useLoad(
@@ -134,6 +142,7 @@ export function ChaosPage({ api }: { api: ApiClient }) {
                   <th>Rule</th>
                   <th>Point</th>
                   <th>Kind</th>
+                  <th>Drawn</th>
                   <th>Request id</th>
                 </tr>
               </thead>
@@ -145,6 +154,7 @@ export function ChaosPage({ api }: { api: ApiClient }) {
                     <td className="mono">{i.rule}</td>
                     <td>{i.point}</td>
                     <td>{i.kind}</td>
+                    <td>{describeDetail(i.detail)}</td>
                     <td className="mono">{i.request_id ?? '—'}</td>
                   </tr>
                 ))}

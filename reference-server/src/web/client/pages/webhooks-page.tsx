@@ -51,7 +51,7 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
       <ErrorBanner error={error ?? loaded.error} />
       {form ? (
         <WebhookForm
-          key={form.editing?.webhook_id ?? 'new'}
+          key={`form-${form.editing?.webhook_id ?? 'new'}`}
           api={api}
           editing={form.editing}
           onCancel={() => setForm(null)}
@@ -101,7 +101,7 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
           </table>
         </div>
       ) : null}
-      {current ? <WebhookDetails key={current.webhook_id} api={api} webhook={current} /> : null}
+      {current ? <WebhookDetails key={`details-${current.webhook_id}`} api={api} webhook={current} /> : null}
       <DlqPanel api={api} webhooks={webhooks} />
       <ConfirmDialog
         open={deleting !== null}
