@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from './config.js';
 import { issueApiKey } from './http/issue-api-key.js';
 import { startTriggersApi } from './triggers-api.js';
+import { ensureDashboardBuilt } from './web/build-dashboard.js';
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
@@ -31,8 +32,11 @@ const api = await startTriggersApi(config, {
   process.exit(1);
 });
 
+// Cached: builds only when the dashboard's sources changed since the last build (or npm install's).
+const dashboard = await ensureDashboardBuilt().then(() => `${api.url}/dashboard`, (err: unknown) => `not built (${err instanceof Error ? err.message : String(err)}); run npm run build:dashboard`);
 const lines = [
   `Triggers API listening on ${api.url}`,
+  `Dashboard: ${dashboard}`,
   `DynamoDB: ${config.DYNAMODB_ENDPOINT ?? `embedded dynalite (${join(config.DATA_DIR, 'dynamodb')})`}`,
   `Admin token: ${config.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : adminToken}`,
 ];

@@ -20,6 +20,7 @@ import type { DlqStore } from '../store/dlq-store.js';
 import type { OutboxStore } from '../store/outbox-store.js';
 import type { WebhooksStore } from '../store/webhooks-store.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
+import type { DashboardOptions } from '../web/dashboard-router.js';
 
 export interface AppDeps {
   config: Config;
@@ -60,4 +61,6 @@ export interface AppDeps {
   /** Middleware run before routing (fault points), and extra routers mounted at the root. */
   before?: RequestHandler[];
   routers?: Router[];
+  /** Where the dashboard finds scenario runs and its bundle (defaults: see dashboard-router.ts). */
+  dashboard?: DashboardOptions;
 }

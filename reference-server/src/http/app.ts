@@ -12,6 +12,7 @@ import { jsonBody } from './json-body.js';
 import { requestId } from './request-id.js';
 import { webhookDeliveriesRouter } from './webhook-deliveries.js';
 import { webhooksRouter } from './webhooks.js';
+import { dashboardRouter } from '../web/dashboard-router.js';
 
 /**
  * The Triggers API.
@@ -35,6 +36,8 @@ export function buildApp(deps: AppDeps): Express {
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
     }),
   );
+  // Before the fault points and request stats: the dashboard's own traffic is not tenant API traffic.
+  app.use('/dashboard', dashboardRouter(deps, deps.dashboard));
   for (const handler of deps.before ?? []) app.use(handler);
 
   app.use(healthRouter(deps));

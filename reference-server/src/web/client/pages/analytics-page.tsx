@@ -1,0 +1,153 @@
+// Analytics (§2.4): a date range and granularity, summary cards, event volume over time, the top
+// sources and event types with their shares, exports through the API, and auto-refresh.
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, ComposedChart } from 'recharts';
+import type { ApiClient, ApiFailure } from '../api-client.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { ShareList } from '../components/share-list.js';
+import { StatCard } from '../components/stat-card.js';
+import { millis, percent, topShares, utcDay } from '../format.js';
+import type { AnalyticsRow, AnalyticsSummary } from '../types.js';
+import { asFailure, useLoad } from '../use-load.js';
+import { saveBlob } from '../save-blob.js';
+
+const REFRESH_CHOICES = [0, 10, 30, 60];
+
+/** The analytics page for the signed-in key's tenant. */
+export function AnalyticsPage({ api }: { api: ApiClient }) {
+  const [start, setStart] = useState(() => utcDay(Date.now(), -1));
+  const [end, setEnd] = useState(() => utcDay(Date.now()));
+  const [metric, setMetric] = useState<'hourly' | 'daily'>('hourly');
+  const [refreshS, setRefreshS] = useState(30);
+  const [exportError, setExportError] = useState<ApiFailure | null>(null);
+  const range = `start_date=${start}&end_date=${end}`;
+
+  const loaded = useLoad(
+    async () => {
+      const [series, summary] = await Promise.all([
+        api.get<{ data: AnalyticsRow[] }>(`/v1/analytics?${range}&metric_type=${metric}&limit=500`),
+        api.get<AnalyticsSummary>(`/v1/analytics/summary?${range}&top=10`),
+      ]);
+      return { rows: series.data, summary };
+    },
+    [api, range, metric],
+    refreshS * 1000,
+  );
+
+  const download = async (format: 'csv' | 'json') => {
+    try {
+      setExportError(null);
+      const { blob, filename } = await api.blob(`/v1/analytics/export?format=${format}&${range}&metric_type=${metric}`);
+      saveBlob(blob, filename ?? `analytics.${format}`);
+    } catch (err) {
+      setExportError(asFailure(err));
+    }
+  };
+
+  const summary = loaded.data?.summary;
+  const rows = loaded.data?.rows ?? [];
+  const chart = rows.map((r) => ({
+    period: metric === 'hourly' ? r.period_start.slice(5, 13).replace('T', ' ') + 'h' : r.period_start.slice(0, 10),
+    events: r.event_count,
+    errors: r.error_count,
+  }));
+  return (
+    <section aria-labelledby="analytics-title">
+      <div className="page-head">
+        <h2 id="analytics-title">Analytics</h2>
+        <span className="muted small" aria-live="polite">
+          {loaded.loading ? 'Loading…' : loaded.updatedAt ? `Last updated ${loaded.updatedAt.toLocaleTimeString()}` : ''}
+        </span>
+      </div>
+      <form className="toolbar" onSubmit={(e) => (e.preventDefault(), loaded.reload())}>
+        <label>
+          From <input type="date" value={start} max={end} onChange={(e) => setStart(e.target.value)} required />
+        </label>
+        <label>
+          To <input type="date" value={end} min={start} onChange={(e) => setEnd(e.target.value)} required />
+        </label>
+        <label>
+          Granularity
+          <select value={metric} onChange={(e) => setMetric(e.target.value as 'hourly' | 'daily')}>
+            <option value="hourly">Hourly</option>
+            <option value="daily">Daily</option>
+          </select>
+        </label>
+        <label>
+          Auto-refresh
+          <select value={refreshS} onChange={(e) => setRefreshS(Number(e.target.value))}>
+            {REFRESH_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {s === 0 ? 'Off' : `Every ${s} s`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Refresh</button>
+        <button type="button" onClick={() => void download('csv')}>
+          Export CSV
+        </button>
+        <button type="button" onClick={() => void download('json')}>
+          Export JSON
+        </button>
+      </form>
+      <ErrorBanner error={loaded.error ?? exportError} />
+      {summary ? (
+        <div className="cards">
+          <StatCard label="Total events" value={String(summary.total_events)} />
+          <StatCard label="Error rate" value={percent(summary.error_rate, 2)} hint={`${summary.error_count} of ${summary.request_count} requests`} />
+          <StatCard label="p95 latency" value={millis(summary.performance_metrics.p95_ms)} />
+          <StatCard label="p99 latency" value={millis(summary.performance_metrics.p99_ms)} />
+        </div>
+      ) : null}
+      <section className="panel" aria-label="Event volume">
+        <h3>Event volume</h3>
+        {rows.length === 0 ? (
+          <p className="empty">{loaded.loading ? 'Loading…' : 'No events in this range yet. Events appear here within a few seconds of being created.'}</p>
+        ) : (
+          <div className="chart" data-testid="volume-chart">
+            <ResponsiveContainer width="100%" height={260}>
+              <ComposedChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+                <XAxis dataKey="period" fontSize={12} />
+                <YAxis allowDecimals={false} fontSize={12} />
+                <Tooltip />
+                <Bar dataKey="events" name="Events" fill="#3b6fd8" isAnimationActive={false} />
+                <Line dataKey="errors" name="Request errors" stroke="#c0392b" dot={false} isAnimationActive={false} />
+              </ComposedChart>
+            </ResponsiveContainer>
+          </div>
+        )}
+      </section>
+      {summary ? (
+        <div className="two-col">
+          <ShareList
+            title="Top sources"
+            shares={topShares(summary.top_sources.map((s) => ({ name: s.source, count: s.count })), summary.total_events)}
+            empty="No sources yet."
+          />
+          <ShareList
+            title="Top event types"
+            shares={topShares(summary.top_event_types.map((s) => ({ name: s.event_type, count: s.count })), summary.total_events)}
+            empty="No event types yet."
+          />
+        </div>
+      ) : null}
+      {summary && summary.top_event_types.length > 0 ? (
+        <section className="panel" aria-label="Event types chart">
+          <h3>Event types</h3>
+          <div className="chart">
+            <ResponsiveContainer width="100%" height={Math.max(120, summary.top_event_types.length * 28)}>
+              <BarChart data={summary.top_event_types} layout="vertical" margin={{ left: 24, right: 16 }}>
+                <XAxis type="number" allowDecimals={false} fontSize={12} />
+                <YAxis type="category" dataKey="event_type" width={140} fontSize={12} />
+                <Tooltip />
+                <Bar dataKey="count" name="Events" fill="#6c8ebf" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </section>
+      ) : null}
+    </section>
+  );
+}

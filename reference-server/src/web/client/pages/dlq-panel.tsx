@@ -1,0 +1,107 @@
+// The dead-letter queue: deliveries that ran out of attempts, each replayable on its own, and a
+// replay of one webhook's deliveries over a time window (POST /v1/webhooks/{id}/replay).
+import { useState, type FormEvent } from 'react';
+import type { ApiClient, ApiFailure } from '../api-client.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { utc } from '../format.js';
+import type { DlqEntry, Webhook } from '../types.js';
+import { asFailure, useLoad } from '../use-load.js';
+
+/** The tenant's DLQ with replay buttons. */
+export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[] }) {
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [windowHook, setWindowHook] = useState('');
+  const [since, setSince] = useState(() => new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+  const [until, setUntil] = useState(() => new Date(Date.now() + 60_000).toISOString().slice(0, 16));
+  const loaded = useLoad(() => api.get<{ entries: DlqEntry[] }>('/v1/webhooks/dlq?limit=100'), [api], 5000);
+
+  const act = async (what: () => Promise<string>) => {
+    setError(null);
+    try {
+      setNotice(await what());
+      loaded.reload();
+    } catch (err) {
+      setError(asFailure(err));
+    }
+  };
+  const replayOne = (entry: DlqEntry) =>
+    act(async () => {
+      await api.post(`/v1/webhooks/dlq/${entry.delivery_id}/replay`);
+      return `Delivery ${entry.delivery_id} queued again.`;
+    });
+  const replayWindow = (e: FormEvent) => {
+    e.preventDefault();
+    const hook = windowHook || webhooks[0]?.webhook_id;
+    if (!hook) return;
+    void act(async () => {
+      const body = { since: new Date(`${since}Z`).toISOString(), until: new Date(`${until}Z`).toISOString() };
+      const result = await api.post<{ replayed: number }>(`/v1/webhooks/${hook}/replay`, body);
+      return `${result.replayed} ${result.replayed === 1 ? 'delivery' : 'deliveries'} queued again.`;
+    });
+  };
+
+  const entries = loaded.data?.entries ?? [];
+  return (
+    <section className="panel" aria-labelledby="dlq-title">
+      <h3 id="dlq-title">Dead-letter queue</h3>
+      {notice ? <p role="status" className="ok">{notice}</p> : null}
+      <ErrorBanner error={error ?? loaded.error} />
+      {entries.length === 0 ? (
+        <p className="empty">{loaded.loading && !loaded.data ? 'Loading…' : 'Nothing dead-lettered.'}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Delivery</th>
+                <th>Event type</th>
+                <th>Reason</th>
+                <th>Attempts</th>
+                <th>Dead since</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.delivery_id}>
+                  <td className="mono">{e.delivery_id}</td>
+                  <td>{e.event_type}</td>
+                  <td>{e.reason}</td>
+                  <td>{e.attempts}</td>
+                  <td>{utc(e.dead_at)}</td>
+                  <td>
+                    <button type="button" onClick={() => void replayOne(e)}>
+                      Replay
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {webhooks.length > 0 ? (
+        <form className="toolbar" onSubmit={replayWindow} aria-label="Replay by window">
+          <label>
+            Webhook
+            <select value={windowHook} onChange={(e) => setWindowHook(e.target.value)}>
+              {webhooks.map((w) => (
+                <option key={w.webhook_id} value={w.webhook_id}>
+                  {w.url}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Since (UTC) <input type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />
+          </label>
+          <label>
+            Until (UTC) <input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} required />
+          </label>
+          <button type="submit">Replay window</button>
+        </form>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+// Dashboard components and page rules rendered to HTML in Node (react-dom/server): cheaper than a
+// browser for what they decide: what an error shows, what a distribution reads as, which pages a
+// credential sees, how health and verdicts are worded.
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { expect, it } from 'vitest';
+import { ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
+import { pagesFor } from '../../../reference-server/src/web/client/app.js';
+import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
+import { ErrorBanner } from '../../../reference-server/src/web/client/components/error-banner.js';
+import { ShareList } from '../../../reference-server/src/web/client/components/share-list.js';
+import { verdictOf } from '../../../reference-server/src/web/client/pages/runs-page.js';
+import { healthOf } from '../../../reference-server/src/web/client/pages/webhooks-page.js';
+import type { RunSummary, Webhook } from '../../../reference-server/src/web/client/types.js';
+
+it('shows an API error with its message, status, code and request id, as an alert', () => {
+  const html = renderToStaticMarkup(createElement(ErrorBanner, { error: new ApiFailure(409, 'conflict', 'only the active version can be rotated', 'req_42') }));
+  expect(html).toContain('role="alert"');
+  expect(html).toContain('only the active version can be rotated');
+  expect(html).toContain('409 conflict, request id req_42');
+  expect(renderToStaticMarkup(createElement(ErrorBanner, { error: undefined }))).toBe('');
+});
+
+it('lists a distribution with counts and percentages, or says it is empty', () => {
+  const html = renderToStaticMarkup(createElement(ShareList, { title: 'Top sources', empty: 'No sources yet.', shares: [{ name: 'shop', count: 2, share: 2 / 3 }] }));
+  expect(html).toContain('shop');
+  expect(html).toContain('2 · 66.7%');
+  expect(renderToStaticMarkup(createElement(ShareList, { title: 'Top sources', empty: 'No sources yet.', shares: [] }))).toContain('No sources yet.');
+});
+
+it('shows tenant pages by scope to a key, and operator pages to the admin, chaos only outside production', () => {
+  expect(pagesFor({ kind: 'admin', chaos: true })).toEqual(['keys', 'chaos', 'runs']);
+  expect(pagesFor({ kind: 'admin', chaos: false })).toEqual(['keys', 'runs']);
+  const key = { kind: 'key' as const, key_id: 'key_1', tenant_id: 'tnt_1', name: 'k', chaos: false as const };
+  expect(pagesFor({ ...key, scopes: ['analytics:read', 'webhooks:manage', 'keys:manage', 'events:write'] })).toEqual(['analytics', 'webhooks', 'keys']);
+  expect(pagesFor({ ...key, scopes: ['analytics:read'] })).toEqual(['analytics']);
+  expect(pagesFor({ ...key, scopes: ['events:read'] })).toEqual([]);
+});
+
+it('words a webhook health from its state: disabled with the reason, failing, healthy', () => {
+  const base: Webhook = { webhook_id: 'wh_1', url: 'https://x', events: ['*'], description: null, is_active: true, disabled_reason: null, consecutive_failures: 0, created_at: '', updated_at: '' };
+  expect(healthOf(base)).toEqual({ label: 'healthy', tone: 'ok' });
+  expect(healthOf({ ...base, consecutive_failures: 3 })).toEqual({ label: '3 failing in a row', tone: 'warn' });
+  expect(healthOf({ ...base, is_active: false, disabled_reason: '5 deliveries exhausted' })).toEqual({ label: 'disabled: 5 deliveries exhausted', tone: 'bad' });
+});
+
+it('calls a run passed only when it completed without deviation and every gate and checker held', () => {
+  const run: RunSummary = { name: 'r', title: 't', status: 'completed', deviated: false, seed: 1, started_at: null, gates: { total: 2, failed: 0 }, checkers: { total: 1, failed: 0 }, has_report: true };
+  expect(verdictOf(run).label).toBe('passed');
+  expect(verdictOf({ ...run, gates: { total: 2, failed: 1 } }).label).toBe('failed');
+  expect(verdictOf({ ...run, deviated: true }).label).toBe('failed (deviated)');
+  expect(verdictOf({ ...run, status: 'interrupted' })).toEqual({ label: 'interrupted', tone: 'warn' });
+  expect(verdictOf({ ...run, error: 'journal.json is missing' })).toEqual({ label: 'journal.json is missing', tone: 'warn' });
+});
+
+it('describes what an injection drew, skipping nested and empty values', () => {
+  expect(describeDetail({ delay_ms: 312.456, phase: 'after', nested: { a: 1 }, none: null })).toBe('delay_ms 312.46, phase after');
+  expect(describeDetail({})).toBe('—');
+});
