@@ -11,7 +11,7 @@ import type { WebhookRecord } from '../domain/webhook.js';
 import { settledItem, type Lease, type SettleStep } from '../store/delivery-items.js';
 import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { fenceMargins, fencedDeadline } from './delivery-fence.js';
-import { sendWebhook } from './send-webhook.js';
+import { sendWebhook } from '../delivery/send-webhook.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** What the runtime lends an attempt: the shared settle batch, and a callback once the send is over. */
