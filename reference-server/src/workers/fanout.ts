@@ -18,7 +18,7 @@ import type { WorkerDeps } from './worker-deps.js';
 export const FANOUT_BATCH = 100;
 
 /** The body every attempt of a delivery sends: the event plus delivery metadata. */
-export function deliveryBody(event: EventRecord, deliveryId: string, webhookId: string): string {
+function deliveryBody(event: EventRecord, deliveryId: string, webhookId: string): string {
   return JSON.stringify({ type: event.event_type, delivery_id: deliveryId, webhook_id: webhookId, timestamp: event.created_at, data: eventView(event) });
 }
 
