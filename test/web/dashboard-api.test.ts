@@ -20,7 +20,7 @@ beforeAll(async () => {
   mkdirSync(join(runsDir, 'linked'));
   symlinkSync(outside, join(runsDir, 'linked', 'report.html'));
   writeFileSync(join(runsDir, 'linked', 'journal.json'), '{not json');
-  api = await startTestApi({}, { customize: (deps) => void (deps.dashboard = { runsDir }) });
+  api = await startTestApi({}, { dashboard: { runsDir } });
 });
 
 afterAll(async () => {
@@ -119,7 +119,7 @@ it('serves the bundle with a strict content security policy and immutable hashed
   mkdirSync(join(bundleDir, 'assets'));
   writeFileSync(join(bundleDir, 'index.html'), '<script type="module" src="/dashboard/assets/index-abc123.js"></script>');
   writeFileSync(join(bundleDir, 'assets', 'index-abc123.js'), 'console.log(1)');
-  const served = await startTestApi({}, { customize: (deps) => void (deps.dashboard = { bundleDir }) });
+  const served = await startTestApi({}, { dashboard: { bundleDir } });
   try {
     for (const path of ['/dashboard', '/dashboard/']) {
       const page = await served.call('GET', path);
@@ -139,7 +139,7 @@ it('serves the bundle with a strict content security policy and immutable hashed
 
 it('answers an empty run list without a runs folder, and says how to build without a bundle', async () => {
   const missing = join(tmpdir(), `dashboard-missing-${process.pid}`);
-  const bare = await startTestApi({}, { customize: (deps) => void (deps.dashboard = { runsDir: missing, bundleDir: missing }) });
+  const bare = await startTestApi({}, { dashboard: { runsDir: missing, bundleDir: missing } });
   try {
     expect((await bare.call('GET', '/dashboard/api/runs', { key: ADMIN_TOKEN })).body).toEqual({ runs: [] });
     const page = await bare.call('GET', '/dashboard/');

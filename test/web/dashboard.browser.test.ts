@@ -30,7 +30,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   api = await startTestApi(
     { WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', ANALYTICS_FLUSH_MS: '100', ANALYTICS_POLL_MS: '50' },
-    { customize: (deps) => void (deps.dashboard = { runsDir }) },
+    { dashboard: { runsDir } },
   );
   key = await api.createKey({ name: 'dashboard-e2e' });
   chrome = await launchChromium();

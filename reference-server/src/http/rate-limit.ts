@@ -27,7 +27,7 @@ export interface RateLimitOptions {
  * Limits apply per key lineage (all versions of a key share one budget, so
  * rotating does not reset it). A refused request is given back, so hammering during a refused
  * minute does not eat the hour and day budgets.
- * @example authenticator.attach({ guards: [rateLimitGuard({ tiers: tierLimits(), failMode: 'open', ... })] })
+ * @example new Authenticator(keys, clock, cacheMs, { guards: [rateLimitGuard({ tiers: tierLimits(), failMode: 'open', ... })] })
  */
 export function rateLimitGuard(opts: RateLimitOptions): KeyGuard {
   const counter = new CoalescingCounter(opts.store);
@@ -78,7 +78,7 @@ export function rateLimitGuard(opts: RateLimitOptions): KeyGuard {
  * Remaining requests below which a window is counted synchronously: a quarter of the limit, at
  * least 20. Small limits (every default minute limit but enterprise's) are therefore always exact.
  */
-export function syncMargin(limit: number): number {
+function syncMargin(limit: number): number {
   return Math.max(20, Math.ceil(limit / 4));
 }
 

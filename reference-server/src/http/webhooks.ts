@@ -7,7 +7,7 @@ import { encodeCursor } from '../domain/cursor.js';
 import { parseWebhookSecret, generateWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/ssrf-policy.js';
 import { WebhookCreateSchema, WebhookUpdateSchema, webhookView, type WebhookRecord } from '../domain/webhook.js';
-import { sendWebhook } from '../workers/send-webhook.js';
+import { sendWebhook } from '../delivery/send-webhook.js';
 import { ApiError } from './api-error.js';
 import { requireApiKey, requireScope, tenantOf } from './auth.js';
 import type { AppDeps } from './app-deps.js';
@@ -20,7 +20,7 @@ export function webhooksRouter(deps: AppDeps): Router {
   const { stores, clock, config } = deps;
   const router = Router();
   const production = config.NODE_ENV === 'production';
-  const allowCidrs = config.WEBHOOK_ALLOW_CIDRS.split(',').map((s) => s.trim()).filter(Boolean);
+  const allowCidrs = config.WEBHOOK_ALLOW_CIDRS;
   const audit = auditFor(deps);
 
   router.use('/v1/webhooks', requireApiKey(deps.authenticator), requireScope('webhooks:manage'));

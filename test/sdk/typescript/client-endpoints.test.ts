@@ -86,8 +86,7 @@ it('analytics: rows, summary, and the export as a stream', async () => {
   expect(F.keysOf(summary)).toEqual(F.SUMMARY);
   const download = await client.analytics.export({ format: 'csv' });
   expect(download.filename).toMatch(/^analytics-hourly-.*\.csv$/);
-  let text = '';
-  for await (const chunk of download.body.pipeThrough(new TextDecoderStream())) text += chunk;
+  const text = await new Response(download.body).text();
   expect(text.split('\n')[0]).toMatch(/^period_start,period_end,metric_type,event_count/);
 });
 
