@@ -1,10 +1,10 @@
 // Scenarios written in TypeScript: `defineScenario()` gives editor types and checks the object at once.
 import { parseScenario } from './parse-scenario.js';
-import type { Scenario, ScenarioInput } from './scenario-schema.js';
+import type { ScenarioInput } from './scenario-schema.js';
 
 /**
- * Types a scenario written in TypeScript and validates it (durations as `5s`, defaults filled in).
- * Throws `ScenarioError` `invalid_scenario` naming the bad field.
+ * Types a scenario written in TypeScript and validates it at once; returns it as written (the
+ * loader and `runScenario` take that form). Throws `ScenarioError` `invalid_scenario` naming the bad field.
  *
  * @example
  * export default defineScenario({
@@ -15,6 +15,7 @@ import type { Scenario, ScenarioInput } from './scenario-schema.js';
  *   gates: [{ invariants: ['no_lost_events'] }],
  * });
  */
-export function defineScenario(scenario: ScenarioInput): Scenario {
-  return parseScenario(scenario, scenario.title ? `scenario "${scenario.title}"` : '<inline>');
+export function defineScenario(scenario: ScenarioInput): ScenarioInput {
+  parseScenario(scenario, scenario.title ? `scenario "${scenario.title}"` : '<inline>');
+  return scenario;
 }

@@ -3,7 +3,7 @@
 // signals; plus the one-shot actions (kill, restart) a timeline can hold.
 import { z } from 'zod';
 import { CHAOS_POINTS, injectorSchema } from '../../chaos/src/index.js';
-import { durationSchema } from './duration.js';
+import { durationSchema } from '../gates/duration.js';
 
 const probability = z.number().min(0).max(1);
 

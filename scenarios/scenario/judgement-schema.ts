@@ -1,7 +1,8 @@
 // What the run is judged by: steady-state probes (per 1 s bucket, and before and after), gates scoped
 // to phases, the recovery-time gate, and the history invariants.
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
+import { durationSchema } from '../gates/duration.js';
+import { toleranceSchema } from '../gates/tolerance.js';
 
 /** Metrics a probe or gate can read from one bucket (or a phase's merged buckets). */
 export const METRICS = [
@@ -26,12 +27,6 @@ export const CHECKERS = ['no_lost_events', 'deliveries_complete', 'no_concurrent
 
 /** The phases gates can be scoped to. */
 export const PHASES = ['baseline', 'fault', 'recovery'] as const;
-
-/** `>= 0.99`, `<= 250ms`, `< 2s`, `== 0`; a bare number means `==`. */
-export const toleranceSchema = z.union([
-  z.string().regex(/^\s*(>=|<=|>|<|==)\s*-?\d+(\.\d+)?\s*(ms|s|m|%)?\s*$/, 'a comparison like ">= 0.99", "<= 250ms"'),
-  z.number(),
-]);
 
 /** A probe: a metric of the load or the receiver, or an HTTP GET whose status must match. */
 export const probeSchema = z

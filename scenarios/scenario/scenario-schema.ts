@@ -2,7 +2,7 @@
 // milliseconds, and the source of the published JSON Schema.
 import { z } from 'zod';
 import { adapterSchema } from './adapter-schema.js';
-import { durationSchema } from './duration.js';
+import { durationSchema } from '../gates/duration.js';
 import { methodStepSchema } from './fault-schema.js';
 import { gateSchema, OPERATIONS, probeSchema } from './judgement-schema.js';
 import { targetSchema } from './target-schema.js';

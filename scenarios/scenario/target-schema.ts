@@ -1,7 +1,7 @@
 // Where the service under test comes from: the embedded Triggers API the runner starts itself, a URL
 // that is already running, or a command the runner starts and waits on.
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
+import { durationSchema } from '../gates/duration.js';
 
 /** The Triggers API started by the runner: in-process, or as server and worker processes on one store. */
 export const embeddedTargetSchema = z.strictObject({

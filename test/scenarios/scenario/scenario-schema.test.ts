@@ -54,7 +54,7 @@ describe('scenario schema', () => {
   });
 
   it('defineScenario validates TypeScript scenarios the same way', () => {
-    expect(defineScenario(minimal).load.rate).toBe(10);
+    expect(defineScenario(minimal)).toBe(minimal);
     expect(() => defineScenario({ ...minimal, load: { rate: -1 } })).toThrow(/load\.rate/);
   });
 
