@@ -1,6 +1,7 @@
 // Hosts the chaos package's fault points in the Triggers API: the DynamoDB client, incoming HTTP,
 // outgoing webhook HTTP and the worker loops all consult one seeded engine, and the control API is
 // mounted outside production. With chaos enabled in production the server refuses to start.
+import { randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -12,6 +13,7 @@ import {
   chaosExpressMiddleware,
   chaosInterceptor,
   parseChaosConfig,
+  parseRules,
   workerFaultPoint,
 } from '../../chaos/src/index.js';
 import type { Config } from './config.js';
@@ -23,6 +25,8 @@ import type { WorkerDeps } from './workers/worker-deps.js';
 export interface ChaosHostOptions {
   /** Raw environment for the chaos configuration (`CHAOS_*`); ignored when `engine` is given. */
   env?: Record<string, string | undefined>;
+  /** Typed settings instead of the environment (a seed drawn at random when omitted); ignored when `engine` is given. */
+  settings?: { enabled: boolean; seed?: string | number; rules?: unknown };
   /** A ready engine (tests and scenarios drive it directly). */
   engine?: ChaosEngine;
   /** `false` leaves every fault point out (the benchmark's baseline). Default true. */
@@ -53,7 +57,9 @@ export function hostChaos(
   const { config, app, worker } = input;
   let engine = opts.engine;
   if (!engine) {
-    const chaos = parseChaosConfig(opts.env ?? {});
+    const chaos = opts.settings
+      ? { enabled: opts.settings.enabled, seed: opts.settings.seed ?? randomInt(2 ** 31), rules: parseRules(opts.settings.rules ?? []) }
+      : parseChaosConfig(opts.env ?? {});
     assertChaosAllowed(chaos, config.NODE_ENV);
     engine = new ChaosEngine({
       enabled: chaos.enabled,

@@ -106,22 +106,47 @@ const ConfigSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 
+interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Checks that span several settings, applied to env-parsed and typed configurations alike. */
+function combinationProblems(c: z.infer<typeof ConfigSchema>): Problem[] {
+  const problems: Problem[] = [];
+  if (parseSchedule(c.WEBHOOK_RETRY_SCHEDULE) === undefined) {
+    problems.push({ path: 'WEBHOOK_RETRY_SCHEDULE', message: 'comma-separated ms delays, `default` or `production`' });
+  }
+  if (c.WEBHOOK_TIMEOUT_MS * 2 > c.WEBHOOK_VISIBILITY_TIMEOUT_MS) {
+    problems.push({ path: 'WEBHOOK_TIMEOUT_MS', message: 'must be at most half of WEBHOOK_VISIBILITY_TIMEOUT_MS, so a lease never runs out mid-attempt' });
+  }
+  return problems;
+}
+
+function invalid(problems: readonly Problem[]): Error {
+  return new Error(`invalid configuration:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+}
+
 /** Validates an environment record; throws one readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const picked = Object.fromEntries(
     Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
   const parsed = ConfigSchema.superRefine((c, ctx) => {
-    if (parseSchedule(c.WEBHOOK_RETRY_SCHEDULE) === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_RETRY_SCHEDULE'], message: 'comma-separated ms delays, `default` or `production`' });
-    }
-    if (c.WEBHOOK_TIMEOUT_MS * 2 > c.WEBHOOK_VISIBILITY_TIMEOUT_MS) {
-      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_TIMEOUT_MS'], message: 'must be at most half of WEBHOOK_VISIBILITY_TIMEOUT_MS, so a lease never runs out mid-attempt' });
-    }
+    for (const p of combinationProblems(c)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   }).safeParse(picked);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   return Object.freeze(parsed.data);
+}
+
+/**
+ * The defaults with typed `overrides` on top (for code that starts a server without an environment),
+ * checked the same way; throws like {@link loadConfig}.
+ * @example const config = configWith({ PORT: 0, WORKER_ENABLED: false });
+ */
+export function configWith(overrides: Partial<Config>): Config {
+  const config = { ...loadConfig({}), ...overrides };
+  const problems = combinationProblems(config);
+  if (problems.length > 0) throw invalid(problems);
+  return Object.freeze(config);
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from './config.js';
 import { issueApiKey } from './http/issue-api-key.js';
 import { startTriggersApi } from './triggers-api.js';
+import type { ReadyMessage } from './child-stack.js';
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
@@ -46,9 +47,12 @@ if (config.BOOTSTRAP_KEY ?? config.NODE_ENV !== 'production') {
   lines.push(`API key: ${key.api_key}`, '', 'Try it:', `  curl -s -X POST ${api.url}/v1/events -H 'Authorization: Bearer ${key.api_key}' -H 'Content-Type: application/json' -d '{"source":"demo","event_type":"demo.hello","payload":{"hello":"world"}}'`);
 }
 console.log(lines.join('\n'));
+// A parent that forked this process (child-stack.ts) learns it is ready from this, not from the text above.
+process.send?.({ type: 'ready', url: api.url } satisfies ReadyMessage);
 
 let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+// A forked child also stops when its parent goes away, so a crashed parent leaves no orphan behind.
+for (const signal of ['SIGTERM', 'SIGINT', 'disconnect'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

@@ -53,8 +53,12 @@ export interface TriggersApi {
   dynamo: Dynamo;
   endpoint: string;
   server: Server;
-  /** The in-process workers, when WORKER_ENABLED. */
-  workers?: WorkerRuntime;
+  /** The in-process workers, when WORKER_ENABLED (or after `startWorkers()`). */
+  readonly workers?: WorkerRuntime;
+  /** Stops the in-process workers (in-flight attempts finish, bounded); idempotent. */
+  stopWorkers(): Promise<void>;
+  /** Starts the in-process workers if they are not running. */
+  startWorkers(): void;
   workerDeps: WorkerDeps;
   /** The in-process analytics processor, when ANALYTICS_ENABLED. */
   analytics?: AnalyticsRuntime;
@@ -121,7 +125,7 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     // Request and delivery outcomes for analytics, flushed into the feed every ANALYTICS_FLUSH_MS.
     const stats = new StatsRecorder(clock, () => deps.ids.next('sta'));
     workerDeps.onAttempt = (tenantId, ok) => stats.deliveryAttempt(tenantId, ok);
-    const workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
+    let workers = config.WORKER_ENABLED ? startWorkers(workerDeps) : undefined;
     const analytics = config.ANALYTICS_ENABLED
       ? startAnalytics({
           stores,
@@ -163,7 +167,17 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
       dynamo,
       endpoint,
       server,
-      workers,
+      get workers() {
+        return workers;
+      },
+      async stopWorkers() {
+        const running = workers;
+        workers = undefined;
+        await running?.stop();
+      },
+      startWorkers() {
+        workers ??= startWorkers(workerDeps);
+      },
       workerDeps,
       analytics,
       stats,

@@ -68,13 +68,13 @@ export async function startTestApi(
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
   };
-  return {
-    ...api,
+  // Extends the handle in place so its live getters (the workers) keep reading the running stack.
+  return Object.assign(api, {
     call,
-    async createKey(body = { name: 'test' }) {
+    async createKey(body: Record<string, unknown> = { name: 'test' }) {
       const res = await call('POST', '/v1/api-keys', { key: ADMIN_TOKEN, body });
       if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${res.text}`);
       return res.body as CreatedKey;
     },
-  };
+  });
 }

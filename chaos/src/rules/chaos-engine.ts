@@ -42,6 +42,9 @@ export interface ChaosEngineOptions {
   expiryTimers?: boolean;
 }
 
+/** Told about every injection, in order; unlike the bounded log it misses none. */
+export type InjectionListener = (injection: Injection) => void;
+
 /** Per-call options for {@link ChaosEngine.decide}. */
 export interface DecideOptions {
   /** Carried into the injection log and the log line; a function is called only when injecting. */
@@ -81,6 +84,7 @@ export class ChaosEngine {
   // Copy-on-write lists per point: decide iterates a snapshot while rules may end underneath it.
   private byPoint = new Map<ChaosPoint, Installed[]>();
   private sequence = 0;
+  private readonly injectionListeners = new Set<InjectionListener>();
 
   constructor(options: ChaosEngineOptions = {}) {
     this.enabled = options.enabled ?? false;
@@ -123,6 +127,17 @@ export class ChaosEngine {
       return this.inject(installed, now, requestId);
     }
     return null;
+  }
+
+  /**
+   * Calls `listener` with every injection from now on (the log keeps only a bounded window). A listener
+   * that throws is logged and kept; it never changes the fault. Returns the function that unsubscribes.
+   * @example const off = engine.on('injection', (i) => journal.push(i)); ... off();
+   */
+  on(event: 'injection', listener: InjectionListener): () => void {
+    if (event !== 'injection') throw new ChaosError('validation_error', `unknown engine event ${String(event)}`);
+    this.injectionListeners.add(listener);
+    return () => this.injectionListeners.delete(listener);
   }
 
   /** Adds rules, replacing any with the same id (the replaced rule ends, its count restarts). */
@@ -219,6 +234,13 @@ export class ChaosEngine {
       ...(requestId === undefined ? {} : { request_id: requestId }),
     };
     this.log.push(injection);
+    for (const listener of this.injectionListeners) {
+      try {
+        listener(injection);
+      } catch (err) {
+        this.logger.warn({ err, chaos: { event: 'listener_error', seq: injection.seq } }, 'chaos: an injection listener threw');
+      }
+    }
     this.metrics?.injected(rule.point, rule.injector.kind, rule.id);
     this.logger.warn(
       { chaos: { event: 'injection', rule: rule.id, point: rule.point, injector: rule.injector.kind, ...injection.detail, seq: injection.seq }, request_id: requestId },

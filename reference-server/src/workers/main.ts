@@ -17,6 +17,7 @@ import { StatsRecorder, startStatsFlusher } from './analytics-stats.js';
 import { createIdGenerator } from '../domain/ids.js';
 import { buildWorkerDeps } from './build-worker-deps.js';
 import { startWorkers } from './worker-runtime.js';
+import type { ReadyMessage } from '../child-stack.js';
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
@@ -81,10 +82,16 @@ const metricsServer = createServer(async (req, res) => {
   const address = metricsServer.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   console.log(`worker running: concurrency ${config.WORKER_CONCURRENCY}, analytics ${analytics ? config.ANALYTICS_FEED : 'off'}, metrics on http://${config.HOST}:${port}/metrics`);
+  // A parent that forked this process (child-stack.ts) learns it is ready from this, not from the text above.
+  process.send?.({ type: 'ready', url: `http://${config.HOST}:${port}` } satisfies ReadyMessage);
 });
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+// A forked worker also stops when its parent goes away, so a crashed parent leaves no orphan behind.
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT', 'disconnect'] as const) {
   process.once(signal, async () => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'worker stopping: finishing in-flight attempts');
     metricsServer.close();
     await workers.stop();
