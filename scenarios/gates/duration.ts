@@ -30,7 +30,7 @@ export function isDuration(text: string): boolean {
 export function formatDuration(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms >= 1000) return `${Number((ms / 1000).toFixed(3))}s`;
-  return `${Math.round(ms)}ms`;
+  return `${Number(ms.toFixed(ms < 10 ? 2 : 0))}ms`;
 }
 
 /** A zod schema for a duration field: accepts the string form, yields milliseconds. */
