@@ -1,5 +1,6 @@
 // The server's configuration: typed defaults overridden by the environment, validated once, frozen.
-// The only place that reads process.env is main.ts, which passes it here.
+// The only place that reads process.env is main.ts, which passes it here. Lists, schedules and JSON
+// are parsed here, once, and handed down typed.
 import { z } from 'zod';
 import { parseSchedule } from './domain/retry-schedule.js';
 import { TierOverridesSchema } from './domain/rate-limit-tiers.js';
@@ -35,7 +36,14 @@ const ConfigSchema = z.object({
   /** How often an idle worker polls for due work (new events wake it at once in-process). */
   WORKER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
   /** Retry delays in ms after each failed attempt (`1000,5000,25000`), or a preset: `default`, `production`. */
-  WEBHOOK_RETRY_SCHEDULE: z.string().default('default'),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('default')
+    .transform((text, ctx) => {
+      const schedule = parseSchedule(text);
+      if (schedule === undefined) ctx.addIssue({ code: 'custom', message: 'comma-separated ms delays, `default` or `production`' });
+      return schedule ?? z.NEVER;
+    }),
   /** ± fraction of random jitter on each retry delay. */
   WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
   /** Largest Retry-After honoured, ms. */
@@ -52,7 +60,10 @@ const ConfigSchema = z.object({
    */
   WEBHOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(1_000),
   /** CIDRs allowed as webhook targets in production even if private (comma-separated). */
-  WEBHOOK_ALLOW_CIDRS: z.string().default(''),
+  WEBHOOK_ALLOW_CIDRS: z
+    .string()
+    .default('')
+    .transform((text): readonly string[] => text.split(',').map((c) => c.trim()).filter(Boolean)),
   /** Key that encrypts secrets at rest (≥ 32 chars); generated under DATA_DIR when unset. */
   SECRETS_KEY: z.string().min(32).optional(),
   /** How long an authenticated key may be served from memory before re-reading it (revocation bound). */
@@ -114,9 +125,6 @@ interface Problem {
 /** Checks that span several settings, applied to env-parsed and typed configurations alike. */
 function combinationProblems(c: z.infer<typeof ConfigSchema>): Problem[] {
   const problems: Problem[] = [];
-  if (parseSchedule(c.WEBHOOK_RETRY_SCHEDULE) === undefined) {
-    problems.push({ path: 'WEBHOOK_RETRY_SCHEDULE', message: 'comma-separated ms delays, `default` or `production`' });
-  }
   if (c.WEBHOOK_TIMEOUT_MS * 2 > c.WEBHOOK_VISIBILITY_TIMEOUT_MS) {
     problems.push({ path: 'WEBHOOK_TIMEOUT_MS', message: 'must be at most half of WEBHOOK_VISIBILITY_TIMEOUT_MS, so a lease never runs out mid-attempt' });
   }

@@ -6,10 +6,11 @@ import type { Logger } from 'pino';
 import type { ChaosEngine } from '../../chaos/src/index.js';
 import { configWith, type Config } from './config.js';
 import type { Clock } from './domain/clock.js';
+import { assemble, type Roles } from './assemble.js';
 import { startTriggersApi } from './triggers-api.js';
 
-/** The background jobs a process may run besides (or instead of) the HTTP API. */
-export type Role = 'api' | 'workers' | 'analytics' | 'keyExpiry';
+/** What a stack may do: serve the API, run the webhook workers, the analytics processor, the key expiry job. */
+export type Role = keyof Roles;
 
 /** How to start a stack; every field has a default. */
 export interface StackOptions {
@@ -41,7 +42,7 @@ export interface StackOptions {
 
 /** A running stack. */
 export interface Stack {
-  /** Base URL of the API, e.g. `http://127.0.0.1:54321`. */
+  /** Base URL of the API, e.g. `http://127.0.0.1:54321`; empty when the `api` role is off. */
   url: string;
   adminToken: string;
   secretsKey: string;
@@ -67,7 +68,7 @@ export interface Stack {
  * await stack.close();
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const roles = { api: true, workers: true, analytics: true, keyExpiry: true, ...options.roles };
+  const roles: Roles = { api: true, workers: true, analytics: true, keyExpiry: true, ...options.roles };
   const config = configWith({
     ...options.config,
     PORT: options.port ?? 0,
@@ -80,7 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const adminToken = options.adminToken ?? `adm_${randomBytes(24).toString('base64url')}`;
   const secretsKey = options.secretsKey ?? randomBytes(32).toString('base64url');
   const chaos = options.chaos;
-  const api = await startTriggersApi(config, {
+  const assembly = {
     adminToken,
     secretsKey,
     clock: options.clock,
@@ -88,7 +89,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger: options.logger,
     embeddedPath: options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb'),
     chaos: chaos === undefined ? undefined : 'decide' in chaos ? { engine: chaos } : { settings: chaos },
-  });
+  };
+  const api = roles.api ? await startTriggersApi(config, { ...assembly, roles }) : { ...(await assemble(config, roles, assembly)), url: '' };
   return {
     url: api.url,
     adminToken,

@@ -49,7 +49,7 @@ describe('network faults through the proxy', () => {
       );
     const api: TestApi = await startTestApi(
       { DYNAMODB_ENDPOINT: route.rewrite(db.endpoint), RATE_LIMIT_ENABLED: 'false', AUTH_CACHE_MS: '2000', WORKER_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '8' },
-      { customize: (_deps, dynamo) => countFailedAttempts(dynamo) },
+      { onDynamo: (dynamo) => countFailedAttempts(dynamo) },
     );
     cleanups.push(() => api.close());
     const key = await api.createKey();

@@ -24,14 +24,19 @@ const MAX_ENTRIES = 10_000;
 
 export class Authenticator {
   private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; at: number }>();
-  private guards: KeyGuard[] = [];
-  private failureListener: AuthFailureListener | undefined;
+  private readonly guards: readonly KeyGuard[];
+  private readonly failureListener: AuthFailureListener | undefined;
 
+  /** `checks`: the guards every key-authenticated request passes, in order, and who hears of failures. */
   constructor(
     private readonly keys: ApiKeysStore,
     private readonly clock: Clock,
     private readonly cacheMs: number,
-  ) {}
+    checks: { guards?: readonly KeyGuard[]; onFailure?: AuthFailureListener } = {},
+  ) {
+    this.guards = checks.guards ?? [];
+    this.failureListener = checks.onFailure;
+  }
 
   /** Checks `apiKey` now; expiry is judged against the clock on every call, cached or not. */
   async authenticate(apiKey: string): Promise<AuthResult> {
@@ -47,12 +52,6 @@ export class Authenticator {
     if (!entry.key) return { ok: false, reason: 'unknown' };
     const check = checkKeyUsable(entry.key, now);
     return check === 'ok' ? { ok: true, key: entry.key } : { ok: false, reason: check };
-  }
-
-  /** Adds the guards every key-authenticated request passes, in order, and who hears of failures. */
-  attach(opts: { guards?: KeyGuard[]; onFailure?: AuthFailureListener }): void {
-    this.guards = [...this.guards, ...(opts.guards ?? [])];
-    this.failureListener = opts.onFailure ?? this.failureListener;
   }
 
   /** Runs the guards for an authenticated request; throws the first refusal. */

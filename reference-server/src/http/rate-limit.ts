@@ -27,7 +27,7 @@ export interface RateLimitOptions {
  * Limits apply per key lineage (all versions of a key share one budget, so
  * rotating does not reset it). A refused request is given back, so hammering during a refused
  * minute does not eat the hour and day budgets.
- * @example authenticator.attach({ guards: [rateLimitGuard({ tiers: tierLimits(), failMode: 'open', ... })] })
+ * @example new Authenticator(keys, clock, cacheMs, { guards: [rateLimitGuard({ tiers: tierLimits(), failMode: 'open', ... })] })
  */
 export function rateLimitGuard(opts: RateLimitOptions): KeyGuard {
   const counter = new CoalescingCounter(opts.store);

@@ -30,7 +30,7 @@ type SignatureFailure = Extract<ErrorCode, `signature_${string}`>;
 /**
  * Builds the guard. Mode `off` ignores signature headers; `optional` verifies them when present and
  * passes unsigned requests; `required` refuses unsigned requests with `signature_missing`.
- * @example authenticator.attach({ guards: [requestSigningGuard({ mode: 'optional', toleranceS: 300, ... })] })
+ * @example new Authenticator(keys, clock, cacheMs, { guards: [requestSigningGuard({ mode: 'optional', toleranceS: 300, ... })] })
  */
 export function requestSigningGuard(opts: RequestSigningOptions): KeyGuard {
   const secrets = new Map<string, string>(); // key_id → opened signing secret (saves an AES-GCM open per request)

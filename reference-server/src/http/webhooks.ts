@@ -20,7 +20,7 @@ export function webhooksRouter(deps: AppDeps): Router {
   const { stores, clock, config } = deps;
   const router = Router();
   const production = config.NODE_ENV === 'production';
-  const allowCidrs = config.WEBHOOK_ALLOW_CIDRS.split(',').map((s) => s.trim()).filter(Boolean);
+  const allowCidrs = config.WEBHOOK_ALLOW_CIDRS;
   const audit = auditFor(deps);
 
   router.use('/v1/webhooks', requireApiKey(deps.authenticator), requireScope('webhooks:manage'));

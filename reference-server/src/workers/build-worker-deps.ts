@@ -6,12 +6,12 @@ import type { Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import { parseSchedule } from '../domain/retry-schedule.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Stores } from '../store/stores.js';
 import { createWebhookMetrics } from './webhook-metrics.js';
 import type { WorkerDeps } from './worker-deps.js';
 
+/** WorkerDeps from the pieces the composition root built (the clock and dispatcher already chaos-wrapped). */
 export function buildWorkerDeps(input: {
   config: Config;
   clock: Clock;
@@ -21,6 +21,8 @@ export function buildWorkerDeps(input: {
   dispatcher: Dispatcher;
   stores: Stores;
   registry: Registry;
+  beforeStep?: WorkerDeps['beforeStep'];
+  onAttempt?: WorkerDeps['onAttempt'];
 }): WorkerDeps {
   const { config } = input;
   return {
@@ -30,7 +32,7 @@ export function buildWorkerDeps(input: {
     random: input.random,
     token: randomUUID,
     timing: {
-      schedule: parseSchedule(config.WEBHOOK_RETRY_SCHEDULE)!,
+      schedule: config.WEBHOOK_RETRY_SCHEDULE,
       jitter: config.WEBHOOK_RETRY_JITTER,
       maxRetryAfterMs: config.WEBHOOK_MAX_RETRY_AFTER_MS,
     },
@@ -38,5 +40,7 @@ export function buildWorkerDeps(input: {
     dispatcher: input.dispatcher,
     metrics: createWebhookMetrics(input.registry, () => input.stores.dlq.count()),
     stores: input.stores,
+    beforeStep: input.beforeStep,
+    onAttempt: input.onAttempt,
   };
 }

@@ -1,0 +1,229 @@
+// The one composition root: builds the store client, the stores, the chaos fault points, the HTTP
+// app's dependencies and every background job a process has the role for. `npm start`, `npm run
+// worker`, tests and startStack all go through here, so they run the same assembly.
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
+import type { ChaosEngine } from '../../chaos/src/index.js';
+import { hostChaos, type ChaosHostOptions } from './chaos-host.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createIdGenerator } from './domain/ids.js';
+import type { RandomBytes } from './domain/random.js';
+import { buildApp } from './http/app.js';
+import type { AppDeps } from './http/app-deps.js';
+import { Authenticator } from './http/authenticator.js';
+import { HealthChecker } from './http/health-checker.js';
+import { keyGuards } from './http/key-guards.js';
+import { recordRequestStats } from './http/request-stats.js';
+import { createSecurityMetrics } from './http/security-metrics.js';
+import { createServerMetrics } from './http/server-metrics.js';
+import { createWebhookDispatcher } from './http/webhook-dispatcher.js';
+import { AuditLog } from './store/audit-log.js';
+import { AuditStore } from './store/audit-store.js';
+import { createDynamo, type Dynamo } from './store/dynamo-client.js';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from './store/embedded-dynalite.js';
+import { SecretBox } from './store/secret-box.js';
+import { createStores } from './store/stores.js';
+import { ensureTables, tableNames } from './store/tables.js';
+import { analyticsStream, startAnalytics, type AnalyticsRuntime } from './workers/analytics-runtime.js';
+import { StatsRecorder, startStatsFlusher } from './workers/analytics-stats.js';
+import { buildWorkerDeps } from './workers/build-worker-deps.js';
+import { startKeyExpiry, type KeyExpiryJob } from './workers/key-expiry.js';
+import type { WorkerDeps } from './workers/worker-deps.js';
+import { startWorkers, type WorkerRuntime } from './workers/worker-runtime.js';
+
+/** What a process does: serve the API, run the webhook workers, the analytics processor, the key expiry job. */
+export interface Roles {
+  api: boolean;
+  workers: boolean;
+  analytics: boolean;
+  keyExpiry: boolean;
+}
+
+/** `npm start`: the API, plus the jobs WORKER_ENABLED and ANALYTICS_ENABLED leave on. */
+export const serverRoles = (config: Config): Roles => ({ api: true, workers: config.WORKER_ENABLED, analytics: config.ANALYTICS_ENABLED, keyExpiry: config.WORKER_ENABLED });
+
+/** `npm run worker`: every background job (so servers with WORKER_ENABLED=false lose none), no API. */
+export const workerRoles = (config: Config): Roles => ({ api: false, workers: true, analytics: config.ANALYTICS_ENABLED, keyExpiry: true });
+
+/** Overrides for what is otherwise real: the clock, randomness, logger, secrets, chaos. */
+export interface AssembleOptions {
+  clock?: Clock;
+  randomBytes?: RandomBytes;
+  random?: () => number;
+  logger?: Logger;
+  /** The admin bearer token; required with the `api` role. */
+  adminToken?: string;
+  secretsKey: string;
+  /** Embedded store on disk at this path; in memory when omitted (ignored with DYNAMODB_ENDPOINT). */
+  embeddedPath?: string;
+  /** Lets a caller add middleware to the DynamoDB client before anything uses it. */
+  onDynamo?: (dynamo: Dynamo) => void;
+  /** Chaos: the raw `CHAOS_*` environment, typed settings, or a ready engine; see chaos-host.ts. */
+  chaos?: ChaosHostOptions;
+}
+
+/** An assembled process: its parts, the Express app when it has the API role, and one `close`. */
+export interface Assembly {
+  config: Config;
+  roles: Roles;
+  deps: AppDeps;
+  workerDeps: WorkerDeps;
+  dynamo: Dynamo;
+  /** The DynamoDB endpoint in use (the embedded store's URL when started here). */
+  endpoint: string;
+  /** The app, when the process has the `api` role. */
+  app?: Express;
+  /** The webhook workers while running. */
+  readonly workers?: WorkerRuntime;
+  startWorkers(): void;
+  stopWorkers(): Promise<void>;
+  analytics?: AnalyticsRuntime;
+  keyExpiry?: KeyExpiryJob;
+  /** Request and delivery statistics waiting for their next flush into analytics. */
+  stats: StatsRecorder;
+  /** The chaos engine behind every fault point (absent when fault points were left out). */
+  chaos?: ChaosEngine;
+  /** Stops every job, the outbound HTTP pool, the client and the embedded store started here. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The default logger: the configured level, with credentials redacted. */
+function defaultLogger(config: Config): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'api_key', 'signing_secret', 'secret', '*.api_key', '*.signing_secret', '*.secret'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** Builds everything for `roles` and starts its background jobs. Rejects (stopping what it started) on failure. */
+export async function assemble(config: Config, roles: Roles, opts: AssembleOptions): Promise<Assembly> {
+  if (roles.api && !opts.adminToken) throw new Error('the api role needs an admin token (set ADMIN_TOKEN)');
+  const adminToken = roles.api ? opts.adminToken : undefined;
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? Math.random;
+  const logger = opts.logger ?? defaultLogger(config);
+  const embedded: EmbeddedDynamo | undefined = config.DYNAMODB_ENDPOINT === undefined ? await startEmbeddedDynamo({ path: opts.embeddedPath }) : undefined;
+  const endpoint = config.DYNAMODB_ENDPOINT ?? embedded!.endpoint;
+  try {
+    const dynamo = createDynamo({ endpoint: endpoint === 'aws' ? undefined : endpoint, region: config.AWS_REGION, maxAttempts: config.DYNAMODB_MAX_ATTEMPTS });
+    opts.onDynamo?.(dynamo);
+    await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
+    const names = tableNames(config.TABLE_PREFIX);
+    const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED);
+    const ids = createIdGenerator(clock, random);
+    const secretBox = new SecretBox(opts.secretsKey);
+    const metrics = createServerMetrics();
+    const security = createSecurityMetrics(metrics.registry);
+    const audit = new AuditLog(new AuditStore(dynamo.doc, names.audit), clock, createIdGenerator(clock, random), logger, random);
+    audit.onWriteFailure(() => security.auditWriteFailures.inc());
+    const baseDispatcher = createWebhookDispatcher({ production: config.NODE_ENV === 'production', allowCidrs: config.WEBHOOK_ALLOW_CIDRS });
+    const chaos = hostChaos(
+      { config, clock, logger, registry: metrics.registry, client: dynamo.client, dispatcher: baseDispatcher, adminToken, audit },
+      opts.chaos,
+    );
+    // Request and delivery outcomes for analytics, flushed into the feed every ANALYTICS_FLUSH_MS.
+    const stats = new StatsRecorder(clock, () => ids.next('sta'));
+    const workerDeps = buildWorkerDeps({
+      config,
+      clock: chaos.workerClock,
+      logger,
+      random,
+      secretBox,
+      dispatcher: chaos.dispatcher,
+      stores,
+      registry: metrics.registry,
+      beforeStep: chaos.workerStep,
+      onAttempt: (tenantId, ok) => stats.deliveryAttempt(tenantId, ok),
+    });
+    let workers = roles.workers ? startWorkers(workerDeps) : undefined;
+    const analytics = roles.analytics
+      ? startAnalytics({
+          stores,
+          clock,
+          logger,
+          registry: metrics.registry,
+          pollMs: config.ANALYTICS_POLL_MS,
+          batchSize: config.ANALYTICS_BATCH_SIZE,
+          sweepMs: config.ANALYTICS_SWEEP_MS,
+          stream: await analyticsStream(config, endpoint, dynamo, names.events),
+          beforeStep: chaos.analyticsStep,
+        })
+      : undefined;
+    const statsFlusher = startStatsFlusher(stats, (fact) => stores.outbox.putFact(fact).then(() => analytics?.wake()), config.ANALYTICS_FLUSH_MS);
+    const keyExpiry = roles.keyExpiry
+      ? startKeyExpiry({ keys: stores.apiKeys, audit, clock, logger, intervalMs: config.KEY_EXPIRY_INTERVAL_MS, onExpired: (count) => security.keysExpired.inc(count) })
+      : undefined;
+    const deps: AppDeps = {
+      config,
+      clock,
+      ids,
+      randomBytes: opts.randomBytes ?? ((n) => cryptoRandomBytes(n)),
+      logger,
+      metrics,
+      secretBox,
+      // Without the api role nothing reads it: no route is built.
+      adminToken: adminToken ?? '',
+      audit,
+      authenticator: new Authenticator(stores.apiKeys, clock, config.AUTH_CACHE_MS, keyGuards({ config, clock, logger, doc: dynamo.doc, secretBox, audit, metrics: security })),
+      health: new HealthChecker(dynamo.client, Object.values(names), clock),
+      stores,
+      webhookDispatcher: chaos.dispatcher,
+      hooks: {
+        onEventCreated: (event, storedSince) => {
+          workers?.wake(event, storedSince);
+          analytics?.wake();
+        },
+        onWorkAvailable: () => workers?.wakeDelivery(),
+      },
+      before: [recordRequestStats((tenantId, status, ms) => stats.request(tenantId, status, ms)), ...chaos.before],
+      routers: chaos.routers,
+    };
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      roles,
+      deps,
+      workerDeps,
+      dynamo,
+      endpoint,
+      app: roles.api ? buildApp(deps) : undefined,
+      get workers() {
+        return workers;
+      },
+      startWorkers() {
+        workers ??= startWorkers(workerDeps);
+      },
+      async stopWorkers() {
+        const running = workers;
+        workers = undefined;
+        await running?.stop();
+      },
+      analytics,
+      keyExpiry,
+      stats,
+      chaos: chaos.engine,
+      close() {
+        closing ??= (async () => {
+          const running = workers;
+          workers = undefined;
+          await running?.stop();
+          await statsFlusher.stop().catch((err: unknown) => logger.warn({ err }, 'last analytics stats flush failed'));
+          await analytics?.stop();
+          await keyExpiry?.stop();
+          await baseDispatcher.close();
+          dynamo.client.destroy();
+          await embedded?.stop();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
