@@ -1,9 +1,10 @@
 // `--fail-fast`: judges each phase's gates as soon as the phase ends, and stops the run at the first
 // that fails (the rollbacks still run) instead of waiting for the end.
-import { holds } from '../gates/tolerance.js';
+import { evaluatePhaseGate } from '../gates/phase-gate.js';
+import { phaseWindows } from '../gates/phases.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { Phases } from './judge-run.js';
-import { metricValue } from './probe-series.js';
+import { probeEvidence } from './judge-run.js';
 import type { RunClock } from './run-clock.js';
 import type { RunEvent } from './run-events.js';
 import type { RunRecorder } from './run-recorder.js';
@@ -33,9 +34,8 @@ export function failFastWatch(input: {
       if (signal.aborted) return;
       for (const gate of scenario.gates) {
         if (!('phase' in gate) || gate.phase !== phase) continue;
-        const window = phases[phase];
-        const value = metricValue(gate.metric, recorder.measurements.opWindow(gate.of ?? 'create_event', window), recorder.measurements.deliveryWindow(window));
-        if (!holds(gate.tolerance, value)) return input.onFail(gate.name ?? `${phase}: ${gate.metric}`);
+        const result = evaluatePhaseGate(gate, probeEvidence(scenario, recorder), phaseWindows(scenario.phases));
+        if (!result.passed) return input.onFail(result.name);
       }
     }
   };

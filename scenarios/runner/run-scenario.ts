@@ -160,7 +160,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   }
 
   emit({ type: 'phase', phase: 'judge', time: clock.now() });
-  const lastHeal = timeline?.lastHeal() ?? phases.fault.end;
+  const lastHeal = timeline?.lastHeal() ?? null;
   const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, checkers: final ? (options.checkers ?? defaultCheckers()) : {} });
   const failed = verdicts.gates.some((g) => !g.passed);
   const failedSteps = timeline?.activities.filter((a) => a.status === 'failed') ?? [];

@@ -2,22 +2,11 @@
 // to phases, the recovery-time gate, and the history invariants.
 import { z } from 'zod';
 import { durationSchema } from '../gates/duration.js';
+import { METRIC_NAMES } from '../gates/metric.js';
 import { toleranceSchema } from '../gates/tolerance.js';
 
 /** Metrics a probe or gate can read from one bucket (or a phase's merged buckets). */
-export const METRICS = [
-  'success_rate',
-  'error_rate',
-  'rate',
-  'latency_p50',
-  'latency_p90',
-  'latency_p99',
-  'latency_max',
-  'delivery_lag_p50',
-  'delivery_lag_p99',
-  'delivery_lag_max',
-  'dropped',
-] as const;
+export const METRICS = METRIC_NAMES;
 
 /** Operations the load mixes. */
 export const OPERATIONS = ['create_event', 'read_event'] as const;
