@@ -26,3 +26,8 @@ export type Checker = (history: readonly HistoryRecord[]) => CheckerResult;
 
 /** How many examples a checker reports at most. */
 export const MAX_EXAMPLES = 5;
+
+/** Adds an example unless {@link MAX_EXAMPLES} are already there. */
+export function addExample(examples: CheckerExample[], example: CheckerExample): void {
+  if (examples.length < MAX_EXAMPLES) examples.push(example);
+}
