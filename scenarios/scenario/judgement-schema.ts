@@ -2,6 +2,7 @@
 // to phases, the recovery-time gate, and the history invariants.
 import { z } from 'zod';
 import { durationSchema } from '../gates/duration.js';
+import { CHECKER_NAMES } from '../checkers/registry.js';
 import { METRIC_NAMES } from '../gates/metric.js';
 import { toleranceSchema } from '../gates/tolerance.js';
 
@@ -12,7 +13,7 @@ export const METRICS = METRIC_NAMES;
 export const OPERATIONS = ['create_event', 'read_event'] as const;
 
 /** The history checkers. */
-export const CHECKERS = ['no_lost_events', 'deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry', 'analytics_exact'] as const;
+export const CHECKERS = CHECKER_NAMES;
 
 /** The phases gates can be scoped to. */
 export const PHASES = ['baseline', 'fault', 'recovery'] as const;
