@@ -30,6 +30,7 @@ import { startTimeline, type Timeline } from './timeline.js';
 import { startTicker } from './ticker.js';
 import { failFastWatch } from './fail-fast.js';
 import { replayCommand } from './replay-command.js';
+import { warmUp } from './warm-up.js';
 
 /** How to run. Every field is optional. */
 export interface RunOptions {
@@ -126,10 +127,11 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     adapter = createAdapter(scenario.adapter, { baseUrl: target.baseUrl, adminToken: target.adminToken, runId: shortId, env });
     const hookUrl = target.webhookUrl(receiver.url);
     await adapter.setup(options.webhookUrl ? options.webhookUrl(hookUrl) : hookUrl, scenario.webhooks);
+    if (!(await warmUp(adapter, scenario.steady_state.find((p) => p.http)?.http?.get ?? '/'))) errors.push('the target was still slow to answer when the run started');
 
     clock = startRunClock();
     const runClock = clock;
-    timeline = startTimeline(scenario.method, { runId: shortId, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
+    timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
     const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);
     const ticker = startTicker({ clock, recorder, total, emit, active: () => timeline!.activities.filter((a) => a.status === 'applied').length });
     const watch = failFastWatch({ scenario, phases, recorder, clock, signal: abort.signal, enabled: options.failFast === true, emit, onFail: () => {
@@ -147,9 +149,13 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     await sampler.stop();
     if (!abort.signal.aborted) {
       emit({ type: 'phase', phase: 'quiesce', time: clock.now() });
-      final = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: scenario.webhooks, boundMs: scenario.quiesce, signal: abort.signal });
-      recorder.history.push(final.final);
-      if (!final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
+      final = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: scenario.webhooks, boundMs: scenario.quiesce, signal: abort.signal }).catch((err: unknown) => {
+        // A service that cannot be read back is a finding, not a crash of the run: the checkers say so.
+        onError(new Error(`reading the service back failed: ${(err as Error).message}`));
+        return undefined;
+      });
+      if (final) recorder.history.push(final.final);
+      if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
     }
   } finally {
     if (rollbacks.length === 0) await rollback().catch(onError);
@@ -161,7 +167,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
 
   emit({ type: 'phase', phase: 'judge', time: clock.now() });
   const lastHeal = timeline?.lastHeal() ?? null;
-  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, checkers: final ? (options.checkers ?? defaultCheckers()) : {} });
+  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
   const failed = verdicts.gates.some((g) => !g.passed);
   const failedSteps = timeline?.activities.filter((a) => a.status === 'failed') ?? [];
   for (const a of failedSteps) errors.push(`${a.name} (${a.kind}) could not be applied: ${a.error}`);

@@ -39,7 +39,7 @@ export interface Timeline {
 
 /** What the timeline acts on. */
 export interface TimelineContext {
-  runId: string;
+  seed: number;
   target: TargetHandle;
   receiver: Receiver;
   clock: RunClock;
@@ -99,7 +99,9 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
       activity.status = 'skipped';
       return;
     }
-    const id = `aftershock-${ctx.runId}-${i + 1}`;
+    // Named by seed and step, not by run: the target's chaos engine derives each rule's decisions
+    // from (seed, rule id), so a replay with the same seed makes the same decisions.
+    const id = `aftershock-${ctx.seed}-${i + 1}`;
     try {
       const fault = await apply(step, id, ctx);
       const time = clock.now();
