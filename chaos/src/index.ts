@@ -2,7 +2,7 @@
 // control and observability. Hosts import from here only.
 export { ChaosError, type ChaosErrorCode, type ChaosErrorDetail } from './chaos-error.js';
 export { systemClock, type Clock } from './clock.js';
-export { deriveRandom, createRandom, hashSeed, standardNormal, type Random } from './random/seeded-random.js';
+export { deriveRandom, createRandom, hashSeed, hash32, mulberry32, standardNormal, type Random } from './random/seeded-random.js';
 export { ChaosEngine, type ChaosEngineOptions, type DecideOptions, type InjectionListener, type RuleEndReason } from './rules/chaos-engine.js';
 export { ruleSchema, parseRules, type Rule, type RuleInput } from './rules/rule-schema.js';
 export { CHAOS_POINTS, KINDS_BY_POINT, injectorSchema, type ChaosPoint, type Injector, type InjectorKind } from './rules/injector-schema.js';

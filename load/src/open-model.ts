@@ -1,25 +1,49 @@
-// Open-model load: requests start at a constant arrival rate whether or not earlier ones finished,
-// and latency is measured from each request's *intended* start, so a stall shows up in the tail
-// instead of silently lowering the load (no coordinated omission).
+// Open-model load: requests start at the arrival rate whether or not earlier ones finished, and latency
+// is measured from each request's *intended* start, so a stall shows up in the tail instead of
+// silently lowering the load (no coordinated omission). Each outcome streams out as it lands, the rate
+// may change mid-run, and an abort signal stops new arrivals.
 import * as hdr from 'hdr-histogram-js';
 
 /** What one request reports back. */
 export interface Outcome {
   ok: boolean;
   status: number;
+  /** What the request did (`create_event`, `list_webhooks`, …), carried into its {@link RequestOutcome}. */
+  operation?: string;
 }
 
+/** One finished request, as {@link OpenModelOptions.onOutcome} hears of it. Times are epoch ms from `now`. */
+export interface RequestOutcome extends Outcome {
+  /** Its index in arrival order. */
+  i: number;
+  /** When it was due to start by the arrival schedule (latency counts from here). */
+  intendedAt: number;
+  /** When its send settled. */
+  endedAt: number;
+  /** `endedAt - intendedAt`. */
+  latencyMs: number;
+}
+
+/** Requests per second: fixed, or read at each arrival (ms since the start) so it can change mid-run; ≤ 0 pauses arrivals. */
+export type Rate = number | ((elapsedMs: number) => number);
+
 export interface OpenModelOptions {
-  /** Requests per second. */
-  rate: number;
+  rate: Rate;
   durationMs: number;
   /** Starts request `i`; must not throw (report failures as `ok: false`). */
   send: (i: number) => Promise<Outcome>;
   /** Requests outstanding beyond this are counted as dropped instead of sent (bounds memory). */
   maxInFlight?: number;
+  /** Told about every finished request as it finishes (a runner buckets them per second). */
+  onOutcome?: (outcome: RequestOutcome) => void;
+  /** Stops new arrivals; the run then resolves once the requests in flight settle. */
+  signal?: AbortSignal;
+  /** Epoch-ms clock for the times reported to `onOutcome` (default: `performance.timeOrigin + performance.now()`). */
+  now?: () => number;
 }
 
 export interface OpenModelResult {
+  /** Arrivals scheduled (sent or dropped). */
   intended: number;
   completed: number;
   failed: number;
@@ -27,23 +51,33 @@ export interface OpenModelResult {
   statuses: Record<string, number>;
   achievedRate: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** True when the signal ended the run before `durationMs`. */
+  aborted: boolean;
 }
+
+/** How often a paused schedule (rate ≤ 0) looks at the rate again, ms. */
+const PAUSED_POLL_MS = 50;
 
 /**
  * Runs the load and resolves once every started request finished.
- * @example const r = await runOpenModel({ rate: 200, durationMs: 5_000, send: () => post() });
+ * @example
+ * let rate = 200;
+ * const stop = new AbortController();
+ * const r = await runOpenModel({ rate: () => rate, durationMs: 5_000, send: () => post(), onOutcome: (o) => bucket(o), signal: stop.signal });
  */
 export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelResult> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   const statuses: Record<string, number> = {};
   const pending = new Set<Promise<void>>();
   const maxInFlight = opts.maxInFlight ?? 10_000;
+  const rateAt = typeof opts.rate === 'function' ? opts.rate : () => opts.rate as number;
+  const origin = (opts.now ?? (() => performance.timeOrigin + performance.now()))() - performance.now();
   let started = 0;
   let completed = 0;
   let failed = 0;
   let dropped = 0;
   const t0 = performance.now();
-  const total = Math.floor((opts.rate * opts.durationMs) / 1000);
+  const end = t0 + opts.durationMs;
 
   const launch = (i: number, intendedAt: number) => {
     if (pending.size >= maxInFlight) {
@@ -51,35 +85,58 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
       return;
     }
     const p = opts.send(i).then((outcome) => {
+      const endedAt = performance.now();
       // Microseconds from the intended start, so queueing behind a stall counts as latency.
-      histogram.recordValue(Math.max(1, Math.round((performance.now() - intendedAt) * 1000)));
+      histogram.recordValue(Math.max(1, Math.round((endedAt - intendedAt) * 1000)));
       statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
       if (outcome.ok) completed++;
       else failed++;
       pending.delete(p);
+      opts.onOutcome?.({ ...outcome, i, intendedAt: origin + intendedAt, endedAt: origin + endedAt, latencyMs: endedAt - intendedAt });
     });
     pending.add(p);
   };
 
-  while (started < total) {
-    const elapsed = performance.now() - t0;
-    const due = Math.min(total, Math.floor((elapsed * opts.rate) / 1000) + 1);
-    for (; started < due; started++) launch(started, t0 + (started * 1000) / opts.rate);
-    const nextAt = t0 + (started * 1000) / opts.rate;
-    await new Promise((r) => setTimeout(r, Math.max(0, nextAt - performance.now())));
+  // `nextAt` advances by 1000/rate per arrival, the rate read at that arrival's due time. A fixed rate
+  // gives arrival i at t0 + i·1000/rate, as before; the small epsilon keeps float drift from adding one.
+  let nextAt = t0;
+  while (!opts.signal?.aborted && nextAt < end - 1e-6) {
+    const now = performance.now();
+    while (nextAt <= now && nextAt < end - 1e-6) {
+      const rate = rateAt(nextAt - t0);
+      if (rate > 0) {
+        launch(started++, nextAt);
+        nextAt += 1000 / rate;
+      } else nextAt = Math.max(nextAt, now) + PAUSED_POLL_MS;
+    }
+    await pause(Math.max(0, Math.min(nextAt, end) - performance.now()), opts.signal);
   }
   await Promise.all(pending);
   const seconds = (performance.now() - t0) / 1000;
   const ms = (p: number) => histogram.getValueAtPercentile(p) / 1000;
   const result: OpenModelResult = {
-    intended: total,
+    intended: started,
     completed,
     failed,
     dropped,
     statuses,
     achievedRate: (completed + failed) / seconds,
     latencyMs: { p50: ms(50), p90: ms(90), p99: ms(99), max: histogram.maxValue / 1000, mean: histogram.mean / 1000 },
+    aborted: opts.signal?.aborted ?? false,
   };
   histogram.destroy();
   return result;
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -18,7 +18,7 @@ import { keyGuards } from './http/key-guards.js';
 import { recordRequestStats } from './http/request-stats.js';
 import { createSecurityMetrics } from './http/security-metrics.js';
 import { createServerMetrics } from './http/server-metrics.js';
-import { createWebhookDispatcher } from './http/webhook-dispatcher.js';
+import { createWebhookDispatcher } from './delivery/webhook-dispatcher.js';
 import { AuditLog } from './store/audit-log.js';
 import { AuditStore } from './store/audit-store.js';
 import { createDynamo, type Dynamo } from './store/dynamo-client.js';

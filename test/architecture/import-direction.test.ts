@@ -1,5 +1,6 @@
 // Guards SPEC §1's dependency direction: scenarios → reference-server, chaos, load;
-// reference-server → chaos; chaos imports neither; domain/ does no I/O and knows no Express or AWS SDK.
+// reference-server → chaos; chaos imports neither; domain/ does no I/O and knows no Express or AWS SDK;
+// inside the server, http/, workers/, store/ and delivery/ have no back-edges.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,34 @@ describe('import direction', () => {
           const target = relative(join(root, 'reference-server/src/domain'), resolve(dirname(file), spec));
           if (target.startsWith('..')) violations.push(`${relative(root, file)} reaches outside domain/: ${spec}`);
         }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the server\'s layers apart: http ↛ workers, workers ↛ http, store ↛ http/workers/delivery, delivery only on domain', () => {
+    const server = join(root, 'reference-server/src');
+    // Layer → layers it must not import. Entry points (`main.ts`) and the composition root at the
+    // top of src/ wire the layers together and are exempt.
+    const forbidden: Record<string, string[]> = {
+      http: ['workers'],
+      workers: ['http'],
+      store: ['http', 'workers', 'delivery'],
+      delivery: ['http', 'workers', 'store'],
+      domain: ['http', 'workers', 'store', 'delivery'],
+    };
+    const layerOf = (abs: string) => relative(server, abs).split(sep)[0] ?? '';
+    const violations: string[] = [];
+    for (const file of sourceFiles(server)) {
+      const layer = layerOf(file);
+      if (!(layer in forbidden) || file.endsWith(`${sep}main.ts`)) continue;
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(dirname(file), spec);
+        const targetLayer = layerOf(target);
+        const isRoot = dirname(target) === server && !/config\.(js|ts)$/.test(target);
+        if (forbidden[layer]!.includes(targetLayer)) violations.push(`${relative(root, file)} imports ${spec} (${layer} → ${targetLayer})`);
+        else if (isRoot) violations.push(`${relative(root, file)} imports the composition root ${spec}`);
       }
     }
     expect(violations).toEqual([]);

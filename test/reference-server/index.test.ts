@@ -48,8 +48,13 @@ describe('startStack', () => {
     const { apiKey } = await eventTo(stack.url, stack.adminToken, r.url, { n: 1 });
     await waitFor(() => r.received.length === 1, { message: 'first delivery' });
 
+    // The engine is the one behind the stack's fault points: its listener hears an injection on the API.
+    const heard: string[] = [];
+    stack.engine!.on('injection', (i) => heard.push(`${i.rule}@${i.point}`));
+    stack.engine!.upsertRules([{ id: 'nudge', point: 'http_in', match: { route: '/v1/events' }, injector: { kind: 'latency', ms: 1 }, max_count: 1 }]);
     await stack.stopWorkers();
     await call(stack.url, apiKey, 'POST', '/v1/events', { source: 'index', event_type: 'index.test', payload: { n: 2 } });
+    expect(heard).toEqual(['nudge@http_in']);
     stack.startWorkers();
     await waitFor(() => r.received.length === 2, { message: 'delivery after the workers restarted' });
   });

@@ -93,12 +93,12 @@ export function periodsOf(isoTime: string): { hourly: string; daily: string } {
 }
 
 /** Start of a period, epoch ms. */
-export function periodStart(period: string): number {
+function periodStart(period: string): number {
   return Date.parse(period.length === 10 ? `${period}T00:00:00Z` : `${period}:00:00Z`);
 }
 
 /** End (exclusive) of a period, epoch ms. */
-export function periodEnd(metricType: MetricType, period: string): number {
+function periodEnd(metricType: MetricType, period: string): number {
   return periodStart(period) + (metricType === 'hourly' ? HOUR_MS : DAY_MS);
 }
 
@@ -107,7 +107,7 @@ export function ttlOf(metricType: MetricType, period: string): number {
   return Math.floor((periodEnd(metricType, period) + ANALYTICS_TTL_DAYS * DAY_MS) / 1000);
 }
 
-export const rowId = (k: RowKey): string => `${k.tenant_id}#${k.metric_type}#${k.period}`;
+const rowId = (k: RowKey): string => `${k.tenant_id}#${k.metric_type}#${k.period}`;
 
 /** Builds histograms that merge bucket for bucket: every histogram in the system uses these settings. */
 export function newHistogram(): hdr.Histogram {

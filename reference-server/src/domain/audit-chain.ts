@@ -30,7 +30,7 @@ export interface AuditEntry {
 }
 
 /** SHA-256 hex over the canonical JSON of every field but `hash`. */
-export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
+function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, entry_id, at, action, actor, tenant_id, target, details, prev_hash } = entry;
   return createHash('sha256')
     .update(canonicalJson({ seq, entry_id, at, action, actor, tenant_id, target, details, prev_hash }))

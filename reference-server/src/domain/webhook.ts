@@ -15,10 +15,8 @@ export const WebhookCreateSchema = z.strictObject({
   description: z.string().max(500).optional(),
   is_active: z.boolean().optional(),
 });
-export type WebhookCreate = z.infer<typeof WebhookCreateSchema>;
 
 export const WebhookUpdateSchema = WebhookCreateSchema.partial();
-export type WebhookUpdate = z.infer<typeof WebhookUpdateSchema>;
 
 /** A stored webhook. The secret is sealed at rest and never returned after creation. */
 export interface WebhookRecord {
@@ -52,7 +50,7 @@ export function webhookView(w: WebhookRecord) {
 }
 
 /** Whether `eventType` matches one pattern: exact, `*`, or `prefix.*` (which matches `prefix.x` and deeper). */
-export function matchesPattern(pattern: string, eventType: string): boolean {
+function matchesPattern(pattern: string, eventType: string): boolean {
   if (pattern === '*') return true;
   if (pattern.endsWith('.*')) return eventType.startsWith(pattern.slice(0, -1));
   return pattern === eventType;

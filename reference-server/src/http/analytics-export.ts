@@ -32,7 +32,7 @@ export const CSV_COLUMNS = [
 const CONTENT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 /** One CSV record of a row's view. Distributions are JSON text, so a cell never starts with `=`, `+`, `-` or `@`. */
-export function csvRecordOf(v: AggregateView): Record<(typeof CSV_COLUMNS)[number], string | number | null> {
+function csvRecordOf(v: AggregateView): Record<(typeof CSV_COLUMNS)[number], string | number | null> {
   return {
     period_start: v.period_start,
     period_end: v.period_end,

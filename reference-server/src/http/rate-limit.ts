@@ -78,7 +78,7 @@ export function rateLimitGuard(opts: RateLimitOptions): KeyGuard {
  * Remaining requests below which a window is counted synchronously: a quarter of the limit, at
  * least 20. Small limits (every default minute limit but enterprise's) are therefore always exact.
  */
-export function syncMargin(limit: number): number {
+function syncMargin(limit: number): number {
   return Math.max(20, Math.ceil(limit / 4));
 }
 

@@ -7,7 +7,7 @@ import { encodeCursor } from '../domain/cursor.js';
 import { parseWebhookSecret, generateWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/ssrf-policy.js';
 import { WebhookCreateSchema, WebhookUpdateSchema, webhookView, type WebhookRecord } from '../domain/webhook.js';
-import { sendWebhook } from '../workers/send-webhook.js';
+import { sendWebhook } from '../delivery/send-webhook.js';
 import { ApiError } from './api-error.js';
 import { requireApiKey, requireScope, tenantOf } from './auth.js';
 import type { AppDeps } from './app-deps.js';

@@ -16,7 +16,7 @@ export interface MigrationReport {
 }
 
 /** Whether a stored record predates key lifecycles. */
-export function isLegacyKey(item: Record<string, unknown>): boolean {
+function isLegacyKey(item: Record<string, unknown>): boolean {
   return item.version === undefined || item.status === undefined;
 }
 

@@ -26,7 +26,7 @@ export interface FactRow {
 }
 
 /** Sort key of a fact: `evt_01J…` → `01J…#evt_01J…`, so every kind of fact sorts by time. */
-export const factKey = (id: string): string => `${id.slice(id.indexOf('_') + 1)}#${id}`;
+const factKey = (id: string): string => `${id.slice(id.indexOf('_') + 1)}#${id}`;
 
 export class OutboxStore {
   constructor(

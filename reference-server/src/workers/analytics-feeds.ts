@@ -43,7 +43,7 @@ function oldestOf(facts: readonly Fact[]): number | undefined {
 }
 
 /** An INSERT of an event item, as a fact; other records (ack, delete) count nothing. */
-export function factOfRecord(record: StreamRecord): EventFact | undefined {
+function factOfRecord(record: StreamRecord): EventFact | undefined {
   if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return undefined;
   const item = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
   if (typeof item.event_id !== 'string' || typeof item.tenant_id !== 'string') return undefined;
@@ -54,7 +54,7 @@ export function factOfRecord(record: StreamRecord): EventFact | undefined {
 const EMPTY_HOPS = 3;
 
 /** One shard of the events stream, read from its checkpoint (a sequence number) on each call. */
-export function shardFeed(streams: DynamoDBStreamsClient, streamArn: string, shardId: string): ChangeFeed {
+function shardFeed(streams: DynamoDBStreamsClient, streamArn: string, shardId: string): ChangeFeed {
   return {
     key: `stream:${shardId}`,
     async next(position, limit): Promise<FeedBatch | undefined> {

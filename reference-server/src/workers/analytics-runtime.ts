@@ -21,7 +21,7 @@ export interface AnalyticsMetrics {
   visibility: Histogram;
 }
 
-export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
+function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
   return {
     lag: new Gauge({ name: 'analytics_lag_seconds', help: 'Age of the oldest fact not yet counted in analytics (0 when drained)', registers: [registry] }),
     facts: new Counter({ name: 'analytics_facts_total', help: 'Facts counted into analytics, by kind (event, stats)', labelNames: ['kind'], registers: [registry] }),

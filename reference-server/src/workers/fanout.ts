@@ -18,7 +18,7 @@ import type { WorkerDeps } from './worker-deps.js';
 export const FANOUT_BATCH = 100;
 
 /** The body every attempt of a delivery sends: the event plus delivery metadata. */
-export function deliveryBody(event: EventRecord, deliveryId: string, webhookId: string): string {
+function deliveryBody(event: EventRecord, deliveryId: string, webhookId: string): string {
   return JSON.stringify({ type: event.event_type, delivery_id: deliveryId, webhook_id: webhookId, timestamp: event.created_at, data: eventView(event) });
 }
 
@@ -184,7 +184,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   // From here deliveries of these rows may be written: a handed copy of one must not skip the check.
   if (memory) for (const r of rows) memory.touched.add(r.event_id);
   const writeAt = deps.clock.now();
-  // Fast path only when the lease leaves room for a whole attempt and its record (processLease checks
+  // Fast path only when the lease leaves room for a whole attempt and its record (attemptDelivery checks
   // again right before sending, against the same deadline).
   const fast = handoff && deadline - writeAt >= deps.config.WEBHOOK_TIMEOUT_MS * 1.5 ? fresh.slice(0, Math.max(0, handoff.room())) : [];
   const rest = fresh.slice(fast.length);

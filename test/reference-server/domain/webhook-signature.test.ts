@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { seededBytes } from '../../../reference-server/src/domain/random.js';
+import { seededBytes } from '../../support/seeded-bytes.js';
 import {
   generateWebhookSecret,
   parseWebhookSecret,

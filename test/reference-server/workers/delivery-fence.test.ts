@@ -7,7 +7,7 @@ import { deliveryIdFor, type AttemptRecord, type DeliveryRecord } from '../../..
 import type { Lease, SettleStep } from '../../../reference-server/src/store/delivery-items.js';
 import { DeliveryWriteCoalescer } from '../../../reference-server/src/store/delivery-write-coalescer.js';
 import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
-import { settle } from '../../../reference-server/src/workers/delivery-worker.js';
+import { settle } from '../../../reference-server/src/workers/attempt-delivery.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
 const VISIBILITY = 30_000;

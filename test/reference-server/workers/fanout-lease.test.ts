@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
-import { processLease } from '../../../reference-server/src/workers/delivery-worker.js';
+import { attemptDelivery } from '../../../reference-server/src/workers/attempt-delivery.js';
 import { fanOutOnce, type Handoff } from '../../../reference-server/src/workers/fanout.js';
 import { FANOUT_LEASE_RENEW_MS, FANOUT_LEASE_RETRY_MS, FanoutLease } from '../../../reference-server/src/workers/fanout-lease.js';
 import type { WorkerDeps } from '../../../reference-server/src/workers/worker-deps.js';
@@ -120,7 +120,7 @@ describe('fan-out lease', () => {
       const fence = leaseFor('outlived');
       // The attempt is sent, then the process stalls past the lease before recording it.
       const stalled: WorkerDeps = { ...api.workerDeps, beforeStep: async (_loop, step) => void (step === 'settle' && clock.advance(fence.lengthMs)) };
-      const handoff: Handoff = { room: () => 1_000, attempt: (lease, webhook) => processLease(stalled, lease, webhook) };
+      const handoff: Handoff = { room: () => 1_000, attempt: (lease, webhook) => attemptDelivery(stalled, lease, webhook) };
       expect(await fanOutOnce(api.workerDeps, fence, handoff)).toMatchObject({ leader: true, enqueued: 1, queuedDue: 1 });
       expect(receiver.received).toHaveLength(1);
       const [stored] = await deliveriesOf(hook.body.webhook_id as string);

@@ -5,6 +5,7 @@ import dns, { type LookupAddress } from 'node:dns';
 import net from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { isAddressAllowed } from '../domain/ssrf-policy.js';
+import { SsrfBlockedError } from './ssrf-blocked-error.js';
 
 /** `dns.lookup` with `all: true`, as the dispatcher calls it; inject a fake one in tests. */
 export type WebhookLookup = (
@@ -23,19 +24,6 @@ export interface WebhookDispatcherOptions {
   lookup?: WebhookLookup;
   /** TCP (and TLS) connect timeout; default 10 000 ms. */
   connectTimeoutMs?: number;
-}
-
-/** A target the SSRF policy refused; the delivery worker records it as failure class `ssrf_blocked`. */
-export class SsrfBlockedError extends Error {
-  readonly code = 'SSRF_BLOCKED';
-  override readonly name = 'SsrfBlockedError';
-  constructor(
-    readonly host: string,
-    readonly address: string,
-    readonly reason: string,
-  ) {
-    super(`webhook target ${host} refused: ${reason}`);
-  }
 }
 
 const defaultLookup: WebhookLookup = (hostname, options, callback) => dns.lookup(hostname, options, callback);

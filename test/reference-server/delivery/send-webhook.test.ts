@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendWebhook } from '../../../reference-server/src/workers/send-webhook.js';
+import { sendWebhook } from '../../../reference-server/src/delivery/send-webhook.js';
 
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 let server: Server;

@@ -1,4 +1,4 @@
-// Processes one leased delivery: checks the webhook still wants it, sends the attempt, and records
+// Attempts one leased delivery: checks the webhook still wants it, sends the attempt, and records
 // delivered / retry(at) / dead letter — only while still holding the lease. Delivered and retry are
 // written as whole items through the shared batch while the lease has a safe margin left (fenced by
 // time, see delivery-fence.ts), and with the conditional update otherwise; the rare outcomes with
@@ -11,7 +11,7 @@ import type { WebhookRecord } from '../domain/webhook.js';
 import { settledItem, type Lease, type SettleStep } from '../store/delivery-items.js';
 import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { fenceMargins, fencedDeadline } from './delivery-fence.js';
-import { sendWebhook } from './send-webhook.js';
+import { sendWebhook } from '../delivery/send-webhook.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** What the runtime lends an attempt: the shared settle batch, and a callback once the send is over. */
@@ -44,7 +44,7 @@ function openSecret(deps: WorkerDeps, sealed: string): string {
  * Attempts a leased delivery and settles it; never throws for expected outcomes. Resolves `true` once
  * the outcome is certainly recorded, `false` when it was not (lease lost or too short, write failed).
  */
-export async function processLease(deps: WorkerDeps, lease: Lease, known?: WebhookRecord, ctx: AttemptContext = {}): Promise<boolean> {
+export async function attemptDelivery(deps: WorkerDeps, lease: Lease, known?: WebhookRecord, ctx: AttemptContext = {}): Promise<boolean> {
   const { delivery } = lease;
   const { stores, clock, config, metrics } = deps;
   // Fan-out's fast path passes the webhook it just read; otherwise read it now, so URL changes apply.

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhookDispatcher, type WebhookLookup } from '../../../reference-server/src/http/webhook-dispatcher.js';
+import { createWebhookDispatcher, type WebhookLookup } from '../../../reference-server/src/delivery/webhook-dispatcher.js';
 
 let server: Server;
 let port: number;

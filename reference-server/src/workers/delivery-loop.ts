@@ -1,0 +1,152 @@
+// The delivery loop: attempts leased deliveries on up to WORKER_CONCURRENCY slots — fresh ones fan-out
+// hands over (the handoff) first, then due ones read from the due index. Settles of finished attempts
+// share BatchWriteItem calls through the coalescer it is given.
+import type { WebhookRecord } from '../domain/webhook.js';
+import type { Lease } from '../store/delivery-items.js';
+import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
+import { attemptDelivery } from './attempt-delivery.js';
+import { FANOUT_BATCH, type Handoff } from './fanout.js';
+import type { WorkerDeps } from './worker-deps.js';
+import { WakeSignal } from './wake-signal.js';
+
+/** Attempts whose send is over but whose settle is not, per slot, before the loop stops starting more. */
+const UNSETTLED_PER_SLOT = 8;
+
+/** A fresh delivery fan-out handed over, waiting for a free slot. */
+interface Ready {
+  lease: Lease;
+  webhook: WebhookRecord;
+  done: (recorded: boolean) => void;
+}
+
+/** The running delivery loop, as the worker runtime and the fan-out loop see it. */
+export interface DeliveryLoop {
+  /** Where fan-out hands fresh deliveries. */
+  handoff: Handoff;
+  /** Resolves once there is room for a fan-out batch, after at most `maxMs`, or at stop. */
+  waitForRoom(maxMs: number): Promise<void>;
+  /** Deliveries may be due beyond what the last read of the due index took: read it again. */
+  wakeDue(): void;
+  /** Ends the loop: hands queued fresh deliveries back to fan-out (which stores them due) and resolves when the loop returned. */
+  stop(): Promise<void>;
+  /** Resolves once every attempt in flight has settled. */
+  settled(): Promise<void>;
+}
+
+/** Starts the loop; `backoff` waits after a failed step (the runtime's shared policy). */
+export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalescer, backoff: (err: unknown, loop: string, signal: WakeSignal) => Promise<unknown>): DeliveryLoop {
+  const { config } = deps;
+  let stopped = false;
+  // Queued deliveries and freed slots wake the loop; freed slots also wake a fan-out waiting for room.
+  const signal = new WakeSignal();
+  const roomSignal = new WakeSignal();
+  // Fresh deliveries fan-out handed to this process, waiting for a free slot (bounded, so they start
+  // well within the fan-out lease, and large enough to take a whole fan-out batch).
+  const capacity = Math.max(config.WORKER_CONCURRENCY * 4, FANOUT_BATCH * 2);
+  const ready: Ready[] = [];
+  const drop = (r: Ready) => {
+    const i = ready.indexOf(r);
+    if (i >= 0) ready.splice(i, 1);
+    r.done(false);
+  };
+  // Attempts holding a slot (not yet done sending), and every attempt until it has settled.
+  let sending = 0;
+  const inFlight = new Set<Promise<void>>();
+  // Whether the last look at the due index may have left due deliveries behind.
+  let moreDue = true;
+  const room = () => (stopped ? 0 : capacity - ready.length - sending);
+
+  const run = (lease: Lease, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
+    sending++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      sending--;
+      signal.wake();
+      roomSignal.wake();
+    };
+    const p: Promise<void> = attemptDelivery(deps, lease, webhook, { batch, sent: release })
+      .catch((err: unknown) => {
+        deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry');
+        return false;
+      })
+      .then((recorded) => done?.(recorded))
+      .finally(() => {
+        release();
+        inFlight.delete(p);
+        signal.wake();
+      });
+    inFlight.add(p);
+  };
+
+  const loop = async () => {
+    let lastDueRead = -Infinity;
+    while (!stopped) {
+      try {
+        let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
+        for (; free > 0 && ready.length > 0; free--) {
+          const next = ready.shift()!;
+          run(next.lease, next.webhook, next.done);
+        }
+        // The due index is read when the poll interval is up or when it may hold more than the last
+        // read took, not on every freed slot: an empty read still costs a full SDK call.
+        if (free > 0 && (moreDue || performance.now() - lastDueRead >= config.WORKER_POLL_MS)) {
+          lastDueRead = performance.now();
+          moreDue = false;
+          const at = deps.clock.now();
+          const due = await deps.stores.deliveries.due(at, free);
+          deps.metrics.queueDepth.set(due.length + inFlight.size);
+          let started = 0;
+          for (const id of due) {
+            const lease = await deps.stores.deliveries.lease(id, at, config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
+            if (!lease) continue;
+            started++;
+            run(lease);
+          }
+          // A full page, some of it ours: there may be more. (A page lost entirely to other workers
+          // waits for the poll, so a lagging index cannot make this loop spin.)
+          if (due.length >= free && started > 0) moreDue = true;
+          continue;
+        }
+        await signal.wait(Math.max(1, lastDueRead + config.WORKER_POLL_MS - performance.now()));
+      } catch (err) {
+        await backoff(err, 'delivery', signal);
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    handoff: {
+      room,
+      attempt: (lease, webhook, revoked) =>
+        new Promise((done) => {
+          if (stopped || revoked.aborted) return done(false);
+          const r: Ready = { lease, webhook, done };
+          ready.push(r);
+          revoked.addEventListener('abort', () => drop(r), { once: true });
+          signal.wake();
+        }),
+    },
+    async waitForRoom(maxMs) {
+      const until = performance.now() + maxMs;
+      while (!stopped && room() < FANOUT_BATCH && performance.now() < until) await roomSignal.wait(until - performance.now());
+    },
+    wakeDue() {
+      moreDue = true;
+      signal.wake();
+    },
+    async stop() {
+      stopped = true;
+      // Fresh deliveries not started yet go back to fan-out, which stores them due for any worker.
+      for (const r of [...ready]) drop(r);
+      signal.wake();
+      roomSignal.wake();
+      await running;
+    },
+    async settled() {
+      await Promise.all(inFlight);
+    },
+  };
+}
