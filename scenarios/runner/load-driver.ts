@@ -50,8 +50,8 @@ export interface LoadSummary {
 }
 
 /**
- * Runs the load for `durationMs` from now. After `signal` aborts, requests not yet started are
- * skipped (recorded as dropped) and the run ends as soon as those in flight finish.
+ * Runs the load for `durationMs` from now. After `signal` aborts no request starts, and the run ends
+ * as soon as those in flight finish.
  */
 export async function driveLoad(input: {
   scenario: Scenario;
@@ -68,15 +68,9 @@ export async function driveLoad(input: {
   const rate = scenario.load.rate;
   const start = clock.now();
   const created: string[] = [];
-  let skipped = 0;
   const send = async (i: number) => {
     const intended = start + (i * 1000) / rate;
     const planned = plan(i);
-    if (signal.aborted) {
-      skipped++;
-      recorder.measurements.recordOp({ op: planned.f, intended, end: intended, ok: false, dropped: true });
-      return { ok: false, status: 0 };
-    }
     // A read needs an event to read: before the first create succeeds, the request creates instead.
     const f = planned.f === 'read_event' && created.length === 0 ? 'create_event' : planned.f;
     const idempotency_key = `${input.runId}-${i}`;
@@ -86,15 +80,22 @@ export async function driveLoad(input: {
       f === 'create_event'
         ? await adapter.createEvent({ seq: i, event_type: planned.event_type, idempotency_key }, signal)
         : await adapter.readEvent(value.event_id!, signal);
-    const end = clock.now();
-    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: end });
-    recorder.measurements.recordOp({ op: f, intended, end, ok: answer.ok, status: answer.status });
+    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: clock.now() });
     if (f === 'create_event' && answer.ok && answer.value.event_id) {
       created.push(answer.value.event_id);
       recorder.eventCreated(answer.value.event_id, intended);
     }
-    return { ok: answer.ok, status: answer.status };
+    return { ok: answer.ok, status: answer.status, operation: f };
   };
-  const result = await runOpenModel({ rate, durationMs: input.durationMs, send, maxInFlight: scenario.load.max_in_flight });
-  return { intended: result.intended, dropped: result.dropped + skipped };
+  const result = await runOpenModel({
+    rate,
+    durationMs: input.durationMs,
+    send,
+    maxInFlight: scenario.load.max_in_flight,
+    signal,
+    // Outcomes in run time, bucketed by the schedule's own intended start.
+    now: () => clock.now(),
+    onOutcome: (o) => recorder.measurements.recordOp({ op: o.operation ?? 'create_event', intended: o.intendedAt, end: o.endedAt, ok: o.ok, status: o.status }),
+  });
+  return { intended: result.intended, dropped: result.dropped };
 }
