@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.reports/**', 'sdk/go/**', '**/static/vendor/**'] },
+  { ignores: ['node_modules/**', '.data/**', '.reports/**', 'dist/**', '.aftershock/**', 'sdk/go/**', '**/static/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

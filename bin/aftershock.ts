@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 // The `aftershock` command: dispatches to the subcommands each package provides.
 // The AWS SDK's notice about future Node versions is noise in a harness's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -7,7 +7,7 @@ import { ScenarioError } from '../scenario/scenario-error.js';
 import { timedFetch, type Adapter, type OpAnswer } from './adapter.js';
 
 /** A request that sees no answer in this long counts as outcome unknown (`info`). */
-const REQUEST_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 interface Connection {
   baseUrl: string;

@@ -41,7 +41,7 @@ export const scenarioSchema = z
     method: z.array(methodStepSchema).default([]),
     rollbacks: z.array(rollbackSchema).default([{ heal: 'all' }]),
     gates: z.array(gateSchema).default([]),
-    quiesce: durationSchema.default(15_000).describe('longest wait after the load for deliveries to settle'),
+    quiesce: durationSchema.default(20_000).describe('longest wait after the load for deliveries to settle'),
     webhooks: z.number().int().min(0).max(20).default(1).describe('webhooks registered to the receiver'),
   })
   .superRefine((s, ctx) => {
