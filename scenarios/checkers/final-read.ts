@@ -1,6 +1,7 @@
 // Reads the final read-back out of a history, and decides whether a create_event took effect:
 // by its event id when the service answered, else by its idempotency key among the events read back.
 import type { FinalRead, HistoryRecord } from '../history/history.js';
+import type { CheckerResult } from './checker.js';
 import type { CompletedOp } from './operations.js';
 
 /** The history's final read-back (the latest, if several), or undefined when there is none. */
@@ -31,7 +32,7 @@ export function fateOf(op: CompletedOp, final: FinalRead, keys: Map<string, stri
 }
 
 /** The result a checker gives when the history has no read-back to judge by. */
-export function noFinalRead(name: string) {
+export function noFinalRead(name: string): CheckerResult {
   return {
     name,
     valid: false,

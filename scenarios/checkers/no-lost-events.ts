@@ -10,7 +10,8 @@ const NAME = 'no_lost_events';
 /**
  * Judges acknowledged creates against the final read-back.
  * - invalid when an ok create is not readable (`lost`; an ok without an event id counts too);
- * - `info` creates are counted as present or absent, and never make the history invalid;
+ * - `info` creates (and `pending` ones the history never saw complete) are counted as present or
+ *   absent, and never make the history invalid;
  * - a `fail` create that is readable is counted as `unexpected` and shown (it says a 5xx was
  *   recorded as fail rather than info), but is not data loss.
  */

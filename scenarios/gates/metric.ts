@@ -2,9 +2,13 @@
 // Operation metrics need `of` (the operation); delivery metrics are about the receiver.
 import type { DeliveryBucketStats, OpBucketStats } from '../measure/outcome.js';
 
-/** Metrics read from one operation's buckets. */
+/**
+ * Metrics read from one operation's buckets. `rate` is requests per second by intended start (the
+ * offered load, dropped ones included); `throughput` is successful requests per second.
+ */
 export const OP_METRICS = [
   'rate',
+  'throughput',
   'success_rate',
   'error_rate',
   'dropped',
@@ -44,6 +48,7 @@ export function isDurationMetric(metric: MetricName): boolean {
 export function opMetricValue(metric: OpMetric, stats: OpBucketStats): number | null {
   switch (metric) {
     case 'rate': return stats.rate;
+    case 'throughput': return stats.count === 0 ? 0 : (stats.rate * stats.ok) / stats.count;
     case 'success_rate': return stats.success_rate;
     case 'error_rate': return stats.success_rate === null ? null : 1 - stats.success_rate;
     case 'dropped': return stats.dropped;

@@ -21,6 +21,8 @@ export interface OpValue {
   status?: number;
   /** Error class or message, when there was no usable response. */
   error?: string;
+  /** On `fail`: the load generator never sent it (too many in flight); counted as dropped. */
+  dropped?: boolean;
   [key: string]: unknown;
 }
 
@@ -53,7 +55,12 @@ export interface ReceiptRecord {
   status: number;
 }
 
-/** A fault's window opening or closing; `id` pairs a start with its end. */
+/**
+ * A fault's window opening or closing; `id` pairs a start with its end. `end` is recorded when the
+ * fault was actually healed, once: recovery time runs from the last `end`, so a final rollback
+ * must not record ends again for faults already healed. A process kill with a restart is a fault
+ * window too (`process:<name>`), ending when the process is back.
+ */
 export interface FaultRecord {
   kind: 'fault';
   id: string;

@@ -7,10 +7,16 @@ const base = history(
   create(1, 110, 'ok', { event_id: 'e2', event_type: 'user.created', source: 'crm' }),
   create(2, 120, 'info', { key: 'landed' }),
   create(3, 130, 'info', { key: 'vanished' }),
+  create(6, 135, 'info', { key: 'listed-but-unreadable' }),
   create(4, 140, 'fail', { key: 'refused' }),
   create(5, 150, 'ok', { event_id: 'e1' }), // an idempotent repeat of e1: counted once
 );
-const events = { e1: readable(), e2: readable(undefined, { event_type: 'user.created', source: 'crm' }), e3: readable('landed') };
+const events = {
+  e1: readable(),
+  e2: readable(undefined, { event_type: 'user.created', source: 'crm' }),
+  e3: readable('landed'),
+  e4: readable('listed-but-unreadable', { readable: false }),
+};
 
 describe('analytics_exact', () => {
   it('holds when the summary counts the ok creates plus the info ones that turned out readable, once each', () => {

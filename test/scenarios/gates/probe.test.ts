@@ -18,6 +18,12 @@ describe('probes', () => {
     expect(probeTimeline(p99, { measurements }, { start: 0, end: 4000 }).map((r) => r.holds)).toEqual([true, true, true, false]);
   });
 
+  it('tells offered load (rate) from successful requests per second (throughput)', () => {
+    const measurements = scripted(4, (s) => s >= 2);
+    const read = (metric: 'rate' | 'throughput' | 'error_rate') => readProbe({ name: metric, metric, tolerance: tol('>= 0') }, { measurements }, { start: 0, end: 4000 }).measured;
+    expect([read('rate'), read('throughput'), read('error_rate')]).toEqual([10, 5, 0.5]);
+  });
+
   it('does not hold where nothing was measured, e.g. no delivery accepted during an outage', () => {
     const measurements = new Measurements();
     measurements.recordDelivery({ intended: 0, arrived: 300, accepted: true });

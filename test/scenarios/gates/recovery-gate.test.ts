@@ -32,6 +32,14 @@ describe('the recovery gate', () => {
     }
   });
 
+  it('measures from a heal that comes before the recovery phase, e.g. a fault that ends early', () => {
+    const measure = (recoversAt: number) =>
+      evaluateRecoveryGate({ recovery_time: tol('<= 5s'), probes: ['ingest ok'], hold: 2000 }, [ingestOk], { measurements: serviceRecoveringAt(recoversAt) }, { heal: 15_500, recovery })[0];
+    expect(measure(16_000)).toMatchObject({ measured: 500, passed: true });
+    // Already healthy in the bucket of the heal: recovered at once.
+    expect(measure(15_000)).toMatchObject({ measured: 0, passed: true });
+  });
+
   it('fails a recovery slower than the tolerance, with the measured time', () => {
     const [result] = evaluateRecoveryGate(
       { recovery_time: tol('<= 5s'), probes: ['ingest ok'], hold: 5000 },

@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'junit2json';
+import { describe, expect, it } from 'vitest';
+import type { CheckerResult } from '../../../scenarios/checkers/checker.js';
+import type { GateResult } from '../../../scenarios/gates/gate-result.js';
+import { junitXml, slug, writeJunitXml, type ScenarioVerdict } from '../../../scenarios/junit/junit-report.js';
+
+const gates: GateResult[] = [
+  { name: 'fault: success_rate of create_event', kind: 'phase', measured: 0.97, tolerance: '>= 0.95', passed: true, detail: 'phase fault: success_rate was 0.97' },
+  { name: 'recovery_time: ingest ok', kind: 'recovery_time', measured: null, tolerance: '<= 5s', passed: false, detail: '"ingest ok" never held for 5s since the last heal at 30s' },
+  { name: 'after: ingest p99 <&> "quoted"', kind: 'probe', measured: 312.5, tolerance: '<= 250ms', passed: false, detail: 'latency ]]> was 312.5ms\u0000' },
+];
+const checkers: CheckerResult[] = [
+  { name: 'no_lost_events', valid: true, counts: { ok: 10, lost: 0 }, examples: [] },
+  {
+    name: 'no_concurrent_double_delivery',
+    valid: false,
+    counts: { deliveries: 4, concurrent: 1 },
+    examples: [{ delivery_id: 'd1', event_id: 'e1', webhook_id: 'wh-1', times: [100, 900, 300, 400], expected: 'one receipt of a delivery at a time', seen: 'receipts overlapping from 300 ms to 400 ms' }],
+  },
+];
+const verdict: ScenarioVerdict = { name: 'Receiver outage, then recovery', file: 'scenarios/catalog/receiver-outage.yaml', duration_ms: 61_250, properties: { seed: 42, status: 'failed' }, gates, checkers };
+
+/** Parses with junit2json, a JUnit report consumer, and fails the test on anything it cannot read. */
+async function consume(xml: string) {
+  const report = await parse(xml);
+  if (!report || !('testsuite' in report) || !report.testsuite) throw new Error('junit2json found no <testsuites>');
+  return report;
+}
+
+describe('junit.xml', () => {
+  it('has one testsuite per scenario and one testcase per gate and per checker, as a JUnit consumer reads it', async () => {
+    const report = await consume(junitXml([verdict, { name: 'Kill the worker', gates: [gates[0] as GateResult], checkers: [] }]));
+    expect(report).toMatchObject({ tests: 6, failures: 3, errors: 0 });
+    const [first, second] = report.testsuite ?? [];
+    expect(first).toMatchObject({ name: 'Receiver outage, then recovery', tests: 5, failures: 3, time: 61.25 });
+    expect(first?.properties).toEqual([
+      { name: 'file', value: 'scenarios/catalog/receiver-outage.yaml' },
+      { name: 'seed', value: 42 },
+      { name: 'status', value: 'failed' },
+    ]);
+    expect(first?.testcase?.map((t) => [t.classname, t.name, t.failure ? 'failed' : 'passed'])).toEqual([
+      ['receiver-outage-then-recovery.gates.phase', 'fault: success_rate of create_event', 'passed'],
+      ['receiver-outage-then-recovery.gates.recovery_time', 'recovery_time: ingest ok', 'failed'],
+      ['receiver-outage-then-recovery.gates.probe', 'after: ingest p99 <&> "quoted"', 'failed'],
+      ['receiver-outage-then-recovery.checkers', 'no_lost_events', 'passed'],
+      ['receiver-outage-then-recovery.checkers', 'no_concurrent_double_delivery', 'failed'],
+    ]);
+    expect(second).toMatchObject({ name: 'Kill the worker', tests: 1, failures: 0 });
+  });
+
+  it('puts the measured value and tolerance in the failure message and the detail in its body', async () => {
+    const cases = (await consume(junitXml([verdict]))).testsuite?.[0]?.testcase ?? [];
+    expect(cases[1]?.failure).toEqual([
+      { message: 'recovery_time: ingest ok: measured nothing (never), tolerance <= 5s', type: 'recovery_time', inner: '"ingest ok" never held for 5s since the last heal at 30s' },
+    ]);
+    expect(cases[2]?.failure?.[0]).toMatchObject({ message: 'after: ingest p99 <&> "quoted": measured 312.5, tolerance <= 250ms', inner: 'latency ]]> was 312.5ms' });
+    expect(cases[4]?.failure).toEqual([
+      {
+        message: 'no_concurrent_double_delivery found violations: deliveries=4 concurrent=1',
+        type: 'checker',
+        inner: 'deliveries=4 concurrent=1\nevent e1, delivery d1, webhook wh-1 at 100/900/300/400 ms: expected one receipt of a delivery at a time; seen receipts overlapping from 300 ms to 400 ms',
+      },
+    ]);
+    expect(cases[3]?.['system-out']).toEqual(['ok=10 lost=0']);
+  });
+
+  it('reports a run that could not judge as an error testcase', async () => {
+    const report = await consume(junitXml([{ name: 'Unreachable', gates: [], checkers: [], error: 'target did not get ready at http://127.0.0.1:9/health/ready within 30s' }]));
+    expect(report).toMatchObject({ tests: 1, errors: 1 });
+    expect(report.testsuite?.[0]?.testcase?.[0]).toMatchObject({ name: 'run', error: [{ message: 'target did not get ready at http://127.0.0.1:9/health/ready within 30s', type: 'run_error' }] });
+  });
+
+  it('reports an invariant gate once, through its checker', async () => {
+    const invariant: GateResult = { name: 'no_lost_events', kind: 'invariant', measured: 0, tolerance: 'valid', passed: true, detail: 'ok' };
+    const report = await consume(junitXml([{ ...verdict, gates: [invariant], checkers: [checkers[0] as CheckerResult] }]));
+    expect(report.testsuite?.[0]?.testcase?.map((t) => t.name)).toEqual(['no_lost_events']);
+  });
+
+  it('writes the file the CI job picks up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-junit-'));
+    try {
+      await writeJunitXml(join(dir, 'junit.xml'), [verdict]);
+      expect((await consume(await readFile(join(dir, 'junit.xml'), 'utf8'))).tests).toBe(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes class names from titles', () => {
+    expect(slug('Receiver outage, then recovery')).toBe('receiver-outage-then-recovery');
+    expect(slug('!!!')).toBe('scenario');
+  });
+});
