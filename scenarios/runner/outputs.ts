@@ -3,8 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryRecord } from '../history/history.js';
+import { openHistoryWriter } from '../history/jsonl.js';
+import { writeJunitXml } from '../junit/junit-report.js';
 import type { Journal } from './journal.js';
-import { junitXml } from './junit-report.js';
 
 /** `<time>-<slug>`: sortable, readable, unique enough for one machine. */
 export function runDirName(title: string, startedAt: Date): string {
@@ -23,6 +24,20 @@ export async function writeOutputs(journal: Journal, history: readonly HistoryRe
   const { dir, journal: journalPath, history: historyPath, junit } = journal.outputs;
   await mkdir(dir, { recursive: true });
   await writeFile(journalPath, `${JSON.stringify(journal, null, 2)}\n`);
-  await writeFile(historyPath, history.map((r) => JSON.stringify(r)).join('\n') + (history.length > 0 ? '\n' : ''));
-  await writeFile(junit, junitXml(journal));
+  const writer = openHistoryWriter(historyPath);
+  for (const record of history) writer.append(record);
+  await writer.close();
+  const stopped = journal.status === 'interrupted' || journal.status === 'aborted';
+  await writeJunitXml(junit, [
+    {
+      name: journal.title,
+      ...(journal.file ? { file: journal.file } : {}),
+      duration_ms: journal.duration_ms,
+      timestamp: new Date(journal.started_at),
+      properties: { seed: journal.seed, status: journal.status, replay: journal.replay },
+      gates: journal.gates,
+      checkers: journal.checkers,
+      ...(stopped ? { error: `the run was ${journal.status}${journal.errors.length > 0 ? `: ${journal.errors.join('; ')}` : ''}` } : {}),
+    },
+  ]);
 }
