@@ -96,4 +96,21 @@ describe('runner against broken targets', () => {
     expect(journal.status).toBe('completed');
     expect(service.controlCalls.some((c) => c.startsWith('DELETE /_chaos/rules/'))).toBe(true);
   });
+
+  it('stops at the end of the failing phase with --fail-fast, rolls back, and reports aborted', async () => {
+    const service = await fake({});
+    const journal = await runScenario(
+      scenario(service.url, {
+        phases: { baseline: '1s', fault: '1s', recovery: '10s' },
+        method: [{ at: '1s', for: '1s', fault: { chaos: { point: 'http_in', injector: { kind: 'http_error', status: 503 } } } }],
+        gates: [{ phase: 'fault', metric: 'success_rate', tolerance: '>= 0.99' }],
+      }),
+      { env, out: await out(), seed: 7, failFast: true },
+    );
+    expect(journal.status).toBe('aborted');
+    expect(journal.gates.find((g) => g.kind === 'phase')?.passed).toBe(false);
+    // Stopped soon after the fault phase (2 s), not at the end of the 12 s run.
+    expect(journal.rollbacks[0]!.time).toBeLessThan(8_000);
+    expect(service.rules()).toEqual([]);
+  });
 });
