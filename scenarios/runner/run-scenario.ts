@@ -29,7 +29,7 @@ import { RunRecorder } from './run-recorder.js';
 import { startTimeline, type Timeline } from './timeline.js';
 import { startTicker } from './ticker.js';
 import { failFastWatch } from './fail-fast.js';
-import { replayCommand } from './replay-command.js';
+import { buildJournal } from './build-journal.js';
 import { warmUp } from './warm-up.js';
 
 /** How to run. Every field is optional. */
@@ -168,38 +168,25 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   emit({ type: 'phase', phase: 'judge', time: clock.now() });
   const lastHeal = timeline?.lastHeal() ?? null;
   const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
-  const failed = verdicts.gates.some((g) => !g.passed);
-  const failedSteps = timeline?.activities.filter((a) => a.status === 'failed') ?? [];
-  for (const a of failedSteps) errors.push(`${a.name} (${a.kind}) could not be applied: ${a.error}`);
-  const ended = new Date();
-  const journal: Journal = {
-    title: scenario.title,
-    ...(options.file ? { file: options.file } : {}),
-    status: status ?? (failed ? 'failed' : 'completed'),
-    deviated: verdicts.deviated || failedSteps.length > 0,
+  const journal = buildJournal({
+    scenario,
+    file: options.file,
+    stoppedAs: status,
     seed,
-    run_id: runId,
-    replay: replayCommand(options.file, seed),
-    started_at: clock.startedAt.toISOString(),
-    ended_at: ended.toISOString(),
-    duration_ms: ended.getTime() - setupClock.startedAt.getTime(),
+    runId,
+    startedAt: clock.startedAt,
+    setupStartedAt: setupClock.startedAt,
     target: { kind: scenario.target.kind, base_url: target?.baseUrl ?? '', ...(proxies ? { proxy: proxies.api } : {}) },
     phases,
-    last_heal: timeline?.lastHeal() ?? null,
-    load: { ...load, ops: Object.fromEntries(recorder.measurements.ops().map((op) => {
-      const w = recorder.measurements.opWindow(op, { start: 0, end: total });
-      return [op, { count: w.count, ok: w.ok, failed: w.failed, success_rate: w.success_rate }];
-    })) },
-    steady_states: verdicts.steady_states,
+    lastHeal,
+    load,
+    recorder,
     activities: timeline?.activities ?? [],
     rollbacks,
-    recovery: verdicts.recovery,
-    gates: verdicts.gates,
-    checkers: verdicts.checkers,
+    verdicts,
     errors,
     outputs,
-    scenario,
-  };
+  });
   await writeOutputs(journal, recorder.history);
   return journal;
 }
