@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.reports/**', 'sdk/go/**', 'sdk/typescript/dist/**', '**/static/vendor/**'] },
+  { ignores: ['node_modules/**', '.data/**', '.reports/**', 'dist/**', '.aftershock/**', 'sdk/go/**', 'sdk/typescript/dist/**', '**/static/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,6 +11,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // Plain JavaScript that runs before tsx exists (npm's postinstall).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
   {
     // The k6 scripts run in k6's runtime, not Node, and are shipped alone into the k6 container.
@@ -33,6 +38,10 @@ export default tseslint.config(
         { object: 'describe', property: 'only', message: 'No focused tests.' },
         { object: 'test', property: 'skip', message: 'No skipped tests.' },
         { object: 'test', property: 'only', message: 'No focused tests.' },
+        { object: 'it', property: 'skipIf', message: 'No conditionally skipped tests.' },
+        { object: 'it', property: 'runIf', message: 'No conditionally skipped tests.' },
+        { object: 'describe', property: 'skipIf', message: 'No conditionally skipped tests.' },
+        { object: 'describe', property: 'runIf', message: 'No conditionally skipped tests.' },
       ],
     },
   },

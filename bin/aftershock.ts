@@ -1,14 +1,22 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 // The `aftershock` command: dispatches to the subcommands each package provides.
+// The AWS SDK's notice about future Node versions is noise in a harness's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const [command, ...rest] = process.argv.slice(2);
 
 const usage = `usage: aftershock <command> [options]
 
 commands:
+  run      run chaos scenarios against a service and judge them (aftershock run --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
   server   run the Triggers API reference server (same as npm start)`;
 
 switch (command) {
+  case 'run': {
+    const { runCli } = await import('../scenarios/cli/run-cli.js');
+    process.exitCode = await runCli(rest);
+    break;
+  }
   case 'proxy': {
     const { runProxyCli } = await import('../chaos/src/proxy/cli.js');
     process.exitCode = await runProxyCli(rest);

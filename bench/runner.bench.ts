@@ -1,0 +1,75 @@
+// The runner's own cost: CPU of the process running a scenario at 200 req/s (load, per-second
+// measurement, history, receiver, read-back) against the CPU of bare open-model load sending the same
+// requests with nothing recorded, both in this run. The service is a trivial server in a child process,
+// so its CPU is not counted on either side.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runOpenModel } from '../load/src/open-model.js';
+import { runScenario } from '../scenarios/runner/run-scenario.js';
+import { table } from './record.js';
+
+const RATE = 200;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+/** A trivial event service: 201 with an id on POST, 200 on GET, delivering nothing. */
+const SERVICE = `
+const http = require('node:http'); let n = 0;
+const server = http.createServer((req, res) => { req.resume(); req.on('end', () => {
+  if (req.method === 'POST') { res.writeHead(201, { 'content-type': 'application/json' }); res.end(JSON.stringify({ id: 'e' + (++n) })); }
+  else { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); } }); });
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+export default async function runnerBench() {
+  const child = spawn(process.execPath, ['-e', SERVICE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const url = `http://127.0.0.1:${chunk.toString().trim()}`;
+  try {
+    const bareStart = process.cpuUsage();
+    const bare = await runOpenModel({
+      rate: RATE,
+      durationMs: SECONDS * 1000,
+      send: async () => {
+        const res = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"x"}' });
+        await res.text();
+        return { ok: res.ok, status: res.status };
+      },
+    });
+    const bareCpu = cpuMs(bareStart);
+    const runStart = process.cpuUsage();
+    const journal = await runScenario(
+      {
+        title: 'runner overhead',
+        target: { kind: 'url', base_url: url },
+        adapter: { http: { create_event: { method: 'POST', path: '/events', body: { type: '{{event_type}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
+        load: { rate: RATE },
+        phases: { baseline: `${SECONDS / 2}s`, fault: '1s', recovery: `${SECONDS / 2 - 1}s` },
+        steady_state: [{ name: 'ok', metric: 'success_rate', tolerance: '>= 0.99' }],
+        gates: [{ invariants: ['no_lost_events'] }],
+      },
+      { seed: 1, out: await mkdtemp(join(tmpdir(), 'aftershock-bench-')) },
+    );
+    const runCpu = cpuMs(runStart);
+    const overheadShare = (runCpu - bareCpu) / (SECONDS * 1000);
+    const body = table(
+      ['', 'requests', 'CPU (ms)', 'CPU per request (µs)', 'share of one core'],
+      [
+        ['bare open-model load', String(bare.intended), bareCpu.toFixed(0), ((bareCpu * 1000) / bare.intended).toFixed(0), (bareCpu / (SECONDS * 1000)).toFixed(3)],
+        ['runScenario (url target)', String(journal.load.intended), runCpu.toFixed(0), ((runCpu * 1000) / journal.load.intended).toFixed(0), (runCpu / (SECONDS * 1000)).toFixed(3)],
+      ],
+    );
+    return {
+      title: `Runner overhead at ${RATE} req/s`,
+      body: `${body}\n\nThe runner's own overhead (measurement, history, receiver, read-back, judging): ${(overheadShare * 100).toFixed(1)} % of one core (goal ≤ 10 %); run status ${journal.status}.`,
+    };
+  } finally {
+    child.kill();
+  }
+}

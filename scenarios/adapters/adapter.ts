@@ -1,0 +1,45 @@
+// How the runner speaks to a service: set up its own tenant and webhooks, create and read events,
+// read a delivery at the receiver, and read everything back at the end. One implementation per API.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FinalRead, OpValue } from '../history/history.js';
+import type { ReceiptIdentity } from '../receiver/receiver.js';
+
+/** The answer to one operation: `status` 0 when there was no response (`error` says why). */
+export interface OpAnswer {
+  status: number;
+  /** 2xx (definitely applied). */
+  ok: boolean;
+  value: OpValue;
+}
+
+/** What the runner knows about the events it tried to create, for the read-back. */
+export interface CreatedEvents {
+  /** Event ids seen in answers. */
+  ids: readonly string[];
+}
+
+/** A connected adapter for one run. */
+export interface Adapter {
+  /** Creates the run's key/tenant and registers `webhooks` webhooks to `webhookUrl`; returns their ids. */
+  setup(webhookUrl: string, webhooks: number): Promise<string[]>;
+  createEvent(input: { seq: number; event_type: string; idempotency_key: string }, signal: AbortSignal): Promise<OpAnswer>;
+  readEvent(eventId: string, signal: AbortSignal): Promise<OpAnswer>;
+  /** Reads who a webhook request at the receiver is. */
+  identify(headers: IncomingHttpHeaders, body: string): ReceiptIdentity;
+  /** GETs a path of the service (an `http` probe) and returns the status, 0 when unreachable. */
+  probe(path: string): Promise<number>;
+  /** Reads back every event, the webhooks, the dead letters and the analytics, after quiescence. */
+  finalRead(created: CreatedEvents, now: () => number): Promise<FinalRead>;
+}
+
+/** Runs fetch with a deadline; never throws: failures come back as status 0 with the error's name. */
+export async function timedFetch(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string; error?: string }> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+    return { status: res.status, text: await res.text() };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    return { status: 0, text: '', error: e.cause?.code ?? e.name };
+  }
+}

@@ -1,0 +1,81 @@
+// The `http` adapter: a user's own event/webhook service described by request templates. Creates
+// events, reads them back, optionally registers the receiver as a webhook, and reads deliveries with
+// JSON paths (jsonpath-plus, script evaluation off).
+import type { IncomingHttpHeaders } from 'node:http';
+import { JSONPath } from 'jsonpath-plus';
+import type { FinalEvent } from '../history/history.js';
+import type { HttpAdapterSpec, RequestTemplate } from '../scenario/adapter-schema.js';
+import { ScenarioError } from '../scenario/scenario-error.js';
+import { timedFetch, type Adapter, type OpAnswer } from './adapter.js';
+import { fillBody, fillString, type TemplateVars } from './request-template.js';
+
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/** The first value at a JSON path, as a string; undefined when there is none. */
+export function extract(path: string, json: unknown): string | undefined {
+  const found: unknown = JSONPath({ path, json: json as object, wrap: false, eval: false });
+  const value = Array.isArray(found) ? found[0] : found;
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Connects the adapter to `baseUrl`. */
+export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
+  const typeOf = new Map<string, string>();
+  let webhookId = 'webhook-1';
+  const send = async (template: RequestTemplate, vars: TemplateVars, signal?: AbortSignal) => {
+    const headers = Object.fromEntries(Object.entries({ ...spec.headers, ...template.headers }).map(([k, v]) => [k, fillString(v, vars, conn.env)]));
+    const body = template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, vars, conn.env));
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    return timedFetch(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
+  };
+  const answer = (res: { status: number; error?: string }, extra: Record<string, unknown>): OpAnswer => ({
+    status: res.status,
+    ok: res.status >= 200 && res.status < 300,
+    value: { ...(res.status ? { status: res.status } : {}), ...(res.error ? { error: res.error } : {}), ...extra },
+  });
+  return {
+    async setup(webhookUrl, webhooks) {
+      const probe = await timedFetch(conn.baseUrl, {}, REQUEST_TIMEOUT_MS);
+      if (probe.status === 0) throw new ScenarioError('target_unreachable', `cannot reach ${conn.baseUrl} (${probe.error}); is the service running?`);
+      if (!spec.register_webhook || webhooks === 0) return [];
+      const res = await send(spec.register_webhook, { receiver_url: webhookUrl, run_id: conn.runId });
+      if (res.status < 200 || res.status >= 300) throw new ScenarioError('setup_failed', `register_webhook answered ${res.status}: ${res.text.slice(0, 200)}`);
+      webhookId = extract('$.id', parse(res.text)) ?? webhookId;
+      return [webhookId];
+    },
+    async createEvent(input, signal) {
+      const res = await send(spec.create_event, { ...input, run_id: conn.runId }, signal);
+      const id = res.status >= 200 && res.status < 300 ? extract(spec.create_event.id, parse(res.text)) : undefined;
+      if (id) typeOf.set(id, input.event_type);
+      return answer(res, { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock', ...(id ? { event_id: id } : {}) });
+    },
+    async readEvent(eventId, signal) {
+      return answer(await send(spec.read_event, { id: eventId, run_id: conn.runId }, signal), { event_id: eventId });
+    },
+    identify(headers: IncomingHttpHeaders, body: string) {
+      const receipt = spec.receipt ?? { event_id: '$.event_id', delivery_id_header: 'webhook-id' };
+      const header = headers[receipt.delivery_id_header.toLowerCase()];
+      return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: extract(receipt.event_id, parse(body)) ?? '', webhook_id: webhookId };
+    },
+    async probe(path) {
+      return (await timedFetch(conn.baseUrl + path, {}, REQUEST_TIMEOUT_MS)).status;
+    },
+    async finalRead(created, now) {
+      const events: Record<string, FinalEvent> = {};
+      for (const id of created.ids) {
+        const res = await send(spec.read_event, { id, run_id: conn.runId });
+        events[id] = { readable: res.status >= 200 && res.status < 300, event_type: typeOf.get(id) ?? '', source: 'aftershock' };
+      }
+      const webhooks = spec.register_webhook && spec.receipt ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
+      return { kind: 'final', events, webhooks, dlq: [], time: now() };
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// `aftershock run <file|dir>...`: loads the scenarios, runs each against its target, prints a
+// summary per run, and exits 0 (every gate held), 1 (a gate or checker failed), 2 (invalid scenario
+// or options), 3 (target unreachable or set-up failed) or 130 (interrupted; rollbacks still ran).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadScenarios } from '../scenario/load-scenario.js';
+import { ScenarioError } from '../scenario/scenario-error.js';
+import type { Target } from '../scenario/target-schema.js';
+import { runScenario } from '../runner/run-scenario.js';
+import { createProgress } from './progress.js';
+import { summaryLines } from './summary.js';
+
+export const RUN_USAGE = `usage: aftershock run <scenario file or directory>... [options]
+
+Runs each scenario against its target and judges it: gates, recovery time, history checkers.
+Outputs (journal.json, history.jsonl, junit.xml) go to .aftershock/runs/<time>-<slug>/.
+
+options:
+  --seed N                 replay: the same fault decisions and load schedule
+  --out DIR                output directory (several scenarios: one subdirectory each)
+  --fail-fast              stop at the first failed phase gate (rollbacks still run)
+  --target KIND            override every scenario's target: embedded | url
+  --base-url URL           with --target url: where the service answers
+  --admin-token-env NAME   with --target url: the variable holding its admin token (default AFTERSHOCK_ADMIN_TOKEN)
+  --toxiproxy-url URL      use a real Toxiproxy for proxy faults (default: $TOXIPROXY_URL, else the built-in proxy)
+  --no-progress            plain lines instead of the live progress line
+  -h, --help               this help
+
+exit codes: 0 all gates held · 1 a gate or checker failed · 2 invalid scenario or options
+            3 target unreachable or set-up failed · 130 interrupted`;
+
+function targetOverride(values: Record<string, unknown>): Target | undefined {
+  if (values.target === undefined) return undefined;
+  if (values.target === 'embedded') return { kind: 'embedded', mode: 'in-process', workers: 1 };
+  if (values.target === 'url') {
+    if (typeof values['base-url'] !== 'string') throw new ScenarioError('invalid_options', '--target url needs --base-url URL');
+    return { kind: 'url', base_url: values['base-url'], admin_token_env: (values['admin-token-env'] as string | undefined) ?? 'AFTERSHOCK_ADMIN_TOKEN' };
+  }
+  throw new ScenarioError('invalid_options', `--target ${String(values.target)}: use embedded or url (command targets are written in the scenario file)`);
+}
+
+/** Runs the command; resolves to the exit code. Never throws. */
+export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        'fail-fast': { type: 'boolean' },
+        target: { type: 'string' },
+        'base-url': { type: 'string' },
+        'admin-token-env': { type: 'string' },
+        'toxiproxy-url': { type: 'string' },
+        'no-progress': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.err.write(`aftershock run: ${(err as Error).message} (see aftershock run --help)\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    io.err.write('aftershock run: name at least one scenario file or directory (see aftershock run --help)\n');
+    return 2;
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)) {
+    io.err.write(`aftershock run: --seed must be an integer from 0 to ${2 ** 31 - 1}\n`);
+    return 2;
+  }
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let worst = 0;
+  try {
+    const override = targetOverride(values);
+    const loaded = await loadScenarios(positionals);
+    for (const { file, scenario } of loaded) {
+      if (interrupt.signal.aborted) break;
+      const progress = createProgress(io.out, io.out.isTTY === true && !values['no-progress'], loaded.length > 1 ? `[${scenario.title}] ` : '');
+      const out = values.out === undefined ? undefined : loaded.length > 1 ? join(values.out, file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '')) : values.out;
+      try {
+        const journal = await runScenario(override ? { ...scenario, target: override } : scenario, {
+          seed,
+          out,
+          file,
+          failFast: values['fail-fast'] === true,
+          signal: interrupt.signal,
+          toxiproxyUrl: values['toxiproxy-url'],
+          onEvent: (e) => progress.onEvent(e),
+        });
+        progress.done();
+        io.out.write(`${summaryLines(journal).join('\n')}\n`);
+        const code = journal.status === 'interrupted' ? 130 : journal.status === 'completed' ? 0 : 1;
+        worst = Math.max(worst, code);
+      } catch (err) {
+        progress.done();
+        if (!(err instanceof ScenarioError)) throw err;
+        io.err.write(`aftershock run: ${file}: ${err.message}\n`);
+        worst = Math.max(worst, err.exitCode);
+      }
+    }
+    if (loaded.length > 1) io.out.write(`${worst === 0 ? 'PASS' : 'FAIL'}: ${loaded.length} scenarios\n`);
+    return interrupt.signal.aborted ? 130 : worst;
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      io.err.write(`aftershock run: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.err.write(`aftershock run: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    return 3;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

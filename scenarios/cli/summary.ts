@@ -1,0 +1,29 @@
+// The one-screen summary printed after a run: verdict, gates with measured values, recovery per
+// probe, checkers' counts, where the outputs are, and the replay command.
+import { formatDuration } from '../gates/duration.js';
+import type { Journal } from '../runner/journal.js';
+
+function measured(value: number | null, kind: string, tolerance: string): string {
+  if (value === null) return kind === 'recovery_time' ? 'never' : '—';
+  if (kind === 'recovery_time' || /ms|s$/.test(tolerance)) return formatDuration(Math.round(value));
+  return Number.isInteger(value) ? String(value) : value.toFixed(4);
+}
+
+/** Renders the summary as lines (no colour codes; the caller decides). */
+export function summaryLines(journal: Journal): string[] {
+  const verdict = { completed: 'PASS', failed: 'FAIL', aborted: 'ABORTED', interrupted: 'INTERRUPTED' }[journal.status];
+  const lines = [
+    `${verdict}  ${journal.title}${journal.deviated ? '  (deviated: steady state did not hold before or after)' : ''}`,
+    `  seed ${journal.seed} · ${formatDuration(journal.duration_ms)} · ${journal.load.intended} requests planned, ${journal.load.dropped} dropped`,
+  ];
+  for (const gate of journal.gates) {
+    lines.push(`  ${gate.passed ? 'ok  ' : 'FAIL'} ${gate.name}: ${measured(gate.measured, gate.kind, gate.tolerance)} (needs ${gate.tolerance})${gate.passed ? '' : ` — ${gate.detail}`}`);
+  }
+  if (journal.recovery.length > 0) {
+    lines.push(`  recovery: ${journal.recovery.map((r) => `${r.probe} ${r.recovery_ms === null ? 'never' : formatDuration(Math.round(r.recovery_ms))}`).join(', ')}`);
+  }
+  for (const error of journal.errors.slice(0, 3)) lines.push(`  note: ${error}`);
+  lines.push(`  outputs: ${journal.outputs.dir}`);
+  lines.push(`  replay:  ${journal.replay}`);
+  return lines;
+}

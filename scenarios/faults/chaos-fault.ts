@@ -1,0 +1,43 @@
+// `chaos` faults: a rule installed through the target's `/_chaos` control API for the step's window,
+// with the window also given to the rule itself, so it expires even if the runner dies.
+import { ScenarioError } from '../scenario/scenario-error.js';
+import type { ChaosFault } from '../scenario/fault-schema.js';
+import { once, type ActiveFault } from './active-fault.js';
+
+/** What installing a rule needs. */
+export interface ChaosFaultContext {
+  baseUrl: string;
+  adminToken: string | undefined;
+  onError: (err: unknown) => void;
+}
+
+async function control(ctx: ChaosFaultContext, method: string, path: string, body?: unknown): Promise<Response> {
+  if (!ctx.adminToken) throw new ScenarioError('invalid_options', 'chaos faults need the target’s admin token (target.admin_token_env)');
+  return fetch(ctx.baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${ctx.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5_000),
+  });
+}
+
+/**
+ * Installs the rule `id` for `forMs`. Throws when the target refuses it (the answer's message), so a
+ * scenario whose rule the service rejects fails loudly instead of running without its fault.
+ */
+export async function applyChaosFault(fault: ChaosFault, id: string, forMs: number, ctx: ChaosFaultContext): Promise<ActiveFault> {
+  const rule = { id, point: fault.point, match: fault.match ?? {}, injector: fault.injector, probability: fault.probability ?? 1, duration: forMs };
+  const res = await control(ctx, 'PUT', '/_chaos/rules', { rules: [rule] });
+  if (!res.ok) throw new Error(`the target refused chaos rule ${id}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  const heal = once(async () => {
+    const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`);
+    if (!gone.ok && gone.status !== 404) throw new Error(`healing chaos rule ${id} answered ${gone.status}`);
+  }, ctx.onError);
+  return { kind: 'chaos', label: `chaos:${fault.point}`, detail: rule, heal };
+}
+
+/** The kill switch: removes every rule on the target (the chaos half of `heal: all`). */
+export async function healAllChaos(ctx: ChaosFaultContext): Promise<void> {
+  const res = await control(ctx, 'POST', '/_chaos/heal');
+  if (!res.ok) throw new Error(`POST /_chaos/heal answered ${res.status}`);
+}

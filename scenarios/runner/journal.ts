@@ -1,0 +1,65 @@
+// The journal: what a run did and concluded, written as journal.json and returned by runScenario.
+// Shaped after Chaos Toolkit's journal (status, deviated, steady states, activities, rollbacks)
+// with the gates, recovery times and checker verdicts Aftershock adds.
+import type { CheckerResult } from '../checkers/checker.js';
+import type { GateResult } from '../gates/gate-result.js';
+import type { Window } from '../measure/measurements.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import type { Activity } from './timeline.js';
+
+/** How the run ended: `completed` every gate held; `failed` one did not; `aborted` stopped early (`--fail-fast`, or the run broke); `interrupted` SIGINT/SIGTERM. */
+export type RunStatus = 'completed' | 'failed' | 'aborted' | 'interrupted';
+
+/** One probe at one moment of the run. */
+export interface ProbeReading {
+  name: string;
+  value: number | null;
+  tolerance: string;
+  holds: boolean;
+  /** During the fault phase: the share of its buckets in which the probe held. */
+  held_share?: number;
+}
+
+/** One probe's recovery: ms from the last heal until it held for `hold`, or null (never). */
+export interface RecoveryReading {
+  probe: string;
+  recovery_ms: number | null;
+}
+
+/** A rollback as it ran. */
+export interface RollbackReading {
+  heal: string;
+  time: number;
+  errors: string[];
+}
+
+/** The whole journal. */
+export interface Journal {
+  title: string;
+  file?: string;
+  status: RunStatus;
+  /** True when the steady state did not hold before or after the method (Chaos Toolkit's meaning). */
+  deviated: boolean;
+  seed: number;
+  run_id: string;
+  /** The command that replays this run (same seed, same scenario). */
+  replay: string;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  target: { kind: string; base_url: string; proxy?: string };
+  phases: Record<'baseline' | 'fault' | 'recovery', Window>;
+  /** When the last fault was healed (ms since start), the origin of recovery time. */
+  last_heal: number | null;
+  load: { intended: number; dropped: number; ops: Record<string, { count: number; ok: number; failed: number; success_rate: number | null }> };
+  steady_states: { before: ProbeReading[]; during: ProbeReading[]; after: ProbeReading[] };
+  activities: Activity[];
+  rollbacks: RollbackReading[];
+  recovery: RecoveryReading[];
+  gates: GateResult[];
+  checkers: CheckerResult[];
+  /** Problems that did not stop the run (a heal that failed, a step the target refused). */
+  errors: string[];
+  outputs: { dir: string; journal: string; history: string; junit: string };
+  scenario: Scenario;
+}

@@ -1,0 +1,101 @@
+// Drives the scenario's open-model load through the adapter: each request's operation and event type
+// come from the run's seed (so a replay sends the same schedule), and each outcome goes to the history
+// (invoke, then ok | fail | info) and to the per-second measurements by intended start.
+import { createRandom, hashSeed } from '../../chaos/src/index.js';
+import { runOpenModel } from '../../load/src/open-model.js';
+import type { Adapter, OpAnswer } from '../adapters/adapter.js';
+import type { OpType } from '../history/history.js';
+import type { Operation } from '../scenario/judgement-schema.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import type { RunClock } from './run-clock.js';
+import type { RunRecorder } from './run-recorder.js';
+
+/** One planned request: what the seed decided. */
+export interface PlannedOp {
+  f: Operation;
+  event_type: string;
+}
+
+/**
+ * The request plan for a seed: request `i` is `plan(i)`. Pure, so equal seeds give equal schedules.
+ * @example loadPlan(scenario.load, 42)(0) // { f: 'create_event', event_type: 'order.created' }
+ */
+export function loadPlan(load: Scenario['load'], seed: number): (i: number) => PlannedOp {
+  const random = createRandom(hashSeed(String(seed), 'load'));
+  const ops = (Object.entries(load.mix) as [Operation, number][]).filter(([, w]) => w > 0);
+  const total = ops.reduce((sum, [, w]) => sum + w, 0);
+  const planned: PlannedOp[] = [];
+  return (i) => {
+    while (planned.length <= i) {
+      let pick = random.next() * total;
+      const f = ops.find(([, w]) => (pick -= w) < 0)?.[0] ?? ops[0]?.[0] ?? 'create_event';
+      const event_type = load.event_types[Math.floor(random.next() * load.event_types.length)]!;
+      planned.push({ f, event_type });
+    }
+    return planned[i]!;
+  };
+}
+
+/** Jepsen's reading of an answer: 2xx applied, 4xx not, anything else unknown. */
+export function opType(answer: OpAnswer): OpType {
+  if (answer.ok) return 'ok';
+  if (answer.status >= 400 && answer.status < 500) return 'fail';
+  return 'info';
+}
+
+/** What a load run reports when it ends. */
+export interface LoadSummary {
+  intended: number;
+  dropped: number;
+}
+
+/**
+ * Runs the load for `durationMs` from now. After `signal` aborts no request starts, and the run ends
+ * as soon as those in flight finish.
+ */
+export async function driveLoad(input: {
+  scenario: Scenario;
+  durationMs: number;
+  seed: number;
+  runId: string;
+  adapter: Adapter;
+  clock: RunClock;
+  recorder: RunRecorder;
+  signal: AbortSignal;
+}): Promise<LoadSummary> {
+  const { scenario, adapter, clock, recorder, signal } = input;
+  const plan = loadPlan(scenario.load, input.seed);
+  const rate = scenario.load.rate;
+  const start = clock.now();
+  const created: string[] = [];
+  const send = async (i: number) => {
+    const intended = start + (i * 1000) / rate;
+    const planned = plan(i);
+    // A read needs an event to read: before the first create succeeds, the request creates instead.
+    const f = planned.f === 'read_event' && created.length === 0 ? 'create_event' : planned.f;
+    const idempotency_key = `${input.runId}-${i}`;
+    const value = f === 'create_event' ? { idempotency_key, event_type: planned.event_type, source: 'aftershock' } : { event_id: created[i % created.length] };
+    recorder.op({ kind: 'op', process: i, type: 'invoke', f, value, time: clock.now(), intended });
+    const answer =
+      f === 'create_event'
+        ? await adapter.createEvent({ seq: i, event_type: planned.event_type, idempotency_key }, signal)
+        : await adapter.readEvent(value.event_id!, signal);
+    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: clock.now() });
+    if (f === 'create_event' && answer.ok && answer.value.event_id) {
+      created.push(answer.value.event_id);
+      recorder.eventCreated(answer.value.event_id, intended);
+    }
+    return { ok: answer.ok, status: answer.status, operation: f };
+  };
+  const result = await runOpenModel({
+    rate,
+    durationMs: input.durationMs,
+    send,
+    maxInFlight: scenario.load.max_in_flight,
+    signal,
+    // Outcomes in run time, bucketed by the schedule's own intended start.
+    now: () => clock.now(),
+    onOutcome: (o) => recorder.measurements.recordOp({ op: o.operation ?? 'create_event', intended: o.intendedAt, end: o.endedAt, ok: o.ok, status: o.status }),
+  });
+  return { intended: result.intended, dropped: result.dropped };
+}

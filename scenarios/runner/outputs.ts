@@ -1,0 +1,43 @@
+// Writes a run's outputs into its directory: journal.json, history.jsonl (one record a line) and
+// junit.xml (one testcase per gate and per checker), and names the default directory.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HistoryRecord } from '../history/history.js';
+import { openHistoryWriter } from '../history/jsonl.js';
+import { writeJunitXml } from '../junit/junit-report.js';
+import type { Journal } from './journal.js';
+
+/** `<time>-<slug>`: sortable, readable, unique enough for one machine. */
+export function runDirName(title: string, startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scenario';
+  return `${stamp}-${slug}`;
+}
+
+/** The paths a run writes, under `dir`. */
+export function outputPaths(dir: string): Journal['outputs'] {
+  return { dir, journal: join(dir, 'journal.json'), history: join(dir, 'history.jsonl'), junit: join(dir, 'junit.xml') };
+}
+
+/** Writes all three files (creating the directory). */
+export async function writeOutputs(journal: Journal, history: readonly HistoryRecord[]): Promise<void> {
+  const { dir, journal: journalPath, history: historyPath, junit } = journal.outputs;
+  await mkdir(dir, { recursive: true });
+  await writeFile(journalPath, `${JSON.stringify(journal, null, 2)}\n`);
+  const writer = openHistoryWriter(historyPath);
+  for (const record of history) writer.append(record);
+  await writer.close();
+  const stopped = journal.status === 'interrupted' || journal.status === 'aborted';
+  await writeJunitXml(junit, [
+    {
+      name: journal.title,
+      ...(journal.file ? { file: journal.file } : {}),
+      duration_ms: journal.duration_ms,
+      timestamp: new Date(journal.started_at),
+      properties: { seed: journal.seed, status: journal.status, replay: journal.replay },
+      gates: journal.gates,
+      checkers: journal.checkers,
+      ...(stopped ? { error: `the run was ${journal.status}${journal.errors.length > 0 ? `: ${journal.errors.join('; ')}` : ''}` } : {}),
+    },
+  ]);
+}

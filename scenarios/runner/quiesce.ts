@@ -1,0 +1,42 @@
+// After the load: wait (bounded) until the service has settled — every accepted event delivered to
+// every webhook and nothing in flight at the receiver, then the analytics caught up — and read it back.
+import type { Adapter, CreatedEvents } from '../adapters/adapter.js';
+import type { FinalRead } from '../history/history.js';
+import type { Receiver } from '../receiver/receiver.js';
+import type { RunClock } from './run-clock.js';
+import type { RunRecorder } from './run-recorder.js';
+
+const POLL_MS = 250;
+
+function settledAnalytics(final: FinalRead): boolean {
+  if (!final.analytics) return true;
+  const readable = Object.values(final.events).filter((e) => e.readable).length;
+  return final.analytics.total >= readable;
+}
+
+/**
+ * Waits at most `boundMs`, then returns the last read-back (settled or not: the checkers judge it).
+ * Returns how long it waited, so the journal shows a service that needed the whole bound.
+ */
+export async function quiesceAndRead(input: {
+  adapter: Adapter;
+  receiver: Receiver;
+  recorder: RunRecorder;
+  clock: RunClock;
+  webhooks: number;
+  boundMs: number;
+  signal: AbortSignal;
+}): Promise<{ final: FinalRead; waitedMs: number; settled: boolean }> {
+  const { adapter, receiver, recorder, clock } = input;
+  const start = clock.now();
+  const deadline = start + input.boundMs;
+  const delivered = () => recorder.acceptedPairs() >= recorder.createsOk * input.webhooks && receiver.inFlight() === 0;
+  while (!delivered() && clock.now() < deadline && !input.signal.aborted) await clock.until(clock.now() + POLL_MS, input.signal);
+  const created: CreatedEvents = { ids: recorder.eventIds() };
+  let final = await adapter.finalRead(created, () => clock.now());
+  while (!settledAnalytics(final) && clock.now() < deadline && !input.signal.aborted) {
+    await clock.until(clock.now() + POLL_MS * 2, input.signal);
+    final = await adapter.finalRead(created, () => clock.now());
+  }
+  return { final, waitedMs: clock.now() - start, settled: delivered() && settledAnalytics(final) };
+}

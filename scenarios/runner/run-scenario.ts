@@ -1,0 +1,192 @@
+// runScenario: one scenario against its target, start to verdict. Sets up (receiver, proxy links,
+// target, tenant, webhooks), runs baseline → method → recovery under open-model load, rolls back,
+// quiesces, reads back, judges, and writes the journal, history and JUnit report.
+import { randomInt } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
+import { createRandom, hashSeed } from '../../chaos/src/index.js';
+import type { Adapter } from '../adapters/adapter.js';
+import { createAdapter } from '../adapters/create-adapter.js';
+import { defaultCheckers } from './default-checkers.js';
+import type { Checker } from '../checkers/checker.js';
+import { healAllChaos } from '../faults/chaos-fault.js';
+import { startReceiver } from '../receiver/receiver.js';
+import type { CheckerName } from '../scenario/judgement-schema.js';
+import { parseScenario } from '../scenario/parse-scenario.js';
+import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.js';
+import { startTarget } from '../target/start-target.js';
+import type { ProxyLinks } from '../target/proxy-links.js';
+import type { TargetHandle } from '../target/target.js';
+import type { Journal, RollbackReading, RunStatus } from './journal.js';
+import { judgeRun, phaseWindows } from './judge-run.js';
+import { driveLoad, type LoadSummary } from './load-driver.js';
+import { outputPaths, runDirName, writeOutputs } from './outputs.js';
+import { startProbeSampler } from './probe-sampler.js';
+import { quiesceAndRead } from './quiesce.js';
+import { startRunClock, type RunClock } from './run-clock.js';
+import type { RunEvent } from './run-events.js';
+import { RunRecorder } from './run-recorder.js';
+import { startTimeline, type Timeline } from './timeline.js';
+import { startTicker } from './ticker.js';
+import { failFastWatch } from './fail-fast.js';
+import { buildJournal } from './build-journal.js';
+import { warmUp } from './warm-up.js';
+
+/** How to run. Every field is optional. */
+export interface RunOptions {
+  /** Replays a run: the same fault decisions and load schedule (default: the scenario's, or drawn). */
+  seed?: number;
+  /** Output directory (default `.aftershock/runs/<time>-<slug>/`). */
+  out?: string;
+  /** The file the scenario came from (for the journal and the replay command). */
+  file?: string;
+  /** Stop at the first failed phase gate (rollbacks still run); the run is `aborted`. */
+  failFast?: boolean;
+  /** Aborting it interrupts the run (SIGINT/SIGTERM): rollbacks run, status `interrupted`. */
+  signal?: AbortSignal;
+  /** A real Toxiproxy's API instead of the built-in proxy (default: `env.TOXIPROXY_URL`). */
+  toxiproxyUrl?: string;
+  /** Where admin tokens and template variables are read from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** Progress events, as they happen. */
+  onEvent?: (event: RunEvent) => void;
+  /** Rewrites the webhook URL the runner registers (e.g. a tunnel's public URL in front of the receiver). */
+  webhookUrl?: (url: string) => string;
+  /** Replaces checkers (tests use it to prove a gate fails); defaults to the five. */
+  checkers?: Partial<Record<CheckerName, Checker>>;
+}
+
+function isParsed(input: Scenario | ScenarioInput): input is Scenario {
+  return typeof (input as Scenario).phases?.baseline === 'number' && Array.isArray((input as Scenario).rollbacks);
+}
+
+/**
+ * Runs one scenario and returns its journal (also written to `journal.outputs.dir`). Gate failures
+ * are in the journal (`status: 'failed'`), not thrown. Throws `ScenarioError` when the scenario is
+ * invalid (`exitCode` 2) or the target cannot be reached or set up (`exitCode` 3).
+ *
+ * @example
+ * const journal = await runScenario(defineScenario({ title: 'smoke', load: { rate: 10 }, phases: { baseline: '2s', fault: '2s', recovery: '2s' } }));
+ * expect(journal.status).toBe('completed');
+ */
+export async function runScenario(input: Scenario | ScenarioInput, options: RunOptions = {}): Promise<Journal> {
+  const scenario = isParsed(input) ? input : parseScenario(input, options.file);
+  const env = options.env ?? process.env;
+  const seed = options.seed ?? scenario.seed ?? randomInt(2 ** 31 - 1);
+  const emit = options.onEvent ?? (() => undefined);
+  const setupClock = startRunClock();
+  const runId = runDirName(scenario.title, setupClock.startedAt);
+  const shortId = hashSeed(runId, String(seed)).toString(36);
+  const outputs = outputPaths(resolve(options.out ?? `.aftershock/runs/${runId}`));
+  const phases = phaseWindows(scenario);
+  const total = phases.recovery.end;
+  const recorder = new RunRecorder();
+  const errors: string[] = [];
+  const onError = (err: unknown) => void errors.push(err instanceof Error ? err.message : String(err));
+  const abort = new AbortController();
+  // Every request in flight listens on the run's signal, so it may have thousands of listeners.
+  setMaxListeners(0, abort.signal);
+  let status: RunStatus | undefined;
+  const interrupt = () => {
+    status ??= 'interrupted';
+    abort.abort();
+  };
+  if (options.signal?.aborted) interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+
+  let clock: RunClock = setupClock;
+  let adapter: Adapter | undefined;
+  const receiverRandom = createRandom(hashSeed(String(seed), 'receiver'));
+  const receiver = await startReceiver({
+    now: () => clock.now(),
+    random: () => receiverRandom.next(),
+    identify: (headers, body) => adapter!.identify(headers, body),
+    onReceipt: (r) => recorder.receipt(r),
+  });
+  let proxies: ProxyLinks | undefined;
+  let target: TargetHandle | undefined;
+  let timeline: Timeline | undefined;
+  let load: LoadSummary = { intended: 0, dropped: 0 };
+  const rollbacks: RollbackReading[] = [];
+  const rollback = async () => {
+    for (const { heal } of scenario.rollbacks) {
+      const before = errors.length;
+      const kinds = heal === 'all' ? undefined : [heal];
+      await timeline?.heal(kinds);
+      if ((heal === 'all' || heal === 'receiver')) receiver.heal();
+      if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError }).catch(onError);
+      rollbacks.push({ heal, time: clock.now(), errors: errors.slice(before) });
+    }
+  };
+  let final: Awaited<ReturnType<typeof quiesceAndRead>> | undefined;
+  try {
+    emit({ type: 'setup', message: `seed ${seed}; starting ${scenario.target.kind} target` });
+    const started = await startTarget(scenario.target, { seed, runId: shortId, receiverAddress: receiver.address, toxiproxyUrl: options.toxiproxyUrl ?? env.TOXIPROXY_URL, env });
+    proxies = started.proxies;
+    target = started.target;
+    adapter = createAdapter(scenario.adapter, { baseUrl: target.baseUrl, adminToken: target.adminToken, runId: shortId, env });
+    const hookUrl = target.webhookUrl(receiver.url);
+    await adapter.setup(options.webhookUrl ? options.webhookUrl(hookUrl) : hookUrl, scenario.webhooks);
+    if (!(await warmUp(adapter, scenario.steady_state.find((p) => p.http)?.http?.get ?? '/'))) errors.push('the target was still slow to answer when the run started');
+
+    clock = startRunClock();
+    const runClock = clock;
+    timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
+    const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);
+    const ticker = startTicker({ clock, recorder, total, emit, active: () => timeline!.activities.filter((a) => a.status === 'applied').length });
+    const watch = failFastWatch({ scenario, phases, recorder, clock, signal: abort.signal, enabled: options.failFast === true, emit, onFail: () => {
+      status ??= 'aborted';
+      abort.abort();
+    } });
+    const loadRun = driveLoad({ scenario, durationMs: scenario.load.duration ?? total, seed, runId: shortId, adapter, clock, recorder, signal: abort.signal });
+    const aborted = new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
+    load = (await Promise.race([loadRun, aborted.then(() => undefined)])) ?? load;
+    await runClock.until(total, abort.signal);
+    await Promise.race([timeline.done, aborted]);
+    await rollback();
+    await watch.stop();
+    ticker.stop();
+    await sampler.stop();
+    if (!abort.signal.aborted) {
+      emit({ type: 'phase', phase: 'quiesce', time: clock.now() });
+      final = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: scenario.webhooks, boundMs: scenario.quiesce, signal: abort.signal }).catch((err: unknown) => {
+        // A service that cannot be read back is a finding, not a crash of the run: the checkers say so.
+        onError(new Error(`reading the service back failed: ${(err as Error).message}`));
+        return undefined;
+      });
+      if (final) recorder.history.push(final.final);
+      if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
+    }
+  } finally {
+    if (rollbacks.length === 0) await rollback().catch(onError);
+    await target?.close().catch(onError);
+    await proxies?.close().catch(onError);
+    await receiver.close();
+    options.signal?.removeEventListener('abort', interrupt);
+  }
+
+  emit({ type: 'phase', phase: 'judge', time: clock.now() });
+  const lastHeal = timeline?.lastHeal() ?? null;
+  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
+  const journal = buildJournal({
+    scenario,
+    file: options.file,
+    stoppedAs: status,
+    seed,
+    runId,
+    startedAt: clock.startedAt,
+    setupStartedAt: setupClock.startedAt,
+    target: { kind: scenario.target.kind, base_url: target?.baseUrl ?? '', ...(proxies ? { proxy: proxies.api } : {}) },
+    phases,
+    lastHeal,
+    load,
+    recorder,
+    activities: timeline?.activities ?? [],
+    rollbacks,
+    verdicts,
+    errors,
+    outputs,
+  });
+  await writeOutputs(journal, recorder.history);
+  return journal;
+}

@@ -1,0 +1,139 @@
+// Runs the scenario's method: each step at its time, each fault healed at the end of its window, each
+// window written to the history; and keeps what is in force so a rollback can heal it at any moment.
+import type { ActiveFault, FaultKind } from '../faults/active-fault.js';
+import { applyChaosFault } from '../faults/chaos-fault.js';
+import { applyKillAction, applyProcessFault } from '../faults/process-fault.js';
+import { applyProxyFault } from '../faults/proxy-fault.js';
+import { applyReceiverFault } from '../faults/receiver-fault.js';
+import type { Receiver } from '../receiver/receiver.js';
+import type { MethodStep } from '../scenario/fault-schema.js';
+import type { TargetHandle } from '../target/target.js';
+import type { RunClock } from './run-clock.js';
+import type { RunEvent } from './run-events.js';
+import type { RunRecorder } from './run-recorder.js';
+
+/** What happened to one step, for the journal's activities. */
+export interface Activity {
+  name: string;
+  type: 'fault' | 'action';
+  kind: string;
+  /** Planned start and end (ms since run start); `end` is undefined for a kill without restart. */
+  planned: { start: number; end?: number };
+  /** When it actually started and was healed. */
+  started?: number;
+  healed?: number;
+  status: 'pending' | 'applied' | 'healed' | 'failed' | 'skipped';
+  error?: string;
+}
+
+/** A running timeline. */
+export interface Timeline {
+  activities: Activity[];
+  /** Resolves when every step has run and every window closed (or the run was aborted). */
+  done: Promise<void>;
+  /** Heals what is in force now (all kinds, or the ones named), recording each window's end. */
+  heal(kinds?: readonly FaultKind[]): Promise<void>;
+  /** When the last fault was healed (ms since run start); undefined when none was applied. */
+  lastHeal(): number | undefined;
+}
+
+/** What the timeline acts on. */
+export interface TimelineContext {
+  seed: number;
+  target: TargetHandle;
+  receiver: Receiver;
+  clock: RunClock;
+  recorder: RunRecorder;
+  signal: AbortSignal;
+  /** A heal that failed: reported in the journal, never thrown. */
+  onError: (err: unknown) => void;
+  onEvent: (event: RunEvent) => void;
+}
+
+function kindOf(step: MethodStep): string {
+  if (step.action) return `kill:${step.action.kill}`;
+  const f = step.fault!;
+  return f.chaos ? `chaos:${f.chaos.point}` : f.proxy ? `proxy:${f.proxy.link}` : f.receiver ? 'receiver' : `process:${f.process!.stop}`;
+}
+
+async function apply(step: MethodStep, id: string, ctx: TimelineContext): Promise<ActiveFault> {
+  const { target, onError } = ctx;
+  if (step.action) return applyKillAction(step.action, target.processes, onError);
+  const f = step.fault!;
+  if (f.chaos) return applyChaosFault(f.chaos, id, step.for!, { baseUrl: target.baseUrl, adminToken: target.adminToken, onError });
+  if (f.proxy) return applyProxyFault(f.proxy, id, target.proxies, onError);
+  if (f.receiver) return applyReceiverFault(f.receiver, ctx.receiver);
+  return applyProcessFault(f.process!, target.processes, onError);
+}
+
+/**
+ * Starts the steps on the run's clock. A step that cannot be applied is recorded as `failed` (the run
+ * is then `deviated`), and the others go on.
+ */
+export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext): Timeline {
+  const { clock, recorder } = ctx;
+  const active = new Map<string, { fault: ActiveFault; activity: Activity }>();
+  let lastHeal: number | undefined;
+  const activities: Activity[] = steps.map((step, i) => {
+    const end = step.for !== undefined ? step.at + step.for : step.action?.restart_after !== undefined ? step.at + step.action.restart_after : undefined;
+    return { name: step.name ?? `step ${i + 1}`, type: step.action ? 'action' : 'fault', kind: kindOf(step), planned: { start: step.at, end }, status: 'pending' };
+  });
+
+  const close = async (id: string) => {
+    const entry = active.get(id);
+    if (!entry) return;
+    active.delete(id);
+    await entry.fault.heal();
+    const time = clock.now();
+    lastHeal = Math.max(lastHeal ?? 0, time);
+    entry.activity.healed = time;
+    entry.activity.status = 'healed';
+    recorder.history.push({ kind: 'fault', id, type: 'end', fault: entry.fault.label, time });
+    ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
+  };
+
+  const runStep = async (step: MethodStep, i: number) => {
+    const activity = activities[i]!;
+    await clock.until(step.at, ctx.signal);
+    if (ctx.signal.aborted) {
+      activity.status = 'skipped';
+      return;
+    }
+    // Named by seed and step, not by run: the target's chaos engine derives each rule's decisions
+    // from (seed, rule id), so a replay with the same seed makes the same decisions.
+    const id = `aftershock-${ctx.seed}-${i + 1}`;
+    try {
+      const fault = await apply(step, id, ctx);
+      const time = clock.now();
+      activity.started = time;
+      activity.status = 'applied';
+      recorder.history.push({ kind: 'fault', id, type: 'start', fault: fault.label, detail: fault.detail, time });
+      ctx.onEvent({ type: 'fault', action: 'applied', name: activity.name, kind: activity.kind, time });
+      if (step.action) recorder.history.push({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'kill', signal: step.action.signal, time });
+      if (activity.planned.end === undefined) {
+        activity.status = 'healed';
+        activity.healed = time;
+        recorder.history.push({ kind: 'fault', id, type: 'end', fault: fault.label, time });
+        return;
+      }
+      active.set(id, { fault, activity });
+      await clock.until(activity.planned.end, ctx.signal);
+      await close(id);
+      if (step.action?.restart_after !== undefined) recorder.history.push({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'start', time: clock.now() });
+    } catch (err) {
+      activity.status = 'failed';
+      activity.error = err instanceof Error ? err.message : String(err);
+      ctx.onEvent({ type: 'fault', action: 'failed', name: activity.name, kind: activity.kind, time: clock.now(), error: activity.error });
+    }
+  };
+
+  const done = Promise.all(steps.map(runStep)).then(() => undefined);
+  return {
+    activities,
+    done,
+    async heal(kinds) {
+      for (const [id, { fault }] of [...active]) if (!kinds || kinds.includes(fault.kind)) await close(id);
+    },
+    lastHeal: () => lastHeal,
+  };
+}

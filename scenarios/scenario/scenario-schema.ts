@@ -1,0 +1,66 @@
+// The scenario file (SPEC §5.1) as one zod schema: validated once, durations turned into
+// milliseconds, and the source of the published JSON Schema.
+import { z } from 'zod';
+import { adapterSchema } from './adapter-schema.js';
+import { durationSchema } from '../gates/duration.js';
+import { methodStepSchema } from './fault-schema.js';
+import { gateSchema, OPERATIONS, probeSchema } from './judgement-schema.js';
+import { targetSchema } from './target-schema.js';
+
+/** Open-model load: `rate` requests start every second whatever the answers do. */
+export const loadSchema = z.strictObject({
+  rate: z.number().positive().max(10_000),
+  duration: durationSchema.optional().describe('default: the three phases together'),
+  mix: z.partialRecord(z.enum(OPERATIONS), z.number().min(0)).default({ create_event: 1 }),
+  max_in_flight: z.number().int().min(1).default(1_000).describe('requests outstanding beyond this are dropped and counted'),
+  event_types: z.array(z.string().min(1)).min(1).default(['order.created']),
+});
+
+/** The three windows gates refer to, back to back from the start of the run. */
+export const phasesSchema = z.strictObject({
+  baseline: durationSchema,
+  fault: durationSchema,
+  recovery: durationSchema,
+});
+
+/** What the rollbacks undo (all of it, by default). */
+export const rollbackSchema = z.strictObject({ heal: z.enum(['all', 'chaos', 'proxy', 'receiver', 'process']) });
+
+/** A whole scenario. */
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    target: targetSchema.default({ kind: 'embedded', mode: 'in-process', workers: 1 }),
+    adapter: adapterSchema.default('triggers-api'),
+    load: loadSchema,
+    phases: phasesSchema,
+    steady_state: z.array(probeSchema).default([]),
+    method: z.array(methodStepSchema).default([]),
+    rollbacks: z.array(rollbackSchema).default([{ heal: 'all' }]),
+    gates: z.array(gateSchema).default([]),
+    quiesce: durationSchema.default(20_000).describe('longest wait after the load for deliveries to settle'),
+    webhooks: z.number().int().min(0).max(20).default(1).describe('webhooks registered to the receiver'),
+  })
+  .superRefine((s, ctx) => {
+    const total = s.phases.baseline + s.phases.fault + s.phases.recovery;
+    s.method.forEach((step, i) => {
+      const end = step.at + (step.for ?? 0);
+      if (end > total) ctx.addIssue({ code: 'custom', path: ['method', i, 'at'], message: `ends at ${end} ms, after the run (${total} ms)` });
+    });
+    const names = new Set(s.steady_state.map((p) => p.name));
+    s.gates.forEach((gate, i) => {
+      if (!('probes' in gate)) return;
+      gate.probes.forEach((probe, j) => {
+        if (!names.has(probe)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'probes', j], message: `no steady_state probe named "${probe}"` });
+      });
+    });
+  });
+
+/** A validated scenario: defaults filled in, durations in milliseconds. */
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+/** A scenario as written (durations as strings, defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,84 @@
+// `aftershock run` as a CI job sees it: help, and the exit codes of SPEC §5.2 for a passing run, a
+// failed gate, an invalid scenario and an unreachable target.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../scenarios/cli/run-cli.js';
+import { FAKE_ADAPTER, startFakeEventService, type FakeEventService } from '../support/fake-event-service.js';
+
+const services: FakeEventService[] = [];
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.close();
+});
+
+function sink(): { stream: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  return { stream, text: () => text };
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = sink();
+  const err = sink();
+  const code = await runCli(args, { out: out.stream, err: err.stream });
+  return { code, out: out.text(), err: err.text() };
+}
+
+async function scenarioFile(content: unknown, name = 's.json'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'aftershock-cli-'));
+  const file = join(dir, name);
+  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const base = (url: string) => ({
+  title: 'cli',
+  target: { kind: 'url', base_url: url },
+  adapter: FAKE_ADAPTER,
+  load: { rate: 10 },
+  phases: { baseline: '1s', fault: '1s', recovery: '1s' },
+  quiesce: '2s',
+});
+
+describe('aftershock run', () => {
+  it('prints help with the exit codes', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/exit codes: 0 all gates held/);
+  });
+
+  it('exits 0 when every gate holds and 1 when a checker fails, printing the replay command', async () => {
+    const healthy = await startFakeEventService();
+    const lossy = await startFakeEventService({ loseEvery: 5 });
+    services.push(healthy, lossy);
+    const gates = [{ invariants: ['no_lost_events'] }];
+    const pass = await run([await scenarioFile({ ...base(healthy.url), gates }), '--seed', '9', '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
+    expect(pass.code, pass.out + pass.err).toBe(0);
+    expect(pass.out).toMatch(/^PASS {2}cli/m);
+    expect(pass.out).toMatch(/replay: {2}npx aftershock run \S+ --seed 9/);
+    const fail = await run([await scenarioFile({ ...base(lossy.url), gates }), '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
+    expect(fail.code).toBe(1);
+    expect(fail.out).toMatch(/FAIL no_lost_events/);
+  });
+
+  it('exits 2 naming the file and field of an invalid scenario', async () => {
+    const file = await scenarioFile('title: x\nload: { rate: -3 }\nphases: { baseline: 1s, fault: 1s, recovery: 1s }\n', 'bad.yaml');
+    const { code, err } = await run([file]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${file}: load.rate:`);
+  });
+
+  it('exits 3 when the target cannot be reached', async () => {
+    const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
+    const { code, err } = await run([file, '--no-progress']);
+    expect(code).toBe(3);
+    expect(err).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
+  });
+});

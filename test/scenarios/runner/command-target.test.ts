@@ -1,0 +1,44 @@
+// The command target: the runner starts the user's command, waits on its ready URL, kills it -9 and
+// starts it again mid-run, and stops it at the end.
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../../scenarios/runner/run-scenario.js';
+import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
+
+/** A free loopback port (the command must listen where its ready URL says). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A stateless service: every create answers 201 with a fresh id, every read 200 (nothing to lose across restarts). */
+const SERVICE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(q.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }); s.end(JSON.stringify({ id: String(Math.random()) })); }); }).listen(Number(process.env.PORT), '127.0.0.1')`;
+
+describe('command target', () => {
+  it('starts the command, kills it -9 and restarts it mid-run, and recovers', async () => {
+    const port = await freePort();
+    const scenario: ScenarioInput = {
+      title: 'command target',
+      target: { kind: 'command', run: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(SERVICE)}`, ready_url: `http://127.0.0.1:${port}/`, env: { PORT: String(port) } },
+      adapter: { http: { create_event: { method: 'POST', path: '/events', body: { seq: '{{seq}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
+      load: { rate: 10 },
+      phases: { baseline: '1s', fault: '1s', recovery: '3s' },
+      steady_state: [{ name: 'ingest ok', metric: 'success_rate', tolerance: '>= 0.99' }],
+      method: [{ name: 'kill -9', at: '1s', action: { kill: 'server', signal: 'SIGKILL', restart_after: '500ms' } }],
+      gates: [{ recovery_time: '<= 2s', probes: ['ingest ok'], hold: '1s' }],
+      quiesce: '1s',
+    };
+    const journal = await runScenario(scenario, { seed: 2, out: await mkdtemp(join(tmpdir(), 'aftershock-cmd-')) });
+    expect(journal.activities[0]).toMatchObject({ status: 'healed', kind: 'kill:server' });
+    // Requests met the dead process (no answer), then it came back.
+    expect(journal.steady_states.during[0]?.holds).toBe(false);
+    expect(journal.gates, journal.errors.join('; ')).toEqual([expect.objectContaining({ name: 'recovery_time: ingest ok', passed: true })]);
+    expect(journal.status).toBe('completed');
+  });
+});

@@ -1,0 +1,83 @@
+// The scenario format: validation with field paths and file names, durations, loading YAML/JSON/TS,
+// and the committed JSON Schema kept in step with the zod schema.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defineScenario } from '../../../scenarios/scenario/define-scenario.js';
+import { scenarioJsonSchemaText } from '../../../scenarios/scenario/json-schema.js';
+import { loadScenarios } from '../../../scenarios/scenario/load-scenario.js';
+import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
+
+const minimal = { title: 't', load: { rate: 10 }, phases: { baseline: '1s', fault: '2s', recovery: '3s' } };
+
+function errorOf(fn: () => unknown): ScenarioError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ScenarioError) return err;
+    throw err;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('scenario schema', () => {
+  it('fills defaults and turns durations into milliseconds', () => {
+    const s = parseScenario({ ...minimal, method: [{ at: '1s', for: '500ms', fault: { receiver: { status: 503 } } }] });
+    expect(s.phases).toEqual({ baseline: 1_000, fault: 2_000, recovery: 3_000 });
+    expect(s.method[0]).toMatchObject({ at: 1_000, for: 500 });
+    expect(s.target).toEqual({ kind: 'embedded', mode: 'in-process', workers: 1 });
+    expect(s.adapter).toBe('triggers-api');
+    expect(s.rollbacks).toEqual([{ heal: 'all' }]);
+  });
+
+  it('names the file and the field path of a bad value', () => {
+    const err = errorOf(() =>
+      parseScenario({ ...minimal, method: [{ at: '1s', for: '1s', fault: { chaos: { point: 'dynamodb', injector: { kind: 'latency', ms: 10 }, probability: 2 } } }] }, 'x.yaml'),
+    );
+    expect(err.code).toBe('invalid_scenario');
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/^x\.yaml: method\.0\.fault\.chaos\.probability: /);
+  });
+
+  it('refuses a fault without an end and a step past the run', () => {
+    const noEnd = errorOf(() => parseScenario({ ...minimal, method: [{ at: '1s', fault: { receiver: { status: 503 } } }] }));
+    expect(noEnd.issues.map((i) => i.path)).toContain('method.0.for');
+    const late = errorOf(() => parseScenario({ ...minimal, method: [{ at: '5s', for: '2s', fault: { receiver: { hang: true } } }] }));
+    expect(late.issues.map((i) => i.path)).toContain('method.0.at');
+  });
+
+  it('refuses a recovery gate naming a probe that does not exist', () => {
+    const err = errorOf(() => parseScenario({ ...minimal, gates: [{ recovery_time: '<= 2s', probes: ['nope'] }] }));
+    expect(err.issues[0]?.path).toBe('gates.0.probes.0');
+  });
+
+  it('defineScenario validates TypeScript scenarios the same way', () => {
+    expect(defineScenario(minimal)).toBe(minimal);
+    expect(() => defineScenario({ ...minimal, load: { rate: -1 } })).toThrow(/load\.rate/);
+  });
+
+  it('loads YAML, JSON and TypeScript files from a directory, in name order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-scenarios-'));
+    await writeFile(join(dir, 'a.yaml'), 'title: from yaml\nload: { rate: 5 }\nphases: { baseline: 1s, fault: 1s, recovery: 1s }\n');
+    await writeFile(join(dir, 'b.json'), JSON.stringify({ ...minimal, title: 'from json' }));
+    const define = join(process.cwd(), 'scenarios/scenario/define-scenario.ts');
+    await writeFile(join(dir, 'c.ts'), `import { defineScenario } from '${define}';\nexport default defineScenario(${JSON.stringify({ ...minimal, title: 'from ts' })});\n`);
+    await writeFile(join(dir, 'notes.txt'), 'ignored');
+    const loaded = await loadScenarios([dir]);
+    expect(loaded.map((l) => l.scenario.title)).toEqual(['from yaml', 'from json', 'from ts']);
+  });
+
+  it('names the file and line of broken YAML', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-scenarios-'));
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'title: x\nload: { rate: 5\n');
+    await expect(loadScenarios([file])).rejects.toThrow(new RegExp(`^${file}: not valid YAML`));
+  });
+
+  it('keeps the committed JSON Schema in step with the zod schema (npm run scenario-schema)', async () => {
+    const committed = await readFile(new URL('../../../scenarios/scenario.schema.json', import.meta.url), 'utf8');
+    expect(committed).toBe(scenarioJsonSchemaText());
+  });
+});
