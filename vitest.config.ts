@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The packaging proof builds, packs and installs (minutes): `npm run test:pack`, run by .ci/run.
+    exclude: ['test/**/*.pack.test.ts', '**/node_modules/**'],
     pool: 'forks',
     // At least two forks, even on two cores (vitest's default there is one): the suites mostly wait on
     // sockets, leases and child processes. Measured on 2 cores: one fork 270–290 s, two 184–196 s.

@@ -20,7 +20,7 @@ beforeAll(async () => {
   const [tarball] = (await readdir(packDir)).filter((f) => f.endsWith('.tgz'));
   project = await mkdtemp(join(tmpdir(), 'aftershock-user-'));
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', type: 'module', private: true }));
-  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packDir, tarball!)], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
+  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(packDir, tarball!)], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
   service = await startFakeEventService();
 });
 
