@@ -36,7 +36,7 @@ export async function openFile(path: string, { width = 1280, height = 900 } = {}
       await route.abort();
     });
     await page.goto(pathToFileURL(path).href);
-    await page.waitForFunction(() => (window as unknown as { aftershockReady?: boolean }).aftershockReady === true, undefined, { timeout: 15_000 });
+    await page.waitForFunction('window.aftershockReady === true', undefined, { timeout: 15_000 });
     const opened = context;
     return {
       page,
