@@ -60,6 +60,16 @@ describe('startStack', () => {
   });
 });
 
+describe('startStack roles and settings', () => {
+  it('runs without the api role (no URL) and refuses settings that contradict each other', async () => {
+    const jobs = await startStack({ roles: { api: false, workers: false, analytics: false }, config: { LOG_LEVEL: 'silent' } });
+    cleanups.push(() => jobs.close());
+    expect(jobs.url).toBe('');
+    expect(jobs.dynamodbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect(startStack({ config: { WEBHOOK_TIMEOUT_MS: 20_000, WEBHOOK_VISIBILITY_TIMEOUT_MS: 30_000 } })).rejects.toThrow(/WEBHOOK_TIMEOUT_MS/);
+  });
+});
+
 describe('server and worker processes on a shared embedded store', () => {
   it('deliver through a worker process and keep every event when the server is killed and restarted', async () => {
     const r = await receiver();

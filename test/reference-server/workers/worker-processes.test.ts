@@ -1,9 +1,9 @@
 // Webhook workers as separate processes over one DynamoDB: a crash before fan-out, a worker killed
 // mid-delivery, and three workers sharing a thousand deliveries without ever doubling one.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkerProcess, type ChildStack } from '../../../reference-server/src/index.js';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
-import { spawnWorker, type SpawnedWorker } from '../../support/spawn-worker.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -28,10 +28,16 @@ async function serverWithoutWorkers(): Promise<{ api: TestApi; env: Record<strin
   return { api, env };
 }
 
-async function worker(env: Record<string, string>, extra: Record<string, string> = {}): Promise<SpawnedWorker> {
-  const w = await spawnWorker({ ...env, WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '100,200,300', ...extra });
+/** A `npm run worker` process on the server's tables, ready once it says so over IPC. */
+async function worker(env: Record<string, string>, extra: Record<string, string> = {}): Promise<ChildStack> {
+  const w = await startWorkerProcess({
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT!,
+    secretsKey: SECRETS_KEY,
+    tablePrefix: env.TABLE_PREFIX,
+    env: { LOG_LEVEL: 'warn', WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '100,200,300', ...extra },
+  });
   cleanups.push(async () => {
-    if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    w.kill('SIGKILL');
     await w.exited;
   });
   return w;
@@ -67,7 +73,7 @@ describe('worker processes', () => {
     const first = await worker(env, timing);
     await api.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 'e.x', payload: {} } });
     await waitFor(() => r.received.length === 1, { message: 'first attempt in flight' });
-    first.child.kill('SIGKILL');
+    first.kill('SIGKILL');
     await first.exited;
     const killedAt = Date.now();
     await worker(env, timing);
