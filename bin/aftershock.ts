@@ -9,6 +9,7 @@ const usage = `usage: aftershock <command> [options]
 commands:
   run      run chaos scenarios against a service and judge them (aftershock run --help)
   report   write a run's HTML report, or compare two runs (aftershock report --help)
+  explore  generate fault schedules, find one that breaks an invariant, shrink it (aftershock explore --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
   server   run the Triggers API reference server (same as npm start)`;
 
@@ -21,6 +22,11 @@ switch (command) {
   case 'report': {
     const { reportCli } = await import('../scenarios/report/report-cli.js');
     process.exitCode = await reportCli(rest);
+    break;
+  }
+  case 'explore': {
+    const { exploreCli } = await import('../scenarios/explore/explore-cli.js');
+    process.exitCode = await exploreCli(rest);
     break;
   }
   case 'proxy': {
