@@ -1,14 +1,11 @@
 // `aftershock explore`: generated fault schedules against fresh in-process stacks, judged by the
 // history checkers; a failure is shrunk and written as a scenario file. Exit codes: 0 nothing failed,
 // 1 a failing schedule was found (and written), 2 bad options, 3 a schedule could not be run at all.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import { formatDuration, parseDuration } from '../gates/duration.js';
 import { explore, type ExploreResult } from './explore.js';
-import { DEFAULT_SHAPE, scheduleScenario } from './schedule.js';
-import { faultName } from './vocabulary.js';
+import { writeFoundScenario } from './found-scenario.js';
+import { FAULT_FAMILIES, faultName, type FaultFamily } from './vocabulary.js';
 
 export const EXPLORE_USAGE = `usage: aftershock explore [options]
 
@@ -22,6 +19,7 @@ options:
   --time DURATION   time budget for exploring and shrinking, e.g. 90s, 5m (default 5m)
   --seed N          draw the same schedules again (default: drawn and printed)
   --max-faults N    faults per schedule, 1-5 (default 3)
+  --faults LIST     draw only from these families: worker,dynamodb,receiver (default all)
   --out DIR         where a failing schedule's scenario goes (default .aftershock/explore)
   --no-progress     no line per schedule
   -h, --help        this help
@@ -57,7 +55,7 @@ export function exploreSummary(result: ExploreResult, scenarioPath?: string): st
 export async function exploreCli(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, 'max-faults': { type: 'string' }, out: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args, options: { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, 'max-faults': { type: 'string' }, faults: { type: 'string' }, out: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
     return fail(io, (err as Error).message);
   }
@@ -74,6 +72,9 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
   if (seed !== undefined && Number.isNaN(seed)) return fail(io, `--seed must be an integer from 0 to ${2 ** 31 - 1}`);
   if (Number.isNaN(maxFaults)) return fail(io, '--max-faults must be from 1 to 5');
   if (!time.ok) return fail(io, `--time: ${time.error}`);
+  const families = (values.faults ?? FAULT_FAMILIES.join(',')).split(',').map((f) => f.trim());
+  const unknown = families.filter((f) => !(FAULT_FAMILIES as readonly string[]).includes(f));
+  if (unknown.length > 0 || families.length === 0) return fail(io, `--faults: unknown family ${unknown.join(', ')}; use ${FAULT_FAMILIES.join(', ')}`);
   const progress = !values['no-progress'];
   io.out.write(`exploring: up to ${runs} schedules or ${formatDuration(time.value)}${seed === undefined ? '' : `, seed ${seed}`}\n`);
   let result: ExploreResult;
@@ -82,6 +83,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
     runs,
     timeMs: time.value,
     maxFaults,
+    families: families as FaultFamily[],
     ...(seed === undefined ? {} : { seed }),
     onRun: ({ phase, index, schedule, outcome }) => {
       if (!progress) return;
@@ -93,14 +95,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
     io.err.write(`aftershock explore: ${(err as Error).message}\n`);
     return 3;
   }
-  let path: string | undefined;
-  if (result.failure) {
-    const dir = resolve(values.out ?? '.aftershock/explore');
-    await mkdir(dir, { recursive: true });
-    path = join(dir, `explore-${result.seed}.yaml`);
-    const scenario = scheduleScenario(result.failure.schedule, result.failure.runSeed, DEFAULT_SHAPE, `Explored: ${result.failure.failed.map((c) => c.name).join(', ')} (seed ${result.seed})`);
-    await writeFile(path, `# Found by: aftershock explore --seed ${result.seed} (fast-check path ${result.failure.path})\n${stringify(scenario)}`);
-  }
+  const path = result.failure ? await writeFoundScenario(values.out ?? '.aftershock/explore', result.seed, result.failure) : undefined;
   io.out.write(`${exploreSummary(result, path).join('\n')}\n`);
   return result.failure ? 1 : 0;
 }

@@ -21,6 +21,8 @@ export const FAST_ENV: Readonly<Record<string, string>> = {
   ANALYTICS_FLUSH_MS: '50',
   WEBHOOK_CACHE_MS: '0',
   AUTH_CACHE_MS: '0',
+  // Two attempts: the SDK's backoff would otherwise outlast the short fault windows explored here.
+  DYNAMODB_MAX_ATTEMPTS: '2',
 };
 
 /** Raised by a crash injection instead of ending the process: the step's work is abandoned mid-way. */
@@ -50,7 +52,7 @@ export async function startExploreStore(): Promise<ExploreStore> {
  * Starts one stack with chaos on (seeded) and crash injections turned into {@link WorkerCrash}: in
  * one process a crash cannot end the process, so it ends the unit of work at that step, leaving its
  * lease to expire exactly as a dead worker's would. `plant` reaches the server's DynamoDB client
- * before anything uses it (the seam the server offers for tests): proofs plant known bugs there.
+ * before anything uses it (the seam the server offers for tests), to plant known bugs.
  */
 export async function startExploreStack(store: ExploreStore, seed: number, plant?: (dynamo: Dynamo) => void): Promise<TriggersApi & { adminToken: string }> {
   const env = { ...embeddedEnv(seed), ...FAST_ENV, DYNAMODB_ENDPOINT: store.endpoint, TABLE_PREFIX: store.nextPrefix() };

@@ -7,7 +7,7 @@ import type { CheckerResult } from '../checkers/checker.js';
 import { startExploreStore } from './explore-stack.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleRunOptions } from './run-schedule.js';
 import { DEFAULT_SHAPE, scheduleArbitrary, type Schedule, type ScheduleShape } from './schedule.js';
-import { faultName } from './vocabulary.js';
+import { faultName, type FaultFamily } from './vocabulary.js';
 
 /** Budgets and knobs; every field has a default. */
 export interface ExploreOptions {
@@ -20,8 +20,10 @@ export interface ExploreOptions {
   shape?: ScheduleShape;
   /** Largest number of faults per schedule (default 3). */
   maxFaults?: number;
+  /** The fault families to draw from (default all). */
+  families?: readonly FaultFamily[];
   quiesceMs?: number;
-  /** Adds middleware to each stack's DynamoDB client (tests plant known bugs with it). */
+  /** Adds middleware to each stack's DynamoDB client (a seam for planting known bugs). */
   plant?: ScheduleRunOptions['plant'];
   /** Called after each schedule's run. */
   onRun?: (event: { phase: 'explore' | 'shrink'; index: number; schedule: Schedule; outcome: ScheduleOutcome }) => void;
@@ -73,7 +75,7 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
     // A schedule that cannot even start (the store died, a port ran out) is not a finding: it stops
     // the exploration instead of being shrunk as if it were one.
     let broken: unknown;
-    const property = fc.asyncProperty(scheduleArbitrary(shape, options.maxFaults), async (schedule) => {
+    const property = fc.asyncProperty(scheduleArbitrary(shape, options.maxFaults, options.families), async (schedule) => {
       if (broken !== undefined) return true;
       const runSeed = runSeedOf(seed, schedule);
       let outcome: ScheduleOutcome;

@@ -37,7 +37,7 @@ export interface ScheduleRunOptions {
   shape?: ScheduleShape;
   /** Longest wait for deliveries to settle after the load (default 4 s). */
   quiesceMs?: number;
-  /** Adds middleware to the server's DynamoDB client (tests plant known bugs with it). */
+  /** Adds middleware to the server's DynamoDB client (a seam for planting known bugs). */
   plant?: (dynamo: Dynamo) => void;
 }
 

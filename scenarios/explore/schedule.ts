@@ -3,7 +3,7 @@
 // replays once a failing one is found.
 import fc from 'fast-check';
 import type { ScenarioInput } from '../scenario/scenario-schema.js';
-import { faultArbitrary, type ExploreFault } from './vocabulary.js';
+import { faultArbitrary, FAULT_FAMILIES, type ExploreFault, type FaultFamily } from './vocabulary.js';
 
 /** Phase lengths of an explored run, in ms: short, since each schedule gets a fresh stack. */
 export interface ScheduleShape {
@@ -23,8 +23,8 @@ export interface Schedule {
 }
 
 /** Schedules of 1–3 faults at 5–40 requests/s; shrinking heads for one fault at 5/s. */
-export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, maxFaults = 3): fc.Arbitrary<Schedule> {
-  return fc.record({ rate: fc.integer({ min: 5, max: 40 }), faults: fc.array(faultArbitrary(shape.faultMs), { minLength: 1, maxLength: maxFaults }) });
+export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, maxFaults = 3, families: readonly FaultFamily[] = FAULT_FAMILIES): fc.Arbitrary<Schedule> {
+  return fc.record({ rate: fc.integer({ min: 5, max: 40 }), faults: fc.array(faultArbitrary(shape.faultMs, families), { minLength: 1, maxLength: maxFaults }) });
 }
 
 /** A fault as a scenario file writes it: the receiver's durations as text (`300ms`). */

@@ -64,9 +64,21 @@ const receiver = fc.oneof(
   fc.constant({ receiver: { reset: true } as ReceiverFault }),
 );
 
-/** A fault of any kind, placed in a fault window of `windowMs`. Crashes come first so shrinking tries them. */
-export function faultArbitrary(windowMs: number): fc.Arbitrary<ExploreFault> {
-  const kind = fc.oneof(workerCrash, workerPause, dynamodbError, dynamodbLatency, receiver);
+/** The fault families exploration can be limited to (`--faults`). */
+export const FAULT_FAMILIES = ['worker', 'dynamodb', 'receiver'] as const;
+
+/** One of {@link FAULT_FAMILIES}. */
+export type FaultFamily = (typeof FAULT_FAMILIES)[number];
+
+const FAMILIES: Record<FaultFamily, fc.Arbitrary<ExploreFault['fault']>[]> = {
+  worker: [workerCrash, workerPause],
+  dynamodb: [dynamodbError, dynamodbLatency],
+  receiver: [receiver],
+};
+
+/** A fault from `families` (default all), placed in a fault window of `windowMs`. */
+export function faultArbitrary(windowMs: number, families: readonly FaultFamily[] = FAULT_FAMILIES): fc.Arbitrary<ExploreFault> {
+  const kind = fc.oneof(...families.flatMap((f) => FAMILIES[f]));
   // A fault ends inside the window: its length is clipped to what is left after it starts.
   return fc
     .record({ at: fc.integer({ min: 0, max: Math.max(0, windowMs - 100) }), for: fc.integer({ min: 100, max: windowMs }), fault: kind })
