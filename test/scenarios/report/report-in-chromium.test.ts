@@ -45,7 +45,7 @@ describe('report.html in headless Chromium', () => {
     const scenario = defineScenario({
       title: 'Report in a browser',
       load: { rate: 15 },
-      phases: { baseline: '1s', fault: '2s', recovery: '2s' },
+      phases: { baseline: '1s', fault: '2s', recovery: '1500ms' },
       steady_state: [{ name: 'ingest ok', metric: 'success_rate', tolerance: '>= 0.5' }],
       method: [
         { name: 'receiver 503', at: '1s', for: '1500ms', fault: { receiver: { status: 503 } } },
