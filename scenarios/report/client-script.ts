@@ -55,8 +55,12 @@ export const CLIENT_SCRIPT = String.raw`
       el.style.left = left + 'px';
       el.style.width = Math.max(2, right - left) + 'px';
     });
+    var width = u.over.clientWidth;
     layer.querySelectorAll('.marker').forEach(function (el) {
-      el.style.left = u.valToPos(Number(el.dataset.at), 'x') + 'px';
+      var left = u.valToPos(Number(el.dataset.at), 'x');
+      el.style.left = left + 'px';
+      // Near the right edge a label would run off the plot: it goes to the line's left instead.
+      el.classList.toggle('flip', left > width * 0.55);
     });
   }
 
