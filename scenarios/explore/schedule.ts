@@ -42,7 +42,7 @@ export function scheduleScenario(schedule: Schedule, seed: number, shape: Schedu
   const crashes = schedule.faults.some((f) => 'chaos' in f.fault && f.fault.chaos.injector.kind === 'crash');
   return {
     title,
-    description: `Found by aftershock explore (seed ${seed}): ${schedule.faults.length} fault(s) at ${schedule.rate} req/s.`,
+    description: `Found by aftershock explore: ${schedule.faults.length} fault(s) at ${schedule.rate} req/s, replayed with the run's chaos seed ${seed}.`,
     seed,
     target: crashes ? { kind: 'embedded', mode: 'processes', workers: 1 } : { kind: 'embedded' },
     load: { rate: schedule.rate },
