@@ -8,6 +8,8 @@ const usage = `usage: aftershock <command> [options]
 
 commands:
   run      run chaos scenarios against a service and judge them (aftershock run --help)
+  report   write a run's HTML report, or compare two runs (aftershock report --help)
+  explore  generate fault schedules, find one that breaks an invariant, shrink it (aftershock explore --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
   server   run the Triggers API reference server (same as npm start)`;
 
@@ -15,6 +17,16 @@ switch (command) {
   case 'run': {
     const { runCli } = await import('../scenarios/cli/run-cli.js');
     process.exitCode = await runCli(rest);
+    break;
+  }
+  case 'report': {
+    const { reportCli } = await import('../scenarios/report/report-cli.js');
+    process.exitCode = await reportCli(rest);
+    break;
+  }
+  case 'explore': {
+    const { exploreCli } = await import('../scenarios/explore/explore-cli.js');
+    process.exitCode = await exploreCli(rest);
     break;
   }
   case 'proxy': {

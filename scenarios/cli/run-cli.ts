@@ -13,7 +13,7 @@ import { summaryLines } from './summary.js';
 export const RUN_USAGE = `usage: aftershock run <scenario file or directory>... [options]
 
 Runs each scenario against its target and judges it: gates, recovery time, history checkers.
-Outputs (journal.json, history.jsonl, junit.xml) go to .aftershock/runs/<time>-<slug>/.
+Outputs (journal.json, history.jsonl, junit.xml, report.html) go to .aftershock/runs/<time>-<slug>/.
 
 options:
   --seed N                 replay: the same fault decisions and load schedule

@@ -24,6 +24,7 @@ export function summaryLines(journal: Journal): string[] {
   }
   for (const error of journal.errors.slice(0, 3)) lines.push(`  note: ${error}`);
   lines.push(`  outputs: ${journal.outputs.dir}`);
+  lines.push(`  report:  ${journal.outputs.report}`);
   lines.push(`  replay:  ${journal.replay}`);
   return lines;
 }

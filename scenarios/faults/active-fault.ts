@@ -11,6 +11,8 @@ export interface ActiveFault {
   label: string;
   detail: unknown;
   heal(): Promise<void>;
+  /** After `heal`: what the window did, for the history's end record (a chaos rule's injection count). */
+  healedDetail?: () => Record<string, unknown> | undefined;
 }
 
 /** Wraps an undo step so it runs once and reports, instead of throwing, when it fails. */

@@ -22,6 +22,18 @@ async function control(ctx: ChaosFaultContext, method: string, path: string, bod
 }
 
 /**
+ * How often rule `id` fired: its count while installed, else (it expired first and was retired) the
+ * entries of the target's bounded injection log that name it, a lower bound.
+ */
+async function injectionCount(ctx: ChaosFaultContext, id: string): Promise<number | undefined> {
+  const rules = (await (await control(ctx, 'GET', '/_chaos/rules')).json()) as { rules?: { id: string; count: number }[] };
+  const rule = rules.rules?.find((r) => r.id === id);
+  if (rule) return rule.count;
+  const log = (await (await control(ctx, 'GET', '/_chaos/log?limit=1000')).json()) as { entries?: { rule: string }[] };
+  return log.entries?.filter((e) => e.rule === id).length;
+}
+
+/**
  * Installs the rule `id` for `forMs`. Throws when the target refuses it (the answer's message), so a
  * scenario whose rule the service rejects fails loudly instead of running without its fault.
  */
@@ -29,11 +41,13 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
   const rule = { id, point: fault.point, match: fault.match ?? {}, injector: fault.injector, probability: fault.probability ?? 1, duration: forMs };
   const res = await control(ctx, 'PUT', '/_chaos/rules', { rules: [rule] });
   if (!res.ok) throw new Error(`the target refused chaos rule ${id}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  let injections: number | undefined;
   const heal = once(async () => {
+    injections = await injectionCount(ctx, id).catch(() => undefined);
     const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`);
     if (!gone.ok && gone.status !== 404) throw new Error(`healing chaos rule ${id} answered ${gone.status}`);
   }, ctx.onError);
-  return { kind: 'chaos', label: `chaos:${fault.point}`, detail: rule, heal };
+  return { kind: 'chaos', label: `chaos:${fault.point}`, detail: rule, heal, healedDetail: () => (injections === undefined ? undefined : { injections }) };
 }
 
 /** The kill switch: removes every rule on the target (the chaos half of `heal: all`). */

@@ -60,6 +60,6 @@ export interface Journal {
   checkers: CheckerResult[];
   /** Problems that did not stop the run (a heal that failed, a step the target refused). */
   errors: string[];
-  outputs: { dir: string; journal: string; history: string; junit: string };
+  outputs: { dir: string; journal: string; history: string; junit: string; report: string };
   scenario: Scenario;
 }

@@ -1,10 +1,11 @@
-// Writes a run's outputs into its directory: journal.json, history.jsonl (one record a line) and
-// junit.xml (one testcase per gate and per checker), and names the default directory.
+// Writes a run's outputs into its directory: journal.json, history.jsonl (one record a line),
+// junit.xml (one testcase per gate and per checker) and report.html, and names the default directory.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryRecord } from '../history/history.js';
 import { openHistoryWriter } from '../history/jsonl.js';
 import { writeJunitXml } from '../junit/junit-report.js';
+import { REPORT_FILE, writeReport } from '../report/write-report.js';
 import type { Journal } from './journal.js';
 
 /** `<time>-<slug>`: sortable, readable, unique enough for one machine. */
@@ -16,10 +17,10 @@ export function runDirName(title: string, startedAt: Date): string {
 
 /** The paths a run writes, under `dir`. */
 export function outputPaths(dir: string): Journal['outputs'] {
-  return { dir, journal: join(dir, 'journal.json'), history: join(dir, 'history.jsonl'), junit: join(dir, 'junit.xml') };
+  return { dir, journal: join(dir, 'journal.json'), history: join(dir, 'history.jsonl'), junit: join(dir, 'junit.xml'), report: join(dir, REPORT_FILE) };
 }
 
-/** Writes all three files (creating the directory). */
+/** Writes all four files (creating the directory); report.html last, from the other three's data. */
 export async function writeOutputs(journal: Journal, history: readonly HistoryRecord[]): Promise<void> {
   const { dir, journal: journalPath, history: historyPath, junit } = journal.outputs;
   await mkdir(dir, { recursive: true });
@@ -40,4 +41,5 @@ export async function writeOutputs(journal: Journal, history: readonly HistoryRe
       ...(stopped ? { error: `the run was ${journal.status}${journal.errors.length > 0 ? `: ${journal.errors.join('; ')}` : ''}` } : {}),
     },
   ]);
+  await writeReport(dir, journal, history);
 }

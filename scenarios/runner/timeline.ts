@@ -88,7 +88,8 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     lastHeal = Math.max(lastHeal ?? 0, time);
     entry.activity.healed = time;
     entry.activity.status = 'healed';
-    recorder.history.push({ kind: 'fault', id, type: 'end', fault: entry.fault.label, time });
+    const detail = entry.fault.healedDetail?.();
+    recorder.history.push({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
     ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
   };
 

@@ -1,0 +1,109 @@
+// Exploration: fast-check draws fault schedules, each runs against a fresh in-process stack and is
+// judged by the history checkers; the first failure is shrunk (fewer faults, shorter, weaker, fewer
+// events) to a minimal schedule and written as a scenario file that `aftershock run` replays.
+import fc from 'fast-check';
+import { hashSeed } from '../../chaos/src/index.js';
+import type { CheckerResult } from '../checkers/checker.js';
+import { startExploreStore } from './explore-stack.js';
+import { runSchedule, type ScheduleOutcome, type ScheduleRunOptions } from './run-schedule.js';
+import { DEFAULT_SHAPE, scheduleArbitrary, type Schedule, type ScheduleShape } from './schedule.js';
+import { faultName, type FaultFamily } from './vocabulary.js';
+
+/** Budgets and knobs; every field has a default. */
+export interface ExploreOptions {
+  /** Schedules to try before stopping (default 50). Shrinking runs come on top. */
+  runs?: number;
+  /** Wall-clock budget in ms for exploring and shrinking together (default 5 minutes). */
+  timeMs?: number;
+  /** fast-check's seed: the same seed draws the same schedules (default: drawn). */
+  seed?: number;
+  shape?: ScheduleShape;
+  /** Largest number of faults per schedule (default 3). */
+  maxFaults?: number;
+  /** The fault families to draw from (default all). */
+  families?: readonly FaultFamily[];
+  quiesceMs?: number;
+  /** Adds middleware to each stack's DynamoDB client (a seam for planting known bugs). */
+  plant?: ScheduleRunOptions['plant'];
+  /** Called after each schedule's run. */
+  onRun?: (event: { phase: 'explore' | 'shrink'; index: number; schedule: Schedule; outcome: ScheduleOutcome }) => void;
+}
+
+/** A minimal failing schedule. */
+export interface ExploreFailure {
+  schedule: Schedule;
+  /** The chaos seed its run used (it goes into the scenario file). */
+  runSeed: number;
+  failed: CheckerResult[];
+  /** fast-check's path to the shrunk counterexample, for `--path` style replay. */
+  path: string;
+}
+
+/** What an exploration did. */
+export interface ExploreResult {
+  seed: number;
+  /** Schedules drawn and run before a failure (or the budget) stopped the search. */
+  explored: number;
+  /** Runs spent shrinking a failure. */
+  shrinkRuns: number;
+  interrupted: boolean;
+  /** How many explored schedules held each fault, by short name. */
+  faults: Record<string, number>;
+  ms: number;
+  failure?: ExploreFailure;
+}
+
+/** The chaos seed of one schedule's run: derived from the exploration seed and the schedule itself. */
+export function runSeedOf(seed: number, schedule: Schedule): number {
+  return hashSeed(String(seed), JSON.stringify(schedule)) % 2 ** 31;
+}
+
+/**
+ * Explores until `runs` schedules passed, the time budget ran out, or one failed (then shrinks it).
+ * @example const result = await explore({ runs: 20, seed: 7 }); if (result.failure) console.log(result.failure.schedule);
+ */
+export async function explore(options: ExploreOptions = {}): Promise<ExploreResult> {
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const shape = options.shape ?? DEFAULT_SHAPE;
+  const started = performance.now();
+  const store = await startExploreStore();
+  const faults: Record<string, number> = {};
+  let explored = 0;
+  let shrinkRuns = 0;
+  let lastFailing: { schedule: Schedule; runSeed: number; failed: CheckerResult[] } | undefined;
+  try {
+    // A schedule that cannot even start (the store died, a port ran out) is not a finding: it stops
+    // the exploration instead of being shrunk as if it were one.
+    let broken: unknown;
+    const property = fc.asyncProperty(scheduleArbitrary(shape, options.maxFaults, options.families), async (schedule) => {
+      if (broken !== undefined) return true;
+      const runSeed = runSeedOf(seed, schedule);
+      let outcome: ScheduleOutcome;
+      try {
+        outcome = await runSchedule(schedule, { store, seed: runSeed, shape, ...(options.quiesceMs === undefined ? {} : { quiesceMs: options.quiesceMs }), ...(options.plant ? { plant: options.plant } : {}) });
+      } catch (err) {
+        broken = err;
+        return true;
+      }
+      const phase = lastFailing === undefined ? 'explore' : 'shrink';
+      if (phase === 'explore') {
+        explored++;
+        for (const f of schedule.faults) faults[faultName(f.fault)] = (faults[faultName(f.fault)] ?? 0) + 1;
+      } else shrinkRuns++;
+      options.onRun?.({ phase, index: phase === 'explore' ? explored : shrinkRuns, schedule, outcome });
+      if (!outcome.valid) lastFailing = { schedule, runSeed, failed: outcome.failed };
+      return outcome.valid;
+    });
+    const details = await fc.check(property, { seed, numRuns: options.runs ?? 50, interruptAfterTimeLimit: options.timeMs ?? 300_000, markInterruptAsFailure: false });
+    if (broken !== undefined) throw new Error(`exploration stopped: a schedule could not run: ${(broken as Error).message}`, { cause: broken });
+    const result: ExploreResult = { seed, explored, shrinkRuns, interrupted: details.interrupted, faults, ms: performance.now() - started };
+    if (details.failed && details.counterexample && lastFailing) {
+      const [schedule] = details.counterexample;
+      const last = JSON.stringify(lastFailing.schedule) === JSON.stringify(schedule) ? lastFailing : { schedule, runSeed: runSeedOf(seed, schedule), failed: lastFailing.failed };
+      result.failure = { ...last, path: details.counterexamplePath ?? '' };
+    }
+    return result;
+  } finally {
+    await store.stop();
+  }
+}

@@ -1,0 +1,18 @@
+// Writes a shrunk failing schedule as a scenario file `aftershock run` replays, headed by the
+// command that found it.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { ExploreFailure } from './explore.js';
+import { DEFAULT_SHAPE, scheduleScenario } from './schedule.js';
+
+/** Writes `<dir>/explore-<seed>.yaml` (creating `dir`); resolves to its absolute path. */
+export async function writeFoundScenario(dir: string, seed: number, failure: ExploreFailure): Promise<string> {
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const path = join(out, `explore-${seed}.yaml`);
+  const title = `Explored: ${failure.failed.map((c) => c.name).join(', ')} (seed ${seed})`;
+  const scenario = scheduleScenario(failure.schedule, failure.runSeed, DEFAULT_SHAPE, title);
+  await writeFile(path, `# Found by: aftershock explore --seed ${seed} (fast-check path ${failure.path})\n${stringify(scenario)}`);
+  return path;
+}

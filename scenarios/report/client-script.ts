@@ -1,0 +1,118 @@
+// The report page's own script, as text placed inline in report.html: it draws each chart with the
+// bundled uPlot, shades the fault windows and marks phases and recoveries over the plot, and offers a
+// log scale where latencies span orders of magnitude. Plain ES2017 that runs from a file:// URL.
+
+/**
+ * The script. It reads the charts from `<script id="report-data" type="application/json">`, draws
+ * each into `[data-chart="<id>"]`, and leaves the uPlot instances on `window.aftershockCharts` (by
+ * chart id) and `window.aftershockReady = true` for anyone inspecting the page.
+ */
+export const CLIENT_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var charts = {};
+  window.aftershockCharts = charts;
+
+  function kindClass(kind) {
+    return 'kind-' + String(kind).split(':')[0].replace(/[^a-z]/g, '');
+  }
+
+  function overlay(u, spec) {
+    var layer = document.createElement('div');
+    layer.className = 'overlays';
+    spec.bands.forEach(function (b, i) {
+      var el = document.createElement('div');
+      el.className = 'band ' + kindClass(b.kind);
+      el.dataset.start = b.start;
+      el.dataset.end = b.end;
+      el.title = b.label + ' (' + b.kind + '): ' + b.start.toFixed(2) + 's – ' + b.end.toFixed(2) + 's';
+      var label = document.createElement('span');
+      label.textContent = b.label;
+      label.style.top = (2 + (i % 4) * 14) + 'px';
+      el.appendChild(label);
+      layer.appendChild(el);
+    });
+    spec.markers.forEach(function (m, i) {
+      var el = document.createElement('div');
+      el.className = 'marker ' + m.kind;
+      el.dataset.at = m.at;
+      var label = document.createElement('span');
+      label.textContent = m.label;
+      if (m.kind === 'recovery') label.style.bottom = (2 + (i % 3) * 14) + 'px';
+      el.appendChild(label);
+      layer.appendChild(el);
+    });
+    u.over.appendChild(layer);
+  }
+
+  function place(u) {
+    var layer = u.over.querySelector('.overlays');
+    if (!layer) return;
+    layer.querySelectorAll('.band').forEach(function (el) {
+      var left = u.valToPos(Number(el.dataset.start), 'x');
+      var right = u.valToPos(Number(el.dataset.end), 'x');
+      el.style.left = left + 'px';
+      el.style.width = Math.max(2, right - left) + 'px';
+    });
+    var width = u.over.clientWidth;
+    layer.querySelectorAll('.marker').forEach(function (el) {
+      var left = u.valToPos(Number(el.dataset.at), 'x');
+      el.style.left = left + 'px';
+      // Near the right edge a label would run off the plot: it goes to the line's left instead.
+      el.classList.toggle('flip', left > width * 0.55);
+    });
+  }
+
+  function hasPositive(values) {
+    return values.some(function (v) { return v !== null && v > 0; });
+  }
+
+  function draw(spec, log) {
+    var host = document.querySelector('[data-chart="' + spec.id + '"]');
+    if (!host) return;
+    if (charts[spec.id]) charts[spec.id].destroy();
+    host.textContent = '';
+    var values = spec.series.map(function (s) {
+      return log ? s.values.map(function (v) { return v !== null && v > 0 ? v : null; }) : s.values;
+    });
+    var opts = {
+      width: Math.max(320, host.clientWidth),
+      height: 230,
+      scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.08 : 1]; } } },
+      axes: [
+        { label: 'seconds since the run started', values: function (u, vals) { return vals.map(function (v) { return v + 's'; }); } },
+        { label: spec.unit, size: 64 },
+      ],
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: false },
+      series: [{ label: 't (s)' }].concat(spec.series.map(function (s) {
+        return { label: s.label, stroke: s.color, width: 1.6, dash: s.dash ? [6, 4] : undefined, points: { show: false }, spanGaps: false };
+      })),
+      hooks: { ready: [function (u) { overlay(u, spec); place(u); }], draw: [place] },
+    };
+    charts[spec.id] = new uPlot(opts, [spec.x].concat(values), host);
+  }
+
+  data.charts.forEach(function (spec) {
+    draw(spec, false);
+    var toggle = document.querySelector('[data-log="' + spec.id + '"]');
+    if (!toggle) return;
+    if (!spec.series.some(function (s) { return hasPositive(s.values); })) toggle.disabled = true;
+    toggle.addEventListener('change', function () { draw(spec, toggle.checked); });
+  });
+
+  var pending;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      data.charts.forEach(function (spec) {
+        var u = charts[spec.id];
+        var host = document.querySelector('[data-chart="' + spec.id + '"]');
+        if (u && host) u.setSize({ width: Math.max(320, host.clientWidth), height: 230 });
+      });
+    }, 100);
+  });
+  window.aftershockReady = true;
+})();
+`;

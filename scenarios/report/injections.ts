@@ -1,0 +1,44 @@
+// How often each step of the method actually bit: a chaos rule's injection count (read from the
+// target when the rule was healed), the receiver's faulted answers in its window, a kill's one kill.
+import type { HistoryRecord } from '../history/history.js';
+import type { Journal } from '../runner/journal.js';
+
+/** One method step with what it did. `count` is null when the kind cannot be counted (a proxy toxic). */
+export interface InjectionRow {
+  name: string;
+  kind: string;
+  status: string;
+  started?: number;
+  healed?: number;
+  count: number | null;
+  /** What `count` counts, e.g. `injections`, `receipts answered non-2xx`. */
+  unit: string;
+}
+
+function chaosCount(history: readonly HistoryRecord[], id: string): number | null {
+  for (const r of history) {
+    if (r.kind !== 'fault' || r.id !== id || r.type !== 'end') continue;
+    const injections = (r.detail as { injections?: unknown } | undefined)?.injections;
+    if (typeof injections === 'number') return injections;
+  }
+  return null;
+}
+
+/**
+ * One row per activity, in method order. Fault ids follow the runner's naming
+ * (`aftershock-<seed>-<step number>`), which pairs an activity with its history records.
+ */
+export function injectionRows(journal: Pick<Journal, 'activities' | 'seed'>, history: readonly HistoryRecord[]): InjectionRow[] {
+  return journal.activities.map((a, i) => {
+    const base = { name: a.name, kind: a.kind, status: a.status, ...(a.started === undefined ? {} : { started: a.started }), ...(a.healed === undefined ? {} : { healed: a.healed }) };
+    if (a.started === undefined) return { ...base, count: 0, unit: 'not applied' };
+    if (a.kind.startsWith('chaos:')) return { ...base, count: chaosCount(history, `aftershock-${journal.seed}-${i + 1}`), unit: 'injections' };
+    if (a.kind === 'receiver') {
+      const to = a.healed ?? Infinity;
+      const count = history.filter((r) => r.kind === 'receipt' && r.start >= a.started! && r.start < to && (r.status < 200 || r.status >= 300)).length;
+      return { ...base, count, unit: 'receipts answered non-2xx' };
+    }
+    if (a.type === 'action' || a.kind.startsWith('process:')) return { ...base, count: 1, unit: a.type === 'action' ? 'kill' : 'stop' };
+    return { ...base, count: null, unit: 'toxic in force (not counted per connection)' };
+  });
+}

@@ -1,0 +1,68 @@
+// Turns a run's history into the report's charts: throughput and success rate per operation,
+// latency p50/p99, delivery lag and backlog, each over 1 s buckets with the run's fault windows.
+import type { HistoryRecord } from '../history/history.js';
+import { measureHistory } from '../measure/history-measurer.js';
+import type { Journal } from '../runner/journal.js';
+import { backlogSeries } from './backlog.js';
+import { colour, type ChartSeries, type ChartSpec } from './chart-spec.js';
+import { faultBands, runMarkers } from './fault-windows.js';
+
+type Values = (number | null)[];
+
+/** Spreads sparse buckets (`second` → value) over every second of the run, gaps as null. */
+function dense<T extends { second: number }>(buckets: readonly T[], seconds: number, pick: (b: T) => number | null | undefined): Values {
+  const out: Values = new Array<number | null>(seconds).fill(null);
+  for (const b of buckets) if (b.second >= 0 && b.second < seconds) out[b.second] = pick(b) ?? null;
+  return out;
+}
+
+/** How many 1 s buckets the charts cover: the whole run, and any delivery that came in later. */
+function runSeconds(journal: Pick<Journal, 'phases'>, history: readonly HistoryRecord[]): number {
+  let last = journal.phases.recovery.end;
+  for (const r of history) if (r.kind === 'op' || r.kind === 'receipt') last = Math.max(last, r.kind === 'op' ? r.time : r.end);
+  return Math.max(1, Math.ceil(last / 1000));
+}
+
+/**
+ * The charts for one run. `prefix` keeps chart ids unique when two runs share a page.
+ * @example const charts = runCharts(journal, await loadHistory(journal.outputs.history));
+ */
+export function runCharts(journal: Pick<Journal, 'phases' | 'activities' | 'duration_ms' | 'last_heal' | 'recovery'>, history: readonly HistoryRecord[], prefix = ''): ChartSpec[] {
+  const m = measureHistory(history);
+  const seconds = runSeconds(journal, history);
+  const x = Array.from({ length: seconds }, (_, s) => s);
+  const bands = faultBands(journal);
+  const markers = runMarkers(journal);
+  const ops = m.ops();
+  const byOp = ops.map((op) => ({ op, buckets: m.opBuckets(op) }));
+  const deliveries = m.deliveryBuckets();
+  const chart = (id: string, title: string, unit: string, series: ChartSeries[], logToggle = false): ChartSpec => ({ id: `${prefix}${id}`, title, unit, x, series, bands, markers, ...(logToggle ? { logToggle } : {}) });
+
+  const throughput = byOp.flatMap(({ op, buckets }, i) => [
+    { label: `${op} ok/s`, values: dense(buckets, seconds, (b) => b.ok), color: colour(i) },
+    { label: `${op} offered/s`, values: dense(buckets, seconds, (b) => b.count), color: colour(i), dash: true },
+  ]);
+  const rates = byOp.flatMap(({ op, buckets }, i) => [
+    { label: `${op} success %`, values: dense(buckets, seconds, (b) => (b.success_rate === null ? null : b.success_rate * 100)), color: colour(i) },
+    { label: `${op} error %`, values: dense(buckets, seconds, (b) => (b.success_rate === null ? null : (1 - b.success_rate) * 100)), color: '#dc2626', dash: true },
+  ]);
+  const latency = byOp.flatMap(({ op, buckets }, i) => [
+    { label: `${op} p99`, values: dense(buckets, seconds, (b) => b.latency?.p99), color: colour(i) },
+    { label: `${op} p50`, values: dense(buckets, seconds, (b) => b.latency?.p50), color: colour(i), dash: true },
+  ]);
+  const lag = [
+    { label: 'lag p99', values: dense(deliveries, seconds, (b) => b.lag?.p99), color: colour(0) },
+    { label: 'lag p50', values: dense(deliveries, seconds, (b) => b.lag?.p50), color: colour(0), dash: true },
+  ];
+  const backlog = [
+    { label: 'owed, not yet delivered', values: backlogSeries(history, seconds), color: colour(3) },
+    { label: 'accepted/s', values: dense(deliveries, seconds, (b) => b.accepted), color: colour(2), dash: true },
+  ];
+  return [
+    chart('throughput', 'Throughput per operation', 'req/s', throughput),
+    chart('success', 'Success and error rate', '%', rates),
+    chart('latency', 'Latency p50 / p99', 'ms', latency, true),
+    chart('lag', 'Delivery lag p50 / p99', 'ms', lag, true),
+    chart('backlog', 'Delivery backlog', 'deliveries', backlog),
+  ];
+}

@@ -1,0 +1,65 @@
+// The timeline of processes and faults, in the spirit of Jepsen's timeline view: one lane per fault
+// window and per process, on the same time axis as the phases. Static SVG, so it needs no script.
+import type { HistoryRecord, ProcessRecord } from '../history/history.js';
+import type { Journal } from '../runner/journal.js';
+import { esc, fmtMs } from './html.js';
+import { kindColour } from './report-styles.js';
+
+const WIDTH = 1000;
+const GUTTER = 190;
+const LANE = 22;
+const TOP = 22;
+
+const PROCESS_MARKS: Record<ProcessRecord['action'], { glyph: string; colour: string }> = {
+  kill: { glyph: '✕', colour: '#b91c1c' },
+  start: { glyph: '▲', colour: '#15803d' },
+  stop: { glyph: '■', colour: '#a16207' },
+  continue: { glyph: '▶', colour: '#15803d' },
+  exit: { glyph: '●', colour: '#475569' },
+};
+
+/**
+ * The timeline as an `<svg>` element. Lanes: each applied activity (a bar from applied to healed),
+ * then each process the history names (a glyph per kill, start, stop, continue or exit).
+ */
+export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, history: readonly HistoryRecord[]): string {
+  const processes = history.filter((r): r is ProcessRecord => r.kind === 'process');
+  const end = Math.max(journal.phases.recovery.end, ...journal.activities.map((a) => a.healed ?? 0), ...processes.map((p) => p.time), 1);
+  const x = (ms: number) => GUTTER + ((WIDTH - GUTTER - 10) * Math.max(0, ms)) / end;
+  const names = [...new Set(processes.map((p) => p.process))].sort();
+  const lanes = journal.activities.length + names.length;
+  const height = TOP + Math.max(1, lanes) * LANE + 26;
+  const parts: string[] = [];
+
+  for (const [name, phase] of Object.entries(journal.phases)) {
+    if (phase.end <= phase.start) continue;
+    const fill = name === 'fault' ? '#fef3c7' : name === 'recovery' ? '#dcfce7' : '#f1f5f9';
+    parts.push(`<rect x="${x(phase.start)}" y="${TOP - 4}" width="${x(phase.end) - x(phase.start)}" height="${height - TOP - 22}" fill="${fill}"/>`);
+    parts.push(`<text x="${x(phase.start) + 4}" y="14" font-size="11" fill="#475569">${esc(name)}</text>`);
+  }
+  journal.activities.forEach((a, i) => {
+    const y = TOP + i * LANE;
+    parts.push(`<text x="6" y="${y + 14}" font-size="12" fill="#0f172a">${esc(a.name)}</text>`);
+    if (a.started === undefined) {
+      parts.push(`<text x="${x(a.planned.start)}" y="${y + 14}" font-size="11" fill="#b91c1c">${esc(a.status)}${a.error ? `: ${esc(a.error.slice(0, 80))}` : ''}</text>`);
+      return;
+    }
+    const healed = a.healed ?? end;
+    const w = Math.max(3, x(healed) - x(a.started));
+    const title = `${a.name} (${a.kind}) ${fmtMs(a.started)} → ${a.healed === undefined ? 'not healed' : fmtMs(a.healed)}`;
+    parts.push(`<g class="fault-bar" data-start="${a.started}" data-end="${healed}"><title>${esc(title)}</title><rect x="${x(a.started)}" y="${y + 3}" width="${w}" height="${LANE - 8}" rx="3" fill="${kindColour(a.kind)}" fill-opacity="0.8"/>`);
+    parts.push(`<text x="${x(a.started) + w + 4}" y="${y + 14}" font-size="11" fill="#475569">${esc(a.kind)}</text></g>`);
+  });
+  names.forEach((name, i) => {
+    const y = TOP + (journal.activities.length + i) * LANE;
+    parts.push(`<text x="6" y="${y + 14}" font-size="12" fill="#0f172a">process ${esc(name)}</text>`);
+    parts.push(`<line x1="${GUTTER}" x2="${WIDTH - 10}" y1="${y + 11}" y2="${y + 11}" stroke="#cbd5e1"/>`);
+    for (const p of processes.filter((r) => r.process === name)) {
+      const mark = PROCESS_MARKS[p.action];
+      parts.push(`<text class="process-mark" x="${x(p.time)}" y="${y + 15}" font-size="13" text-anchor="middle" fill="${mark.colour}"><title>${esc(`${p.action}${p.signal ? ` ${p.signal}` : ''} at ${fmtMs(p.time)}`)}</title>${mark.glyph}</text>`);
+    }
+  });
+  const ticks = Array.from({ length: 11 }, (_, i) => (end * i) / 10);
+  for (const t of ticks) parts.push(`<text x="${x(t)}" y="${height - 6}" font-size="10" text-anchor="middle" fill="#64748b">${(t / 1000).toFixed(1)}s</text>`);
+  return `<svg viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="timeline of faults and processes">${parts.join('')}</svg>`;
+}

@@ -1,0 +1,55 @@
+// The explore command's help and option errors: one line that says what to do, exit code 2.
+import { describe, expect, it } from 'vitest';
+import { exploreCli, exploreSummary } from '../../../scenarios/explore/explore-cli.js';
+
+const run = async (args: string[]) => {
+  let out = '';
+  let err = '';
+  const code = await exploreCli(args, { out: { write: (s: string) => ((out += s), true) } as never, err: { write: (s: string) => ((err += s), true) } as never });
+  return { code, out, err };
+};
+
+describe('aftershock explore options', () => {
+  it('prints its help with exit code 0', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/--runs N[\s\S]*--time DURATION[\s\S]*--faults LIST[\s\S]*exit codes/);
+  });
+
+  it.each([
+    [['--runs', '0'], /--runs must be a whole number/],
+    [['--time', 'soon'], /--time: /],
+    [['--faults', 'worker,disk'], /--faults: unknown family disk; use worker, dynamodb, receiver/],
+    [['--max-faults', '9'], /--max-faults must be from 1 to 5/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j with one line and exit code 2', async (args, message) => {
+    const { code, err } = await run(args);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('summarises what was explored, the rate, and the failure with its replay command', () => {
+    const lines = exploreSummary(
+      {
+        seed: 9,
+        explored: 10,
+        shrinkRuns: 2,
+        interrupted: false,
+        ms: 12_000,
+        faults: { 'receiver status 503': 4, 'worker crash @ delivery/send': 7 },
+        failure: {
+          schedule: { rate: 5, faults: [{ at: 0, for: 200, fault: { receiver: { status: 503 } } }] },
+          runSeed: 1,
+          failed: [{ name: 'no_lost_events', valid: false, counts: { lost: 1 }, examples: [] }],
+          path: '3:0',
+        },
+      },
+      '/tmp/explore-9.yaml',
+    );
+    expect(lines[0]).toBe('FOUND  10 schedules explored, 2 shrink runs in 12s (60 schedules/minute)');
+    expect(lines).toContain('       7 × worker crash @ delivery/send');
+    expect(lines).toContain('  FAIL no_lost_events: lost=1');
+    expect(lines).toContain('  replay:   npx aftershock run /tmp/explore-9.yaml');
+  });
+});

@@ -1,0 +1,53 @@
+// Exploration end to end on a small budget: schedules run against fresh in-process stacks and are
+// judged by the checkers; a found schedule is written as a scenario that loads.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExploreStore, type ExploreStore } from '../../../scenarios/explore/explore-stack.js';
+import { explore } from '../../../scenarios/explore/explore.js';
+import { writeFoundScenario } from '../../../scenarios/explore/found-scenario.js';
+import { runSchedule } from '../../../scenarios/explore/run-schedule.js';
+import type { Schedule } from '../../../scenarios/explore/schedule.js';
+import { WORKER_STEPS } from '../../../scenarios/explore/vocabulary.js';
+import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
+
+const outage: Schedule = { rate: 10, faults: [{ at: 0, for: 300, fault: { receiver: { status: 503 } } }] };
+describe('aftershock explore', () => {
+  let store: ExploreStore;
+  let dir: string;
+
+  beforeAll(async () => {
+    store = await startExploreStore();
+    dir = await mkdtemp(join(tmpdir(), 'aftershock-explore-'));
+  });
+
+  afterAll(async () => {
+    await store.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('judges a schedule with the checkers: a receiver outage is seen and survived', async () => {
+    const healthy = await runSchedule(outage, { store, seed: 3 });
+    expect(healthy.valid, JSON.stringify(healthy.failed)).toBe(true);
+    expect(healthy.history.some((r) => r.kind === 'receipt' && r.status === 503)).toBe(true);
+  });
+
+  it('explores a budget of schedules, counting the faults it drew', async () => {
+    const result = await explore({ seed: 5, runs: 3, timeMs: 20_000, families: ['receiver'] });
+    expect(result.failure, JSON.stringify(result.failure)).toBeUndefined();
+    expect(result.explored).toBe(3);
+    expect(Object.values(result.faults).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(result.faults).every((name) => name.startsWith('receiver'))).toBe(true);
+  });
+
+  it('writes a found schedule as a scenario that loads, with worker processes when it crashes a worker', async () => {
+    const crash: Schedule = { rate: 5, faults: [{ at: 40, for: 200, fault: { chaos: { point: 'worker', match: { ...WORKER_STEPS[3] }, injector: { kind: 'crash', exit_code: 137 }, probability: 1 } } }] };
+    const path = await writeFoundScenario(dir, 77, { schedule: crash, runSeed: 1234, failed: [{ name: 'no_lost_events', valid: false, counts: {}, examples: [] }], path: '0:0' });
+    const { scenario } = await loadScenarioFile(path);
+    expect(scenario.seed).toBe(1234);
+    expect(scenario.target).toMatchObject({ kind: 'embedded', mode: 'processes' });
+    expect(scenario.method).toHaveLength(1);
+    expect(scenario.method[0]).toMatchObject({ at: 140, for: 200 });
+  });
+});

@@ -1,0 +1,50 @@
+// Injection counts per method step: a chaos rule's count from its end record, the receiver's faulted
+// answers inside its window, one per kill, and "not counted" for a proxy toxic.
+import { describe, expect, it } from 'vitest';
+import type { HistoryRecord } from '../../../scenarios/history/history.js';
+import { injectionRows } from '../../../scenarios/report/injections.js';
+import type { Activity } from '../../../scenarios/runner/timeline.js';
+
+const activity = (name: string, kind: string, started: number | undefined, healed: number | undefined, type: Activity['type'] = 'fault'): Activity => ({
+  name,
+  type,
+  kind,
+  planned: { start: started ?? 0, end: healed },
+  ...(started === undefined ? {} : { started }),
+  ...(healed === undefined ? {} : { healed }),
+  status: started === undefined ? 'failed' : 'healed',
+});
+const receipt = (start: number, status: number): HistoryRecord => ({ kind: 'receipt', delivery_id: `d${start}`, event_id: `e${start}`, webhook_id: 'w', start, end: start + 1, status });
+
+describe('injectionRows', () => {
+  it('counts each kind of step the way it can be counted', () => {
+    const history: HistoryRecord[] = [
+      { kind: 'fault', id: 'aftershock-7-1', type: 'start', fault: 'chaos:dynamodb', time: 1000 },
+      { kind: 'fault', id: 'aftershock-7-1', type: 'end', fault: 'chaos:dynamodb', detail: { injections: 42 }, time: 3000 },
+      receipt(1500, 200),
+      receipt(2100, 503),
+      receipt(2200, 0),
+      receipt(3200, 503),
+    ];
+    const rows = injectionRows(
+      {
+        seed: 7,
+        activities: [
+          activity('throttle', 'chaos:dynamodb', 1000, 3000),
+          activity('outage', 'receiver', 2000, 3000),
+          activity('kill', 'kill:worker', 2500, 2500, 'action'),
+          activity('latency', 'proxy:dynamodb', 1000, 2000),
+          activity('refused', 'chaos:http', undefined, undefined),
+        ],
+      },
+      history,
+    );
+    expect(rows.map((r) => [r.name, r.count, r.unit])).toEqual([
+      ['throttle', 42, 'injections'],
+      ['outage', 2, 'receipts answered non-2xx'],
+      ['kill', 1, 'kill'],
+      ['latency', null, 'toxic in force (not counted per connection)'],
+      ['refused', 0, 'not applied'],
+    ]);
+  });
+});
