@@ -1,11 +1,13 @@
 // The delivery loop: attempts leased deliveries on up to WORKER_CONCURRENCY slots — fresh ones fan-out
-// hands over (the handoff) first, then due ones read from the due index. Settles of finished attempts
-// share BatchWriteItem calls through the coalescer it is given.
+// hands over (the handoff) first, then due ones read from the due index, and, every sweep interval,
+// overdue ones the reconciliation sweep found without that index. Settles of finished attempts share
+// BatchWriteItem calls through the coalescer it is given.
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
 import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { attemptDelivery } from './attempt-delivery.js';
 import { FANOUT_BATCH, type Handoff } from './fanout.js';
+import { OverdueSweep } from './overdue-sweep.js';
 import type { WorkerDeps } from './worker-deps.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -54,6 +56,9 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
   const inFlight = new Set<Promise<void>>();
   // Whether the last look at the due index may have left due deliveries behind.
   let moreDue = true;
+  // Overdue deliveries the sweep found (bounded: what does not fit is found again next cycle).
+  const sweep = new OverdueSweep(deps);
+  let swept: string[] = [];
   const room = () => (stopped ? 0 : capacity - ready.length - sending);
 
   const run = (lease: Lease, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
@@ -89,6 +94,13 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
           const next = ready.shift()!;
           run(next.lease, next.webhook, next.done);
         }
+        if (sweep.dueIn() === 0) swept = swept.concat(await sweep.tick()).slice(0, capacity);
+        while (free > 0 && swept.length > 0) {
+          const lease = await deps.stores.deliveries.lease(swept.shift()!, deps.clock.now(), config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
+          if (!lease) continue;
+          free--;
+          run(lease);
+        }
         // The due index is read when the poll interval is up or when it may hold more than the last
         // read took, not on every freed slot: an empty read still costs a full SDK call.
         if (free > 0 && (moreDue || performance.now() - lastDueRead >= config.WORKER_POLL_MS)) {
@@ -109,7 +121,7 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
           if (due.length >= free && started > 0) moreDue = true;
           continue;
         }
-        await signal.wait(Math.max(1, lastDueRead + config.WORKER_POLL_MS - performance.now()));
+        await signal.wait(Math.max(1, Math.min(lastDueRead + config.WORKER_POLL_MS - performance.now(), sweep.dueIn())));
       } catch (err) {
         await backoff(err, 'delivery', signal);
       }
