@@ -12,7 +12,7 @@ import { waitFor } from '../../support/wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aftershock-store-exit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ROUNDS = Number(process.env.STORE_EXIT_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.STORE_EXIT_ROUNDS ?? 2);
 
 const alive = (pid: number) => {
   try {
