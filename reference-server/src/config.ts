@@ -33,6 +33,11 @@ const ConfigSchema = z.object({
   WORKER_ENABLED: bool.default(true),
   /** Deliveries a worker process attempts at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * Attempts one webhook may have in flight per worker process (at most WORKER_CONCURRENCY), so a slow
+   * or hanging endpoint cannot take every slot; see "Endpoint isolation" in docs/WEBHOOKS.md.
+   */
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How often an idle worker polls for due work (new events wake it at once in-process). */
   WORKER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
   /** Retry delays in ms after each failed attempt (`1000,5000,25000`), or a preset: `default`, `production`. */

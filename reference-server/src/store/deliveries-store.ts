@@ -187,6 +187,25 @@ export class DeliveriesStore {
     return done !== undefined;
   }
 
+  /**
+   * Gives a leased delivery back unattempted, due again at `dueAt` (its endpoint had no free slot);
+   * `false` if the lease was lost meanwhile. Records nothing else: no attempt, no error.
+   */
+  async defer(lease: Lease, dueAt: number): Promise<boolean> {
+    const done = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { delivery_id: lease.delivery.delivery_id },
+          UpdateExpression: 'SET next_attempt_at = :at REMOVE lease_token',
+          ConditionExpression: 'lease_token = :tok',
+          ExpressionAttributeValues: { ':at': dueAt, ':tok': lease.token },
+        }),
+      ),
+    );
+    return done !== undefined;
+  }
+
   /** Puts a dead delivery back in the queue for a fresh round of attempts; `false` if it was not dead. */
   async requeue(deliveryId: string, now: number, at: string): Promise<boolean> {
     const done = await ifConditionHolds(

@@ -1,4 +1,5 @@
-// The delivery loop: attempts leased deliveries on up to WORKER_CONCURRENCY slots — fresh ones fan-out
+// The delivery loop: attempts leased deliveries on up to WORKER_CONCURRENCY slots, at most
+// WEBHOOK_ENDPOINT_CONCURRENCY of them per webhook (endpoint-slots.ts) — fresh ones fan-out
 // hands over (the handoff) first, then due ones read from the due index, and, every sweep interval,
 // overdue ones the reconciliation sweep found without that index. Settles of finished attempts share
 // BatchWriteItem calls through the coalescer it is given.
@@ -6,6 +7,7 @@ import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
 import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { attemptDelivery } from './attempt-delivery.js';
+import { EndpointSlots } from './endpoint-slots.js';
 import { FANOUT_BATCH, type Handoff } from './fanout.js';
 import { OverdueSweep } from './overdue-sweep.js';
 import type { WorkerDeps } from './worker-deps.js';
@@ -13,6 +15,8 @@ import { WakeSignal } from './wake-signal.js';
 
 /** Attempts whose send is over but whose settle is not, per slot, before the loop stops starting more. */
 const UNSETTLED_PER_SLOT = 8;
+/** Consecutive timeouts or connection errors after which an endpoint is narrowed to one slot. */
+const FAILING_AFTER = 3;
 
 /** A fresh delivery fan-out handed over, waiting for a free slot. */
 interface Ready {
@@ -60,18 +64,32 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
   const sweep = new OverdueSweep(deps);
   let swept: string[] = [];
   const room = () => (stopped ? 0 : capacity - ready.length - sending);
+  // Per-endpoint and per-tenant caps: a webhook gets at most its share of the slots, a tenant three quarters.
+  const perEndpoint = Math.min(config.WEBHOOK_ENDPOINT_CONCURRENCY, config.WORKER_CONCURRENCY);
+  const slots = new EndpointSlots({ perEndpoint, perTenant: Math.max(perEndpoint, Math.ceil(config.WORKER_CONCURRENCY * 0.75)), failingAfter: FAILING_AFTER });
+  /**
+   * A leased delivery whose endpoint has no free slot goes back to the queue unattempted: soon while
+   * the endpoint answers, a whole timeout later while it is failing (most of its slot is a hung request).
+   */
+  const defer = (lease: Lease) => {
+    const { webhook_id } = lease.delivery;
+    const wait = slots.capOf(webhook_id) === 1 ? config.WEBHOOK_TIMEOUT_MS : config.WEBHOOK_TIMEOUT_MS / 4;
+    return deps.stores.deliveries.defer(lease, deps.clock.now() + wait);
+  };
 
-  const run = (lease: Lease, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
+  const run = (lease: Lease, slot: () => void, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
     sending++;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       sending--;
+      slot();
       signal.wake();
       roomSignal.wake();
     };
-    const p: Promise<void> = attemptDelivery(deps, lease, webhook, { batch, sent: release })
+    const answered = (unreachable: boolean) => slots.record(lease.delivery.webhook_id, unreachable);
+    const p: Promise<void> = attemptDelivery(deps, lease, webhook, { batch, sent: release, answered })
       .catch((err: unknown) => {
         deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry');
         return false;
@@ -90,16 +108,34 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
     while (!stopped) {
       try {
         let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
-        for (; free > 0 && ready.length > 0; free--) {
-          const next = ready.shift()!;
-          run(next.lease, next.webhook, next.done);
+        // Fresh deliveries whose endpoint (or tenant) is at its cap go back to fan-out, which stores
+        // them due; the ones behind them are not held up.
+        if (free > 0 && ready.length > 0) {
+          for (const next of ready.splice(0)) {
+            if (free <= 0) {
+              ready.push(next);
+              continue;
+            }
+            const slot = slots.take(next.webhook.webhook_id, next.lease.delivery.tenant_id);
+            if (!slot) {
+              next.done(false);
+              continue;
+            }
+            free--;
+            run(next.lease, slot, next.webhook, next.done);
+          }
         }
         if (sweep.dueIn() === 0) swept = swept.concat(await sweep.tick()).slice(0, capacity);
         while (free > 0 && swept.length > 0) {
           const lease = await deps.stores.deliveries.lease(swept.shift()!, deps.clock.now(), config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
           if (!lease) continue;
+          const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id);
+          if (!slot) {
+            await defer(lease);
+            continue;
+          }
           free--;
-          run(lease);
+          run(lease, slot);
         }
         // The due index is read when the poll interval is up or when it may hold more than the last
         // read took, not on every freed slot: an empty read still costs a full SDK call.
@@ -114,7 +150,9 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
             const lease = await deps.stores.deliveries.lease(id, at, config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
             if (!lease) continue;
             started++;
-            run(lease);
+            const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id);
+            if (slot) run(lease, slot);
+            else await defer(lease);
           }
           // A full page, some of it ours: there may be more. (A page lost entirely to other workers
           // waits for the poll, so a lagging index cannot make this loop spin.)
