@@ -17,6 +17,8 @@ import { WakeSignal } from './wake-signal.js';
 const UNSETTLED_PER_SLOT = 8;
 /** Consecutive timeouts or connection errors after which an endpoint is narrowed to one slot. */
 const FAILING_AFTER = 3;
+/** How long a delivery waits for a busy endpoint that is still answering. */
+const BUSY_DEFER_MS = 250;
 
 /** A fresh delivery fan-out handed over, waiting for a free slot. */
 interface Ready {
@@ -68,23 +70,24 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
   const perEndpoint = Math.min(config.WEBHOOK_ENDPOINT_CONCURRENCY, config.WORKER_CONCURRENCY);
   const slots = new EndpointSlots({ perEndpoint, perTenant: Math.max(perEndpoint, Math.ceil(config.WORKER_CONCURRENCY * 0.75)), failingAfter: FAILING_AFTER });
   /**
-   * A leased delivery whose endpoint has no free slot goes back to the queue unattempted: soon while
-   * the endpoint answers, a whole timeout later while it is failing (most of its slot is a hung request).
+   * A leased delivery whose endpoint has no free slot goes back to the queue unattempted: shortly if
+   * the endpoint freed a slot within the last second (busy but answering), otherwise one timeout later,
+   * by when a hung request holding a slot has ended — so a hanging endpoint's backlog costs few writes.
    */
   const defer = (lease: Lease) => {
-    const { webhook_id } = lease.delivery;
-    const wait = slots.capOf(webhook_id) === 1 ? config.WEBHOOK_TIMEOUT_MS : config.WEBHOOK_TIMEOUT_MS / 4;
-    return deps.stores.deliveries.defer(lease, deps.clock.now() + wait);
+    const now = deps.clock.now();
+    const moving = slots.movedWithin(lease.delivery.webhook_id, now, 1_000);
+    return deps.stores.deliveries.defer(lease, now + (moving ? BUSY_DEFER_MS : config.WEBHOOK_TIMEOUT_MS));
   };
 
-  const run = (lease: Lease, slot: () => void, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
+  const run = (lease: Lease, slot: (now: number) => void, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
     sending++;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       sending--;
-      slot();
+      slot(deps.clock.now());
       signal.wake();
       roomSignal.wake();
     };

@@ -16,6 +16,8 @@ export class EndpointSlots {
   private readonly byEndpoint = new Map<string, number>();
   private readonly byTenant = new Map<string, number>();
   private readonly failures = new Map<string, number>();
+  /** When each endpoint last gave a slot back (an attempt ended), on the caller's clock. */
+  private readonly lastFreed = new Map<string, number>();
 
   constructor(private readonly caps: SlotCaps) {}
 
@@ -33,17 +35,28 @@ export class EndpointSlots {
    * Takes a slot if there is room; returns its release (idempotent), or `undefined` when the endpoint
    * or tenant is at its cap.
    */
-  take(webhookId: string, tenantId: string): (() => void) | undefined {
+  take(webhookId: string, tenantId: string): ((now: number) => void) | undefined {
     if (!this.hasRoom(webhookId, tenantId)) return undefined;
     bump(this.byEndpoint, webhookId, 1);
     bump(this.byTenant, tenantId, 1);
     let released = false;
-    return () => {
+    return (now) => {
       if (released) return;
       released = true;
       bump(this.byEndpoint, webhookId, -1);
       bump(this.byTenant, tenantId, -1);
+      this.lastFreed.set(webhookId, now);
+      if (this.lastFreed.size > 10_000) this.lastFreed.clear(); // bounded: deleted webhooks never return
     };
+  }
+
+  /**
+   * Whether `webhookId` gave a slot back within `windowMs` before `now`: a busy endpoint that answers
+   * frees slots all the time; one whose slots are all held by hung requests frees none.
+   */
+  movedWithin(webhookId: string, now: number, windowMs: number): boolean {
+    const at = this.lastFreed.get(webhookId);
+    return at !== undefined && now - at <= windowMs;
   }
 
   /** Records how an attempt to `webhookId` ended: `unreachable` for a timeout or connection error. */

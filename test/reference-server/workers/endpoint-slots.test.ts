@@ -13,8 +13,8 @@ it('refuses a third attempt to one webhook and a fourth for one tenant, and free
   expect(b1).toBeDefined();
   expect(slots.take('wh_c', 't1')).toBeUndefined();
   expect(slots.take('wh_c', 't2')).toBeDefined();
-  a1!();
-  a1!(); // idempotent
+  a1!(1_000);
+  a1!(1_000); // idempotent
   expect(slots.inFlight('wh_a')).toBe(1);
   expect(slots.take('wh_a', 't1')).toBeDefined();
   void a2;
@@ -26,9 +26,20 @@ it('narrows an endpoint to one slot after consecutive unreachable attempts, unti
   expect(slots.capOf('wh_a')).toBe(1);
   const probe = slots.take('wh_a', 't1');
   expect(slots.take('wh_a', 't1')).toBeUndefined();
-  probe!();
+  probe!(0);
   slots.record('wh_a', false);
   expect(slots.capOf('wh_a')).toBe(2);
   slots.record('wh_a', true);
   expect(slots.capOf('wh_a')).toBe(2);
+});
+
+it('tells an endpoint that frees slots from one whose slots are all held', () => {
+  const slots = new EndpointSlots(caps);
+  const held = slots.take('wh_hung', 't1');
+  const busy = slots.take('wh_busy', 't2');
+  busy!(5_000);
+  expect(slots.movedWithin('wh_busy', 5_500, 1_000)).toBe(true);
+  expect(slots.movedWithin('wh_busy', 6_500, 1_000)).toBe(false);
+  expect(slots.movedWithin('wh_hung', 5_500, 1_000)).toBe(false);
+  void held;
 });
