@@ -2,7 +2,12 @@
 // table itself, not the due index. An index entry can be missing — the embedded store killed between
 // writing an item and its index entry, or DynamoDB's eventually consistent GSI lagging — and a delivery
 // only the index could find would then wait forever; with the sweep it waits one sweep cycle at most.
+// Every INDEX_REPAIR_EVERY ticks (and on the first) it also repairs the webhooks' listing index, which
+// fan-out reads to find a tenant's active webhooks.
 import type { WorkerDeps } from './worker-deps.js';
+
+/** Ticks between two repairs of the webhooks' listing index (a minute at the default interval). */
+const INDEX_REPAIR_EVERY = 12;
 
 /**
  * Walks the delivery table one bounded page per tick (`WEBHOOK_SWEEP_PAGE` items every
@@ -16,6 +21,7 @@ import type { WorkerDeps } from './worker-deps.js';
 export class OverdueSweep {
   private startKey: Record<string, unknown> | undefined;
   private lastTick: number;
+  private ticks = 0;
   /** Deliveries found, summed over ticks (tests and logs read it). */
   found = 0;
 
@@ -37,6 +43,7 @@ export class OverdueSweep {
     this.lastTick = now;
     const { config, clock, stores } = this.deps;
     const before = clock.now() - config.WEBHOOK_SWEEP_MS;
+    if (this.ticks++ % INDEX_REPAIR_EVERY === 0) await stores.webhooks.repairIndex();
     const page = await stores.deliveries.overdue(before, config.WEBHOOK_SWEEP_PAGE, this.startKey);
     this.startKey = page.next;
     this.found += page.ids.length;

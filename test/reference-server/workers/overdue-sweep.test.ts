@@ -15,11 +15,13 @@ type IndexUpdate = (store: unknown, table: unknown, existing: Record<string, unk
 // dynalite's own module of storage helpers: its actions call `db.updateIndexes` through it.
 const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { updateIndexes: IndexUpdate };
 const realUpdateIndexes = dynaliteDb.updateIndexes;
-/** Deliveries of these webhooks are written without their index entries. */
+/** Deliveries of these webhooks, and webhooks of these tenants, are written without their index entries. */
 const tornWebhooks = new Set<string>();
+const tornTenants = new Set<string>();
 const touches = (item: Record<string, unknown> | null) => {
   const id = (item?.webhook_id as { S?: string } | undefined)?.S;
-  return id !== undefined && tornWebhooks.has(id);
+  const tenant = (item?.tenant_id as { S?: string } | undefined)?.S;
+  return (id !== undefined && tornWebhooks.has(id)) || (item?.active_key !== undefined && tenant !== undefined && tornTenants.has(tenant));
 };
 
 let server: ReturnType<typeof dynalite>;
@@ -87,3 +89,20 @@ it('delivers a retry whose due-index entry was never written, through the sweep'
   expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([stored, stored]);
 });
 
+
+it('repairs a webhook missing from the listing index, so fan-out finds it again', async () => {
+  const key = await api.createKey();
+  tornTenants.add(key.tenant_id);
+  const hook = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: `${receiver.url}/listed`, events: ['*'] } });
+  expect(hook.status).toBe(201);
+  const listed = async () => (await api.call('GET', '/v1/webhooks', { key: key.api_key })).body.webhooks as { webhook_id: string }[];
+  expect(await listed()).toEqual([]); // torn: the table has it, the index does not
+  tornTenants.clear(); // the store is whole again; the missing entry stays missing until repaired
+
+  await waitFor(async () => (await listed()).length === 1, { timeoutMs: 10_000, message: 'the listing index repaired' });
+  const before = receiver.received.length;
+  await api.call('POST', '/v1/events', { key: key.api_key, body: { source: 'shop', event_type: 'order.created', payload: { n: 2 } } });
+  await waitFor(() => receiver.received.slice(before).some((r) => r.headers['webhook-id'] !== undefined && JSON.parse(r.body).webhook_id === hook.body.webhook_id), {
+    message: 'the repaired webhook gets its delivery',
+  });
+});
