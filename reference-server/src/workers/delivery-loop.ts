@@ -17,6 +17,12 @@ import { WakeSignal } from './wake-signal.js';
 const UNSETTLED_PER_SLOT = 8;
 /** Consecutive timeouts or connection errors after which an endpoint is narrowed to one slot. */
 const FAILING_AFTER = 3;
+/**
+ * Due-index entries read beyond the free slots. An entry can outlive its item's due state (the store
+ * killed between writing the entry and the item, or a lagging GSI); such entries sort first and fail
+ * to lease, and without the slack as many of them as there are slots would hide everything behind them.
+ */
+const DUE_READ_SLACK = 16;
 /** How long a delivery waits for a busy endpoint that is still answering. */
 const BUSY_DEFER_MS = 250;
 
@@ -146,10 +152,11 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
           lastDueRead = performance.now();
           moreDue = false;
           const at = deps.clock.now();
-          const due = await deps.stores.deliveries.due(at, free);
+          const due = await deps.stores.deliveries.due(at, free + DUE_READ_SLACK);
           deps.metrics.queueDepth.set(due.length + inFlight.size);
           let started = 0;
           for (const id of due) {
+            if (started >= free) break;
             const lease = await deps.stores.deliveries.lease(id, at, config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
             if (!lease) continue;
             started++;
@@ -159,7 +166,8 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
           }
           // A full page, some of it ours: there may be more. (A page lost entirely to other workers
           // waits for the poll, so a lagging index cannot make this loop spin.)
-          if (due.length >= free && started > 0) moreDue = true;
+          if (due.length >= free + DUE_READ_SLACK && started > 0) moreDue = true;
+          if (started >= free) moreDue = true;
           continue;
         }
         await signal.wait(Math.max(1, Math.min(lastDueRead + config.WORKER_POLL_MS - performance.now(), sweep.dueIn())));
