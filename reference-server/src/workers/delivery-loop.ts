@@ -117,8 +117,9 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
     while (!stopped) {
       try {
         let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
-        // Fresh deliveries whose endpoint (or tenant) is at its cap go back to fan-out, which stores
-        // them due; the ones behind them are not held up.
+        // A fresh delivery whose endpoint (or tenant) is at its cap waits here while that endpoint keeps
+        // freeing slots, and otherwise goes back to fan-out, which stores it due; either way the ones
+        // behind it are not held up.
         if (free > 0 && ready.length > 0) {
           for (const next of ready.splice(0)) {
             if (free <= 0) {
@@ -127,7 +128,8 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
             }
             const slot = slots.take(next.webhook.webhook_id, next.lease.delivery.tenant_id);
             if (!slot) {
-              next.done(false);
+              if (slots.movedWithin(next.webhook.webhook_id, deps.clock.now(), 1_000)) ready.push(next);
+              else next.done(false);
               continue;
             }
             free--;
