@@ -101,6 +101,9 @@ it(`every delivery ends delivered or dead-lettered after ${KILLS} kills of the s
     },
     { timeoutMs: BOUND_MS, intervalMs: 250, message: `every delivery delivered or dead-lettered within ${BOUND_MS} ms of the last restart` },
   );
+  const { Items: dlq } = await doc.send(new ScanCommand({ TableName: `${api.config.TABLE_PREFIX}webhook-dlq`, ProjectionExpression: 'event_id, webhook_id' }));
+  const listed = new Set((dlq ?? []).map((e) => `${e.event_id}/${e.webhook_id}`));
+  expect([...ended].filter(([pair, status]) => status === 'dead' && !listed.has(pair))).toEqual([]);
   console.log(`[store-crash] ${KILLS} kills, ${accepted.length} events accepted, ${ended.size} deliveries ended ${Date.now() - restartedAt} ms after the last restart`);
   expect(accepted.length).toBeGreaterThan(KILLS * 10);
 });
