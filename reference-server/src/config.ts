@@ -33,6 +33,11 @@ const ConfigSchema = z.object({
   WORKER_ENABLED: bool.default(true),
   /** Deliveries a worker process attempts at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * Attempts one webhook may have in flight per worker process (at most WORKER_CONCURRENCY), so a slow
+   * or hanging endpoint cannot take every slot; see "Endpoint isolation" in docs/WEBHOOKS.md.
+   */
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How often an idle worker polls for due work (new events wake it at once in-process). */
   WORKER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
   /** Retry delays in ms after each failed attempt (`1000,5000,25000`), or a preset: `default`, `production`. */
@@ -59,6 +64,13 @@ const ConfigSchema = z.object({
    * pass). Changes made through this process apply at once; through another, within this bound.
    */
   WEBHOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(1_000),
+  /**
+   * How often each worker sweeps the delivery table for deliveries overdue by more than this long, ms:
+   * the path to work that does not rest on the due index (a torn or lagging index delays, never loses).
+   */
+  WEBHOOK_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  /** Delivery items one sweep tick reads at most (one Scan page), so a sweep's cost is bounded. */
+  WEBHOOK_SWEEP_PAGE: z.coerce.number().int().min(10).max(10_000).default(1_000),
   /** CIDRs allowed as webhook targets in production even if private (comma-separated). */
   WEBHOOK_ALLOW_CIDRS: z
     .string()

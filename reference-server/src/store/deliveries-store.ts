@@ -4,7 +4,7 @@
 // becomes due again when the lease runs out — SQS's visibility timeout, on plain conditional writes.
 // The batched writes (createAll, putAll) carry no condition: callers fence them by time, see
 // workers/delivery-fence.ts.
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
 import { BATCH_WRITE_MAX, batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
@@ -114,6 +114,26 @@ export class DeliveriesStore {
     return (Items ?? []).map((i) => i.delivery_id as string);
   }
 
+  /**
+   * One page of the base table (at most `limit` items read, so the cost is bounded): ids of deliveries
+   * due before `before`, found without the due index, and where the next page starts (`undefined`
+   * after the last). The reconciliation sweep walks the table with it; see workers/overdue-sweep.ts.
+   */
+  async overdue(before: number, limit: number, startKey?: Record<string, unknown>): Promise<{ ids: string[]; next?: Record<string, unknown> }> {
+    const page = await this.doc.send(
+      new ScanCommand({
+        TableName: this.table,
+        FilterExpression: 'due_queue = :q AND next_attempt_at <= :before',
+        ProjectionExpression: 'delivery_id',
+        ExpressionAttributeValues: { ':q': DUE, ':before': before },
+        ExclusiveStartKey: startKey,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return { ids: (page.Items ?? []).map((i) => i.delivery_id as string), next: page.LastEvaluatedKey };
+  }
+
   /** Takes the lease if the delivery is still due; `undefined` if another worker got there first. */
   async lease(deliveryId: string, now: number, visibilityMs: number, token: string): Promise<Lease | undefined> {
     const leaseUntil = now + visibilityMs;
@@ -161,6 +181,25 @@ export class DeliveriesStore {
           ConditionExpression: 'lease_token = :tok',
           ExpressionAttributeNames: next.status ? { '#s': 'status' } : undefined,
           ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    return done !== undefined;
+  }
+
+  /**
+   * Gives a leased delivery back unattempted, due again at `dueAt` (its endpoint had no free slot);
+   * `false` if the lease was lost meanwhile. Records nothing else: no attempt, no error.
+   */
+  async defer(lease: Lease, dueAt: number): Promise<boolean> {
+    const done = await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { delivery_id: lease.delivery.delivery_id },
+          UpdateExpression: 'SET next_attempt_at = :at REMOVE lease_token',
+          ConditionExpression: 'lease_token = :tok',
+          ExpressionAttributeValues: { ':at': dueAt, ':tok': lease.token },
         }),
       ),
     );

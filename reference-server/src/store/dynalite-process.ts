@@ -2,9 +2,38 @@
 // same loop it costs ~25–30 % of the server's throughput). Reports its port over IPC and exits when
 // the parent goes away, so a killed server never leaves an orphan holding the data directory.
 import dynalite from 'dynalite';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Longest the store waits for requests in flight before exiting anyway. */
+const DRAIN_MS = 10_000;
 
 const path = process.env.DYNALITE_PATH || undefined;
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+
+// Requests whose writes may be under way. dynalite writes an item and its index entries in separate
+// steps and keeps running a request whose client hung up, so a dead parent's last writes are still in
+// flight when the IPC channel drops: exiting then would leave an item without its index entry.
+let inFlight = 0;
+let drained: (() => void) | undefined;
+server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  inFlight++;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    if (--inFlight === 0) drained?.();
+  };
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  // dynalite answers every request it ran with res.end, after its writes; one whose body never
+  // arrived was never run.
+  res.end = ((...args: unknown[]) => {
+    finish();
+    return end(...args);
+  }) as ServerResponse['end'];
+  req.once('close', () => {
+    if (!req.complete) finish();
+  });
+});
 
 server.listen(Number(process.env.DYNALITE_PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
@@ -16,6 +45,20 @@ server.on('error', (err: Error) => {
   process.exit(1);
 });
 
-const stop = () => server.close(() => process.exit(0));
+let stopping = false;
+/** Finishes requests in flight (bounded), then closes the server and the database, then exits. */
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  let closing = false;
+  const close = () => {
+    if (closing) return;
+    closing = true;
+    server.close(() => process.exit(0));
+  };
+  if (inFlight === 0) return close();
+  drained = close;
+  setTimeout(close, DRAIN_MS).unref();
+};
 process.on('disconnect', stop);
 process.on('SIGTERM', stop);

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export interface EmbeddedDynamo {
   endpoint: string;
   port: number;
+  /** The store process's id. */
+  pid: number;
   /** Stops the child and waits for it to exit (flushing the on-disk store). */
   stop(): Promise<void>;
   /** Kills the child at once, as a crash would. */
@@ -48,6 +50,7 @@ export async function startEmbeddedDynamo(opts: { path?: string; port?: number; 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

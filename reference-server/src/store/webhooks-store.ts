@@ -3,6 +3,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookRecord } from '../domain/webhook.js';
 import { ifConditionHolds } from './conditional-write.js';
+import { repairWebhooksIndex } from './webhooks-index-repair.js';
 
 export interface WebhookPage {
   webhooks: WebhookRecord[];
@@ -72,6 +73,12 @@ export class WebhooksStore {
       ),
     );
     return done !== undefined;
+  }
+
+  /** Rewrites webhooks whose listing-index entry is missing or stale (see webhooks-index-repair.ts); their ids. */
+  async repairIndex(): Promise<string[]> {
+    const repaired = await this.changing(repairWebhooksIndex(this.doc, this.table));
+    return repaired;
   }
 
   /** A page of the tenant's webhooks, optionally only active or inactive ones. */

@@ -20,6 +20,8 @@ export interface AttemptContext {
   batch?: DeliveryWriteCoalescer;
   /** Called once the HTTP attempt is over (or will not happen), so its slot can serve another. */
   sent?: () => void;
+  /** Told how a sent attempt ended: `unreachable` for a timeout or a connection error. */
+  answered?: (unreachable: boolean) => void;
 }
 
 // Decrypted webhook secrets per secret box, by sealed text: a secret change seals a new text, so an
@@ -96,6 +98,7 @@ export async function attemptDelivery(deps: WorkerDeps, lease: Lease, known?: We
     error: sent.result.kind === 'error' ? sent.result.message : null,
     response_body: sent.responseBody,
   };
+  ctx.answered?.(errorClass === 'timeout' || errorClass === 'connection');
   metrics.attemptDuration.observe({ result: errorClass ?? 'success' }, sent.latencyMs / 1000);
   deps.onAttempt?.(delivery.tenant_id, errorClass === null);
   await deps.beforeStep?.('delivery', 'settle');

@@ -1,16 +1,30 @@
-// The delivery loop: attempts leased deliveries on up to WORKER_CONCURRENCY slots — fresh ones fan-out
-// hands over (the handoff) first, then due ones read from the due index. Settles of finished attempts
-// share BatchWriteItem calls through the coalescer it is given.
+// The delivery loop: attempts leased deliveries on up to WORKER_CONCURRENCY slots, at most
+// WEBHOOK_ENDPOINT_CONCURRENCY of them per webhook (endpoint-slots.ts) — fresh ones fan-out
+// hands over (the handoff) first, then due ones read from the due index, and, every sweep interval,
+// overdue ones the reconciliation sweep found without that index. Settles of finished attempts share
+// BatchWriteItem calls through the coalescer it is given.
 import type { WebhookRecord } from '../domain/webhook.js';
 import type { Lease } from '../store/delivery-items.js';
 import type { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { attemptDelivery } from './attempt-delivery.js';
+import { EndpointSlots } from './endpoint-slots.js';
 import { FANOUT_BATCH, type Handoff } from './fanout.js';
+import { OverdueSweep } from './overdue-sweep.js';
 import type { WorkerDeps } from './worker-deps.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** Attempts whose send is over but whose settle is not, per slot, before the loop stops starting more. */
 const UNSETTLED_PER_SLOT = 8;
+/** Consecutive timeouts or connection errors after which an endpoint is narrowed to one slot. */
+const FAILING_AFTER = 3;
+/**
+ * Due-index entries read beyond the free slots. An entry can outlive its item's due state (the store
+ * killed between writing the entry and the item, or a lagging GSI); such entries sort first and fail
+ * to lease, and without the slack as many of them as there are slots would hide everything behind them.
+ */
+const DUE_READ_SLACK = 16;
+/** How long a delivery waits for a busy endpoint that is still answering. */
+const BUSY_DEFER_MS = 250;
 
 /** A fresh delivery fan-out handed over, waiting for a free slot. */
 interface Ready {
@@ -54,19 +68,37 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
   const inFlight = new Set<Promise<void>>();
   // Whether the last look at the due index may have left due deliveries behind.
   let moreDue = true;
+  // Overdue deliveries the sweep found (bounded: what does not fit is found again next cycle).
+  const sweep = new OverdueSweep(deps);
+  let swept: string[] = [];
   const room = () => (stopped ? 0 : capacity - ready.length - sending);
+  // Per-endpoint and per-tenant caps: a webhook gets at most its share of the slots, a tenant three quarters.
+  const perEndpoint = Math.min(config.WEBHOOK_ENDPOINT_CONCURRENCY, config.WORKER_CONCURRENCY);
+  const slots = new EndpointSlots({ perEndpoint, perTenant: Math.max(perEndpoint, Math.ceil(config.WORKER_CONCURRENCY * 0.75)), failingAfter: FAILING_AFTER });
+  /**
+   * A leased delivery whose endpoint has no free slot goes back to the queue unattempted: shortly if
+   * the endpoint freed a slot within the last second (busy but answering), otherwise one timeout later,
+   * by when a hung request holding a slot has ended — so a hanging endpoint's backlog costs few writes.
+   */
+  const defer = (lease: Lease) => {
+    const now = deps.clock.now();
+    const moving = slots.movedWithin(lease.delivery.webhook_id, now, 1_000);
+    return deps.stores.deliveries.defer(lease, now + (moving ? BUSY_DEFER_MS : config.WEBHOOK_TIMEOUT_MS));
+  };
 
-  const run = (lease: Lease, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
+  const run = (lease: Lease, slot: (now: number) => void, webhook?: WebhookRecord, done?: (recorded: boolean) => void) => {
     sending++;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       sending--;
+      slot(deps.clock.now());
       signal.wake();
       roomSignal.wake();
     };
-    const p: Promise<void> = attemptDelivery(deps, lease, webhook, { batch, sent: release })
+    const answered = (unreachable: boolean) => slots.record(lease.delivery.webhook_id, unreachable);
+    const p: Promise<void> = attemptDelivery(deps, lease, webhook, { batch, sent: release, answered })
       .catch((err: unknown) => {
         deps.logger.warn({ err, delivery_id: lease.delivery.delivery_id }, 'delivery attempt failed; the lease will expire and retry');
         return false;
@@ -85,9 +117,36 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
     while (!stopped) {
       try {
         let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
-        for (; free > 0 && ready.length > 0; free--) {
-          const next = ready.shift()!;
-          run(next.lease, next.webhook, next.done);
+        // A fresh delivery whose endpoint (or tenant) is at its cap waits here while that endpoint keeps
+        // freeing slots, and otherwise goes back to fan-out, which stores it due; either way the ones
+        // behind it are not held up.
+        if (free > 0 && ready.length > 0) {
+          for (const next of ready.splice(0)) {
+            if (free <= 0) {
+              ready.push(next);
+              continue;
+            }
+            const slot = slots.take(next.webhook.webhook_id, next.lease.delivery.tenant_id);
+            if (!slot) {
+              if (slots.movedWithin(next.webhook.webhook_id, deps.clock.now(), 1_000)) ready.push(next);
+              else next.done(false);
+              continue;
+            }
+            free--;
+            run(next.lease, slot, next.webhook, next.done);
+          }
+        }
+        if (sweep.dueIn() === 0) swept = swept.concat(await sweep.tick()).slice(0, capacity);
+        while (free > 0 && swept.length > 0) {
+          const lease = await deps.stores.deliveries.lease(swept.shift()!, deps.clock.now(), config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
+          if (!lease) continue;
+          const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id);
+          if (!slot) {
+            await defer(lease);
+            continue;
+          }
+          free--;
+          run(lease, slot);
         }
         // The due index is read when the poll interval is up or when it may hold more than the last
         // read took, not on every freed slot: an empty read still costs a full SDK call.
@@ -95,21 +154,25 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
           lastDueRead = performance.now();
           moreDue = false;
           const at = deps.clock.now();
-          const due = await deps.stores.deliveries.due(at, free);
+          const due = await deps.stores.deliveries.due(at, free + DUE_READ_SLACK);
           deps.metrics.queueDepth.set(due.length + inFlight.size);
           let started = 0;
           for (const id of due) {
+            if (started >= free) break;
             const lease = await deps.stores.deliveries.lease(id, at, config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
             if (!lease) continue;
             started++;
-            run(lease);
+            const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id);
+            if (slot) run(lease, slot);
+            else await defer(lease);
           }
           // A full page, some of it ours: there may be more. (A page lost entirely to other workers
           // waits for the poll, so a lagging index cannot make this loop spin.)
-          if (due.length >= free && started > 0) moreDue = true;
+          if (due.length >= free + DUE_READ_SLACK && started > 0) moreDue = true;
+          if (started >= free) moreDue = true;
           continue;
         }
-        await signal.wait(Math.max(1, lastDueRead + config.WORKER_POLL_MS - performance.now()));
+        await signal.wait(Math.max(1, Math.min(lastDueRead + config.WORKER_POLL_MS - performance.now(), sweep.dueIn())));
       } catch (err) {
         await backoff(err, 'delivery', signal);
       }

@@ -1,0 +1,52 @@
+// The reconciliation sweep: finds deliveries that have been due for a while by reading the delivery
+// table itself, not the due index. An index entry can be missing — the embedded store killed between
+// writing an item and its index entry, or DynamoDB's eventually consistent GSI lagging — and a delivery
+// only the index could find would then wait forever; with the sweep it waits one sweep cycle at most.
+// Every INDEX_REPAIR_EVERY ticks (and on the first) it also repairs the webhooks' listing index, which
+// fan-out reads to find a tenant's active webhooks.
+import type { WorkerDeps } from './worker-deps.js';
+
+/** Ticks between two repairs of the webhooks' listing index (a minute at the default interval). */
+const INDEX_REPAIR_EVERY = 12;
+
+/**
+ * Walks the delivery table one bounded page per tick (`WEBHOOK_SWEEP_PAGE` items every
+ * `WEBHOOK_SWEEP_MS`), resuming where the last tick stopped and starting over after the last page.
+ * Only deliveries due for longer than one sweep interval are returned: the due index serves the rest,
+ * and the sweep should add work only where that index failed. A delivery it returns is leased like any
+ * other (conditionally), so a sweep racing the index path never sends one delivery twice at once.
+ *
+ * Bound: a delivery the index lost is found within (table items / page + 2) × interval of falling due.
+ */
+export class OverdueSweep {
+  private startKey: Record<string, unknown> | undefined;
+  private lastTick: number;
+  private ticks = 0;
+  /** Deliveries found, summed over ticks (tests and logs read it). */
+  found = 0;
+
+  constructor(
+    private readonly deps: Pick<WorkerDeps, 'config' | 'clock' | 'stores'>,
+    now: number = performance.now(),
+  ) {
+    this.lastTick = now;
+  }
+
+  /** Milliseconds until the next tick is due (0 when it is). */
+  dueIn(now: number = performance.now()): number {
+    return Math.max(0, this.lastTick + this.deps.config.WEBHOOK_SWEEP_MS - now);
+  }
+
+  /** Reads the next page if a tick is due; the overdue delivery ids it found (none if not due). */
+  async tick(now: number = performance.now()): Promise<string[]> {
+    if (this.dueIn(now) > 0) return [];
+    this.lastTick = now;
+    const { config, clock, stores } = this.deps;
+    const before = clock.now() - config.WEBHOOK_SWEEP_MS;
+    if (this.ticks++ % INDEX_REPAIR_EVERY === 0) await stores.webhooks.repairIndex();
+    const page = await stores.deliveries.overdue(before, config.WEBHOOK_SWEEP_PAGE, this.startKey);
+    this.startKey = page.next;
+    this.found += page.ids.length;
+    return page.ids;
+  }
+}
