@@ -105,7 +105,10 @@ describe('npm start and npm run worker on one DATA_DIR', () => {
   it('keeps the generated admin token across a restart, sealed rather than in plain text, and names it when wrong', async () => {
     const token = adminTokenOf(server);
     expect(readFileSync(join(dataDir, 'admin-token.sealed'), 'utf8')).not.toContain(token.slice(4));
+    // Three workers stay attached to the store while the server drains and stops: a loaded machine
+    // makes both the stop and the next start slow, hence this test's own, longer bound.
     await stop(server);
+    expect(server.child.exitCode, server.output()).toBe(0);
     expect(() => readFileSync(join(dataDir, 'dynamodb-endpoint.json'))).toThrow(/ENOENT/);
     const again = await spawnServer({ ...env, WORKER_ENABLED: 'false' });
     running.push(again);
@@ -117,5 +120,5 @@ describe('npm start and npm run worker on one DATA_DIR', () => {
     const wrongOnKeyRoute = await call(again.url, 'GET', '/v1/api-keys/key_00000000000000000000000000', 'adm_not_the_token_0123456789');
     expect(wrongOnKeyRoute.status).toBe(401);
     expect(wrongOnKeyRoute.body?.error?.message).toMatch(/admin token/);
-  });
+  }, 60_000);
 });

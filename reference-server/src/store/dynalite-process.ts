@@ -16,6 +16,11 @@ server.on('error', (err: Error) => {
   process.exit(1);
 });
 
-const stop = () => server.close(() => process.exit(0));
+// Once stopping, each response closes its connection: clients that keep polling on keep-alive
+// connections (workers) would otherwise hold server.close() open for ever.
+const stop = () => {
+  server.on('request', (_req, res) => void (res.headersSent || res.setHeader('connection', 'close')));
+  server.close(() => process.exit(0));
+};
 process.on('disconnect', stop);
 process.on('SIGTERM', stop);
