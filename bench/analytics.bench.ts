@@ -100,17 +100,22 @@ export default async function analytics() {
         [
           [`POST /v1/events, ${CONCURRENCY} in flight, processor off (baseline)`, `${ingest.opsPerSecond.toFixed(0)} events/s (${ingest.errors} errors)`],
           [`processor draining that backlog (batches of ${BATCH}, one process)`, `${processorRate.toFixed(0)} facts/s (${counted} facts in ${processorSeconds.toFixed(2)} s)`],
-          ['**ratio processor / ingest**', `**${ratio.toFixed(2)}** (goal ≥ 2)`],
+          ['**ratio processor / ingest**', `**${ratio.toFixed(2)}**`],
           [`open model at ${LAG_RATE}/s for ${SECONDS * 2} s, processor polling every 100 ms`, `${open.completed} created, ${open.failed} failed, ${open.dropped} dropped, achieved ${open.achievedRate.toFixed(0)}/s`],
-          ['**event → counted in analytics**', `**p50 ${pct(50)}, p95 ${pct(95)}**, p99 ${pct(99)}, max ${pct(100)} over ${visibility.totalCount} events (goal p95 ≤ 2 s)`],
+          ['**event → counted in analytics**', `**p50 ${pct(50)}, p95 ${pct(95)}**, p99 ${pct(99)}, max ${pct(100)} over ${visibility.totalCount} events`],
         ],
       ),
-      '',
-      `The server is its own process with its processor off; the processor runs in the bench process (as \`npm run worker\``,
+    ].join('\n');
+    const method = [
+      'The server is its own process with its processor off; the processor runs in the bench process (as `npm run worker`',
       'would), against the same embedded dynalite process. "Counted" is the moment the batch holding the event closed,',
       'measured against the event\'s `created_at`. The backlog also holds the request-statistics facts of those requests.',
     ].join('\n');
-    return { title: 'Analytics: processor vs ingest, and freshness', body: bodyMd };
+    const goals = [
+      { name: 'ratio processor / ingest', value: ratio, op: '>=' as const, target: 2 },
+      { name: 'event → counted in analytics, p95', value: visibility.getValueAtPercentile(95), op: '<=' as const, target: 2_000, unit: 'ms' },
+    ];
+    return { title: 'Analytics: processor vs ingest, and freshness', body: bodyMd, method, goals };
   } finally {
     await pool.close();
     dynamo.client.destroy();

@@ -76,7 +76,7 @@ export default async function security() {
       table(
         ['measure', 'result'],
         [
-          ['signature verification (CPU, 130-byte body)', `median ${verify.medianUs.toFixed(1)} µs, p99 ${verify.p99Us.toFixed(1)} µs (goal ≤ 20 µs)`],
+          ['signature verification (CPU, 130-byte body)', `median ${verify.medianUs.toFixed(1)} µs, p99 ${verify.p99Us.toFixed(1)} µs`],
           [`unauthenticated GET (401), ${CONCURRENCY} in flight`, `${anonymous.rps.toFixed(0)} req/s (${anonymous.errors} errors)`],
           ['authenticated GET, key cache, no rate limit', `${authOnly.rps.toFixed(0)} req/s (${authOnly.errors} errors)`],
           ['authenticated GET + shared rate limit', `${withLimit.rps.toFixed(0)} req/s (${withLimit.errors} errors)`],
@@ -84,14 +84,16 @@ export default async function security() {
           ['**ratio with rate limit / authenticated**', `**${(withLimit.rps / authOnly.rps).toFixed(2)}** (${(us(withLimit.rps) - us(authOnly.rps)).toFixed(0)} µs per request)`],
         ],
       ),
-      '',
-      `Closed loops of ${SECONDS} s (BENCH_SECONDS), each phase run twice alternating (best kept), against server processes`,
+    ].join('\n');
+    const method = [
+      'Closed loops of BENCH_SECONDS (default 5 s), each phase run twice alternating (best kept), against server processes',
       'on one embedded dynalite process; µs per request is the difference in mean time a request holds a connection',
       '(concurrency / throughput), negative when within noise. Far from its limits a key is admitted on the instance\'s',
       'view of the shared count (under 1 s old) and its increments are written in the background, coalesced (one',
       'UpdateItem per 25 ms per key and instance); near a limit every request waits for its own counted position.',
     ].join('\n');
-    return { title: 'Security: signature verification, authentication and rate-limit overhead', body };
+    const goals = [{ name: 'signature verification, median CPU', value: verify.medianUs, op: '<=' as const, target: 20, unit: 'µs' }];
+    return { title: 'Security: signature verification, authentication and rate-limit overhead', body, method, goals };
   } finally {
     for (const s of [limited, unlimited]) {
       s.child.kill('SIGTERM');

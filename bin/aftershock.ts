@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The `aftershock` command: dispatches to the subcommands each package provides.
+import { existsSync, readFileSync } from 'node:fs';
 // The AWS SDK's notice about future Node versions is noise in a harness's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const [command, ...rest] = process.argv.slice(2);
 
 const usage = `usage: aftershock <command> [options]
@@ -11,7 +13,11 @@ commands:
   report   write a run's HTML report, or compare two runs (aftershock report --help)
   explore  generate fault schedules, find one that breaks an invariant, shrink it (aftershock explore --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
-  server   run the Triggers API reference server (same as npm start)`;
+  server   run the Triggers API reference server (same as npm start; aftershock server --help)
+
+options:
+  -h, --help     show this help
+  -v, --version  print the version`;
 
 switch (command) {
   case 'run': {
@@ -35,9 +41,21 @@ switch (command) {
     break;
   }
   case 'server':
+    // main.ts reads its own options (--help) from argv: hand it only what follows `server`.
+    process.argv.splice(2, 1);
     await import('../reference-server/src/main.js');
+    break;
+  case '--version':
+  case '-v':
+    console.log(packageVersion());
     break;
   default:
     console.log(usage);
     process.exitCode = command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+}
+
+/** The package's version: package.json sits one level up from bin/ in the sources, two from dist/bin/. */
+function packageVersion(): string {
+  const file = ['../package.json', '../../package.json'].map((rel) => new URL(rel, import.meta.url)).find((url) => existsSync(url));
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'unknown';
 }

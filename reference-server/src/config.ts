@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the background workers inside the server process. */
   WORKER_ENABLED: bool.default(true),
+  /** Port of a worker process's /metrics (`npm run worker`); 0 picks a free one, so it never clashes with PORT. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Deliveries a worker process attempts at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /**

@@ -1,22 +1,53 @@
 // `npm start`: reads the environment, starts the Triggers API on embedded or external DynamoDB,
 // prints how to use it, and shuts down cleanly on SIGTERM/SIGINT.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
+import { DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint } from './data-dir.js';
 import { issueApiKey } from './http/issue-api-key.js';
 import { startTriggersApi } from './triggers-api.js';
 import { ensureDashboardBuilt } from './web/build-dashboard.js';
 import type { ReadyMessage } from './child-stack.js';
 
+const usage = `usage: npm start [-- --help]
+
+Starts the Triggers API with its background workers. Configured by environment variables (see
+README.md, Configuration): PORT [8080], HOST [127.0.0.1], DATA_DIR [.data], DYNAMODB_ENDPOINT [unset:
+embedded dynalite on disk under DATA_DIR], ADMIN_TOKEN [generated once per DATA_DIR], and more.
+
+With the embedded store, its endpoint is written to DATA_DIR/${DATA_FILES.endpoint} while the server
+runs, so \`npm run worker\` and \`npm run migrate:api-keys\` with the same DATA_DIR find it.
+
+options:
+  -h, --help  show this help`;
+
+try {
+  if (parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } }).values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+} catch (err) {
+  console.error(`npm start: ${(err as Error).message} (see --help)`);
+  process.exit(2);
+}
+
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const config = loadConfig(process.env);
+const config = (() => {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    console.error(`cannot start: ${(err as Error).message}`);
+    process.exit(2);
+  }
+})();
 mkdirSync(config.DATA_DIR, { recursive: true });
 
-const adminToken = config.ADMIN_TOKEN ?? `adm_${randomBytes(24).toString('base64url')}`;
-const secretsKey = config.SECRETS_KEY ?? persistedSecret(join(config.DATA_DIR, 'secrets.key'));
+const secretsKey = config.SECRETS_KEY ?? persistedSecretsKey(config.DATA_DIR);
+const generated = config.ADMIN_TOKEN === undefined ? persistedAdminToken(config.DATA_DIR, secretsKey) : undefined;
+const adminToken = config.ADMIN_TOKEN ?? generated!.token;
 
 const api = await startTriggersApi(config, {
   adminToken,
@@ -32,14 +63,18 @@ const api = await startTriggersApi(config, {
   );
   process.exit(1);
 });
+// Other processes on this DATA_DIR (npm run worker, migrations) find the embedded store through this.
+const unpublish = config.DYNAMODB_ENDPOINT === undefined ? publishEndpoint(config.DATA_DIR, api.endpoint) : () => {};
 
 // Cached: builds only when the dashboard's sources changed since the last build (or npm install's).
 const dashboard = await ensureDashboardBuilt().then(() => `${api.url}/dashboard`, (err: unknown) => `not built (${err instanceof Error ? err.message : String(err)}); run npm run build:dashboard`);
 const lines = [
   `Triggers API listening on ${api.url}`,
   `Dashboard: ${dashboard}`,
-  `DynamoDB: ${config.DYNAMODB_ENDPOINT ?? `embedded dynalite (${join(config.DATA_DIR, 'dynamodb')})`}`,
-  `Admin token: ${config.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : adminToken}`,
+  config.DYNAMODB_ENDPOINT === undefined
+    ? `DynamoDB: embedded dynalite at ${api.endpoint} (data in ${join(config.DATA_DIR, 'dynamodb')}; endpoint in ${join(config.DATA_DIR, DATA_FILES.endpoint)} for npm run worker)`
+    : `DynamoDB: ${config.DYNAMODB_ENDPOINT}`,
+  `Admin token: ${generated === undefined ? '(from ADMIN_TOKEN)' : `${adminToken}${generated.minted ? '' : ` (kept from an earlier start; sealed in ${join(config.DATA_DIR, DATA_FILES.adminToken)})`}`}`,
 ];
 if (api.chaos?.enabled) lines.push(`Chaos: ENABLED, seed ${api.chaos.seed} (replay with CHAOS_SEED=${api.chaos.seed}); control API at ${api.url}/_chaos/rules`);
 if (config.BOOTSTRAP_KEY ?? config.NODE_ENV !== 'production') {
@@ -60,6 +95,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'disconnect'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    unpublish();
     api.deps.logger.info({ signal }, 'shutting down: draining in-flight requests');
     api.close().then(
       () => process.exit(0),
@@ -69,12 +105,4 @@ for (const signal of ['SIGTERM', 'SIGINT', 'disconnect'] as const) {
       },
     );
   });
-}
-
-/** Reads a secret from `file`, creating it (mode 0600) on first start. */
-function persistedSecret(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }

@@ -79,7 +79,7 @@ describe('docker-compose.yml', () => {
     );
     expect(targets).toEqual({
       api: `api:${serviceEnv(compose, 'api').PORT}`,
-      worker: `worker:${serviceEnv(compose, 'worker').PORT}`,
+      worker: `worker:${serviceEnv(compose, 'worker').WORKER_METRICS_PORT}`,
       toxiproxy: 'toxiproxy:8474',
     });
     expect(compose.services.toxiproxy?.command).toContain('-proxy-metrics'); // real Toxiproxy's byte counters are opt-in

@@ -32,19 +32,32 @@ describe('DynamoDB faults during ingest', () => {
     expect(late.every((t) => t.status === 201)).toBe(true);
   });
 
-  it('100–500 ms latency on every DynamoDB call: p99 bounded by the injected delay, no request left hanging', async () => {
+  it('100–500 ms latency on every DynamoDB call: each request delayed by its injected draws, none left hanging', async () => {
     const engine = seededEngine('100–500 ms latency');
     api = await startTestApi(env, { chaos: { engine } });
     const key = await api.createKey();
     await api.call('GET', '/v1/inbox', { key: key.api_key }); // warm the auth cache before the fault
     engine.upsertRules([{ id: 'slow', point: 'dynamodb', injector: { kind: 'latency', min_ms: 100, max_ms: 500 }, duration: 10_000 }]);
     const run = await ingest(api, key.api_key, { rate: 20, durationMs: 4_000, tag: 'latency' });
+    // No request left hanging: the open model returns only once every request has been answered.
     expect(run.failed).toBe(0);
     expect(run.completed).toBe(run.intended);
-    // A create is two DynamoDB calls (idempotency claim, event + outbox batch): at most 2 × 500 ms of
-    // injected delay, plus queueing on two shared cores.
-    expect(run.latencyMs.p50).toBeGreaterThanOrEqual(150);
-    expect(run.latencyMs.p99).toBeLessThan(2_500);
+    // What the fault adds to each request is read from the engine's log, by request id, not from the
+    // wall clock (queueing on two shared cores adds an unbounded amount on top). A create is at least
+    // two DynamoDB calls (idempotency claim, event + outbox batch; more when the key's cached lookup
+    // runs out): each request met the fault on every call, each delay drawn within 100–500 ms.
+    const injected = new Map<string, number[]>();
+    for (const e of engine.log.entries()) {
+      if (e.rule !== 'slow' || e.request_id === undefined) continue;
+      injected.set(e.request_id, [...(injected.get(e.request_id) ?? []), e.detail.delay_ms!]);
+    }
+    expect(injected.size).toBe(run.intended);
+    for (const delays of injected.values()) {
+      expect(delays.length).toBeGreaterThanOrEqual(2);
+      for (const ms of delays) expect(ms >= 100 && ms <= 500, `${ms} ms`).toBe(true);
+    }
+    // Each request waited at least its injected delays: the fault really held the calls.
+    expect(Math.min(...run.timeline.map((t) => t.ms))).toBeGreaterThanOrEqual(200);
     expect(await missingEvents(api, key.api_key, run.accepted)).toEqual([]);
   });
 

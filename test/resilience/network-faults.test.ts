@@ -57,9 +57,19 @@ describe('network faults through the proxy', () => {
     const proxy = await new Toxiproxy(apiUrl).get(`dynamodb-${db.port}`);
     await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 30, jitter: 20 } });
     // Every connection opened in a 600 ms window from t = 1 s is reset: the SDK must retry through it.
+    // When the resets were really on and off is recorded (a loaded machine moves both), in the
+    // timeline's frame: ms since ingest began.
+    const reset = { on: Infinity, off: Infinity };
+    const t0 = Date.now();
     const window = faultWindow(1_000, 600, {
-      start: () => proxy.addToxic({ name: 'resets', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } }),
-      end: async () => (await proxy.getToxic('resets')).remove(),
+      start: async () => {
+        reset.on = Date.now() - t0; // before the call: from here on a reset may happen
+        await proxy.addToxic({ name: 'resets', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
+      },
+      end: async () => {
+        await (await proxy.getToxic('resets')).remove();
+        reset.off = Date.now() - t0; // after the call: until here a reset may happen
+      },
     });
     const done = await ingest(api, key.api_key, { rate: 30, durationMs: 3_000, tag: 'net' });
     await window;
@@ -69,17 +79,19 @@ describe('network faults through the proxy', () => {
     // retries, well past the 30 ± 20 ms latency toxic.
     expect(failedAttempts).toBeGreaterThan(0);
     expect(done.latencyMs.max).toBeGreaterThan(150);
-    // Failures stay within about the requests that met the window (600 ms at 30/s = 18), each a
-    // retryable 503; everything that finished before it succeeded. (Just after it, the SDK's retry quota is still
-    // drained, so a reused dead socket may surface as one more 503: budgeted in the bound.) How many end
-    // as 503 rather than succeeding on a retry depends on how the retries line up with the window, and
-    // on a loaded machine it can be none.
-    expect(done.failed).toBeLessThanOrEqual(30);
+    // Failures stay within the requests that met the window, each a retryable 503; everything that
+    // finished before it succeeded. Which requests met it is read from the timeline against the
+    // recorded window, not from the nominal rate: on a loaded 2-core machine requests queue, and more
+    // of them are in flight while the resets are on. (Just after it, the SDK's retry quota is still
+    // drained, so a reused dead socket may surface as a 503 or two more: budgeted.) How many end as
+    // 503 rather than succeeding on a retry depends on how retries line up with the window; it can be none.
+    const metWindow = done.timeline.filter((t) => t.at <= reset.off && t.at + t.ms >= reset.on);
+    expect(done.failed).toBeLessThanOrEqual(metWindow.length + 3);
     for (const t of done.timeline) expect([201, 503]).toContain(t.status);
     // Judged by when a request finished, not when it was sent: on a loaded machine a request sent just
     // before the window can still be in flight when the resets begin.
-    const beforeWindow = done.timeline.filter((t) => t.at + t.ms < 900);
-    expect(beforeWindow.length).toBeGreaterThan(10);
+    const beforeWindow = done.timeline.filter((t) => t.at + t.ms < reset.on);
+    expect(beforeWindow.length).toBeGreaterThan(0);
     expect(beforeWindow.every((t) => t.status === 201)).toBe(true);
     expect(await missingEvents(api, key.api_key, done.accepted)).toEqual([]);
   });

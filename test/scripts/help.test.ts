@@ -12,20 +12,30 @@ const run = (args: string[]) =>
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
   );
 
-const commands: [string, string, RegExp][] = [
-  ['migrate:api-keys', 'scripts/migrate-api-keys.ts', /usage: npm run migrate:api-keys/],
-  ['dynamodb-local', 'scripts/dynamodb-local.ts', /usage: npm run dynamodb-local/],
+// Each command as a person runs it: its entry and the arguments before its own options.
+const commands: [string, string[], RegExp][] = [
+  ['migrate:api-keys', ['scripts/migrate-api-keys.ts'], /usage: npm run migrate:api-keys/],
+  ['dynamodb-local', ['scripts/dynamodb-local.ts'], /usage: npm run dynamodb-local/],
+  ['npm start', ['reference-server/src/main.ts'], /usage: npm start/],
+  ['npm run worker', ['reference-server/src/workers/main.ts'], /usage: npm run worker/],
+  ['aftershock server', ['bin/aftershock.ts', 'server'], /usage: npm start/],
 ];
 
 it.each(commands)('%s --help prints its usage and exits 0', async (_name, entry, usage) => {
-  const result = await run([entry, '--help']);
+  const result = await run([...entry, '--help']);
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(usage);
 });
 
 it.each(commands)('%s rejects an unknown option in one line with exit code 2', async (_name, entry) => {
-  const result = await run([entry, '--no-such-option']);
+  const result = await run([...entry, '--no-such-option']);
   expect(result.code).toBe(2);
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(result.stderr).toMatch(/no-such-option.*--help/);
+});
+
+it('aftershock --version prints the package version and exits 0', async () => {
+  const result = await run(['bin/aftershock.ts', '--version']);
+  expect(result.code).toBe(0);
+  expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
 });

@@ -8,7 +8,8 @@ import { lineageOf, publicKeyView, type ApiKeyRecord } from '../domain/api-key.j
 import { DEFAULT_TRANSITION_DAYS, MAX_TRANSITION_DAYS } from '../domain/key-rotation.js';
 import { SCOPES, SIGNING_MODES, TIERS } from '../domain/scopes.js';
 import { ApiError } from './api-error.js';
-import { authenticateKey, presentedCredential, requireAdmin, type Principal } from './auth.js';
+import { API_KEY_PREFIX } from '../domain/api-key-material.js';
+import { authenticateKey, presentedCredential, requireAdmin, WRONG_ADMIN_TOKEN, type Principal } from './auth.js';
 import { safeEqual } from './authenticator.js';
 import type { AppDeps } from './app-deps.js';
 import { issueApiKey } from './issue-api-key.js';
@@ -117,6 +118,8 @@ async function managedKey(deps: AppDeps, req: Request, res: Response): Promise<{
 async function adminOrKey(deps: AppDeps, req: Request, res: Response): Promise<Principal> {
   const credential = presentedCredential(req);
   if (credential !== undefined && safeEqual(credential, deps.adminToken)) return { kind: 'admin' };
+  // Not shaped like an API key: meant as the admin token (an old one, say), so the refusal says that.
+  if (credential !== undefined && !credential.startsWith(API_KEY_PREFIX)) throw ApiError.unauthorized(WRONG_ADMIN_TOKEN);
   const principal = await authenticateKey(deps.authenticator, req, res);
   res.locals.principal = principal;
   return principal;

@@ -31,6 +31,8 @@ export function buildApp(deps: AppDeps): Express {
       logger: deps.logger,
       genReqId: (_req, res) => (res as unknown as { locals: { requestId: string } }).locals.requestId,
       customAttributeKeys: { reqId: 'request_id' },
+      // On every line the request logs (completion and req.log alike), at the top level where log queries look.
+      customProps: (req) => ({ request_id: req.id }),
       // Successful requests log at debug so the hot path stays cheap at the default level.
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },

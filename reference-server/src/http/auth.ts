@@ -52,11 +52,14 @@ export async function authenticateKey(auth: Authenticator, req: Request, res: Re
   return { kind: 'key', tenantId: result.key.tenant_id, key: result.key };
 }
 
+/** The refusal of a credential presented as the admin token: it names the admin token and where it comes from. */
+export const WRONG_ADMIN_TOKEN = 'invalid admin token (ADMIN_TOKEN, or the one npm start printed for this DATA_DIR)';
+
 /** Requires the admin token. */
 export function requireAdmin(adminToken: string): RequestHandler {
   return (req, res, next) => {
     const credential = presentedCredential(req);
-    if (credential === undefined || !safeEqual(credential, adminToken)) throw ApiError.unauthorized('admin token required');
+    if (credential === undefined || !safeEqual(credential, adminToken)) throw ApiError.unauthorized(credential === undefined ? 'admin token required' : WRONG_ADMIN_TOKEN);
     res.locals.principal = { kind: 'admin' } satisfies Principal;
     next();
   };

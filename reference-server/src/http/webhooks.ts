@@ -14,6 +14,9 @@ import type { AppDeps } from './app-deps.js';
 import { Page, auditFor, cursorParam, loadWebhook } from './webhook-route-helpers.js';
 import { validate } from './validate.js';
 
+/** `scheme://` followed by a host as written, before the parser normalises anything away. */
+const WRITTEN_HOST = /^[a-z][a-z0-9+.-]*:\/\/[^/\\?#]/i;
+
 const ListQuery = z.strictObject({ ...Page, is_active: z.enum(['true', 'false']).optional() });
 
 export function webhooksRouter(deps: AppDeps): Router {
@@ -26,7 +29,9 @@ export function webhooksRouter(deps: AppDeps): Router {
   router.use('/v1/webhooks', requireApiKey(deps.authenticator), requireScope('webhooks:manage'));
 
   const checkUrl = (url: string) => {
-    const verdict = validateWebhookUrl(url, { production, allowCidrs });
+    // The WHATWG parser forgives `http:///x` and `http:/x` as `http://x/`: a typo would silently target host `x`.
+    const parsed = validateWebhookUrl(url, { production, allowCidrs });
+    const verdict = parsed.ok && !WRITTEN_HOST.test(url) ? { ok: false as const, message: 'url must have a host right after http:// or https://' } : parsed;
     if (!verdict.ok) throw new ApiError(400, 'validation_error', `body.url: ${verdict.message}`, [{ field: 'body.url', message: verdict.message }]);
   };
   const sealSecret = (secret: string | undefined) => {

@@ -46,10 +46,15 @@ server.on('error', (err: Error) => {
 });
 
 let stopping = false;
-/** Finishes requests in flight (bounded), then closes the server and the database, then exits. */
+/**
+ * Finishes requests in flight (bounded), then closes the server and the database, then exits. Once
+ * stopping, each response closes its connection: clients that keep polling on keep-alive connections
+ * (workers) would otherwise hold server.close() open for ever.
+ */
 const stop = () => {
   if (stopping) return;
   stopping = true;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => void (res.headersSent || res.setHeader('connection', 'close')));
   let closing = false;
   const close = () => {
     if (closing) return;

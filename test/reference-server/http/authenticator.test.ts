@@ -1,5 +1,6 @@
 // The auth cache bound: a key revoked through one instance is refused by another instance that has
-// it cached as soon as AUTH_CACHE_MS has passed, and by the revoking instance at once.
+// it cached as soon as AUTH_CACHE_MS has passed, and by the revoking instance at once; an immediate
+// rotation (transition_days 0) is bounded the same way, and a known expires_at is exact even from the cache.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import { ADMIN_TOKEN, sameStore, startTestApi, type TestApi } from '../../support/test-api.js';
@@ -25,6 +26,17 @@ describe('authenticator cache', () => {
     expect((await a.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(401);
     clock.advance(4_999);
     expect((await b.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(200); // still inside the documented bound
+    clock.advance(1);
+    expect((await b.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(401);
+  });
+
+  it('refuses a key rotated with transition_days 0 on the rotating instance at once and on others within AUTH_CACHE_MS', async () => {
+    const key = await a.createKey();
+    expect((await b.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(200);
+    expect((await a.call('POST', `/v1/api-keys/${key.key_id}/rotate`, { key: ADMIN_TOKEN, body: { transition_days: 0 } })).status).toBe(201);
+    expect((await a.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(401);
+    clock.advance(4_999);
+    expect((await b.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(200); // b's copy predates the rotation: the documented bound
     clock.advance(1);
     expect((await b.call('GET', '/v1/inbox', { key: key.api_key })).status).toBe(401);
   });

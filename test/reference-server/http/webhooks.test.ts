@@ -73,6 +73,10 @@ describe('webhook management', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ url: 'ftp://example.com/x', events: ['*'] }, 'body.url'],
       [{ url: 'http://user:pw@example.com/x', events: ['*'] }, 'body.url'],
+      // The URL parser would read these as http://x/: a typo must not pick a host.
+      [{ url: 'http:///x', events: ['*'] }, 'body.url'],
+      [{ url: 'https:/x', events: ['*'] }, 'body.url'],
+      [{ url: 'http:\\\\x/y', events: ['*'] }, 'body.url'],
       [{ url: 'http://example.com/x', events: ['*'], secret: 'short' }, 'body.secret'],
       [{ url: 'http://example.com/x', events: ['order.*.x'] }, 'body.events.0'],
       [{ url: 'http://example.com/x', events: [] }, 'body.events'],
@@ -80,8 +84,13 @@ describe('webhook management', () => {
     for (const [body, field] of cases) {
       const res = await api.call('POST', '/v1/webhooks', { key: key.api_key, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.error.details[0].field).toBe(field);
+      expect(res.body.error).toMatchObject({ code: 'validation_error', details: [{ field }] });
     }
+    const created = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: 'http://x/y', events: ['*'] } });
+    expect(created.status).toBe(201);
+    const moved = await api.call('PUT', `/v1/webhooks/${created.body.webhook_id}`, { key: key.api_key, body: { url: 'http:///x' } });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error).toMatchObject({ code: 'validation_error', details: [{ field: 'body.url' }] });
   });
 
   it('hides webhooks from other tenants with 404', async () => {

@@ -1,0 +1,40 @@
+// What `npm start` keeps under DATA_DIR: a published endpoint is found only while its publisher
+// lives, is removed only by its publisher, and the admin token survives only with its secrets key.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { findPublishedEndpoint, persistedAdminToken, publishEndpoint } from '../../reference-server/src/data-dir.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aftershock-data-dir-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A pid that certainly belongs to no running process: one that has just exited.
+const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+
+it('finds a published endpoint while its publisher runs, and ignores one left by a dead process', () => {
+  const unpublish = publishEndpoint(dir, 'http://127.0.0.1:4567');
+  expect(findPublishedEndpoint(dir)).toBe('http://127.0.0.1:4567');
+  unpublish();
+  expect(findPublishedEndpoint(dir)).toBeUndefined();
+  publishEndpoint(dir, 'http://127.0.0.1:4568', deadPid);
+  expect(findPublishedEndpoint(dir)).toBeUndefined();
+});
+
+it('leaves another publisher\'s record in place when an older one unpublishes', () => {
+  const unpublishOld = publishEndpoint(dir, 'http://127.0.0.1:1111', deadPid);
+  publishEndpoint(dir, 'http://127.0.0.1:2222');
+  unpublishOld();
+  expect(findPublishedEndpoint(dir)).toBe('http://127.0.0.1:2222');
+});
+
+it('keeps the admin token sealed with the secrets key, and mints a new one when that key changes', () => {
+  const key = 'k'.repeat(32);
+  const first = persistedAdminToken(dir, key);
+  expect(first.minted).toBe(true);
+  expect(readFileSync(join(dir, 'admin-token.sealed'), 'utf8')).not.toContain(first.token);
+  expect(persistedAdminToken(dir, key)).toEqual({ token: first.token, minted: false });
+  const other = persistedAdminToken(dir, 'o'.repeat(32));
+  expect(other.minted).toBe(true);
+  expect(other.token).not.toBe(first.token);
+});
