@@ -23,6 +23,9 @@ export interface InboxQuery {
   eventType?: string;
 }
 
+/** Marks an event whose outbox rows are not yet known to be durable: hidden from every read. */
+export const PENDING = 'outbox_pending';
+
 export class EventsStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -47,9 +50,14 @@ export class EventsStore {
   }
 
   /**
-   * Writes an event whose id may already exist (idempotent retries); `false` if it did. Its outbox rows
-   * are written either way: a duplicate after a crash completes the first request's work, and
-   * consumers are idempotent.
+   * Writes an event whose id may already exist (idempotent retries); `false` if it did. The event
+   * becomes visible only once its outbox rows are durable, so a create that fails half-way never
+   * leaves a readable event that nothing delivers or counts (DynamoDB Local and dynalite offer no
+   * transactions to write both at once). Three steps, each safe to crash after:
+   * 1. the event, hidden (`outbox_pending`, no inbox key), only if absent;
+   * 2. its outbox rows, marked `reveal` — from here the event is accepted: fan-out reveals it if step 3
+   *    never happens;
+   * 3. the reveal. A duplicate (a retry after a crash or a 5xx) redoes 2 and 3, completing the work.
    */
   async createIfAbsent(event: EventRecord): Promise<boolean> {
     const created =
@@ -57,22 +65,41 @@ export class EventsStore {
         this.doc.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...event, inbox_tenant: event.tenant_id },
+            Item: { ...event, [PENDING]: true },
             ConditionExpression: 'attribute_not_exists(event_id)',
           }),
         ),
       )) !== undefined;
     await batchWriteAll(this.doc, {
-      [this.outbox.table]: this.outbox.rowsFor(event, { dedupe: true }).map((row) => ({ PutRequest: { Item: row } })),
+      [this.outbox.table]: this.outbox.rowsFor(event, { dedupe: true, reveal: true }).map((row) => ({ PutRequest: { Item: row } })),
     });
+    await this.reveal(event.tenant_id, event.event_id);
     return created;
+  }
+
+  /**
+   * Makes a hidden event visible (puts it in the inbox); does nothing to a visible, acknowledged or
+   * deleted one. Idempotent: fan-out calls it for every row marked `reveal`.
+   */
+  async reveal(tenantId: string, eventId: string): Promise<void> {
+    await ifConditionHolds(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { tenant_id: tenantId, event_id: eventId },
+          UpdateExpression: `SET inbox_tenant = :t REMOVE ${PENDING}`,
+          ConditionExpression: `attribute_exists(${PENDING})`,
+          ExpressionAttributeValues: { ':t': tenantId },
+        }),
+      ),
+    );
   }
 
   async get(tenantId: string, eventId: string): Promise<EventRecord | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: { tenant_id: tenantId, event_id: eventId }, ConsistentRead: true }),
     );
-    return Item ? strip(Item) : undefined;
+    return Item && !Item[PENDING] ? strip(Item) : undefined;
   }
 
   /**
@@ -86,7 +113,7 @@ export class EventsStore {
           TableName: this.table,
           Key: { tenant_id: tenantId, event_id: eventId },
           UpdateExpression: 'SET #s = :ack, acknowledged_at = :at REMOVE inbox_tenant',
-          ConditionExpression: 'attribute_exists(event_id) AND #s = :pending',
+          ConditionExpression: `attribute_exists(event_id) AND #s = :pending AND attribute_not_exists(${PENDING})`,
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':ack': 'acknowledged', ':pending': 'pending', ':at': at },
           ReturnValues: 'ALL_NEW',

@@ -13,6 +13,8 @@ export interface OutboxRow {
   consumer: OutboxConsumer;
   event_id: string;
   event: EventRecord;
+  /** The event may still be hidden (its create stopped between the rows and the reveal): fan-out reveals it. */
+  reveal?: true;
 }
 
 /**
@@ -37,11 +39,12 @@ export class OutboxStore {
 
   /**
    * The rows to write alongside `event`. `dedupe` marks an analytics fact that may be written again
-   * later (an idempotent retry rewrites its rows), so the processor checks it against its markers.
+   * later (an idempotent retry rewrites its rows), so the processor checks it against its markers;
+   * `reveal` marks a fan-out row whose event was written hidden (see EventsStore.createIfAbsent).
    */
-  rowsFor(event: EventRecord, opts: { dedupe?: boolean } = {}): (OutboxRow | FactRow)[] {
+  rowsFor(event: EventRecord, opts: { dedupe?: boolean; reveal?: boolean } = {}): (OutboxRow | FactRow)[] {
     return this.consumers.map((consumer) => {
-      if (consumer === 'fanout') return { consumer, event_id: event.event_id, event };
+      if (consumer === 'fanout') return { consumer, event_id: event.event_id, event, ...(opts.reveal ? { reveal: true as const } : {}) };
       const fact: EventFact = {
         kind: 'event',
         id: event.event_id,

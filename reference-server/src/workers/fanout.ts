@@ -142,6 +142,9 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
     return { rows: 0, enqueued: 0, queuedDue: 0, leader: true };
   }
   await deps.beforeStep?.('fanout', 'batch');
+  // An event whose create stopped after writing these rows is accepted but still hidden: show it
+  // before its row can be removed. Handed events were revealed by the request that handed them.
+  if (!trusted) await Promise.all(rows.filter((r) => r.reveal).map((r) => deps.stores.events.reveal(r.event.tenant_id, r.event_id)));
   const oldest = rows[0]!.event.created_at;
   deps.metrics.fanoutLag.set(Math.max(0, (deps.clock.now() - Date.parse(oldest)) / 1000));
 

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { RetryTiming } from '../domain/retry-schedule.js';
 import type { DeliveriesStore } from '../store/deliveries-store.js';
 import type { DlqStore } from '../store/dlq-store.js';
+import type { EventsStore } from '../store/events-store.js';
 import type { OutboxStore } from '../store/outbox-store.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { WebhooksStore } from '../store/webhooks-store.js';
@@ -23,7 +24,7 @@ export interface WorkerDeps {
   secretBox: SecretBox;
   dispatcher: Dispatcher;
   metrics: WebhookMetrics;
-  stores: { outbox: OutboxStore; webhooks: WebhooksStore; deliveries: DeliveriesStore; dlq: DlqStore };
+  stores: { outbox: OutboxStore; webhooks: WebhooksStore; deliveries: DeliveriesStore; dlq: DlqStore; events: Pick<EventsStore, 'reveal'> };
   /** Optional fault point consulted at each worker step (pause, hang, crash, clock skew). */
   beforeStep?: (loop: 'fanout' | 'delivery', step: string) => Promise<void>;
   /** Told about every delivery attempt made (analytics counts attempts and failures per tenant). */

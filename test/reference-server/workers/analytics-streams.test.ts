@@ -132,13 +132,18 @@ describe('analytics from DynamoDB Streams (DynamoDB Local)', () => {
       for (const source of ['shop', 'billing', 'shop']) {
         expect((await withRuntime.call('POST', '/v1/events', { key: key.api_key, body: { source, event_type: 'order.created', payload: {} } })).status).toBe(201);
       }
+      // An idempotent create is written hidden, then revealed: the reveal counts, once, and its retry nothing.
+      for (let i = 0; i < 2; i++) {
+        const res = await withRuntime.call('POST', '/v1/events', { key: key.api_key, body: { source: 'keyed', event_type: 'order.created', payload: {} }, headers: { 'idempotency-key': 'streams-once' } });
+        expect(res.status).toBe(201);
+      }
       const daily = await waitFor(async () => {
         const { rows } = await stores.analytics.query(key.tenant_id, 'daily', { from: '0', to: '9', limit: 10, nowMs: Date.now() });
-        return rows.reduce((n, r) => n + r.event_count, 0) === 3 ? rows : undefined;
-      }, { message: 'three events counted from the stream', timeoutMs: 20_000 });
+        return rows.reduce((n, r) => n + r.event_count, 0) === 4 ? rows : undefined;
+      }, { message: 'four events counted from the stream', timeoutMs: 20_000 });
       const sources: Record<string, number> = {};
       for (const r of daily) for (const [k, v] of Object.entries(r.source_distribution)) sources[k] = (sources[k] ?? 0) + v;
-      expect(sources).toEqual({ shop: 2, billing: 1 });
+      expect(sources).toEqual({ shop: 2, billing: 1, keyed: 1 });
       // Streams mode writes no event facts to the outbox (only request statistics go there).
       expect((await stores.outbox.readFacts(100)).filter((r) => r.fact.kind === 'event')).toEqual([]);
     } finally {

@@ -11,7 +11,12 @@ import { writeFoundScenario } from '../../../scenarios/explore/found-scenario.js
 import { runSchedule } from '../../../scenarios/explore/run-schedule.js';
 import type { Schedule } from '../../../scenarios/explore/schedule.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
-import { swallowCreateWriteErrors } from './support/planted-bugs.js';
+import { revealBeforeOutbox, swallowCreateWriteErrors } from './support/planted-bugs.js';
+
+const batchWriteErrors: Schedule = {
+  rate: 10,
+  faults: [{ at: 0, for: 400, fault: { chaos: { point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 } } }],
+};
 
 const putItemErrors: Schedule = {
   rate: 10,
@@ -51,5 +56,27 @@ describe('explore against a planted bug', () => {
     const { scenario } = await loadScenarioFile(path);
     expect(scenario.method).toHaveLength(schedule.faults.length);
     expect(scenario.seed).toBe(result.failure!.runSeed);
+  }, 30_000);
+
+  // Exploration found this one in the server itself: an idempotent create wrote its event visible, then
+  // its outbox rows; a failure between the two answered 503 and left a readable event never delivered.
+  it('shows an event whose outbox write failed only when the old write order is planted', async () => {
+    const planted = await runSchedule(batchWriteErrors, { store, seed: 5, plant: revealBeforeOutbox, quiesceMs: 1_500 });
+    expect(planted.failed.map((c) => c.name)).toEqual(expect.arrayContaining(['deliveries_complete', 'analytics_exact']));
+    const fixed = await runSchedule(batchWriteErrors, { store, seed: 5 });
+    expect(fixed.failed).toEqual([]);
+    // The fault did bite: creates answered 5xx, and none of those events became readable.
+    const unknown = fixed.history.filter((h) => h.kind === 'op' && h.type === 'info' && h.f === 'create_event');
+    expect(unknown.length).toBeGreaterThan(0);
+  });
+
+  it('finds the old write order from DynamoDB faults with at most two faults', async () => {
+    // Seed 3 draws a BatchWriteItem error in its fifth schedule.
+    const result = await explore({ seed: 3, runs: 8, timeMs: 15_000, families: ['dynamodb'], plant: revealBeforeOutbox, quiesceMs: 1_500 });
+    expect(result.failure, `nothing found in ${result.explored} schedules`).toBeDefined();
+    const { schedule, failed } = result.failure!;
+    expect(failed.map((c) => c.name)).toContain('deliveries_complete');
+    expect(schedule.faults.length).toBeLessThanOrEqual(2);
+    expect(schedule.faults.some((f) => 'chaos' in f.fault && f.fault.chaos.match?.operation === 'BatchWriteItem')).toBe(true);
   }, 30_000);
 });

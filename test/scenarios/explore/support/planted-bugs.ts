@@ -27,3 +27,21 @@ export function swallowCreateWriteErrors(dynamo: Dynamo): void {
     { step: 'initialize', name: 'plantedSwallowCreateWriteErrors' },
   );
 }
+
+/**
+ * "Visible before it is accepted": an event created with an idempotency key is written visible at
+ * once instead of hidden until its outbox rows are durable (the order the server used before
+ * exploration found this). A BatchWriteItem failure between the two writes answers 503 yet leaves a
+ * readable event that nothing ever delivers or counts.
+ */
+export function revealBeforeOutbox(dynamo: Dynamo): void {
+  dynamo.doc.middlewareStack.add(
+    ((next: (args: Args) => Promise<unknown>, context: { commandName?: string }) => async (args: Args) => {
+      const item = args.input.Item as Record<string, unknown> | undefined;
+      if (context.commandName !== 'PutItemCommand' || !/-events$/.test(String(args.input.TableName ?? '')) || !item?.outbox_pending) return next(args);
+      const { outbox_pending: _hidden, ...visible } = item;
+      return next({ ...args, input: { ...args.input, Item: { ...visible, inbox_tenant: visible.tenant_id } } });
+    }) as never,
+    { step: 'initialize', name: 'plantedRevealBeforeOutbox' },
+  );
+}

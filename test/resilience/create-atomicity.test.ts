@@ -1,0 +1,92 @@
+// An idempotent create is all or nothing for readers: its event becomes readable only once its outbox
+// rows are durable, so a create that fails half-way (answered 5xx) never leaves a readable event that
+// nothing delivers or counts. Once the rows landed the event is accepted: fan-out reveals it even if
+// the request never did; a retry with the same key completes the work either way, delivering once.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChaosEngine } from '../../chaos/src/index.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { waitFor } from '../support/wait-for.js';
+import { seededEngine } from './support/chaos-run.js';
+
+let api: TestApi;
+let receiver: Receiver;
+let engine: ChaosEngine;
+let key: string;
+
+beforeAll(async () => {
+  engine = seededEngine('create atomicity');
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '20', WEBHOOK_CACHE_MS: '0' }, { chaos: { engine } });
+  receiver = await startReceiver();
+  key = (await api.createKey()).api_key;
+  expect((await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } })).status).toBe(201);
+});
+afterAll(async () => {
+  await api?.close();
+  await receiver?.close();
+});
+
+const table = (name: string) => `${api.config.TABLE_PREFIX}${name}`;
+const create = (idempotencyKey?: string, tag = 'atomic') =>
+  api.call('POST', '/v1/events', { key, body: { source: 'test', event_type: 'order.created', payload: { tag } }, headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} });
+const deliveredTags = () => receiver.json<{ data: { payload: { tag: string } } }>().map((b) => b.data.payload.tag);
+const readable = async (id: string) => (await api.call('GET', `/v1/events/${id}`, { key })).status === 200;
+const inInbox = async (id: string) => ((await api.call('GET', '/v1/inbox?limit=100', { key })).body as { events: { event_id: string }[] }).events.some((e) => e.event_id === id);
+
+/** The one hidden event item whose payload carries `tag` (written, not yet revealed). */
+async function hiddenEvent(tag: string): Promise<string | undefined> {
+  const { Items } = await api.dynamo.doc.send(new ScanCommand({ TableName: table('events') }));
+  return Items?.find((i) => i.outbox_pending === true && (JSON.parse(String(i.payload_json)) as { tag?: string }).tag === tag)?.event_id as string | undefined;
+}
+
+/** Creates an event without a key and waits for its delivery: everything queued before it had its turn. */
+async function drain(tag: string): Promise<void> {
+  expect((await create(undefined, tag)).status).toBe(201);
+  await waitFor(() => deliveredTags().includes(tag), { message: `delivery of ${tag}` });
+}
+
+describe('an idempotent create that fails half-way', () => {
+  it('outbox rows lost: the event stays unreadable and undelivered until a retry completes it, delivered once', async () => {
+    engine.upsertRules([{ id: 'rows', point: 'dynamodb', match: { table: table('event-outbox'), operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 }]);
+    expect((await create('rows-lost', 'rows-lost')).status).toBe(503);
+    engine.removeRule('rows');
+    const id = await hiddenEvent('rows-lost');
+    expect(id, 'the event item was written, hidden').toBeDefined();
+
+    await drain('after-rows-lost');
+    expect(await readable(id!)).toBe(false);
+    expect(await inInbox(id!)).toBe(false);
+    expect(deliveredTags()).not.toContain('rows-lost');
+
+    const retry = await create('rows-lost', 'rows-lost');
+    expect(retry.status).toBe(201);
+    expect((retry.body as { event_id: string }).event_id).toBe(id);
+    await waitFor(() => deliveredTags().includes('rows-lost'), { message: 'delivery after the retry' });
+    expect(await readable(id!)).toBe(true);
+    await drain('after-rows-retry');
+    expect(deliveredTags().filter((t) => t === 'rows-lost')).toHaveLength(1);
+  });
+
+  it('reveal lost: fan-out reveals the accepted event and delivers it once; a retry answers the same event', async () => {
+    engine.upsertRules([{ id: 'reveal', point: 'dynamodb', match: { table: table('events'), operation: 'UpdateItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 }]);
+    expect((await create('reveal-lost', 'reveal-lost')).status).toBe(503);
+    const id = await hiddenEvent('reveal-lost');
+    expect(id, 'the event item was written, hidden').toBeDefined();
+    // Fan-out meets the hidden event too and cannot reveal it while the fault lasts: nothing is sent.
+    await waitFor(() => engine.log.entries().filter((e) => e.rule === 'reveal').length >= 4, { message: 'fan-out tried to reveal' });
+    expect(await readable(id!)).toBe(false);
+    expect(deliveredTags()).not.toContain('reveal-lost');
+
+    engine.removeRule('reveal');
+    await waitFor(() => deliveredTags().includes('reveal-lost'), { message: 'delivery once fan-out revealed the event' });
+    expect(await readable(id!)).toBe(true);
+    expect(await inInbox(id!)).toBe(true);
+
+    const retry = await create('reveal-lost', 'reveal-lost');
+    expect(retry.status).toBe(201);
+    expect((retry.body as { event_id: string }).event_id).toBe(id);
+    await drain('after-reveal-retry');
+    expect(deliveredTags().filter((t) => t === 'reveal-lost')).toHaveLength(1);
+  });
+});
