@@ -2,7 +2,7 @@
 // prints how to use it, and shuts down cleanly on SIGTERM/SIGINT.
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { exitOnHelpArgs } from './help-only-args.js';
 import { loadConfig } from './config.js';
 import { DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint } from './data-dir.js';
 import { issueApiKey } from './http/issue-api-key.js';
@@ -22,15 +22,7 @@ runs, so \`npm run worker\` and \`npm run migrate:api-keys\` with the same DATA_
 options:
   -h, --help  show this help`;
 
-try {
-  if (parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } }).values.help) {
-    console.log(usage);
-    process.exit(0);
-  }
-} catch (err) {
-  console.error(`npm start: ${(err as Error).message} (see --help)`);
-  process.exit(2);
-}
+exitOnHelpArgs('npm start', usage);
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.

@@ -2,7 +2,7 @@
 // in its own process against a shared DynamoDB. Several such processes can run at once: leases and
 // conditional writes keep them apart. Next to `npm start` on the same DATA_DIR it needs no settings.
 import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
+import { exitOnHelpArgs } from '../help-only-args.js';
 import { assemble, workerRoles } from '../assemble.js';
 import type { ReadyMessage } from '../child-stack.js';
 import { loadConfig } from '../config.js';
@@ -21,15 +21,7 @@ DYNAMODB_ENDPOINT (a URL, or \`aws\`) and SECRETS_KEY. WORKER_METRICS_PORT [0: a
 options:
   -h, --help  show this help`;
 
-try {
-  if (parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } }).values.help) {
-    console.log(usage);
-    process.exit(0);
-  }
-} catch (err) {
-  console.error(`npm run worker: ${(err as Error).message} (see --help)`);
-  process.exit(2);
-}
+exitOnHelpArgs('npm run worker', usage);
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
