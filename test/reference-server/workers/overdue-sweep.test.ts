@@ -3,18 +3,12 @@
 // The tear is made honestly inside dynalite: its index update is skipped for one webhook's deliveries,
 // which leaves exactly the state a kill between the two writes leaves.
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../support/receiver.js';
-import { startTestApi, type TestApi } from '../../support/test-api.js';
+import type { Receiver } from '../../support/receiver.js';
+import type { TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
+import { startIndexTearStack, type IndexTearStack } from './support/index-tear-stack.js';
 
-type IndexUpdate = (store: unknown, table: unknown, existing: Record<string, unknown> | null, item: Record<string, unknown> | null, cb: (err?: Error) => void) => void;
-// dynalite's own module of storage helpers: its actions call `db.updateIndexes` through it.
-const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { updateIndexes: IndexUpdate };
-const realUpdateIndexes = dynaliteDb.updateIndexes;
 /** Deliveries of these webhooks, and webhooks of these tenants, are written without their index entries. */
 const tornWebhooks = new Set<string>();
 const tornTenants = new Set<string>();
@@ -24,32 +18,21 @@ const touches = (item: Record<string, unknown> | null) => {
   return (id !== undefined && tornWebhooks.has(id)) || (item?.active_key !== undefined && tenant !== undefined && tornTenants.has(tenant));
 };
 
-let server: ReturnType<typeof dynalite>;
+let stack: IndexTearStack;
 let api: TestApi;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  dynaliteDb.updateIndexes = (store, table, existing, item, cb) => (touches(existing) || touches(item) ? cb() : realUpdateIndexes(store, table, existing, item, cb));
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  api = await startTestApi({
-    DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`,
-    RATE_LIMIT_ENABLED: 'false',
+  stack = await startIndexTearStack((real) => (store, table, existing, item, cb) => (touches(existing) || touches(item) ? cb() : real(store, table, existing, item, cb)), {
     WORKER_POLL_MS: '20',
     WEBHOOK_RETRY_SCHEDULE: '100,100',
     WEBHOOK_RETRY_JITTER: '0',
     WEBHOOK_SWEEP_MS: '300',
   });
-  receiver = await startReceiver();
+  ({ api, receiver } = stack);
 });
 
-afterAll(async () => {
-  dynaliteDb.updateIndexes = realUpdateIndexes;
-  await api?.close();
-  await receiver?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
-});
+afterAll(() => stack?.close());
 
 it('delivers a retry whose due-index entry was never written, through the sweep', async () => {
   const key = await api.createKey();

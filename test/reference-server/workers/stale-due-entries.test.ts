@@ -3,49 +3,32 @@
 // delivery loop reads past them: a delivery due behind more stale entries than the worker has slots
 // is still attempted through the due index (the sweep is kept out of this test on purpose).
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../support/receiver.js';
-import { startTestApi, type TestApi } from '../../support/test-api.js';
+import type { Receiver } from '../../support/receiver.js';
+import type { TestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';
+import { startIndexTearStack, type IndexTearStack } from './support/index-tear-stack.js';
 
-type IndexUpdate = (store: unknown, table: unknown, existing: Record<string, unknown> | null, item: Record<string, unknown> | null, cb: (err?: Error) => void) => void;
-// dynalite's own module of storage helpers: its actions call `db.updateIndexes` through it.
-const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { updateIndexes: IndexUpdate };
-const realUpdateIndexes = dynaliteDb.updateIndexes;
 /** Writes to deliveries of these webhooks add index entries but never remove the old ones. */
 const staleWebhooks = new Set<string>();
 const touches = (item: Record<string, unknown> | null) => staleWebhooks.has((item?.webhook_id as { S?: string } | undefined)?.S ?? '');
 
-let server: ReturnType<typeof dynalite>;
+let stack: IndexTearStack;
 let api: TestApi;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  dynaliteDb.updateIndexes = (store, table, existing, item, cb) => realUpdateIndexes(store, table, touches(existing) || touches(item) ? null : existing, item, cb);
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  api = await startTestApi({
-    DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`,
-    RATE_LIMIT_ENABLED: 'false',
+  stack = await startIndexTearStack((real) => (store, table, existing, item, cb) => real(store, table, touches(existing) || touches(item) ? null : existing, item, cb), {
     WORKER_POLL_MS: '20',
     WORKER_CONCURRENCY: '2',
     WEBHOOK_RETRY_SCHEDULE: '100,100',
     WEBHOOK_RETRY_JITTER: '0',
     WEBHOOK_SWEEP_MS: '600000',
   });
-  receiver = await startReceiver();
+  ({ api, receiver } = stack);
 });
 
-afterAll(async () => {
-  dynaliteDb.updateIndexes = realUpdateIndexes;
-  await api?.close();
-  await receiver?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
-});
+afterAll(() => stack?.close());
 
 it('reaches a due delivery behind more stale due-index entries than it has slots', async () => {
   const key = await api.createKey();
