@@ -1,15 +1,18 @@
 // Network faults between the server and DynamoDB, and between the worker and a receiver, injected by
 // the Toxiproxy-compatible proxy (driven with toxiproxy-node-client, as any Toxiproxy user would).
 // TOXIPROXY_URL points the suite at a real Toxiproxy instead of the embedded one.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureProxy } from '../../chaos/src/proxy/ensure-proxy.js';
 import { startToxiproxyServer } from '../../chaos/src/proxy/server.js';
 import type { Dynamo } from '../../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../reference-server/src/store/embedded-dynalite.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
+import { runScenario } from '../../scenarios/runner/run-scenario.js';
+import { defineScenario } from '../../scenarios/scenario/define-scenario.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
-import { waitFor } from '../support/wait-for.js';
 import { faultWindow, ingest, missingEvents } from './support/chaos-run.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -96,37 +99,33 @@ describe('network faults through the proxy', () => {
     expect(await missingEvents(api, key.api_key, done.accepted)).toEqual([]);
   });
 
+  // As a scenario: the runner puts the worker↔receiver link behind its proxy (TOXIPROXY_URL: a real
+  // Toxiproxy), drives the load, and judges deliveries from its own receiver's receipts.
   it('a receiver behind a proxy that is down, then slow, then healed: every delivery arrives', async () => {
-    const receiver: Receiver = await startReceiver();
-    cleanups.push(() => receiver.close());
-    const apiUrl = await proxyApi();
-    const upstream = new URL(receiver.url).host;
-    const route = await ensureProxy(apiUrl, { name: `receiver-${new URL(receiver.url).port}`, upstream });
-    const api = await startTestApi({
-      RATE_LIMIT_ENABLED: 'false',
-      WORKER_POLL_MS: '20',
-      WEBHOOK_TIMEOUT_MS: '500',
-      WEBHOOK_VISIBILITY_TIMEOUT_MS: '2000',
-      WEBHOOK_RETRY_SCHEDULE: '300,600,1200,2400,2400',
-      WEBHOOK_RETRY_JITTER: '0',
-    });
-    cleanups.push(() => api.close());
-    const key = await api.createKey();
-    await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: route.rewrite(receiver.url), events: ['*'] } });
-
-    const proxy = await new Toxiproxy(apiUrl).get(`receiver-${new URL(receiver.url).port}`);
-    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream }); // down: connections refused
-    const run = await ingest(api, key.api_key, { rate: 20, durationMs: 1_000, tag: 'down' });
-    await waitFor(async () => {
-      const res = await api.call('GET', '/metrics');
-      return /webhook_deliveries_total\{outcome="retry"\} [1-9]/.test(res.text);
-    }, { message: 'attempts failing while the proxy is down' });
-    expect(receiver.received).toHaveLength(0);
-    await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
-    await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100 } });
-    await waitFor(() => receiver.received.length > 0, { message: 'first delivery through the slow proxy' });
-    await (await proxy.getToxic('slow')).remove();
-    const ids = () => new Set(receiver.json<{ data: { event_id: string } }>().map((b) => b.data.event_id));
-    await waitFor(() => run.accepted.every((id) => ids().has(id)), { timeoutMs: 20_000, message: 'every accepted event delivered' });
+    const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+    console.log(`[chaos] receiver link down then slow: seed=${seed} (replay: CHAOS_SEED=${seed})`);
+    const out = await mkdtemp(join(tmpdir(), 'aftershock-net-'));
+    cleanups.push(() => rm(out, { recursive: true, force: true }));
+    const journal = await runScenario(
+      defineScenario({
+        title: 'receiver link down, then slow',
+        target: { kind: 'embedded', env: { WORKER_POLL_MS: '20', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_VISIBILITY_TIMEOUT_MS: '2000', WEBHOOK_RETRY_SCHEDULE: '300,600,1200,2400,2400', WEBHOOK_RETRY_JITTER: '0' } },
+        load: { rate: 20 },
+        phases: { baseline: '0.5s', fault: '2s', recovery: '1s' },
+        method: [
+          { name: 'link down', at: '0.5s', for: '1s', fault: { proxy: { link: 'receiver', down: true } } },
+          { name: 'link slow', at: '1.5s', for: '1s', fault: { proxy: { link: 'receiver', toxic: { type: 'latency', attributes: { latency: 100 } } } } },
+        ],
+        gates: [{ invariants: ['no_lost_events', 'deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry'] }],
+        quiesce: '20s',
+      }),
+      { seed, out, env: { ...process.env } },
+    );
+    // Both faults really ran and were healed, and events were created while the link was down.
+    expect(journal.activities.map((a) => [a.name, a.status])).toEqual([['link down', 'healed'], ['link slow', 'healed']]);
+    expect(journal.load.ops.create_event!.ok).toBeGreaterThan(20);
+    const failed = journal.checkers.filter((c) => !c.valid).map((c) => `${c.name}: ${JSON.stringify(c.counts)}`);
+    expect(failed).toEqual([]);
+    expect(journal.status).toBe('completed');
   });
 });
