@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 import { ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
 import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
+import { DataTable } from '../../../reference-server/src/web/client/components/data-table.js';
 import { ErrorBanner } from '../../../reference-server/src/web/client/components/error-banner.js';
 import { ShareList } from '../../../reference-server/src/web/client/components/share-list.js';
 import { verdictOf } from '../../../reference-server/src/web/client/pages/runs-page.js';
@@ -19,6 +20,15 @@ it('shows an API error with its message, status, code and request id, as an aler
   expect(html).toContain('only the active version can be rotated');
   expect(html).toContain('409 conflict, request id req_42');
   expect(renderToStaticMarkup(createElement(ErrorBanner, { error: undefined }))).toBe('');
+});
+
+it('shows a list as loading before its first answer, as its sentence when empty, else as a table with headings', () => {
+  const table = (count: number | undefined, loading = false) =>
+    renderToStaticMarkup(createElement(DataTable, { columns: ['Name', ''], count, loading, empty: 'No keys.' }, createElement('tr', { key: 'a' }, createElement('td', null, 'k1'))));
+  expect(table(undefined, true)).toBe('<p class="loading">Loading…</p>');
+  expect(table(undefined)).toBe('');
+  expect(table(0)).toBe('<p class="empty">No keys.</p>');
+  expect(table(1)).toBe('<div class="table-wrap"><table><thead><tr><th>Name</th><th></th></tr></thead><tbody><tr><td>k1</td></tr></tbody></table></div>');
 });
 
 it('lists a distribution with counts and percentages, or says it is empty', () => {

@@ -8,6 +8,7 @@ import { remaining } from '../format.js';
 import type { ChaosRule, Injection } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { CHAOS_PRESETS, ruleFromPreset } from './chaos-presets.js';
+import { DataTable } from '../components/data-table.js';
 
 interface ChaosState {
   enabled: boolean;
@@ -91,77 +92,40 @@ export function ChaosPage({ api }: { api: ApiClient }) {
       </form>
       <section className="panel" aria-label="Active rules">
         <h3>Rules</h3>
-        {state && state.rules.length === 0 ? <p className="empty">No rules: nothing is being injected.</p> : null}
-        {state && state.rules.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Rule</th>
-                  <th>Point</th>
-                  <th>Injector</th>
-                  <th>Probability</th>
-                  <th>State</th>
-                  <th>Injections</th>
-                  <th>Remaining</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {state.rules.map((r) => (
-                  <tr key={r.id}>
-                    <td className="mono">{r.id}</td>
-                    <td>{r.point}</td>
-                    <td>{r.injector.kind}</td>
-                    <td>{Math.round(r.probability * 100)}%</td>
-                    <td>{r.state}</td>
-                    <td>{r.count}</td>
-                    <td>{remaining(r.ends_at, now)}</td>
-                    <td>
-                      <button type="button" onClick={() => void act(async () => (await api.delete(`/_chaos/rules/${encodeURIComponent(r.id)}`), `Removed ${r.id}.`))}>
-                        Remove
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable columns={['Rule', 'Point', 'Injector', 'Probability', 'State', 'Injections', 'Remaining', '']} count={state?.rules.length} empty="No rules: nothing is being injected.">
+          {state?.rules.map((r) => (
+            <tr key={r.id}>
+              <td className="mono">{r.id}</td>
+              <td>{r.point}</td>
+              <td>{r.injector.kind}</td>
+              <td>{Math.round(r.probability * 100)}%</td>
+              <td>{r.state}</td>
+              <td>{r.count}</td>
+              <td>{remaining(r.ends_at, now)}</td>
+              <td>
+                <button type="button" onClick={() => void act(async () => (await api.delete(`/_chaos/rules/${encodeURIComponent(r.id)}`), `Removed ${r.id}.`))}>
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
       <section className="panel" aria-label="Injection log">
         <h3>Recent injections</h3>
-        {loaded.data && loaded.data.log.length === 0 ? <p className="empty">No injections yet.</p> : null}
-        {loaded.data && loaded.data.log.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>Time</th>
-                  <th>Rule</th>
-                  <th>Point</th>
-                  <th>Kind</th>
-                  <th>Drawn</th>
-                  <th>Request id</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loaded.data.log.map((i) => (
-                  <tr key={i.seq}>
-                    <td>{i.seq}</td>
-                    <td>{new Date(i.at).toISOString().slice(11, 23)}</td>
-                    <td className="mono">{i.rule}</td>
-                    <td>{i.point}</td>
-                    <td>{i.kind}</td>
-                    <td>{describeDetail(i.detail)}</td>
-                    <td className="mono">{i.request_id ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable columns={['#', 'Time', 'Rule', 'Point', 'Kind', 'Drawn', 'Request id']} count={loaded.data?.log.length} empty="No injections yet.">
+          {loaded.data?.log.map((i) => (
+            <tr key={i.seq}>
+              <td>{i.seq}</td>
+              <td>{new Date(i.at).toISOString().slice(11, 23)}</td>
+              <td className="mono">{i.rule}</td>
+              <td>{i.point}</td>
+              <td>{i.kind}</td>
+              <td>{describeDetail(i.detail)}</td>
+              <td className="mono">{i.request_id ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </section>
   );

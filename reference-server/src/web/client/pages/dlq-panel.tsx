@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { utc } from '../format.js';
 import type { DlqEntry, Webhook } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
+import { DataTable } from '../components/data-table.js';
 
 /** The tenant's DLQ with replay buttons. */
 export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[] }) {
@@ -47,40 +48,22 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
       <h3 id="dlq-title">Dead-letter queue</h3>
       {notice ? <p role="status" className="ok">{notice}</p> : null}
       <ErrorBanner error={error ?? loaded.error} />
-      {entries.length === 0 ? (
-        <p className="empty">{loaded.loading && !loaded.data ? 'Loading…' : 'Nothing dead-lettered.'}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Delivery</th>
-                <th>Event type</th>
-                <th>Reason</th>
-                <th>Attempts</th>
-                <th>Dead since</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.delivery_id}>
-                  <td className="mono">{e.delivery_id}</td>
-                  <td>{e.event_type}</td>
-                  <td>{e.reason}</td>
-                  <td>{e.attempts}</td>
-                  <td>{utc(e.dead_at)}</td>
-                  <td>
-                    <button type="button" onClick={() => void replayOne(e)}>
-                      Replay
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable columns={['Delivery', 'Event type', 'Reason', 'Attempts', 'Dead since', '']} count={loaded.data ? entries.length : undefined} loading={loaded.loading} empty="Nothing dead-lettered.">
+        {entries.map((e) => (
+          <tr key={e.delivery_id}>
+            <td className="mono">{e.delivery_id}</td>
+            <td>{e.event_type}</td>
+            <td>{e.reason}</td>
+            <td>{e.attempts}</td>
+            <td>{utc(e.dead_at)}</td>
+            <td>
+              <button type="button" onClick={() => void replayOne(e)}>
+                Replay
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {webhooks.length > 0 ? (
         <form className="toolbar" onSubmit={replayWindow} aria-label="Replay by window">
           <label>

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { utc } from '../format.js';
 import type { ApiKey, RotatedKey, Session } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
+import { DataTable } from '../components/data-table.js';
 
 /** The keys the credential may manage: all (admin) or its tenant's (a keys:manage key). */
 export function KeysPage({ api, session }: { api: ApiClient; session: Session }) {
@@ -78,52 +79,33 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
           </div>
         </div>
       ) : null}
-      {loaded.data && keys.length === 0 ? <p className="empty">No keys.</p> : null}
-      {!loaded.data && loaded.loading ? <p className="loading">Loading…</p> : null}
-      {keys.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Status</th>
-                <th>Version</th>
-                <th>Rotated</th>
-                <th>Expires</th>
-                <th>Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.key_id}>
-                  <td>{k.name}</td>
-                  <td className="mono">
-                    {k.key_prefix}… <span className="muted small">{k.key_id}</span>
-                  </td>
-                  <td>
-                    <span className={`badge ${k.status}`}>{k.status}</span>
-                  </td>
-                  <td>v{k.version ?? 1}</td>
-                  <td>{utc(k.rotated_at)}</td>
-                  <td>{utc(k.expires_at)}</td>
-                  <td className="row-actions">
-                    <button type="button" onClick={() => void showVersions(k)}>
-                      Versions
-                    </button>
-                    <button type="button" disabled={k.status !== 'active' || busy} onClick={() => setRotating(k)}>
-                      Rotate
-                    </button>
-                    <button type="button" className="danger" disabled={k.status === 'revoked' || busy} onClick={() => setRevoking(k)}>
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable columns={['Name', 'Key', 'Status', 'Version', 'Rotated', 'Expires', 'Actions']} count={loaded.data ? keys.length : undefined} loading={loaded.loading} empty="No keys.">
+        {keys.map((k) => (
+          <tr key={k.key_id}>
+            <td>{k.name}</td>
+            <td className="mono">
+              {k.key_prefix}… <span className="muted small">{k.key_id}</span>
+            </td>
+            <td>
+              <span className={`badge ${k.status}`}>{k.status}</span>
+            </td>
+            <td>v{k.version ?? 1}</td>
+            <td>{utc(k.rotated_at)}</td>
+            <td>{utc(k.expires_at)}</td>
+            <td className="row-actions">
+              <button type="button" onClick={() => void showVersions(k)}>
+                Versions
+              </button>
+              <button type="button" disabled={k.status !== 'active' || busy} onClick={() => setRotating(k)}>
+                Rotate
+              </button>
+              <button type="button" className="danger" disabled={k.status === 'revoked' || busy} onClick={() => setRevoking(k)}>
+                Revoke
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {versions ? (
         <section className="panel" aria-label="Version history">
           <div className="page-head">

@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { utc } from '../format.js';
 import type { RunSummary } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
+import { DataTable } from '../components/data-table.js';
 
 /** A run's verdict in words: held, failed a gate or checker, or did not finish. */
 export function verdictOf(run: RunSummary): { label: string; tone: 'ok' | 'bad' | 'warn' } {
@@ -45,56 +46,42 @@ export function RunsPage({ api }: { api: ApiClient }) {
         </button>
       </div>
       <ErrorBanner error={error ?? loaded.error} />
-      {loaded.data && runs.length === 0 ? (
-        <p className="empty">
-          No runs yet. <code>aftershock run</code> writes each run under <code>.aftershock/runs/</code> in the server's working folder.
-        </p>
-      ) : null}
-      {runs.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Scenario</th>
-                <th>Verdict</th>
-                <th>Gates</th>
-                <th>Checkers</th>
-                <th>Seed</th>
-                <th>Started</th>
-                <th>Report</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => {
-                const verdict = verdictOf(r);
-                return (
-                  <tr key={r.name}>
-                    <td className="mono">{r.name}</td>
-                    <td>{r.title ?? '—'}</td>
-                    <td>
-                      <span className={`badge ${verdict.tone}`}>{verdict.label}</span>
-                    </td>
-                    <td>{r.gates.total === 0 ? '—' : `${r.gates.total - r.gates.failed}/${r.gates.total} held`}</td>
-                    <td>{r.checkers.total === 0 ? '—' : `${r.checkers.total - r.checkers.failed}/${r.checkers.total} valid`}</td>
-                    <td className="mono">{r.seed ?? '—'}</td>
-                    <td>{utc(r.started_at)}</td>
-                    <td>
-                      {r.has_report ? (
-                        <a href="#/runs" onClick={(e) => (e.preventDefault(), void openReport(r))}>
-                          Open report
-                        </a>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={['Run', 'Scenario', 'Verdict', 'Gates', 'Checkers', 'Seed', 'Started', 'Report']}
+        count={loaded.data ? runs.length : undefined}
+        loading={loaded.loading}
+        empty={
+          <>
+            No runs yet. <code>aftershock run</code> writes each run under <code>.aftershock/runs/</code> in the server's working folder.
+          </>
+        }
+      >
+        {runs.map((r) => {
+          const verdict = verdictOf(r);
+          return (
+            <tr key={r.name}>
+              <td className="mono">{r.name}</td>
+              <td>{r.title ?? '—'}</td>
+              <td>
+                <span className={`badge ${verdict.tone}`}>{verdict.label}</span>
+              </td>
+              <td>{r.gates.total === 0 ? '—' : `${r.gates.total - r.gates.failed}/${r.gates.total} held`}</td>
+              <td>{r.checkers.total === 0 ? '—' : `${r.checkers.total - r.checkers.failed}/${r.checkers.total} valid`}</td>
+              <td className="mono">{r.seed ?? '—'}</td>
+              <td>{utc(r.started_at)}</td>
+              <td>
+                {r.has_report ? (
+                  <a href="#/runs" onClick={(e) => (e.preventDefault(), void openReport(r))}>
+                    Open report
+                  </a>
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
     </section>
   );
 }

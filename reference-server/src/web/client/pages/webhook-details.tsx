@@ -7,6 +7,7 @@ import { StatCard } from '../components/stat-card.js';
 import { millis, percent, utc } from '../format.js';
 import type { Delivery, TestResult, Webhook, WebhookMetrics } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
+import { DataTable } from '../components/data-table.js';
 
 /** Metrics, test and deliveries of `webhook`; refreshes every 5 s while open. */
 export function WebhookDetails({ api, webhook }: { api: ApiClient; webhook: Webhook }) {
@@ -60,39 +61,23 @@ export function WebhookDetails({ api, webhook }: { api: ApiClient; webhook: Webh
         </div>
       ) : null}
       <h4>Delivery history</h4>
-      {loaded.data && loaded.data.deliveries.length === 0 ? <p className="empty">No deliveries yet: create an event this webhook subscribes to.</p> : null}
-      {loaded.data && loaded.data.deliveries.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Delivery</th>
-                <th>Event type</th>
-                <th>Status</th>
-                <th>Attempts (code, latency)</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaded.data.deliveries.map((d) => (
-                <tr key={d.delivery_id}>
-                  <td className="mono">{d.delivery_id}</td>
-                  <td>{d.event_type ?? '—'}</td>
-                  <td>
-                    <span className={`badge ${d.status}`}>{d.status}</span>
-                  </td>
-                  <td>
-                    {d.attempts.length === 0
-                      ? '—'
-                      : d.attempts.map((a) => `#${a.attempt} ${a.status_code ?? a.error_class ?? 'error'} ${millis(a.latency_ms)}`).join(' · ')}
-                  </td>
-                  <td>{utc(d.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable columns={['Delivery', 'Event type', 'Status', 'Attempts (code, latency)', 'Created']} count={loaded.data?.deliveries.length} empty="No deliveries yet: create an event this webhook subscribes to.">
+        {loaded.data?.deliveries.map((d) => (
+          <tr key={d.delivery_id}>
+            <td className="mono">{d.delivery_id}</td>
+            <td>{d.event_type ?? '—'}</td>
+            <td>
+              <span className={`badge ${d.status}`}>{d.status}</span>
+            </td>
+            <td>
+              {d.attempts.length === 0
+                ? '—'
+                : d.attempts.map((a) => `#${a.attempt} ${a.status_code ?? a.error_class ?? 'error'} ${millis(a.latency_ms)}`).join(' · ')}
+            </td>
+            <td>{utc(d.created_at)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { asFailure, useLoad } from '../use-load.js';
 import { DlqPanel } from './dlq-panel.js';
 import { WebhookDetails } from './webhook-details.js';
 import { WebhookForm } from './webhook-form.js';
+import { DataTable } from '../components/data-table.js';
 
 /** A webhook's health in words: disabled (and why), failing, or healthy. */
 export function healthOf(w: Webhook): { label: string; tone: 'ok' | 'warn' | 'bad' } {
@@ -58,49 +59,32 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
           onDone={() => (setForm(null), loaded.reload())}
         />
       ) : null}
-      {loaded.data && webhooks.length === 0 ? <p className="empty">No webhooks yet. Create one to receive events as they happen.</p> : null}
-      {!loaded.data && loaded.loading ? <p className="loading">Loading…</p> : null}
-      {webhooks.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>URL</th>
-                <th>Events</th>
-                <th>Status</th>
-                <th>Health</th>
-                <th>Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {webhooks.map((w) => {
-                const health = healthOf(w);
-                return (
-                  <tr key={w.webhook_id} aria-selected={w.webhook_id === selected}>
-                    <td className="mono wrap">{w.url}</td>
-                    <td>{w.events.join(', ')}</td>
-                    <td>
-                      <span className={`badge ${w.is_active ? 'active' : 'revoked'}`}>{w.is_active ? 'active' : 'inactive'}</span>
-                    </td>
-                    <td className={health.tone}>{health.label}</td>
-                    <td className="row-actions">
-                      <button type="button" onClick={() => setSelected(w.webhook_id === selected ? null : w.webhook_id)}>
-                        {w.webhook_id === selected ? 'Hide' : 'Details'}
-                      </button>
-                      <button type="button" onClick={() => setForm({ editing: w })}>
-                        Edit
-                      </button>
-                      <button type="button" className="danger" onClick={() => setDeleting(w)}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable columns={['URL', 'Events', 'Status', 'Health', 'Actions']} count={loaded.data ? webhooks.length : undefined} loading={loaded.loading} empty="No webhooks yet. Create one to receive events as they happen.">
+        {webhooks.map((w) => {
+          const health = healthOf(w);
+          return (
+            <tr key={w.webhook_id} aria-selected={w.webhook_id === selected}>
+              <td className="mono wrap">{w.url}</td>
+              <td>{w.events.join(', ')}</td>
+              <td>
+                <span className={`badge ${w.is_active ? 'active' : 'revoked'}`}>{w.is_active ? 'active' : 'inactive'}</span>
+              </td>
+              <td className={health.tone}>{health.label}</td>
+              <td className="row-actions">
+                <button type="button" onClick={() => setSelected(w.webhook_id === selected ? null : w.webhook_id)}>
+                  {w.webhook_id === selected ? 'Hide' : 'Details'}
+                </button>
+                <button type="button" onClick={() => setForm({ editing: w })}>
+                  Edit
+                </button>
+                <button type="button" className="danger" onClick={() => setDeleting(w)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
       {current ? <WebhookDetails key={`details-${current.webhook_id}`} api={api} webhook={current} /> : null}
       <DlqPanel api={api} webhooks={webhooks} />
       <ConfirmDialog
