@@ -5,20 +5,12 @@ import type { Options } from 'k6/options';
 import { readEnv } from './lib/env.ts';
 import { chaosRule, healAll, playTimeline } from './lib/faults.ts';
 import { summaryFiles } from './lib/summary.ts';
-import { timelineOptions } from './lib/timeline.ts';
+import { standardTimeline, timelineOptions } from './lib/timeline.ts';
 import { createTenant, postEvent, type RunData } from './lib/triggers-api.ts';
 
 const env = readEnv();
 
-export const options: Options = timelineOptions({
-  rate: 50,
-  phases: { baseline: 10, fault: 20, recovery: 30 },
-  gates: [
-    { phase: 'baseline', maxFailureRate: 0.01, maxP99Ms: 250 },
-    { phase: 'fault', maxFailureRate: 0.05 },
-    { phase: 'recovery', maxFailureRate: 0.01, maxP99Ms: 250 },
-  ],
-});
+export const options: Options = timelineOptions(standardTimeline(0.05));
 
 export function setup(): RunData {
   healAll(env);

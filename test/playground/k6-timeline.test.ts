@@ -1,7 +1,7 @@
 // The k6 scripts' options builder: one constant-arrival-rate scenario per phase, back to back, and
 // each gate a threshold on that phase's tagged create_event requests (k6 itself is not installed here).
 import { describe, expect, it } from 'vitest';
-import { phaseStart, timelineOptions } from '../../load/k6/lib/timeline.js';
+import { phaseStart, standardTimeline, timelineOptions } from '../../load/k6/lib/timeline.js';
 
 const phases = { baseline: 10, fault: 20, recovery: 30 };
 
@@ -31,5 +31,11 @@ describe('k6 timelineOptions', () => {
   it('names the phases it knows when asked for another', () => {
     expect(phaseStart(phases, 'recovery')).toBe(30);
     expect(() => phaseStart(phases, 'steady')).toThrow('unknown phase steady; phases are baseline, fault, recovery');
+  });
+
+  it('gives every script the same run, with its own failure budget in the fault phase', () => {
+    const spec = standardTimeline(0.05);
+    expect(spec.phases).toEqual({ baseline: 10, fault: 20, recovery: 30 });
+    expect(timelineOptions(spec).thresholds).toMatchObject({ 'http_req_failed{phase:fault,op:create_event}': ['rate<=0.05'], 'http_req_duration{phase:recovery,op:create_event}': ['p(99)<=250'] });
   });
 });

@@ -61,3 +61,19 @@ export function timelineOptions(spec: TimelineSpec): Options {
   }
   return { scenarios, thresholds, summaryTrendStats: ['avg', 'p(50)', 'p(90)', 'p(99)', 'max'], setupTimeout: '60s' };
 }
+
+/**
+ * The run every k6 script here shares: 50 events/s through a 10 s baseline, a 20 s fault phase and a
+ * 30 s recovery; at most 1 % failures and p99 ≤ 250 ms outside the fault, `faultMaxFailureRate` in it.
+ */
+export function standardTimeline(faultMaxFailureRate: number): TimelineSpec {
+  return {
+    rate: 50,
+    phases: { baseline: 10, fault: 20, recovery: 30 },
+    gates: [
+      { phase: 'baseline', maxFailureRate: 0.01, maxP99Ms: 250 },
+      { phase: 'fault', maxFailureRate: faultMaxFailureRate },
+      { phase: 'recovery', maxFailureRate: 0.01, maxP99Ms: 250 },
+    ],
+  };
+}
