@@ -42,7 +42,7 @@ it(`keeps item and index whole when the parent is killed mid-write (${ROUNDS} ro
   for (let round = 0; round < ROUNDS; round++) {
     const parent = await spawnEntry(resolve(import.meta.dirname, 'fixtures/store-writer.ts'), { STORE_PATH: path, ROUND: String(round) }, (out) => out.includes('store_pid='));
     const pid = Number(/store_pid=(\d+)/.exec(parent.output())?.[1]);
-    expect(pid).toBeGreaterThan(0);
+    expect(pid, `the writer never reported the store's pid; its output:\n${parent.output()}`).toBeGreaterThan(0);
     parent.child.kill('SIGKILL');
     await parent.exited;
     await waitFor(() => !alive(pid), { timeoutMs: 12_000, message: 'the orphaned store to exit' });

@@ -24,7 +24,7 @@ it('shows an API error with its message, status, code and request id, as an aler
 
 it('shows a list as loading before its first answer, as its sentence when empty, else as a table with headings', () => {
   const table = (count: number | undefined, loading = false) =>
-    renderToStaticMarkup(createElement(DataTable, { columns: ['Name', ''], count, loading, empty: 'No keys.' }, createElement('tr', { key: 'a' }, createElement('td', null, 'k1'))));
+    renderToStaticMarkup(createElement(DataTable, { columns: ['Name', ''], count, loading, empty: 'No keys.', children: createElement('tr', null, createElement('td', null, 'k1')) }));
   expect(table(undefined, true)).toBe('<p class="loading">Loading…</p>');
   expect(table(undefined)).toBe('');
   expect(table(0)).toBe('<p class="empty">No keys.</p>');
