@@ -1,8 +1,9 @@
 // Runs `npm start` (main.ts) or `npm run worker` (workers/main.ts) as a child process that shares a
 // DynamoDB with others, and resolves once the child reports ready over IPC. The entry is forked
-// directly rather than through npm, so a kill reaches the server itself, as a crash would.
+// directly rather than through npm, so a kill reaches the server itself, as a crash would; built, it
+// forks the compiled entry with plain Node (fork-entry.ts).
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { forkEntry } from './fork-entry.js';
 
 /** What a child process needs: the shared store and the server's secrets key. */
 export interface ProcessOptions {
@@ -43,17 +44,18 @@ const OUTPUT_LIMIT = 64 * 1024;
 
 /** Starts a Triggers API process (`npm start`) on a free loopback port. Rejects with its output if it exits or times out first. */
 export function startServerProcess(options: ProcessOptions): Promise<ChildStack> {
-  return startChild('./main.ts', { ...(options.adminToken !== undefined && { ADMIN_TOKEN: options.adminToken }), BOOTSTRAP_KEY: 'false' }, options);
+  return startChild('./main', { ...(options.adminToken !== undefined && { ADMIN_TOKEN: options.adminToken }), BOOTSTRAP_KEY: 'false' }, options);
 }
 
 /** Starts a worker process (`npm run worker`); its `url` serves `/metrics`. Rejects like {@link startServerProcess}. */
 export function startWorkerProcess(options: ProcessOptions): Promise<ChildStack> {
-  return startChild('./workers/main.ts', {}, options);
+  return startChild('./workers/main', {}, options);
 }
 
 async function startChild(entry: string, own: Record<string, string>, options: ProcessOptions): Promise<ChildStack> {
-  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+  const { path, execArgv } = forkEntry(entry, import.meta.url);
+  const child = fork(path, [], {
+    execArgv,
     env: {
       ...process.env,
       PORT: '0',

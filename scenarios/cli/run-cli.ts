@@ -19,7 +19,8 @@ options:
   --seed N                 replay: the same fault decisions and load schedule
   --out DIR                output directory (several scenarios: one subdirectory each)
   --fail-fast              stop at the first failed phase gate (rollbacks still run)
-  --target KIND            override every scenario's target: embedded | url
+  --target KIND            override every scenario's target: embedded | url (a scenario already
+                           embedded keeps its mode and workers)
   --base-url URL           with --target url: where the service answers
   --admin-token-env NAME   with --target url: the variable holding its admin token (default AFTERSHOCK_ADMIN_TOKEN)
   --toxiproxy-url URL      use a real Toxiproxy for proxy faults (default: $TOXIPROXY_URL, else the built-in proxy)
@@ -89,7 +90,8 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
       const progress = createProgress(io.out, io.out.isTTY === true && !values['no-progress'], loaded.length > 1 ? `[${scenario.title}] ` : '');
       const out = values.out === undefined ? undefined : loaded.length > 1 ? join(values.out, file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '')) : values.out;
       try {
-        const journal = await runScenario(override ? { ...scenario, target: override } : scenario, {
+        const target = override?.kind === 'embedded' && scenario.target.kind === 'embedded' ? scenario.target : override;
+        const journal = await runScenario(target ? { ...scenario, target } : scenario, {
           seed,
           out,
           file,
