@@ -3,6 +3,7 @@
 // quiesces, reads back, judges, and writes the journal, history and JUnit report.
 import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRandom, hashSeed } from '../../chaos/src/index.js';
 import type { Adapter } from '../adapters/adapter.js';
@@ -10,6 +11,7 @@ import { createAdapter } from '../adapters/create-adapter.js';
 import { defaultCheckers } from './default-checkers.js';
 import type { Checker } from '../checkers/checker.js';
 import { healAllChaos } from '../faults/chaos-fault.js';
+import { openHistoryWriter } from '../history/jsonl.js';
 import { startReceiver } from '../receiver/receiver.js';
 import type { CheckerName } from '../scenario/judgement-schema.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
@@ -129,6 +131,9 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     await adapter.setup(options.webhookUrl ? options.webhookUrl(hookUrl) : hookUrl, scenario.webhooks);
     if (!(await warmUp(adapter, scenario.steady_state.find((p) => p.http)?.http?.get ?? '/'))) errors.push('the target was still slow to answer when the run started');
 
+    // The history goes to disk as it happens, so a run that is killed still leaves it.
+    await mkdir(outputs.dir, { recursive: true });
+    recorder.streamTo(openHistoryWriter(outputs.history));
     clock = startRunClock();
     const runClock = clock;
     timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
@@ -154,7 +159,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
         onError(new Error(`reading the service back failed: ${(err as Error).message}`));
         return undefined;
       });
-      if (final) recorder.history.push(final.final);
+      if (final) recorder.record(final.final);
       if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
     }
   } finally {
@@ -162,6 +167,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     await target?.close().catch(onError);
     await proxies?.close().catch(onError);
     await receiver.close();
+    await recorder.endStream().catch(onError);
     options.signal?.removeEventListener('abort', interrupt);
   }
 
@@ -187,6 +193,6 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     errors,
     outputs,
   });
-  await writeOutputs(journal, recorder.history);
+  await writeOutputs(journal, recorder.history, { historyWritten: recorder.streamed });
   return journal;
 }

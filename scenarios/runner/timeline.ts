@@ -89,7 +89,7 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     entry.activity.healed = time;
     entry.activity.status = 'healed';
     const detail = entry.fault.healedDetail?.();
-    recorder.history.push({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
+    recorder.record({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
     ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
   };
 
@@ -108,19 +108,19 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
       const time = clock.now();
       activity.started = time;
       activity.status = 'applied';
-      recorder.history.push({ kind: 'fault', id, type: 'start', fault: fault.label, detail: fault.detail, time });
+      recorder.record({ kind: 'fault', id, type: 'start', fault: fault.label, detail: fault.detail, time });
       ctx.onEvent({ type: 'fault', action: 'applied', name: activity.name, kind: activity.kind, time });
-      if (step.action) recorder.history.push({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'kill', signal: step.action.signal, time });
+      if (step.action) recorder.record({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'kill', signal: step.action.signal, time });
       if (activity.planned.end === undefined) {
         activity.status = 'healed';
         activity.healed = time;
-        recorder.history.push({ kind: 'fault', id, type: 'end', fault: fault.label, time });
+        recorder.record({ kind: 'fault', id, type: 'end', fault: fault.label, time });
         return;
       }
       active.set(id, { fault, activity });
       await clock.until(activity.planned.end, ctx.signal);
       await close(id);
-      if (step.action?.restart_after !== undefined) recorder.history.push({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'start', time: clock.now() });
+      if (step.action?.restart_after !== undefined) recorder.record({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'start', time: clock.now() });
     } catch (err) {
       activity.status = 'failed';
       activity.error = err instanceof Error ? err.message : String(err);
