@@ -24,6 +24,9 @@ options:
   --base-url URL           with --target url: where the service answers
   --admin-token-env NAME   with --target url: the variable holding its admin token (default AFTERSHOCK_ADMIN_TOKEN)
   --toxiproxy-url URL      use a real Toxiproxy for proxy faults (default: $TOXIPROXY_URL, else the built-in proxy)
+  --receiver-url URL       use a running \`aftershock receiver\` (its control API) instead of the runner's own
+                           (default: $AFTERSHOCK_RECEIVER_URL)
+  --receiver-webhook-url URL  with --receiver-url: where the target sends webhooks (default <receiver-url>/hook)
   --no-progress            plain lines instead of the live progress line
   -h, --help               this help
 
@@ -55,6 +58,8 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
         'base-url': { type: 'string' },
         'admin-token-env': { type: 'string' },
         'toxiproxy-url': { type: 'string' },
+        'receiver-url': { type: 'string' },
+        'receiver-webhook-url': { type: 'string' },
         'no-progress': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -98,6 +103,8 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
           failFast: values['fail-fast'] === true,
           signal: interrupt.signal,
           toxiproxyUrl: values['toxiproxy-url'],
+          receiverUrl: values['receiver-url'],
+          receiverWebhookUrl: values['receiver-webhook-url'],
           onEvent: (e) => progress.onEvent(e),
         });
         progress.done();

@@ -3,6 +3,7 @@
 // quiesces, reads back, judges, and writes the journal, history and JUnit report.
 import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRandom, hashSeed } from '../../chaos/src/index.js';
@@ -13,6 +14,7 @@ import type { Checker } from '../checkers/checker.js';
 import { healAllChaos } from '../faults/chaos-fault.js';
 import { openHistoryWriter } from '../history/jsonl.js';
 import { startReceiver } from '../receiver/receiver.js';
+import { connectRemoteReceiver } from '../receiver/remote-receiver.js';
 import type { CheckerName } from '../scenario/judgement-schema.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.js';
@@ -54,6 +56,13 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Rewrites the webhook URL the runner registers (e.g. a tunnel's public URL in front of the receiver). */
   webhookUrl?: (url: string) => string;
+  /**
+   * A remote `aftershock receiver` (its base URL, as the runner reaches it) instead of the runner's own;
+   * `receiver` faults drive its control API. Default: `env.AFTERSHOCK_RECEIVER_URL`, else a receiver in the runner, on 127.0.0.1.
+   */
+  receiverUrl?: string;
+  /** With `receiverUrl`: where the target must send webhooks, e.g. through a proxy (default `<receiverUrl>/hook`). */
+  receiverWebhookUrl?: string;
   /** Replaces checkers (tests use it to prove a gate fails); defaults to the five. */
   checkers?: Partial<Record<CheckerName, Checker>>;
 }
@@ -99,12 +108,11 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   let clock: RunClock = setupClock;
   let adapter: Adapter | undefined;
   const receiverRandom = createRandom(hashSeed(String(seed), 'receiver'));
-  const receiver = await startReceiver({
-    now: () => clock.now(),
-    random: () => receiverRandom.next(),
-    identify: (headers, body) => adapter!.identify(headers, body),
-    onReceipt: (r) => recorder.receipt(r),
-  });
+  const identify = (headers: IncomingHttpHeaders, body: string) => adapter!.identify(headers, body);
+  const receiverUrl = options.receiverUrl ?? env.AFTERSHOCK_RECEIVER_URL;
+  const receiver = receiverUrl
+    ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError })
+    : await startReceiver({ now: () => clock.now(), random: () => receiverRandom.next(), identify, onReceipt: (r) => recorder.receipt(r) });
   let proxies: ProxyLinks | undefined;
   let target: TargetHandle | undefined;
   let timeline: Timeline | undefined;
@@ -115,7 +123,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
       const before = errors.length;
       const kinds = heal === 'all' ? undefined : [heal];
       await timeline?.heal(kinds);
-      if ((heal === 'all' || heal === 'receiver')) receiver.heal();
+      if (heal === 'all' || heal === 'receiver') await Promise.resolve(receiver.heal()).catch(onError);
       if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError }).catch(onError);
       rollbacks.push({ heal, time: clock.now(), errors: errors.slice(before) });
     }
