@@ -58,7 +58,7 @@ export interface RunOptions {
   webhookUrl?: (url: string) => string;
   /**
    * A remote `aftershock receiver` (its base URL, as the runner reaches it) instead of the runner's own;
-   * `receiver` faults drive its control API. Default: `env.AFTERSHOCK_RECEIVER_URL`, else a receiver in the runner, on 127.0.0.1.
+   * `receiver` faults drive its control API. Default: a receiver in the runner, on 127.0.0.1.
    */
   receiverUrl?: string;
   /** With `receiverUrl`: where the target must send webhooks, e.g. through a proxy (default `<receiverUrl>/hook`). */
@@ -109,7 +109,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   let adapter: Adapter | undefined;
   const receiverRandom = createRandom(hashSeed(String(seed), 'receiver'));
   const identify = (headers: IncomingHttpHeaders, body: string) => adapter!.identify(headers, body);
-  const receiverUrl = options.receiverUrl ?? env.AFTERSHOCK_RECEIVER_URL;
+  const receiverUrl = options.receiverUrl;
   const receiver = receiverUrl
     ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError })
     : await startReceiver({ now: () => clock.now(), random: () => receiverRandom.next(), identify, onReceipt: (r) => recorder.receipt(r) });
