@@ -26,6 +26,8 @@ export interface ChildStack {
   url: string;
   /** Sends a signal (default SIGTERM); `SIGKILL` crashes it. */
   kill(signal?: NodeJS.Signals): void;
+  /** Sends a message over the IPC channel (e.g. a relayed chaos rule); false when the child is gone. */
+  send(message: unknown): boolean;
   /** Its exit code (null when ended by a signal). */
   exited: Promise<number | null>;
   /** The last 64 KB of its stdout and stderr, for failure reports. */
@@ -97,6 +99,8 @@ async function startChild(entry: string, own: Record<string, string>, options: P
     exited,
     output: () => output,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
+    // With a callback, a channel closed by a crash is reported here instead of as an 'error' event.
+    send: (message) => child.connected && child.send(message as Parameters<typeof child.send>[0], () => undefined),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -124,7 +124,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
       const kinds = heal === 'all' ? undefined : [heal];
       await timeline?.heal(kinds);
       if (heal === 'all' || heal === 'receiver') await Promise.resolve(receiver.heal()).catch(onError);
-      if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError }).catch(onError);
+      if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos }).catch(onError);
       rollbacks.push({ heal, time: clock.now(), errors: errors.slice(before) });
     }
   };
@@ -144,6 +144,11 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     recorder.streamTo(openHistoryWriter(outputs.history));
     clock = startRunClock();
     const runClock = clock;
+    // A process the target's supervisor saw exit on its own and started again (a crash injection).
+    target.processes?.watch?.((change) => {
+      recorder.record({ kind: 'process', process: change.process, action: change.action, time: runClock.now() });
+      if (change.how?.startsWith('restart failed')) onError(new Error(`${change.process}: ${change.how}`));
+    });
     timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
     const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);
     const ticker = startTicker({ clock, recorder, total, emit, active: () => timeline!.activities.filter((a) => a.status === 'applied').length });

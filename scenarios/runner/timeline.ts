@@ -60,7 +60,7 @@ async function apply(step: MethodStep, id: string, ctx: TimelineContext): Promis
   const { target, onError } = ctx;
   if (step.action) return applyKillAction(step.action, target.processes, onError);
   const f = step.fault!;
-  if (f.chaos) return applyChaosFault(f.chaos, id, step.for!, { baseUrl: target.baseUrl, adminToken: target.adminToken, onError });
+  if (f.chaos) return applyChaosFault(f.chaos, id, step.for!, { baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos });
   if (f.proxy) return applyProxyFault(f.proxy, id, target.proxies, onError);
   if (f.receiver) return applyReceiverFault(f.receiver, ctx.receiver);
   return applyProcessFault(f.process!, target.processes, onError);
