@@ -1,9 +1,9 @@
 // Runs `npm start` (main.ts) or `npm run worker` (workers/main.ts) as a child process that shares a
 // DynamoDB with others, and resolves once the child reports ready over IPC. The entry is forked
 // directly rather than through npm, so a kill reaches the server itself, as a crash would; built, it
-// forks the compiled entry with plain Node (fork-entry.ts).
+// forks the compiled entry with plain Node (store/fork-entry.ts).
 import { fork } from 'node:child_process';
-import { forkEntry } from './fork-entry.js';
+import { forkEntry } from './store/fork-entry.js';
 
 /** What a child process needs: the shared store and the server's secrets key. */
 export interface ProcessOptions {

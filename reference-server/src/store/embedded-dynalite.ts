@@ -1,7 +1,7 @@
 // Starts dynalite in a child process: in memory (tests) or on disk under a directory (npm start).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { forkEntry } from '../fork-entry.js';
+import { forkEntry } from './fork-entry.js';
 
 /** A running embedded DynamoDB. */
 export interface EmbeddedDynamo {
