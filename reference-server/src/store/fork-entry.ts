@@ -1,6 +1,6 @@
-// Which file a child process (the store here, the server and workers from child-stack.ts) runs, and how: the `.ts` source through tsx when this code runs from the
-// sources (a clone, tests), the sibling `.js` with plain Node when it runs built (dist/, an installed
-// package, where tsx may not exist).
+// Which file a child process runs (the store's here, the server's and workers' in child-stack.ts), and
+// how: the `.ts` source through tsx when this code runs from the sources (a clone, tests), the sibling
+// `.js` with plain Node when it runs built (dist/, an installed package, where tsx may not exist).
 import { fileURLToPath } from 'node:url';
 
 /** A module to fork and the Node flags it needs. */
