@@ -4,7 +4,7 @@
 // TypeScript sources at the user's side.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,16 +54,23 @@ describe('the packed package in another project', () => {
       file,
       JSON.stringify({
         title: 'embedded smoke',
-        target: { kind: 'embedded', mode: 'processes', workers: 1 },
+        // A 1 s lease, so the killed worker's deliveries are retried soon after its restart.
+        target: { kind: 'embedded', mode: 'processes', workers: 1, env: { WEBHOOK_VISIBILITY_TIMEOUT_MS: '1000', WEBHOOK_TIMEOUT_MS: '500' } },
         load: { rate: 10 },
         phases: { baseline: '1s', fault: '1s', recovery: '1s' },
-        quiesce: '5s',
-        method: [{ name: 'receiver refuses', at: '1s', for: '1s', fault: { receiver: { status: 503 } } }],
+        quiesce: '20s',
+        // The kill needs worker processes: it fails unless the scenario's processes mode was kept.
+        method: [
+          { name: 'receiver refuses', at: '1s', for: '1s', fault: { receiver: { status: 503 } } },
+          { name: 'kill -9 worker', at: '1s', action: { kill: 'worker', signal: 'SIGKILL', restart_after: '500ms' } },
+        ],
         gates: [{ invariants: ['no_lost_events', 'deliveries_complete'] }],
       }),
     );
     const { stdout } = await exec('npx', ['aftershock', 'run', file, '--target', 'embedded', '--no-progress', '--out', join(project, 'out-embedded')], { cwd: project });
     expect(stdout).toMatch(/^PASS {2}embedded smoke/m);
+    const journal = JSON.parse(await readFile(join(project, 'out-embedded', 'journal.json'), 'utf8')) as { activities: { name: string; status: string }[] };
+    expect(journal.activities.map((a) => `${a.name}: ${a.status}`)).toEqual(['receiver refuses: healed', 'kill -9 worker: healed']);
   });
 
   it('imports runScenario and defineScenario from aftershock', async () => {
