@@ -13,6 +13,7 @@ commands:
   report   write a run's HTML report, or compare two runs (aftershock report --help)
   explore  generate fault schedules, find one that breaks an invariant, shrink it (aftershock explore --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
+  receiver run the programmable webhook receiver with its control API (aftershock receiver --help)
   server   run the Triggers API reference server (same as npm start; aftershock server --help)
 
 options:
@@ -38,6 +39,11 @@ switch (command) {
   case 'proxy': {
     const { runProxyCli } = await import('../chaos/src/proxy/cli.js');
     process.exitCode = await runProxyCli(rest);
+    break;
+  }
+  case 'receiver': {
+    const { receiverCli } = await import('../scenarios/receiver/receiver-cli.js');
+    process.exitCode = await receiverCli(rest);
     break;
   }
   case 'server':

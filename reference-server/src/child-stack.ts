@@ -1,8 +1,9 @@
 // Runs `npm start` (main.ts) or `npm run worker` (workers/main.ts) as a child process that shares a
 // DynamoDB with others, and resolves once the child reports ready over IPC. The entry is forked
-// directly rather than through npm, so a kill reaches the server itself, as a crash would.
+// directly rather than through npm, so a kill reaches the server itself, as a crash would; built, it
+// forks the compiled entry with plain Node (store/fork-entry.ts).
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { forkEntry } from './store/fork-entry.js';
 
 /** What a child process needs: the shared store and the server's secrets key. */
 export interface ProcessOptions {
@@ -25,6 +26,8 @@ export interface ChildStack {
   url: string;
   /** Sends a signal (default SIGTERM); `SIGKILL` crashes it. */
   kill(signal?: NodeJS.Signals): void;
+  /** Sends a message over the IPC channel (e.g. a relayed chaos rule); false when the child is gone. */
+  send(message: unknown): boolean;
   /** Its exit code (null when ended by a signal). */
   exited: Promise<number | null>;
   /** The last 64 KB of its stdout and stderr, for failure reports. */
@@ -43,17 +46,18 @@ const OUTPUT_LIMIT = 64 * 1024;
 
 /** Starts a Triggers API process (`npm start`) on a free loopback port. Rejects with its output if it exits or times out first. */
 export function startServerProcess(options: ProcessOptions): Promise<ChildStack> {
-  return startChild('./main.ts', { ...(options.adminToken !== undefined && { ADMIN_TOKEN: options.adminToken }), BOOTSTRAP_KEY: 'false' }, options);
+  return startChild('./main', { ...(options.adminToken !== undefined && { ADMIN_TOKEN: options.adminToken }), BOOTSTRAP_KEY: 'false' }, options);
 }
 
 /** Starts a worker process (`npm run worker`); its `url` serves `/metrics`. Rejects like {@link startServerProcess}. */
 export function startWorkerProcess(options: ProcessOptions): Promise<ChildStack> {
-  return startChild('./workers/main.ts', {}, options);
+  return startChild('./workers/main', {}, options);
 }
 
 async function startChild(entry: string, own: Record<string, string>, options: ProcessOptions): Promise<ChildStack> {
-  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+  const { path, execArgv } = forkEntry(entry, import.meta.url);
+  const child = fork(path, [], {
+    execArgv,
     env: {
       ...process.env,
       PORT: '0',
@@ -95,6 +99,8 @@ async function startChild(entry: string, own: Record<string, string>, options: P
     exited,
     output: () => output,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
+    // With a callback, a channel closed by a crash is reported here instead of as an 'error' event.
+    send: (message) => child.connected && child.send(message as Parameters<typeof child.send>[0], () => undefined),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -3,5 +3,6 @@
 export { startStack, type Role, type Stack, type StackOptions } from './start-stack.js';
 export { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
 export { startServerProcess, startWorkerProcess, type ChildStack, type ProcessOptions, type ReadyMessage } from './child-stack.js';
+export { applyChaosMessage, type ChaosRelayMessage } from './chaos-relay.js';
 export { configWith, loadConfig, type Config } from './config.js';
 export { ManualClock, systemClock, type Clock } from './domain/clock.js';

@@ -19,10 +19,13 @@ options:
   --seed N                 replay: the same fault decisions and load schedule
   --out DIR                output directory (several scenarios: one subdirectory each)
   --fail-fast              stop at the first failed phase gate (rollbacks still run)
-  --target KIND            override every scenario's target: embedded | url
+  --target KIND            override every scenario's target: embedded | url (a scenario already
+                           embedded keeps its mode and workers)
   --base-url URL           with --target url: where the service answers
   --admin-token-env NAME   with --target url: the variable holding its admin token (default AFTERSHOCK_ADMIN_TOKEN)
   --toxiproxy-url URL      use a real Toxiproxy for proxy faults (default: $TOXIPROXY_URL, else the built-in proxy)
+  --receiver-url URL       use a running \`aftershock receiver\` (its control API) instead of the runner's own
+  --receiver-webhook-url URL  with --receiver-url: where the target sends webhooks (default <receiver-url>/hook)
   --no-progress            plain lines instead of the live progress line
   -h, --help               this help
 
@@ -54,6 +57,8 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
         'base-url': { type: 'string' },
         'admin-token-env': { type: 'string' },
         'toxiproxy-url': { type: 'string' },
+        'receiver-url': { type: 'string' },
+        'receiver-webhook-url': { type: 'string' },
         'no-progress': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -89,13 +94,16 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
       const progress = createProgress(io.out, io.out.isTTY === true && !values['no-progress'], loaded.length > 1 ? `[${scenario.title}] ` : '');
       const out = values.out === undefined ? undefined : loaded.length > 1 ? join(values.out, file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '')) : values.out;
       try {
-        const journal = await runScenario(override ? { ...scenario, target: override } : scenario, {
+        const target = override?.kind === 'embedded' && scenario.target.kind === 'embedded' ? scenario.target : override;
+        const journal = await runScenario(target ? { ...scenario, target } : scenario, {
           seed,
           out,
           file,
           failFast: values['fail-fast'] === true,
           signal: interrupt.signal,
           toxiproxyUrl: values['toxiproxy-url'],
+          receiverUrl: values['receiver-url'],
+          receiverWebhookUrl: values['receiver-webhook-url'],
           onEvent: (e) => progress.onEvent(e),
         });
         progress.done();

@@ -1,5 +1,6 @@
 // `chaos` faults: a rule installed through the target's `/_chaos` control API for the step's window,
 // with the window also given to the rule itself, so it expires even if the runner dies.
+import type { ChaosRelayMessage } from '../../reference-server/src/index.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { ChaosFault } from '../scenario/fault-schema.js';
 import { once, type ActiveFault } from './active-fault.js';
@@ -9,7 +10,12 @@ export interface ChaosFaultContext {
   baseUrl: string;
   adminToken: string | undefined;
   onError: (err: unknown) => void;
+  /** Worker processes' engines, which have no control API (embedded processes): `worker` rules go there too. */
+  relay?: (message: ChaosRelayMessage) => void;
 }
+
+/** How long after installing it a `crash` rule starts (its window still ends when the step's does). */
+export const CRASH_DELAY_MS = 100;
 
 async function control(ctx: ChaosFaultContext, method: string, path: string, body?: unknown): Promise<Response> {
   if (!ctx.adminToken) throw new ScenarioError('invalid_options', 'chaos faults need the target’s admin token (target.admin_token_env)');
@@ -38,11 +44,17 @@ async function injectionCount(ctx: ChaosFaultContext, id: string): Promise<numbe
  * scenario whose rule the service rejects fails loudly instead of running without its fault.
  */
 export async function applyChaosFault(fault: ChaosFault, id: string, forMs: number, ctx: ChaosFaultContext): Promise<ActiveFault> {
-  const rule = { id, point: fault.point, match: fault.match ?? {}, injector: fault.injector, probability: fault.probability ?? 1, duration: forMs };
+  // A crash ends the process that answers the control API: it waits a moment, so the answer gets out first.
+  const delay = fault.injector.kind === 'crash' ? CRASH_DELAY_MS : 0;
+  const rule = { id, point: fault.point, match: fault.match ?? {}, injector: fault.injector, probability: fault.probability ?? 1, start_after: delay, duration: Math.max(1, forMs - delay) };
   const res = await control(ctx, 'PUT', '/_chaos/rules', { rules: [rule] });
   if (!res.ok) throw new Error(`the target refused chaos rule ${id}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  // The server validated it; worker processes get the same rule (their injections are not counted here).
+  const relay = fault.point === 'worker' ? ctx.relay : undefined;
+  relay?.({ type: 'chaos', action: 'upsert', rules: [rule] });
   let injections: number | undefined;
   const heal = once(async () => {
+    relay?.({ type: 'chaos', action: 'remove', id });
     injections = await injectionCount(ctx, id).catch(() => undefined);
     const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`);
     if (!gone.ok && gone.status !== 404) throw new Error(`healing chaos rule ${id} answered ${gone.status}`);
@@ -52,6 +64,7 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
 
 /** The kill switch: removes every rule on the target (the chaos half of `heal: all`). */
 export async function healAllChaos(ctx: ChaosFaultContext): Promise<void> {
+  ctx.relay?.({ type: 'chaos', action: 'heal' });
   const res = await control(ctx, 'POST', '/_chaos/heal');
   if (!res.ok) throw new Error(`POST /_chaos/heal answered ${res.status}`);
 }

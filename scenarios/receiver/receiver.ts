@@ -1,6 +1,6 @@
-// The runner's own webhook receiver: a real HTTP server on 127.0.0.1 that records every request
-// (delivery id, event id, arrival and answer times, what it answered) and misbehaves on demand
-// (status, delay, hang, reset, trickle) while a `receiver` fault is active.
+// The runner's own webhook receiver: a real HTTP server (127.0.0.1 unless told otherwise) that records
+// every request (delivery id, event id, arrival and answer times, what it answered) and misbehaves on
+// demand (status, delay, hang, reset, trickle) while a `receiver` fault is active.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ReceiptRecord } from '../history/history.js';
@@ -20,8 +20,22 @@ export interface ReceiverOptions {
   /** Draws in [0, 1) for a fault's `probability` (seeded, so a replay misbehaves on the same receipts). */
   random: () => number;
   identify: (headers: IncomingHttpHeaders, body: string) => ReceiptIdentity;
-  /** Called with every finished receipt, in the order they finish. */
-  onReceipt: (receipt: ReceiptRecord) => void;
+  /** Called with every finished receipt, in the order they finish, with the request it answered. */
+  onReceipt: (receipt: ReceiptRecord, request: ReceivedRequest) => void;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: a free one). */
+  port?: number;
+  /** Sees each request first; returning true means it answered it (e.g. a control API), so it is no receipt. */
+  intercept?: (req: IncomingMessage, res: ServerResponse, body: string) => boolean;
+}
+
+/** The request behind a receipt, as it arrived. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
 }
 
 /** A running receiver. */
@@ -30,17 +44,17 @@ export interface Receiver {
   url: string;
   /** `host:port`, for a proxy link in front of it. */
   address: string;
-  /** Starts misbehaving as `fault` says, until `heal()`. */
-  inject(fault: ReceiverFault): void;
+  /** Starts misbehaving as `fault` says, until `heal()` (a remote receiver: once its answer came). */
+  inject(fault: ReceiverFault): void | Promise<void>;
   /** Back to answering 200 at once; hung requests are cut (recorded with status 0). */
-  heal(): void;
+  heal(): void | Promise<void>;
   /** Requests being answered right now. */
   inFlight(): number;
   close(): Promise<void>;
 }
 
 /**
- * Starts the receiver on a free loopback port.
+ * Starts the receiver (by default on a free loopback port). Rejects when it cannot listen.
  * @example const receiver = await startReceiver({ now, random, identify, onReceipt: (r) => history.push(r) });
  */
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
@@ -63,7 +77,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       if (finished) return;
       finished = true;
       active--;
-      options.onReceipt({ kind: 'receipt', ...identity, start, end: options.now(), status });
+      options.onReceipt({ kind: 'receipt', ...identity, start, end: options.now(), status }, { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body });
     };
     const current = fault !== undefined && (fault.probability === undefined || options.random() < fault.probability) ? fault : undefined;
     if (current?.reset) {
@@ -94,21 +108,31 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (!options.intercept?.(req, res, body)) handle(req, res, body);
+    });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const heal = () => {
     fault = undefined;
     for (const cut of [...hung]) cut();
   };
   return {
-    url: `http://127.0.0.1:${port}/hook`,
-    address: `127.0.0.1:${port}`,
+    url: `http://${host}:${port}/hook`,
+    address: `${host}:${port}`,
     inject: (f) => {
       fault = f;
     },

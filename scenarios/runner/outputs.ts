@@ -20,14 +20,19 @@ export function outputPaths(dir: string): Journal['outputs'] {
   return { dir, journal: join(dir, 'journal.json'), history: join(dir, 'history.jsonl'), junit: join(dir, 'junit.xml'), report: join(dir, REPORT_FILE) };
 }
 
-/** Writes all four files (creating the directory); report.html last, from the other three's data. */
-export async function writeOutputs(journal: Journal, history: readonly HistoryRecord[]): Promise<void> {
+/**
+ * Writes all four files (creating the directory); report.html last, from the other three's data.
+ * `historyWritten`: history.jsonl was streamed during the run and is complete, so it is left as it is.
+ */
+export async function writeOutputs(journal: Journal, history: readonly HistoryRecord[], options: { historyWritten?: boolean } = {}): Promise<void> {
   const { dir, journal: journalPath, history: historyPath, junit } = journal.outputs;
   await mkdir(dir, { recursive: true });
   await writeFile(journalPath, `${JSON.stringify(journal, null, 2)}\n`);
-  const writer = openHistoryWriter(historyPath);
-  for (const record of history) writer.append(record);
-  await writer.close();
+  if (!options.historyWritten) {
+    const writer = openHistoryWriter(historyPath);
+    for (const record of history) writer.append(record);
+    await writer.close();
+  }
   const stopped = journal.status === 'interrupted' || journal.status === 'aborted';
   await writeJunitXml(junit, [
     {

@@ -1,7 +1,9 @@
 // Everything a run observes, in one place: the history (Jepsen-shaped), the per-second measurements,
 // the event ids the load saw, and the http probes' samples. The load, the receiver, the timeline and
-// the probe sampler write here; the judging reads it once the run is over.
+// the probe sampler write here; the judging reads it once the run is over. The history is also
+// streamed to history.jsonl as it grows, so a run that dies leaves it behind.
 import type { HistoryRecord, OpRecord, ReceiptRecord } from '../history/history.js';
+import type { HistoryWriter } from '../history/jsonl.js';
 import { Measurements } from '../measure/measurements.js';
 
 /** The run's observations. */
@@ -15,10 +17,33 @@ export class RunRecorder {
   /** Receipts answered 2xx, by `event_id|webhook_id`, for quiescence. */
   private readonly accepted = new Set<string>();
   createsOk = 0;
+  private sink: HistoryWriter | undefined;
+  /** Whether the history went to a file as it was recorded (see {@link streamTo}). */
+  streamed = false;
+
+  /** Appends any history record (fault windows, process actions, the final read-back). */
+  record(record: HistoryRecord): void {
+    this.history.push(record);
+    this.sink?.append(record);
+  }
+
+  /** From now on every record also goes to `writer`, starting with those recorded so far. */
+  streamTo(writer: HistoryWriter): void {
+    for (const record of this.history) writer.append(record);
+    this.sink = writer;
+    this.streamed = true;
+  }
+
+  /** Ends the streaming: flushes and closes the writer (rejects with its write error, if any). */
+  async endStream(): Promise<void> {
+    const sink = this.sink;
+    this.sink = undefined;
+    await sink?.close();
+  }
 
   /** Records an operation half. */
   op(record: OpRecord): void {
-    this.history.push(record);
+    this.record(record);
   }
 
   /** Remembers an event the service accepted, and when its create was meant to start (for lag). */
@@ -29,7 +54,7 @@ export class RunRecorder {
 
   /** Records a receipt and the delivery's lag from its create's intended start. */
   receipt(record: ReceiptRecord): void {
-    this.history.push(record);
+    this.record(record);
     const accepted = record.status >= 200 && record.status < 300;
     if (accepted) this.accepted.add(`${record.event_id}|${record.webhook_id}`);
     const intended = this.intendedOf.get(record.event_id);

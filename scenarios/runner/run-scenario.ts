@@ -3,6 +3,8 @@
 // quiesces, reads back, judges, and writes the journal, history and JUnit report.
 import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRandom, hashSeed } from '../../chaos/src/index.js';
 import type { Adapter } from '../adapters/adapter.js';
@@ -10,7 +12,9 @@ import { createAdapter } from '../adapters/create-adapter.js';
 import { defaultCheckers } from './default-checkers.js';
 import type { Checker } from '../checkers/checker.js';
 import { healAllChaos } from '../faults/chaos-fault.js';
+import { openHistoryWriter } from '../history/jsonl.js';
 import { startReceiver } from '../receiver/receiver.js';
+import { connectRemoteReceiver } from '../receiver/remote-receiver.js';
 import type { CheckerName } from '../scenario/judgement-schema.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.js';
@@ -52,6 +56,13 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Rewrites the webhook URL the runner registers (e.g. a tunnel's public URL in front of the receiver). */
   webhookUrl?: (url: string) => string;
+  /**
+   * A remote `aftershock receiver` (its base URL, as the runner reaches it) instead of the runner's own;
+   * `receiver` faults drive its control API. Default: a receiver in the runner, on 127.0.0.1.
+   */
+  receiverUrl?: string;
+  /** With `receiverUrl`: where the target must send webhooks, e.g. through a proxy (default `<receiverUrl>/hook`). */
+  receiverWebhookUrl?: string;
   /** Replaces checkers (tests use it to prove a gate fails); defaults to the five. */
   checkers?: Partial<Record<CheckerName, Checker>>;
 }
@@ -97,12 +108,11 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   let clock: RunClock = setupClock;
   let adapter: Adapter | undefined;
   const receiverRandom = createRandom(hashSeed(String(seed), 'receiver'));
-  const receiver = await startReceiver({
-    now: () => clock.now(),
-    random: () => receiverRandom.next(),
-    identify: (headers, body) => adapter!.identify(headers, body),
-    onReceipt: (r) => recorder.receipt(r),
-  });
+  const identify = (headers: IncomingHttpHeaders, body: string) => adapter!.identify(headers, body);
+  const receiverUrl = options.receiverUrl;
+  const receiver = receiverUrl
+    ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError })
+    : await startReceiver({ now: () => clock.now(), random: () => receiverRandom.next(), identify, onReceipt: (r) => recorder.receipt(r) });
   let proxies: ProxyLinks | undefined;
   let target: TargetHandle | undefined;
   let timeline: Timeline | undefined;
@@ -113,8 +123,8 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
       const before = errors.length;
       const kinds = heal === 'all' ? undefined : [heal];
       await timeline?.heal(kinds);
-      if ((heal === 'all' || heal === 'receiver')) receiver.heal();
-      if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError }).catch(onError);
+      if (heal === 'all' || heal === 'receiver') await Promise.resolve(receiver.heal()).catch(onError);
+      if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos }).catch(onError);
       rollbacks.push({ heal, time: clock.now(), errors: errors.slice(before) });
     }
   };
@@ -129,8 +139,16 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     await adapter.setup(options.webhookUrl ? options.webhookUrl(hookUrl) : hookUrl, scenario.webhooks);
     if (!(await warmUp(adapter, scenario.steady_state.find((p) => p.http)?.http?.get ?? '/'))) errors.push('the target was still slow to answer when the run started');
 
+    // The history goes to disk as it happens, so a run that is killed still leaves it.
+    await mkdir(outputs.dir, { recursive: true });
+    recorder.streamTo(openHistoryWriter(outputs.history));
     clock = startRunClock();
     const runClock = clock;
+    // A process the target's supervisor saw exit on its own and started again (a crash injection).
+    target.processes?.watch?.((change) => {
+      recorder.record({ kind: 'process', process: change.process, action: change.action, time: runClock.now() });
+      if (change.how?.startsWith('restart failed')) onError(new Error(`${change.process}: ${change.how}`));
+    });
     timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
     const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);
     const ticker = startTicker({ clock, recorder, total, emit, active: () => timeline!.activities.filter((a) => a.status === 'applied').length });
@@ -154,7 +172,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
         onError(new Error(`reading the service back failed: ${(err as Error).message}`));
         return undefined;
       });
-      if (final) recorder.history.push(final.final);
+      if (final) recorder.record(final.final);
       if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
     }
   } finally {
@@ -162,6 +180,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     await target?.close().catch(onError);
     await proxies?.close().catch(onError);
     await receiver.close();
+    await recorder.endStream().catch(onError);
     options.signal?.removeEventListener('abort', interrupt);
   }
 
@@ -187,6 +206,6 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     errors,
     outputs,
   });
-  await writeOutputs(journal, recorder.history);
+  await writeOutputs(journal, recorder.history, { historyWritten: recorder.streamed });
   return journal;
 }

@@ -60,7 +60,7 @@ async function apply(step: MethodStep, id: string, ctx: TimelineContext): Promis
   const { target, onError } = ctx;
   if (step.action) return applyKillAction(step.action, target.processes, onError);
   const f = step.fault!;
-  if (f.chaos) return applyChaosFault(f.chaos, id, step.for!, { baseUrl: target.baseUrl, adminToken: target.adminToken, onError });
+  if (f.chaos) return applyChaosFault(f.chaos, id, step.for!, { baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos });
   if (f.proxy) return applyProxyFault(f.proxy, id, target.proxies, onError);
   if (f.receiver) return applyReceiverFault(f.receiver, ctx.receiver);
   return applyProcessFault(f.process!, target.processes, onError);
@@ -89,7 +89,7 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     entry.activity.healed = time;
     entry.activity.status = 'healed';
     const detail = entry.fault.healedDetail?.();
-    recorder.history.push({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
+    recorder.record({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
     ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
   };
 
@@ -108,19 +108,19 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
       const time = clock.now();
       activity.started = time;
       activity.status = 'applied';
-      recorder.history.push({ kind: 'fault', id, type: 'start', fault: fault.label, detail: fault.detail, time });
+      recorder.record({ kind: 'fault', id, type: 'start', fault: fault.label, detail: fault.detail, time });
       ctx.onEvent({ type: 'fault', action: 'applied', name: activity.name, kind: activity.kind, time });
-      if (step.action) recorder.history.push({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'kill', signal: step.action.signal, time });
+      if (step.action) recorder.record({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'kill', signal: step.action.signal, time });
       if (activity.planned.end === undefined) {
         activity.status = 'healed';
         activity.healed = time;
-        recorder.history.push({ kind: 'fault', id, type: 'end', fault: fault.label, time });
+        recorder.record({ kind: 'fault', id, type: 'end', fault: fault.label, time });
         return;
       }
       active.set(id, { fault, activity });
       await clock.until(activity.planned.end, ctx.signal);
       await close(id);
-      if (step.action?.restart_after !== undefined) recorder.history.push({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'start', time: clock.now() });
+      if (step.action?.restart_after !== undefined) recorder.record({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'start', time: clock.now() });
     } catch (err) {
       activity.status = 'failed';
       activity.error = err instanceof Error ? err.message : String(err);

@@ -1,8 +1,9 @@
-// The embedded target as processes: one server (workers off) and N worker processes sharing one store,
-// each of which the runner can kill -9, stop, continue and start again with the same settings.
+// The embedded target as processes: one server and N worker processes sharing one store, each of which
+// the runner can kill -9, stop, continue and start again with the same settings. The group also
+// supervises them: one that exits without the runner asking (a `crash` injection) is started again.
 import { randomBytes } from 'node:crypto';
 import { startServerProcess, startWorkerProcess, type ChildStack } from '../../reference-server/src/index.js';
-import type { ProcessControl, ProcessRole } from './target.js';
+import type { ProcessChange, ProcessControl, ProcessRole } from './target.js';
 
 /** A running group. */
 export interface ProcessGroup extends ProcessControl {
@@ -12,56 +13,94 @@ export interface ProcessGroup extends ProcessControl {
 }
 
 /**
- * Starts the server, then the workers. Rejects (after stopping what started) when one is not ready.
+ * Starts the server, then the workers (with `workers: 0` the server runs the workers itself). Rejects
+ * (after stopping what started) when one is not ready.
  * @example const group = await startProcessGroup({ dynamodbEndpoint, env, workers: 3 });
  */
 export async function startProcessGroup(options: { dynamodbEndpoint: string; env: Record<string, string>; workers: number }): Promise<ProcessGroup> {
   const secretsKey = randomBytes(32).toString('hex');
   const adminToken = `adm_${randomBytes(16).toString('hex')}`;
   const common = { dynamodbEndpoint: options.dynamodbEndpoint, secretsKey };
-  const start = (role: ProcessRole): Promise<ChildStack> =>
-    role === 'server'
-      ? startServerProcess({ ...common, adminToken, env: { ...options.env, WORKER_ENABLED: options.workers > 0 ? 'false' : 'true' } })
-      : startWorkerProcess({ ...common, env: options.env });
+  const serverEnv = { ...options.env, WORKER_ENABLED: options.workers > 0 ? 'false' : 'true' };
   const children: Record<ProcessRole, ChildStack[]> = { server: [], worker: [] };
+  // Exits the runner caused (kill actions, restarts, close): the supervisor leaves those alone.
+  const expected = new WeakSet<ChildStack>();
+  const listeners: ((change: ProcessChange) => void)[] = [];
+  const tell = (change: ProcessChange) => listeners.forEach((l) => l(change));
+  let closing = false;
+  let restarting: Promise<unknown> = Promise.resolve();
+
+  const launch = async (role: ProcessRole, index: number, port?: string): Promise<ChildStack> => {
+    const child =
+      role === 'server'
+        ? await startServerProcess({ ...common, adminToken, env: port === undefined ? serverEnv : { ...serverEnv, PORT: port } })
+        : await startWorkerProcess({ ...common, env: options.env });
+    if (closing) {
+      // The group closed while this one was starting (a supervised restart): it must not outlive it.
+      expected.add(child);
+      await child.stop();
+      return child;
+    }
+    children[role][index] = child;
+    void child.exited.then((code) => supervise(role, index, child, code));
+    return child;
+  };
+  const supervise = async (role: ProcessRole, index: number, child: ChildStack, code: number | null) => {
+    if (closing || expected.has(child) || children[role][index] !== child) return;
+    const name = `${role}-${index + 1}`;
+    tell({ process: name, action: 'exit', how: code === null ? 'signal' : `code ${code}` });
+    // A restarted server must come back on the same port: clients and the load hold its URL.
+    restarting = launch(role, index, role === 'server' ? new URL(child.url).port : undefined).then(
+      () => {
+        if (!closing) tell({ process: name, action: 'start' });
+      },
+      (err: Error) => tell({ process: name, action: 'exit', how: `restart failed: ${err.message.split('\n')[0]}` }),
+    );
+    await restarting;
+  };
   const stopAll = async () => {
+    closing = true;
+    await restarting;
     for (const child of [...children.worker, ...children.server]) {
       child.kill('SIGCONT');
       await child.stop();
     }
   };
   try {
-    children.server.push(await start('server'));
+    await launch('server', 0);
     // One at a time: on two cores, parallel start-ups only make each slower.
-    for (let i = 0; i < options.workers; i++) children.worker.push(await start('worker'));
+    for (let i = 0; i < options.workers; i++) await launch('worker', i);
   } catch (err) {
     await stopAll();
     throw err;
   }
-  const baseUrl = children.server[0]!.url;
   const pick = (role: ProcessRole, index: number) => {
     const child = children[role][index];
     if (!child) throw new Error(`no ${role} ${index + 1}: this target runs ${children[role].length}`);
     return child;
   };
   return {
-    baseUrl,
+    baseUrl: children.server[0]!.url,
     adminToken,
     signal(role, index, signal) {
-      pick(role, index).kill(signal);
+      const child = pick(role, index);
+      if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') expected.add(child);
+      child.kill(signal);
       return `${role}-${index + 1}`;
     },
     async restart(role, index) {
       const old = pick(role, index);
+      expected.add(old);
       old.kill('SIGKILL');
       await old.exited;
-      // A restarted server must come back on the same port: clients and the load hold its URL.
-      const port = new URL(old.url).port;
-      children[role][index] =
-        role === 'server'
-          ? await startServerProcess({ ...common, adminToken, env: { ...options.env, PORT: port, WORKER_ENABLED: options.workers > 0 ? 'false' : 'true' } })
-          : await start(role);
+      await launch(role, index, role === 'server' ? new URL(old.url).port : undefined);
       return `${role}-${index + 1}`;
+    },
+    watch(listener) {
+      listeners.push(listener);
+    },
+    relayChaos(message) {
+      for (const child of children.worker) child.send(message);
     },
     close: stopAll,
   };

@@ -1,5 +1,6 @@
 // What the runner needs from a service under test, whichever way it was reached: where it answers,
 // the admin token, the links its traffic goes through, and the processes the runner may signal.
+import type { ChaosRelayMessage } from '../../reference-server/src/index.js';
 import type { ProxyLinks } from './proxy-links.js';
 
 /** A process role a `process` fault or a `kill` action names. */
@@ -11,6 +12,22 @@ export interface ProcessControl {
   signal(role: ProcessRole, index: number, signal: NodeJS.Signals): string;
   /** Starts the `index`-th process of `role` again after it died (same store, same settings). */
   restart(role: ProcessRole, index: number): Promise<string>;
+  /**
+   * Tells `listener` what the target's own supervision did: a process that exited without the runner
+   * asking (a crash injection, an error) and its restart. Absent when the target restarts nothing.
+   */
+  watch?(listener: (change: ProcessChange) => void): void;
+  /** Sends a chaos message to every worker process (they have no `/_chaos` API of their own). */
+  relayChaos?(message: ChaosRelayMessage): void;
+}
+
+/** A process exiting on its own, or started again by its supervisor. */
+export interface ProcessChange {
+  /** e.g. `server-1`. */
+  process: string;
+  action: 'exit' | 'start';
+  /** On `exit`: the exit code, or the signal that ended it. */
+  how?: string;
 }
 
 /** A reachable target. */

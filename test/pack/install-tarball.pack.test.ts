@@ -1,8 +1,10 @@
 // The package as another project gets it: `npm pack`, install the tarball into a fresh project, then
-// run a scenario there with `npx aftershock run … --target url` and import the API, with no tsx and
-// no TypeScript sources at the user's side.
+// run a scenario there with `npx aftershock run … --target url` and against the embedded stack (whose
+// server, worker and store processes fork built JavaScript), and import the API, with no tsx and no
+// TypeScript sources at the user's side.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +23,9 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'aftershock-user-'));
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', type: 'module', private: true }));
   await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(packDir, tarball!)], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
+  // tsx is a dependency for `npm start` from a clone; the installed harness must not need it.
+  await rm(join(project, 'node_modules/tsx'), { recursive: true, force: true });
+  await rm(join(project, 'node_modules/.bin/tsx'), { force: true });
   service = await startFakeEventService();
 });
 
@@ -40,6 +45,32 @@ describe('the packed package in another project', () => {
     await writeFile(file, JSON.stringify({ title: 'smoke', adapter: FAKE_ADAPTER, load: { rate: 10 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, quiesce: '2s', gates: [{ invariants: ['no_lost_events'] }] }));
     const { stdout } = await exec('npx', ['aftershock', 'run', file, '--target', 'url', '--base-url', service.url, '--no-progress', '--out', join(project, 'out')], { cwd: project });
     expect(stdout).toMatch(/^PASS {2}smoke/m);
+  });
+
+  it('runs a scenario against the embedded stack as processes, with no tsx in the project', async () => {
+    expect(existsSync(join(project, 'node_modules/tsx'))).toBe(false);
+    const file = join(project, 'embedded.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        title: 'embedded smoke',
+        // A 1 s lease, so the killed worker's deliveries are retried soon after its restart.
+        target: { kind: 'embedded', mode: 'processes', workers: 1, env: { WEBHOOK_VISIBILITY_TIMEOUT_MS: '1000', WEBHOOK_TIMEOUT_MS: '500' } },
+        load: { rate: 10 },
+        phases: { baseline: '1s', fault: '1s', recovery: '1s' },
+        quiesce: '20s',
+        // The kill needs worker processes: it fails unless the scenario's processes mode was kept.
+        method: [
+          { name: 'receiver refuses', at: '1s', for: '1s', fault: { receiver: { status: 503 } } },
+          { name: 'kill -9 worker', at: '1s', action: { kill: 'worker', signal: 'SIGKILL', restart_after: '500ms' } },
+        ],
+        gates: [{ invariants: ['no_lost_events', 'deliveries_complete'] }],
+      }),
+    );
+    const { stdout } = await exec('npx', ['aftershock', 'run', file, '--target', 'embedded', '--no-progress', '--out', join(project, 'out-embedded')], { cwd: project });
+    expect(stdout).toMatch(/^PASS {2}embedded smoke/m);
+    const journal = JSON.parse(await readFile(join(project, 'out-embedded', 'journal.json'), 'utf8')) as { activities: { name: string; status: string }[] };
+    expect(journal.activities.map((a) => `${a.name}: ${a.status}`)).toEqual(['receiver refuses: healed', 'kill -9 worker: healed']);
   });
 
   it('imports runScenario and defineScenario from aftershock', async () => {

@@ -19,6 +19,7 @@ const commands: [string, string[], RegExp][] = [
   ['npm start', ['reference-server/src/main.ts'], /usage: npm start/],
   ['npm run worker', ['reference-server/src/workers/main.ts'], /usage: npm run worker/],
   ['aftershock server', ['bin/aftershock.ts', 'server'], /usage: npm start/],
+  ['aftershock receiver', ['bin/aftershock.ts', 'receiver'], /usage: aftershock receiver/],
 ];
 
 it.each(commands)('%s --help prints its usage and exits 0', async (_name, entry, usage) => {

@@ -1,7 +1,7 @@
 // Starts dynalite in a child process: in memory (tests) or on disk under a directory (npm start).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { forkEntry } from './fork-entry.js';
 
 /** A running embedded DynamoDB. */
 export interface EmbeddedDynamo {
@@ -22,9 +22,9 @@ export interface EmbeddedDynamo {
  */
 export async function startEmbeddedDynamo(opts: { path?: string; port?: number; timeoutMs?: number } = {}): Promise<EmbeddedDynamo> {
   if (opts.path) mkdirSync(opts.path, { recursive: true });
-  const entry = fileURLToPath(new URL('./dynalite-process.ts', import.meta.url));
-  const child: ChildProcess = fork(entry, [], {
-    execArgv: ['--import', 'tsx'],
+  const { path, execArgv } = forkEntry('./dynalite-process', import.meta.url);
+  const child: ChildProcess = fork(path, [], {
+    execArgv,
     env: { ...process.env, DYNALITE_PATH: opts.path ?? '', DYNALITE_PORT: String(opts.port ?? 0) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { exitOnHelpArgs } from '../help-only-args.js';
 import { assemble, workerRoles } from '../assemble.js';
+import { listenForChaos } from '../chaos-relay.js';
 import type { ReadyMessage } from '../child-stack.js';
 import { loadConfig } from '../config.js';
 import { DATA_FILES, findPublishedEndpoint, readSecretsKey } from '../data-dir.js';
@@ -47,6 +48,8 @@ if (secretsKey === undefined) {
 const config = Object.freeze({ ...env, DYNAMODB_ENDPOINT: endpoint });
 const worker = await assemble(config, workerRoles(config), { secretsKey, chaos: { env: process.env } });
 const { logger, metrics } = worker.deps;
+// A worker has no /_chaos API: a parent that forked it (the scenario runner) relays rules instead.
+listenForChaos(worker.chaos, (err) => logger.warn({ err }, 'relayed chaos rule refused'));
 const { registry } = metrics;
 
 // Metrics only: a worker has no API. Its port is its own (WORKER_METRICS_PORT), never the server's PORT.

@@ -43,6 +43,26 @@ describe('history.jsonl', () => {
     await writer.close();
   });
 
+  it('writes in batches of at most maxLines records, whole lines each', async () => {
+    const writes: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (writes.push(chunk.toString()), done()) });
+    const writer = new HistoryWriter(sink, { maxLines: 2, maxDelayMs: 60_000 });
+    for (const record of records.slice(0, 5)) writer.append(record);
+    expect(writes.map((w) => w.split('\n').length - 1)).toEqual([2, 2]);
+    await writer.close();
+    expect(writes.map((w) => w.split('\n').length - 1)).toEqual([2, 2, 1]);
+    expect(writes.every((w) => w.endsWith('\n'))).toBe(true);
+  });
+
+  it('reads a history whose last line a kill cut short, up to that line', async () => {
+    const path = join(dir, 'history.jsonl');
+    const whole = records.slice(0, 3).map((r) => JSON.stringify(r)).join('\n');
+    await writeFile(path, `${whole}\n${JSON.stringify(records[3]).slice(0, 30)}`);
+    expect(await loadHistory(path)).toEqual(records.slice(0, 3));
+    await writeFile(path, `${whole}\n${JSON.stringify(records[3]).slice(0, 30)}\n`);
+    await expect(loadHistory(path)).rejects.toThrow(`${path}:4: not JSON`);
+  });
+
   it('names the file, line and field of a bad line', async () => {
     const path = join(dir, 'history.jsonl');
     await writeFile(path, `${JSON.stringify(records[0])}\n\n{"kind":"receipt","delivery_id":"d1"}\n`);

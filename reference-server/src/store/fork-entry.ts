@@ -1,0 +1,26 @@
+// Which file a child process runs (the store's here, the server's and workers' in child-stack.ts), and
+// how: the `.ts` source through tsx when this code runs from the sources (a clone, tests), the sibling
+// `.js` with plain Node when it runs built (dist/, an installed package, where tsx may not exist).
+import { fileURLToPath } from 'node:url';
+
+/** A module to fork and the Node flags it needs. */
+export interface ForkEntry {
+  /** Absolute path of the entry file. */
+  path: string;
+  /** `--import tsx` for TypeScript sources; none for built JavaScript. */
+  execArgv: string[];
+}
+
+/**
+ * Resolves `relative` (written without an extension, e.g. `./workers/main`) against `from` (the
+ * caller's `import.meta.url`), with the caller's own extension: a `.js` caller was compiled, so
+ * its siblings were too.
+ * @example const { path, execArgv } = forkEntry('./main', import.meta.url); fork(path, [], { execArgv });
+ */
+export function forkEntry(relative: string, from: string): ForkEntry {
+  const compiled = new URL(from).pathname.endsWith('.js');
+  return {
+    path: fileURLToPath(new URL(`${relative}${compiled ? '.js' : '.ts'}`, from)),
+    execArgv: compiled ? [] : ['--import', 'tsx'],
+  };
+}

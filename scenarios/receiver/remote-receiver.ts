@@ -1,0 +1,103 @@
+// The runner's receiver when it runs elsewhere (`aftershock receiver`, e.g. the playground's
+// service): the same `Receiver` the timeline drives, backed by the control API. Faults are set and
+// healed over HTTP; receipts are polled and handed to the run in its own clock and identity.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ReceiptRecord } from '../history/history.js';
+import { ScenarioError } from '../scenario/scenario-error.js';
+import type { ReceiverFault } from '../scenario/fault-schema.js';
+import type { LoggedReceipt } from './receipt-log.js';
+import { CONTROL_PREFIX } from './receiver-control.js';
+import type { Receiver, ReceiptIdentity } from './receiver.js';
+
+/** How to reach the remote receiver and what to do with what it got. */
+export interface RemoteReceiverOptions {
+  /** The receiver's base URL as the runner reaches it, e.g. `http://127.0.0.1:9000`. */
+  url: string;
+  /** Where the target must send webhooks (default `<url>/hook`), e.g. through a proxy link. */
+  webhookUrl?: string;
+  /** Milliseconds since the run started: receipts' epoch times are converted to it. */
+  now: () => number;
+  identify: (headers: IncomingHttpHeaders, body: string) => ReceiptIdentity;
+  onReceipt: (receipt: ReceiptRecord) => void;
+  /** A failed poll (reported, never thrown: the next poll tries again). */
+  onError: (err: unknown) => void;
+  /** How often receipts are read (default 200 ms). */
+  pollMs?: number;
+}
+
+interface ReceiptsPage {
+  receipts: LoggedReceipt[];
+  next: number;
+  last: number;
+  in_flight: number;
+}
+
+/**
+ * Connects: checks the control API answers, heals any fault left over (a run starts from a healthy
+ * receiver) and starts polling from the newest receipt. Throws `ScenarioError` `setup_failed` (exit 3)
+ * when the receiver cannot be reached.
+ * @example const receiver = await connectRemoteReceiver({ url: 'http://127.0.0.1:9000', now, identify, onReceipt, onError });
+ */
+export async function connectRemoteReceiver(options: RemoteReceiverOptions): Promise<Receiver> {
+  const base = options.url.replace(/\/+$/, '');
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${base}${CONTROL_PREFIX}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`the receiver at ${base} answered ${method} ${CONTROL_PREFIX}${path} with ${res.status}: ${text.slice(0, 200)}`);
+    return JSON.parse(text) as unknown;
+  };
+  let cursor: number;
+  try {
+    await call('DELETE', '/fault');
+    cursor = ((await call('GET', '/receipts?limit=1')) as ReceiptsPage).last;
+  } catch (err) {
+    throw new ScenarioError('setup_failed', `cannot reach the receiver at ${base}: ${(err as Error).message} (is \`aftershock receiver\` running there?)`, { cause: err });
+  }
+  let inFlight = 0;
+  let polling: Promise<void> | undefined;
+  const pollOnce = async () => {
+    for (;;) {
+      const page = (await call('GET', `/receipts?after=${cursor}&limit=1000`)) as ReceiptsPage;
+      inFlight = page.in_flight;
+      // Epoch times on the receiver's host, moved onto the run's clock by their age.
+      const nowRun = options.now();
+      const nowEpoch = Date.now();
+      for (const r of page.receipts) {
+        const { delivery_id, event_id, webhook_id } = r;
+        const identity = r.request ? options.identify(r.request.headers, r.request.body) : { delivery_id, event_id, webhook_id };
+        options.onReceipt({ kind: 'receipt', ...identity, start: nowRun - (nowEpoch - r.start), end: nowRun - (nowEpoch - r.end), status: r.status });
+      }
+      cursor = page.next;
+      if (page.receipts.length < 1000) return;
+    }
+  };
+  const poll = () => {
+    polling ??= pollOnce()
+      .catch(options.onError)
+      .finally(() => (polling = undefined));
+    return polling;
+  };
+  const timer = setInterval(() => void poll(), options.pollMs ?? 200);
+  const webhookUrl = new URL(options.webhookUrl ?? `${base}/hook`);
+  return {
+    url: webhookUrl.href,
+    address: webhookUrl.host,
+    inject: async (fault: ReceiverFault) => {
+      await call('PUT', '/fault', fault);
+    },
+    heal: async () => {
+      await call('DELETE', '/fault');
+    },
+    inFlight: () => inFlight,
+    close: async () => {
+      clearInterval(timer);
+      await polling;
+      await poll();
+    },
+  };
+}
