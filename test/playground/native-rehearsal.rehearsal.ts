@@ -1,14 +1,15 @@
 // The playground's topology without Docker (`npm run test:playground`, outside npm test's budget):
 // DynamoDB Local (Java), our proxy in Toxiproxy's place loaded from the committed populate file, the api
 // and two workers as processes with the compose file's environment (hostnames rewritten to 127.0.0.1
-// and free ports), and a real receiver. The receiver link goes down and comes back; nothing is lost.
+// and free ports), and the compose file's receiver: `aftershock receiver`, read back through its control
+// API. The receiver link goes down and comes back; nothing is lost.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../chaos/src/proxy/server.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../reference-server/src/store/dynamodb-local.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startReceiverCommand, type ReceiverCommand } from './receiver-command.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { spawnWorker, type SpawnedWorker } from '../support/spawn-worker.js';
 import { waitFor } from '../support/wait-for.js';
@@ -17,7 +18,7 @@ import { readCompose, readPopulateFile, rewriteHosts, serviceEnv } from './compo
 const compose = readCompose();
 const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-rehearsal-'));
 let local: DynamoDbLocal;
-let receiver: Receiver;
+let receiver: ReceiverCommand;
 let proxy: ToxiproxyServer;
 let api: SpawnedServer;
 let workers: SpawnedWorker[] = [];
@@ -29,12 +30,13 @@ const hostPort = (url: string) => new URL(url).host;
 /** A compose service's environment for a native process: addresses rewritten, free ports, local data. */
 function nativeEnv(service: string): Record<string, string> {
   const env = Object.fromEntries(Object.entries(serviceEnv(compose, service)).map(([k, v]) => [k, rewriteHosts(v, where)]));
-  // The container listens on every interface at a fixed port; a native process takes loopback and a free port.
-  return { ...env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir };
+  // The container listens on every interface at fixed ports; a native process takes loopback and free ports
+  // (two workers on one host would otherwise both ask for the metrics port).
+  return { ...env, HOST: '127.0.0.1', PORT: '0', ...(env.WORKER_METRICS_PORT ? { WORKER_METRICS_PORT: '0' } : {}), DATA_DIR: dataDir };
 }
 
 beforeAll(async () => {
-  [local, receiver, proxy] = await Promise.all([startDynamoDbLocal(), startReceiver(), startToxiproxyServer({ port: 0, seed: 16 })]);
+  [local, receiver, proxy] = await Promise.all([startDynamoDbLocal(), startReceiverCommand(), startToxiproxyServer({ port: 0, seed: 16 })]);
   Object.assign(where, { 'dynamodb:8000': hostPort(local.endpoint), 'receiver:9000': hostPort(receiver.url), 'toxiproxy:8474': hostPort(proxy.url) });
   // The committed populate file, with the upstreams rewritten and each listener on a free loopback port.
   const entries = readPopulateFile();
@@ -74,7 +76,7 @@ async function sendEvents(count: number, from: number): Promise<string[]> {
   return created.map((c) => String(c.body.event_id));
 }
 
-const receivedEventIds = () => new Set(receiver.json<{ data: { event_id: string } }>().map((b) => b.data.event_id));
+const receivedEventIds = async () => new Set((await receiver.receipts()).filter((r) => r.status === 200).map((r) => r.event_id));
 
 /** Delivery attempts the workers counted as failed (retried or dead-lettered), from their own /metrics. */
 async function failedAttempts(): Promise<number> {
@@ -98,7 +100,7 @@ describe('native rehearsal of the playground', () => {
     expect(hook.status).toBe(201);
 
     const before = await sendEvents(20, 0);
-    await waitFor(() => before.every((id) => receivedEventIds().has(id)), { timeoutMs: 20_000, message: 'first 20 delivered through the receiver link' });
+    await waitFor(async () => { const got = await receivedEventIds(); return before.every((id) => got.has(id)); }, { timeoutMs: 20_000, message: 'first 20 delivered through the receiver link' });
 
     await setLink('receiver', false);
     const during = await sendEvents(20, 20);
@@ -107,15 +109,15 @@ describe('native rehearsal of the playground', () => {
     await setLink('receiver', true);
 
     const all = [...before, ...during];
-    await waitFor(() => all.every((id) => receivedEventIds().has(id)), { timeoutMs: 30_000, message: 'every event delivered after the link healed' }).catch((err: Error) => {
+    await waitFor(async () => { const got = await receivedEventIds(); return all.every((id) => got.has(id)); }, { timeoutMs: 30_000, message: 'every event delivered after the link healed' }).catch(async (err: Error) => {
       const logs = workers.map((w, i) => `worker ${i + 1}:\n${w.output().slice(-2_000)}`).join('\n');
-      throw new Error(`${err.message}: ${receivedEventIds().size} of ${all.length} events received\n${logs}`);
+      throw new Error(`${err.message}: ${(await receivedEventIds()).size} of ${all.length} events received\n${logs}`);
     });
     // Every accepted event is still readable, and nothing went to the dead-letter queue.
     for (const id of all) expect((await call('GET', `/v1/events/${id}`)).status).toBe(200);
     expect((await call('GET', '/v1/webhooks/dlq')).body.entries).toEqual([]);
     // One delivery per event: retries reuse the delivery id, so distinct ids count deliveries.
-    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(all.length);
+    expect(new Set((await receiver.receipts()).map((r) => r.delivery_id)).size).toBe(all.length);
     // Analytics read the events table's DynamoDB Stream (ANALYTICS_FEED=streams): every event counted once.
     await waitFor(async () => (await call('GET', '/v1/analytics/summary')).body.total_events === all.length, {
       timeoutMs: 20_000,
