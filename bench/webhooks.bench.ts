@@ -1,8 +1,7 @@
 // Webhook delivery benchmark, in one run: the receiver-only ceiling (undici POSTs straight to a loopback
 // receiver), sustained deliveries/s from one worker process with the CPU each process spent per delivery,
 // and event→receipt latency at 200 events/s.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
@@ -14,6 +13,7 @@ import { startReceiver, type Receiver } from '../test/support/receiver.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { spawnWorker } from '../test/support/spawn-worker.js';
 import { waitFor } from '../test/support/wait-for.js';
+import { cpuSeconds, dynalitePid, median } from './process-cpu.js';
 import { table } from './record.js';
 
 const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef0123456789';
@@ -32,25 +32,6 @@ const QUIET_RATE = 20;
 // The analytics processor reads the same outbox in the same worker process; it has a benchmark of its
 // own, and here it would only blur what webhook delivery costs.
 const DELIVERY_ONLY = { ANALYTICS_ENABLED: 'false' };
-
-/** CPU seconds a process has used so far (Linux /proc), or NaN where that is not available. */
-function cpuSeconds(pid: number | undefined): number {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return NaN;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** The embedded dynalite child of this process (its pid is not exposed by startEmbeddedDynamo). */
-function dynalitePid(): number | undefined {
-  try {
-    const rows = execFileSync('ps', ['-o', 'pid=,ppid=,args=', '-e']).toString().split('\n');
-    const row = rows.map((r) => r.trim().split(/\s+/)).find((f) => f[1] === String(process.pid) && f.join(' ').includes('dynalite-process'));
-    return row ? Number(row[0]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export default async function webhooks() {
   const db = await startEmbeddedDynamo();
@@ -125,8 +106,6 @@ export default async function webhooks() {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 /** Receiver-only ceiling: undici POSTs straight to the receiver, at the worker's concurrency. */
 async function receiverCeiling(receiver: Receiver): Promise<number> {
