@@ -1,6 +1,6 @@
 // Summarises V8 CPU profiles (`node --cpu-prof`, e.g. via SERVER_NODE_ARGS / WORKER_NODE_ARGS) as
 // shares of busy self time by part of the stack, so docs/BENCHMARKS.md can say where the time goes.
-// Usage: npx tsx bench/profile-summary.ts <file.cpuprofile>...  (one table per file)
+// Usage: npx tsx bench/profile-summary.ts [--skip seconds] <file.cpuprofile>...  (one table per file)
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,15 +37,19 @@ const PARTS: [string, (url: string, fn: string) => boolean][] = [
   ['node: net, streams, timers, events', (u) => /^node:(net|stream|internal\/(stream|streams|timers|event_target|abort_controller|process\/task_queues|net)|events|timers)/.test(u)],
   ['node: crypto', (u) => /^node:(crypto|internal\/crypto)/.test(u)],
   ['node: other', (u) => u.startsWith('node:')],
-  ['native (JSON, RegExp, writev, program)', () => true],
+  ['socket writes (writev, write…String: the system calls)', (u, fn) => u === '' && /^(writev|write\w*String|writeBuffer)$/.test(fn)],
+  ['native (JSON, RegExp, microtasks, program)', () => true],
 ];
 
-/** Busy self time by part, in ms, from one profile. */
-export function summarise(profile: CpuProfile): Map<string, number> {
+/** Busy self time by part, in ms, from one profile; `skipMs` leaves out its first ms (start-up: module loading, compiling). */
+export function summarise(profile: CpuProfile, skipMs = 0): Map<string, number> {
   const partOf = new Map<number, string>();
   for (const node of profile.nodes) partOf.set(node.id, PARTS.find(([, test]) => test(node.callFrame.url, node.callFrame.functionName))![0]);
   const ms = new Map<string, number>();
+  let at = 0;
   profile.samples.forEach((id, i) => {
+    at += (profile.timeDeltas[i] ?? 0) / 1000;
+    if (at < skipMs) return;
     const part = partOf.get(id)!;
     ms.set(part, (ms.get(part) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
@@ -60,12 +64,23 @@ export function sharesTable(ms: Map<string, number>): string {
   return `${lines.join('\n')}\n\nbusy ${(busy / 1000).toFixed(1)} s, idle ${((ms.get('idle') ?? 0) / 1000).toFixed(1)} s`;
 }
 
-const usage = 'usage: npx tsx bench/profile-summary.ts <file.cpuprofile>...\n\nPrints, per profile, each part of the stack as a share of busy self time (idle excluded).';
+const usage = `usage: npx tsx bench/profile-summary.ts [--skip seconds] <file.cpuprofile>...
+
+Prints, per profile, each part of the stack as a share of busy self time (idle excluded).
+
+options:
+  --skip <s>  leave out the first s seconds of each profile (start-up), default 0
+  -h, --help  show this help`;
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false }, skip: { type: 'string', default: '0' } } });
   if (values.help) {
     console.log(usage);
     process.exit(0);
+  }
+  const skipMs = Number(values.skip) * 1000;
+  if (!Number.isFinite(skipMs) || skipMs < 0) {
+    console.error('profile-summary: --skip takes a number of seconds ≥ 0 (see --help)');
+    process.exit(2);
   }
   if (positionals.length === 0) {
     console.error('profile-summary: name at least one .cpuprofile file (see --help)');
@@ -73,6 +88,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   for (const file of positionals) {
     console.log(`\n### ${basename(file)}\n`);
-    console.log(sharesTable(summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile)));
+    console.log(sharesTable(summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, skipMs)));
   }
 }
