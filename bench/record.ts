@@ -86,7 +86,7 @@ function writeResults(section: BenchSection, run: { command: string; machine: st
 }
 
 /** The measured value, with the range of the rounds behind it when there were several. */
-function measured(g: Goal): string {
+export function measured(g: Goal): string {
   return g.range ? `${fmt(g.value, g.unit)} (rounds ${fmt(g.range[0])}–${fmt(g.range[1], g.unit)})` : fmt(g.value, g.unit);
 }
 
