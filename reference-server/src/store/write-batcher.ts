@@ -2,11 +2,7 @@
 // calls (up to 25 items each). Under load this turns many round trips into few; a lone request is
 // flushed on the next turn, so it waits no longer than it would have.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { BATCH_WRITE_MAX, batchWriteMarshalled, type MarshalledRequests } from './batch-write.js';
-
-/** As the document client marshals (dynamo-client.ts), so what is stored is the same either way. */
-const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+import { BATCH_WRITE_MAX, batchWriteAll } from './batch-write.js';
 
 interface Pending {
   puts: { table: string; item: Record<string, unknown> }[];
@@ -50,10 +46,10 @@ export class WriteBatcher {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    const requests: MarshalledRequests = {};
+    const requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {};
+    for (const p of batch) for (const { table, item } of p.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
     try {
-      for (const p of batch) for (const { table, item } of p.puts) (requests[table] ??= []).push({ PutRequest: { Item: marshall(item, MARSHALL) } });
-      await batchWriteMarshalled(this.doc, requests);
+      await batchWriteAll(this.doc, requests);
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);
