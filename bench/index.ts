@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { met, recordSection, RESULTS_FILE, type BenchSection, type Goal } from './record.js';
+import { measured, met, recordSection, RESULTS_FILE, type BenchSection, type Goal } from './record.js';
 
 const dir = import.meta.dirname;
 const available = readdirSync(dir)
@@ -72,7 +72,7 @@ for (const [i, name] of suites.entries()) {
 }
 
 console.log(`\n${suites.length - failed.length} of ${suites.length} suites recorded in docs/BENCHMARKS.md and ${RESULTS_FILE} (${seconds(started)})`);
-for (const { suite, goal } of missed) console.log(`goal missed: ${suite}: ${goal.name} = ${goal.value} (goal ${goal.op} ${goal.target}${goal.unit ? ` ${goal.unit}` : ''})`);
+for (const { suite, goal } of missed) console.log(`goal missed: ${suite}: ${goal.name} = ${measured(goal)} (goal ${goal.op === '>=' ? '≥' : '≤'} ${goal.target}${goal.unit ? ` ${goal.unit}` : ''})`);
 if (failed.length > 0) console.error(`suites that failed: ${failed.join(', ')}`);
 process.exitCode = failed.length > 0 || (parsed.values.check && missed.length > 0) ? 1 : 0;
 

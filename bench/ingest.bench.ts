@@ -1,5 +1,6 @@
-// Ingest benchmark: POST /v1/events against raw PutItem through the same SDK and backend, in one run.
-// The server runs as its own process (as `npm start` does) against an embedded dynalite process.
+// Ingest benchmark: POST /v1/events against raw PutItem through the same SDK and backend, in one run,
+// in rounds taken side by side. The server runs as its own process (as `npm start` does) against an
+// embedded dynalite process; CPU per event says where the capacity goes on a shared machine.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,38 +12,55 @@ import { createDynamo } from '../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dynalite.js';
 import { ensureTables } from '../reference-server/src/store/tables.js';
 import { spawnServer } from '../test/support/spawn-server.js';
-import { table } from './record.js';
+import { cpuSeconds, dynalitePid, median, rangeOf } from './process-cpu.js';
+import { table, type Goal } from './record.js';
 import { UNLIMITED_TIERS } from './unlimited-tiers.js';
 
 const CONCURRENCY = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Rounds of raw PutItem, POST and open model, taken in turn: one round can land in different weather. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+interface Round {
+  raw: number;
+  api: number;
+  ratio: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  dropped: number;
+  /** CPU ms per event (POST phase) or per PutItem (raw phase). */
+  serverCpu: number;
+  dynaliteRawCpu: number;
+  dynaliteApiCpu: number;
+  /** CPU ms per PutItem of this process (the SDK client sending the raw baseline). */
+  clientRawCpu: number;
+}
 
 export default async function ingest() {
   const db = await startEmbeddedDynamo();
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
   // Limits the bench never reaches, so the shared rate limiter runs on every request without refusing.
   const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
+  const dynalite = dynalitePid();
+  // Baseline: raw PutItem through the SDK into the same backend, from this process.
+  const { client } = createDynamo({ endpoint: db.endpoint });
+  const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1 });
   try {
-    // Baseline: raw PutItem through the SDK into the same backend, from this process.
-    const { client } = createDynamo({ endpoint: db.endpoint });
     await ensureTables(client, 'bench-raw-');
     const payload = JSON.stringify({ order: 1234, amount: 99.5, items: ['a', 'b', 'c'] });
-    const raw = await runClosedLoop({
-      concurrency: CONCURRENCY,
-      durationMs: SECONDS * 1000,
-      op: async (i) => {
-        await client.send(
-          new PutItemCommand({
-            TableName: 'bench-raw-events',
-            Item: { tenant_id: { S: 'tnt_bench' }, event_id: { S: `evt_${i.toString().padStart(26, '0')}` }, payload_json: { S: payload } },
-          }),
-        );
-        return true;
-      },
-    });
-    client.destroy();
-
-    const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1 });
+    let putId = 0;
+    const put = async () => {
+      const id = putId++;
+      await client.send(
+        new PutItemCommand({
+          TableName: 'bench-raw-events',
+          Item: { tenant_id: { S: 'tnt_bench' }, event_id: { S: `evt_${id.toString().padStart(26, '0')}` }, payload_json: { S: payload } },
+        }),
+      );
+      return true;
+    };
     const body = JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { order: 1234, amount: 99.5, items: ['a', 'b', 'c'] } });
     const post = async () => {
       const res = await pool.request({
@@ -55,38 +73,79 @@ export default async function ingest() {
       return res.statusCode;
     };
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: 1000, op: async () => (await post()) === 201 }); // warm-up
-    const api = await runClosedLoop({ concurrency: CONCURRENCY, durationMs: SECONDS * 1000, op: async () => (await post()) === 201 });
-    const rate = Math.max(50, Math.round((api.opsPerSecond * 0.5) / 50) * 50);
-    const open = await runOpenModel({
-      rate,
-      durationMs: SECONDS * 1000,
-      send: async () => {
-        const status = await post().catch(() => 0);
-        return { ok: status === 201, status };
-      },
-    });
-    await pool.close();
+    await runClosedLoop({ concurrency: CONCURRENCY, durationMs: 500, op: put });
 
-    const ratio = api.opsPerSecond / raw.opsPerSecond;
-    const bodyMd = [
-      table(
-        ['measure', 'result'],
-        [
-          [`raw SDK PutItem, ${CONCURRENCY} in flight (baseline)`, `${raw.opsPerSecond.toFixed(0)} ops/s (${raw.errors} errors)`],
-          [`POST /v1/events, ${CONCURRENCY} in flight`, `${api.opsPerSecond.toFixed(0)} events/s (${api.errors} errors)`],
-          ['**ratio ingest / raw PutItem**', `**${ratio.toFixed(2)}**`],
-          [`open model at ${rate}/s (half the measured capacity)`, `p50 ${open.latencyMs.p50.toFixed(1)} ms, p90 ${open.latencyMs.p90.toFixed(1)} ms, p99 ${open.latencyMs.p99.toFixed(1)} ms, max ${open.latencyMs.max.toFixed(1)} ms`],
-          ['open model outcome', `${open.completed} created, ${open.failed} failed, ${open.dropped} dropped, achieved ${open.achievedRate.toFixed(0)}/s`],
-        ],
-      ),
-    ].join('\n');
+    const rounds: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const d0 = cpuSeconds(dynalite);
+      const c0 = process.cpuUsage();
+      const raw = await runClosedLoop({ concurrency: CONCURRENCY, durationMs: SECONDS * 1000, op: put });
+      const d1 = cpuSeconds(dynalite);
+      const c1 = process.cpuUsage(c0);
+      const s1 = cpuSeconds(server.child.pid);
+      const api = await runClosedLoop({ concurrency: CONCURRENCY, durationMs: SECONDS * 1000, op: async () => (await post()) === 201 });
+      const perEvent = (seconds: number) => (seconds * 1000) / Math.max(1, api.ops);
+      const serverCpu = perEvent(cpuSeconds(server.child.pid) - s1);
+      const dynaliteApiCpu = perEvent(cpuSeconds(dynalite) - d1);
+      const rate = Math.max(50, Math.round((api.opsPerSecond * 0.5) / 50) * 50);
+      const open = await runOpenModel({
+        rate,
+        durationMs: SECONDS * 1000,
+        send: async () => {
+          const status = await post().catch(() => 0);
+          return { ok: status === 201, status };
+        },
+      });
+      rounds.push({
+        raw: raw.opsPerSecond,
+        api: api.opsPerSecond,
+        ratio: api.opsPerSecond / raw.opsPerSecond,
+        rate,
+        p50: open.latencyMs.p50,
+        p99: open.latencyMs.p99,
+        failed: open.failed + api.errors + raw.errors,
+        dropped: open.dropped,
+        serverCpu,
+        dynaliteRawCpu: ((d1 - d0) * 1000) / Math.max(1, raw.ops),
+        dynaliteApiCpu,
+        clientRawCpu: (c1.user + c1.system) / 1000 / Math.max(1, raw.ops),
+      });
+      console.log(`  round ${round}: raw ${raw.opsPerSecond.toFixed(0)}/s, POST ${api.opsPerSecond.toFixed(0)}/s (ratio ${(api.opsPerSecond / raw.opsPerSecond).toFixed(2)}); open model at ${rate}/s p99 ${open.latencyMs.p99.toFixed(1)} ms`);
+    }
+
+    const of = (pick: (r: Round) => number) => rounds.map(pick);
+    const cell = (pick: (r: Round) => number, digits = 0) => {
+      const [lo, hi] = rangeOf(of(pick));
+      return `${median(of(pick)).toFixed(digits)} (${lo.toFixed(digits)}–${hi.toFixed(digits)})`;
+    };
+    const goals: Goal[] = [
+      { name: 'ratio ingest / raw PutItem, median of rounds', value: median(of((r) => r.ratio)), range: rangeOf(of((r) => r.ratio)), op: '>=', target: 1.0 },
+      { name: 'open-model p99 at half the measured capacity, median of rounds', value: median(of((r) => r.p99)), range: rangeOf(of((r) => r.p99)), op: '<=', target: 20, unit: 'ms' },
+    ];
+    const bodyMd = table(
+      ['measure', `median of ${ROUNDS} rounds (range)`],
+      [
+        [`raw SDK PutItem, ${CONCURRENCY} in flight (baseline)`, `${cell((r) => r.raw)} ops/s`],
+        [`POST /v1/events, ${CONCURRENCY} in flight`, `${cell((r) => r.api)} events/s`],
+        ['**ratio ingest / raw PutItem** (per round)', `**${cell((r) => r.ratio, 2)}**`],
+        ['open model at half the measured capacity: rate', `${cell((r) => r.rate)} /s`],
+        ['open model: p50 / p99', `${cell((r) => r.p50, 1)} / ${cell((r) => r.p99, 1)} ms`],
+        ['failed or dropped requests, all rounds', `${rounds.reduce((n, r) => n + r.failed + r.dropped, 0)}`],
+        ['CPU per event, POST phase: server / dynalite', `${cell((r) => r.serverCpu, 2)} / ${cell((r) => r.dynaliteApiCpu, 2)} ms`],
+        ['CPU per PutItem, raw phase: SDK client (bench process) / dynalite', `${cell((r) => r.clientRawCpu, 2)} / ${cell((r) => r.dynaliteRawCpu, 2)} ms`],
+      ],
+    );
     const method = [
-      'Each closed-loop phase runs BENCH_SECONDS (default 5 s). The server is a separate process (as `npm start`), the',
-      'embedded dynalite a third; the raw baseline sends from the bench process through the same SDK client settings.',
-      'Open-model latency is measured from each request\'s intended start time (no coordinated omission).',
+      `BENCH_ROUNDS (default 3) rounds, each a closed loop of raw PutItem, one of POST /v1/events (BENCH_SECONDS each, default 5 s),`,
+      'then the open model at half that round\'s POST rate; the ratio is taken within each round. The server is a separate',
+      'process (as `npm start`), the embedded dynalite a third; the raw baseline sends from the bench process through the',
+      'same SDK client settings. Open-model latency is measured from each request\'s intended start time (no coordinated',
+      'omission). CPU per event is each process\'s CPU time (/proc) over the POST phase divided by the events created.',
     ].join('\n');
-    return { title: 'Ingest: POST /v1/events vs raw PutItem', body: bodyMd, method, goals: [{ name: 'ratio ingest / raw PutItem', value: ratio, op: '>=' as const, target: 0.5 }] };
+    return { title: 'Ingest: POST /v1/events vs raw PutItem', body: bodyMd, method, goals };
   } finally {
+    client.destroy();
+    await pool.close();
     server.child.kill('SIGTERM');
     await server.exited;
     await db.stop();

@@ -27,6 +27,8 @@ export interface Goal {
   target: number;
   /** Unit shown after the numbers (e.g. "ms", "µs", "%"). */
   unit?: string;
+  /** Lowest and highest of the rounds `value` is the median of, shown beside it. */
+  range?: [number, number];
 }
 
 /** A suite's results: a title, markdown tables, its goals, and the prose that explains its method. */
@@ -59,7 +61,7 @@ export function recordSection(section: BenchSection, command = `npm run bench --
     `Command: \`${command}\` — run ${runAt.slice(0, 10)} on ${machine}.`,
     '',
     section.body.trim(),
-    ...(goals.length > 0 ? ['', table(['goal', 'measured', 'target', 'verdict'], goals.map((g) => [g.name, fmt(g.value, g.unit), `${g.op === '>=' ? '≥' : '≤'} ${fmt(g.target, g.unit)}`, met(g) ? 'met' : '**missed**']))] : []),
+    ...(goals.length > 0 ? ['', table(['goal', 'measured', 'target', 'verdict'], goals.map((g) => [g.name, measured(g), `${g.op === '>=' ? '≥' : '≤'} ${fmt(g.target, g.unit)}`, met(g) ? 'met' : '**missed**']))] : []),
     end,
   ].join('\n');
   const start = current.indexOf(begin);
@@ -81,6 +83,11 @@ function writeResults(section: BenchSection, run: { command: string; machine: st
   const goals = (section.goals ?? []).map((g) => ({ ...g, met: met(g) }));
   all[section.name] = { title: section.title, ...run, goals, body: section.body.trim() };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+/** The measured value, with the range of the rounds behind it when there were several. */
+export function measured(g: Goal): string {
+  return g.range ? `${fmt(g.value, g.unit)} (rounds ${fmt(g.range[0])}–${fmt(g.range[1], g.unit)})` : fmt(g.value, g.unit);
 }
 
 function fmt(value: number, unit?: string): string {

@@ -1,6 +1,5 @@
 // Builds the Express app from its dependencies. Never listens: main.ts and tests do that.
 import express, { type Express, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import { analyticsRouter } from './analytics.js';
 import { apiKeysRouter } from './api-keys.js';
 import { auditRouter } from './audit.js';
@@ -10,6 +9,7 @@ import { eventsRouter } from './events.js';
 import { healthRouter } from './health.js';
 import { jsonBody } from './json-body.js';
 import { requestId } from './request-id.js';
+import { requestLog } from './request-log.js';
 import { webhookDeliveriesRouter } from './webhook-deliveries.js';
 import { webhooksRouter } from './webhooks.js';
 import { dashboardRouter } from '../web/dashboard-router.js';
@@ -26,18 +26,7 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(requestId(deps.ids));
   app.use(timing(deps));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (_req, res) => (res as unknown as { locals: { requestId: string } }).locals.requestId,
-      customAttributeKeys: { reqId: 'request_id' },
-      // On every line the request logs (completion and req.log alike), at the top level where log queries look.
-      customProps: (req) => ({ request_id: req.id }),
-      // Successful requests log at debug so the hot path stays cheap at the default level.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   // Before the fault points and request stats: the dashboard's own traffic is not tenant API traffic.
   app.use('/dashboard', dashboardRouter(deps, deps.dashboard));
   for (const handler of deps.before ?? []) app.use(handler);

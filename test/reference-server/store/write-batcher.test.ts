@@ -1,0 +1,58 @@
+// Group commit: every put lands with the values the document client would have stored, items the
+// store hands back unprocessed are sent again until none are left, and a failed call fails each caller.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { addChaosMiddleware } from '../../../chaos/src/points/dynamodb-point.js';
+import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
+import type { RuleInput } from '../../../chaos/src/rules/rule-schema.js';
+import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
+import { ensureTables, tableNames } from '../../../reference-server/src/store/tables.js';
+import { WriteBatcher } from '../../../reference-server/src/store/write-batcher.js';
+
+let db: EmbeddedDynamo;
+let seq = 0;
+beforeAll(async () => {
+  db = await startEmbeddedDynamo();
+});
+afterAll(async () => db?.stop());
+
+/** A batcher over fresh tables whose DynamoDB calls pass through `rules`. */
+async function setup(rules: RuleInput[], maxAttempts = 3) {
+  const prefix = `wb${++seq}-`;
+  const dynamo = createDynamo({ endpoint: db.endpoint, maxAttempts });
+  await ensureTables(dynamo.client, prefix);
+  addChaosMiddleware(dynamo.client, new ChaosEngine({ enabled: true, seed: 11, rules }));
+  return { dynamo, table: tableNames(prefix).events, batcher: new WriteBatcher(dynamo.doc) };
+}
+
+const event = (i: number) => ({
+  tenant_id: 'tnt_wb',
+  event_id: `evt_${String(i).padStart(26, '0')}`,
+  payload_json: '{"n":1}',
+  status: 'pending',
+  attempts: i,
+  ratio: i / 3,
+  acknowledged_at: null,
+  nested: { list: ['a', 2, { deep: true }], empty: '' },
+  dropped: undefined,
+});
+
+it('stores every put of a batch with the values it was given, resending items handed back unprocessed', async () => {
+  const { dynamo, table, batcher } = await setup([{ id: 'half', point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'partial_batch', fraction: 0.5 }, probability: 0.5 }]);
+  const items = Array.from({ length: 30 }, (_, i) => event(i));
+  await Promise.all(items.map((item) => batcher.put([{ table, item }])));
+  for (const item of items) {
+    const { Item } = await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: item.tenant_id, event_id: item.event_id }, ConsistentRead: true }));
+    const { dropped: _dropped, ...stored } = item;
+    expect(Item).toEqual(stored);
+  }
+  dynamo.client.destroy();
+});
+
+it('rejects every caller whose puts shared a call that failed', async () => {
+  const { dynamo, table, batcher } = await setup([{ id: 'down', point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' } }], 1);
+  const results = await Promise.allSettled([1, 2, 3].map((i) => batcher.put([{ table, item: event(i) }])));
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  dynamo.client.destroy();
+});
