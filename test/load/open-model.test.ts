@@ -60,4 +60,15 @@ describe('runOpenModel', () => {
     expect(starts.length).toBeGreaterThan(0);
     expect(Math.min(...starts) - before).toBeGreaterThanOrEqual(100);
   });
+
+  it('reports how late requests started against their intended start', async () => {
+    // Request 0 holds the event loop for 30 ms, so the arrivals due meanwhile start at least ~25 ms late.
+    const send = (i: number) => {
+      if (i === 0) for (const until = performance.now() + 30; performance.now() < until; );
+      return Promise.resolve({ ok: true, status: 200 });
+    };
+    const result = await runOpenModel({ rate: 1_000, durationMs: 60, send });
+    expect(result.schedulingErrorMs.max).toBeGreaterThanOrEqual(25);
+    expect(result.schedulingErrorMs.p50).toBeLessThanOrEqual(result.schedulingErrorMs.p99);
+  });
 });
