@@ -4,7 +4,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FinalDlqEntry, FinalEvent, FinalWebhook } from '../history/history.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
-import { timedFetch, type Adapter, type OpAnswer } from './adapter.js';
+import type { Adapter, OpAnswer } from './adapter.js';
+import { timedRequest } from './timed-request.js';
 
 /** A request that sees no answer in this long counts as outcome unknown (`info`). */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -23,7 +24,7 @@ export function triggersApiAdapter(conn: Connection): Adapter {
   let apiKey = '';
   const registered: FinalWebhook[] = [];
   const call = (method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}) =>
-    timedFetch(
+    timedRequest(
       conn.baseUrl + path,
       {
         method,
