@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { runOpenModel } from '../load/src/open-model.js';
 import { undiciSender } from '../load/src/undici-sender.js';
 import type { Goal } from './record.js';
@@ -31,9 +32,11 @@ export default async function loadgenBench() {
     try {
       // Warm-up: connections open and the JIT settles before anything is measured.
       await runOpenModel({ rate: RATE, durationMs: 1_000, send: sender.send });
+      const loadBefore = loadavg()[0]!;
       const t0 = performance.now();
       const open = await runOpenModel({ rate: RATE, durationMs: SECONDS * 1000, send: sender.send });
       const wallSeconds = (performance.now() - t0) / 1000;
+      const loadAfter = loadavg()[0]!;
       // Responses per second over the whole run, the drain of the last requests included.
       const achieved = open.completed / wallSeconds;
       const cannon = await autocannon({ url, connections: CANNON_CONNECTIONS, duration: SECONDS });
@@ -71,7 +74,7 @@ export default async function loadgenBench() {
       );
       return {
         title: `Load generator: ${RATE} req/s open model beside autocannon's closed-model maximum`,
-        body: `${body}\n\nThe open-model rate held is ${((achieved / cannonRate) * 100).toFixed(0)} % of the server's closed-model maximum.`,
+        body: `${body}\n\nThe open-model rate held is ${((achieved / cannonRate) * 100).toFixed(0)} % of the server's closed-model maximum. The machine's 1-minute load average was ${loadBefore.toFixed(1)} before the open-model run and ${loadAfter.toFixed(1)} after it (2 cores, shared): the scheduling error's tail is where other processes show.`,
         goals,
         method: `The server is a child process answering \`ok\` to every request on loopback; it is the same for both rows.
 \`runOpenModel\` starts request *i* at its intended time *t0 + i/rate* whether or not earlier ones finished,
