@@ -8,6 +8,7 @@ import type { FinalDlqEntry, FinalEvent, FinalWebhook } from '../history/history
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { Adapter, OpAnswer } from './adapter.js';
 import { timedRequest } from './timed-request.js';
+import { undiciFetch } from './undici-fetch.js';
 
 /** A request that sees no answer in this long counts as outcome unknown (`info`). */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -22,7 +23,7 @@ interface Connection {
 
 /** A client that sends each call once: the history must see every outcome, a lost one included. */
 function client(baseUrl: string, apiKey: string): TriggersApiClient {
-  return new TriggersApiClient({ apiKey, baseUrl, timeoutMs: REQUEST_TIMEOUT_MS, retry: { maxAttempts: 1 } });
+  return new TriggersApiClient({ apiKey, baseUrl, timeoutMs: REQUEST_TIMEOUT_MS, retry: { maxAttempts: 1 }, fetch: undiciFetch });
 }
 
 /** An SDK call's outcome as the history records it: the status, and why there was none. */
@@ -35,7 +36,7 @@ async function outcome<T>(call: (onResponse: (res: Response) => void) => Promise
     if (signal?.aborted) return { status: 0, error: 'AbortError' };
     if (err instanceof TimeoutError) return { status: 0, error: 'TimeoutError' };
     // The socket's own code (ECONNRESET, …) says more than "network error" in an `info` record.
-    if (err instanceof NetworkError) return { status: 0, error: (err.cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? 'NetworkError' };
+    if (err instanceof NetworkError) return { status: 0, error: (err.cause as { code?: string } | undefined)?.code ?? 'NetworkError' };
     if (err instanceof TriggersApiError) return { status: err.status, error: err.code };
     throw err;
   }
