@@ -26,7 +26,7 @@ function client(baseUrl: string, apiKey: string): TriggersApiClient {
   return new TriggersApiClient({ apiKey, baseUrl, timeoutMs: REQUEST_TIMEOUT_MS, retry: { maxAttempts: 1 }, fetch: undiciFetch });
 }
 
-/** An SDK call's outcome as the history records it: the status, and why there was none. */
+/** An SDK call's outcome as the history records it: the status, and why there was none. Never throws. */
 async function outcome<T>(call: (onResponse: (res: Response) => void) => Promise<T>, signal?: AbortSignal): Promise<{ status: number; result?: T; error?: string }> {
   let status = 0;
   try {
@@ -38,7 +38,8 @@ async function outcome<T>(call: (onResponse: (res: Response) => void) => Promise
     // The socket's own code (ECONNRESET, …) says more than "network error" in an `info` record.
     if (err instanceof NetworkError) return { status: 0, error: (err.cause as { code?: string } | undefined)?.code ?? 'NetworkError' };
     if (err instanceof TriggersApiError) return { status: err.status, error: err.code };
-    throw err;
+    // An answer the SDK could not read (a 2xx whose body is not JSON): the status stands, the id is unknown.
+    return { status, error: (err as Error).name };
   }
 }
 

@@ -1,6 +1,8 @@
 // The triggers-api adapter against a real Triggers API: its own key and webhook, creates and reads
 // answered as the history records them (status, event id, the reason when there was no answer), and
 // the read-back through the inbox, the dead-letter queue and the analytics summary.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggersApiAdapter } from '../../../scenarios/adapters/triggers-api-adapter.js';
 import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
@@ -60,5 +62,25 @@ describe('triggersApiAdapter', () => {
     expect(err).toBeInstanceOf(ScenarioError);
     expect(err).toMatchObject({ code: 'setup_failed' });
     expect((err as Error).message).toContain('401');
+  });
+
+  it('records a 2xx create whose body is not JSON as applied, with no event id, instead of throwing', async () => {
+    const odd = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/v1/api-keys') return void res.writeHead(201, { 'content-type': 'application/json' }).end('{"api_key":"tr_odd"}');
+        res.writeHead(201, { 'content-type': 'application/json' }).end('created, but not JSON');
+      });
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const adapter = triggersApiAdapter({ baseUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}`, adminToken: ADMIN_TOKEN, runId: 'run4' });
+      await adapter.setup(receiver.url, 0);
+      const created = await adapter.createEvent({ seq: 0, event_type: 'order.created', idempotency_key: 'run4-0' }, never);
+      expect(created).toMatchObject({ status: 201, ok: true });
+      expect(created.value.event_id).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => odd.close(() => resolve()));
+    }
   });
 });
