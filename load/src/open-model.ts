@@ -110,6 +110,8 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
   // `nextAt` advances by 1000/rate per arrival, the rate read at that arrival's due time. A fixed rate
   // gives arrival i at t0 + i·1000/rate, as before; the small epsilon keeps float drift from adding one.
   let nextAt = t0;
+  // The gap between the last two arrivals, ms: below a millisecond the waits need a finer clock.
+  let gapMs = Infinity;
   const running = () => !opts.signal?.aborted && nextAt < end - 1e-6;
   pump = () => {
     const now = performance.now();
@@ -117,13 +119,18 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
       const rate = rateAt(nextAt - t0);
       if (rate > 0) {
         launch(started++, nextAt);
-        nextAt += 1000 / rate;
-      } else nextAt = Math.max(nextAt, now) + PAUSED_POLL_MS;
+        gapMs = 1000 / rate;
+        nextAt += gapMs;
+      } else {
+        gapMs = Infinity;
+        nextAt = Math.max(nextAt, now) + PAUSED_POLL_MS;
+      }
     }
   };
   while (running()) {
     pump();
-    await pause(Math.max(0, Math.min(nextAt, end) - performance.now()), opts.signal);
+    const waitMs = Math.max(0, Math.min(nextAt, end) - performance.now());
+    await (gapMs < 1 && waitMs < 1 ? preciseWait(waitMs) : pause(waitMs, opts.signal));
   }
   await Promise.all(pending);
   const seconds = (performance.now() - t0) / 1000;
@@ -142,6 +149,20 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
   histogram.destroy();
   lateness.destroy();
   return result;
+}
+
+/** What {@link preciseWait} blocks on: nothing ever notifies it, so the wait always runs its time out. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Waits less than a millisecond, then yields to the event loop. Node's timers count whole
+ * milliseconds, so above 1,000 arrivals/s a timer would start every request up to a millisecond or two
+ * late, in batches; a futex sleep (`Atomics.wait`) is exact to microseconds and burns no CPU. It holds
+ * the event loop for that fraction of a millisecond, so answers are read at most that much later.
+ */
+function preciseWait(ms: number): Promise<void> {
+  if (ms > 0) Atomics.wait(SLEEPER, 0, 0, ms);
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */

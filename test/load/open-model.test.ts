@@ -71,4 +71,24 @@ describe('runOpenModel', () => {
     expect(result.schedulingErrorMs.max).toBeGreaterThanOrEqual(25);
     expect(result.schedulingErrorMs.p50).toBeLessThanOrEqual(result.schedulingErrorMs.p99);
   });
+
+  it('above 1,000 arrivals/s (sub-millisecond waits) sends every arrival and still stops on abort', async () => {
+    const all = await runOpenModel({ rate: 5_000, durationMs: 100, send: ok('x') });
+    expect(all.intended).toBe(500);
+    expect(all.completed).toBe(500);
+    const stop = new AbortController();
+    let seen = 0;
+    const cut = await runOpenModel({
+      rate: 5_000,
+      durationMs: 60_000,
+      send: ok('x'),
+      onOutcome: () => {
+        if (++seen === 100) stop.abort();
+      },
+      signal: stop.signal,
+    });
+    expect(cut.aborted).toBe(true);
+    expect(cut.completed).toBe(cut.intended);
+    expect(cut.intended).toBeLessThan(300_000);
+  });
 });
