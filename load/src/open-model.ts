@@ -51,6 +51,8 @@ export interface OpenModelResult {
   statuses: Record<string, number>;
   achievedRate: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** How late each sent request started against its intended start (the generator's own timing error). */
+  schedulingErrorMs: { p50: number; p99: number; max: number };
   /** True when the signal ended the run before `durationMs`. */
   aborted: boolean;
 }
@@ -67,6 +69,7 @@ const PAUSED_POLL_MS = 50;
  */
 export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelResult> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const lateness = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   const statuses: Record<string, number> = {};
   const pending = new Set<Promise<void>>();
   const maxInFlight = opts.maxInFlight ?? 10_000;
@@ -79,11 +82,15 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
   const t0 = performance.now();
   const end = t0 + opts.durationMs;
 
+  // Starts every arrival that is due; assigned below, once the schedule's state exists.
+  let pump = () => {};
   const launch = (i: number, intendedAt: number) => {
     if (pending.size >= maxInFlight) {
       dropped++;
       return;
     }
+    // Microseconds (at least 1: HDR records no zero) between the schedule's start and the actual one.
+    lateness.recordValue(Math.max(1, Math.round((performance.now() - intendedAt) * 1000)));
     const p = opts.send(i).then((outcome) => {
       const endedAt = performance.now();
       // Microseconds from the intended start, so queueing behind a stall counts as latency.
@@ -93,6 +100,9 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
       else failed++;
       pending.delete(p);
       opts.onOutcome?.({ ...outcome, i, intendedAt: origin + intendedAt, endedAt: origin + endedAt, latencyMs: endedAt - intendedAt });
+      // Each answer is a wake-up: arrivals due by now start here instead of waiting for the timer,
+      // whose millisecond granularity would otherwise make every one up to a millisecond late.
+      pump();
     });
     pending.add(p);
   };
@@ -100,16 +110,27 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
   // `nextAt` advances by 1000/rate per arrival, the rate read at that arrival's due time. A fixed rate
   // gives arrival i at t0 + i·1000/rate, as before; the small epsilon keeps float drift from adding one.
   let nextAt = t0;
-  while (!opts.signal?.aborted && nextAt < end - 1e-6) {
+  // The gap between the last two arrivals, ms: below a millisecond the waits need a finer clock.
+  let gapMs = Infinity;
+  const running = () => !opts.signal?.aborted && nextAt < end - 1e-6;
+  pump = () => {
     const now = performance.now();
-    while (nextAt <= now && nextAt < end - 1e-6) {
+    while (nextAt <= now && running()) {
       const rate = rateAt(nextAt - t0);
       if (rate > 0) {
         launch(started++, nextAt);
-        nextAt += 1000 / rate;
-      } else nextAt = Math.max(nextAt, now) + PAUSED_POLL_MS;
+        gapMs = 1000 / rate;
+        nextAt += gapMs;
+      } else {
+        gapMs = Infinity;
+        nextAt = Math.max(nextAt, now) + PAUSED_POLL_MS;
+      }
     }
-    await pause(Math.max(0, Math.min(nextAt, end) - performance.now()), opts.signal);
+  };
+  while (running()) {
+    pump();
+    const waitMs = Math.max(0, Math.min(nextAt, end) - performance.now());
+    await (gapMs < 1 && waitMs < 1 ? preciseWait(waitMs) : pause(waitMs, opts.signal));
   }
   await Promise.all(pending);
   const seconds = (performance.now() - t0) / 1000;
@@ -122,10 +143,26 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
     statuses,
     achievedRate: (completed + failed) / seconds,
     latencyMs: { p50: ms(50), p90: ms(90), p99: ms(99), max: histogram.maxValue / 1000, mean: histogram.mean / 1000 },
+    schedulingErrorMs: { p50: lateness.getValueAtPercentile(50) / 1000, p99: lateness.getValueAtPercentile(99) / 1000, max: lateness.maxValue / 1000 },
     aborted: opts.signal?.aborted ?? false,
   };
   histogram.destroy();
+  lateness.destroy();
   return result;
+}
+
+/** What {@link preciseWait} blocks on: nothing ever notifies it, so the wait always runs its time out. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Waits less than a millisecond, then yields to the event loop. Node's timers count whole
+ * milliseconds, so above 1,000 arrivals/s a timer would start every request up to a millisecond or two
+ * late, in batches; a futex sleep (`Atomics.wait`) is exact to microseconds and burns no CPU. It holds
+ * the event loop for that fraction of a millisecond, so answers are read at most that much later.
+ */
+function preciseWait(ms: number): Promise<void> {
+  if (ms > 0) Atomics.wait(SLEEPER, 0, 0, ms);
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */

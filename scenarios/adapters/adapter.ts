@@ -31,15 +31,3 @@ export interface Adapter {
   /** Reads back every event, the webhooks, the dead letters and the analytics, after quiescence. */
   finalRead(created: CreatedEvents, now: () => number): Promise<FinalRead>;
 }
-
-/** Runs fetch with a deadline; never throws: failures come back as status 0 with the error's name. */
-export async function timedFetch(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string; error?: string }> {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  try {
-    const res = await fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
-    return { status: res.status, text: await res.text() };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return { status: 0, text: '', error: e.cause?.code ?? e.name };
-  }
-}

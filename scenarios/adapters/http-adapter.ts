@@ -1,22 +1,16 @@
 // The `http` adapter: a user's own event/webhook service described by request templates. Creates
 // events, reads them back, optionally registers the receiver as a webhook, and reads deliveries with
-// JSON paths (jsonpath-plus, script evaluation off).
+// JSON paths (json-path.ts).
 import type { IncomingHttpHeaders } from 'node:http';
-import { JSONPath } from 'jsonpath-plus';
 import type { FinalEvent } from '../history/history.js';
 import type { HttpAdapterSpec, RequestTemplate } from '../scenario/adapter-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
-import { timedFetch, type Adapter, type OpAnswer } from './adapter.js';
+import type { Adapter, OpAnswer } from './adapter.js';
+import { timedRequest } from './timed-request.js';
+import { extract } from './json-path.js';
 import { fillBody, fillString, type TemplateVars } from './request-template.js';
 
 const REQUEST_TIMEOUT_MS = 5_000;
-
-/** The first value at a JSON path, as a string; undefined when there is none. */
-export function extract(path: string, json: unknown): string | undefined {
-  const found: unknown = JSONPath({ path, json: json as object, wrap: false, eval: false });
-  const value = Array.isArray(found) ? found[0] : found;
-  return value === undefined || value === null ? undefined : String(value);
-}
 
 function parse(text: string): unknown {
   try {
@@ -34,7 +28,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     const headers = Object.fromEntries(Object.entries({ ...spec.headers, ...template.headers }).map(([k, v]) => [k, fillString(v, vars, conn.env)]));
     const body = template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, vars, conn.env));
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    return timedFetch(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
+    return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
   };
   const answer = (res: { status: number; error?: string }, extra: Record<string, unknown>): OpAnswer => ({
     status: res.status,
@@ -43,7 +37,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
   });
   return {
     async setup(webhookUrl, webhooks) {
-      const probe = await timedFetch(conn.baseUrl, {}, REQUEST_TIMEOUT_MS);
+      const probe = await timedRequest(conn.baseUrl, {}, REQUEST_TIMEOUT_MS);
       if (probe.status === 0) throw new ScenarioError('target_unreachable', `cannot reach ${conn.baseUrl} (${probe.error}); is the service running?`);
       if (!spec.register_webhook || webhooks === 0) return [];
       const res = await send(spec.register_webhook, { receiver_url: webhookUrl, run_id: conn.runId });
@@ -66,7 +60,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: extract(receipt.event_id, parse(body)) ?? '', webhook_id: webhookId };
     },
     async probe(path) {
-      return (await timedFetch(conn.baseUrl + path, {}, REQUEST_TIMEOUT_MS)).status;
+      return (await timedRequest(conn.baseUrl + path, {}, REQUEST_TIMEOUT_MS)).status;
     },
     async finalRead(created, now) {
       const events: Record<string, FinalEvent> = {};

@@ -1,13 +1,19 @@
-// The adapter for the Triggers API (and anything compatible with it): a key of its own (so its own
-// tenant), webhooks to the runner's receiver for every event type, and a read-back through the
-// inbox, the events, the webhooks, the dead-letter queue and the analytics summary.
+// The adapter for the Triggers API (and anything compatible with it), spoken through the project's
+// TypeScript SDK: a key of its own (so its own tenant), webhooks to the runner's receiver for every
+// event type, and a read-back through the inbox, the events, the dead-letter queue and the analytics
+// summary. The SDK never retries here: each request the load sends is one operation of the history.
 import type { IncomingHttpHeaders } from 'node:http';
+import { NetworkError, TimeoutError, TriggersApiClient, TriggersApiError } from '../../sdk/typescript/src/index.js';
 import type { FinalDlqEntry, FinalEvent, FinalWebhook } from '../history/history.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
-import { timedFetch, type Adapter, type OpAnswer } from './adapter.js';
+import type { Adapter, OpAnswer } from './adapter.js';
+import { timedRequest } from './timed-request.js';
+import { undiciFetch } from './undici-fetch.js';
 
 /** A request that sees no answer in this long counts as outcome unknown (`info`). */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Bounds every read-back listing, whatever the service answers for cursors. */
+const MAX_PAGES = 1_000;
 
 interface Connection {
   baseUrl: string;
@@ -15,65 +21,81 @@ interface Connection {
   runId: string;
 }
 
+/** A client that sends each call once: the history must see every outcome, a lost one included. */
+function client(baseUrl: string, apiKey: string): TriggersApiClient {
+  return new TriggersApiClient({ apiKey, baseUrl, timeoutMs: REQUEST_TIMEOUT_MS, retry: { maxAttempts: 1 }, fetch: undiciFetch });
+}
+
+/** An SDK call's outcome as the history records it: the status, and why there was none. Never throws. */
+async function outcome<T>(call: (onResponse: (res: Response) => void) => Promise<T>, signal?: AbortSignal): Promise<{ status: number; result?: T; error?: string }> {
+  let status = 0;
+  try {
+    const result = await call((res) => (status = res.status));
+    return { status, result };
+  } catch (err) {
+    if (signal?.aborted) return { status: 0, error: 'AbortError' };
+    if (err instanceof TimeoutError) return { status: 0, error: 'TimeoutError' };
+    // The socket's own code (ECONNRESET, …) says more than "network error" in an `info` record.
+    if (err instanceof NetworkError) return { status: 0, error: (err.cause as { code?: string } | undefined)?.code ?? 'NetworkError' };
+    if (err instanceof TriggersApiError) return { status: err.status, error: err.code };
+    // An answer the SDK could not read (a 2xx whose body is not JSON): the status stands, the id is unknown.
+    return { status, error: (err as Error).name };
+  }
+}
+
+function answer(res: { status: number; error?: string }, extra: Record<string, unknown>): OpAnswer {
+  const ok = res.status >= 200 && res.status < 300;
+  return { status: res.status, ok, value: { status: res.status || undefined, ...(res.error && res.status === 0 ? { error: res.error } : {}), ...extra } };
+}
+
 /**
  * Connects the adapter. `setup` throws `ScenarioError` `target_unreachable` when the service does not
  * answer, `setup_failed` when it refuses the key or a webhook.
  */
 export function triggersApiAdapter(conn: Connection): Adapter {
+  let api: TriggersApiClient | undefined;
   let apiKey = '';
   const registered: FinalWebhook[] = [];
-  const call = (method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}) =>
-    timedFetch(
-      conn.baseUrl + path,
-      {
-        method,
-        headers: { authorization: `Bearer ${opts.token ?? apiKey}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      },
-      REQUEST_TIMEOUT_MS,
-      opts.signal,
-    );
-  const json = (text: string): Record<string, unknown> => {
-    try {
-      return JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
+  const tenant = () => {
+    if (!api) throw new ScenarioError('setup_failed', 'the triggers-api adapter was used before its setup');
+    return api;
   };
-  const answer = (res: { status: number; text: string; error?: string }, extra: Record<string, unknown> = {}): OpAnswer => ({
-    status: res.status,
-    ok: res.status >= 200 && res.status < 300,
-    value: { status: res.status || undefined, ...(res.error ? { error: res.error } : {}), ...extra },
-  });
 
   return {
     async setup(webhookUrl, webhooks) {
       if (!conn.adminToken) throw new ScenarioError('invalid_options', 'the triggers-api adapter needs an admin token: set the variable target.admin_token_env names');
-      const key = await call('POST', '/v1/api-keys', { token: conn.adminToken, body: { name: `aftershock-${conn.runId}`, tier: 'enterprise' } });
+      const admin = client(conn.baseUrl, conn.adminToken);
+      const key = await outcome((onResponse) => admin.apiKeys.create({ name: `aftershock-${conn.runId}`, tier: 'enterprise' }, { onResponse }));
       if (key.status === 0) throw new ScenarioError('target_unreachable', `cannot reach ${conn.baseUrl} (${key.error}); is the service running?`);
-      if (key.status !== 201) throw new ScenarioError('setup_failed', `creating the run's API key answered ${key.status}: ${key.text.slice(0, 200)}`);
-      apiKey = String(json(key.text).api_key);
+      if (!key.result) throw new ScenarioError('setup_failed', `creating the run's API key answered ${key.status} ${key.error ?? ''}`.trim());
+      apiKey = key.result.api_key;
+      api = client(conn.baseUrl, apiKey);
       for (let i = 0; i < webhooks; i++) {
-        const res = await call('POST', '/v1/webhooks', { body: { url: webhookUrl, events: ['*'], description: `aftershock ${conn.runId} #${i + 1}` } });
-        if (res.status !== 201) throw new ScenarioError('setup_failed', `registering a webhook answered ${res.status}: ${res.text.slice(0, 200)}`);
-        registered.push({ webhook_id: String(json(res.text).webhook_id), event_types: ['*'] });
+        const hook = await outcome((onResponse) => tenant().webhooks.create({ url: webhookUrl, events: ['*'], description: `aftershock ${conn.runId} #${i + 1}` }, { onResponse }));
+        if (!hook.result) throw new ScenarioError('setup_failed', `registering a webhook answered ${hook.status} ${hook.error ?? ''}`.trim());
+        registered.push({ webhook_id: hook.result.webhook_id, event_types: ['*'] });
       }
       return registered.map((w) => w.webhook_id);
     },
 
     async createEvent(input, signal) {
       const body = { source: 'aftershock', event_type: input.event_type, payload: { run: conn.runId, seq: input.seq } };
-      const res = await call('POST', '/v1/events', { body, headers: { 'idempotency-key': input.idempotency_key }, signal });
-      const id = res.status === 201 || res.status === 200 ? json(res.text).event_id : undefined;
+      const res = await outcome((onResponse) => tenant().events.create(body, { idempotencyKey: input.idempotency_key, signal, onResponse }), signal);
+      const id = res.result?.event_id;
       return answer(res, { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock', ...(typeof id === 'string' ? { event_id: id } : {}) });
     },
 
     async readEvent(eventId, signal) {
-      return answer(await call('GET', `/v1/events/${encodeURIComponent(eventId)}`, { signal }), { event_id: eventId });
+      return answer(await outcome((onResponse) => tenant().events.get(eventId, { signal, onResponse }), signal), { event_id: eventId });
     },
 
     identify(headers: IncomingHttpHeaders, body: string) {
-      const parsed = json(body) as { delivery_id?: string; webhook_id?: string; data?: { event_id?: string } };
+      let parsed: { delivery_id?: string; webhook_id?: string; data?: { event_id?: string } } = {};
+      try {
+        parsed = JSON.parse(body) as typeof parsed;
+      } catch {
+        // A body that is not JSON identifies nothing; the header may still name the delivery.
+      }
       return {
         delivery_id: String(headers['webhook-id'] ?? parsed.delivery_id ?? ''),
         event_id: String(parsed.data?.event_id ?? ''),
@@ -81,59 +103,59 @@ export function triggersApiAdapter(conn: Connection): Adapter {
       };
     },
 
+    // Probes GET any path of the service (health included), which the SDK has no call for.
     async probe(path) {
-      return (await call('GET', path)).status;
+      return (await timedRequest(conn.baseUrl + path, { headers: { authorization: `Bearer ${apiKey}` } }, REQUEST_TIMEOUT_MS)).status;
     },
 
     async finalRead(created, now) {
       const events: Record<string, FinalEvent> = {};
       // The inbox lists every event of the run's tenant (the runner never acknowledges), including
       // those whose create answer was lost: that is how an `info` create is resolved.
-      for (let cursor: string | undefined, pages = 0; pages < 1_000; pages++) {
-        const res = await call('GET', `/v1/inbox?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        if (res.status !== 200) throw new ScenarioError('setup_failed', `reading the inbox back answered ${res.status}`);
-        const page = json(res.text) as { events?: { event_id: string; event_type: string; source: string; payload?: { seq?: number } }[]; next_cursor?: string | null };
-        for (const e of page.events ?? []) {
-          const seq = e.payload?.seq;
-          events[e.event_id] = { readable: true, event_type: e.event_type, source: e.source, ...(seq === undefined ? {} : { idempotency_key: `${conn.runId}-${seq}` }) };
-        }
-        if (!page.next_cursor) break;
-        cursor = page.next_cursor;
-      }
+      await readPages(tenant().events.inbox({ limit: 100 }), { what: 'the inbox', required: true }, (e) => {
+        const seq = (e.payload as { seq?: number } | null)?.seq;
+        events[e.event_id] = { readable: true, event_type: e.event_type, source: e.source, ...(seq === undefined ? {} : { idempotency_key: `${conn.runId}-${seq}` }) };
+      });
       for (const id of created.ids) {
         if (events[id]) continue;
-        const res = await call('GET', `/v1/events/${encodeURIComponent(id)}`);
-        const e = json(res.text) as { event_type?: string; source?: string };
-        events[id] = { readable: res.status === 200, event_type: e.event_type ?? '', source: e.source };
+        const res = await outcome(() => tenant().events.get(id));
+        events[id] = { readable: res.status === 200, event_type: res.result?.event_type ?? '', source: res.result?.source };
       }
       const dlq: FinalDlqEntry[] = [];
-      for (let cursor: string | undefined, pages = 0; pages < 1_000; pages++) {
-        const res = await call('GET', `/v1/webhooks/dlq?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        const page = json(res.text) as { entries?: FinalDlqEntry[]; next_cursor?: string | null };
-        for (const d of page.entries ?? []) dlq.push({ delivery_id: d.delivery_id, event_id: d.event_id, webhook_id: d.webhook_id });
-        if (!page.next_cursor) break;
-        cursor = page.next_cursor;
-      }
-      const summary = json((await call('GET', '/v1/analytics/summary?top=100')).text) as {
-        total_events?: number;
-        top_sources?: { source: string; count: number }[];
-        top_event_types?: { event_type: string; count: number }[];
-      };
+      // A compatible service without a dead-letter queue reads as an empty one.
+      await readPages(tenant().webhooks.dlq({ limit: 100 }), { what: 'the dead-letter queue', required: false }, (d) => dlq.push({ delivery_id: d.delivery_id, event_id: d.event_id, webhook_id: d.webhook_id }));
+      const summary = (await outcome(() => tenant().analytics.summary({ top: 100 }))).result;
       return {
         kind: 'final',
         events,
         webhooks: registered,
         dlq,
-        analytics:
-          summary.total_events === undefined
-            ? undefined
-            : {
-                total: summary.total_events,
-                by_type: Object.fromEntries((summary.top_event_types ?? []).map((t) => [t.event_type, t.count])),
-                by_source: Object.fromEntries((summary.top_sources ?? []).map((s) => [s.source, s.count])),
-              },
+        analytics: summary
+          ? {
+              total: summary.total_events,
+              by_type: Object.fromEntries(summary.top_event_types.map((t) => [t.event_type, t.count])),
+              by_source: Object.fromEntries(summary.top_sources.map((s) => [s.source, s.count])),
+            }
+          : undefined,
         time: now(),
       };
     },
   };
+}
+
+/**
+ * Walks a listing's pages to the end (at most {@link MAX_PAGES} × 100 items). A refused page fails the
+ * read-back when the listing is `required`, and otherwise ends it.
+ */
+async function readPages<T>(items: AsyncGenerator<T, void, undefined>, listing: { what: string; required: boolean }, each: (item: T) => void): Promise<void> {
+  let seen = 0;
+  try {
+    for await (const item of items) {
+      each(item);
+      if (++seen >= MAX_PAGES * 100) break;
+    }
+  } catch (err) {
+    if (!(err instanceof TriggersApiError)) throw err;
+    if (listing.required) throw new ScenarioError('setup_failed', `reading ${listing.what} back answered ${err.status} ${err.code}`);
+  }
 }

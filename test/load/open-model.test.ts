@@ -60,4 +60,35 @@ describe('runOpenModel', () => {
     expect(starts.length).toBeGreaterThan(0);
     expect(Math.min(...starts) - before).toBeGreaterThanOrEqual(100);
   });
+
+  it('reports how late requests started against their intended start', async () => {
+    // Request 0 holds the event loop for 30 ms, so the arrivals due meanwhile start at least ~25 ms late.
+    const send = (i: number) => {
+      if (i === 0) for (const until = performance.now() + 30; performance.now() < until; );
+      return Promise.resolve({ ok: true, status: 200 });
+    };
+    const result = await runOpenModel({ rate: 1_000, durationMs: 60, send });
+    expect(result.schedulingErrorMs.max).toBeGreaterThanOrEqual(25);
+    expect(result.schedulingErrorMs.p50).toBeLessThanOrEqual(result.schedulingErrorMs.p99);
+  });
+
+  it('above 1,000 arrivals/s (sub-millisecond waits) sends every arrival and still stops on abort', async () => {
+    const all = await runOpenModel({ rate: 5_000, durationMs: 100, send: ok('x') });
+    expect(all.intended).toBe(500);
+    expect(all.completed).toBe(500);
+    const stop = new AbortController();
+    let seen = 0;
+    const cut = await runOpenModel({
+      rate: 5_000,
+      durationMs: 60_000,
+      send: ok('x'),
+      onOutcome: () => {
+        if (++seen === 100) stop.abort();
+      },
+      signal: stop.signal,
+    });
+    expect(cut.aborted).toBe(true);
+    expect(cut.completed).toBe(cut.intended);
+    expect(cut.intended).toBeLessThan(300_000);
+  });
 });

@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_ADAPTER, startFakeEventService, type FakeEventService } from '../scenarios/support/fake-event-service.js';
+import { ADMIN_TOKEN, startTestApi, type TestApi } from '../support/test-api.js';
 
 const exec = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 let project: string;
 let service: FakeEventService;
+let triggersApi: TestApi;
 
 beforeAll(async () => {
   const packDir = await mkdtemp(join(tmpdir(), 'aftershock-pack-'));
@@ -27,10 +29,12 @@ beforeAll(async () => {
   await rm(join(project, 'node_modules/tsx'), { recursive: true, force: true });
   await rm(join(project, 'node_modules/.bin/tsx'), { force: true });
   service = await startFakeEventService();
+  triggersApi = await startTestApi();
 });
 
 afterAll(async () => {
   await service?.close();
+  await triggersApi?.close();
 });
 
 describe('the packed package in another project', () => {
@@ -83,5 +87,16 @@ console.log(journal.status);`.replace('__URL__', service.url),
     );
     const { stdout } = await exec(process.execPath, [script], { cwd: project });
     expect(stdout.trim()).toBe('completed');
+  });
+
+  it('runs a scenario through the triggers-api adapter, which speaks through the bundled SDK', async () => {
+    const file = join(project, 'triggers.json');
+    await writeFile(file, JSON.stringify({ title: 'triggers smoke', adapter: 'triggers-api', load: { rate: 10 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, quiesce: '5s', gates: [{ invariants: ['no_lost_events', 'deliveries_complete'] }] }));
+    const { stdout } = await exec('npx', ['aftershock', 'run', file, '--target', 'url', '--base-url', triggersApi.url, '--no-progress', '--out', join(project, 'out3')], {
+      cwd: project,
+      env: { ...process.env, AFTERSHOCK_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
+    expect(stdout).toMatch(/^PASS {2}triggers smoke/m);
+    expect(await readdir(join(project, 'node_modules/aftershock/dist/sdk/typescript/src'))).toContain('client.js');
   });
 });

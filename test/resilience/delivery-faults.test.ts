@@ -31,24 +31,14 @@ async function withWebhook(engineName: string, extraEnv: Record<string, string> 
   api = await startTestApi({ ...env, ...extraEnv }, { chaos: { engine } });
   receiver = await startReceiver();
   const key = await api.createKey();
-  const hook = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { url: receiver.url, events: ['*'] } });
-  return { engine, api, receiver, key, webhookId: hook.body.webhook_id as string };
+  const hook = await api.client(key.api_key).webhooks.create({ url: receiver.url, events: ['*'] });
+  return { engine, api, receiver, key, webhookId: hook.webhook_id };
 }
 
 /** Every delivery of the webhook, following cursors. */
 async function deliveries(a: TestApi, key: CreatedKey, webhookId: string) {
   const all: { event_id: string; status: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { body: { deliveries: { event_id: string; status: string }[]; next_cursor: string | null } } = await a.call(
-      'GET',
-      `/v1/webhooks/${webhookId}/deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-      { key: key.api_key },
-    );
-    if (!Array.isArray(page.body?.deliveries)) throw new Error(`listing failed: ${JSON.stringify(page.body)}`);
-    all.push(...page.body.deliveries);
-    cursor = page.body.next_cursor;
-  } while (cursor);
+  for await (const d of a.client(key.api_key).webhooks.deliveries(webhookId, { limit: 100 })) all.push(d);
   return all;
 }
 

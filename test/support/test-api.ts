@@ -1,8 +1,10 @@
 // Starts the real Triggers API for a test file: in-memory dynalite in a child process, a real
-// loopback socket, and small helpers to create keys and call the API.
+// loopback socket, and helpers to call the API: the TypeScript SDK for what a client does, and a raw
+// `call` for what a client never sends (malformed bodies, missing headers, exact status codes).
 import { loadConfig } from '../../reference-server/src/config.js';
 import type { Clock } from '../../reference-server/src/domain/clock.js';
 import { startTriggersApi, type StartOptions, type TriggersApi } from '../../reference-server/src/triggers-api.js';
+import { TriggersApiClient, type CreateApiKeyInput, type TriggersApiClientOptions } from '../../sdk/typescript/src/index.js';
 
 export const ADMIN_TOKEN = 'adm_test_token_0123456789abcdef';
 const SECRETS_KEY = 'test-secrets-key-0123456789abcdef0123456789';
@@ -14,6 +16,11 @@ export const GENEROUS_TIERS = JSON.stringify(
 export interface TestApi extends TriggersApi {
   /** Creates a key through the API (admin token) and returns the creation response. */
   createKey(body?: Record<string, unknown>): Promise<CreatedKey>;
+  /**
+   * An SDK client on this server for `apiKey` (default: the admin token). It sends every call once and
+   * waits as long as fetch would, unless `options` says otherwise, so a suite sees each answer the server gave.
+   */
+  client(apiKey?: string, options?: Partial<TriggersApiClientOptions>): TriggersApiClient;
   /** fetch against the server with JSON helpers. */
   call(method: string, path: string, opts?: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse>;
 }
@@ -68,13 +75,21 @@ export async function startTestApi(
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
   };
+  // No retries, and fetch's own 300 s header deadline instead of the SDK's 10 s: on a loaded machine a
+  // suite must see the answer the server gave, as the raw `call` does.
+  const client: TestApi['client'] = (apiKey = ADMIN_TOKEN, options = {}) =>
+    new TriggersApiClient({ apiKey, baseUrl: api.url, retry: { maxAttempts: 1 }, timeoutMs: 300_000, ...options });
+  const admin = client();
   // Extends the handle in place so its live getters (the workers) keep reading the running stack.
   return Object.assign(api, {
     call,
+    client,
     async createKey(body: Record<string, unknown> = { name: 'test' }) {
-      const res = await call('POST', '/v1/api-keys', { key: ADMIN_TOKEN, body });
-      if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${res.text}`);
-      return res.body as CreatedKey;
+      try {
+        return (await admin.apiKeys.create(body as unknown as CreateApiKeyInput)) as CreatedKey;
+      } catch (err) {
+        throw new Error(`key creation failed: ${(err as Error).message}`, { cause: err });
+      }
     },
   });
 }

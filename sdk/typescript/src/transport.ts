@@ -27,6 +27,7 @@ export interface CallSpec {
   headers?: Record<string, string>;
   idempotent?: boolean;
   signal?: AbortSignal | undefined;
+  onResponse?: ((response: Response) => void) | undefined;
   /** Hand the body over unread; the timeout then ends when the headers arrive. */
   stream?: boolean;
 }
@@ -41,6 +42,11 @@ export interface Answer {
 export interface CallOptions {
   /** Cancels the call, including waits between retries. */
   signal?: AbortSignal;
+  /**
+   * Told about every HTTP response of the call, one per attempt and before its body is read: how to
+   * see the status and headers (`x-request-id`) of a call that succeeds.
+   */
+  onResponse?: (response: Response) => void;
 }
 
 /** Sends `spec` and answers the 2xx response, or throws a {@link TriggersApiError}. */
@@ -72,6 +78,7 @@ export async function send(config: TransportConfig, spec: CallSpec): Promise<Ans
     try {
       const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
       const res = await config.fetch(url, { method: spec.method, headers, body, signal });
+      spec.onResponse?.(res);
       if (res.ok && spec.stream) return { response: res, text: '' };
       const text = await res.text();
       if (res.ok) return { response: res, text };

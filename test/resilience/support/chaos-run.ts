@@ -2,6 +2,7 @@
 // it), open-model ingest that records what the server accepted, and checks that nothing was lost.
 import { ChaosEngine } from '../../../chaos/src/index.js';
 import { runOpenModel, type OpenModelResult } from '../../../load/src/open-model.js';
+import { TriggersApiError } from '../../../sdk/typescript/src/index.js';
 import type { TestApi } from '../../support/test-api.js';
 
 /** A seeded, enabled engine; logs the seed with the suite's name. */
@@ -17,10 +18,11 @@ export interface IngestResult extends OpenModelResult {
   timeline: { at: number; status: number; ms: number }[];
 }
 
-/** POSTs events at a constant rate; every request carries an idempotency key. */
+/** POSTs events at a constant rate through the SDK, once each (no retries); every request carries an idempotency key. */
 export async function ingest(api: TestApi, apiKey: string, opts: { rate: number; durationMs: number; tag: string }): Promise<IngestResult> {
   const accepted: string[] = [];
   const timeline: IngestResult['timeline'] = [];
+  const client = api.client(apiKey);
   const t0 = Date.now();
   const result = await runOpenModel({
     rate: opts.rate,
@@ -28,16 +30,17 @@ export async function ingest(api: TestApi, apiKey: string, opts: { rate: number;
     maxInFlight: 500,
     send: async (i) => {
       const at = Date.now() - t0;
-      const res = await api
-        .call('POST', '/v1/events', {
-          key: apiKey,
-          headers: { 'idempotency-key': `${opts.tag}-${i}` },
-          body: { source: 'resilience', event_type: 'order.created', payload: { i, tag: opts.tag } },
-        })
-        .catch(() => ({ status: 0, body: undefined }));
-      timeline.push({ at, status: res.status, ms: Date.now() - t0 - at });
-      if (res.status === 201) accepted.push((res.body as { event_id: string }).event_id);
-      return { ok: res.status === 201, status: res.status };
+      let status = 0;
+      try {
+        const onResponse = (res: Response) => (status = res.status);
+        const event = await client.events.create({ source: 'resilience', event_type: 'order.created', payload: { i, tag: opts.tag } }, { idempotencyKey: `${opts.tag}-${i}`, onResponse });
+        if (status === 201) accepted.push(event.event_id);
+      } catch (err) {
+        // A refusal keeps its status; a lost or unreadable answer (network error, timeout) counts as 0.
+        status = err instanceof TriggersApiError ? err.status : 0;
+      }
+      timeline.push({ at, status, ms: Date.now() - t0 - at });
+      return { ok: status === 201, status };
     },
   });
   return { ...result, accepted, timeline };
@@ -45,10 +48,18 @@ export async function ingest(api: TestApi, apiKey: string, opts: { rate: number;
 
 /** Ids among `ids` that cannot be read back. */
 export async function missingEvents(api: TestApi, apiKey: string, ids: readonly string[]): Promise<string[]> {
+  const client = api.client(apiKey);
   const missing: string[] = [];
   for (const id of ids) {
-    const res = await api.call('GET', `/v1/events/${id}`, { key: apiKey });
-    if (res.status !== 200) missing.push(id);
+    const readable = await client.events.get(id).then(
+      () => true,
+      (err: unknown) => {
+        // Any refusal (404 above all) means the event cannot be read back.
+        if (err instanceof TriggersApiError) return false;
+        throw err;
+      },
+    );
+    if (!readable) missing.push(id);
   }
   return missing;
 }

@@ -38,6 +38,20 @@ it('events: create, get, inbox, ack, delete', async () => {
   await expect(client.events.get(event.event_id)).rejects.toBeInstanceOf(NotFoundError);
 });
 
+it('tells onResponse about each response, a repeated create and a refused call included', async () => {
+  const seen: [number, string | null][] = [];
+  const onResponse = (res: Response) => seen.push([res.status, res.headers.get('x-request-id')]);
+  const input = { source: 'endpoints', event_type: 'order.seen', payload: { n: 2 } };
+  const first = await client.events.create(input, { idempotencyKey: 'seen-1', onResponse });
+  const again = await client.events.create(input, { idempotencyKey: 'seen-1', onResponse });
+  expect(again.event_id).toBe(first.event_id);
+  // The repeat is answered with the original response, status included.
+  expect(seen.map(([status]) => status)).toEqual([201, 201]);
+  expect(seen.every(([, requestId]) => typeof requestId === 'string' && requestId.length > 0)).toBe(true);
+  await expect(client.events.get('evt_missing', { onResponse })).rejects.toBeInstanceOf(NotFoundError);
+  expect(seen.map(([status]) => status)).toEqual([201, 201, 404]);
+});
+
 it('webhooks: CRUD, test, deliveries, metrics, DLQ list and replay, window replay', async () => {
   receiver.respond(() => ({ status: 500 }));
   const hook: CreatedWebhook = await client.webhooks.create({ url: receiver.url, events: ['dlq.*'], description: 'endpoints' });

@@ -25,7 +25,7 @@ export class AnalyticsResource {
 
   /** One page of rows, oldest first. */
   query(query: AnalyticsQuery & { cursor?: string } = {}, options: CallOptions = {}): Promise<AnalyticsPage> {
-    return sendJson(this.config, { method: 'GET', path: '/v1/analytics', query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: '/v1/analytics', query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Every row of the range, page by page as you iterate. */
@@ -35,7 +35,7 @@ export class AnalyticsResource {
 
   /** Totals of the range with the `top` sources and event types (default 10). */
   summary(query: AnalyticsRange & { top?: number } = {}, options: CallOptions = {}): Promise<AnalyticsSummary> {
-    return sendJson(this.config, { method: 'GET', path: '/v1/analytics/summary', query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: '/v1/analytics/summary', query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /**
@@ -46,7 +46,7 @@ export class AnalyticsResource {
    * await pipeline(Readable.fromWeb(body), createWriteStream('analytics.csv'));
    */
   async export(query: AnalyticsQuery & { format: 'csv' | 'json' }, options: CallOptions = {}): Promise<AnalyticsExport> {
-    const { response: res } = await send(this.config, { method: 'GET', path: '/v1/analytics/export', query: { ...query }, signal: options.signal, stream: true });
+    const { response: res } = await send(this.config, { method: 'GET', path: '/v1/analytics/export', query: { ...query }, signal: options.signal, onResponse: options.onResponse, stream: true });
     const disposition = res.headers.get('content-disposition') ?? '';
     return {
       filename: /filename="([^"]+)"/.exec(disposition)?.[1],

@@ -16,12 +16,12 @@ export class ApiKeysResource {
 
   /** Creates a key; needs a client built with the admin token. The answer's secrets are shown once. */
   create(input: CreateApiKeyInput, options: CallOptions = {}): Promise<CreatedApiKey> {
-    return sendJson(this.config, { method: 'POST', path: '/v1/api-keys', body: input, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: '/v1/api-keys', body: input, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** The key without its secrets. */
   get(keyId: string, options: CallOptions = {}): Promise<ApiKey> {
-    return sendJson(this.config, { method: 'GET', path: path(keyId), signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: path(keyId), signal: options.signal, onResponse: options.onResponse });
   }
 
   /**
@@ -31,11 +31,11 @@ export class ApiKeysResource {
    */
   rotate(keyId: string, transitionDays?: number, options: CallOptions = {}): Promise<RotatedApiKey> {
     const body = transitionDays === undefined ? {} : { transition_days: transitionDays };
-    return sendJson(this.config, { method: 'POST', path: path(keyId, '/rotate'), body, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: path(keyId, '/rotate'), body, signal: options.signal, onResponse: options.onResponse });
   }
 
   versionsPage(keyId: string, query: { limit?: number; cursor?: string } = {}, options: CallOptions = {}): Promise<KeyVersionsPage> {
-    return sendJson(this.config, { method: 'GET', path: path(keyId, '/versions'), query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: path(keyId, '/versions'), query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Every version of the key's lineage, oldest first. */
@@ -45,6 +45,6 @@ export class ApiKeysResource {
 
   /** Revokes this version at once (idempotent). */
   revoke(keyId: string, options: CallOptions = {}): Promise<ApiKey> {
-    return sendJson(this.config, { method: 'POST', path: path(keyId, '/revoke'), idempotent: true, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: path(keyId, '/revoke'), idempotent: true, signal: options.signal, onResponse: options.onResponse });
   }
 }

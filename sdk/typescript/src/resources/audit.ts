@@ -13,7 +13,7 @@ export class AuditResource {
   constructor(private readonly config: TransportConfig) {}
 
   listPage(query: AuditQuery & { cursor?: string } = {}, options: CallOptions = {}): Promise<AuditPage> {
-    return sendJson(this.config, { method: 'GET', path: '/v1/audit', query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: '/v1/audit', query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Entries newest first (admin token: all; a `keys:manage` key: its tenant's). */
@@ -23,6 +23,6 @@ export class AuditResource {
 
   /** Recomputes the hash chain between entry indexes `from` and `to` (admin token). */
   verify(range: { from?: number; to?: number } = {}, options: CallOptions = {}): Promise<AuditVerification> {
-    return sendJson(this.config, { method: 'POST', path: '/v1/audit/verify', body: range, idempotent: true, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: '/v1/audit/verify', body: range, idempotent: true, signal: options.signal, onResponse: options.onResponse });
   }
 }

@@ -28,17 +28,17 @@ export class EventsResource {
    */
   create(input: CreateEventInput, options: CreateEventOptions = {}): Promise<TriggerEvent> {
     const key = options.idempotencyKey ?? this.newIdempotencyKey();
-    return sendJson(this.config, { method: 'POST', path: '/v1/events', body: input, headers: { 'idempotency-key': key }, idempotent: true, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: '/v1/events', body: input, headers: { 'idempotency-key': key }, idempotent: true, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** The event, or NotFoundError when it is not in your tenant. */
   get(eventId: string, options: CallOptions = {}): Promise<TriggerEvent> {
-    return sendJson(this.config, { method: 'GET', path: `/v1/events/${encodeURIComponent(eventId)}`, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: `/v1/events/${encodeURIComponent(eventId)}`, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** One page of pending events, oldest first. */
   inboxPage(query: InboxQuery & { cursor?: string } = {}, options: CallOptions = {}): Promise<InboxPage> {
-    return sendJson(this.config, { method: 'GET', path: '/v1/inbox', query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: '/v1/inbox', query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /**
@@ -51,11 +51,11 @@ export class EventsResource {
 
   /** Acknowledges the event (idempotent) and returns it. */
   ack(eventId: string, options: CallOptions = {}): Promise<TriggerEvent> {
-    return sendJson(this.config, { method: 'POST', path: `/v1/events/${encodeURIComponent(eventId)}/ack`, idempotent: true, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: `/v1/events/${encodeURIComponent(eventId)}/ack`, idempotent: true, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Deletes the event; NotFoundError when it does not exist. */
   async delete(eventId: string, options: CallOptions = {}): Promise<void> {
-    await send(this.config, { method: 'DELETE', path: `/v1/events/${encodeURIComponent(eventId)}`, signal: options.signal });
+    await send(this.config, { method: 'DELETE', path: `/v1/events/${encodeURIComponent(eventId)}`, signal: options.signal, onResponse: options.onResponse });
   }
 }

@@ -25,11 +25,11 @@ export class WebhooksResource {
 
   /** Registers a webhook; the answer carries its `secret`, shown this once. */
   create(input: CreateWebhookInput, options: CallOptions = {}): Promise<CreatedWebhook> {
-    return sendJson(this.config, { method: 'POST', path: '/v1/webhooks', body: input, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: '/v1/webhooks', body: input, signal: options.signal, onResponse: options.onResponse });
   }
 
   listPage(query: WebhookListQuery & Cursor = {}, options: CallOptions = {}): Promise<WebhookPage> {
-    return sendJson(this.config, { method: 'GET', path: '/v1/webhooks', query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: '/v1/webhooks', query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Every webhook of your tenant, page by page as you iterate. */
@@ -38,25 +38,25 @@ export class WebhooksResource {
   }
 
   get(webhookId: string, options: CallOptions = {}): Promise<Webhook> {
-    return sendJson(this.config, { method: 'GET', path: path(webhookId), signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: path(webhookId), signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Changes any subset of the fields; ConflictError when it changed meanwhile. */
   update(webhookId: string, input: UpdateWebhookInput, options: CallOptions = {}): Promise<Webhook> {
-    return sendJson(this.config, { method: 'PUT', path: path(webhookId), body: input, signal: options.signal });
+    return sendJson(this.config, { method: 'PUT', path: path(webhookId), body: input, signal: options.signal, onResponse: options.onResponse });
   }
 
   async delete(webhookId: string, options: CallOptions = {}): Promise<void> {
-    await send(this.config, { method: 'DELETE', path: path(webhookId), signal: options.signal });
+    await send(this.config, { method: 'DELETE', path: path(webhookId), signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Sends a signed `webhook.test` event now and returns the attempt. */
   test(webhookId: string, options: CallOptions = {}): Promise<WebhookTestResult> {
-    return sendJson(this.config, { method: 'POST', path: path(webhookId, '/test'), signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: path(webhookId, '/test'), signal: options.signal, onResponse: options.onResponse });
   }
 
   deliveriesPage(webhookId: string, query: DeliveryListQuery & Cursor = {}, options: CallOptions = {}): Promise<DeliveryPage> {
-    return sendJson(this.config, { method: 'GET', path: path(webhookId, '/deliveries'), query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: path(webhookId, '/deliveries'), query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** The webhook's deliveries with every attempt, page by page as you iterate. */
@@ -66,11 +66,11 @@ export class WebhooksResource {
 
   /** Success rate, latency percentiles and errors by class over the last `periodHours` (default 24). */
   metrics(webhookId: string, periodHours?: number, options: CallOptions = {}): Promise<WebhookMetrics> {
-    return sendJson(this.config, { method: 'GET', path: path(webhookId, '/metrics'), query: { period_hours: periodHours }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: path(webhookId, '/metrics'), query: { period_hours: periodHours }, signal: options.signal, onResponse: options.onResponse });
   }
 
   dlqPage(query: DlqListQuery & Cursor = {}, options: CallOptions = {}): Promise<DlqPage> {
-    return sendJson(this.config, { method: 'GET', path: '/v1/webhooks/dlq', query: { ...query }, signal: options.signal });
+    return sendJson(this.config, { method: 'GET', path: '/v1/webhooks/dlq', query: { ...query }, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Your tenant's dead-lettered deliveries, page by page as you iterate. */
@@ -80,12 +80,12 @@ export class WebhooksResource {
 
   /** Gives a dead-lettered delivery a fresh round of attempts (same delivery id). */
   replayDlq(deliveryId: string, options: CallOptions = {}): Promise<{ delivery_id: string; status: 'pending' }> {
-    return sendJson(this.config, { method: 'POST', path: `/v1/webhooks/dlq/${encodeURIComponent(deliveryId)}/replay`, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: `/v1/webhooks/dlq/${encodeURIComponent(deliveryId)}/replay`, signal: options.signal, onResponse: options.onResponse });
   }
 
   /** Replays every dead delivery of the webhook created in [since, until]; idempotent. */
   replay(webhookId: string, window: { since: string | Date; until: string | Date }, options: CallOptions = {}): Promise<{ webhook_id: string; replayed: number }> {
     const iso = (d: string | Date) => (d instanceof Date ? d.toISOString() : d);
-    return sendJson(this.config, { method: 'POST', path: path(webhookId, '/replay'), body: { since: iso(window.since), until: iso(window.until) }, signal: options.signal });
+    return sendJson(this.config, { method: 'POST', path: path(webhookId, '/replay'), body: { since: iso(window.since), until: iso(window.until) }, signal: options.signal, onResponse: options.onResponse });
   }
 }

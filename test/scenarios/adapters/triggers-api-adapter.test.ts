@@ -1,0 +1,86 @@
+// The triggers-api adapter against a real Triggers API: its own key and webhook, creates and reads
+// answered as the history records them (status, event id, the reason when there was no answer), and
+// the read-back through the inbox, the dead-letter queue and the analytics summary.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { triggersApiAdapter } from '../../../scenarios/adapters/triggers-api-adapter.js';
+import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
+import { startReceiver, type Receiver } from '../../support/receiver.js';
+import { ADMIN_TOKEN, startTestApi, type TestApi } from '../../support/test-api.js';
+
+let api: TestApi;
+let receiver: Receiver;
+beforeAll(async () => {
+  api = await startTestApi({ ANALYTICS_FLUSH_MS: '100' });
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await api?.close();
+  await receiver?.close();
+});
+
+const never = new AbortController().signal;
+
+describe('triggersApiAdapter', () => {
+  it('sets up a tenant and webhook, creates and reads events, and reads everything back', async () => {
+    const adapter = triggersApiAdapter({ baseUrl: api.url, adminToken: ADMIN_TOKEN, runId: 'run1' });
+    const [webhookId] = await adapter.setup(receiver.url, 1);
+    expect(webhookId).toMatch(/\S/);
+    const created = await adapter.createEvent({ seq: 0, event_type: 'order.created', idempotency_key: 'run1-0' }, never);
+    expect(created).toMatchObject({ status: 201, ok: true, value: { status: 201, idempotency_key: 'run1-0', event_type: 'order.created' } });
+    const eventId = created.value.event_id!;
+    expect(await adapter.readEvent(eventId, never)).toMatchObject({ status: 200, ok: true, value: { event_id: eventId } });
+    expect(await adapter.readEvent('evt_unknown', never)).toMatchObject({ status: 404, ok: false, value: { status: 404 } });
+    expect(await adapter.probe('/health/ready')).toBe(200);
+
+    const final = await adapter.finalRead({ ids: [eventId, 'evt_unknown'] }, () => 7);
+    expect(final.events[eventId]).toEqual({ readable: true, event_type: 'order.created', source: 'aftershock', idempotency_key: 'run1-0' });
+    expect(final.events.evt_unknown).toMatchObject({ readable: false });
+    expect(final.webhooks).toEqual([{ webhook_id: webhookId, event_types: ['*'] }]);
+    expect(final.dlq).toEqual([]);
+    expect(final.analytics).toBeDefined();
+    expect(final.time).toBe(7);
+  });
+
+  it('records a refused create as its status and a cancelled one as AbortError', async () => {
+    const adapter = triggersApiAdapter({ baseUrl: api.url, adminToken: ADMIN_TOKEN, runId: 'run2' });
+    await adapter.setup(receiver.url, 0);
+    const bad = await adapter.createEvent({ seq: 1, event_type: '', idempotency_key: 'run2-1' }, never);
+    expect(bad).toMatchObject({ status: 400, ok: false, value: { status: 400 } });
+    const stop = new AbortController();
+    stop.abort();
+    const cancelled = await adapter.createEvent({ seq: 2, event_type: 'order.created', idempotency_key: 'run2-2' }, stop.signal);
+    expect(cancelled).toMatchObject({ status: 0, ok: false, value: { error: 'AbortError' } });
+  });
+
+  it('names an unreachable target and a refused admin token', async () => {
+    const down = triggersApiAdapter({ baseUrl: 'http://127.0.0.1:1', adminToken: ADMIN_TOKEN, runId: 'run3' });
+    await expect(down.setup(receiver.url, 1)).rejects.toMatchObject({ code: 'target_unreachable' });
+    const refused = triggersApiAdapter({ baseUrl: api.url, adminToken: 'adm_wrong', runId: 'run3' });
+    const err = await refused.setup(receiver.url, 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect(err).toMatchObject({ code: 'setup_failed' });
+    expect((err as Error).message).toContain('401');
+  });
+
+  it('records a 2xx create whose body is not JSON as applied, with no event id, instead of throwing', async () => {
+    const odd = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/v1/api-keys') return void res.writeHead(201, { 'content-type': 'application/json' }).end('{"api_key":"tr_odd"}');
+        res.writeHead(201, { 'content-type': 'application/json' }).end('created, but not JSON');
+      });
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const adapter = triggersApiAdapter({ baseUrl: `http://127.0.0.1:${(odd.address() as AddressInfo).port}`, adminToken: ADMIN_TOKEN, runId: 'run4' });
+      await adapter.setup(receiver.url, 0);
+      const created = await adapter.createEvent({ seq: 0, event_type: 'order.created', idempotency_key: 'run4-0' }, never);
+      expect(created).toMatchObject({ status: 201, ok: true });
+      expect(created.value.event_id).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => odd.close(() => resolve()));
+    }
+  });
+});
