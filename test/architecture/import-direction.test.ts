@@ -1,19 +1,20 @@
-// Guards SPEC §1's dependency direction: scenarios → reference-server, chaos, load;
-// reference-server → chaos; chaos imports neither; domain/ does no I/O and knows no Express or AWS SDK;
+// Guards SPEC §1's dependency direction: scenarios → reference-server, chaos, load, sdk;
+// reference-server → chaos (and the SDK's types, for the dashboard only); chaos and the SDK import none; domain/ does no I/O and knows no Express or AWS SDK;
 // inside the server, http/, workers/, store/ and delivery/ have no back-edges.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const packages = ['reference-server', 'chaos', 'scenarios', 'load'] as const;
+const packages = ['reference-server', 'chaos', 'scenarios', 'load', 'sdk'] as const;
 type Pkg = (typeof packages)[number];
 
 const allowed: Record<Pkg, Pkg[]> = {
   chaos: [],
-  'reference-server': ['chaos'],
+  'reference-server': ['chaos', 'sdk'],
   load: [],
-  scenarios: ['reference-server', 'chaos', 'load'],
+  scenarios: ['reference-server', 'chaos', 'load', 'sdk'],
+  sdk: [],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -58,6 +59,19 @@ describe('import direction', () => {
             violations.push(`${relative(root, file)} imports ${spec} (${pkg} → ${target})`);
           }
         }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('lets the server reach the SDK only for the dashboard, and only for its types', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles(join(root, 'reference-server'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(import|export)\s+(type\s+)?[^'"]*?from\s*['"]([^'"]+)['"]/gm)) {
+        if (!m[3]!.startsWith('.') || packageOf(resolve(dirname(file), m[3]!)) !== 'sdk') continue;
+        const inDashboard = relative(root, file).startsWith(join('reference-server', 'src', 'web', 'client'));
+        if (!inDashboard || !m[2]) violations.push(`${relative(root, file)}: ${m[0]}`);
       }
     }
     expect(violations).toEqual([]);
