@@ -12,7 +12,10 @@ import type { Schedule } from '../../../scenarios/explore/schedule.js';
 import { WORKER_STEPS } from '../../../scenarios/explore/vocabulary.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
 
-const outage: Schedule = { rate: 10, faults: [{ at: 0, for: 300, fault: { receiver: { status: 503 } } }] };
+// A 1.5 s outage from the first request on: a loaded machine may take a while to make the first attempt,
+// but never that long (the default 400 ms window saw no attempt at all in one run in three under load).
+const outage: Schedule = { rate: 10, faults: [{ at: 0, for: 1_500, fault: { receiver: { status: 503 } } }] };
+const outageShape = { baselineMs: 0, faultMs: 1_500, recoveryMs: 100 };
 describe('aftershock explore', () => {
   let store: ExploreStore;
   let dir: string;
@@ -28,7 +31,7 @@ describe('aftershock explore', () => {
   });
 
   it('judges a schedule with the checkers: a receiver outage is seen and survived', async () => {
-    const healthy = await runSchedule(outage, { store, seed: 3 });
+    const healthy = await runSchedule(outage, { store, seed: 3, shape: outageShape });
     expect(healthy.valid, JSON.stringify(healthy.failed)).toBe(true);
     expect(healthy.history.some((r) => r.kind === 'receipt' && r.status === 503)).toBe(true);
   });
