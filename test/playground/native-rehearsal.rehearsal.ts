@@ -21,7 +21,7 @@ let local: DynamoDbLocal;
 let receiver: ReceiverCommand;
 let proxy: ToxiproxyServer;
 let api: SpawnedServer;
-let workers: SpawnedWorker[] = [];
+const workers: SpawnedWorker[] = [];
 /** Container `host:port` → the 127.0.0.1 address standing in for it. */
 const where: Record<string, string> = {};
 
@@ -49,7 +49,8 @@ beforeAll(async () => {
   for (const entry of entries) where[`toxiproxy:${entry.listen.split(':').at(-1)}`] = proxies.find((p) => p.name === entry.name)!.listen;
 
   api = await spawnServer(nativeEnv('api'));
-  workers = await Promise.all([spawnWorker(nativeEnv('worker')), spawnWorker(nativeEnv('worker'))]);
+  // One at a time, each kept as it starts: a worker that fails to start must not leak the one before it.
+  for (let i = 0; i < 2; i++) workers.push(await spawnWorker(nativeEnv('worker')));
 }, 120_000);
 
 afterAll(async () => {
