@@ -12,6 +12,7 @@ import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../reference-server
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
+import { isAlive } from '../support/process-alive.js';
 
 const KILLS = Number(process.env.STORE_CRASH_KILLS ?? 4);
 /** Longest every delivery may take to end after the last restart. */
@@ -26,15 +27,6 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   rmSync(dir, { recursive: true, force: true });
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 it(`every delivery ends delivered or dead-lettered after ${KILLS} kills of the store mid-write`, { timeout: 60_000 + KILLS * 10_000 }, async () => {
   const path = join(dir, 'store');
@@ -79,7 +71,7 @@ it(`every delivery ends delivered or dead-lettered after ${KILLS} kills of the s
     await waitFor(() => fast.received.length + flaky.received.length >= seen + 10, { timeoutMs: 15_000, message: `deliveries under way before kill ${kill + 1}` });
     const pid = db.pid;
     db.kill();
-    await waitFor(() => !alive(pid), { message: 'the killed store gone' });
+    await waitFor(() => !isAlive(pid), { message: 'the killed store gone' });
     await Promise.all(burst);
     db = await startEmbeddedDynamo({ path, port });
   }

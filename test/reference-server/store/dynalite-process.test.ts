@@ -9,19 +9,11 @@ import { afterAll, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
 import { spawnEntry } from '../../support/spawn-entry.js';
 import { waitFor } from '../../support/wait-for.js';
+import { isAlive } from '../../support/process-alive.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aftershock-store-exit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ROUNDS = Number(process.env.STORE_EXIT_ROUNDS ?? 2);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Every key read page by page, from the base table or the index. */
 async function ids(client: DynamoDBClient, index?: string): Promise<string[]> {
@@ -45,7 +37,7 @@ it(`keeps item and index whole when the parent is killed mid-write (${ROUNDS} ro
     expect(pid, `the writer never reported the store's pid; its output:\n${parent.output()}`).toBeGreaterThan(0);
     parent.child.kill('SIGKILL');
     await parent.exited;
-    await waitFor(() => !alive(pid), { timeoutMs: 12_000, message: 'the orphaned store to exit' });
+    await waitFor(() => !isAlive(pid), { timeoutMs: 12_000, message: 'the orphaned store to exit' });
   }
   const db = await startEmbeddedDynamo({ path });
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
