@@ -14,7 +14,8 @@ A webhook receiver that answers 200 and records every request, and misbehaves on
 POST to any path (e.g. /hook). Control API (JSON), on the same port:
   GET    ${CONTROL_PREFIX}/health                      200 {"status":"ok"}
   PUT    ${CONTROL_PREFIX}/fault  {"status":503}       answer 503; or {"delay":"300ms"}, {"hang":true},
-                                                  {"reset":true}, {"trickle":"2s"}; "probability": 0.5
+                                                  {"reset":true}, {"trickle":"2s"}; "probability": 0.5;
+                                                  ?seed=N: the probability draws start from N
   GET    ${CONTROL_PREFIX}/fault                       the fault in force (null: healthy)
   DELETE ${CONTROL_PREFIX}/fault                       heal: answer 200 again, cut hung requests
   GET    ${CONTROL_PREFIX}/receipts?after=N&limit=M    receipts after sequence number N, and in_flight
@@ -24,7 +25,8 @@ POST to any path (e.g. /hook). Control API (JSON), on the same port:
 options:
   --host HOST      interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
   --port PORT      port (default 9000; 0: a free one)
-  --seed N         seed for a fault's probability draws (default: random, printed)
+  --seed N         seed for a fault's probability draws (default: random, printed); a fault set
+                   with PUT /_receiver/fault?seed=N restarts them from N (aftershock run does, from its seed)
   --secret SECRET  a webhook secret: each receipt records whether its Standard Webhooks signature verifies
   -h, --help       this help
 
@@ -83,9 +85,9 @@ export async function receiverCli(argv: string[], io: ReceiverCliIo = {}): Promi
   } catch {
     return fail('--secret is not a webhook secret (whsec_<base64>)');
   }
-  const random = createRandom(seed);
+  let random = createRandom(seed);
   const receipts = new ReceiptLog();
-  const state: Partial<ReceiverControlState> = { log: receipts };
+  const state: Partial<ReceiverControlState> = { log: receipts, reseed: (s) => void (random = createRandom(s)) };
   let receiver;
   try {
     receiver = await startReceiver({

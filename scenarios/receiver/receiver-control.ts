@@ -15,6 +15,8 @@ export interface ReceiverControlState {
   log: ReceiptLog;
   /** The fault in force, for `GET /_receiver/fault` (kept here: the receiver does not expose it). */
   fault?: ReceiverFault;
+  /** Restarts the probability draws from `seed` (`PUT /_receiver/fault?seed=N`), so a run replays them. */
+  reseed?: (seed: number) => void;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): true {
@@ -52,7 +54,8 @@ function intParam(url: URL, name: string, fallback: number): number {
  * Answers a control request and returns true, or returns false for any path outside /_receiver.
  * - `GET /_receiver/health` → 200 `{ status: "ok" }`
  * - `PUT /_receiver/fault` with a `receiver` fault (`{ "status": 503 }`, `{ "delay": "300ms" }` or `{ "delay": 300 }`,
- *   `{ "hang": true }`, `{ "reset": true }`, `{ "trickle": "2s" }`, optional `probability`) → 200 `{ fault }` (durations in ms)
+ *   `{ "hang": true }`, `{ "reset": true }`, `{ "trickle": "2s" }`, optional `probability`) → 200 `{ fault }` (durations in ms);
+ *   `?seed=N` restarts the probability draws from N (the runner derives it from the run's seed)
  * - `GET /_receiver/fault` → `{ fault }` (null when healthy); `DELETE /_receiver/fault` heals (hung requests are cut)
  * - `GET /_receiver/receipts?after=N&limit=M` → `{ receipts, next, last, in_flight }`; `DELETE /_receiver/receipts` clears
  */
@@ -74,7 +77,10 @@ export function handleControl(state: ReceiverControlState, req: IncomingMessage,
         const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
         return error(res, 400, 'invalid_fault', `${where}${issue?.message ?? 'not a receiver fault'}`);
       }
+      const seed = url.searchParams.get('seed');
+      if (seed !== null && !/^\d{1,15}$/.test(seed)) return error(res, 400, 'invalid_seed', `seed: a whole number, got "${seed}"`);
       state.receiver.heal();
+      if (seed !== null) state.reseed?.(Number(seed));
       state.fault = parsed.data;
       state.receiver.inject(parsed.data);
       return send(res, 200, { fault: parsed.data });

@@ -2,6 +2,7 @@
 // service): the same `Receiver` the timeline drives, backed by the control API. Faults are set and
 // healed over HTTP; receipts are polled and handed to the run in its own clock and identity.
 import type { IncomingHttpHeaders } from 'node:http';
+import { hashSeed } from '../../chaos/src/index.js';
 import type { ReceiptRecord } from '../history/history.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { ReceiverFault } from '../scenario/fault-schema.js';
@@ -23,6 +24,8 @@ export interface RemoteReceiverOptions {
   onError: (err: unknown) => void;
   /** How often receipts are read (default 200 ms). */
   pollMs?: number;
+  /** The run's seed: each fault's probability draws restart from a seed derived from it and the fault's turn. */
+  seed?: number;
 }
 
 interface ReceiptsPage {
@@ -52,6 +55,7 @@ export async function connectRemoteReceiver(options: RemoteReceiverOptions): Pro
     return JSON.parse(text) as unknown;
   };
   let cursor: number;
+  let injected = 0;
   try {
     await call('DELETE', '/fault');
     cursor = ((await call('GET', '/receipts?limit=1')) as ReceiptsPage).last;
@@ -88,7 +92,8 @@ export async function connectRemoteReceiver(options: RemoteReceiverOptions): Pro
     url: webhookUrl.href,
     address: webhookUrl.host,
     inject: async (fault: ReceiverFault) => {
-      await call('PUT', '/fault', fault);
+      injected++;
+      await call('PUT', options.seed === undefined ? '/fault' : `/fault?seed=${hashSeed(String(options.seed), `receiver-fault-${injected}`)}`, fault);
     },
     heal: async () => {
       await call('DELETE', '/fault');

@@ -111,7 +111,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   const identify = (headers: IncomingHttpHeaders, body: string) => adapter!.identify(headers, body);
   const receiverUrl = options.receiverUrl;
   const receiver = receiverUrl
-    ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError })
+    ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError, seed })
     : await startReceiver({ now: () => clock.now(), random: () => receiverRandom.next(), identify, onReceipt: (r) => recorder.receipt(r) });
   let proxies: ProxyLinks | undefined;
   let target: TargetHandle | undefined;

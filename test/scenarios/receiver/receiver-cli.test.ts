@@ -78,6 +78,21 @@ describe('aftershock receiver', () => {
     expect((await control('GET', '/receipts')).json).toMatchObject({ receipts: [], last: receipts.at(-1)!.seq });
   });
 
+  it('replays the probability draws of a fault from the seed it was set with', async () => {
+    const draws = async (seed: number) => {
+      expect((await control('PUT', `/fault?seed=${seed}`, { status: 503, probability: 0.5 })).status).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 24; i++) statuses.push((await deliver()).status);
+      await control('DELETE', '/fault');
+      return statuses.join('');
+    };
+    const first = await draws(7);
+    expect(first).toMatch(/503/);
+    expect(first).toMatch(/200/);
+    expect(await draws(7)).toBe(first);
+    expect(await draws(8)).not.toBe(first);
+  });
+
   it('refuses bad control input with a 4xx and a stable code', async () => {
     expect(await control('PUT', '/fault', {})).toMatchObject({ status: 400, json: { error: { code: 'invalid_fault' } } });
     expect(await control('PUT', '/fault', { status: 'down' })).toMatchObject({ status: 400, json: { error: { code: 'invalid_fault', message: expect.stringContaining('status') } } });
@@ -85,6 +100,7 @@ describe('aftershock receiver', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_json' } });
     expect(await control('GET', '/receipts?limit=x')).toMatchObject({ status: 400, json: { error: { code: 'invalid_query' } } });
+    expect(await control('PUT', '/fault?seed=-1', { status: 503 })).toMatchObject({ status: 400, json: { error: { code: 'invalid_seed' } } });
     expect(await control('GET', '/nothing')).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
     expect((await control('GET', '/fault')).json).toEqual({ fault: null });
   });
