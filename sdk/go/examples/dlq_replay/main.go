@@ -6,29 +6,18 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"time"
 
 	"aftershock.dev/triggers"
+	"aftershock.dev/triggers/examples/internal/example"
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... dlq_replay <webhook_id>")
-	}
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if flag.NArg() != 1 {
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL")), flag.Arg(0)); err != nil {
-		fmt.Fprintln(os.Stderr, "dlq_replay:", err)
-		os.Exit(1)
-	}
+	example.Main("dlq_replay", "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... dlq_replay <webhook_id>", 1, 30*time.Second, func(ctx context.Context, args []string) error {
+		return run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL")), args[0])
+	})
 }
 
 func run(ctx context.Context, client *triggers.Client, webhookID string) error {

@@ -5,25 +5,18 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"time"
 
 	"aftershock.dev/triggers"
+	"aftershock.dev/triggers/examples/internal/example"
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... error_handling")
-	}
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY")); err != nil {
-		fmt.Fprintln(os.Stderr, "error_handling:", err)
-		os.Exit(1)
-	}
+	example.Main("error_handling", "usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... error_handling", 0, 30*time.Second, func(ctx context.Context, _ []string) error {
+		return run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY"))
+	})
 }
 
 // describe is what a caller typically does with each kind of failure.

@@ -6,25 +6,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"time"
 
 	"aftershock.dev/triggers"
+	"aftershock.dev/triggers/examples/internal/example"
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... event_flow")
-	}
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL"))); err != nil {
-		fmt.Fprintln(os.Stderr, "event_flow:", err)
-		os.Exit(1)
-	}
+	example.Main("event_flow", "usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_... event_flow", 0, 30*time.Second, func(ctx context.Context, _ []string) error {
+		return run(ctx, triggers.NewClient(os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_API_URL")))
+	})
 }
 
 func run(ctx context.Context, client *triggers.Client) error {

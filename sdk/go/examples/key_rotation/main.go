@@ -7,25 +7,18 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"time"
 
 	"aftershock.dev/triggers"
+	"aftershock.dev/triggers/examples/internal/example"
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... TRIGGERS_KEY_ID=key_... key_rotation")
-	}
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_KEY_ID")); err != nil {
-		fmt.Fprintln(os.Stderr, "key_rotation:", err)
-		os.Exit(1)
-	}
+	example.Main("key_rotation", "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... TRIGGERS_KEY_ID=key_... key_rotation", 0, 30*time.Second, func(ctx context.Context, _ []string) error {
+		return run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY"), os.Getenv("TRIGGERS_KEY_ID"))
+	})
 }
 
 func run(ctx context.Context, baseURL, apiKey, keyID string) error {

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -16,19 +15,13 @@ import (
 	"time"
 
 	"aftershock.dev/triggers"
+	"aftershock.dev/triggers/examples/internal/example"
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... webhook_receiver")
-	}
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY")); err != nil {
-		fmt.Fprintln(os.Stderr, "webhook_receiver:", err)
-		os.Exit(1)
-	}
+	example.Main("webhook_receiver", "usage: TRIGGERS_API_URL=... TRIGGERS_API_KEY=tr_... webhook_receiver", 0, 20*time.Second, func(ctx context.Context, _ []string) error {
+		return run(ctx, os.Getenv("TRIGGERS_API_URL"), os.Getenv("TRIGGERS_API_KEY"))
+	})
 }
 
 // receiver verifies deliveries and hands each new one to deliveries, once.
