@@ -55,7 +55,7 @@ it('words a webhook health from its state: disabled with the reason, failing, he
 });
 
 it('calls a run passed only when it completed without deviation and every gate and checker held', () => {
-  const run: RunSummary = { name: 'r', title: 't', status: 'completed', deviated: false, seed: 1, started_at: null, gates: { total: 2, failed: 0 }, checkers: { total: 1, failed: 0 }, has_report: true };
+  const run: RunSummary = { name: 'r', title: 't', status: 'completed', deviated: false, seed: 1, started_at: null, ended_at: null, gates: { total: 2, failed: 0 }, checkers: { total: 1, failed: 0 }, has_report: true };
   expect(verdictOf(run).label).toBe('passed');
   expect(verdictOf({ ...run, gates: { total: 2, failed: 1 } }).label).toBe('failed');
   expect(verdictOf({ ...run, deviated: true }).label).toBe('failed (deviated)');

@@ -41,16 +41,5 @@ export interface Injection {
   detail: Record<string, unknown>;
 }
 
-/** One scenario run from GET /dashboard/api/runs. */
-export interface RunSummary {
-  name: string;
-  title: string | null;
-  status: 'completed' | 'failed' | 'aborted' | 'interrupted' | 'unknown';
-  deviated: boolean | null;
-  seed: number | string | null;
-  started_at: string | null;
-  gates: { total: number; failed: number };
-  checkers: { total: number; failed: number };
-  has_report: boolean;
-  error?: string;
-}
+/** One scenario run from GET /dashboard/api/runs, as the server summarizes its journal (type-only). */
+export type { RunSummary } from '../journal-summary.js';
