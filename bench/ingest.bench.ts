@@ -12,7 +12,7 @@ import { createDynamo } from '../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dynalite.js';
 import { ensureTables } from '../reference-server/src/store/tables.js';
 import { spawnServer } from '../test/support/spawn-server.js';
-import { cpuSeconds, dynalitePid, median, rangeOf } from './process-cpu.js';
+import { cpuSeconds, median, rangeOf } from './process-cpu.js';
 import { table, type Goal } from './record.js';
 import { UNLIMITED_TIERS } from './unlimited-tiers.js';
 
@@ -43,7 +43,7 @@ export default async function ingest() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
   // Limits the bench never reaches, so the shared rate limiter runs on every request without refusing.
   const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
-  const dynalite = dynalitePid();
+  const dynalite = db.pid;
   // Baseline: raw PutItem through the SDK into the same backend, from this process.
   const { client } = createDynamo({ endpoint: db.endpoint });
   const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1 });

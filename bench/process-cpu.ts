@@ -1,6 +1,5 @@
 // CPU time of other processes (the server, a worker, the embedded dynalite), read from Linux /proc, so
 // a benchmark can report CPU per event: steadier than throughput on a machine shared with other work.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 /** CPU seconds (user + system) process `pid` has used so far, or NaN where /proc is not available. */
@@ -9,17 +8,6 @@ export function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined || !existsSync(file)) return NaN;
   const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** The embedded dynalite child of this process (startEmbeddedDynamo does not expose its pid). */
-export function dynalitePid(): number | undefined {
-  try {
-    const rows = execFileSync('ps', ['-o', 'pid=,ppid=,args=', '-e']).toString().split('\n');
-    const row = rows.map((r) => r.trim().split(/\s+/)).find((f) => f[1] === String(process.pid) && f.join(' ').includes('dynalite-process'));
-    return row ? Number(row[0]) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The median of `xs` (the lower middle for an even count). */

@@ -2,7 +2,7 @@
 // `npm start` runs it (server process, on-disk store process, one webhook to a loopback receiver).
 // The goal is an RSS that levels off (≤ 300 MB after 200,000 events), so the slope over the last
 // minutes matters as much as the peak. Long: 200,000 events at 500/s is ~7 minutes.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -30,7 +30,7 @@ export default async function storeSoak() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-soak-'));
   const storePath = join(dataDir, 'dynamodb');
   const db = await startEmbeddedDynamo({ path: storePath });
-  const storePid = pidWithEnv(`DYNALITE_PATH=${storePath}`);
+  const storePid = db.pid;
   const receiver = await startReceiver();
   const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
   const pool = new Pool(server.url, { connections: 32 });
@@ -108,18 +108,6 @@ function rssMb(pid: number): number {
 }
 
 /** The process whose environment holds `entry` (the store child is found by its data path). */
-function pidWithEnv(entry: string): number {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) return Number(name);
-    } catch {
-      // processes come and go while /proc is read
-    }
-  }
-  throw new Error(`no process with ${entry} in its environment`);
-}
-
 /** Least-squares slope of [seconds, MB] points, in MB per minute. */
 function slopePerMinute(points: [number, number][]): number {
   const n = points.length;

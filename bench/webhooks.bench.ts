@@ -13,7 +13,7 @@ import { startReceiver, type Receiver } from '../test/support/receiver.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { spawnWorker } from '../test/support/spawn-worker.js';
 import { waitFor } from '../test/support/wait-for.js';
-import { cpuSeconds, dynalitePid, median, rangeOf } from './process-cpu.js';
+import { cpuSeconds, median, rangeOf } from './process-cpu.js';
 import { table, type Goal } from './record.js';
 
 const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef0123456789';
@@ -46,7 +46,7 @@ export default async function webhooks() {
     // 1–2. The receiver-only ceiling and one worker draining, alternated for ROUNDS rounds: on a shared
     // machine one sample of each can land in different weather; medians over rounds taken side by side are steadier.
     const env = { DYNAMODB_ENDPOINT: db.endpoint, SECRETS_KEY, TABLE_PREFIX: 'bw-', ...DELIVERY_ONLY };
-    const dynalite = dynalitePid();
+    const dynalite = db.pid;
     const ceilings: number[] = [];
     const drains: Drain[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
