@@ -4,7 +4,6 @@
 // interleaved round by round so drift on the shared machine hits them all alike; medians are reported.
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import express from 'express';
 import { Agent, request } from 'undici';
@@ -12,6 +11,8 @@ import { addChaosMiddleware } from '../chaos/src/points/dynamodb-point.js';
 import { chaosExpressMiddleware } from '../chaos/src/points/express-point.js';
 import { ChaosEngine } from '../chaos/src/rules/chaos-engine.js';
 import type { RuleInput } from '../chaos/src/rules/rule-schema.js';
+import { listenOnLoopback } from './loopback.js';
+import { ownCpuMs } from './process-cpu.js';
 import { table } from './record.js';
 
 const DYNAMO_OPS = 1500; // per variant
@@ -40,16 +41,6 @@ interface Result {
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 /**
  * Runs `count` calls per variant, one of each variant in turn (rotating which goes first), timing
  * each call in wall time and in this process's CPU time (client, server and dynalite all run here,
@@ -64,11 +55,11 @@ async function interleaved(count: number, call: (v: Variant, i: number) => Promi
   for (let i = 0; i < count + warmup; i++) {
     for (let k = 0; k < 3; k++) {
       const v = VARIANTS[(i + k) % 3] as Variant;
-      const startedCpu = cpuNow();
+      const startedCpu = ownCpuMs();
       const started = performance.now();
       await call(v, i);
       const elapsed = performance.now() - started;
-      const elapsedCpu = cpuNow() - startedCpu;
+      const elapsedCpu = ownCpuMs() - startedCpu;
       if (i >= warmup) {
         wall[v].push(elapsed);
         cpu[v].push(elapsedCpu);
@@ -82,7 +73,7 @@ async function interleaved(count: number, call: (v: Variant, i: number) => Promi
 async function dynamoBench(): Promise<Result> {
   const dynalite = createRequire(import.meta.url)('dynalite') as (o: object) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const endpoint = await listen(server);
+  const endpoint = await listenOnLoopback(server);
   const make = () => new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const clients: Record<Variant, DynamoDBClient> = { a: make(), b: make(), c: make() };
   addChaosMiddleware(clients.b, engine(false));
@@ -111,7 +102,7 @@ async function httpBench(): Promise<Result> {
     return a;
   };
   const servers = { a: createServer(app('a')), b: createServer(app('b')), c: createServer(app('c')) };
-  const urls = { a: await listen(servers.a), b: await listen(servers.b), c: await listen(servers.c) };
+  const urls = { a: await listenOnLoopback(servers.a), b: await listenOnLoopback(servers.b), c: await listenOnLoopback(servers.c) };
   const dispatcher = new Agent({ connections: 1 });
   const body = JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { n: 1 } });
   const result = await interleaved(HTTP_REQUESTS, async (v) => {

@@ -3,8 +3,7 @@
 // (b) with the dashboard router mounted in front; requests alternate between them round by round so
 // drift on the shared machine hits both alike, and medians of wall and CPU time are compared.
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
@@ -12,21 +11,13 @@ import { Agent, request } from 'undici';
 import { ensureDashboardBuilt } from '../reference-server/src/web/build-dashboard.js';
 import type { DashboardApiDeps } from '../reference-server/src/web/dashboard-api.js';
 import { dashboardRouter } from '../reference-server/src/web/dashboard-router.js';
+import { listenOnLoopback } from './loopback.js';
+import { ownCpuMs } from './process-cpu.js';
 import { table } from './record.js';
 
 const REQUESTS = 4000; // per variant, sequential, after a tenth of warm-up
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 function bundleRows(dir: string): (string | number)[][] {
   const files = [...readdirSync(join(dir, 'assets')).map((f) => join('assets', f)), 'index.html'];
   let raw = 0;
@@ -52,7 +43,7 @@ async function mountCost(bundleDir: string) {
     return a;
   };
   const servers = [createServer(app(false)), createServer(app(true))];
-  const urls = [await listen(servers[0]!), await listen(servers[1]!)];
+  const urls = [await listenOnLoopback(servers[0]!), await listenOnLoopback(servers[1]!)];
   const dispatcher = new Agent({ connections: 1 });
   const body = JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { n: 1 } });
   const wall: number[][] = [[], []];
@@ -61,13 +52,13 @@ async function mountCost(bundleDir: string) {
   for (let i = 0; i < REQUESTS + warmup; i++) {
     for (let k = 0; k < 2; k++) {
       const v = (i + k) % 2;
-      const startedCpu = cpuNow();
+      const startedCpu = ownCpuMs();
       const started = performance.now();
       const res = await request(`${urls[v]}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher });
       await res.body.dump();
       if (i >= warmup) {
         wall[v]!.push(performance.now() - started);
-        cpu[v]!.push(cpuNow() - startedCpu);
+        cpu[v]!.push(ownCpuMs() - startedCpu);
       }
     }
   }

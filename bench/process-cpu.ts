@@ -15,3 +15,9 @@ export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => 
 
 /** Lowest and highest of `xs`. */
 export const rangeOf = (xs: readonly number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+
+/** CPU milliseconds (user + system) this process has used so far. */
+export function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
