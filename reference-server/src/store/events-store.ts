@@ -52,8 +52,8 @@ export class EventsStore {
   /**
    * Writes an event whose id may already exist (idempotent retries); `false` if it did. The event
    * becomes visible only once its outbox rows are durable, so a create that fails half-way never
-   * leaves a readable event that nothing delivers or counts (DynamoDB Local and dynalite offer no
-   * transactions to write both at once). Three steps, each safe to crash after:
+   * leaves a readable event that nothing delivers or counts (dynalite, the embedded store, has no
+   * TransactWriteItems to write both at once). Three steps, each safe to crash after:
    * 1. the event, hidden (`outbox_pending`, no inbox key), only if absent;
    * 2. its outbox rows, marked `reveal` — from here the event is accepted: fan-out reveals it if step 3
    *    never happens;
