@@ -59,7 +59,9 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
     const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`);
     if (!gone.ok && gone.status !== 404) throw new Error(`healing chaos rule ${id} answered ${gone.status}`);
   }, ctx.onError);
-  return { kind: 'chaos', label: `chaos:${fault.point}`, detail: rule, heal, healedDetail: () => (injections === undefined ? undefined : { injections }) };
+  // The server's count leaves out the worker processes' injections: say so rather than report a partial number.
+  const healedDetail = () => (relay ? { injections_in: 'worker processes' } : injections === undefined ? undefined : { injections });
+  return { kind: 'chaos', label: `chaos:${fault.point}`, detail: rule, heal, healedDetail };
 }
 
 /** The kill switch: removes every rule on the target (the chaos half of `heal: all`). */

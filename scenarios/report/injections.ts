@@ -15,13 +15,15 @@ export interface InjectionRow {
   unit: string;
 }
 
-function chaosCount(history: readonly HistoryRecord[], id: string): number | null {
+/** A chaos rule's count from its end record; null (with why) when the target could not say. */
+function chaosCount(history: readonly HistoryRecord[], id: string): { count: number | null; unit: string } {
   for (const r of history) {
     if (r.kind !== 'fault' || r.id !== id || r.type !== 'end') continue;
-    const injections = (r.detail as { injections?: unknown } | undefined)?.injections;
-    if (typeof injections === 'number') return injections;
+    const detail = r.detail as { injections?: unknown; injections_in?: unknown } | undefined;
+    if (typeof detail?.injections === 'number') return { count: detail.injections, unit: 'injections' };
+    if (typeof detail?.injections_in === 'string') return { count: null, unit: `injections (made in the ${detail.injections_in}, not read back)` };
   }
-  return null;
+  return { count: null, unit: 'injections' };
 }
 
 /**
@@ -32,7 +34,7 @@ export function injectionRows(journal: Pick<Journal, 'activities' | 'seed'>, his
   return journal.activities.map((a, i) => {
     const base = { name: a.name, kind: a.kind, status: a.status, ...(a.started === undefined ? {} : { started: a.started }), ...(a.healed === undefined ? {} : { healed: a.healed }) };
     if (a.started === undefined) return { ...base, count: 0, unit: 'not applied' };
-    if (a.kind.startsWith('chaos:')) return { ...base, count: chaosCount(history, `aftershock-${journal.seed}-${i + 1}`), unit: 'injections' };
+    if (a.kind.startsWith('chaos:')) return { ...base, ...chaosCount(history, `aftershock-${journal.seed}-${i + 1}`) };
     if (a.kind === 'receiver') {
       const to = a.healed ?? Infinity;
       const count = history.filter((r) => r.kind === 'receipt' && r.start >= a.started! && r.start < to && (r.status < 200 || r.status >= 300)).length;

@@ -47,4 +47,13 @@ describe('injectionRows', () => {
       ['refused', 0, 'not applied'],
     ]);
   });
+
+  it('says a worker rule relayed to worker processes was not counted, rather than showing a count of 0', () => {
+    const history: HistoryRecord[] = [
+      { kind: 'fault', id: 'aftershock-7-1', type: 'start', fault: 'chaos:worker', time: 1000 },
+      { kind: 'fault', id: 'aftershock-7-1', type: 'end', fault: 'chaos:worker', detail: { injections_in: 'worker processes' }, time: 3000 },
+    ];
+    const [row] = injectionRows({ seed: 7, activities: [activity('crash', 'chaos:worker', 1000, 3000)] }, history);
+    expect(row).toMatchObject({ count: null, unit: 'injections (made in the worker processes, not read back)' });
+  });
 });
