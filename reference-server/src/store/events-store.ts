@@ -45,7 +45,7 @@ export class EventsStore {
   async createNew(event: EventRecord): Promise<void> {
     await this.batcher.put([
       { table: this.table, item: { ...event, inbox_tenant: event.tenant_id } },
-      ...this.outbox.rowsFor(event).map((row) => ({ table: this.outbox.table, item: row as unknown as Record<string, unknown> })),
+      ...this.outbox.rowsFor(event).map((row) => ({ table: this.outbox.table, item: row })),
     ]);
   }
 

@@ -27,6 +27,18 @@ export interface FactRow {
   fact: Fact;
 }
 
+/**
+ * A row as stored: the event or fact as one JSON string attribute, not a nested map. Neither is ever
+ * filtered on, and one string costs the SDK and the store a fraction of what marshalling and
+ * validating a map attribute by attribute does, on every event's write and read. Rows written as maps
+ * (`event`, `fact`) by earlier versions are still read.
+ */
+export type StoredRow =
+  | { consumer: 'fanout'; event_id: string; event_json: string; reveal?: true }
+  | { consumer: 'analytics'; event_id: string; fact_json: string };
+
+const factItem = (fact: Fact): StoredRow => ({ consumer: 'analytics', event_id: factKey(fact.id), fact_json: JSON.stringify(fact) });
+
 /** Sort key of a fact: `evt_01J…` → `01J…#evt_01J…`, so every kind of fact sorts by time. */
 const factKey = (id: string): string => `${id.slice(id.indexOf('_') + 1)}#${id}`;
 
@@ -42,9 +54,9 @@ export class OutboxStore {
    * later (an idempotent retry rewrites its rows), so the processor checks it against its markers;
    * `reveal` marks a fan-out row whose event was written hidden (see EventsStore.createIfAbsent).
    */
-  rowsFor(event: EventRecord, opts: { dedupe?: boolean; reveal?: boolean } = {}): (OutboxRow | FactRow)[] {
+  rowsFor(event: EventRecord, opts: { dedupe?: boolean; reveal?: boolean } = {}): StoredRow[] {
     return this.consumers.map((consumer) => {
-      if (consumer === 'fanout') return { consumer, event_id: event.event_id, event, ...(opts.reveal ? { reveal: true as const } : {}) };
+      if (consumer === 'fanout') return { consumer, event_id: event.event_id, event_json: JSON.stringify(event), ...(opts.reveal ? { reveal: true as const } : {}) };
       const fact: EventFact = {
         kind: 'event',
         id: event.event_id,
@@ -54,23 +66,32 @@ export class OutboxStore {
         created_at: event.created_at,
         ...(opts.dedupe ? { dedupe: true } : {}),
       };
-      return { consumer, event_id: factKey(event.event_id), fact };
+      return factItem(fact);
     });
   }
 
   /** Queues a fact that is not an event (a stats flush) for the analytics processor. */
   async putFact(fact: Fact): Promise<void> {
-    await batchWriteAll(this.doc, { [this.table]: [{ PutRequest: { Item: { consumer: 'analytics', event_id: factKey(fact.id), fact } } }] });
+    await batchWriteAll(this.doc, { [this.table]: [{ PutRequest: { Item: factItem(fact) } }] });
   }
 
   /** Oldest analytics facts, at most `limit`. */
   async readFacts(limit: number): Promise<FactRow[]> {
-    return (await this.query('analytics', limit)) as unknown as FactRow[];
+    return (await this.query('analytics', limit)).map((item) => ({
+      consumer: 'analytics',
+      event_id: item.event_id as string,
+      fact: (item.fact as Fact | undefined) ?? (JSON.parse(item.fact_json as string) as Fact),
+    }));
   }
 
   /** Oldest rows of `consumer`, at most `limit`. */
   async read(consumer: 'fanout', limit: number): Promise<OutboxRow[]> {
-    return (await this.query(consumer, limit)) as unknown as OutboxRow[];
+    return (await this.query(consumer, limit)).map((item) => ({
+      consumer,
+      event_id: item.event_id as string,
+      event: (item.event as EventRecord | undefined) ?? (JSON.parse(item.event_json as string) as EventRecord),
+      ...(item.reveal ? { reveal: true as const } : {}),
+    }));
   }
 
   private async query(consumer: OutboxConsumer, limit: number): Promise<Record<string, unknown>[]> {

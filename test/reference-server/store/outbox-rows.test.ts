@@ -1,0 +1,71 @@
+// Outbox rows: an event's rows carry it (and its analytics fact) as one JSON string each, read back as
+// the records they were; rows stored as nested maps by earlier versions still read the same.
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { EventRecord } from '../../../reference-server/src/domain/event.js';
+import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
+import { OutboxStore } from '../../../reference-server/src/store/outbox-store.js';
+import { ensureTables, tableNames } from '../../../reference-server/src/store/tables.js';
+
+let db: EmbeddedDynamo;
+let seq = 0;
+beforeAll(async () => {
+  db = await startEmbeddedDynamo();
+});
+afterAll(async () => db?.stop());
+
+async function setup() {
+  const prefix = `or${++seq}-`;
+  const dynamo = createDynamo({ endpoint: db.endpoint });
+  await ensureTables(dynamo.client, prefix);
+  const table = tableNames(prefix)['event-outbox'];
+  return { doc: dynamo.doc, table, outbox: new OutboxStore(dynamo.doc, table, ['fanout', 'analytics']) };
+}
+
+const event = (n: number): EventRecord => ({
+  tenant_id: 'tnt_or',
+  event_id: `evt_01JCZ${String(n).padStart(21, '0')}`,
+  source: 'billing',
+  event_type: 'invoice.paid',
+  payload_json: JSON.stringify({ amount: 12.5, lines: [{ sku: 'a' }], note: '' }),
+  status: 'pending',
+  created_at: '2026-12-05T09:00:00.000Z',
+  acknowledged_at: null,
+});
+
+it('stores an event and its fact as one string attribute each and reads them back as they were', async () => {
+  const { doc, table, outbox } = await setup();
+  const e = event(1);
+  const rows = outbox.rowsFor(e, { dedupe: true, reveal: true });
+  await doc.send(new BatchWriteCommand({ RequestItems: { [table]: rows.map((Item) => ({ PutRequest: { Item } })) } }));
+
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { consumer: 'fanout', event_id: e.event_id } }));
+  expect(typeof Item?.event_json).toBe('string');
+  expect(Item?.event).toBeUndefined();
+  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, event: e, reveal: true }]);
+  const facts = await outbox.readFacts(10);
+  expect(facts.map((r) => r.fact)).toEqual([
+    { kind: 'event', id: e.event_id, tenant_id: 'tnt_or', source: 'billing', event_type: 'invoice.paid', created_at: e.created_at, dedupe: true },
+  ]);
+  await outbox.remove('analytics', facts.map((r) => r.event_id));
+  expect(await outbox.readFacts(10)).toEqual([]);
+});
+
+it('reads rows written as nested maps by earlier versions', async () => {
+  const { doc, table, outbox } = await setup();
+  const e = event(2);
+  const fact = { kind: 'event', id: e.event_id, tenant_id: e.tenant_id, source: e.source, event_type: e.event_type, created_at: e.created_at };
+  await doc.send(
+    new BatchWriteCommand({
+      RequestItems: {
+        [table]: [
+          { PutRequest: { Item: { consumer: 'fanout', event_id: e.event_id, event: e } } },
+          { PutRequest: { Item: { consumer: 'analytics', event_id: `${e.event_id.slice(4)}#${e.event_id}`, fact } } },
+        ],
+      },
+    }),
+  );
+  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, event: e }]);
+  expect((await outbox.readFacts(10)).map((r) => r.fact)).toEqual([fact]);
+});
