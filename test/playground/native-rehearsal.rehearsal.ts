@@ -49,6 +49,8 @@ beforeAll(async () => {
   for (const entry of entries) where[`toxiproxy:${entry.listen.split(':').at(-1)}`] = proxies.find((p) => p.name === entry.name)!.listen;
 
   api = await spawnServer(nativeEnv('api'));
+  // The workers' WORKER_WAKE_URL (http://api:8080) names the api, which took a free port.
+  where['api:8080'] = hostPort(api.url);
   // One at a time, each kept as it starts: a worker that fails to start must not leak the one before it.
   for (let i = 0; i < 2; i++) workers.push(await spawnWorker(nativeEnv('worker')));
 }, 120_000);
