@@ -59,7 +59,15 @@ const api = await startTriggersApi(config, {
 // Other processes on this DATA_DIR (npm run worker, migrations) find the embedded store through this.
 const unpublishEndpoint = config.DYNAMODB_ENDPOINT === undefined ? publishEndpoint(config.DATA_DIR, api.endpoint) : () => {};
 // ...and `npm run worker` on this DATA_DIR follows this server's wake stream through this.
-const unpublishServer = publishServer(config.DATA_DIR, { url: api.url, endpoint: api.endpoint, tablePrefix: config.TABLE_PREFIX });
+const unpublishServer = (() => {
+  try {
+    return publishServer(config.DATA_DIR, { url: api.url, endpoint: api.endpoint, tablePrefix: config.TABLE_PREFIX });
+  } catch (err) {
+    // Only a convenience: workers that cannot find this server poll instead, or are given WORKER_WAKE_URL.
+    api.deps.logger.warn({ err }, `cannot record the server's URL under DATA_DIR=${config.DATA_DIR}; set WORKER_WAKE_URL on workers to wake them at once`);
+    return () => {};
+  }
+})();
 const unpublish = () => {
   unpublishEndpoint();
   unpublishServer();
