@@ -128,6 +128,11 @@ describe('native rehearsal of the playground', () => {
     });
   }, 90_000);
 
+  it('has both workers follow the api\'s wake stream (WORKER_WAKE_URL), as the compose file does', async () => {
+    const subscribers = async () => /^worker_wake_subscribers (\d+)/m.exec(await (await fetch(`${api.url}/metrics`)).text())?.[1];
+    await waitFor(async () => (await subscribers()) === '2', { message: 'two workers on the wake stream' });
+  });
+
   it('routes the api\'s DynamoDB traffic through the proxy, as the compose file does', async () => {
     const page = await (await fetch(`${proxy.url}/metrics`)).text();
     const bytes = /^toxiproxy_proxy_sent_bytes_total\{direction="downstream",[^}]*proxy="dynamodb"[^}]*\} (\d+)/m.exec(page)?.[1];
