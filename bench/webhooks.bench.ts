@@ -63,7 +63,7 @@ export default async function webhooks() {
     // 3. Event → receipt latency at 200 events/s: with the server's in-process worker (as `npm start`),
     // ROUNDS rounds reported by the median p99 (a p99 over 1,000 deliveries rests on its 10 slowest, so
     // one hiccup of the machine moves it), and once with the worker in a process of its own
-    // (WORKER_ENABLED=false + `npm run worker`).
+    // (WORKER_ENABLED=false + `npm run worker`, woken through the server's wake stream).
     const inProcessRounds: Live[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       inProcessRounds.push(await liveLatency(receiver, { ...env, TABLE_PREFIX: `bl${round}-`, DATA_DIR: tmp() }, false, dynalite, 200));
@@ -240,7 +240,9 @@ the new ones it has room for at once and writes each a single time, already deli
 batched 25 to a call; the fan-out lease fences those first attempts (docs/WEBHOOKS.md, "How delivery is fenced").
 In the process that stored an event (\`npm start\`'s in-process worker), the event is handed to fan-out straight
 from the request while that process holds the fan-out lease: no outbox read and no existence check, because no
-other process can have fanned it out (docs/WEBHOOKS.md, "Events handed over in-process"). Fan-out keeps each
+other process can have fanned it out (docs/WEBHOOKS.md, "Events handed over in-process"). A worker in a process
+of its own follows the server's wake stream (GET /_workers/wake, docs/WEBHOOKS.md "Waking worker processes"): an
+event stored by the server wakes its fan-out at once, which reads the outbox then instead of at its next poll. Fan-out keeps each
 tenant's active-webhook list for up to WEBHOOK_CACHE_MS (1 s). A lone settle waits up to 20 ms for others to
 share its write (it comes after the receipt, so no delivery waits), and outbox deletes wait up to 100 ms and
 ride along in a later settle write when it has room. A wake-up for an event a pass already took no longer
@@ -295,7 +297,9 @@ interface Live {
 async function liveLatency(receiver: Receiver, env: Record<string, string>, separateWorker: boolean, dynalite: number | undefined, rate: number): Promise<Live> {
   receiver.received.length = 0;
   const server = await spawnServer({ ...env, ...DELIVERY_ONLY, RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: separateWorker ? 'false' : 'true' });
-  const worker = separateWorker ? await spawnWorker({ ...env, ...DELIVERY_ONLY, WORKER_POLL_MS: '20' }) : undefined;
+  // The worker follows the server's wake stream, as it would by DATA_DIR alone; named here so the
+  // round measures the wake even if discovery changes. The poll stays at 20 ms, as before the wake.
+  const worker = separateWorker ? await spawnWorker({ ...env, ...DELIVERY_ONLY, WORKER_POLL_MS: '20', WORKER_WAKE_URL: server.url }) : undefined;
   const auth = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
   await fetch(`${server.url}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: receiver.url, events: ['*'] }) });
   const pool = new Pool(server.url, { connections: 32 });

@@ -20,6 +20,8 @@ import { recordRequestStats } from './http/request-stats.js';
 import { createSecurityMetrics } from './http/security-metrics.js';
 import { createServerMetrics } from './http/server-metrics.js';
 import { createWebhookDispatcher } from './delivery/webhook-dispatcher.js';
+import { wakeToken } from './domain/worker-wake.js';
+import { WakeHub } from './http/wake-hub.js';
 import { AuditLog } from './store/audit-log.js';
 import { AuditStore } from './store/audit-store.js';
 import { createDynamo, type Dynamo } from './store/dynamo-client.js';
@@ -30,6 +32,7 @@ import { ensureTables, tableNames } from './store/tables.js';
 import { analyticsStream, startAnalytics, type AnalyticsRuntime } from './workers/analytics-runtime.js';
 import { StatsRecorder, startStatsFlusher } from './workers/analytics-stats.js';
 import { buildWorkerDeps } from './workers/build-worker-deps.js';
+import { followWakeStream, type WakeFollower } from './workers/wake-follower.js';
 import { startKeyExpiry, type KeyExpiryJob } from './workers/key-expiry.js';
 import type { WorkerDeps } from './workers/worker-deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/worker-runtime.js';
@@ -65,6 +68,11 @@ export interface AssembleOptions {
   chaos?: ChaosHostOptions;
   /** Where the dashboard finds scenario runs and its bundle (defaults: see web/dashboard-router.ts). */
   dashboard?: DashboardOptions;
+  /**
+   * With the `workers` role: the base URL of a server whose wake stream to follow, asked again at each
+   * (re)connect (a restarted server may listen elsewhere); undefined while there is none.
+   */
+  wakeSource?: () => string | undefined;
 }
 
 /** An assembled process: its parts, the Express app when it has the API role, and one `close`. */
@@ -144,6 +152,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       onAttempt: (tenantId, ok) => stats.deliveryAttempt(tenantId, ok),
     });
     let workers = roles.workers ? startWorkers(workerDeps) : undefined;
+    // Worker processes elsewhere learn of new work from this server's wake stream (api role)...
+    const wakeHub = roles.api ? new WakeHub({ onSubscribers: (n) => metrics.wakeSubscribers.set(n) }) : undefined;
     const analytics = roles.analytics
       ? startAnalytics({
           stores,
@@ -158,6 +168,21 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
         })
       : undefined;
     const statsFlusher = startStatsFlusher(stats, (fact) => stores.outbox.putFact(fact).then(() => analytics?.wake()), config.ANALYTICS_FLUSH_MS);
+    // ...and a worker process follows one, when it knows where (it polls regardless).
+    const wakeFollower: WakeFollower | undefined = roles.workers && opts.wakeSource
+      ? followWakeStream({
+          resolveUrl: opts.wakeSource,
+          token: wakeToken(opts.secretsKey),
+          logger,
+          registry: metrics.registry,
+          pollMs: config.WORKER_POLL_MS,
+          onWake: (kind) => {
+            if (kind === 'deliveries') return workers?.wakeDelivery();
+            workers?.wake();
+            analytics?.wake();
+          },
+        })
+      : undefined;
     const keyExpiry = roles.keyExpiry
       ? startKeyExpiry({ keys: stores.apiKeys, audit, clock, logger, intervalMs: config.KEY_EXPIRY_INTERVAL_MS, onExpired: (count) => security.keysExpired.inc(count) })
       : undefined;
@@ -180,9 +205,14 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
         onEventCreated: (event, storedSince) => {
           workers?.wake(event, storedSince);
           analytics?.wake();
+          wakeHub?.notify('events');
         },
-        onWorkAvailable: () => workers?.wakeDelivery(),
+        onWorkAvailable: () => {
+          workers?.wakeDelivery();
+          wakeHub?.notify('deliveries');
+        },
       },
+      workerWake: wakeHub && { hub: wakeHub, token: wakeToken(opts.secretsKey) },
       before: [recordRequestStats((tenantId, status, ms) => stats.request(tenantId, status, ms)), ...chaos.before],
       routers: chaos.routers,
       dashboard: opts.dashboard,
@@ -213,6 +243,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       chaos: chaos.engine,
       close() {
         closing ??= (async () => {
+          wakeHub?.close();
+          await wakeFollower?.stop();
           const running = workers;
           workers = undefined;
           await running?.stop();

@@ -40,7 +40,12 @@ const ConfigSchema = z.object({
    * or hanging endpoint cannot take every slot; see "Endpoint isolation" in docs/WEBHOOKS.md.
    */
   WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
-  /** How often an idle worker polls for due work (new events wake it at once in-process). */
+  /**
+   * A worker process's server (its base URL, e.g. http://api:8080), whose wake stream (GET /_workers/wake)
+   * wakes the worker at once when events are stored; unset: the server `npm start` runs on DATA_DIR, if any.
+   */
+  WORKER_WAKE_URL: z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL').optional(),
+  /** How often an idle worker polls for due work (new events wake it at once in-process, and through the wake stream). */
   WORKER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
   /** Retry delays in ms after each failed attempt (`1000,5000,25000`), or a preset: `default`, `production`. */
   WEBHOOK_RETRY_SCHEDULE: z

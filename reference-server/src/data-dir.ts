@@ -1,6 +1,7 @@
 // What `npm start` keeps under DATA_DIR so that later starts and other processes on the same folder
 // need no extra settings: the secrets key, the generated admin token (sealed with the secrets key),
-// and the embedded store's endpoint while the server runs (read by `npm run worker`, migrations).
+// and, while the server runs, the embedded store's endpoint (read by `npm run worker`, migrations) and
+// the server's own URL (where `npm run worker` follows the wake stream).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ export const DATA_FILES = {
   secretsKey: 'secrets.key',
   adminToken: 'admin-token.sealed',
   endpoint: 'dynamodb-endpoint.json',
+  server: 'server-url.json',
 } as const;
 
 /** Reads a secret from `<dataDir>/secrets.key`, creating it (mode 0600) on first start. */
@@ -72,13 +74,44 @@ export function publishEndpoint(dataDir: string, endpoint: string, pid = process
  */
 export function findPublishedEndpoint(dataDir: string): string | undefined {
   const published = readPublished(join(dataDir, DATA_FILES.endpoint));
-  return published !== undefined && isAlive(published.pid) ? published.endpoint : undefined;
+  return typeof published?.endpoint === 'string' && isAlive(published.pid) ? published.endpoint : undefined;
 }
 
-function readPublished(file: string): PublishedEndpoint | undefined {
+/** A listening server as recorded for workers: its URL and the store (endpoint and tables) it works on. */
+export interface PublishedServer {
+  url: string;
+  endpoint: string;
+  tablePrefix: string;
+}
+
+/**
+ * Records a listening server's URL and store for workers on `dataDir`; returns a function that removes
+ * the record again (only if it is still this process's). Several servers on one DATA_DIR (an external
+ * store) overwrite each other's record: a worker then follows the last one to start.
+ */
+export function publishServer(dataDir: string, server: PublishedServer, pid = process.pid): () => void {
+  const file = join(dataDir, DATA_FILES.server);
+  writeFileSync(file, JSON.stringify({ ...server, pid }));
+  return () => {
+    if (readPublished(file)?.pid === pid) rmSync(file, { force: true });
+  };
+}
+
+/**
+ * The URL of the server running on `dataDir`, if its process lives and it works on `store` (the same
+ * endpoint and tables): a worker on other tables has nothing to learn from its wakes.
+ */
+export function findPublishedServer(dataDir: string, store: Omit<PublishedServer, 'url'>): string | undefined {
+  const record = readPublished(join(dataDir, DATA_FILES.server));
+  if (record === undefined || typeof record.url !== 'string' || !isAlive(record.pid)) return undefined;
+  return record.endpoint === store.endpoint && record.tablePrefix === store.tablePrefix ? record.url : undefined;
+}
+
+/** A record's fields, unchecked but for the publisher's pid. */
+function readPublished(file: string): (Record<string, unknown> & { pid: number }) | undefined {
   try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<PublishedEndpoint>;
-    return typeof value.endpoint === 'string' && typeof value.pid === 'number' ? { endpoint: value.endpoint, pid: value.pid } : undefined;
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return typeof value.pid === 'number' ? { ...value, pid: value.pid } : undefined;
   } catch {
     return undefined;
   }

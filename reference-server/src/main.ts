@@ -4,7 +4,7 @@ import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitOnHelpArgs } from './help-only-args.js';
 import { loadConfig } from './config.js';
-import { DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint } from './data-dir.js';
+import { DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint, publishServer } from './data-dir.js';
 import { issueApiKey } from './http/issue-api-key.js';
 import { startTriggersApi } from './triggers-api.js';
 import { ensureDashboardBuilt } from './web/build-dashboard.js';
@@ -17,7 +17,8 @@ README.md, Configuration): PORT [8080], HOST [127.0.0.1], DATA_DIR [.data], DYNA
 embedded dynalite on disk under DATA_DIR], ADMIN_TOKEN [generated once per DATA_DIR], and more.
 
 With the embedded store, its endpoint is written to DATA_DIR/${DATA_FILES.endpoint} while the server
-runs, so \`npm run worker\` and \`npm run migrate:api-keys\` with the same DATA_DIR find it.
+runs, so \`npm run worker\` and \`npm run migrate:api-keys\` with the same DATA_DIR find it; the server's
+URL goes to DATA_DIR/${DATA_FILES.server}, where \`npm run worker\` finds its wake stream.
 
 options:
   -h, --help  show this help`;
@@ -56,7 +57,21 @@ const api = await startTriggersApi(config, {
   process.exit(1);
 });
 // Other processes on this DATA_DIR (npm run worker, migrations) find the embedded store through this.
-const unpublish = config.DYNAMODB_ENDPOINT === undefined ? publishEndpoint(config.DATA_DIR, api.endpoint) : () => {};
+const unpublishEndpoint = config.DYNAMODB_ENDPOINT === undefined ? publishEndpoint(config.DATA_DIR, api.endpoint) : () => {};
+// ...and `npm run worker` on this DATA_DIR follows this server's wake stream through this.
+const unpublishServer = (() => {
+  try {
+    return publishServer(config.DATA_DIR, { url: api.url, endpoint: api.endpoint, tablePrefix: config.TABLE_PREFIX });
+  } catch (err) {
+    // Only a convenience: workers that cannot find this server poll instead, or are given WORKER_WAKE_URL.
+    api.deps.logger.warn({ err }, `cannot record the server's URL under DATA_DIR=${config.DATA_DIR}; set WORKER_WAKE_URL on workers to wake them at once`);
+    return () => {};
+  }
+})();
+const unpublish = () => {
+  unpublishEndpoint();
+  unpublishServer();
+};
 
 // Cached: builds only when the dashboard's sources changed since the last build (or npm install's).
 const dashboard = await ensureDashboardBuilt().then(() => `${api.url}/dashboard`, (err: unknown) => `not built (${err instanceof Error ? err.message : String(err)}); run npm run build:dashboard`);

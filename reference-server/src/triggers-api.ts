@@ -46,6 +46,8 @@ export async function startTriggersApi(config: Config, opts: StartOptions): Prom
     port,
     server,
     close() {
+      // Wake streams never end by themselves: ended first, they do not hold the drain up.
+      assembly.deps.workerWake?.hub.close();
       closing ??= drain(server, 10_000).then(closeParts);
       return closing;
     },

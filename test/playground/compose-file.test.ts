@@ -102,6 +102,11 @@ describe('docker-compose.yml', () => {
     expect(compose.services.dynamodb?.image).toMatch(/^amazon\/dynamodb-local:/);
     expect(compose.services.toxiproxy?.image).toMatch(/^ghcr\.io\/shopify\/toxiproxy:/);
   });
+
+  it('has the workers follow the api\'s wake stream, at the port the api listens on', () => {
+    const api = serviceEnv(compose, 'api');
+    expect(serviceEnv(compose, 'worker').WORKER_WAKE_URL).toBe(`http://api:${api.PORT}`);
+  });
 });
 
 describe('Dockerfile', () => {

@@ -49,6 +49,8 @@ beforeAll(async () => {
   for (const entry of entries) where[`toxiproxy:${entry.listen.split(':').at(-1)}`] = proxies.find((p) => p.name === entry.name)!.listen;
 
   api = await spawnServer(nativeEnv('api'));
+  // The workers' WORKER_WAKE_URL (http://api:8080) names the api, which took a free port.
+  where['api:8080'] = hostPort(api.url);
   // One at a time, each kept as it starts: a worker that fails to start must not leak the one before it.
   for (let i = 0; i < 2; i++) workers.push(await spawnWorker(nativeEnv('worker')));
 }, 120_000);
@@ -125,6 +127,11 @@ describe('native rehearsal of the playground', () => {
       message: `analytics counting all ${all.length} events from the stream`,
     });
   }, 90_000);
+
+  it('has both workers follow the api\'s wake stream (WORKER_WAKE_URL), as the compose file does', async () => {
+    const subscribers = async () => /^worker_wake_subscribers (\d+)/m.exec(await (await fetch(`${api.url}/metrics`)).text())?.[1];
+    await waitFor(async () => (await subscribers()) === '2', { message: 'two workers on the wake stream' });
+  });
 
   it('routes the api\'s DynamoDB traffic through the proxy, as the compose file does', async () => {
     const page = await (await fetch(`${proxy.url}/metrics`)).text();

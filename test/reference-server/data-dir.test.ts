@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { findPublishedEndpoint, persistedAdminToken, publishEndpoint } from '../../reference-server/src/data-dir.js';
+import { findPublishedEndpoint, findPublishedServer, persistedAdminToken, publishEndpoint, publishServer } from '../../reference-server/src/data-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aftershock-data-dir-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +26,19 @@ it('leaves another publisher\'s record in place when an older one unpublishes', 
   publishEndpoint(dir, 'http://127.0.0.1:2222');
   unpublishOld();
   expect(findPublishedEndpoint(dir)).toBe('http://127.0.0.1:2222');
+});
+
+it('finds a published server only while it lives and only for a worker on the same store', () => {
+  const store = { endpoint: 'http://127.0.0.1:4567', tablePrefix: 'triggers-api-' };
+  const unpublish = publishServer(dir, { url: 'http://127.0.0.1:8080', ...store });
+  expect(findPublishedServer(dir, store)).toBe('http://127.0.0.1:8080');
+  // Other tables, or another store: that server's wakes are about work this worker never sees.
+  expect(findPublishedServer(dir, { ...store, tablePrefix: 'other-' })).toBeUndefined();
+  expect(findPublishedServer(dir, { ...store, endpoint: 'http://127.0.0.1:9999' })).toBeUndefined();
+  unpublish();
+  expect(findPublishedServer(dir, store)).toBeUndefined();
+  publishServer(dir, { url: 'http://127.0.0.1:8081', ...store }, deadPid);
+  expect(findPublishedServer(dir, store)).toBeUndefined();
 });
 
 it('keeps the admin token sealed with the secrets key, and mints a new one when that key changes', () => {

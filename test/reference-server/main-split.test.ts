@@ -1,5 +1,6 @@
 // The split deployment from a fresh data directory: `npm start`, then `npm run worker` (three of
-// them) and `npm run migrate:api-keys` with only DATA_DIR in common — real processes, real ports.
+// them, following the server's wake stream) and `npm run migrate:api-keys` with only DATA_DIR in
+// common — real processes, real ports.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,9 @@ describe('npm start and npm run worker on one DATA_DIR', () => {
     running.push(...workers);
     const metricsPorts = workers.map((w) => /metrics on http:\/\/127\.0\.0\.1:(\d+)/.exec(w.output())?.[1]);
     expect(new Set([...metricsPorts, portOf(server.url)]).size).toBe(4);
+    // ...and the server's wake stream the same way (DATA_DIR/server-url.json): all three follow it.
+    const subscribers = async () => /^worker_wake_subscribers (\d+)/m.exec(await (await request(`${server.url}/metrics`)).body.text())?.[1];
+    await waitFor(async () => (await subscribers()) === '3', { message: 'three workers follow the wake stream' });
     const webhook = await call(server.url, 'POST', '/v1/webhooks', server.apiKey, { url: receiver.url, events: ['*'] });
     expect(webhook.status).toBe(201);
     for (let i = 0; i < 6; i++) expect((await call(server.url, 'POST', '/v1/events', server.apiKey, { source: 'split', event_type: 'split.test', payload: { i } })).status).toBe(201);
@@ -110,6 +114,7 @@ describe('npm start and npm run worker on one DATA_DIR', () => {
     await stop(server);
     expect(server.child.exitCode, server.output()).toBe(0);
     expect(() => readFileSync(join(dataDir, 'dynamodb-endpoint.json'))).toThrow(/ENOENT/);
+    expect(() => readFileSync(join(dataDir, 'server-url.json'))).toThrow(/ENOENT/);
     const again = await spawnServer({ ...env, WORKER_ENABLED: 'false' });
     running.push(again);
     expect(adminTokenOf(again)).toBe(token);

@@ -21,6 +21,7 @@ import type { OutboxStore } from '../store/outbox-store.js';
 import type { WebhooksStore } from '../store/webhooks-store.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { DashboardOptions } from '../web/dashboard-router.js';
+import type { WorkerWake } from './wake-stream.js';
 
 export interface AppDeps {
   config: Config;
@@ -58,6 +59,8 @@ export interface AppDeps {
     /** Deliveries were queued outside the workers (replays): wake them. */
     onWorkAvailable?: () => void;
   };
+  /** The wake stream for worker processes (GET /_workers/wake); no route without it. */
+  workerWake?: WorkerWake;
   /** Middleware run before routing (fault points), and extra routers mounted at the root. */
   before?: RequestHandler[];
   routers?: Router[];

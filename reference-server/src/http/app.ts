@@ -10,6 +10,7 @@ import { healthRouter } from './health.js';
 import { jsonBody } from './json-body.js';
 import { requestId } from './request-id.js';
 import { requestLog } from './request-log.js';
+import { wakeStreamRouter } from './wake-stream.js';
 import { webhookDeliveriesRouter } from './webhook-deliveries.js';
 import { webhooksRouter } from './webhooks.js';
 import { dashboardRouter } from '../web/dashboard-router.js';
@@ -25,6 +26,8 @@ export function buildApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId(deps.ids));
+  // Before request timing and logging: a stream lasts as long as its worker, which is no request duration.
+  if (deps.workerWake) app.use(wakeStreamRouter(deps.workerWake));
   app.use(timing(deps));
   app.use(requestLog(deps.logger));
   // Before the fault points and request stats: the dashboard's own traffic is not tenant API traffic.

@@ -1,11 +1,13 @@
 // The server's Prometheus metrics, on a registry of its own so several servers can share a process
 // (tests) without clashing.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServerMetrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   eventsCreated: Counter;
+  /** Worker processes following this server's wake stream. */
+  wakeSubscribers: Gauge;
 }
 
 /** Creates the registry and the core metrics; `processMetrics` adds Node's default ones. */
@@ -22,5 +24,6 @@ export function createServerMetrics(opts: { processMetrics?: boolean } = {}): Se
       registers: [registry],
     }),
     eventsCreated: new Counter({ name: 'events_created_total', help: 'Events accepted', registers: [registry] }),
+    wakeSubscribers: new Gauge({ name: 'worker_wake_subscribers', help: 'Worker processes following the wake stream (GET /_workers/wake)', registers: [registry] }),
   };
 }

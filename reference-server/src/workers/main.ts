@@ -7,7 +7,7 @@ import { assemble, workerRoles } from '../assemble.js';
 import { listenForChaos } from '../chaos-relay.js';
 import type { ReadyMessage } from '../child-stack.js';
 import { loadConfig } from '../config.js';
-import { DATA_FILES, findPublishedEndpoint, readSecretsKey } from '../data-dir.js';
+import { DATA_FILES, findPublishedEndpoint, findPublishedServer, readSecretsKey } from '../data-dir.js';
 
 const usage = `usage: npm run worker [-- --help]
 
@@ -18,6 +18,10 @@ Finds the store and keys the way \`npm start\` left them under DATA_DIR [.data]:
 endpoint (DATA_DIR/${DATA_FILES.endpoint}, while \`npm start\` runs) and the secrets key. Or set
 DYNAMODB_ENDPOINT (a URL, or \`aws\`) and SECRETS_KEY. WORKER_METRICS_PORT [0: a free port] serves
 /metrics; WORKER_CONCURRENCY [16].
+
+New events wake the worker at once through the server's wake stream: WORKER_WAKE_URL (the server's URL),
+or the server \`npm start\` runs on DATA_DIR (DATA_DIR/${DATA_FILES.server}). Without one it polls every
+WORKER_POLL_MS [250].
 
 options:
   -h, --help  show this help`;
@@ -46,7 +50,9 @@ if (secretsKey === undefined) {
   process.exit(2);
 }
 const config = Object.freeze({ ...env, DYNAMODB_ENDPOINT: endpoint });
-const worker = await assemble(config, workerRoles(config), { secretsKey, chaos: { env: process.env } });
+// Asked at every (re)connect: a server restarted on this DATA_DIR publishes its new URL.
+const wakeSource = () => config.WORKER_WAKE_URL ?? findPublishedServer(config.DATA_DIR, { endpoint, tablePrefix: config.TABLE_PREFIX });
+const worker = await assemble(config, workerRoles(config), { secretsKey, chaos: { env: process.env }, wakeSource });
 const { logger, metrics } = worker.deps;
 // A worker has no /_chaos API: a parent that forked it (the scenario runner) relays rules instead.
 listenForChaos(worker.chaos, (err) => logger.warn({ err }, 'relayed chaos rule refused'));

@@ -1,0 +1,115 @@
+// Fans wakes out to the worker processes following the wake stream. A wake carries no data (a woken
+// worker reads the outbox or the due index anyway), so wakes are coalesced rather than queued: every
+// notify in one turn of the event loop becomes one write per subscriber, and a subscriber whose socket
+// is backed up is skipped until it drains, then told what it missed in one write.
+import { wakeMessage, type WakeKind } from '../domain/worker-wake.js';
+
+/** The part of a ServerResponse a subscriber needs: writes that report backpressure, and an end. */
+export interface WakeSink {
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  end(): unknown;
+}
+
+interface Subscriber {
+  sink: WakeSink;
+  /** Waiting for 'drain': wakes meanwhile are counted in `missed`, not written. */
+  backedUp: boolean;
+  missed: Map<WakeKind, number>;
+}
+
+/** Comment lines that keep idle proxies and load balancers from closing the stream. */
+const HEARTBEAT = ': keep-alive\n\n';
+
+/** Options of {@link WakeHub}. */
+export interface WakeHubOptions {
+  /** How often an idle stream gets a comment line, ms (default 15 000). */
+  heartbeatMs?: number;
+  /** Told the number of subscribers whenever it changes (a metrics gauge). */
+  onSubscribers?: (count: number) => void;
+}
+
+/**
+ * The subscribers of the wake stream and what is waiting to be sent to them.
+ * @example
+ * const hub = new WakeHub();
+ * hub.subscribe(res); // in the stream's handler
+ * hub.notify('events'); // when an event was stored
+ */
+export class WakeHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly pending = new Map<WakeKind, number>();
+  private flushing = false;
+  private closed = false;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly options: WakeHubOptions = {}) {
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 15_000).unref();
+  }
+
+  /** Subscribers now. */
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  /** Whether {@link close} was called: new subscribers are refused. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Work of `kind` became available; written to every subscriber once this turn of the event loop ends. Free without subscribers. */
+  notify(kind: WakeKind): void {
+    if (this.subscribers.size === 0 || this.closed) return;
+    this.pending.set(kind, (this.pending.get(kind) ?? 0) + 1);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Adds a subscriber; returns the function that removes it (call it when its connection closes). */
+  subscribe(sink: WakeSink): () => void {
+    const subscriber: Subscriber = { sink, backedUp: false, missed: new Map() };
+    this.subscribers.add(subscriber);
+    this.options.onSubscribers?.(this.subscribers.size);
+    return () => {
+      if (this.subscribers.delete(subscriber)) this.options.onSubscribers?.(this.subscribers.size);
+    };
+  }
+
+  /** Ends every stream (workers reconnect to whichever server comes next) and refuses new ones. Idempotent. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    for (const s of this.subscribers) s.sink.end();
+    this.subscribers.clear();
+    this.options.onSubscribers?.(0);
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    if (this.pending.size === 0) return;
+    const counts = new Map(this.pending);
+    this.pending.clear();
+    const message = wakeMessage(counts);
+    for (const s of this.subscribers) {
+      if (!s.backedUp) this.send(s, message);
+      else for (const [kind, n] of counts) s.missed.set(kind, (s.missed.get(kind) ?? 0) + n);
+    }
+  }
+
+  private beat(): void {
+    for (const s of this.subscribers) if (!s.backedUp) this.send(s, HEARTBEAT);
+  }
+
+  private send(s: Subscriber, text: string): void {
+    if (s.sink.write(text)) return;
+    s.backedUp = true;
+    s.sink.once('drain', () => {
+      s.backedUp = false;
+      if (s.missed.size === 0 || !this.subscribers.has(s)) return;
+      const message = wakeMessage(s.missed);
+      s.missed.clear();
+      this.send(s, message);
+    });
+  }
+}
