@@ -33,6 +33,8 @@ import { analyticsStream, startAnalytics, type AnalyticsRuntime } from './worker
 import { StatsRecorder, startStatsFlusher } from './workers/analytics-stats.js';
 import { buildWorkerDeps } from './workers/build-worker-deps.js';
 import { followWakeStream, type WakeFollower } from './workers/wake-follower.js';
+import { localStoredSince, wallClockOf } from './workers/handed-over-stream.js';
+import { fenceMargins } from './workers/delivery-fence.js';
 import { startKeyExpiry, type KeyExpiryJob } from './workers/key-expiry.js';
 import type { WorkerDeps } from './workers/worker-deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/worker-runtime.js';
@@ -181,6 +183,11 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
             workers?.wake();
             analytics?.wake();
           },
+          // Handed to fan-out like an event stored here, if this process's lease hold covers its write.
+          onStored: ({ event, stored_at }) => {
+            workers?.wake(event, localStoredSince(stored_at, fenceMargins(config.WEBHOOK_VISIBILITY_TIMEOUT_MS).guardMs));
+            analytics?.wake();
+          },
         })
       : undefined;
     const keyExpiry = roles.keyExpiry
@@ -205,7 +212,9 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
         onEventCreated: (event, storedSince) => {
           workers?.wake(event, storedSince);
           analytics?.wake();
-          wakeHub?.notify('events');
+          // Wall clock, not the injected one: the worker compares it with its own wall clock.
+          if (storedSince === undefined) wakeHub?.notify('events');
+          else wakeHub?.notifyStored({ stored_at: wallClockOf(storedSince), event });
         },
         onWorkAvailable: () => {
           workers?.wakeDelivery();

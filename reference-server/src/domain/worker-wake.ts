@@ -2,6 +2,7 @@
 // the path, the two kinds of wake, how a wake is written as Server-Sent Events, and the bearer token
 // both sides derive from the secrets key they already share (so it needs no setting of its own).
 import { createHmac } from 'node:crypto';
+import type { EventRecord } from './event.js';
 
 /** Where the server serves the stream (GET, `text/event-stream`). */
 export const WAKE_STREAM_PATH = '/_workers/wake';
@@ -27,6 +28,35 @@ export function wakeMessage(counts: ReadonlyMap<WakeKind, number>): string {
   let text = '';
   for (const [kind, n] of counts) text += `event: ${kind}\ndata: ${n}\n\n`;
   return text;
+}
+
+/**
+ * The SSE event naming one stored event, handed over whole so the fan-out lease holder needs no outbox
+ * read for it (workers/handed-over-stream.ts says when it may also skip the existence check).
+ */
+export const STORED_EVENT = 'stored';
+
+/** What a `stored` message carries: the event, and when its write began on the server's wall clock (ms). */
+export interface StoredWake {
+  stored_at: number;
+  event: EventRecord;
+}
+
+/** One `stored` message. */
+export function storedMessage(wake: StoredWake): string {
+  return `event: ${STORED_EVENT}\ndata: ${JSON.stringify(wake)}\n\n`;
+}
+
+/** The stored wake an SSE message's data carries, or undefined when it is not one (then wake as for `events`). */
+export function parseStoredWake(data: string): StoredWake | undefined {
+  try {
+    const wake = JSON.parse(data) as Partial<StoredWake> | null;
+    const e = wake?.event;
+    if (typeof wake?.stored_at !== 'number' || typeof e?.tenant_id !== 'string' || typeof e.event_id !== 'string' || typeof e.created_at !== 'string') return undefined;
+    return wake as StoredWake;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The kind an SSE event names, or undefined for anything else (comments, future kinds). */

@@ -2,7 +2,7 @@
 // worker reads the outbox or the due index anyway), so wakes are coalesced rather than queued: every
 // notify in one turn of the event loop becomes one write per subscriber, and a subscriber whose socket
 // is backed up is skipped until it drains, then told what it missed in one write.
-import { wakeMessage, type WakeKind } from '../domain/worker-wake.js';
+import { storedMessage, wakeMessage, type StoredWake, type WakeKind } from '../domain/worker-wake.js';
 
 /** The part of a ServerResponse a subscriber needs: writes that report backpressure, and an end. */
 export interface WakeSink {
@@ -17,6 +17,9 @@ interface Subscriber {
   backedUp: boolean;
   missed: Map<WakeKind, number>;
 }
+
+/** Stored events handed over per turn at most; beyond it they go as an `events` count (read from the outbox). */
+const STORED_MAX_PER_TURN = 200;
 
 /** Comment lines that keep idle proxies and load balancers from closing the stream. */
 const HEARTBEAT = ': keep-alive\n\n';
@@ -39,6 +42,7 @@ export interface WakeHubOptions {
 export class WakeHub {
   private readonly subscribers = new Set<Subscriber>();
   private readonly pending = new Map<WakeKind, number>();
+  private stored: StoredWake[] = [];
   private flushing = false;
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
@@ -66,6 +70,20 @@ export class WakeHub {
     setImmediate(() => this.flush());
   }
 
+  /**
+   * An event was stored: hands it over whole (`stored` message) with the wall-clock time its write
+   * began, so the worker holding the fan-out lease can skip reading the outbox for it. A subscriber that
+   * is backed up, or a turn with more than a few hundred, gets an `events` count instead.
+   */
+  notifyStored(wake: StoredWake): void {
+    if (this.subscribers.size === 0 || this.closed) return;
+    if (this.stored.length >= STORED_MAX_PER_TURN) return this.notify('events');
+    this.stored.push(wake);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flush());
+  }
+
   /** Adds a subscriber; returns the function that removes it (call it when its connection closes). */
   subscribe(sink: WakeSink): () => void {
     const subscriber: Subscriber = { sink, backedUp: false, missed: new Map() };
@@ -87,10 +105,14 @@ export class WakeHub {
 
   private flush(): void {
     this.flushing = false;
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.stored.length === 0) return;
     const counts = new Map(this.pending);
     this.pending.clear();
-    const message = wakeMessage(counts);
+    const stored = this.stored;
+    this.stored = [];
+    const message = wakeMessage(counts) + stored.map(storedMessage).join('');
+    // A backed-up subscriber is owed the stored events as a count: its worker reads them from the outbox.
+    if (stored.length > 0) counts.set('events', (counts.get('events') ?? 0) + stored.length);
     for (const s of this.subscribers) {
       if (!s.backedUp) this.send(s, message);
       else for (const [kind, n] of counts) s.missed.set(kind, (s.missed.get(kind) ?? 0) + n);

@@ -186,6 +186,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   if (deadline === undefined || (trusted && fence.heldSince?.() !== handed.tenure)) return NOT_LEADER;
   // From here deliveries of these rows may be written: a handed copy of one must not skip the check.
   if (memory) for (const r of rows) memory.touched.add(r.event_id);
+  deps.metrics.fanoutEvents.inc({ source: trusted ? 'handed' : 'outbox' }, rows.length);
   const writeAt = deps.clock.now();
   // Fast path only when the lease leaves room for a whole attempt and its record (attemptDelivery checks
   // again right before sending, against the same deadline).

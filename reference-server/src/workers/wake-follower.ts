@@ -7,7 +7,7 @@ import { createParser } from 'eventsource-parser';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { request } from 'undici';
-import { wakeKindOf, wakeStreamUrl, WAKE_KINDS, type WakeKind } from '../domain/worker-wake.js';
+import { parseStoredWake, STORED_EVENT, wakeKindOf, wakeStreamUrl, WAKE_KINDS, type StoredWake, type WakeKind } from '../domain/worker-wake.js';
 
 /** First wait after a failed attempt, ms; doubled per failure up to {@link RECONNECT_MAX_MS}. */
 const RECONNECT_INITIAL_MS = 100;
@@ -23,6 +23,8 @@ export interface WakeFollowerOptions {
   token: string;
   /** Called per wake received, and once per kind after each (re)connect: work may have come meanwhile. */
   onWake: (kind: WakeKind) => void;
+  /** Called per event handed over whole (a `stored` message); without it, or if unreadable, such a message wakes as `events`. */
+  onStored?: (wake: StoredWake) => void;
   logger: Logger;
   /** Where `worker_wakes_received_total` and `worker_wake_connected` go. */
   registry?: Registry;
@@ -68,6 +70,11 @@ export function followWakeStream(options: WakeFollowerOptions): WakeFollower {
     onOpen();
     const parser = createParser({
       onEvent: (event) => {
+        if (event.event === STORED_EVENT) {
+          const stored = options.onStored && parseStoredWake(event.data);
+          received.inc({ kind: stored ? STORED_EVENT : 'events' });
+          return stored ? options.onStored!(stored) : options.onWake('events');
+        }
         const kind = wakeKindOf(event.event);
         if (!kind) return;
         received.inc({ kind });

@@ -9,6 +9,8 @@ export interface WebhookMetrics {
   queueDepth: Gauge;
   dlqDepth: Gauge;
   fanoutLag: Gauge;
+  /** Events fanned out, by how they came: handed (stored by this process, or over the wake stream) or read from the outbox. */
+  fanoutEvents: Counter<'source'>;
 }
 
 const DLQ_COUNT_MAX_AGE_MS = 5_000;
@@ -42,5 +44,11 @@ export function createWebhookMetrics(registry: Registry, countDlq: () => Promise
       },
     }),
     fanoutLag: new Gauge({ name: 'webhook_fanout_lag_seconds', help: 'Age of the oldest event waiting for fan-out', registers: [registry] }),
+    fanoutEvents: new Counter({
+      name: 'webhook_fanout_events_total',
+      help: 'Events fanned out, by source: handed (no outbox read, no existence check) or outbox',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
   };
 }

@@ -84,3 +84,21 @@ it('sends a heartbeat comment to idle streams and counts subscribers; close ends
   expect(h.isClosed).toBe(true);
   expect(counts).toEqual([1, 2, 1, 0]);
 });
+
+it('hands stored events over whole, and owes a backed-up subscriber only their count', async () => {
+  const h = hub();
+  const slow = new RecordingSink();
+  const quick = new RecordingSink();
+  h.subscribe(slow);
+  h.subscribe(quick);
+  const event = { tenant_id: 'tnt_1', event_id: 'evt_1', source: 's', event_type: 'e', payload_json: '{}', status: 'pending' as const, created_at: '2026-12-05T00:00:00.000Z', acknowledged_at: null };
+  slow.full = true;
+  h.notify('events');
+  await turn(); // fills the slow subscriber's buffer
+  h.notifyStored({ stored_at: 1_000, event });
+  h.notifyStored({ stored_at: 1_001, event: { ...event, event_id: 'evt_2' } });
+  await turn();
+  expect(quick.writes.at(-1)).toBe(`event: stored\ndata: ${JSON.stringify({ stored_at: 1_000, event })}\n\nevent: stored\ndata: ${JSON.stringify({ stored_at: 1_001, event: { ...event, event_id: 'evt_2' } })}\n\n`);
+  slow.drain();
+  expect(slow.writes.slice(1)).toEqual(['event: events\ndata: 2\n\n']);
+});

@@ -44,7 +44,7 @@ describe('the wake stream', () => {
     }
   });
 
-  it('writes one message per kind for every wake of one turn, and wakes for events stored through the API', async () => {
+  it('writes one message per kind for every wake of one turn, and hands over events stored through the API whole', async () => {
     const stream = await subscribe();
     await waitFor(async () => (await subscribers()) === 1, { message: 'subscriber counted' });
     const hub = api.deps.workerWake!.hub;
@@ -56,8 +56,17 @@ describe('the wake stream', () => {
     expect(count(stream.text, 'event: deliveries')).toBe(1);
 
     const key = (await api.createKey()).api_key;
-    expect((await api.call('POST', '/v1/events', { key, body: { source: 's', event_type: 'e.x', payload: {} } })).status).toBe(201);
-    await waitFor(() => count(stream.text, 'event: events') === 2, { message: 'wake for a stored event' });
+    const before = Date.now();
+    const created = await api.call('POST', '/v1/events', { key, body: { source: 's', event_type: 'e.x', payload: { n: 1 } } });
+    expect(created.status).toBe(201);
+    await waitFor(() => stream.text.includes('event: stored\n'), { message: 'the stored event handed over' });
+    const data = /event: stored\ndata: (.*)\n\n/.exec(stream.text)![1]!;
+    const wake = JSON.parse(data) as { stored_at: number; event: { event_id: string; payload_json: string } };
+    expect(wake.event).toMatchObject({ event_id: created.body.event_id, payload_json: '{"n":1}' });
+    // When its write began, on the wall clock: before the response, not before the request.
+    expect(wake.stored_at).toBeGreaterThanOrEqual(before);
+    expect(wake.stored_at).toBeLessThanOrEqual(Date.now());
+    expect(count(stream.text, 'event: events')).toBe(1);
     stream.close();
     await waitFor(async () => (await subscribers()) === 0, { message: 'subscriber gone' });
   });

@@ -1,6 +1,8 @@
 // A worker process woken through the server's wake stream (WORKER_WAKE_URL): its poll is set to a
 // minute and its overdue sweep to ten, so only a wake can explain a delivery within seconds — of a new
-// event (fan-out), and of a dead delivery replayed from the DLQ (deliveries queued by the API).
+// event (fan-out), and of a dead delivery replayed from the DLQ (deliveries queued by the API). Once the
+// worker has held the fan-out lease long enough, events come over the stream whole and are fanned out
+// without an outbox read, still exactly once each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerProcess, type ChildStack } from '../../../reference-server/src/index.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
@@ -18,6 +20,8 @@ let webhookId: string;
 
 const subscribers = async () => Number(/^worker_wake_subscribers (\d+)/m.exec(await (await fetch(`${api.url}/metrics`)).text())?.[1]);
 const postEvent = async (n: number) => expect((await api.call('POST', '/v1/events', { key, body: { source: 'wake', event_type: 'order.created', payload: { n } } })).status).toBe(201);
+const fannedOut = async (source: 'handed' | 'outbox') =>
+  Number(new RegExp(`^webhook_fanout_events_total\\{source="${source}"\\} (\\d+)`, 'm').exec(await (await fetch(`${worker.url}/metrics`)).text())?.[1] ?? 0);
 const receivedPayloads = () => receiver.json<{ data: { payload: { n: number } } }>().map((b) => b.data.payload.n);
 
 beforeAll(async () => {
@@ -61,5 +65,28 @@ describe('a worker process woken by the server', () => {
     expect(entries).toEqual([expect.objectContaining({ webhook_id: webhookId })]);
     expect((await api.call('POST', `/v1/webhooks/dlq/${entries[0]!.delivery_id}/replay`, { key })).status).toBe(202);
     await waitFor(() => receivedPayloads().includes(0), { timeoutMs: WOKEN_WITHIN_MS, message: 'replayed delivery sent by the woken worker' });
+  });
+
+  it('fans out events handed over the stream once its lease hold covers their writes, each delivered once', async () => {
+    // The hold must have begun before a write by more than the clock-skew guard (2.5 s here): until
+    // then events go through the outbox. Bounded: a few seconds of one event per 200 ms.
+    let n = 100;
+    await waitFor(
+      async () => {
+        await postEvent(++n);
+        return (await fannedOut('handed')) > 0;
+      },
+      { timeoutMs: 20_000, intervalMs: 200, message: 'an event fanned out as handed over the stream' },
+    );
+    const probes = Array.from({ length: n - 100 }, (_, i) => 101 + i);
+    await waitFor(() => probes.every((p) => receivedPayloads().includes(p)), { timeoutMs: WOKEN_WITHIN_MS, message: 'every probe delivered' });
+    const handedBefore = await fannedOut('handed');
+    const outboxBefore = await fannedOut('outbox');
+    for (let i = 0; i < 5; i++) await postEvent(200 + i);
+    await waitFor(() => [200, 201, 202, 203, 204].every((p) => receivedPayloads().includes(p)), { timeoutMs: WOKEN_WITHIN_MS, message: 'every event delivered' });
+    expect(await fannedOut('handed')).toBe(handedBefore + 5);
+    expect(await fannedOut('outbox')).toBe(outboxBefore);
+    const payloads = receivedPayloads().filter((p) => p > 100);
+    expect(payloads.length).toBe(new Set(payloads).size);
   });
 });
