@@ -238,46 +238,34 @@ async function drainOnce(receiver: Receiver, env: Record<string, string>, dynali
 const ANALYSIS = `How delivery works now: fan-out checks which deliveries exist with one BatchGetItem per 100, then attempts
 the new ones it has room for at once and writes each a single time, already delivered (or retry-at / dead),
 batched 25 to a call; the fan-out lease fences those first attempts (docs/WEBHOOKS.md, "How delivery is fenced").
-In the process that stored an event (\`npm start\`'s in-process worker), the event is handed to fan-out straight
-from the request while that process holds the fan-out lease: no outbox read and no existence check, because no
-other process can have fanned it out (docs/WEBHOOKS.md, "Events handed over in-process"). A worker in a process
-of its own follows the server's wake stream (GET /_workers/wake, docs/WEBHOOKS.md "Waking worker processes"): an
-event stored by the server wakes its fan-out at once, which reads the outbox then instead of at its next poll. Fan-out keeps each
-tenant's active-webhook list for up to WEBHOOK_CACHE_MS (1 s). A lone settle waits up to 20 ms for others to
-share its write (it comes after the receipt, so no delivery waits), and outbox deletes wait up to 100 ms and
-ride along in a later settle write when it has room. A wake-up for an event a pass already took no longer
-reads the outbox. DynamoDB calls per ~1,400 events at 200 events/s in-process, before → after the changes of
-2026-11-23: outbox queries 107 → 29, BatchGetItem 103 → 25, settle writes 319 → 184 (then 156–168, most
-carrying deletes), outbox delete calls of their own 169 → 23; at 20 events/s, 146 → 7 delete calls per 140
-events, a quarter of all calls at that rate (server 0.33 → 0.31 cores).
+An event the lease holder was handed — stored by its own process (\`npm start\`'s in-process worker), or sent whole
+over the server's wake stream to a worker in another process whose hold began more than the clock-skew guard
+before the event's write — needs no outbox read and no existence check (docs/WEBHOOKS.md, "Events handed over").
+Fan-out keeps each tenant's active-webhook list for up to WEBHOOK_CACHE_MS (1 s). A lone settle waits up to 20 ms
+for others to share its write (it comes after the receipt, so no delivery waits), and outbox deletes wait up to
+100 ms and ride along in a later settle write when it has room.
 
-Where the earlier goals stood (≥ 1,000 deliveries/s, p99 ≤ 50 ms in-process; issue 21 set those in the goal
-table). Both were met in the medians of the two runs of 2026-11-23 with an 8 s warm-up: one worker drained
-1,043 and 1,175 deliveries/s (rounds 973–1,272 and 876–1,244), and event → receipt at 200 events/s in-process had a p99 of 25 and 37 ms (rounds 25, 101, 25 and 20, 55, 37 ms; with the worker in its own
-process 55 and 40 ms). Single rounds still fall outside either goal, as above. The machine: two cores shared
-with other work. The receiver-only ceiling ranged 7,200–13,700 req/s over the runs of 2026-11-22 and 23, and the
-drain moved with it (ratio 0.08–0.09 throughout): on a busier machine (ceiling 9,077–12,646) it drained 835/s.
-Throughput: worker + dynalite + receiver need 1.4–2.8 ms of CPU per delivery (worker 0.89–1.7, dynalite
-0.41–1.09, receiver 0.09–0.28 ms over the runs), and the worker's one thread is 90–99 % busy throughout the
-drain. Its time (CPU profile, self time): the AWS SDK 27–28 %, undici 12–15 %, socket writes 7–12 %, events,
-timers and abort signals ~11 %, this project's code ~11 %, HMAC 6–8 %, GC 3 %; the drain makes only ~0.12
-DynamoDB calls per delivery (3,000 deliveries: 245 BatchWriteItem, 55 Query, 38 BatchGetItem), so the SDK's
-share is mostly per item (marshalling, JSON), not per call. Ablations (one run each, 2026-11-22): not writing
-the delivered records gave 869/s from 723; fixed headers instead of signing saved ~0.05 ms. DynamoDB Local in
-place of dynalite is dearer: 475–526/s. Latency: a fresh server is slow for its first seconds. At 200 events/s
-in-process, p99 over seconds 2–5 / 5–8 / 8–11 of three runs was 55–72 / 53–70 / 23–65 ms, and the server used
-1.0–1.1 cores over seconds 2–7 against 0.70–0.73 after 8 s (code still being compiled, pools and caches
-filling). Until 2026-11-23 this benchmark measured from 2 s, so its p99 (102–618 ms on 2026-11-22, 25–112 ms
-in the rounds of 2026-11-23) included that warm-up; it now sends 8 s first and reports those seconds apart
-("warm-up alone"). The slow deliveries come in runs, more often while the server warms up: a stall of 60–150
-ms, then consecutive events each a few ms faster than the last, a backlog worked off with what the loop has to
-spare. No GC pause in the server or dynalite is longer than 30 ms, and a 5 s outbox poll does not remove them.
-Cost per event falls as the rate rises (in-process server over seconds 2–7 at 20 / 60 / 120 / 200 events/s:
-0.41 / 0.72 / 0.87 / 1.03 cores), because most of it is per round trip (an SDK call, a socket write: writev
-alone is 10–17 % of the main thread), not per item. For more headroom: run \`npm start\`'s worker on a worker
-thread (an event loop and SDK client of its own, events handed over by message), which needs the chaos fault
-points and the Prometheus series carried across the thread. Numbers on this shared machine vary by ±30 % with
-what else is running.`;
+The drain (2026-12-05): one worker makes ~0.25 DynamoDB calls per delivery (per 3,000: 232 BatchWriteItem of
+puts, 120 of deletes, 179 Query, 96 UpdateItem, 92 GetItem, 30 BatchGetItem), so its cost is per delivery, not
+per call: warm, 0.43–0.52 ms of worker CPU, 0.29–0.36 ms of dynalite and 0.05 ms of the receiver per delivery, ~0.8
+ms in all on two cores, so the three together top out near 2,400/s even with nothing else running; 2,500/s from
+one worker needs the worker and dynalite both cheaper per delivery, not a faster worker alone. The worker's own
+time (profile, steady state): socket writes 25 % (one writev per webhook POST and per store call, ~0.1 ms each on
+this machine), the AWS SDK 21 %, node's net/streams/timers 8 %, undici 8 %, this project's code 13 %, GC 6 %, HMAC
+and SigV4 5 %. A new process is slower while V8 compiles its code (its compiler threads count in its CPU): 3,000
+events cold at 0.76–0.92 ms per delivery, 12,000 at 0.48 ms. The per-webhook cap (WEBHOOK_ENDPOINT_CONCURRENCY, 8)
+costs a single-webhook drain ~7 % against 16 (12,000 events: 1,866 vs 2,003/s); a larger young generation
+(--max-semi-space-size=32) changed nothing (0.544 vs 0.546 ms per delivery).
+
+Latency: a fresh server is slow for its first seconds (code still being compiled, pools and caches filling), so
+each latency round sends 8 s first and reports those seconds apart ("warm-up alone"). With the worker in its own
+process an event used to wait for the worker's poll; it now comes over the wake stream whole, and the worker runs
+with the default 250 ms poll (with a 20 ms poll and an outbox read per wake, that worker used 0.48 cores and
+dynalite 0.35 at 200 events/s; with events handed over, 0.27 and 0.20). Fan-out waiting 5 ms after a wake-up so
+events arriving together share a pass is kept: without it in-process p50 fell from 6 to 4 ms but the separate
+worker's p99 rose (30 and 38 ms against 20 and 22 in one run each), each event paying a pass of its own. The tail
+left is queueing for the two cores (server, worker, dynalite and the bench share them), not a wait in the
+pipeline. Numbers on this shared machine vary by ±30 % with what else is running.`;
 
 /** One live-latency run: percentiles after the warm-up as text, the warm-up's apart, the POST's own, and CPU by process. */
 interface Live {
