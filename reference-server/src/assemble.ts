@@ -222,6 +222,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
         },
       },
       workerWake: wakeHub && { hub: wakeHub, token: wakeToken(opts.secretsKey) },
+      // Only chaos injections read the current request; the control API can enable chaos at any time.
+      carryRequestId: () => chaos.engine?.enabled === true,
       before: [recordRequestStats((tenantId, status, ms) => stats.request(tenantId, status, ms)), ...chaos.before],
       routers: chaos.routers,
       dashboard: opts.dashboard,

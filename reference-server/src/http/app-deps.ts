@@ -48,6 +48,13 @@ export interface AppDeps {
   };
   /** Outbound HTTP for webhooks (SSRF-guarded in production). */
   webhookDispatcher: Dispatcher;
+  /**
+   * Whether a request's id is carried through its async calls (http/request-context.ts), for code far
+   * from HTTP that names the request: chaos injections. Carrying it turns on promise hooks for every
+   * promise in the process (4–5 % of the ingest server's CPU), so the server asks only while chaos is
+   * enabled; without this, always.
+   */
+  carryRequestId?: () => boolean;
   /** Extension points for capabilities layered on the core (fan-out, analytics, chaos). */
   hooks?: {
     /**

@@ -25,7 +25,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(requestId(deps.ids));
+  app.use(requestId(deps.ids, deps.carryRequestId));
   // Before request timing and logging: a stream lasts as long as its worker, which is no request duration.
   if (deps.workerWake) app.use(wakeStreamRouter(deps.workerWake));
   app.use(timing(deps));
