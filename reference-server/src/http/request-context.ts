@@ -1,5 +1,6 @@
 // The current request's id, carried through async calls (AsyncLocalStorage), so code far from the
-// HTTP layer — the DynamoDB fault point, logs — can name the request it works for.
+// HTTP layer — the DynamoDB fault point — can name the request it works for. The server carries it only
+// while chaos is enabled (http/request-id.ts): AsyncLocalStorage turns on promise hooks process-wide.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const storage = new AsyncLocalStorage<{ requestId: string }>();
