@@ -171,6 +171,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       : undefined;
     const statsFlusher = startStatsFlusher(stats, (fact) => stores.outbox.putFact(fact).then(() => analytics?.wake()), config.ANALYTICS_FLUSH_MS);
     // ...and a worker process follows one, when it knows where (it polls regardless).
+    const { guardMs } = fenceMargins(config.WEBHOOK_VISIBILITY_TIMEOUT_MS);
     const wakeFollower: WakeFollower | undefined = roles.workers && opts.wakeSource
       ? followWakeStream({
           resolveUrl: opts.wakeSource,
@@ -185,7 +186,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
           },
           // Handed to fan-out like an event stored here, if this process's lease hold covers its write.
           onStored: ({ event, stored_at }) => {
-            workers?.wake(event, localStoredSince(stored_at, fenceMargins(config.WEBHOOK_VISIBILITY_TIMEOUT_MS).guardMs));
+            workers?.wake(event, localStoredSince(stored_at, guardMs));
             analytics?.wake();
           },
         })

@@ -65,23 +65,20 @@ export class WakeHub {
   notify(kind: WakeKind): void {
     if (this.subscribers.size === 0 || this.closed) return;
     this.pending.set(kind, (this.pending.get(kind) ?? 0) + 1);
-    if (this.flushing) return;
-    this.flushing = true;
-    setImmediate(() => this.flush());
+    this.flushSoon();
   }
 
   /**
    * An event was stored: hands it over whole (`stored` message) with the wall-clock time its write
    * began, so the worker holding the fan-out lease can skip reading the outbox for it. A subscriber that
-   * is backed up, or a turn with more than a few hundred, gets an `events` count instead.
+   * is backed up gets an `events` count instead, and so does everyone for the events of a turn past
+   * the first {@link STORED_MAX_PER_TURN}.
    */
   notifyStored(wake: StoredWake): void {
     if (this.subscribers.size === 0 || this.closed) return;
     if (this.stored.length >= STORED_MAX_PER_TURN) return this.notify('events');
     this.stored.push(wake);
-    if (this.flushing) return;
-    this.flushing = true;
-    setImmediate(() => this.flush());
+    this.flushSoon();
   }
 
   /** Adds a subscriber; returns the function that removes it (call it when its connection closes). */
@@ -101,6 +98,13 @@ export class WakeHub {
     for (const s of this.subscribers) s.sink.end();
     this.subscribers.clear();
     this.options.onSubscribers?.(0);
+  }
+
+  /** Flushes once this turn of the event loop ends (once, however many notifies it saw). */
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {

@@ -221,7 +221,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
     }
     return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true };
   };
-  if (!inProgress || !background) return finish();
+  if (!inProgress) return finish();
   for (const r of rows) inProgress.add(r.event_id);
   const finishing = finish().finally(() => {
     for (const r of rows) inProgress.delete(r.event_id);
