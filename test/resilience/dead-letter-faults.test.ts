@@ -55,6 +55,9 @@ async function state(prefix: string) {
   return { deliveries, dlq };
 }
 
+/** Injections logged for rules whose id starts with `prefix`. */
+const hits = (prefix: string) => engine.log.entries().filter((e) => e.rule.startsWith(prefix)).length;
+
 const consistent = (s: Awaited<ReturnType<typeof state>>) =>
   [...s.deliveries].every(([id, status]) => (status === 'dead') === s.dlq.has(id)) && [...s.dlq].every((id) => s.deliveries.get(id) === 'dead');
 
@@ -64,10 +67,13 @@ it('every dead delivery has a DLQ entry, and every replay delivers or returns to
   const key = (await api.createKey()).api_key;
   await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } });
   receiver.respond(() => ({ status: 500 }));
-  faults(tables, 5_000, 'dying');
+  // The faults stay until the DLQ write has failed a few times, however slow the machine is, and
+  // are then healed: a fixed window could close before any delivery ran out of attempts.
+  faults(tables, 30_000, 'dying');
   const events = 20;
   for (let i = 0; i < events; i++) expect((await api.call('POST', '/v1/events', { key, body: { source: 'dlq', event_type: 'order.created', payload: { i } } })).status).toBe(201);
-  await waitFor(() => engine.activeRuleCount() === 0, { timeoutMs: 10_000, message: 'faults over' });
+  await waitFor(() => hits('dying-dlq-error') >= 3, { timeoutMs: 25_000, message: 'DLQ writes failed under the faults' });
+  engine.heal();
   const dead = await waitFor(
     async () => {
       const s = await state(prefix);
@@ -75,16 +81,16 @@ it('every dead delivery has a DLQ entry, and every replay delivers or returns to
     },
     { timeoutMs: 20_000, intervalMs: 250, message: 'every delivery dead, each with a DLQ entry' },
   );
-  expect(engine.log.entries().filter((e) => e.rule === 'dying-dlq-error').length).toBeGreaterThan(0);
 
   // Replays under the same faults; half the receiver's answers succeed. A replay answered 5xx is
   // retried by the client until it is accepted or the entry is gone.
   receiver.respond((req) => ({ status: req.n % 2 === 0 ? 200 : 500 }));
-  faults(tables, 3_000, 'replay');
+  faults(tables, 30_000, 'replay');
   for (const id of dead.dlq) {
     await waitFor(async () => [202, 404].includes((await api.call('POST', `/v1/webhooks/dlq/${id}/replay`, { key })).status), { timeoutMs: 10_000, message: `replay of ${id} accepted` });
   }
-  await waitFor(() => engine.activeRuleCount() === 0, { timeoutMs: 10_000, message: 'faults over' });
+  await waitFor(() => hits('replay') >= 3, { timeoutMs: 20_000, message: 'replays ran under the faults' });
+  engine.heal();
   const end = await waitFor(
     async () => {
       const s = await state(prefix);
@@ -93,5 +99,4 @@ it('every dead delivery has a DLQ entry, and every replay delivers or returns to
     { timeoutMs: 25_000, intervalMs: 250, message: 'every replay delivered or back in the DLQ, consistently' },
   );
   expect([...end.deliveries.values()].filter((st) => st === 'delivered').length).toBeGreaterThan(0);
-  expect(engine.log.entries().filter((e) => e.rule.startsWith('replay')).length).toBeGreaterThan(0);
 });
