@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll } from './batch-write.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -32,21 +33,22 @@ export class EventsStore {
     private readonly table: string,
     private readonly outbox: OutboxStore,
   ) {
-    this.batcher = new WriteBatcher(doc);
+    this.batcher = new WriteBatcher(doc, (facts) => ({ table: outbox.table, item: outbox.bundleRow(facts) }));
   }
 
-  private readonly batcher: WriteBatcher;
+  private readonly batcher: WriteBatcher<EventFact>;
 
   /**
-   * Writes a new event with a fresh id and its outbox rows (the id is new, so no condition is needed),
-   * group-committed with other events written at the same moment. Only after every item landed is
-   * the event accepted.
+   * Writes a new event with a fresh id, its fan-out row and its analytics fact (the id is new, so no
+   * condition is needed), group-committed with other events written at the same moment: their facts
+   * share one outbox row. Only after every item landed is the event accepted.
    */
   async createNew(event: EventRecord): Promise<void> {
-    await this.batcher.put([
-      { table: this.table, item: { ...event, inbox_tenant: event.tenant_id } },
-      ...this.outbox.rowsFor(event).map((row) => ({ table: this.outbox.table, item: row })),
-    ]);
+    const fanout = this.outbox.fanoutRowFor(event);
+    await this.batcher.put(
+      [{ table: this.table, item: { ...event, inbox_tenant: event.tenant_id } }, ...(fanout ? [{ table: this.outbox.table, item: fanout }] : [])],
+      this.outbox.factFor(event),
+    );
   }
 
   /**

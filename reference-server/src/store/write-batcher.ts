@@ -1,25 +1,37 @@
 // Group commit for puts: writes requested in the same turn of the event loop share BatchWriteItem
 // calls (up to 25 items each). Under load this turns many round trips into few; a lone request is
-// flushed on the next turn, so it waits no longer than it would have.
+// flushed on the next turn, so it waits no longer than it would have. Small records that need no row
+// of their own (analytics facts) ride along: every call writes those of its requests as one row.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BATCH_WRITE_MAX, batchWriteAll } from './batch-write.js';
 
-interface Pending {
-  puts: { table: string; item: Record<string, unknown> }[];
+type Put = { table: string; item: Record<string, unknown> };
+
+interface Pending<R> {
+  puts: Put[];
+  record: R | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-export class WriteBatcher {
-  private queue: Pending[] = [];
+export class WriteBatcher<R = never> {
+  private queue: Pending<R>[] = [];
   private scheduled = false;
 
-  constructor(private readonly doc: DynamoDBDocumentClient) {}
+  /** `bundle` makes the one row holding the records of a call's requests. */
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly bundle?: (records: R[]) => Put,
+  ) {}
 
-  /** Writes `puts` (all or nothing for the caller: it resolves once every one of them landed). */
-  put(puts: Pending['puts']): Promise<void> {
+  /**
+   * Writes `puts`, and `record` within its call's bundle row (all or nothing for the caller: it
+   * resolves once every one of them landed).
+   */
+  put(puts: Put[], record?: R): Promise<void> {
+    if (record !== undefined && !this.bundle) throw new Error('this batcher bundles no records');
     return new Promise((resolve, reject) => {
-      this.queue.push({ puts, resolve, reject });
+      this.queue.push({ puts, record, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -31,23 +43,33 @@ export class WriteBatcher {
     this.scheduled = false;
     const queue = this.queue;
     this.queue = [];
-    let batch: Pending[] = [];
+    let batch: Pending<R>[] = [];
+    // Items of the call so far, counting its bundle row once it has a record.
     let size = 0;
+    let bundled = false;
     for (const p of queue) {
-      if (size + p.puts.length > BATCH_WRITE_MAX && batch.length > 0) {
+      const adds = p.puts.length + (p.record !== undefined && !bundled ? 1 : 0);
+      if (size + adds > BATCH_WRITE_MAX && batch.length > 0) {
         void this.send(batch);
         batch = [];
         size = 0;
+        bundled = false;
       }
       batch.push(p);
-      size += p.puts.length;
+      size += p.puts.length + (p.record !== undefined && !bundled ? 1 : 0);
+      bundled ||= p.record !== undefined;
     }
     if (batch.length > 0) void this.send(batch);
   }
 
-  private async send(batch: Pending[]): Promise<void> {
+  private async send(batch: Pending<R>[]): Promise<void> {
     const requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {};
     for (const p of batch) for (const { table, item } of p.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
+    const records = batch.flatMap((p) => (p.record === undefined ? [] : [p.record]));
+    if (records.length > 0) {
+      const { table, item } = this.bundle!(records);
+      (requests[table] ??= []).push({ PutRequest: { Item: item } });
+    }
     try {
       await batchWriteAll(this.doc, requests);
       for (const p of batch) p.resolve();

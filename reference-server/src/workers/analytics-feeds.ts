@@ -19,14 +19,15 @@ import type { OutboxStore } from '../store/outbox-store.js';
 import { PENDING } from '../store/events-store.js';
 import type { ChangeFeed, FeedBatch } from './analytics-processor.js';
 
-/** The outbox's analytics rows, oldest first; acknowledging deletes them. */
+/** The facts in the outbox's analytics rows, oldest first; acknowledging deletes their rows. */
 export function outboxFeed(outbox: OutboxStore): ChangeFeed {
   return {
     key: 'outbox',
     async next(_position, limit) {
       const rows = await outbox.readFacts(limit);
       if (rows.length === 0) return undefined;
-      return { facts: rows.map((r) => r.fact), ack: rows.map((r) => r.event_id), position: null, ended: false, oldestMs: oldestOf(rows.map((r) => r.fact)) };
+      // A bundle's facts share their row's key: each row is deleted once.
+      return { facts: rows.map((r) => r.fact), ack: [...new Set(rows.map((r) => r.event_id))], position: null, ended: false, oldestMs: oldestOf(rows.map((r) => r.fact)) };
     },
     async ack(m) {
       await outbox.remove('analytics', m.ack);

@@ -69,3 +69,20 @@ it('reads rows written as nested maps by earlier versions', async () => {
   expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, event: e }]);
   expect((await outbox.readFacts(10)).map((r) => r.fact)).toEqual([fact]);
 });
+
+it('reads the facts of bundle rows in order, whole rows only, at most the limit unless one row holds more', async () => {
+  const { doc, table, outbox } = await setup();
+  const facts = Array.from({ length: 9 }, (_, i) => outbox.factFor(event(10 + i))!);
+  // Bundles of 4, 1 and 4 facts, and a fact of its own, as group commits and an idempotent create write them.
+  const rows = [outbox.bundleRow(facts.slice(0, 4)), outbox.bundleRow(facts.slice(4, 5)), outbox.bundleRow(facts.slice(5, 9)), ...outbox.rowsFor(event(30)).filter((r) => r.consumer === 'analytics')];
+  await doc.send(new BatchWriteCommand({ RequestItems: { [table]: rows.map((Item) => ({ PutRequest: { Item } })) } }));
+
+  const ids = (read: Awaited<ReturnType<typeof outbox.readFacts>>) => read.map((r) => r.fact.id);
+  expect(ids(await outbox.readFacts(6))).toEqual(facts.slice(0, 5).map((f) => f.id));
+  expect(ids(await outbox.readFacts(2))).toEqual(facts.slice(0, 4).map((f) => f.id));
+  const all = await outbox.readFacts(100);
+  expect(ids(all)).toEqual([...facts.map((f) => f.id), event(30).event_id]);
+  // Every fact names its row, so acknowledging removes each row once.
+  await outbox.remove('analytics', [...new Set(all.map((r) => r.event_id))]);
+  expect(await outbox.readFacts(100)).toEqual([]);
+});

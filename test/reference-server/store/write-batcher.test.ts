@@ -56,3 +56,21 @@ it('rejects every caller whose puts shared a call that failed', async () => {
   expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
   dynamo.client.destroy();
 });
+
+it('writes the records of the puts that share a call as one bundle row in that call, and never a call of more than 25 items', async () => {
+  const { dynamo, table } = await setup([]);
+  const outbox = tableNames(`wb${seq}-`)['event-outbox'];
+  const bundles: number[][] = [];
+  const batcher = new WriteBatcher<number>(dynamo.doc, (records) => {
+    bundles.push(records);
+    return { table: outbox, item: { consumer: 'analytics', event_id: `b${records[0]}`, records } };
+  });
+  // 40 callers of two items each in one turn: 12 fit a call beside their bundle row (2 × 12 + 1 = 25).
+  await Promise.all(Array.from({ length: 40 }, (_, i) => batcher.put([{ table, item: event(i) }, { table, item: event(100 + i) }], i)));
+  expect(bundles.map((b) => b.length)).toEqual([12, 12, 12, 4]);
+  for (const records of bundles) {
+    const { Item } = await dynamo.doc.send(new GetCommand({ TableName: outbox, Key: { consumer: 'analytics', event_id: `b${records[0]}` }, ConsistentRead: true }));
+    expect(Item?.records).toEqual(records);
+  }
+  dynamo.client.destroy();
+});
