@@ -119,26 +119,33 @@ export class OutboxStore {
    * holds more. Rows are read in pages sized by how many facts rows held last time.
    */
   async readFacts(limit: number): Promise<FactRow[]> {
+    return (await this.readFactBatch(limit)).facts;
+  }
+
+  /** As `readFacts`, and whether rows remain beyond those read (`more`: the read stopped at the limit). */
+  async readFactBatch(limit: number): Promise<{ facts: FactRow[]; more: boolean }> {
     const out: FactRow[] = [];
     let rows = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const want = Math.max(1, Math.ceil((limit - out.length) / this.factsPerRow));
+      // One row more than the limit seems to need: seeing it tells whether more remain.
+      const want = Math.max(1, Math.ceil((limit - out.length) / this.factsPerRow)) + 1;
       const page = await this.query('analytics', want, start);
       start = page.last;
       for (const item of page.items) {
         const facts = factsOf(item);
-        if (out.length > 0 && out.length + facts.length > limit) return this.readDone(out, rows);
+        if (out.length >= limit || (out.length > 0 && out.length + facts.length > limit)) return this.readDone(out, rows, true);
         rows++;
         for (const fact of facts) out.push({ consumer: 'analytics', event_id: item.event_id as string, fact });
       }
     } while (start && out.length < limit);
-    return this.readDone(out, rows);
+    // Stopped at the limit at the end of a page that may not be the last: assume more.
+    return this.readDone(out, rows, start !== undefined);
   }
 
-  private readDone(out: FactRow[], rows: number): FactRow[] {
-    if (rows > 0) this.factsPerRow = Math.max(1, out.length / rows);
-    return out;
+  private readDone(facts: FactRow[], rows: number, more: boolean): { facts: FactRow[]; more: boolean } {
+    if (rows > 0) this.factsPerRow = Math.max(1, facts.length / rows);
+    return { facts, more };
   }
 
   /** Oldest rows of `consumer`, at most `limit`. */

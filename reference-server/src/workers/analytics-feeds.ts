@@ -24,10 +24,10 @@ export function outboxFeed(outbox: OutboxStore): ChangeFeed {
   return {
     key: 'outbox',
     async next(_position, limit) {
-      const rows = await outbox.readFacts(limit);
+      const { facts: rows, more } = await outbox.readFactBatch(limit);
       if (rows.length === 0) return undefined;
       // A bundle's facts share their row's key: each row is deleted once.
-      return { facts: rows.map((r) => r.fact), ack: [...new Set(rows.map((r) => r.event_id))], position: null, ended: false, oldestMs: oldestOf(rows.map((r) => r.fact)) };
+      return { facts: rows.map((r) => r.fact), ack: [...new Set(rows.map((r) => r.event_id))], position: null, ended: false, more, oldestMs: oldestOf(rows.map((r) => r.fact)) };
     },
     async ack(m) {
       await outbox.remove('analytics', m.ack);
@@ -80,12 +80,13 @@ function shardFeed(streams: DynamoDBStreamsClient, streamArn: string, shardId: s
             position: records[records.length - 1]!.dynamodb!.SequenceNumber!,
             // No next iterator after a page means the shard is closed and this was its end.
             ended: iterator === undefined,
+            more: iterator !== undefined && records.length >= limit,
             oldestMs: created.length ? Math.min(...created) : undefined,
           };
         }
       }
       // A closed shard with nothing left: record that it ended, so its children may start.
-      if (iterator === undefined) return { facts: [], ack: [], position, ended: true, oldestMs: undefined };
+      if (iterator === undefined) return { facts: [], ack: [], position, ended: true, more: false, oldestMs: undefined };
       return undefined;
     },
     async ack() {

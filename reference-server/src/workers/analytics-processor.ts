@@ -23,6 +23,8 @@ export interface FeedBatch {
   position: string | null;
   /** Nothing will ever follow this batch (a closed stream shard read to its end). */
   ended: boolean;
+  /** More was ready than the batch could take (it stopped at the limit). */
+  more: boolean;
   /** Age reference of the oldest fact read, epoch ms (for the lag gauge). */
   oldestMs: number | undefined;
 }
@@ -56,26 +58,34 @@ export type AnalyticsStep = 'open' | 'apply' | 'mark' | 'ack' | 'close';
 /** Row deltas applied at once: enough to overlap round trips, few enough to stay gentle. */
 const APPLY_PARALLELISM = 8;
 
+/** What one step did: whether it moved the feed, facts it counted, and whether the feed had more ready. */
+export interface Step {
+  progressed: boolean;
+  counted: number;
+  /** More facts were ready than this step took (or it only finished an earlier batch): step again now. */
+  more: boolean;
+}
+
 /**
  * One step of progress on `feed`: finishes an open batch, or opens and finishes the next one.
  * Returns how many facts were counted by this call (0 when idle or when another processor moved on).
  */
-export async function processOnce(deps: ProcessorDeps, feed: ChangeFeed): Promise<{ progressed: boolean; counted: number }> {
+export async function processOnce(deps: ProcessorDeps, feed: ChangeFeed): Promise<Step> {
   const state = await deps.state.get(feed.key);
   if (state.status === 'open' && state.manifest) {
     await finish(deps, feed, state.manifest);
-    return { progressed: true, counted: state.manifest.facts.length };
+    return { progressed: true, counted: state.manifest.facts.length, more: true };
   }
-  if (state.ended) return { progressed: false, counted: 0 };
+  if (state.ended) return { progressed: false, counted: 0, more: false };
   const batch = await feed.next(state.position, deps.batchSize);
   deps.onLag?.(feed.key, batch?.oldestMs === undefined ? 0 : Math.max(0, deps.clock.now() - batch.oldestMs));
-  if (!batch) return { progressed: false, counted: 0 };
+  if (!batch) return { progressed: false, counted: 0, more: false };
   const facts = await uncounted(deps, batch.facts);
   const manifest: Manifest = { seq: state.last_seq + 1, facts, ack: batch.ack, position: batch.position, ended: batch.ended };
   await deps.beforeStep?.('open');
-  if (!(await deps.state.open(state, manifest))) return { progressed: true, counted: 0 };
+  if (!(await deps.state.open(state, manifest))) return { progressed: true, counted: 0, more: true };
   await finish(deps, feed, manifest);
-  return { progressed: true, counted: facts.length };
+  return { progressed: true, counted: facts.length, more: batch.more };
 }
 
 /** Drops repeats inside the batch and facts an earlier batch already counted. */

@@ -106,12 +106,17 @@ export function startAnalytics(opts: AnalyticsRuntimeOptions): AnalyticsRuntime 
   const loop = async () => {
     while (!stopped) {
       try {
+        // Busy: some feed had more ready than a batch took. A feed that has caught up waits for the
+        // gather below before its next batch, even while events keep arriving: stepping again at once
+        // made batches of the few facts that came in meanwhile, over 20 a second at 2,000 events/s
+        // (a batch costs about nine store calls whatever its size, so those calls were half of all
+        // the server made, and a sixth of its CPU).
         let busy = false;
         for (const feed of await feeds()) {
           // A few batches per feed per round, so one busy feed cannot starve the others.
           for (let i = 0; i < 4 && !stopped; i++) {
             const step = await processOnce(deps, feed);
-            if (!step.progressed) break;
+            if (!step.progressed || !step.more) break;
             busy = true;
           }
         }

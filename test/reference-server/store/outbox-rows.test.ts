@@ -70,7 +70,7 @@ it('reads rows written as nested maps by earlier versions', async () => {
   expect((await outbox.readFacts(10)).map((r) => r.fact)).toEqual([fact]);
 });
 
-it('reads the facts of bundle rows in order, whole rows only, at most the limit unless one row holds more', async () => {
+it('reads the facts of bundle rows in order, whole rows only, at most the limit unless one row holds more, and says if more remain', async () => {
   const { doc, table, outbox } = await setup();
   const facts = Array.from({ length: 9 }, (_, i) => outbox.factFor(event(10 + i))!);
   // Bundles of 4, 1 and 4 facts, and a fact of its own, as group commits and an idempotent create write them.
@@ -82,6 +82,10 @@ it('reads the facts of bundle rows in order, whole rows only, at most the limit 
   expect(ids(await outbox.readFacts(2))).toEqual(facts.slice(0, 4).map((f) => f.id));
   const all = await outbox.readFacts(100);
   expect(ids(all)).toEqual([...facts.map((f) => f.id), event(30).event_id]);
+  // Whether rows remain beyond a read tells the processor to step again at once or to gather first.
+  expect((await outbox.readFactBatch(6)).more).toBe(true);
+  expect((await outbox.readFactBatch(10)).more).toBe(false);
+  expect((await outbox.readFactBatch(100)).more).toBe(false);
   // Every fact names its row, so acknowledging removes each row once.
   await outbox.remove('analytics', [...new Set(all.map((r) => r.event_id))]);
   expect(await outbox.readFacts(100)).toEqual([]);
