@@ -87,8 +87,9 @@ export function startFanoutLoop(
           }
           const pass = await fanOutOnce(deps, lease, delivery.handoff, rowsInProgress, { touched, handed, remover });
           rows = pass.rows;
-          // Handed events the pass did not take (its hold ended, or a read pass began on them) are read back.
-          if (handed && rows < handed.events.length) readSoon = true;
+          // Handed events the pass did not take are read back, unless a read pass already began on them
+          // (reading again for those found each such event once more, dozens of reads a second under load).
+          if (handed && rows < handed.events.length && handed.events.some((e) => !touched.has(e.event_id))) readSoon = true;
           queuedSome(pass);
           if (pass.finishing) {
             const end: Promise<unknown> = pass.finishing
