@@ -66,11 +66,11 @@ export class WriteBatcher<R = never> {
     const requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {};
     for (const p of batch) for (const { table, item } of p.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
     const records = batch.flatMap((p) => (p.record === undefined ? [] : [p.record]));
-    if (records.length > 0) {
-      const { table, item } = this.bundle!(records);
-      (requests[table] ??= []).push({ PutRequest: { Item: item } });
-    }
     try {
+      if (records.length > 0) {
+        const { table, item } = this.bundle!(records);
+        (requests[table] ??= []).push({ PutRequest: { Item: item } });
+      }
       await batchWriteAll(this.doc, requests);
       for (const p of batch) p.resolve();
     } catch (err) {
