@@ -44,19 +44,19 @@ export class WriteBatcher<R = never> {
     const queue = this.queue;
     this.queue = [];
     let batch: Pending<R>[] = [];
-    // Items of the call so far, counting its bundle row once it has a record.
+    // Puts of the call so far; a call with any record has one item more, its bundle row.
     let size = 0;
     let bundled = false;
     for (const p of queue) {
-      const adds = p.puts.length + (p.record !== undefined && !bundled ? 1 : 0);
-      if (size + adds > BATCH_WRITE_MAX && batch.length > 0) {
+      const bundleRow = bundled || p.record !== undefined ? 1 : 0;
+      if (size + p.puts.length + bundleRow > BATCH_WRITE_MAX && batch.length > 0) {
         void this.send(batch);
         batch = [];
         size = 0;
         bundled = false;
       }
       batch.push(p);
-      size += p.puts.length + (p.record !== undefined && !bundled ? 1 : 0);
+      size += p.puts.length;
       bundled ||= p.record !== undefined;
     }
     if (batch.length > 0) void this.send(batch);

@@ -68,6 +68,9 @@ it('writes the records of the puts that share a call as one bundle row in that c
   // 40 callers of two items each in one turn: 12 fit a call beside their bundle row (2 × 12 + 1 = 25).
   await Promise.all(Array.from({ length: 40 }, (_, i) => batcher.put([{ table, item: event(i) }, { table, item: event(100 + i) }], i)));
   expect(bundles.map((b) => b.length)).toEqual([12, 12, 12, 4]);
+  // One put each: 24 beside the bundle row, not 25 (a call of 26 items would be refused).
+  await Promise.all(Array.from({ length: 30 }, (_, i) => batcher.put([{ table, item: event(200 + i) }], 200 + i)));
+  expect(bundles.slice(4).map((b) => b.length)).toEqual([24, 6]);
   for (const records of bundles) {
     const { Item } = await dynamo.doc.send(new GetCommand({ TableName: outbox, Key: { consumer: 'analytics', event_id: `b${records[0]}` }, ConsistentRead: true }));
     expect(Item?.records).toEqual(records);
