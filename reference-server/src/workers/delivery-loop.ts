@@ -77,12 +77,13 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
   const slots = new EndpointSlots({ perEndpoint, perTenant: Math.max(perEndpoint, Math.ceil(config.WORKER_CONCURRENCY * 0.75)), failingAfter: FAILING_AFTER });
   /**
    * A leased delivery whose endpoint has no free slot goes back to the queue unattempted: shortly if
-   * the endpoint freed a slot within the last second (busy but answering), otherwise one timeout later,
+   * the endpoint may be answering (it freed a slot within the last second, or its attempts in flight
+   * began less than a second ago: busy, not known to hang), otherwise one timeout later,
    * by when a hung request holding a slot has ended — so a hanging endpoint's backlog costs few writes.
    */
   const defer = (lease: Lease) => {
     const now = deps.clock.now();
-    const moving = slots.movedWithin(lease.delivery.webhook_id, now, 1_000);
+    const moving = slots.answeringWithin(lease.delivery.webhook_id, now, 1_000);
     return deps.stores.deliveries.defer(lease, now + (moving ? BUSY_DEFER_MS : config.WEBHOOK_TIMEOUT_MS));
   };
 
@@ -117,18 +118,18 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
     while (!stopped) {
       try {
         let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
-        // A fresh delivery whose endpoint (or tenant) is at its cap waits here while that endpoint keeps
-        // freeing slots, and otherwise goes back to fan-out, which stores it due; either way the ones
-        // behind it are not held up.
+        // A fresh delivery whose endpoint (or tenant) is at its cap waits here while that endpoint may be
+        // answering (see `defer`), and otherwise goes back to fan-out, which stores it due; either way the
+        // ones behind it are not held up.
         if (free > 0 && ready.length > 0) {
           for (const next of ready.splice(0)) {
             if (free <= 0) {
               ready.push(next);
               continue;
             }
-            const slot = slots.take(next.webhook.webhook_id, next.lease.delivery.tenant_id);
+            const slot = slots.take(next.webhook.webhook_id, next.lease.delivery.tenant_id, deps.clock.now());
             if (!slot) {
-              if (slots.movedWithin(next.webhook.webhook_id, deps.clock.now(), 1_000)) ready.push(next);
+              if (slots.answeringWithin(next.webhook.webhook_id, deps.clock.now(), 1_000)) ready.push(next);
               else next.done(false);
               continue;
             }
@@ -140,7 +141,7 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
         while (free > 0 && swept.length > 0) {
           const lease = await deps.stores.deliveries.lease(swept.shift()!, deps.clock.now(), config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
           if (!lease) continue;
-          const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id);
+          const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id, deps.clock.now());
           if (!slot) {
             await defer(lease);
             continue;
@@ -162,7 +163,7 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
             const lease = await deps.stores.deliveries.lease(id, at, config.WEBHOOK_VISIBILITY_TIMEOUT_MS, deps.token());
             if (!lease) continue;
             started++;
-            const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id);
+            const slot = slots.take(lease.delivery.webhook_id, lease.delivery.tenant_id, deps.clock.now());
             if (slot) run(lease, slot);
             else await defer(lease);
           }

@@ -18,6 +18,8 @@ export class EndpointSlots {
   private readonly failures = new Map<string, number>();
   /** When each endpoint last gave a slot back (an attempt ended), on the caller's clock. */
   private readonly lastFreed = new Map<string, number>();
+  /** When each endpoint with attempts in flight went from none to one, on the caller's clock. */
+  private readonly busySince = new Map<string, number>();
 
   constructor(private readonly caps: SlotCaps) {}
 
@@ -32,11 +34,12 @@ export class EndpointSlots {
   }
 
   /**
-   * Takes a slot if there is room; returns its release (idempotent), or `undefined` when the endpoint
-   * or tenant is at its cap.
+   * Takes a slot at `now` if there is room; returns its release (idempotent), or `undefined` when the
+   * endpoint or tenant is at its cap.
    */
-  take(webhookId: string, tenantId: string): ((now: number) => void) | undefined {
+  take(webhookId: string, tenantId: string, now: number): ((now: number) => void) | undefined {
     if (!this.hasRoom(webhookId, tenantId)) return undefined;
+    if (!this.byEndpoint.has(webhookId)) this.busySince.set(webhookId, now);
     bump(this.byEndpoint, webhookId, 1);
     bump(this.byTenant, tenantId, 1);
     let released = false;
@@ -44,6 +47,7 @@ export class EndpointSlots {
       if (released) return;
       released = true;
       bump(this.byEndpoint, webhookId, -1);
+      if (!this.byEndpoint.has(webhookId)) this.busySince.delete(webhookId);
       bump(this.byTenant, tenantId, -1);
       this.lastFreed.set(webhookId, now);
       if (this.lastFreed.size > 10_000) this.lastFreed.clear(); // bounded: deleted webhooks never return
@@ -51,12 +55,17 @@ export class EndpointSlots {
   }
 
   /**
-   * Whether `webhookId` gave a slot back within `windowMs` before `now`: a busy endpoint that answers
-   * frees slots all the time; one whose slots are all held by hung requests frees none.
+   * Whether `webhookId` may be answering, judged over the last `windowMs` before `now`: a busy endpoint
+   * that answers frees slots all the time, one whose slots are all held by hung requests frees none.
+   * An endpoint that has had attempts in flight for less than the window is given the benefit of the
+   * doubt: after an idle spell the first burst to an endpoint fills its slots before any can come back,
+   * and treating it as hung sent all but the first few of a backlog the slow way (a 3,000-event drain
+   * after a pause ran at ~500 deliveries/s for its first 0.3 s; docs/BENCHMARKS.md).
    */
-  movedWithin(webhookId: string, now: number, windowMs: number): boolean {
-    const at = this.lastFreed.get(webhookId);
-    return at !== undefined && now - at <= windowMs;
+  answeringWithin(webhookId: string, now: number, windowMs: number): boolean {
+    const freed = this.lastFreed.get(webhookId);
+    const busy = this.busySince.get(webhookId);
+    return (freed !== undefined && now - freed <= windowMs) || (busy !== undefined && now - busy <= windowMs);
   }
 
   /** Records how an attempt to `webhookId` ended: `unreachable` for a timeout or connection error. */
