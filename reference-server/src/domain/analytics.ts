@@ -11,7 +11,7 @@ export type MetricType = (typeof METRIC_TYPES)[number];
 /** Aggregate rows live this long after their period ends. */
 export const ANALYTICS_TTL_DAYS = 30;
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 /** One accepted event, as the change feed reports it. */
 export interface EventFact {

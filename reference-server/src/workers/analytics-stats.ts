@@ -3,7 +3,7 @@
 // it exactly once like an event. Writing a row per request would cost a DynamoDB write per request;
 // the price of batching is that a crash loses at most the last unflushed second of these statistics
 // (never an event). A failed flush keeps its buckets for the next one.
-import { encodeHistogram, mergeHistograms, newHistogram, periodsOf, type StatsFact } from '../domain/analytics.js';
+import { encodeHistogram, HOUR_MS, mergeHistograms, newHistogram, periodsOf, type StatsFact } from '../domain/analytics.js';
 import type { Histogram } from 'hdr-histogram-js';
 import { iso, type Clock } from '../domain/clock.js';
 
@@ -77,7 +77,17 @@ export class StatsRecorder {
   }
 
   private bucket(tenantId: string): Bucket {
-    return this.bucketFor(tenantId, periodsOf(iso(this.clock.now())).hourly);
+    return this.bucketFor(tenantId, this.hourOf(this.clock.now()));
+  }
+
+  /** The last hour a reading fell in: every request and attempt asks, and the hour rarely changes. */
+  private lastHour = { start: NaN, text: '' };
+
+  /** The hourly period of `ms` (`periodsOf(iso(ms)).hourly`), formatted once per hour. */
+  private hourOf(ms: number): string {
+    const start = ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
+    if (start !== this.lastHour.start) this.lastHour = { start, text: periodsOf(iso(start)).hourly };
+    return this.lastHour.text;
   }
 
   private bucketFor(tenantId: string, hour: string): Bucket {
