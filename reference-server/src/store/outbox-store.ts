@@ -150,12 +150,22 @@ export class OutboxStore {
 
   /** Oldest rows of `consumer`, at most `limit`. */
   async read(consumer: 'fanout', limit: number): Promise<OutboxRow[]> {
-    return (await this.query(consumer, limit)).items.map((item) => ({
+    return (await this.readPage(consumer, limit)).rows;
+  }
+
+  /**
+   * Oldest rows of `consumer` after the row `after` (from the first without it), at most `limit`, and
+   * whether rows may remain beyond them (`more`: the read stopped at the limit).
+   */
+  async readPage(consumer: 'fanout', limit: number, after?: string): Promise<{ rows: OutboxRow[]; more: boolean }> {
+    const page = await this.query(consumer, limit, after === undefined ? undefined : { consumer, event_id: after });
+    const rows = page.items.map((item) => ({
       consumer,
       event_id: item.event_id as string,
       event: (item.event as EventRecord | undefined) ?? (JSON.parse(item.event_json as string) as EventRecord),
       ...(item.reveal ? { reveal: true as const } : {}),
     }));
+    return { rows, more: page.last !== undefined };
   }
 
   private async query(consumer: OutboxConsumer, limit: number, start?: Record<string, unknown>): Promise<{ items: Record<string, unknown>[]; last?: Record<string, unknown> }> {

@@ -18,6 +18,12 @@ const FANOUT_BACKPRESSURE_MS = 1_000;
 const HANDED_MAX_AGE_MS = 5_000;
 /** Events waiting to be handed to fan-out at most; beyond it they are read from the outbox. */
 const HANDED_MAX = 10_000;
+/**
+ * While a backlog is read on from where the last read stopped, how often a read starts over from the
+ * oldest row: for rows that landed behind the reads (a write that took longer than a later one's) and
+ * rows a failed pass left.
+ */
+export const FANOUT_RESCAN_MS = 1_000;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The running fan-out loop. */
@@ -53,8 +59,14 @@ export function startFanoutLoop(
   let handedQueue: { event: EventRecord; tenure: number; at: number }[] = [];
   const touched = new RecentIds(HANDED_MAX_AGE_MS * 3);
   let lastReadAt = -Infinity;
-  // An event was stored that fan-out was not handed (another hold, a full queue, an idempotent write): read the outbox soon.
+  // An event was stored that fan-out was not handed (another hold, a full queue, an idempotent write),
+  // or the last read left rows behind it: read the outbox soon.
   let readSoon = false;
+  // Where the next outbox read goes on from (undefined: the oldest row), and when one last started there.
+  // Reading on instead of from the oldest row each time matters under a backlog: the oldest rows are
+  // those still in progress, and each read from there passed over them again (~3.4 rows read per delivery).
+  let cursor: string | undefined;
+  let lastScanAt = -Infinity;
 
   const takeHanded = (): HandedEvents | undefined => {
     const tenure = lease.heldSince();
@@ -76,7 +88,8 @@ export function startFanoutLoop(
       try {
         await delivery.waitForRoom(FANOUT_BACKPRESSURE_MS);
         // The outbox is read every poll interval (for rows other processes stored, and rows a failed
-        // pass left behind) and soon after an event that was not handed over; handed events need no read.
+        // pass left behind), soon after an event that was not handed over, and on after a read that left
+        // rows behind it; handed events need no read.
         const readDue = readSoon || performance.now() - lastReadAt >= config.WORKER_POLL_MS;
         const handed = readDue ? undefined : takeHanded();
         let rows = 0;
@@ -84,26 +97,47 @@ export function startFanoutLoop(
           if (!handed) {
             lastReadAt = performance.now();
             readSoon = false;
+            if (cursor === undefined || lastReadAt - lastScanAt >= FANOUT_RESCAN_MS) {
+              cursor = undefined;
+              lastScanAt = lastReadAt;
+            }
           }
-          const pass = await fanOutOnce(deps, lease, delivery.handoff, rowsInProgress, { touched, handed, remover });
+          const pass = await fanOutOnce(deps, lease, delivery.handoff, rowsInProgress, { touched, handed, remover, after: handed ? undefined : cursor });
           rows = pass.rows;
+          if (!handed) {
+            // Rows remain beyond what this pass took: read on from there as soon as there is room.
+            cursor = pass.next;
+            if (cursor !== undefined) readSoon = true;
+          }
           // Handed events the pass did not take are read back, unless a read pass already began on them
           // (reading again for those found each such event once more, dozens of reads a second under load).
           if (handed && rows < handed.events.length && handed.events.some((e) => !touched.has(e.event_id))) readSoon = true;
           queuedSome(pass);
           if (pass.finishing) {
             const end: Promise<unknown> = pass.finishing
-              .then(queuedSome, (err: unknown) => deps.logger.warn({ err }, 'fan-out pass failed to finish; its outbox rows will be redone'))
+              .then(
+                (done) => {
+                  // A pass that lost the lease before removing its rows left them behind the reads.
+                  if (!done.leader) cursor = undefined;
+                  queuedSome(done);
+                },
+                (err: unknown) => {
+                  // Its rows are behind the reads now: the next read starts over from the oldest row.
+                  cursor = undefined;
+                  deps.logger.warn({ err }, 'fan-out pass failed to finish; its outbox rows will be redone');
+                },
+              )
               .finally(() => finishing.delete(end));
             finishing.add(end);
           }
         }
-        // A full batch means more is waiting; otherwise sleep until an event is stored (or the poll),
+        // A full batch means more is waiting (after a read, `readSoon` says so); otherwise sleep until an event is stored (or the poll),
         // then give its neighbours a moment to land so one read serves many. A wake for an event a
         // pass already took finds nothing handed and no read due, and sleeps again.
         const untilRead = lastReadAt + config.WORKER_POLL_MS - performance.now();
         if (rows < FANOUT_BATCH && handedQueue.length === 0 && !readSoon && untilRead > 0 && (await signal.wait(untilRead))) await delay(FANOUT_GATHER_MS);
       } catch (err) {
+        cursor = undefined;
         await backoff(err, 'fanout', signal);
       }
     }

@@ -63,6 +63,8 @@ export interface FanoutMemory {
   handed?: HandedEvents;
   /** Removes handled rows together with other passes' (else each pass removes its own at once). */
   remover?: OutboxRemover;
+  /** Read the outbox after this row (where the last pass left off) instead of from its oldest row. */
+  after?: string;
 }
 
 /**
@@ -106,11 +108,19 @@ export interface FanoutPass {
   enqueued: number;
   queuedDue: number;
   leader: boolean;
+  /**
+   * Outbox read passes only: the row after which rows may remain that this pass did not take (it
+   * took a whole batch, or its read stopped at its limit); undefined when the read reached the end.
+   */
+  next?: string;
   /** With `inProgress`: the rest of the pass (fast attempts, then the outbox rows' removal), still running. */
   finishing?: Promise<FanoutPass>;
 }
 
-/** Outbox rows read at most in one pass, counting those skipped as still in progress. */
+/**
+ * Outbox rows read at most in one pass from the oldest row, counting those skipped as still in
+ * progress (they are the oldest); a read that goes on from where the last stopped reads one batch.
+ */
 const READ_MAX = FANOUT_BATCH * 3;
 
 const NOT_LEADER: FanoutPass = { rows: 0, enqueued: 0, queuedDue: 0, leader: false };
@@ -133,13 +143,15 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   // Handed events are trusted only under the hold they were stored under (checked again before writing).
   const trusted = handed !== undefined && fence.heldSince?.() === handed.tenure;
   if (handed && !trusted) return { ...NOT_LEADER, leader: true };
-  const read = trusted
-    ? handed.events.map((event): OutboxRow => ({ consumer: 'fanout', event_id: event.event_id, event }))
-    : await deps.stores.outbox.read('fanout', Math.min(READ_MAX, FANOUT_BATCH + (inProgress?.size ?? 0)));
-  const rows = read.filter((r) => !inProgress?.has(r.event_id) && !(trusted && memory!.touched.has(r.event_id))).slice(0, FANOUT_BATCH);
+  const page = trusted
+    ? { rows: handed.events.map((event): OutboxRow => ({ consumer: 'fanout', event_id: event.event_id, event })), more: false }
+    : await deps.stores.outbox.readPage('fanout', memory?.after === undefined ? Math.min(READ_MAX, FANOUT_BATCH + (inProgress?.size ?? 0)) : FANOUT_BATCH, memory?.after);
+  const open = page.rows.filter((r) => !inProgress?.has(r.event_id) && !(trusted && memory!.touched.has(r.event_id)));
+  const rows = open.slice(0, FANOUT_BATCH);
+  const next = open.length > rows.length ? rows.at(-1)!.event_id : page.more ? page.rows.at(-1)!.event_id : undefined;
   if (rows.length === 0) {
     deps.metrics.fanoutLag.set(0);
-    return { rows: 0, enqueued: 0, queuedDue: 0, leader: true };
+    return { rows: 0, enqueued: 0, queuedDue: 0, leader: true, next };
   }
   await deps.beforeStep?.('fanout', 'batch');
   // An event whose create stopped after writing these rows is accepted but still hidden: show it
@@ -155,7 +167,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
     byTenant.set(tenant, active);
     for (const w of active) webhooks.set(w.webhook_id, w);
   }
-  const now = deps.clock.now();
+  const createdAt = iso(deps.clock.now());
   const deliveries: DeliveryRecord[] = [];
   for (const { event } of rows) {
     for (const w of byTenant.get(event.tenant_id) ?? []) {
@@ -172,8 +184,8 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
         attempts: [],
         attempt_count: 0,
         last_error: null,
-        created_at: iso(now),
-        updated_at: iso(now),
+        created_at: createdAt,
+        updated_at: createdAt,
         completed_at: null,
       });
     }
@@ -219,14 +231,14 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
       if (!background) memory.remover.flush();
       await removed;
     }
-    return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true };
+    return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true, next };
   };
   if (!inProgress) return finish();
   for (const r of rows) inProgress.add(r.event_id);
   const finishing = finish().finally(() => {
     for (const r of rows) inProgress.delete(r.event_id);
   });
-  return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length, leader: true, finishing };
+  return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length, leader: true, next, finishing };
 }
 
 /**

@@ -82,7 +82,7 @@ describe('handed events', () => {
     const fence = leaseFor('handed-fast');
     await fence.writeDeadline();
     const { handoff, taken } = recordingHandoff();
-    const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
+    const read = vi.spyOn(api.workerDeps.stores.outbox, 'readPage');
     const existing = vi.spyOn(api.workerDeps.stores.deliveries, 'existing');
     try {
       const pass = await fanOutOnce(api.workerDeps, fence, handoff, undefined, { touched: new RecentIds(60_000), handed: { events, tenure: fence.heldSince()! } });

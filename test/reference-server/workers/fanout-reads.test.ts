@@ -27,7 +27,7 @@ it('reads the outbox about once per poll while a steady stream of handed events 
   await post(-1);
   await waitFor(() => receiver.received.length === 1, { message: 'first delivery received (the fan-out lease is held)' });
 
-  const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
+  const read = vi.spyOn(api.workerDeps.stores.outbox, 'readPage');
   const started = performance.now();
   // Eight clients posting back to back: 600 events, each handed over as it is stored.
   const events = 600;

@@ -37,7 +37,7 @@ async function postEvent(i: number, headers: Record<string, string> = {}) {
 
 describe('fan-out wake-ups in-process', () => {
   it('fans out bursts of handed events without reading the outbox, though wake-ups land during passes', async () => {
-    const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
+    const read = vi.spyOn(api.workerDeps.stores.outbox, 'readPage');
     const before = receiver.received.length;
     // Ten at once, five times: wake-ups arrive while the pass for the first of a burst is running.
     for (let burst = 0; burst < 5; burst++) {
@@ -50,7 +50,7 @@ describe('fan-out wake-ups in-process', () => {
   });
 
   it('reads the outbox at once for an event that was not handed over, without waiting for the poll', async () => {
-    const read = vi.spyOn(api.workerDeps.stores.outbox, 'read');
+    const read = vi.spyOn(api.workerDeps.stores.outbox, 'readPage');
     const before = receiver.received.length;
     await postEvent(100, { 'idempotency-key': 'wake-read-soon-1' });
     await waitFor(() => receiver.received.length === before + 1, { timeoutMs: 10_000, message: 'idempotent event delivered well before the 60 s poll' });
