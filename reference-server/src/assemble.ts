@@ -185,8 +185,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
             analytics?.wake();
           },
           // Handed to fan-out like an event stored here, if this process's lease hold covers its write.
-          onStored: ({ event, stored_at }) => {
-            workers?.wake(event, localStoredSince(stored_at, guardMs));
+          onStored: ({ event, stored_at, row }) => {
+            workers?.wake(event, localStoredSince(stored_at, guardMs), row);
             analytics?.wake();
           },
         })
@@ -210,12 +210,12 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       stores,
       webhookDispatcher: chaos.dispatcher,
       hooks: {
-        onEventCreated: (event, storedSince) => {
-          workers?.wake(event, storedSince);
+        onEventCreated: (event, storedSince, row) => {
+          workers?.wake(event, storedSince, row);
           analytics?.wake();
           // Wall clock, not the injected one: the worker compares it with its own wall clock.
           if (storedSince === undefined) wakeHub?.notify('events');
-          else wakeHub?.notifyStored({ stored_at: wallClockOf(storedSince), event });
+          else wakeHub?.notifyStored({ stored_at: wallClockOf(storedSince), event, ...(row ? { row } : {}) });
         },
         onWorkAvailable: () => {
           workers?.wakeDelivery();

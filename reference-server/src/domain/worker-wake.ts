@@ -36,10 +36,15 @@ export function wakeMessage(counts: ReadonlyMap<WakeKind, number>): string {
  */
 export const STORED_EVENT = 'stored';
 
-/** What a `stored` message carries: the event, and when its write began on the server's wall clock (ms). */
+/**
+ * What a `stored` message carries: the event, when its write began on the server's wall clock (ms),
+ * and the fan-out row holding it (key and number of events) when it shares one; without `row` (servers
+ * before rows were shared) the row is the event's own.
+ */
 export interface StoredWake {
   stored_at: number;
   event: EventRecord;
+  row?: { key: string; size: number };
 }
 
 /** One `stored` message. */
@@ -53,6 +58,8 @@ export function parseStoredWake(data: string): StoredWake | undefined {
     const wake = JSON.parse(data) as Partial<StoredWake> | null;
     const e = wake?.event;
     if (typeof wake?.stored_at !== 'number' || typeof e?.tenant_id !== 'string' || typeof e.event_id !== 'string' || typeof e.created_at !== 'string') return undefined;
+    const row = wake.row;
+    if (row !== undefined && (typeof row?.key !== 'string' || !Number.isInteger(row.size) || row.size < 1)) return undefined;
     return wake as StoredWake;
   } catch {
     return undefined;

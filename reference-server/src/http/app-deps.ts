@@ -8,6 +8,7 @@ import type { RandomBytes } from '../domain/random.js';
 import type { ApiKeysStore } from '../store/api-keys-store.js';
 import type { EventsStore } from '../store/events-store.js';
 import type { IdempotencyStore } from '../store/idempotency-store.js';
+import type { FanoutRowRef } from '../store/outbox-store.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Authenticator } from './authenticator.js';
@@ -60,9 +61,10 @@ export interface AppDeps {
     /**
      * An event and its outbox rows were stored. `storedSince` (performance.now() just before the write
      * began) is given only when the event's id was made for this request, so nothing can have been
-     * delivered for it yet; not on the idempotent path, which may rewrite old rows.
+     * delivered for it yet; not on the idempotent path, which may rewrite old rows. `row` is the fan-out
+     * row that holds it, when it shares one with other events.
      */
-    onEventCreated?: (event: EventRecord, storedSince?: number) => void;
+    onEventCreated?: (event: EventRecord, storedSince?: number, row?: FanoutRowRef) => void;
     /** Deliveries were queued outside the workers (replays): wake them. */
     onWorkAvailable?: () => void;
   };

@@ -34,9 +34,9 @@ export function eventsRouter(deps: AppDeps): Router {
     if (idemKey === undefined) {
       const event = newEventRecord(tenantId, ids.next('evt'), body, iso(clock.now()));
       const storedSince = performance.now();
-      await stores.events.createNew(event);
+      const row = await stores.events.createNew(event);
       metrics.eventsCreated.inc();
-      deps.hooks?.onEventCreated?.(event, storedSince);
+      deps.hooks?.onEventCreated?.(event, storedSince, row);
       return res.status(201).json(eventView(event));
     }
     if (!IDEMPOTENCY_KEY.test(idemKey)) {

@@ -11,7 +11,7 @@ import {
 import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll } from './batch-write.js';
-import type { OutboxStore } from './outbox-store.js';
+import { FANOUT_SHARED_EVENT_MAX, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { WriteBatcher } from './write-batcher.js';
 import { ifConditionHolds } from './conditional-write.js';
 
@@ -27,28 +27,53 @@ export interface InboxQuery {
 /** Marks an event whose outbox rows are not yet known to be durable: hidden from every read. */
 export const PENDING = 'outbox_pending';
 
+/** What an event's create adds to its call's shared rows. */
+interface Shared {
+  fact?: EventFact;
+  fanout?: FanoutEntry;
+}
+
 export class EventsStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly outbox: OutboxStore,
   ) {
-    this.batcher = new WriteBatcher(doc, (facts) => ({ table: outbox.table, item: outbox.bundleRow(facts) }));
+    this.batcher = new WriteBatcher<Shared, FanoutRowRef | undefined>(
+      doc,
+      (records) => {
+        const facts = records.flatMap((r) => (r.fact ? [r.fact] : []));
+        const entries = records.flatMap((r) => (r.fanout ? [r.fanout] : []));
+        return {
+          puts: [
+            ...(facts.length > 0 ? [{ table: outbox.table, item: outbox.bundleRow(facts) }] : []),
+            ...(entries.length > 0 ? [{ table: outbox.table, item: outbox.fanoutRow(entries) }] : []),
+          ],
+          shared: entries.length > 0 ? { key: entries[0]!.event_id, size: entries.length } : undefined,
+        };
+      },
+      2,
+    );
   }
 
-  private readonly batcher: WriteBatcher<EventFact>;
+  private readonly batcher: WriteBatcher<Shared, FanoutRowRef | undefined>;
 
   /**
-   * Writes a new event with a fresh id, its fan-out row and its analytics fact (the id is new, so no
-   * condition is needed), group-committed with other events written at the same moment: their facts
-   * share one outbox row. Only after every item landed is the event accepted.
+   * Writes a new event with a fresh id, its fan-out entry and its analytics fact (the id is new, so no
+   * condition is needed), group-committed with other events written at the same moment: their fan-out
+   * entries share one outbox row, and their facts another. Only after every item landed is the event
+   * accepted. Resolves to the fan-out row that holds it (undefined when fan-out reads no outbox).
    */
-  async createNew(event: EventRecord): Promise<void> {
-    const fanout = this.outbox.fanoutRowFor(event);
-    await this.batcher.put(
-      [{ table: this.table, item: { ...event, inbox_tenant: event.tenant_id } }, ...(fanout ? [{ table: this.outbox.table, item: fanout }] : [])],
-      this.outbox.factFor(event),
-    );
+  async createNew(event: EventRecord): Promise<FanoutRowRef | undefined> {
+    const item = { table: this.table, item: { ...event, inbox_tenant: event.tenant_id } };
+    const fact = this.outbox.factFor(event);
+    const fanout = this.outbox.fanoutEntryFor(event);
+    if (fanout && fanout.json.length > FANOUT_SHARED_EVENT_MAX) {
+      await this.batcher.put([item, { table: this.outbox.table, item: this.outbox.fanoutRow([fanout]) }], fact && { fact });
+      return { key: event.event_id, size: 1 };
+    }
+    const row = await this.batcher.put([item], fact || fanout ? { fact, fanout } : undefined);
+    return fanout && row;
   }
 
   /**

@@ -1,7 +1,8 @@
 // The durable outbox: rows written with each event, read oldest first by each consumer (webhook
-// fan-out, analytics) and deleted once the consumer's idempotent work is done. Fan-out has a row per
-// event; analytics a row per write batch, holding the facts of every event group-committed in it.
-// A crash between storing an event and acting on it leaves the row, so the work is redone.
+// fan-out, analytics) and deleted once the consumer's idempotent work is done. Both have a row per
+// write batch, holding the events (fan-out) or facts (analytics) of every event group-committed in it;
+// an event created idempotently, or too large to share, has rows of its own. A crash between storing
+// an event and acting on it leaves the row, so the work is redone.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
@@ -10,13 +11,32 @@ import { batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
 /** Consumers of the outbox; each event gets one row per consumer. */
 export type OutboxConsumer = 'fanout' | 'analytics';
 
+/** A fan-out row as read: its key (the id of its first event) and its events, in the order written. */
 export interface OutboxRow {
-  consumer: OutboxConsumer;
+  consumer: 'fanout';
   event_id: string;
-  event: EventRecord;
-  /** The event may still be hidden (its create stopped between the rows and the reveal): fan-out reveals it. */
+  events: EventRecord[];
+  /** The (one) event may still be hidden (its create stopped between the rows and the reveal): fan-out reveals it. */
   reveal?: true;
 }
+
+/** Which fan-out row holds an event: the row's key and how many events it holds. */
+export interface FanoutRowRef {
+  key: string;
+  size: number;
+}
+
+/** An event's fan-out entry as written: its id and its JSON (a row holds one or more). */
+export interface FanoutEntry {
+  event_id: string;
+  json: string;
+}
+
+/**
+ * Longest event JSON that shares a fan-out row with others; a larger event gets a row of its own, so a
+ * row of a whole write batch (at most 24 events) stays far below DynamoDB's 400 KB item limit.
+ */
+export const FANOUT_SHARED_EVENT_MAX = 8 * 1024;
 
 /**
  * A fact as read from an analytics row: only what the processor needs, never the payload. `event_id`
@@ -37,6 +57,7 @@ export interface FactRow {
  */
 export type StoredRow =
   | { consumer: 'fanout'; event_id: string; event_json: string; reveal?: true }
+  | { consumer: 'fanout'; event_id: string; events_json: string }
   | { consumer: 'analytics'; event_id: string; fact_json: string }
   | { consumer: 'analytics'; event_id: string; facts_json: string };
 
@@ -46,6 +67,12 @@ const factItem = (fact: Fact): StoredRow => ({ consumer: 'analytics', event_id: 
 function factsOf(item: Record<string, unknown>): Fact[] {
   if (typeof item.facts_json === 'string') return JSON.parse(item.facts_json) as Fact[];
   return [(item.fact as Fact | undefined) ?? (JSON.parse(item.fact_json as string) as Fact)];
+}
+
+/** Events of a fan-out row as stored: a row of a write batch, or (idempotent creates, earlier versions) one event. */
+function eventsOf(item: Record<string, unknown>): EventRecord[] {
+  if (typeof item.events_json === 'string') return JSON.parse(item.events_json) as EventRecord[];
+  return [(item.event as EventRecord | undefined) ?? (JSON.parse(item.event_json as string) as EventRecord)];
 }
 
 /** Sort key of a fact: `evt_01J…` → `01J…#evt_01J…`, so every kind of fact sorts by time. */
@@ -65,14 +92,23 @@ export class OutboxStore {
    */
   rowsFor(event: EventRecord, opts: { dedupe?: boolean; reveal?: boolean } = {}): StoredRow[] {
     return this.consumers.map((consumer) => {
-      if (consumer === 'fanout') return this.fanoutRow(event, opts.reveal);
+      if (consumer === 'fanout') return { consumer: 'fanout', event_id: event.event_id, event_json: JSON.stringify(event), ...(opts.reveal ? { reveal: true as const } : {}) };
       return factItem(this.factOf(event, opts.dedupe));
     });
   }
 
-  /** The fan-out row of `event`, when fan-out reads the outbox. */
-  fanoutRowFor(event: EventRecord): StoredRow | undefined {
-    return this.consumers.includes('fanout') ? this.fanoutRow(event) : undefined;
+  /** The fan-out entry of a new event, to be written in a row with others (`fanoutRow`); undefined when fan-out reads no outbox. */
+  fanoutEntryFor(event: EventRecord): FanoutEntry | undefined {
+    return this.consumers.includes('fanout') ? { event_id: event.event_id, json: JSON.stringify(event) } : undefined;
+  }
+
+  /**
+   * One fan-out row holding `entries` (at least one), keyed by the first: the events written in the same
+   * batch share a row, so an event costs the store a share of one row's write, read and delete (a row
+   * per event was two of the three items each event wrote and one of the two it deleted).
+   */
+  fanoutRow(entries: readonly FanoutEntry[]): StoredRow {
+    return { consumer: 'fanout', event_id: entries[0]!.event_id, events_json: `[${entries.map((e) => e.json).join(',')}]` };
   }
 
   /** The analytics fact of a new event, to be bundled with others (`bundleRow`); undefined when analytics reads a stream. */
@@ -88,10 +124,6 @@ export class OutboxStore {
    */
   bundleRow(facts: readonly Fact[]): StoredRow {
     return { consumer: 'analytics', event_id: factKey(facts[0]!.id), facts_json: JSON.stringify(facts) };
-  }
-
-  private fanoutRow(event: EventRecord, reveal?: boolean): StoredRow {
-    return { consumer: 'fanout', event_id: event.event_id, event_json: JSON.stringify(event), ...(reveal ? { reveal: true as const } : {}) };
   }
 
   private factOf(event: EventRecord, dedupe?: boolean): EventFact {
@@ -153,18 +185,22 @@ export class OutboxStore {
     return (await this.readPage(consumer, limit)).rows;
   }
 
+  /** Events per fan-out row seen by the last read that found any: how many rows a batch of events takes. */
+  fanoutEventsPerRow = 1;
+
   /**
-   * Oldest rows of `consumer` after the row `after` (from the first without it), at most `limit`, and
-   * whether rows may remain beyond them (`more`: the read stopped at the limit).
+   * Oldest rows of `consumer` after the row `after` (from the first without it), at most `limit` rows,
+   * and whether rows may remain beyond them (`more`: the read stopped at the limit).
    */
   async readPage(consumer: 'fanout', limit: number, after?: string): Promise<{ rows: OutboxRow[]; more: boolean }> {
     const page = await this.query(consumer, limit, after === undefined ? undefined : { consumer, event_id: after });
     const rows = page.items.map((item) => ({
       consumer,
       event_id: item.event_id as string,
-      event: (item.event as EventRecord | undefined) ?? (JSON.parse(item.event_json as string) as EventRecord),
+      events: eventsOf(item),
       ...(item.reveal ? { reveal: true as const } : {}),
     }));
+    if (rows.length > 0) this.fanoutEventsPerRow = rows.reduce((n, r) => n + r.events.length, 0) / rows.length;
     return { rows, more: page.last !== undefined };
   }
 
@@ -182,7 +218,7 @@ export class OutboxStore {
     return { items: Items ?? [], last: LastEvaluatedKey };
   }
 
-  /** Deletes handled rows, by sort key (`event_id` for fan-out rows, `factKey` for analytics rows). */
+  /** Deletes handled rows, by sort key (the first event's id for fan-out rows, `factKey` for analytics rows). */
   async remove(consumer: OutboxConsumer, eventIds: readonly string[]): Promise<void> {
     for (const chunk of chunks25(eventIds)) await batchWriteAll(this.doc, this.deleteRequests(consumer, chunk));
   }

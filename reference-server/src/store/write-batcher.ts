@@ -1,34 +1,46 @@
 // Group commit for puts: writes requested in the same turn of the event loop share BatchWriteItem
 // calls (up to 25 items each). Under load this turns many round trips into few; a lone request is
 // flushed on the next turn, so it waits no longer than it would have. Small records that need no row
-// of their own (analytics facts) ride along: every call writes those of its requests as one row.
+// of their own (analytics facts, fan-out entries) ride along: every call writes those of its requests
+// as a few shared rows, and tells each of those requests what it made of them.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BATCH_WRITE_MAX, batchWriteAll } from './batch-write.js';
 
 type Put = { table: string; item: Record<string, unknown> };
 
-interface Pending<R> {
+/** The rows holding the records of one call's requests, and what every one of those requests is told. */
+export interface Bundle<S> {
+  puts: Put[];
+  shared: S;
+}
+
+interface Pending<R, S> {
   puts: Put[];
   record: R | undefined;
-  resolve: () => void;
+  resolve: (shared: S | undefined) => void;
   reject: (err: unknown) => void;
 }
 
-export class WriteBatcher<R = never> {
-  private queue: Pending<R>[] = [];
+export class WriteBatcher<R = never, S = undefined> {
+  private queue: Pending<R, S>[] = [];
   private scheduled = false;
 
-  /** `bundle` makes the one row holding the records of a call's requests. */
+  /**
+   * `bundle` makes the rows holding the records of a call's requests: at most `bundleRows` of them,
+   * which the call keeps room for.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
-    private readonly bundle?: (records: R[]) => Put,
+    private readonly bundle?: (records: R[]) => Bundle<S>,
+    private readonly bundleRows = 1,
   ) {}
 
   /**
-   * Writes `puts`, and `record` within its call's bundle row (all or nothing for the caller: it
-   * resolves once every one of them landed).
+   * Writes `puts`, and `record` within its call's bundle rows (all or nothing for the caller: it
+   * resolves once every one of them landed, with what the bundle told the call's requests, or
+   * undefined without a record).
    */
-  put(puts: Put[], record?: R): Promise<void> {
+  put(puts: Put[], record?: R): Promise<S | undefined> {
     if (record !== undefined && !this.bundle) throw new Error('this batcher bundles no records');
     return new Promise((resolve, reject) => {
       this.queue.push({ puts, record, resolve, reject });
@@ -43,13 +55,13 @@ export class WriteBatcher<R = never> {
     this.scheduled = false;
     const queue = this.queue;
     this.queue = [];
-    let batch: Pending<R>[] = [];
-    // Puts of the call so far; a call with any record has one item more, its bundle row.
+    let batch: Pending<R, S>[] = [];
+    // Puts of the call so far; a call with any record keeps room for its bundle rows.
     let size = 0;
     let bundled = false;
     for (const p of queue) {
-      const bundleRow = bundled || p.record !== undefined ? 1 : 0;
-      if (size + p.puts.length + bundleRow > BATCH_WRITE_MAX && batch.length > 0) {
+      const bundleRows = bundled || p.record !== undefined ? this.bundleRows : 0;
+      if (size + p.puts.length + bundleRows > BATCH_WRITE_MAX && batch.length > 0) {
         void this.send(batch);
         batch = [];
         size = 0;
@@ -62,17 +74,20 @@ export class WriteBatcher<R = never> {
     if (batch.length > 0) void this.send(batch);
   }
 
-  private async send(batch: Pending<R>[]): Promise<void> {
+  private async send(batch: Pending<R, S>[]): Promise<void> {
     const requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {};
     for (const p of batch) for (const { table, item } of p.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
     const records = batch.flatMap((p) => (p.record === undefined ? [] : [p.record]));
     try {
+      let shared: S | undefined;
       if (records.length > 0) {
-        const { table, item } = this.bundle!(records);
-        (requests[table] ??= []).push({ PutRequest: { Item: item } });
+        const bundle = this.bundle!(records);
+        if (bundle.puts.length > this.bundleRows) throw new Error(`a bundle made ${bundle.puts.length} rows, more than the ${this.bundleRows} its call has room for`);
+        for (const { table, item } of bundle.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
+        shared = bundle.shared;
       }
       await batchWriteAll(this.doc, requests);
-      for (const p of batch) p.resolve();
+      for (const p of batch) p.resolve(p.record === undefined ? undefined : shared);
     } catch (err) {
       for (const p of batch) p.reject(err);
     }

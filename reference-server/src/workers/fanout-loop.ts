@@ -3,6 +3,7 @@
 // hands fresh deliveries straight to the delivery loop while it has room.
 import type { EventRecord } from '../domain/event.js';
 import type { OutboxRemover } from '../store/outbox-remover.js';
+import type { FanoutRowRef } from '../store/outbox-store.js';
 import { fenceMargins } from './delivery-fence.js';
 import type { DeliveryLoop } from './delivery-loop.js';
 import { FANOUT_BATCH, fanOutOnce, RecentIds, type HandedEvents } from './fanout.js';
@@ -29,7 +30,7 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The running fan-out loop. */
 export interface FanoutLoop {
   /** An event was stored; see {@link WorkerRuntime.wake}. */
-  wake(event?: EventRecord, storedSince?: number): void;
+  wake(event?: EventRecord, storedSince?: number, row?: FanoutRowRef): void;
   /** Ends the loop (handed events are left to the outbox read) and resolves when it returned. */
   stop(): Promise<void>;
   /** Resolves once passes whose fast attempts were still running have finished. */
@@ -56,7 +57,7 @@ export function startFanoutLoop(
   const finishing = new Set<Promise<unknown>>();
   // Events stored by this process under the current fan-out lease hold, waiting for fan-out; and the
   // rows any pass began writing for (kept well past HANDED_MAX_AGE_MS).
-  let handedQueue: { event: EventRecord; tenure: number; at: number }[] = [];
+  let handedQueue: { event: EventRecord; row: FanoutRowRef; tenure: number; at: number }[] = [];
   const touched = new RecentIds(HANDED_MAX_AGE_MS * 3);
   let lastReadAt = -Infinity;
   // An event was stored that fan-out was not handed (another hold, a full queue, an idempotent write),
@@ -76,7 +77,10 @@ export function startFanoutLoop(
     handedQueue = handedQueue.filter((h) => h.tenure === tenure && at - h.at < HANDED_MAX_AGE_MS);
     if (handedQueue.length < waiting) readSoon = true;
     if (tenure === undefined || handedQueue.length === 0) return undefined;
-    return { events: handedQueue.splice(0, FANOUT_BATCH).map((h) => h.event), tenure };
+    // A batch, and the rest of its last row's events (a row handed in part is left to a read).
+    let take = Math.min(FANOUT_BATCH, handedQueue.length);
+    while (take < handedQueue.length && handedQueue[take]!.row.key === handedQueue[take - 1]!.row.key) take++;
+    return { events: handedQueue.splice(0, take).map(({ event, row }) => ({ event, row })), tenure };
   };
   const queuedSome = ({ queuedDue }: { queuedDue: number }) => {
     // Created due now (beyond this process's room, or not recorded by the fast path): look at the due index again.
@@ -111,7 +115,7 @@ export function startFanoutLoop(
           }
           // Handed events the pass did not take are read back, unless a read pass already began on them
           // (reading again for those found each such event once more, dozens of reads a second under load).
-          if (handed && rows < handed.events.length && handed.events.some((e) => !touched.has(e.event_id))) readSoon = true;
+          if (handed && rows < handed.events.length && handed.events.some((h) => !touched.has(h.row.key))) readSoon = true;
           queuedSome(pass);
           if (pass.finishing) {
             const end: Promise<unknown> = pass.finishing
@@ -145,11 +149,12 @@ export function startFanoutLoop(
   const running = loop();
 
   return {
-    wake(event, storedSince) {
+    wake(event, storedSince, row) {
       const tenure = lease.heldSince();
-      // Only an event stored wholly within this hold: no other process can have fanned it out.
+      // Only an event stored wholly within this hold: no other process can have fanned it out. Without
+      // a row named (a server before rows were shared), its row is its own.
       if (event && storedSince !== undefined && tenure !== undefined && tenure < storedSince && handedQueue.length < HANDED_MAX) {
-        handedQueue.push({ event, tenure, at: performance.now() });
+        handedQueue.push({ event, row: row ?? { key: event.event_id, size: 1 }, tenure, at: performance.now() });
       } else readSoon = true;
       signal.wake();
     },

@@ -11,7 +11,7 @@ import { eventView, type EventRecord } from '../domain/event.js';
 import { wantsEvent, type WebhookRecord } from '../domain/webhook.js';
 import { queuedItem, type Lease } from '../store/delivery-items.js';
 import type { OutboxRemover } from '../store/outbox-remover.js';
-import type { OutboxRow } from '../store/outbox-store.js';
+import type { FanoutRowRef } from '../store/outbox-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** Outbox rows read per fan-out pass. */
@@ -44,20 +44,49 @@ export interface WriteFence {
   heldSince?(): number | undefined;
 }
 
+/** An event handed to fan-out, and the outbox row that holds it. */
+export interface HandedEvent {
+  event: EventRecord;
+  row: FanoutRowRef;
+}
+
 /**
  * Events this process stored itself, handed to fan-out straight from the request instead of read back
  * from the outbox. `tenure` is the fan-out lease hold they were stored under: while that hold lasts,
- * no other process can have fanned them out, and no pass of this process has unless it marked them
- * in `touched` — so the pass needs neither the outbox read nor the check for existing deliveries.
+ * no other process can have fanned them out, and no pass of this process has unless it marked their
+ * row in `touched` — so the pass needs neither the outbox read nor the check for existing deliveries.
  */
 export interface HandedEvents {
-  events: EventRecord[];
+  events: HandedEvent[];
   tenure: number;
+}
+
+/**
+ * Outbox rows a pass works on: read whole, or the handed events of a row (`whole` when they are all of
+ * its events). Only a pass that handled every event of a row removes it; a row handed in part is left
+ * to a read, which redoes it whole (checking which deliveries exist).
+ */
+interface PassRow {
+  key: string;
+  events: EventRecord[];
+  reveal?: true;
+  whole: boolean;
+}
+
+/** Handed events grouped by their rows, in the order handed. */
+function handedRows(handed: readonly HandedEvent[]): PassRow[] {
+  const rows = new Map<string, PassRow & { size: number }>();
+  for (const { event, row } of handed) {
+    const r = rows.get(row.key) ?? { key: row.key, events: [], whole: false, size: row.size };
+    r.events.push(event);
+    rows.set(row.key, r);
+  }
+  return [...rows.values()].map(({ size, ...r }) => ({ ...r, whole: r.events.length === size }));
 }
 
 /** What fan-out passes of one process share beyond the rows in progress. */
 export interface FanoutMemory {
-  /** Outbox rows any pass began to write deliveries for, recently; handed events among them are read back instead. */
+  /** Outbox rows (keys) any pass began to write deliveries for, recently; handed events of them are left to a read. */
   touched: RecentIds;
   /** This pass's events, handed from the requests that stored them (else it reads the outbox). */
   handed?: HandedEvents;
@@ -102,7 +131,7 @@ export class RecentIds {
   }
 }
 
-/** What one pass did: outbox rows handled, deliveries created, and how many of those were queued due now. */
+/** What one pass did: events handled (`rows`), deliveries created, and how many of those were queued due now. */
 export interface FanoutPass {
   rows: number;
   enqueued: number;
@@ -143,33 +172,43 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   // Handed events are trusted only under the hold they were stored under (checked again before writing).
   const trusted = handed !== undefined && fence.heldSince?.() === handed.tenure;
   if (handed && !trusted) return { ...NOT_LEADER, leader: true };
+  // Rows for about a batch of events (rows hold a write batch's events each).
+  const batchRows = Math.max(1, Math.ceil(FANOUT_BATCH / deps.stores.outbox.fanoutEventsPerRow));
   const page = trusted
-    ? { rows: handed.events.map((event): OutboxRow => ({ consumer: 'fanout', event_id: event.event_id, event })), more: false }
-    : await deps.stores.outbox.readPage('fanout', memory?.after === undefined ? Math.min(READ_MAX, FANOUT_BATCH + (inProgress?.size ?? 0)) : FANOUT_BATCH, memory?.after);
-  const open = page.rows.filter((r) => !inProgress?.has(r.event_id) && !(trusted && memory!.touched.has(r.event_id)));
-  const rows = open.slice(0, FANOUT_BATCH);
-  const next = open.length > rows.length ? rows.at(-1)!.event_id : page.more ? page.rows.at(-1)!.event_id : undefined;
+    ? { rows: handedRows(handed.events), more: false }
+    : await readRows(deps, memory?.after === undefined ? Math.min(READ_MAX, batchRows + (inProgress?.size ?? 0)) : batchRows, memory?.after);
+  const open = page.rows.filter((r) => !inProgress?.has(r.key) && !(trusted && memory!.touched.has(r.key)));
+  // Whole rows until they hold a batch of events (the last may take it a row's events past).
+  const rows: PassRow[] = [];
+  let count = 0;
+  for (const r of open) {
+    if (count >= FANOUT_BATCH) break;
+    rows.push(r);
+    count += r.events.length;
+  }
+  const next = open.length > rows.length ? rows.at(-1)!.key : page.more ? page.rows.at(-1)!.key : undefined;
   if (rows.length === 0) {
     deps.metrics.fanoutLag.set(0);
     return { rows: 0, enqueued: 0, queuedDue: 0, leader: true, next };
   }
+  const events = rows.flatMap((r) => r.events);
   await deps.beforeStep?.('fanout', 'batch');
   // An event whose create stopped after writing these rows is accepted but still hidden: show it
   // before its row can be removed. Handed events were revealed by the request that handed them.
-  if (!trusted) await Promise.all(rows.filter((r) => r.reveal).map((r) => deps.stores.events.reveal(r.event.tenant_id, r.event_id)));
-  const oldest = rows[0]!.event.created_at;
+  if (!trusted) await Promise.all(rows.filter((r) => r.reveal).flatMap((r) => r.events.map((e) => deps.stores.events.reveal(e.tenant_id, e.event_id))));
+  const oldest = events[0]!.created_at;
   deps.metrics.fanoutLag.set(Math.max(0, (deps.clock.now() - Date.parse(oldest)) / 1000));
 
   const byTenant = new Map<string, WebhookRecord[]>();
   const webhooks = new Map<string, WebhookRecord>();
-  for (const tenant of new Set(rows.map((r) => r.event.tenant_id))) {
+  for (const tenant of new Set(events.map((e) => e.tenant_id))) {
     const active = await deps.stores.webhooks.activeFor(tenant, { now: deps.clock.now(), maxAgeMs: deps.config.WEBHOOK_CACHE_MS });
     byTenant.set(tenant, active);
     for (const w of active) webhooks.set(w.webhook_id, w);
   }
   const createdAt = iso(deps.clock.now());
   const deliveries: DeliveryRecord[] = [];
-  for (const { event } of rows) {
+  for (const event of events) {
     for (const w of byTenant.get(event.tenant_id) ?? []) {
       if (!wantsEvent(w.events, event.event_type)) continue;
       const id = deliveryIdFor(event.event_id, w.webhook_id);
@@ -197,8 +236,8 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   const deadline = await fence.writeDeadline();
   if (deadline === undefined || (trusted && fence.heldSince?.() !== handed.tenure)) return NOT_LEADER;
   // From here deliveries of these rows may be written: a handed copy of one must not skip the check.
-  if (memory) for (const r of rows) memory.touched.add(r.event_id);
-  deps.metrics.fanoutEvents.inc({ source: trusted ? 'handed' : 'outbox' }, rows.length);
+  if (memory) for (const r of rows) memory.touched.add(r.key);
+  deps.metrics.fanoutEvents.inc({ source: trusted ? 'handed' : 'outbox' }, events.length);
   const writeAt = deps.clock.now();
   // Fast path only when the lease leaves room for a whole attempt and its record (attemptDelivery checks
   // again right before sending, against the same deadline).
@@ -222,23 +261,30 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
       await deps.stores.deliveries.putAll(missed.map((d) => queuedItem(d, at)), AbortSignal.timeout(Math.max(0, Math.floor(again - at))));
     }
     await deps.beforeStep?.('fanout', 'before_ack');
-    const handled = rows.map((r) => r.event_id);
-    if (!memory?.remover) await deps.stores.outbox.remove('fanout', handled);
-    else {
+    // Rows handed in part stay for a read to redo whole (the rest of their events may not be done).
+    const handled = rows.filter((r) => r.whole).map((r) => r.key);
+    if (handled.length > 0 && !memory?.remover) await deps.stores.outbox.remove('fanout', handled);
+    else if (handled.length > 0 && memory?.remover) {
       const removed = memory.remover.removeSoon(handled);
       // Only a pass finishing in the background waits for others to share its call; one the caller
       // waits on sends at once (with whatever else waits).
       if (!background) memory.remover.flush();
       await removed;
     }
-    return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true, next };
+    return { rows: events.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true, next };
   };
   if (!inProgress) return finish();
-  for (const r of rows) inProgress.add(r.event_id);
+  for (const r of rows) inProgress.add(r.key);
   const finishing = finish().finally(() => {
-    for (const r of rows) inProgress.delete(r.event_id);
+    for (const r of rows) inProgress.delete(r.key);
   });
-  return { rows: rows.length, enqueued: fresh.length, queuedDue: rest.length, leader: true, next, finishing };
+  return { rows: events.length, enqueued: fresh.length, queuedDue: rest.length, leader: true, next, finishing };
+}
+
+/** Outbox rows as a pass works on them: whole, oldest first, after `after` if given. */
+async function readRows(deps: WorkerDeps, limit: number, after?: string): Promise<{ rows: PassRow[]; more: boolean }> {
+  const page = await deps.stores.outbox.readPage('fanout', limit, after);
+  return { rows: page.rows.map((r) => ({ key: r.event_id, events: r.events, ...(r.reveal ? { reveal: r.reveal } : {}), whole: true })), more: page.more };
 }
 
 /**

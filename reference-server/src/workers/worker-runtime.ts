@@ -7,6 +7,7 @@ import type { EventRecord } from '../domain/event.js';
 import { BATCH_WRITE_MAX } from '../store/batch-write.js';
 import { DeliveryWriteCoalescer } from '../store/delivery-write-coalescer.js';
 import { OutboxRemover } from '../store/outbox-remover.js';
+import type { FanoutRowRef } from '../store/outbox-store.js';
 import { startDeliveryLoop } from './delivery-loop.js';
 import { startFanoutLoop } from './fanout-loop.js';
 import type { WorkerDeps } from './worker-deps.js';
@@ -29,9 +30,10 @@ export interface WorkerRuntime {
   /**
    * Signals that an event was stored (fan-out work). With `event` and `storedSince` (performance.now()
    * just before its write began, given only for an id made for that request) fan-out may take the
-   * event as it is instead of reading it back from the outbox.
+   * event as it is instead of reading it back from the outbox; `row` names the outbox row that holds it
+   * (its own when not given).
    */
-  wake(event?: EventRecord, storedSince?: number): void;
+  wake(event?: EventRecord, storedSince?: number, row?: FanoutRowRef): void;
   /** Signals that deliveries were queued outside the workers (replays). */
   wakeDelivery(): void;
   /** Stops polling, lets in-flight attempts finish (bounded), gives up the fan-out lease, resolves when all loops ended. */
@@ -67,7 +69,7 @@ export function startWorkers(deps: WorkerDeps): WorkerRuntime {
   const delivery = startDeliveryLoop(deps, batch, backoff);
   const fanout = startFanoutLoop(deps, delivery, remover, backoff);
   return {
-    wake: (event?: EventRecord, storedSince?: number) => fanout.wake(event, storedSince),
+    wake: (event?: EventRecord, storedSince?: number, row?: FanoutRowRef) => fanout.wake(event, storedSince, row),
     wakeDelivery: () => delivery.wakeDue(),
     async stop() {
       // Both stop at once: a stopped delivery loop has no room, so fan-out stores what it would hand over.

@@ -1,7 +1,7 @@
 // The wake stream's wire format: the token both sides derive from the secrets key, the SSE text of a
-// wake, and the stream URL of a server's base URL.
+// wake, a stored event handed over, and the stream URL of a server's base URL.
 import { expect, it } from 'vitest';
-import { wakeKindOf, wakeMessage, wakeStreamUrl, wakeToken } from '../../../reference-server/src/domain/worker-wake.js';
+import { parseStoredWake, storedMessage, wakeKindOf, wakeMessage, wakeStreamUrl, wakeToken } from '../../../reference-server/src/domain/worker-wake.js';
 
 it('derives one token per secrets key, never the key itself', () => {
   const key = 'worker-wake-secrets-key-0123456789abcdef';
@@ -20,4 +20,14 @@ it('puts the stream under the server\'s base URL, keeping a path prefix', () => 
   expect(wakeStreamUrl('http://api:8080')).toBe('http://api:8080/_workers/wake');
   expect(wakeStreamUrl('http://api:8080/')).toBe('http://api:8080/_workers/wake');
   expect(wakeStreamUrl('https://example.test/triggers')).toBe('https://example.test/triggers/_workers/wake');
+});
+
+it('reads a stored event back with the row that holds it, or without one (a server before rows were shared), and nothing malformed', () => {
+  const event = { tenant_id: 'tnt_1', event_id: 'evt_2', created_at: '2026-12-05T00:00:00.000Z' };
+  const data = (wake: unknown) => JSON.stringify(wake);
+  const withRow = { stored_at: 5, event, row: { key: 'evt_1', size: 3 } };
+  expect(storedMessage(withRow as never)).toBe(`event: stored\ndata: ${data(withRow)}\n\n`);
+  expect(parseStoredWake(data(withRow))).toEqual(withRow);
+  expect(parseStoredWake(data({ stored_at: 5, event }))).toEqual({ stored_at: 5, event });
+  for (const row of [{ key: 1, size: 3 }, { key: 'evt_1', size: 0 }, { key: 'evt_1', size: 1.5 }, { key: 'evt_1' }, null]) expect(parseStoredWake(data({ stored_at: 5, event, row }))).toBeUndefined();
 });

@@ -61,8 +61,10 @@ describe('the wake stream', () => {
     expect(created.status).toBe(201);
     await waitFor(() => stream.text.includes('event: stored\n'), { message: 'the stored event handed over' });
     const data = /event: stored\ndata: (.*)\n\n/.exec(stream.text)![1]!;
-    const wake = JSON.parse(data) as { stored_at: number; event: { event_id: string; payload_json: string } };
+    const wake = JSON.parse(data) as { stored_at: number; event: { event_id: string; payload_json: string }; row: unknown };
     expect(wake.event).toMatchObject({ event_id: created.body.event_id, payload_json: '{"n":1}' });
+    // Alone in its write, it alone is in its fan-out row.
+    expect(wake.row).toEqual({ key: created.body.event_id, size: 1 });
     // When its write began, on the wall clock: before the response, not before the request.
     expect(wake.stored_at).toBeGreaterThanOrEqual(before);
     expect(wake.stored_at).toBeLessThanOrEqual(Date.now());

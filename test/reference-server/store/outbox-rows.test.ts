@@ -43,7 +43,7 @@ it('stores an event and its fact as one string attribute each and reads them bac
   const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { consumer: 'fanout', event_id: e.event_id } }));
   expect(typeof Item?.event_json).toBe('string');
   expect(Item?.event).toBeUndefined();
-  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, event: e, reveal: true }]);
+  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, events: [e], reveal: true }]);
   const facts = await outbox.readFacts(10);
   expect(facts.map((r) => r.fact)).toEqual([
     { kind: 'event', id: e.event_id, tenant_id: 'tnt_or', source: 'billing', event_type: 'invoice.paid', created_at: e.created_at, dedupe: true },
@@ -66,8 +66,20 @@ it('reads rows written as nested maps by earlier versions', async () => {
       },
     }),
   );
-  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, event: e }]);
+  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: e.event_id, events: [e] }]);
   expect((await outbox.readFacts(10)).map((r) => r.fact)).toEqual([fact]);
+});
+
+it('keeps the fan-out entries of a write batch in one row keyed by the first, read back in order', async () => {
+  const { doc, table, outbox } = await setup();
+  const events = [event(30), event(31), event(32)];
+  const row = outbox.fanoutRow(events.map((e) => outbox.fanoutEntryFor(e)!));
+  await doc.send(new BatchWriteCommand({ RequestItems: { [table]: [{ PutRequest: { Item: row } }] } }));
+  expect(row.event_id).toBe(events[0]!.event_id);
+  expect(await outbox.read('fanout', 10)).toEqual([{ consumer: 'fanout', event_id: events[0]!.event_id, events }]);
+  expect(outbox.fanoutEventsPerRow).toBe(3);
+  await outbox.remove('fanout', [row.event_id]);
+  expect(await outbox.read('fanout', 10)).toEqual([]);
 });
 
 it('reads the facts of bundle rows in order, whole rows only, at most the limit unless one row holds more, and says if more remain', async () => {

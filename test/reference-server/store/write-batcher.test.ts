@@ -61,13 +61,15 @@ it('writes the records of the puts that share a call as one bundle row in that c
   const { dynamo, table } = await setup([]);
   const outbox = tableNames(`wb${seq}-`)['event-outbox'];
   const bundles: number[][] = [];
-  const batcher = new WriteBatcher<number>(dynamo.doc, (records) => {
+  const batcher = new WriteBatcher<number, number>(dynamo.doc, (records) => {
     bundles.push(records);
-    return { table: outbox, item: { consumer: 'analytics', event_id: `b${records[0]}`, records } };
+    return { puts: [{ table: outbox, item: { consumer: 'analytics', event_id: `b${records[0]}`, records } }], shared: records[0]! };
   });
   // 40 callers of two items each in one turn: 12 fit a call beside their bundle row (2 × 12 + 1 = 25).
-  await Promise.all(Array.from({ length: 40 }, (_, i) => batcher.put([{ table, item: event(i) }, { table, item: event(100 + i) }], i)));
+  const told = await Promise.all(Array.from({ length: 40 }, (_, i) => batcher.put([{ table, item: event(i) }, { table, item: event(100 + i) }], i)));
   expect(bundles.map((b) => b.length)).toEqual([12, 12, 12, 4]);
+  // Each caller is told what the bundle of its own call said.
+  expect(told).toEqual(Array.from({ length: 40 }, (_, i) => Math.floor(i / 12) * 12));
   // One put each: 24 beside the bundle row, not 25 (a call of 26 items would be refused).
   await Promise.all(Array.from({ length: 30 }, (_, i) => batcher.put([{ table, item: event(200 + i) }], 200 + i)));
   expect(bundles.slice(4).map((b) => b.length)).toEqual([24, 6]);
@@ -75,5 +77,26 @@ it('writes the records of the puts that share a call as one bundle row in that c
     const { Item } = await dynamo.doc.send(new GetCommand({ TableName: outbox, Key: { consumer: 'analytics', event_id: `b${records[0]}` }, ConsistentRead: true }));
     expect(Item?.records).toEqual(records);
   }
+  // A caller without a record shares a call but is told nothing.
+  expect(await Promise.all([batcher.put([{ table, item: event(300) }]), batcher.put([{ table, item: event(301) }], 301)])).toEqual([undefined, 301]);
+  dynamo.client.destroy();
+});
+
+it('keeps room in each call for every row a bundle may make', async () => {
+  const { dynamo, table } = await setup([]);
+  const outbox = tableNames(`wb${seq}-`)['event-outbox'];
+  const batcher = new WriteBatcher<number, number>(
+    dynamo.doc,
+    (records) => ({
+      puts: ['a', 'b'].map((kind) => ({ table: outbox, item: { consumer: 'analytics', event_id: `${kind}${records[0]}`, records } })),
+      shared: records.length,
+    }),
+    2,
+  );
+  // One put each and two bundle rows: 23 callers a call (23 + 2 = 25).
+  const told = await Promise.all(Array.from({ length: 30 }, (_, i) => batcher.put([{ table, item: event(400 + i) }], i)));
+  expect(told).toEqual([...Array.from({ length: 23 }, () => 23), ...Array.from({ length: 7 }, () => 7)]);
+  const { Item } = await dynamo.doc.send(new GetCommand({ TableName: outbox, Key: { consumer: 'analytics', event_id: 'b23' }, ConsistentRead: true }));
+  expect(Item?.records).toEqual([23, 24, 25, 26, 27, 28, 29]);
   dynamo.client.destroy();
 });

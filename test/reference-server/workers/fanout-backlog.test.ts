@@ -54,11 +54,12 @@ it(`drains a backlog of ${EVENTS} events with a 60 s poll, reading each row abou
   const seconds = (performance.now() - started) / 1000;
   expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(EVENTS);
 
-  const pages = await Promise.all(reads.map(async (r) => ({ after: r.after, ids: (await r.rows).map((row) => row.event_id) })));
+  const pages = await Promise.all(reads.map(async (r) => ({ after: r.after, ids: (await r.rows).flatMap((row) => row.events.map((e) => e.event_id)) })));
   const onward = pages.filter((p) => p.after !== undefined).flatMap((p) => p.ids);
-  // Most of the backlog came from reads that went on from the last, and none of them read a row twice.
+  // Most of the backlog came from reads that went on from the last, and they read few events twice
+  // (a read sized by the last one's events per row can find larger rows, and leave some for the next).
   expect(onward.length).toBeGreaterThanOrEqual(EVENTS / 2);
-  expect(new Set(onward).size).toBe(onward.length);
+  expect(onward.length).toBeLessThanOrEqual(new Set(onward).size * 1.3);
   // Reads from the oldest row: the first, and at most one per rescan period after it (and the end).
   expect(pages.filter((p) => p.after === undefined).length).toBeLessThanOrEqual(2 + Math.ceil((seconds * 1000) / FANOUT_RESCAN_MS));
 });
