@@ -247,17 +247,23 @@ Fan-out keeps each tenant's active-webhook list for up to WEBHOOK_CACHE_MS (1 s)
 for others to share its write (it comes after the receipt, so no delivery waits), and outbox deletes wait up to
 100 ms and ride along in a later settle write when it has room.
 
-The drain (2026-12-05): one worker makes ~0.25 DynamoDB calls per delivery (per 3,000: 232 BatchWriteItem of
-puts, 120 of deletes, 179 Query, 96 UpdateItem, 92 GetItem, 30 BatchGetItem), so its cost is per delivery, not
-per call: warm, 0.43–0.52 ms of worker CPU, 0.29–0.36 ms of dynalite and 0.05 ms of the receiver per delivery, ~0.8
-ms in all on two cores, so the three together top out near 2,400/s even with nothing else running; 2,500/s from
-one worker needs the worker and dynalite both cheaper per delivery, not a faster worker alone. The worker's own
-time (profile, steady state): socket writes 25 % (one writev per webhook POST and per store call, ~0.1 ms each on
-this machine), the AWS SDK 21 %, node's net/streams/timers 8 %, undici 8 %, this project's code 13 %, GC 6 %, HMAC
-and SigV4 5 %. A new process is slower while V8 compiles its code (its compiler threads count in its CPU): 3,000
-events cold at 0.76–0.92 ms per delivery, 12,000 at 0.48 ms. The per-webhook cap (WEBHOOK_ENDPOINT_CONCURRENCY, 8)
-costs a single-webhook drain ~7 % against 16 (12,000 events: 1,866 vs 2,003/s); a larger young generation
-(--max-semi-space-size=32) changed nothing (0.544 vs 0.546 ms per delivery).
+The drain (2026–12–05, late afternoon): the worker runs its defaults but for WORKER_CONCURRENCY 16, the 250 ms poll
+included. Three changes took the warm drain from 1,911–2,175/s (a 20 ms poll) to 2,791–3,138/s (the default poll),
+each measured on its own: (1) a burst to an endpoint that was idle waits in the process for the endpoint's slots;
+before, all but the first 8 of a fan-out batch were handed back, stored due and found again through the due index,
+so a warm drain ran at ~500/s for its first 0.3 s (delivery timeline in 50 ms buckets); (2) fan-out reads a
+backlog batch after batch, each read going on after the last row taken (before, a full batch waited for the next
+poll: a cold drain with the default poll ran at 425/s; and each read began at the oldest rows, those still in
+progress: ~3.4 rows read per delivery, now ~1.1); (3) the delivery loop looks at each capped endpoint once per sweep
+of the deliveries waiting for a slot (a sweep over up to 200 of them on every freed slot, with the ISO formatting of
+times per delivery, was 6 % of the worker). The events of a write batch now share one outbox row, so a drain also
+reads and deletes a row per batch, not per event. Per delivery, warm: worker 0.30–0.34 ms, dynalite 0.19–0.24 ms,
+the receiver 0.05 ms (0.41–0.55 / 0.29–0.40 / 0.05 before). The worker's own time (profile of a 12,000-event warm
+drain): socket writes 18 %, the AWS SDK 16 % (and marshalling 3 %), node's net/streams/timers 11 %, undici 11 %, GC
+8 %, native 8 %, this project's code 12 %, HMAC and SigV4 6 %. A new process is slower while V8 compiles its code
+(its compiler threads count in its CPU); its drain is reported apart (cold). The per-webhook cap
+(WEBHOOK_ENDPOINT_CONCURRENCY, 8) bounds one endpoint's deliveries in flight; a single-webhook drain reaches these
+rates with it.
 
 Latency: a fresh server is slow for its first seconds (code still being compiled, pools and caches filling), so
 each latency round sends 8 s first and reports those seconds apart ("warm-up alone"). With the worker in its own
