@@ -135,9 +135,9 @@ export function startFanoutLoop(
             finishing.add(end);
           }
         }
-        // A full batch means more is waiting (after a read, `readSoon` says so); otherwise sleep until an event is stored (or the poll),
-        // then give its neighbours a moment to land so one read serves many. A wake for an event a
-        // pass already took finds nothing handed and no read due, and sleeps again.
+        // A full batch means more is waiting (after a read, `readSoon` says so); otherwise sleep until an
+        // event is stored (or the poll), then give its neighbours a moment to land so one read serves
+        // many. A wake for an event a pass already took finds nothing handed and no read due, and sleeps again.
         const untilRead = lastReadAt + config.WORKER_POLL_MS - performance.now();
         if (rows < FANOUT_BATCH && handedQueue.length === 0 && !readSoon && untilRead > 0 && (await signal.wait(untilRead))) await delay(FANOUT_GATHER_MS);
       } catch (err) {

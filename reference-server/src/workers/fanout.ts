@@ -14,7 +14,7 @@ import type { OutboxRemover } from '../store/outbox-remover.js';
 import type { FanoutRowRef } from '../store/outbox-store.js';
 import type { WorkerDeps } from './worker-deps.js';
 
-/** Outbox rows read per fan-out pass. */
+/** Events a fan-out pass takes (in whole rows, so the last row may take it a few past). */
 export const FANOUT_BATCH = 100;
 
 /** The body every attempt of a delivery sends: the event plus delivery metadata. */
@@ -73,15 +73,17 @@ interface PassRow {
   whole: boolean;
 }
 
-/** Handed events grouped by their rows, in the order handed. */
+/** Handed events grouped by their rows, in the order handed (an event handed twice counts once). */
 function handedRows(handed: readonly HandedEvent[]): PassRow[] {
-  const rows = new Map<string, PassRow & { size: number }>();
+  const rows = new Map<string, PassRow & { size: number; ids: Set<string> }>();
   for (const { event, row } of handed) {
-    const r = rows.get(row.key) ?? { key: row.key, events: [], whole: false, size: row.size };
+    const r = rows.get(row.key) ?? { key: row.key, events: [], whole: false, size: row.size, ids: new Set<string>() };
+    if (r.ids.has(event.event_id)) continue;
+    r.ids.add(event.event_id);
     r.events.push(event);
     rows.set(row.key, r);
   }
-  return [...rows.values()].map(({ size, ...r }) => ({ ...r, whole: r.events.length === size }));
+  return [...rows.values()].map(({ size, ids: _ids, ...r }) => ({ ...r, whole: r.events.length === size }));
 }
 
 /** What fan-out passes of one process share beyond the rows in progress. */
