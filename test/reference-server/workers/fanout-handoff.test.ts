@@ -162,6 +162,11 @@ describe('handed events', () => {
     expect(await fanOutOnce(api.workerDeps, fence, handoff, undefined, { touched })).toMatchObject({ rows: 3, enqueued: 1 });
     expect(await deliveriesOf(part.webhookId)).toHaveLength(3);
     expect(await outboxHas(part.events[2]!.event.event_id)).toBe(false);
+
+    // One event handed twice is one of the row's events, not two: the row stays for its other event.
+    const twice = await sharedRow(2);
+    expect(await fanOutOnce(api.workerDeps, fence, handoff, undefined, { touched, handed: { events: [twice.events[0]!, twice.events[0]!], tenure: fence.heldSince()! } })).toMatchObject({ rows: 1, enqueued: 1 });
+    expect(await outboxHas(twice.events[1]!.event.event_id)).toBe(true);
     await fence.release();
   });
 });
