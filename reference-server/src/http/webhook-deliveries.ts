@@ -39,7 +39,8 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
     if (!entry) throw ApiError.notFound('dead-lettered delivery');
     await stores.deliveries.requeue(id, clock.now(), iso(clock.now()));
-    await stores.dlq.remove(tenantId, id);
+    // Only the entry read above: if the requeued delivery died again meanwhile, its new entry stays.
+    await stores.dlq.remove(tenantId, id, entry.dead_at);
     deps.hooks?.onWorkAvailable?.();
     await audit(res, 'webhook.dlq.replay', id, { webhook_id: entry.webhook_id });
     res.status(202).json({ delivery_id: id, status: 'pending' });
@@ -66,8 +67,10 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: 10_000, status: 'dead', since: body.since, until: body.until });
     let replayed = 0;
     for (const d of page.deliveries) {
+      // The entry as it is before the requeue: if the delivery dies again meanwhile, its new entry stays.
+      const entry = await stores.dlq.get(d.tenant_id, d.delivery_id);
       if (await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now()))) replayed++;
-      await stores.dlq.remove(d.tenant_id, d.delivery_id);
+      if (entry) await stores.dlq.remove(d.tenant_id, d.delivery_id, entry.dead_at);
     }
     if (replayed > 0) deps.hooks?.onWorkAvailable?.();
     await audit(res, 'webhook.replay', w.webhook_id, { since: body.since, until: body.until, replayed });

@@ -1,6 +1,7 @@
 // The dead-letter queue: one entry per exhausted delivery, per tenant, holding why it died.
 // Entries are keyed by delivery id, so writing one twice (a retried move) is harmless.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ifConditionHolds } from './conditional-write.js';
 
 export interface DlqEntry {
   tenant_id: string;
@@ -28,8 +29,18 @@ export class DlqStore {
     return Item as DlqEntry | undefined;
   }
 
-  async remove(tenantId: string, deliveryId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { tenant_id: tenantId, delivery_id: deliveryId } }));
+  /**
+   * Removes a delivery's entry; with `deadAt`, only the entry of that dead-lettering. A replay removes
+   * the entry after requeueing the delivery, and the delivery can die again meanwhile: its new entry
+   * (a later `dead_at`) must stay, or a dead delivery would be missing from the DLQ for good.
+   */
+  async remove(tenantId: string, deliveryId: string, deadAt?: string): Promise<void> {
+    const Key = { tenant_id: tenantId, delivery_id: deliveryId };
+    if (deadAt === undefined) {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key }));
+      return;
+    }
+    await ifConditionHolds(this.doc.send(new DeleteCommand({ TableName: this.table, Key, ConditionExpression: 'dead_at = :d', ExpressionAttributeValues: { ':d': deadAt } })));
   }
 
   async list(tenantId: string, opts: { limit: number; after?: string; webhookId?: string }): Promise<{ entries: DlqEntry[]; last?: string }> {
