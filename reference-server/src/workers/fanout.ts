@@ -5,6 +5,7 @@
 // written due now with BatchWriteItem — which only the holder of the fan-out lease may do, and only
 // before the lease's write deadline. Redoing a batch creates nothing twice: at-least-once fan-out,
 // exactly once in effect; a fast attempt whose record was lost is repeated after it, never beside it.
+import { setMaxListeners } from 'node:events';
 import { iso } from '../domain/clock.js';
 import { deliveryIdFor, type DeliveryRecord } from '../domain/delivery.js';
 import { eventView, type EventRecord } from '../domain/event.js';
@@ -298,6 +299,8 @@ async function readRows(deps: WorkerDeps, limit: number, after?: string): Promis
 async function attemptAll(deps: WorkerDeps, handoff: Handoff, fast: DeliveryRecord[], webhooks: Map<string, WebhookRecord>, deadline: number): Promise<boolean[]> {
   const results = fast.map(() => false);
   const revoke = new AbortController();
+  // Each attempt listens for the revocation until it starts: one listener per fast delivery, by design.
+  setMaxListeners(fast.length + 1, revoke.signal);
   const all = Promise.all(
     fast.map((delivery, i) =>
       handoff.attempt({ delivery, token: '', leaseUntil: deadline, fresh: true }, webhooks.get(delivery.webhook_id)!, revoke.signal).then((ok) => {
