@@ -2,9 +2,9 @@
 // once, and the rest wait in the process for its slots (the endpoint is answering, just busy) instead
 // of going back to fan-out to be stored due and found again through the due index.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deliveryIdFor, type DeliveryRecord } from '../../../reference-server/src/domain/delivery.js';
 import { DeliveryWriteCoalescer } from '../../../reference-server/src/store/delivery-write-coalescer.js';
 import { startDeliveryLoop, type DeliveryLoop } from '../../../reference-server/src/workers/delivery-loop.js';
+import { pendingDelivery } from '../../support/pending-delivery.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
@@ -36,22 +36,7 @@ it(`attempts all ${BURST} fresh deliveries of a burst in the process, ${CAP} at 
   const at = new Date(deps.clock.now()).toISOString();
   const recorded = await Promise.all(
     Array.from({ length: BURST }, (_, i) => {
-      const id = deliveryIdFor(`evt_burst_${i}`, webhook!.webhook_id);
-      const delivery: DeliveryRecord = {
-        delivery_id: id,
-        tenant_id: key.tenant_id,
-        webhook_id: webhook!.webhook_id,
-        event_id: `evt_burst_${i}`,
-        event_type: 'order.created',
-        body: JSON.stringify({ type: 'order.created', delivery_id: id, i }),
-        status: 'pending',
-        attempts: [],
-        attempt_count: 0,
-        last_error: null,
-        created_at: at,
-        updated_at: at,
-        completed_at: null,
-      };
+      const delivery = pendingDelivery({ tenantId: key.tenant_id, webhookId: webhook!.webhook_id, eventId: `evt_burst_${i}`, at });
       return loop!.handoff.attempt({ delivery, token: '', leaseUntil: deps.clock.now() + 60_000, fresh: true }, webhook!, new AbortController().signal);
     }),
   );

@@ -3,11 +3,12 @@
 // conditional update, so a lease that passed to another worker is never overwritten.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
-import { deliveryIdFor, type AttemptRecord, type DeliveryRecord } from '../../../reference-server/src/domain/delivery.js';
+import type { AttemptRecord } from '../../../reference-server/src/domain/delivery.js';
 import type { Lease, SettleStep } from '../../../reference-server/src/store/delivery-items.js';
 import { DeliveryWriteCoalescer } from '../../../reference-server/src/store/delivery-write-coalescer.js';
 import { fenceMargins } from '../../../reference-server/src/workers/delivery-fence.js';
 import { settle } from '../../../reference-server/src/workers/attempt-delivery.js';
+import { pendingDelivery } from '../../support/pending-delivery.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
 const VISIBILITY = 30_000;
@@ -21,22 +22,7 @@ afterAll(async () => api?.close());
 let n = 0;
 /** A fresh pending delivery, due now, leased by `token`. */
 async function leased(token = `tok-${++n}`): Promise<Lease> {
-  const at = new Date(clock.now()).toISOString();
-  const d: DeliveryRecord = {
-    delivery_id: deliveryIdFor(`evt_${++n}`, 'wh_fence'),
-    tenant_id: 'tnt_fence',
-    webhook_id: 'wh_fence',
-    event_id: `evt_${n}`,
-    event_type: 'order.created',
-    body: '{"type":"order.created"}',
-    status: 'pending',
-    attempts: [],
-    attempt_count: 0,
-    last_error: null,
-    created_at: at,
-    updated_at: at,
-    completed_at: null,
-  };
+  const d = pendingDelivery({ tenantId: 'tnt_fence', webhookId: 'wh_fence', eventId: `evt_${++n}`, at: new Date(clock.now()).toISOString(), body: '{"type":"order.created"}' });
   const store = api.workerDeps.stores.deliveries;
   expect(await store.enqueue(d, clock.now())).toBe(true);
   return (await store.lease(d.delivery_id, clock.now(), VISIBILITY, token))!;
