@@ -46,7 +46,7 @@ export class EventsStore {
         const entries = records.flatMap((r) => (r.fanout ? [r.fanout] : []));
         return {
           puts: [
-            ...(facts.length > 0 ? [{ table: outbox.table, item: outbox.bundleRow(facts) }] : []),
+            ...(facts.length > 0 ? [{ table: outbox.table, item: outbox.factsRow(facts) }] : []),
             ...(entries.length > 0 ? [{ table: outbox.table, item: outbox.fanoutRow(entries) }] : []),
           ],
           shared: entries.length > 0 ? { key: entries[0]!.event_id, size: entries.length } : undefined,

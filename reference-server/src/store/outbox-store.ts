@@ -111,7 +111,7 @@ export class OutboxStore {
     return { consumer: 'fanout', event_id: entries[0]!.event_id, events_json: `[${entries.map((e) => e.json).join(',')}]` };
   }
 
-  /** The analytics fact of a new event, to be bundled with others (`bundleRow`); undefined when analytics reads a stream. */
+  /** The analytics fact of a new event, to be written in a row with others (`factsRow`); undefined when analytics reads a stream. */
   factFor(event: EventRecord): EventFact | undefined {
     return this.consumers.includes('analytics') ? this.factOf(event) : undefined;
   }
@@ -122,7 +122,7 @@ export class OutboxStore {
    * one each (with analytics rows per event, they were a quarter of the CPU of the server and of
    * dynalite per ingested event; docs/BENCHMARKS.md). Keyed by its first fact, unique and in time order.
    */
-  bundleRow(facts: readonly Fact[]): StoredRow {
+  factsRow(facts: readonly Fact[]): StoredRow {
     return { consumer: 'analytics', event_id: factKey(facts[0]!.id), facts_json: JSON.stringify(facts) };
   }
 

@@ -120,10 +120,9 @@ export function startDeliveryLoop(deps: WorkerDeps, batch: DeliveryWriteCoalesce
         let free = Math.min(config.WORKER_CONCURRENCY - sending, config.WORKER_CONCURRENCY * UNSETTLED_PER_SLOT - inFlight.size);
         // A fresh delivery whose endpoint (or tenant) is at its cap waits here while that endpoint may be
         // answering (see `defer`), and otherwise goes back to fan-out, which stores it due; either way the
-        // ones behind it are not held up.
-        // The loop runs on every freed slot, with up to `capacity` waiting: an endpoint found at its cap is
-        // looked at once per sweep, not once per delivery waiting for it, and the sweep stops when the
-        // slots are gone (a sweep over all of them cost a tenth of a draining worker's CPU).
+        // ones behind it are not held up. This runs on every freed slot with up to `capacity` waiting, so
+        // a capped endpoint is looked at once per sweep, not once per delivery waiting for it, and the
+        // sweep stops when the slots are gone (a sweep over all of them cost a tenth of a draining worker's CPU).
         if (free > 0 && ready.length > 0) {
           const now = deps.clock.now();
           const capped = new Map<string, boolean>();

@@ -86,7 +86,7 @@ it('reads the facts of bundle rows in order, whole rows only, at most the limit 
   const { doc, table, outbox } = await setup();
   const facts = Array.from({ length: 9 }, (_, i) => outbox.factFor(event(10 + i))!);
   // Bundles of 4, 1 and 4 facts, and a fact of its own, as group commits and an idempotent create write them.
-  const rows = [outbox.bundleRow(facts.slice(0, 4)), outbox.bundleRow(facts.slice(4, 5)), outbox.bundleRow(facts.slice(5, 9)), ...outbox.rowsFor(event(30)).filter((r) => r.consumer === 'analytics')];
+  const rows = [outbox.factsRow(facts.slice(0, 4)), outbox.factsRow(facts.slice(4, 5)), outbox.factsRow(facts.slice(5, 9)), ...outbox.rowsFor(event(30)).filter((r) => r.consumer === 'analytics')];
   await doc.send(new BatchWriteCommand({ RequestItems: { [table]: rows.map((Item) => ({ PutRequest: { Item } })) } }));
 
   const ids = (read: Awaited<ReturnType<typeof outbox.readFacts>>) => read.map((r) => r.fact.id);
