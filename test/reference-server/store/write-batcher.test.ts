@@ -1,5 +1,6 @@
 // Group commit: every put lands with the values the document client would have stored, items the
 // store hands back unprocessed are sent again until none are left, and a failed call fails each caller.
+// Puts that come while a call is in flight wait for it (up to the hold) and then share one call.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addChaosMiddleware } from '../../../chaos/src/points/dynamodb-point.js';
@@ -9,6 +10,7 @@ import { createDynamo } from '../../../reference-server/src/store/dynamo-client.
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
 import { ensureTables, tableNames } from '../../../reference-server/src/store/tables.js';
 import { WriteBatcher } from '../../../reference-server/src/store/write-batcher.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let db: EmbeddedDynamo;
 let seq = 0;
@@ -98,5 +100,57 @@ it('keeps room in each call for every row a bundle may make', async () => {
   expect(told).toEqual([...Array.from({ length: 23 }, () => 23), ...Array.from({ length: 7 }, () => 7)]);
   const { Item } = await dynamo.doc.send(new GetCommand({ TableName: outbox, Key: { consumer: 'analytics', event_id: 'b23' }, ConsistentRead: true }));
   expect(Item?.records).toEqual([23, 24, 25, 26, 27, 28, 29]);
+  dynamo.client.destroy();
+});
+
+/** A batcher holding puts up to `holdMs`, whose first call waits until `release()`; `calls` counts each call's items. */
+async function withSlowFirstCall(holdMs: number) {
+  const { dynamo, table } = await setup([]);
+  const calls: number[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  dynamo.client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, unknown[]> };
+      if (input.RequestItems) {
+        calls.push(Object.values(input.RequestItems).flat().length);
+        if (calls.length === 1) await gate;
+      }
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return { dynamo, table, calls, release, batcher: new WriteBatcher(dynamo.doc, undefined, 1, { holdMs }) };
+}
+
+/** Lets the event loop turn once, so each put below arrives in a turn of its own. */
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+it('holds puts of later turns while a call is in flight and sends them together once it returns', async () => {
+  const { dynamo, table, calls, release, batcher } = await withSlowFirstCall(60_000);
+  const first = batcher.put([{ table, item: event(500) }]);
+  await waitFor(() => calls.length === 1, { message: 'first call sent' });
+  const later: Promise<unknown>[] = [];
+  for (let i = 1; i <= 5; i++) {
+    later.push(batcher.put([{ table, item: event(500 + i) }]));
+    await nextTurn();
+  }
+  expect(calls).toEqual([1]);
+  release();
+  await Promise.all([first, ...later]);
+  expect(calls).toEqual([1, 5]);
+  dynamo.client.destroy();
+});
+
+it('sends a held put beside a slow call once the hold runs out', async () => {
+  const { dynamo, table, calls, release, batcher } = await withSlowFirstCall(20);
+  const first = batcher.put([{ table, item: event(600) }]);
+  await waitFor(() => calls.length === 1, { message: 'first call sent' });
+  await batcher.put([{ table, item: event(601) }]);
+  expect(calls).toEqual([1, 1]);
+  const { Item } = await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: 'tnt_wb', event_id: event(601).event_id }, ConsistentRead: true }));
+  expect(Item?.attempts).toBe(601);
+  release();
+  await first;
   dynamo.client.destroy();
 });
