@@ -266,13 +266,15 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
     await deps.beforeStep?.('fanout', 'before_ack');
     // Rows handed in part stay for a read to redo whole (the rest of their events may not be done).
     const handled = rows.filter((r) => r.whole).map((r) => r.key);
-    if (handled.length > 0 && !memory?.remover) await deps.stores.outbox.remove('fanout', handled);
-    else if (handled.length > 0 && memory?.remover) {
-      const removed = memory.remover.removeSoon(handled);
-      // Only a pass finishing in the background waits for others to share its call; one the caller
-      // waits on sends at once (with whatever else waits).
-      if (!background) memory.remover.flush();
-      await removed;
+    if (handled.length > 0) {
+      if (!memory?.remover) await deps.stores.outbox.remove('fanout', handled);
+      else {
+        const removed = memory.remover.removeSoon(handled);
+        // Only a pass finishing in the background waits for others to share its call; one the caller
+        // waits on sends at once (with whatever else waits).
+        if (!background) memory.remover.flush();
+        await removed;
+      }
     }
     return { rows: events.length, enqueued: fresh.length, queuedDue: rest.length + missed.length, leader: true, next };
   };
