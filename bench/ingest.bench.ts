@@ -11,6 +11,7 @@ import { runOpenModel } from '../load/src/open-model.js';
 import { createDynamo } from '../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dynalite.js';
 import { ensureTables } from '../reference-server/src/store/tables.js';
+import { spawnEntry } from '../test/support/spawn-entry.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { cpuSeconds, median, rangeOf } from './process-cpu.js';
 import { table, type Goal } from './record.js';
@@ -42,6 +43,10 @@ interface Round {
   serverOpenCpu: number;
   dynaliteOpenCpu: number;
   serverOpenCores: number;
+  /** The floor server at the same rate (ingest-floor-server.ts): latency, and its CPU in cores. */
+  floorP50: number;
+  floorP99: number;
+  floorCores: number;
 }
 
 export default async function ingest() {
@@ -49,10 +54,14 @@ export default async function ingest() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
   // Limits the bench never reaches, so the shared rate limiter runs on every request without refusing.
   const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
+  const floor = await spawnEntry('bench/ingest-floor-server.ts', { DYNAMODB_ENDPOINT: db.endpoint }, (out) => /listening on/.test(out));
   const dynalite = db.pid;
   // Baseline: raw PutItem through the SDK into the same backend, from this process.
   const { client } = createDynamo({ endpoint: db.endpoint });
   const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1 });
+  const floorUrl = /listening on (\S+)/.exec(floor.output())?.[1];
+  if (!floorUrl) throw new Error(`the floor server did not start:\n${floor.output()}`);
+  const floorPool = new Pool(floorUrl, { connections: CONCURRENCY, pipelining: 1 });
   try {
     await ensureTables(client, 'bench-raw-');
     const payload = JSON.stringify({ order: 1234, amount: 99.5, items: ['a', 'b', 'c'] });
@@ -68,8 +77,8 @@ export default async function ingest() {
       return true;
     };
     const body = JSON.stringify({ source: 'bench', event_type: 'order.created', payload: { order: 1234, amount: 99.5, items: ['a', 'b', 'c'] } });
-    const post = async () => {
-      const res = await pool.request({
+    const post = async (to = pool) => {
+      const res = await to.request({
         path: '/v1/events',
         method: 'POST',
         headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
@@ -82,6 +91,7 @@ export default async function ingest() {
     // round was the slowest of three in every run of 2026-12-05, ratio 0.67–0.73 against 0.75–0.85).
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS, op: async () => (await post()) === 201 });
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: put });
+    await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: async () => (await post(floorPool)) === 201 });
 
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -109,7 +119,20 @@ export default async function ingest() {
       });
       const openSeconds = (performance.now() - openStarted) / 1000;
       const serverOpenSeconds = cpuSeconds(server.child.pid) - s2;
+      const dynaliteOpenSeconds = cpuSeconds(dynalite) - d2;
       const perOpenEvent = (seconds: number) => (seconds * 1000) / Math.max(1, open.completed);
+      // The floor at the same rate, right after: what the machine and dynalite allow this round.
+      const f0 = cpuSeconds(floor.child.pid);
+      const floorStarted = performance.now();
+      const floorOpen = await runOpenModel({
+        rate,
+        durationMs: SECONDS * 1000,
+        send: async () => {
+          const status = await post(floorPool).catch(() => 0);
+          return { ok: status === 201, status };
+        },
+      });
+      const floorCores = (cpuSeconds(floor.child.pid) - f0) / ((performance.now() - floorStarted) / 1000);
       rounds.push({
         raw: raw.opsPerSecond,
         api: api.opsPerSecond,
@@ -117,17 +140,20 @@ export default async function ingest() {
         rate,
         p50: open.latencyMs.p50,
         p99: open.latencyMs.p99,
-        failed: open.failed + api.errors + raw.errors,
-        dropped: open.dropped,
+        failed: open.failed + api.errors + raw.errors + floorOpen.failed,
+        dropped: open.dropped + floorOpen.dropped,
         serverCpu,
         dynaliteRawCpu: ((d1 - d0) * 1000) / Math.max(1, raw.ops),
         dynaliteApiCpu,
         clientRawCpu: (c1.user + c1.system) / 1000 / Math.max(1, raw.ops),
         serverOpenCpu: perOpenEvent(serverOpenSeconds),
-        dynaliteOpenCpu: perOpenEvent(cpuSeconds(dynalite) - d2),
+        dynaliteOpenCpu: perOpenEvent(dynaliteOpenSeconds),
         serverOpenCores: serverOpenSeconds / openSeconds,
+        floorP50: floorOpen.latencyMs.p50,
+        floorP99: floorOpen.latencyMs.p99,
+        floorCores,
       });
-      console.log(`  round ${round}: raw ${raw.opsPerSecond.toFixed(0)}/s, POST ${api.opsPerSecond.toFixed(0)}/s (ratio ${(api.opsPerSecond / raw.opsPerSecond).toFixed(2)}); open model at ${rate}/s p99 ${open.latencyMs.p99.toFixed(1)} ms`);
+      console.log(`  round ${round}: raw ${raw.opsPerSecond.toFixed(0)}/s, POST ${api.opsPerSecond.toFixed(0)}/s (ratio ${(api.opsPerSecond / raw.opsPerSecond).toFixed(2)}); open model at ${rate}/s p99 ${open.latencyMs.p99.toFixed(1)} ms (floor server ${floorOpen.latencyMs.p99.toFixed(1)} ms)`);
     }
 
     const of = (pick: (r: Round) => number) => rounds.map(pick);
@@ -147,10 +173,11 @@ export default async function ingest() {
         ['**ratio ingest / raw PutItem** (per round)', `**${cell((r) => r.ratio, 2)}**`],
         ['open model at half the measured capacity: rate', `${cell((r) => r.rate)} /s`],
         ['open model: p50 / p99', `${cell((r) => r.p50, 1)} / ${cell((r) => r.p99, 1)} ms`],
+        ['the same rate against the floor server (node:http + the same group commit, no app): p50 / p99', `${cell((r) => r.floorP50, 1)} / ${cell((r) => r.floorP99, 1)} ms`],
         ['failed or dropped requests, all rounds', `${rounds.reduce((n, r) => n + r.failed + r.dropped, 0)}`],
         ['CPU per event, POST phase: server / dynalite', `${cell((r) => r.serverCpu, 2)} / ${cell((r) => r.dynaliteApiCpu, 2)} ms`],
         ['CPU per event, open-model phase: server / dynalite', `${cell((r) => r.serverOpenCpu, 2)} / ${cell((r) => r.dynaliteOpenCpu, 2)} ms`],
-        ['server CPU during the open model (1.0 = one core busy)', `${cell((r) => r.serverOpenCores, 2)} cores`],
+        ['server CPU during the open model (1.0 = one core busy): Triggers API / floor server', `${cell((r) => r.serverOpenCores, 2)} / ${cell((r) => r.floorCores, 2)} cores`],
         ['CPU per PutItem, raw phase: SDK client (bench process) / dynalite', `${cell((r) => r.clientRawCpu, 2)} / ${cell((r) => r.dynaliteRawCpu, 2)} ms`],
       ],
     );
@@ -161,14 +188,18 @@ export default async function ingest() {
       'same SDK client settings. Open-model latency is measured from each request\'s intended start time (no coordinated',
       'omission). CPU per event is each process\'s CPU time (/proc) over a phase divided by the events created in it; at',
       'half the closed loop\'s rate an event costs the server about twice as much (smaller group commits, and every request',
-      'wakes processes that were idle), so the server\'s one event loop is far busier than half.',
+      'wakes processes that were idle), so the server\'s one event loop is far busier than half. Each round then runs',
+      'the same open model against a floor server (bench/ingest-floor-server.ts: node:http writing each body as one item',
+      'through the same group commit into the same dynalite, nothing else), the least any server does per event here.',
     ].join('\n');
     return { title: 'Ingest: POST /v1/events vs raw PutItem', body: bodyMd, method, goals };
   } finally {
     client.destroy();
     await pool.close();
+    await floorPool.close();
     server.child.kill('SIGTERM');
-    await server.exited;
+    floor.child.kill('SIGTERM');
+    await Promise.all([server.exited, floor.exited]);
     await db.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
