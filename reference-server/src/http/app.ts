@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { analyticsRouter } from './analytics.js';
 import { apiKeysRouter } from './api-keys.js';
 import { auditRouter } from './audit.js';
+import { requireApiKey } from './auth.js';
 import type { AppDeps } from './app-deps.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { eventsRouter } from './events.js';
@@ -41,13 +42,17 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(jsonBody(deps.config.MAX_BODY_BYTES));
+  // The events routes first: POST /v1/events is the hot path, and a request enters every router
+  // mounted before the one that serves it, in turn. No other router serves /v1/events or /v1/inbox.
+  app.use(eventsRouter(deps));
   app.use(apiKeysRouter(deps));
   app.use(auditRouter(deps));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(webhookDeliveriesRouter(deps));
   app.use(webhooksRouter(deps));
   app.use(analyticsRouter(deps));
-  app.use(eventsRouter(deps));
+  // Any other /v1 path: a caller without a valid key learns nothing more than 401.
+  app.use('/v1', requireApiKey(deps.authenticator));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

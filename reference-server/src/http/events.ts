@@ -25,9 +25,11 @@ const InboxQuerySchema = z.strictObject({
 export function eventsRouter(deps: AppDeps): Router {
   const { stores, clock, ids, metrics } = deps;
   const router = Router();
-  router.use('/v1', requireApiKey(deps.authenticator));
+  // On each route rather than on /v1: this router is mounted ahead of the others (app.ts), so it must
+  // not claim their paths.
+  const key = requireApiKey(deps.authenticator);
 
-  router.post('/v1/events', requireScope('events:write'), async (req, res) => {
+  router.post('/v1/events', key, requireScope('events:write'), async (req, res) => {
     const tenantId = tenantOf(res);
     const body = validate(EventCreateSchema, req.body);
     const idemKey = req.get('idempotency-key') ?? req.get('x-request-id');
@@ -70,12 +72,12 @@ export function eventsRouter(deps: AppDeps): Router {
     res.status(201).json(eventView(event));
   });
 
-  router.get('/v1/events/:id', requireScope('events:read'), async (req, res) => {
+  router.get('/v1/events/:id', key, requireScope('events:read'), async (req, res) => {
     const event = await findEvent(deps, tenantOf(res), String(req.params.id));
     res.json(eventView(event));
   });
 
-  router.get('/v1/inbox', requireScope('events:read'), async (req, res) => {
+  router.get('/v1/inbox', key, requireScope('events:read'), async (req, res) => {
     const q = validate(InboxQuerySchema, req.query, 'query');
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     if (q.cursor !== undefined && after === undefined) {
@@ -89,14 +91,14 @@ export function eventsRouter(deps: AppDeps): Router {
     });
   });
 
-  router.post('/v1/events/:id/ack', requireScope('events:write'), async (req, res) => {
+  router.post('/v1/events/:id/ack', key, requireScope('events:write'), async (req, res) => {
     if (!EVENT_ID.test(String(req.params.id))) throw ApiError.notFound('event');
     const event = await stores.events.acknowledge(tenantOf(res), String(req.params.id), iso(clock.now()));
     if (!event) throw ApiError.notFound('event');
     res.json(eventView(event));
   });
 
-  router.delete('/v1/events/:id', requireScope('events:write'), async (req, res) => {
+  router.delete('/v1/events/:id', key, requireScope('events:write'), async (req, res) => {
     if (!EVENT_ID.test(String(req.params.id)) || !(await stores.events.delete(tenantOf(res), String(req.params.id)))) {
       throw ApiError.notFound('event');
     }

@@ -180,6 +180,16 @@ describe('bad input', () => {
     expect((await api.call('GET', '/nowhere')).body.error.code).toBe('route_not_found');
   });
 
+  it('answers an unknown /v1 path with 401 to a caller without a valid key, 404 to one with it', async () => {
+    for (const [method, path] of [['GET', '/v1/nowhere'], ['PUT', '/v1/events'], ['POST', '/v1/inbox']] as const) {
+      expect((await api.call(method, path)).status).toBe(401);
+      expect((await api.call(method, path, { key: 'tr_' + 'A'.repeat(43) })).status).toBe(401);
+      const known = await api.call(method, path, { key: key.api_key });
+      expect(known.status).toBe(404);
+      expect(known.body.error.code).toBe('route_not_found');
+    }
+  });
+
   it('refuses missing, malformed and unknown keys with the same 401', async () => {
     const missing = await api.call('GET', '/v1/inbox');
     const unknown = await api.call('GET', '/v1/inbox', { key: 'tr_' + 'A'.repeat(43) });
