@@ -11,7 +11,7 @@ import { runOpenModel } from '../load/src/open-model.js';
 import { createDynamo } from '../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dynalite.js';
 import { ensureTables } from '../reference-server/src/store/tables.js';
-import { spawnEntry } from '../test/support/spawn-entry.js';
+import { spawnEntry, type SpawnedEntry } from '../test/support/spawn-entry.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { cpuSeconds, median, rangeOf } from './process-cpu.js';
 import { table, type Goal } from './record.js';
@@ -54,15 +54,18 @@ export default async function ingest() {
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-bench-'));
   // Limits the bench never reaches, so the shared rate limiter runs on every request without refusing.
   const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
-  const floor = await spawnEntry('bench/ingest-floor-server.ts', { DYNAMODB_ENDPOINT: db.endpoint }, (out) => /listening on/.test(out));
   const dynalite = db.pid;
   // Baseline: raw PutItem through the SDK into the same backend, from this process.
   const { client } = createDynamo({ endpoint: db.endpoint });
   const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1 });
-  const floorUrl = /listening on (\S+)/.exec(floor.output())?.[1];
-  if (!floorUrl) throw new Error(`the floor server did not start:\n${floor.output()}`);
-  const floorPool = new Pool(floorUrl, { connections: CONCURRENCY, pipelining: 1 });
+  let floor: SpawnedEntry | undefined;
+  let floorPool: Pool | undefined;
   try {
+    floor = await spawnEntry('bench/ingest-floor-server.ts', { DYNAMODB_ENDPOINT: db.endpoint }, (out) => /listening on/.test(out));
+    const floorUrl = /listening on (\S+)/.exec(floor.output())?.[1];
+    if (!floorUrl) throw new Error(`the floor server did not start:\n${floor.output()}`);
+    floorPool = new Pool(floorUrl, { connections: CONCURRENCY, pipelining: 1 });
+    const floorServer = { pid: floor.child.pid, pool: floorPool };
     await ensureTables(client, 'bench-raw-');
     const payload = JSON.stringify({ order: 1234, amount: 99.5, items: ['a', 'b', 'c'] });
     let putId = 0;
@@ -91,7 +94,7 @@ export default async function ingest() {
     // round was the slowest of three in every run of 2026-12-05, ratio 0.67–0.73 against 0.75–0.85).
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS, op: async () => (await post()) === 201 });
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: put });
-    await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: async () => (await post(floorPool)) === 201 });
+    await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: async () => (await post(floorServer.pool)) === 201 });
 
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -122,17 +125,17 @@ export default async function ingest() {
       const dynaliteOpenSeconds = cpuSeconds(dynalite) - d2;
       const perOpenEvent = (seconds: number) => (seconds * 1000) / Math.max(1, open.completed);
       // The floor at the same rate, right after: what the machine and dynalite allow this round.
-      const f0 = cpuSeconds(floor.child.pid);
+      const f0 = cpuSeconds(floorServer.pid);
       const floorStarted = performance.now();
       const floorOpen = await runOpenModel({
         rate,
         durationMs: SECONDS * 1000,
         send: async () => {
-          const status = await post(floorPool).catch(() => 0);
+          const status = await post(floorServer.pool).catch(() => 0);
           return { ok: status === 201, status };
         },
       });
-      const floorCores = (cpuSeconds(floor.child.pid) - f0) / ((performance.now() - floorStarted) / 1000);
+      const floorCores = (cpuSeconds(floorServer.pid) - f0) / ((performance.now() - floorStarted) / 1000);
       rounds.push({
         raw: raw.opsPerSecond,
         api: api.opsPerSecond,
@@ -196,10 +199,10 @@ export default async function ingest() {
   } finally {
     client.destroy();
     await pool.close();
-    await floorPool.close();
+    await floorPool?.close();
     server.child.kill('SIGTERM');
-    floor.child.kill('SIGTERM');
-    await Promise.all([server.exited, floor.exited]);
+    floor?.child.kill('SIGTERM');
+    await Promise.all([server.exited, floor?.exited]);
     await db.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
