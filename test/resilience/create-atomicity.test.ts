@@ -2,7 +2,9 @@
 // rows are durable, so a create that fails half-way (answered 5xx) never leaves a readable event that
 // nothing delivers or counts. Once the rows landed the event is accepted: fan-out reveals it even if
 // the request never did; a retry with the same key completes the work either way, delivering once.
+import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChaosEngine } from '../../chaos/src/index.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
@@ -40,6 +42,35 @@ async function hiddenEvent(tag: string): Promise<string | undefined> {
   return Items?.find((i) => i.outbox_pending === true && (JSON.parse(String(i.payload_json)) as { tag?: string }).tag === tag)?.event_id as string | undefined;
 }
 
+const totalEvents = async () => ((await api.call('GET', '/v1/analytics/summary', { key })).body as { total_events: number }).total_events;
+
+/** The fan-out row of the event tagged `tag` (its payload sits in the row's event JSON). */
+const fanoutRowOf = (tag: string) => (w: WriteRequest) =>
+  w.PutRequest?.Item?.consumer?.S === 'fanout' && (w.PutRequest.Item.event_json?.S ?? '').includes(`\\"tag\\":\\"${tag}\\"`);
+/** An analytics row holding a fact of `eventType` (facts carry no payload). */
+const factRowOf = (eventType: string) => (w: WriteRequest) =>
+  w.PutRequest?.Item?.consumer?.S === 'analytics' && (w.PutRequest.Item.fact_json?.S ?? w.PutRequest.Item.facts_json?.S ?? '').includes(`"event_type":"${eventType}"`);
+
+/**
+ * Middleware losing every write of the rows `isTheRow` picks: beside other items they come back
+ * unprocessed (the others land), alone the call fails, as DynamoDB under a partial failure does.
+ */
+function loseRows(isTheRow: (w: WriteRequest) => boolean): InitializeMiddleware<object, MetadataBearer> {
+  return (next) => async (args) => {
+    const input = args.input as BatchWriteItemCommandInput;
+    const requests = Object.entries(input.RequestItems ?? {});
+    const lost = requests.flatMap(([table, writes]) => writes.filter(isTheRow).map((w) => [table, w] as const));
+    if (lost.length === 0) return next(args);
+    const kept = Object.fromEntries(requests.map(([table, writes]) => [table, writes.filter((w) => !isTheRow(w))] as const).filter(([, writes]) => writes.length > 0));
+    if (Object.keys(kept).length === 0) throw Object.assign(new Error('injected: the row was lost'), { name: 'InternalServerError', $fault: 'server' });
+    const result = await next({ ...args, input: { ...input, RequestItems: kept } });
+    const output = result.output as BatchWriteItemCommandOutput;
+    const unprocessed: Record<string, WriteRequest[]> = { ...(output.UnprocessedItems ?? {}) };
+    for (const [table, w] of lost) unprocessed[table] = [...(unprocessed[table] ?? []), w];
+    return { ...result, output: { ...output, UnprocessedItems: unprocessed } };
+  };
+}
+
 /** Creates an event without a key and waits for its delivery: everything queued before it had its turn. */
 async function drain(tag: string): Promise<void> {
   expect((await create(undefined, tag)).status).toBe(201);
@@ -47,6 +78,56 @@ async function drain(tag: string): Promise<void> {
 }
 
 describe('an idempotent create that fails half-way', () => {
+  it('fan-out row lost beside its fact: the event is neither readable nor counted, until a retry completes it, counted once', async () => {
+    await drain('before-fanout-lost');
+    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
+    const before = await totalEvents();
+    api.dynamo.client.middlewareStack.add(loseRows(fanoutRowOf('fanout-lost')), { step: 'initialize', name: 'loseRows' });
+    const failed = await create('fanout-lost', 'fanout-lost');
+    api.dynamo.client.middlewareStack.remove('loseRows');
+    expect(failed.status).toBe(503);
+    const id = await hiddenEvent('fanout-lost');
+    expect(id, 'the event item was written, hidden').toBeDefined();
+
+    // Facts are counted oldest first: once the later event is counted, the earlier one would have been.
+    await drain('after-fanout-lost');
+    await waitFor(async () => (await totalEvents()) >= before + 1, { message: 'the later event counted' });
+    expect(await totalEvents()).toBe(before + 1);
+    expect(await readable(id!)).toBe(false);
+
+    const retry = await create('fanout-lost', 'fanout-lost');
+    expect(retry.status).toBe(201);
+    expect((retry.body as { event_id: string }).event_id).toBe(id);
+    await drain('after-fanout-retry');
+    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the retried and the last event counted' });
+    expect(await totalEvents()).toBe(before + 3);
+    expect(deliveredTags().filter((t) => t === 'fanout-lost')).toHaveLength(1);
+  });
+
+  it('fact lost after the fan-out row landed: fan-out reveals the event and writes its fact, counted once, a retry too', async () => {
+    await drain('before-fact-lost');
+    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
+    const before = await totalEvents();
+    api.dynamo.client.middlewareStack.add(loseRows(factRowOf('fact.lost')), { step: 'initialize', name: 'loseRows' });
+    const body = { source: 'test', event_type: 'fact.lost', payload: { tag: 'fact-lost' } };
+    const failed = await api.call('POST', '/v1/events', { key, body, headers: { 'idempotency-key': 'fact-lost' } });
+    api.dynamo.client.middlewareStack.remove('loseRows');
+    expect(failed.status).toBe(503);
+
+    // Accepted at its fan-out row: fan-out finds it hidden, writes its fact and reveals it.
+    await waitFor(() => deliveredTags().includes('fact-lost'), { message: 'delivery once fan-out revealed the event' });
+    await drain('after-fact-lost');
+    await waitFor(async () => (await totalEvents()) >= before + 2, { message: 'the event and the later one counted' });
+    expect(await totalEvents()).toBe(before + 2);
+
+    const retry = await api.call('POST', '/v1/events', { key, body, headers: { 'idempotency-key': 'fact-lost' } });
+    expect(retry.status).toBe(201);
+    await drain('after-fact-retry');
+    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the last event counted' });
+    expect(await totalEvents()).toBe(before + 3);
+    expect(deliveredTags().filter((t) => t === 'fact-lost')).toHaveLength(1);
+  });
+
   it('outbox rows lost: the event stays unreadable and undelivered until a retry completes it, delivered once', async () => {
     engine.upsertRules([{ id: 'rows', point: 'dynamodb', match: { table: table('event-outbox'), operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 }]);
     expect((await create('rows-lost', 'rows-lost')).status).toBe(503);

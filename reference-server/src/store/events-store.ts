@@ -80,11 +80,14 @@ export class EventsStore {
    * Writes an event whose id may already exist (idempotent retries); `false` if it did. The event
    * becomes visible only once its outbox rows are durable, so a create that fails half-way never
    * leaves a readable event that nothing delivers or counts (dynalite, the embedded store, has no
-   * TransactWriteItems to write both at once). Three steps, each safe to crash after:
+   * TransactWriteItems to write both at once). Four steps, each safe to crash after:
    * 1. the event, hidden (`outbox_pending`, no inbox key), only if absent;
-   * 2. its outbox rows, marked `reveal` — from here the event is accepted: fan-out reveals it if step 3
-   *    never happens;
-   * 3. the reveal. A duplicate (a retry after a crash or a 5xx) redoes 2 and 3, completing the work.
+   * 2. its fan-out row, marked `reveal` — from here the event is accepted: fan-out reveals it if step 4
+   *    never happens, and writes its fact again first (revealAccepted);
+   * 3. its analytics fact, only now: written with the fan-out row in one call, a call that landed the
+   *    fact but not the row counted an event that nothing would ever reveal;
+   * 4. the reveal. A duplicate (a retry after a crash or a 5xx) redoes 2 to 4, completing the work;
+   *    the fact is marked `dedupe`, so the processor counts it once however often it is written.
    */
   async createIfAbsent(event: EventRecord): Promise<boolean> {
     const created =
@@ -97,11 +100,33 @@ export class EventsStore {
           }),
         ),
       )) !== undefined;
-    await batchWriteAll(this.doc, {
-      [this.outbox.table]: this.outbox.rowsFor(event, { dedupe: true, reveal: true }).map((row) => ({ PutRequest: { Item: row } })),
-    });
+    const rows = this.outbox.rowsFor(event, { dedupe: true, reveal: true });
+    for (const consumer of ['fanout', 'analytics'] as const) {
+      const own = rows.filter((row) => row.consumer === consumer);
+      if (own.length > 0) await batchWriteAll(this.doc, { [this.outbox.table]: own.map((row) => ({ PutRequest: { Item: row } })) });
+    }
     await this.reveal(event.tenant_id, event.event_id);
     return created;
+  }
+
+  /**
+   * Fan-out's part for rows marked `reveal`: their events are accepted, and any still hidden had its
+   * create stop after step 2 of createIfAbsent, maybe before its fact. Those get their fact written
+   * again (marked `dedupe`: counted once whichever copy lands), then are revealed; a visible event's
+   * create had written its fact before revealing it.
+   */
+  async revealAccepted(events: readonly EventRecord[]): Promise<void> {
+    const hidden = (await Promise.all(events.map(async (e) => ((await this.isHidden(e.tenant_id, e.event_id)) ? [e] : [])))).flat();
+    if (hidden.length === 0) return;
+    await this.outbox.putEventFacts(hidden);
+    await Promise.all(hidden.map((e) => this.reveal(e.tenant_id, e.event_id)));
+  }
+
+  private async isHidden(tenantId: string, eventId: string): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { tenant_id: tenantId, event_id: eventId }, ProjectionExpression: PENDING, ConsistentRead: true }),
+    );
+    return Item?.[PENDING] === true;
   }
 
   /**

@@ -138,6 +138,16 @@ export class OutboxStore {
     };
   }
 
+  /**
+   * Writes the facts of `events` again, in one row and marked `dedupe` (the processor drops a fact it
+   * already counted): for accepted events whose create may have stopped before writing them. Nothing
+   * when analytics reads no outbox.
+   */
+  async putEventFacts(events: readonly EventRecord[]): Promise<void> {
+    if (!this.consumers.includes('analytics') || events.length === 0) return;
+    await batchWriteAll(this.doc, { [this.table]: [{ PutRequest: { Item: this.factsRow(events.map((e) => this.factOf(e, true))) } }] });
+  }
+
   /** Queues a fact that is not an event (a stats flush) for the analytics processor. */
   async putFact(fact: Fact): Promise<void> {
     await batchWriteAll(this.doc, { [this.table]: [{ PutRequest: { Item: factItem(fact) } }] });

@@ -196,9 +196,10 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   }
   const events = rows.flatMap((r) => r.events);
   await deps.beforeStep?.('fanout', 'batch');
-  // An event whose create stopped after writing these rows is accepted but still hidden: show it
-  // before its row can be removed. Handed events were revealed by the request that handed them.
-  if (!trusted) await Promise.all(rows.filter((r) => r.reveal).flatMap((r) => r.events.map((e) => deps.stores.events.reveal(e.tenant_id, e.event_id))));
+  // An event whose create stopped after writing these rows is accepted but maybe still hidden, and
+  // maybe without its fact: complete both before its row can be removed. Handed events were revealed
+  // by the request that handed them.
+  if (!trusted) await deps.stores.events.revealAccepted(rows.filter((r) => r.reveal).flatMap((r) => r.events));
   const oldest = events[0]!.created_at;
   deps.metrics.fanoutLag.set(Math.max(0, (deps.clock.now() - Date.parse(oldest)) / 1000));
 

@@ -24,7 +24,7 @@ export interface WorkerDeps {
   secretBox: SecretBox;
   dispatcher: Dispatcher;
   metrics: WebhookMetrics;
-  stores: { outbox: OutboxStore; webhooks: WebhooksStore; deliveries: DeliveriesStore; dlq: DlqStore; events: Pick<EventsStore, 'reveal'> };
+  stores: { outbox: OutboxStore; webhooks: WebhooksStore; deliveries: DeliveriesStore; dlq: DlqStore; events: Pick<EventsStore, 'revealAccepted'> };
   /** Optional fault point consulted at each worker step (pause, hang, crash, clock skew). */
   beforeStep?: (loop: 'fanout' | 'delivery', step: string) => Promise<void>;
   /** Told about every delivery attempt made (analytics counts attempts and failures per tenant). */
