@@ -131,7 +131,7 @@ export class EventsStore {
 
   /**
    * Makes a hidden event visible (puts it in the inbox); does nothing to a visible, acknowledged or
-   * deleted one. Idempotent: fan-out calls it for every row marked `reveal`.
+   * deleted one. Idempotent: the create and fan-out (revealAccepted) may both call it.
    */
   async reveal(tenantId: string, eventId: string): Promise<void> {
     await ifConditionHolds(
