@@ -64,8 +64,9 @@ export default async function ingest() {
     floor = await spawnEntry('bench/ingest-floor-server.ts', { DYNAMODB_ENDPOINT: db.endpoint }, (out) => /listening on/.test(out));
     const floorUrl = /listening on (\S+)/.exec(floor.output())?.[1];
     if (!floorUrl) throw new Error(`the floor server did not start:\n${floor.output()}`);
-    floorPool = new Pool(floorUrl, { connections: CONCURRENCY, pipelining: 1 });
-    const floorServer = { pid: floor.child.pid, pool: floorPool };
+    // Constants for the closures below (the `let`s are for the cleanup in `finally`).
+    const floorTo = (floorPool = new Pool(floorUrl, { connections: CONCURRENCY, pipelining: 1 }));
+    const floorPid = floor.child.pid;
     await ensureTables(client, 'bench-raw-');
     const payload = JSON.stringify({ order: 1234, amount: 99.5, items: ['a', 'b', 'c'] });
     let putId = 0;
@@ -94,7 +95,21 @@ export default async function ingest() {
     // round was the slowest of three in every run of 2026-12-05, ratio 0.67–0.73 against 0.75–0.85).
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS, op: async () => (await post()) === 201 });
     await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: put });
-    await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: async () => (await post(floorServer.pool)) === 201 });
+    await runClosedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_MS / 2, op: async () => (await post(floorTo)) === 201 });
+
+    /** The open model at `rate` against `to`, and how long it ran, s. */
+    const openModelAt = async (rate: number, to: Pool) => {
+      const started = performance.now();
+      const result = await runOpenModel({
+        rate,
+        durationMs: SECONDS * 1000,
+        send: async () => {
+          const status = await post(to).catch(() => 0);
+          return { ok: status === 201, status };
+        },
+      });
+      return { ...result, seconds: (performance.now() - started) / 1000 };
+    };
 
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -111,31 +126,14 @@ export default async function ingest() {
       const rate = Math.max(50, Math.round((api.opsPerSecond * 0.5) / 50) * 50);
       const s2 = cpuSeconds(server.child.pid);
       const d2 = cpuSeconds(dynalite);
-      const openStarted = performance.now();
-      const open = await runOpenModel({
-        rate,
-        durationMs: SECONDS * 1000,
-        send: async () => {
-          const status = await post().catch(() => 0);
-          return { ok: status === 201, status };
-        },
-      });
-      const openSeconds = (performance.now() - openStarted) / 1000;
+      const open = await openModelAt(rate, pool);
       const serverOpenSeconds = cpuSeconds(server.child.pid) - s2;
       const dynaliteOpenSeconds = cpuSeconds(dynalite) - d2;
       const perOpenEvent = (seconds: number) => (seconds * 1000) / Math.max(1, open.completed);
       // The floor at the same rate, right after: what the machine and dynalite allow this round.
-      const f0 = cpuSeconds(floorServer.pid);
-      const floorStarted = performance.now();
-      const floorOpen = await runOpenModel({
-        rate,
-        durationMs: SECONDS * 1000,
-        send: async () => {
-          const status = await post(floorServer.pool).catch(() => 0);
-          return { ok: status === 201, status };
-        },
-      });
-      const floorCores = (cpuSeconds(floorServer.pid) - f0) / ((performance.now() - floorStarted) / 1000);
+      const f0 = cpuSeconds(floorPid);
+      const floorOpen = await openModelAt(rate, floorTo);
+      const floorCores = (cpuSeconds(floorPid) - f0) / floorOpen.seconds;
       rounds.push({
         raw: raw.opsPerSecond,
         api: api.opsPerSecond,
@@ -151,7 +149,7 @@ export default async function ingest() {
         clientRawCpu: (c1.user + c1.system) / 1000 / Math.max(1, raw.ops),
         serverOpenCpu: perOpenEvent(serverOpenSeconds),
         dynaliteOpenCpu: perOpenEvent(dynaliteOpenSeconds),
-        serverOpenCores: serverOpenSeconds / openSeconds,
+        serverOpenCores: serverOpenSeconds / open.seconds,
         floorP50: floorOpen.latencyMs.p50,
         floorP99: floorOpen.latencyMs.p99,
         floorCores,
