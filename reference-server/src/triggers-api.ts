@@ -1,7 +1,9 @@
 // A running Triggers API server: the assembly (assemble.ts) with the API role, listening on
 // HOST:PORT, and a close that drains in-flight requests before stopping the rest.
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { createAppServer } from './http/app-server.js';
 import { assemble, serverRoles, type AssembleOptions, type Assembly, type Roles } from './assemble.js';
 import type { Config } from './config.js';
 
@@ -23,7 +25,8 @@ export interface TriggersApi extends Omit<Assembly, 'close' | 'app'> {
 /** Assembles the server's roles and listens on `config.HOST:config.PORT`. Rejects when the port cannot be opened. */
 export async function startTriggersApi(config: Config, opts: StartOptions): Promise<TriggersApi> {
   const assembly = await assemble(config, { ...serverRoles(config), ...opts.roles, api: true }, opts);
-  const server = createServer(assembly.app);
+  // The api role (forced above) always builds the app.
+  const server = createAppServer(assembly.app as Express);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
