@@ -107,7 +107,10 @@ export function ttlOf(metricType: MetricType, period: string): number {
   return Math.floor((periodEnd(metricType, period) + ANALYTICS_TTL_DAYS * DAY_MS) / 1000);
 }
 
-const rowId = (k: RowKey): string => `${k.tenant_id}#${k.metric_type}#${k.period}`;
+const rowId = (tenant: string, metricType: MetricType, period: string): string => `${tenant}#${metricType}#${period}`;
+
+/** The hour a canonical UTC time (`YYYY-MM-DDTHH:MM:SS.sssZ`, as the server writes them) falls in: its first 13 characters. */
+const canonicalHourOf = (time: string): string | undefined => (time.length === 24 && time.endsWith('Z') ? time.slice(0, 13) : undefined);
 
 /** Builds histograms that merge bucket for bucket: every histogram in the system uses these settings. */
 export function newHistogram(): hdr.Histogram {
@@ -165,36 +168,50 @@ export function addCounts(a: AggregateCounts, b: AggregateCounts): AggregateCoun
   };
 }
 
-/** What one fact adds to a row. */
-function countsOf(fact: Fact): AggregateCounts {
-  if (fact.kind === 'event') {
-    return { ...emptyCounts(), event_count: 1, source_distribution: { [fact.source]: 1 }, event_type_distribution: { [fact.event_type]: 1 } };
-  }
-  return {
-    ...emptyCounts(),
-    request_count: fact.request_count,
-    request_error_count: fact.request_error_count,
-    delivery_count: fact.delivery_count,
-    delivery_error_count: fact.delivery_error_count,
-    latency_histogram: fact.latency_histogram,
-  };
-}
-
-/** Groups a batch of facts into one delta per row it touches (its hour and its day). */
+/**
+ * Groups a batch of facts into one delta per row it touches (its hour and its day). The same as adding
+ * each fact's own counts with {@link addCounts}, one fact at a time, but accumulated in place: the
+ * processor runs this on every batch, and building and copying a counts object and its maps per fact
+ * was most of the analytics processor's CPU. Distributions are capped once, at the end.
+ */
 export function deltasFor(facts: readonly Fact[]): Map<string, { key: RowKey; counts: AggregateCounts }> {
   const out = new Map<string, { key: RowKey; counts: AggregateCounts }>();
   // Histograms are summed once per row at the end rather than re-encoded fact by fact.
   const histograms = new Map<string, string[]>();
+  // Facts of a batch mostly share their hour: its periods are worked out once.
+  let lastHour: string | undefined;
+  let periods = { hourly: '', daily: '' };
   for (const fact of facts) {
-    const periods = periodsOf(fact.kind === 'event' ? fact.created_at : fact.hour);
+    const time = fact.kind === 'event' ? fact.created_at : fact.hour;
+    const hour = canonicalHourOf(time);
+    if (hour === undefined || hour !== lastHour) periods = periodsOf(time);
+    lastHour = hour;
     for (const metric_type of METRIC_TYPES) {
-      const key: RowKey = { tenant_id: fact.tenant_id, metric_type, period: periods[metric_type] };
-      const id = rowId(key);
-      const { latency_histogram, ...counts } = countsOf(fact);
-      const prev = out.get(id);
-      out.set(id, { key, counts: addCounts(prev?.counts ?? emptyCounts(), { ...counts, latency_histogram: '' }) });
-      if (latency_histogram !== '') histograms.set(id, [...(histograms.get(id) ?? []), latency_histogram]);
+      const period = periods[metric_type];
+      const id = rowId(fact.tenant_id, metric_type, period);
+      let row = out.get(id);
+      if (!row) out.set(id, (row = { key: { tenant_id: fact.tenant_id, metric_type, period }, counts: emptyCounts() }));
+      const c = row.counts;
+      if (fact.kind === 'event') {
+        c.event_count += 1;
+        c.source_distribution[fact.source] = (c.source_distribution[fact.source] ?? 0) + 1;
+        c.event_type_distribution[fact.event_type] = (c.event_type_distribution[fact.event_type] ?? 0) + 1;
+        continue;
+      }
+      c.request_count += fact.request_count;
+      c.request_error_count += fact.request_error_count;
+      c.delivery_count += fact.delivery_count;
+      c.delivery_error_count += fact.delivery_error_count;
+      if (fact.latency_histogram !== '') {
+        const list = histograms.get(id);
+        if (list) list.push(fact.latency_histogram);
+        else histograms.set(id, [fact.latency_histogram]);
+      }
     }
+  }
+  for (const { counts } of out.values()) {
+    counts.source_distribution = addMap({}, counts.source_distribution);
+    counts.event_type_distribution = addMap({}, counts.event_type_distribution);
   }
   for (const [id, list] of histograms) out.get(id)!.counts.latency_histogram = mergeHistograms(...list);
   return out;

@@ -1,0 +1,93 @@
+// A batch's deltas are the sum of its facts: deltasFor, which accumulates a batch in place, must give
+// every row exactly what adding each fact's own counts one at a time gives (the reference below, built
+// from periodsOf and addCounts), for events and stats over several tenants, hours and days, and for
+// times written with an offset as well as the server's canonical UTC form.
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import {
+  addCounts,
+  deltasFor,
+  emptyCounts,
+  encodeHistogram,
+  METRIC_TYPES,
+  newHistogram,
+  performanceOf,
+  periodsOf,
+  type AggregateCounts,
+  type Fact,
+} from '../../../reference-server/src/domain/analytics.js';
+import { propertyParams } from '../../support/property-seed.js';
+
+const BASE = Date.parse('2026-11-20T22:00:00Z');
+const MINUTE = 60_000;
+
+/** One fact at a time, each fact's counts added to its hourly and daily row. */
+function reference(facts: readonly Fact[]): Map<string, AggregateCounts> {
+  const out = new Map<string, AggregateCounts>();
+  for (const fact of facts) {
+    const periods = periodsOf(fact.kind === 'event' ? fact.created_at : fact.hour);
+    const own: AggregateCounts =
+      fact.kind === 'event'
+        ? { ...emptyCounts(), event_count: 1, source_distribution: { [fact.source]: 1 }, event_type_distribution: { [fact.event_type]: 1 } }
+        : {
+            ...emptyCounts(),
+            request_count: fact.request_count,
+            request_error_count: fact.request_error_count,
+            delivery_count: fact.delivery_count,
+            delivery_error_count: fact.delivery_error_count,
+            latency_histogram: fact.latency_histogram,
+          };
+    for (const metricType of METRIC_TYPES) {
+      const id = `${fact.tenant_id}#${metricType}#${periods[metricType]}`;
+      out.set(id, addCounts(out.get(id) ?? emptyCounts(), own));
+    }
+  }
+  return out;
+}
+
+const histogramOf = (latenciesUs: number[]) => {
+  const h = newHistogram();
+  for (const us of latenciesUs) h.recordValue(us);
+  return encodeHistogram(h);
+};
+
+/** An instant as the server writes it, or the same instant with a +02:00 offset. */
+const timeText = (ms: number, offset: boolean) =>
+  offset ? new Date(ms + 2 * 3_600_000).toISOString().replace('Z', '+02:00') : new Date(ms).toISOString();
+
+const fact = fc.oneof(
+  fc
+    .record({ n: fc.nat(1_000_000), tenant: fc.constantFrom('tnt_a', 'tnt_b'), minute: fc.nat(4 * 60), offset: fc.boolean(), source: fc.constantFrom('s1', 's2', 's3'), type: fc.constantFrom('t1', 't2') })
+    .map(({ n, tenant, minute, offset, source, type }): Fact => ({ kind: 'event', id: `evt_${n}`, tenant_id: tenant, source, event_type: type, created_at: timeText(BASE + minute * MINUTE + (n % 60_000), offset) })),
+  fc
+    .record({ n: fc.nat(1_000_000), tenant: fc.constantFrom('tnt_a', 'tnt_b'), hour: fc.nat(4), requests: fc.nat(50), errors: fc.nat(5), deliveries: fc.nat(20), latenciesUs: fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 5 }) })
+    .map(({ n, tenant, hour, requests, errors, deliveries, latenciesUs }): Fact => ({
+      kind: 'stats',
+      id: `st_${n}`,
+      tenant_id: tenant,
+      hour: new Date(BASE + hour * 3_600_000).toISOString(),
+      request_count: requests,
+      request_error_count: Math.min(errors, requests),
+      delivery_count: deliveries,
+      delivery_error_count: Math.min(errors, deliveries),
+      latency_histogram: histogramOf(latenciesUs),
+    })),
+);
+
+it('deltasFor gives every row the sum of its facts, one at a time', () => {
+  fc.assert(
+    fc.property(fc.array(fact, { maxLength: 120 }), (facts) => {
+      const deltas = deltasFor(facts);
+      const expected = reference(facts);
+      expect([...deltas.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [id, { key, counts }] of deltas) {
+        expect(id).toBe(`${key.tenant_id}#${key.metric_type}#${key.period}`);
+        const { latency_histogram, ...rest } = counts;
+        const { latency_histogram: expectedHistogram, ...expectedRest } = expected.get(id)!;
+        expect(rest).toEqual(expectedRest);
+        expect(performanceOf(latency_histogram)).toEqual(performanceOf(expectedHistogram));
+      }
+    }),
+    propertyParams('deltasFor gives every row the sum of its facts, one at a time', 100),
+  );
+});
