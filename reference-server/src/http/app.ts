@@ -18,7 +18,7 @@ import { dashboardRouter } from '../web/dashboard-router.js';
 
 /**
  * The Triggers API.
- * @example const app = buildApp(deps); const server = app.listen(0, '127.0.0.1');
+ * @example const server = createAppServer(buildApp(deps)).listen(0, '127.0.0.1'); // http/app-server.ts
  */
 export function buildApp(deps: AppDeps): Express {
   const app = express();
