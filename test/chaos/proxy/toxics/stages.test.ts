@@ -1,6 +1,6 @@
 // Toxic stages in isolation (no sockets): seeded slicing and jitter repeat exactly, and stopping a
 // stage releases what it holds instead of dropping it.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { createRandom } from '../../../../chaos/src/proxy/random.js';
 import { latency } from '../../../../chaos/src/proxy/toxics/latency.js';
 import { slicer } from '../../../../chaos/src/proxy/toxics/slicer.js';
@@ -40,15 +40,27 @@ it('slices the same sizes for the same seed, different ones for another seed', a
 });
 
 it('draws the same jitter for the same seed: chunks are released in the same order', async () => {
-  const releaseOrder = async (seed: number) => {
-    const s = run(latency, { latency: 100, jitter: 80 }, seed);
-    // All chunks "arrive" together, so each release time is 100 ms ± its seeded jitter.
-    await Promise.all(Array.from({ length: 8 }, (_, i) => s.feed(Buffer.from([i]))));
-    return s.out.map((c) => c.data[0]);
-  };
-  const first = await releaseOrder(3);
-  expect(await releaseOrder(3)).toEqual(first);
-  expect([...first].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  // On a fake clock every chunk arrives at the same instant and leaves exactly at 100 ms ± its seeded
+  // jitter, so the order depends on the draws alone. (On real timers, two chunks due within a
+  // millisecond of each other could swap when the machine was busy.)
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  try {
+    const releaseOrder = async (seed: number) => {
+      const s = run(latency, { latency: 100, jitter: 80 }, seed);
+      const fed = Promise.all(Array.from({ length: 8 }, (_, i) => s.feed(Buffer.from([i]))));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(s.out.length).toBeLessThan(8);
+      await vi.advanceTimersByTimeAsync(80);
+      await fed;
+      return s.out.map((c) => c.data[0]);
+    };
+    const first = await releaseOrder(3);
+    expect(await releaseOrder(3)).toEqual(first);
+    expect(await releaseOrder(4)).not.toEqual(first);
+    expect([...first].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  } finally {
+    vi.useRealTimers();
+  }
 });
 
 it('a stopped latency stage releases its chunk at once', async () => {
