@@ -1,6 +1,7 @@
 // The command target: the runner starts the user's command, waits on its ready URL, kills it -9 and
 // starts it again mid-run, and stops it at the end.
-import { mkdtemp } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +9,32 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
 
-/** A free loopback port (the command must listen where its ready URL says). */
+/** Start of the kernel's ephemeral port range (Linux; 32768 elsewhere). */
+async function ephemeralLow(): Promise<number> {
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768');
+  return Number(range.trim().split(/\s+/)[0]) || 32768;
+}
+
+/**
+ * A free loopback port for the command (it must listen where its ready URL says), chosen below the
+ * ephemeral range: a port another suite's listen(0) or outgoing connection can take would be open to
+ * it between this check, the command's listen and its listen again after kill -9 (it was, once).
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const low = await ephemeralLow();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = randomInt(20_000, Math.max(20_001, low));
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
+  throw new Error('no free loopback port between 20000 and the ephemeral range');
 }
 
 /** A stateless service: every create answers 201 with a fresh id, every read 200 (nothing to lose across restarts). */
