@@ -68,6 +68,8 @@ export const CLIENT_SCRIPT = String.raw`
     return values.some(function (v) { return v !== null && v > 0; });
   }
 
+  var steps = uPlot.paths.stepped({ align: 1 });
+
   function draw(spec, log) {
     var host = document.querySelector('[data-chart="' + spec.id + '"]');
     if (!host) return;
@@ -87,11 +89,15 @@ export const CLIENT_SCRIPT = String.raw`
       cursor: { drag: { x: true, y: false } },
       legend: { live: false },
       series: [{ label: 't (s)' }].concat(spec.series.map(function (s) {
-        return { label: s.label, stroke: s.color, width: 1.6, dash: s.dash ? [6, 4] : undefined, points: { show: false }, spanGaps: false };
+        // Steps, not slopes: each value is what one second measured, so it is drawn across that second
+        // (a slope from the second before would show a fault's effect starting before the fault).
+        return { label: s.label, stroke: s.color, width: 1.6, dash: s.dash ? [6, 4] : undefined, points: { show: false }, spanGaps: false, paths: steps };
       })),
       hooks: { ready: [function (u) { overlay(u, spec); place(u); }], draw: [place] },
     };
-    charts[spec.id] = new uPlot(opts, [spec.x].concat(values), host);
+    // The last second gets its step too: one more x, each series repeating its last value there.
+    var end = spec.x.length > 0 ? spec.x[spec.x.length - 1] + 1 : 1;
+    charts[spec.id] = new uPlot(opts, [spec.x.concat([end])].concat(values.map(function (v) { return v.concat([v.length > 0 ? v[v.length - 1] : null]); })), host);
   }
 
   data.charts.forEach(function (spec) {
