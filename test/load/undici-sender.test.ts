@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undiciSender } from '../../load/src/undici-sender.js';
+import { unusedPort } from '../support/unused-port.js';
 
 const seen: { method?: string; url?: string; body: string; type?: string }[] = [];
 const server = createServer((req: IncomingMessage, res) => {
@@ -38,10 +39,7 @@ describe('undiciSender', () => {
   });
 
   it('answers status 0 instead of throwing when nothing listens', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     const sender = undiciSender({ origin: `http://127.0.0.1:${port}`, path: '/' });
     expect(await sender.send()).toEqual({ ok: false, status: 0 });
     await sender.close();

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../../reference-server/src/delivery/send-webhook.js';
+import { unusedPort } from '../../support/unused-port.js';
 
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 let server: Server;
@@ -67,10 +68,7 @@ describe('one delivery attempt', () => {
   });
 
   it('ends as a connection error when nothing listens', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    const port = await unusedPort();
     const out = await sendWebhook({ url: `http://127.0.0.1:${port}/`, secret, messageId: 'msg_2', body: '{}', attempt: 1, nowMs: Date.now(), timeoutMs: 2_000, dispatcher });
     expect(out.result).toMatchObject({ kind: 'error', errorClass: 'connection' });
   });

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timedRequest } from '../../../scenarios/adapters/timed-request.js';
+import { unusedPort } from '../../support/unused-port.js';
 
 let server: Server;
 let base = '';
@@ -47,10 +48,7 @@ describe('timedRequest', () => {
   });
 
   it('names the socket error when nothing listens', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     expect(await timedRequest(`http://127.0.0.1:${port}/`, {}, 5_000)).toEqual({ status: 0, text: '', error: 'ECONNREFUSED' });
   });
 });

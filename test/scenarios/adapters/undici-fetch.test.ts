@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undiciFetch } from '../../../scenarios/adapters/undici-fetch.js';
+import { unusedPort } from '../../support/unused-port.js';
 
 let server: Server;
 let base = '';
@@ -39,10 +40,7 @@ describe('undiciFetch', () => {
   });
 
   it('rejects when nothing listens, as fetch does', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     await expect(undiciFetch(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
