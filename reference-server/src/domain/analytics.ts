@@ -144,14 +144,19 @@ export const OTHER = '(other)';
 function addMap(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
   const out = { ...into };
   for (const [k, v] of Object.entries(from)) out[k] = (out[k] ?? 0) + v;
-  const names = Object.keys(out).filter((k) => k !== OTHER);
-  if (names.length <= MAX_DISTINCT) return out;
-  const kept = topOf(out, MAX_DISTINCT + 1).filter((e) => e.name !== OTHER).slice(0, MAX_DISTINCT);
-  const capped: Record<string, number> = Object.fromEntries(kept.map((e) => [e.name, e.count]));
+  return capped(out);
+}
+
+/** `dist` itself when it names at most MAX_DISTINCT; otherwise its largest MAX_DISTINCT and the rest under OTHER. */
+function capped(dist: Record<string, number>): Record<string, number> {
+  const names = Object.keys(dist).filter((k) => k !== OTHER);
+  if (names.length <= MAX_DISTINCT) return dist;
+  const kept = topOf(dist, MAX_DISTINCT + 1).filter((e) => e.name !== OTHER).slice(0, MAX_DISTINCT);
+  const out: Record<string, number> = Object.fromEntries(kept.map((e) => [e.name, e.count]));
   const keptTotal = kept.reduce((n, e) => n + e.count, 0);
-  const total = Object.values(out).reduce((n, v) => n + v, 0);
-  capped[OTHER] = total - keptTotal;
-  return capped;
+  const total = Object.values(dist).reduce((n, v) => n + v, 0);
+  out[OTHER] = total - keptTotal;
+  return out;
 }
 
 /** `a + b`, field by field. */
@@ -210,8 +215,8 @@ export function deltasFor(facts: readonly Fact[]): Map<string, { key: RowKey; co
     }
   }
   for (const { counts } of out.values()) {
-    counts.source_distribution = addMap({}, counts.source_distribution);
-    counts.event_type_distribution = addMap({}, counts.event_type_distribution);
+    counts.source_distribution = capped(counts.source_distribution);
+    counts.event_type_distribution = capped(counts.event_type_distribution);
   }
   for (const [id, list] of histograms) out.get(id)!.counts.latency_histogram = mergeHistograms(...list);
   return out;

@@ -9,8 +9,10 @@ import {
   deltasFor,
   emptyCounts,
   encodeHistogram,
+  MAX_DISTINCT,
   METRIC_TYPES,
   newHistogram,
+  OTHER,
   performanceOf,
   periodsOf,
   type AggregateCounts,
@@ -90,4 +92,18 @@ it('deltasFor gives every row the sum of its facts, one at a time', () => {
     }),
     propertyParams('deltasFor gives every row the sum of its facts, one at a time', 100),
   );
+});
+
+it('keeps at most MAX_DISTINCT names per distribution, the rest under (other), totals exact', () => {
+  // One more source than a row keeps; source s_0 appears twice, so it is among the kept.
+  const facts: Fact[] = Array.from({ length: MAX_DISTINCT + 1 }, (_, i) => ({ kind: 'event', id: `evt_${i}`, tenant_id: 'tnt_a', source: `s_${i}`, event_type: 't', created_at: '2026-11-20T22:00:00.000Z' }));
+  facts.push({ kind: 'event', id: 'evt_again', tenant_id: 'tnt_a', source: 's_0', event_type: 't', created_at: '2026-11-20T22:30:00.000Z' });
+  for (const { counts } of deltasFor(facts).values()) {
+    expect(counts.event_count).toBe(MAX_DISTINCT + 2);
+    expect(Object.keys(counts.source_distribution)).toHaveLength(MAX_DISTINCT + 1);
+    expect(counts.source_distribution.s_0).toBe(2);
+    expect(counts.source_distribution[OTHER]).toBe(1);
+    expect(Object.values(counts.source_distribution).reduce((a, b) => a + b, 0)).toBe(MAX_DISTINCT + 2);
+    expect(addCounts(emptyCounts(), counts).source_distribution).toEqual(counts.source_distribution);
+  }
 });
