@@ -139,13 +139,19 @@ export class OutboxStore {
   }
 
   /**
-   * Writes the facts of `events` again, in one row and marked `dedupe` (the processor drops a fact it
-   * already counted): for accepted events whose create may have stopped before writing them. Nothing
-   * when analytics reads no outbox.
+   * Writes the facts of `events` again, marked `dedupe` (the processor drops a fact it already
+   * counted): for accepted events whose create may have stopped before writing them. Nothing when
+   * analytics reads no outbox.
+   *
+   * One row per event, the very row its create writes (same key, same content), so the two writes may
+   * land in either order. A row holding several events' facts is keyed by one of them: a create's late
+   * write of its own row, or a later pass over fewer events, replaced it and lost the others' facts.
    */
   async putEventFacts(events: readonly EventRecord[]): Promise<void> {
-    if (!this.consumers.includes('analytics') || events.length === 0) return;
-    await batchWriteAll(this.doc, { [this.table]: [{ PutRequest: { Item: this.factsRow(events.map((e) => this.factOf(e, true))) } }] });
+    if (!this.consumers.includes('analytics')) return;
+    for (const chunk of chunks25(events)) {
+      await batchWriteAll(this.doc, { [this.table]: chunk.map((e) => ({ PutRequest: { Item: factItem(this.factOf(e, true)) } })) });
+    }
   }
 
   /** Queues a fact that is not an event (a stats flush) for the analytics processor. */
