@@ -3,6 +3,7 @@
 // 1 a failing schedule was found (and written), 2 bad options, 3 a schedule could not be run at all.
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../gates/duration.js';
+import { cliCommand, quote } from '../runner/replay-command.js';
 import { explore, type ExploreResult } from './explore.js';
 import { writeFoundScenario } from './found-scenario.js';
 import { FAULT_FAMILIES, faultName, type FaultFamily } from './vocabulary.js';
@@ -46,7 +47,7 @@ export function exploreSummary(result: ExploreResult, scenarioPath?: string): st
     lines.push(`  minimal schedule: ${schedule.faults.length} fault(s) at ${schedule.rate} req/s`);
     for (const f of schedule.faults) lines.push(`    at +${f.at}ms for ${f.for}ms: ${faultName(f.fault)}`);
     for (const c of failed) lines.push(`  FAIL ${c.name}: ${Object.entries(c.counts).map(([k, v]) => `${k}=${v}`).join(' ')}${c.examples[0] ? `; e.g. expected ${c.examples[0].expected}, saw ${c.examples[0].seen}` : ''}`);
-    if (scenarioPath) lines.push(`  scenario: ${scenarioPath}`, `  replay:   npx aftershock run ${scenarioPath}`);
+    if (scenarioPath) lines.push(`  scenario: ${scenarioPath}`, `  replay:   ${cliCommand()} run ${quote(scenarioPath)}`);
   }
   return lines;
 }
