@@ -128,6 +128,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
     const names = tableNames(config.TABLE_PREFIX);
     const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED);
+    stores.events.completer.onAbandon = (writes) => logger.error({ writes }, 'gave up finishing a part-written event batch: its events may be readable and never delivered');
     const ids = createIdGenerator(clock, random);
     const secretBox = new SecretBox(opts.secretsKey);
     const metrics = createServerMetrics();
@@ -255,6 +256,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       chaos: chaos.engine,
       close() {
         closing ??= (async () => {
+          // Part-written event batches are finished while the store is still there (bounded).
+          if (!(await stores.events.completer.settle(5_000))) logger.error({ writes: stores.events.completer.pending }, 'stopped with part-written event batches unfinished');
           wakeHub?.close();
           await wakeFollower?.stop();
           const running = workers;

@@ -5,7 +5,7 @@
 import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ChaosEngine } from '../../chaos/src/index.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -56,7 +56,8 @@ const factRowOf = (eventType: string) => (w: WriteRequest) =>
  * unprocessed (the others land), alone the call fails, as DynamoDB under a partial failure does.
  */
 function loseRows(isTheRow: (w: WriteRequest) => boolean): InitializeMiddleware<object, MetadataBearer> {
-  return (next) => async (args) => {
+  return (next, context) => async (args) => {
+    if (context.commandName !== 'BatchWriteItemCommand') return next(args);
     const input = args.input as BatchWriteItemCommandInput;
     const requests = Object.entries(input.RequestItems ?? {});
     const lost = requests.flatMap(([table, writes]) => writes.filter(isTheRow).map((w) => [table, w] as const));
@@ -169,5 +170,74 @@ describe('an idempotent create that fails half-way', () => {
     expect((retry.body as { event_id: string }).event_id).toBe(id);
     await drain('after-reveal-retry');
     expect(deliveredTags().filter((t) => t === 'reveal-lost')).toHaveLength(1);
+  });
+});
+
+/** The shared fan-out row of a group commit holding the event tagged `tag`. */
+const sharedFanoutRowOf = (tag: string) => (w: WriteRequest) =>
+  w.PutRequest?.Item?.consumer?.S === 'fanout' && (w.PutRequest.Item.events_json?.S ?? '').includes(`\\"tag\\":\\"${tag}\\"`);
+/** The shared facts row of a group commit holding a fact of `eventType`. */
+const sharedFactsRowOf = (eventType: string) => (w: WriteRequest) =>
+  w.PutRequest?.Item?.consumer?.S === 'analytics' && (w.PutRequest.Item.facts_json?.S ?? '').includes(`"event_type":"${eventType}"`);
+/** The event item tagged `tag`, if it is in the table at all (hidden or not). */
+async function storedEvent(tag: string): Promise<Record<string, unknown> | undefined> {
+  const { Items } = await api.dynamo.doc.send(new ScanCommand({ TableName: table('events') }));
+  return Items?.find((i) => (JSON.parse(String(i.payload_json)) as { tag?: string }).tag === tag);
+}
+
+describe('a create without a key whose group commit lands in part', () => {
+  it('fan-out row handed back in every round: answered 503, then finished in the background, delivered and counted once', async () => {
+    await drain('before-keyless-fanout');
+    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
+    const before = await totalEvents();
+    api.dynamo.client.middlewareStack.add(loseRows(sharedFanoutRowOf('keyless-fanout')), { step: 'initialize', name: 'loseKeyless' });
+    onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
+    expect((await create(undefined, 'keyless-fanout')).status).toBe(503);
+    // The event and its fact landed beside the lost row: readable, but nothing can deliver it yet.
+    const id = (await storedEvent('keyless-fanout'))?.event_id as string | undefined;
+    expect(id, 'the event item landed').toBeDefined();
+    expect(await readable(id!)).toBe(true);
+    expect(api.deps.stores.events.completer.pending).toBe(1);
+    await drain('during-keyless-fanout');
+    expect(deliveredTags()).not.toContain('keyless-fanout');
+
+    api.dynamo.client.middlewareStack.remove('loseKeyless');
+    await waitFor(() => deliveredTags().includes('keyless-fanout'), { message: 'delivery once the rest of the batch landed' });
+    expect(api.deps.stores.events.completer.pending).toBe(0);
+    await drain('after-keyless-fanout');
+    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the three events counted' });
+    expect(await totalEvents()).toBe(before + 3);
+    expect(deliveredTags().filter((t) => t === 'keyless-fanout')).toHaveLength(1);
+  });
+
+  it('facts row handed back in every round: answered 503, delivered, and counted once the rest landed', async () => {
+    await drain('before-keyless-fact');
+    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
+    const before = await totalEvents();
+    api.dynamo.client.middlewareStack.add(loseRows(sharedFactsRowOf('keyless.fact')), { step: 'initialize', name: 'loseKeyless' });
+    onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
+    const body = { source: 'test', event_type: 'keyless.fact', payload: { tag: 'keyless-fact' } };
+    expect((await api.call('POST', '/v1/events', { key, body })).status).toBe(503);
+    await waitFor(() => deliveredTags().includes('keyless-fact'), { message: 'delivery from the fan-out row that landed' });
+    await drain('during-keyless-fact');
+    await waitFor(async () => (await totalEvents()) >= before + 1, { message: 'the later event counted' });
+    expect(await totalEvents()).toBe(before + 1);
+
+    api.dynamo.client.middlewareStack.remove('loseKeyless');
+    await waitFor(async () => (await totalEvents()) >= before + 2, { message: 'the event counted once its fact landed' });
+    await drain('after-keyless-fact');
+    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the last event counted' });
+    expect(await totalEvents()).toBe(before + 3);
+    expect(api.deps.stores.events.completer.pending).toBe(0);
+  });
+
+  it('nothing landed: answered 503, and the event never appears', async () => {
+    engine.upsertRules([{ id: 'batch', point: 'dynamodb', match: { table: table('events'), operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'ThrottlingException' }, probability: 1 }]);
+    expect((await create(undefined, 'keyless-none')).status).toBe(503);
+    engine.removeRule('batch');
+    expect(api.deps.stores.events.completer.pending).toBe(0);
+    await drain('after-keyless-none');
+    expect(await storedEvent('keyless-none')).toBeUndefined();
+    expect(deliveredTags()).not.toContain('keyless-none');
   });
 });

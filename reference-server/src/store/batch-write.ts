@@ -13,32 +13,63 @@ export type BatchRequests = NonNullable<BatchWriteCommandInput['RequestItems']>;
 /** As the document client marshals (dynamo-client.ts), so what is stored is the same either way. */
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
-type MarshalledRequests = NonNullable<BatchWriteItemCommandInput['RequestItems']>;
+/** BatchWriteItem's requests by table, marshalled. */
+export type MarshalledRequests = NonNullable<BatchWriteItemCommandInput['RequestItems']>;
+
+/**
+ * Called when a batch gives up after part of it landed, with the rest: the items handed back
+ * unprocessed, or those of the round that failed. A throttled round wrote none of them; after a server
+ * fault or a timeout some may have landed, and writing them again stores the same items.
+ */
+export type OnUnfinished = (rest: MarshalledRequests) => void;
 
 /**
  * Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist.
  * `signal` bounds when anything may still be sent: once it aborts, no further round or SDK retry
  * goes out and the call rejects with the abort reason (writes already sent may still land).
+ * `onUnfinished` hears of a batch that stopped half-written (see OnUnfinished), before the throw.
  *
  * The items are marshalled here and sent as the low-level command through the same client (the same
  * middleware, chaos fault point included): the document client's walk over the input cost 5–7 % of
  * the CPU of a 24-item call, measured side by side (docs/BENCHMARKS.md).
  */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal): Promise<void> {
+export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal, onUnfinished?: OnUnfinished): Promise<void> {
+  await batchWriteMarshalled(doc, marshalRequests(requests), maxRounds, signal, onUnfinished);
+}
+
+/** batchWriteAll for items already marshalled. */
+export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests: MarshalledRequests, maxRounds = 8, signal?: AbortSignal, onUnfinished?: OnUnfinished): Promise<void> {
   // The document client sends any command of its service through the client it wraps.
   const send = doc.send.bind(doc) as unknown as (command: BatchWriteItemCommand, options: { abortSignal?: AbortSignal }) => Promise<BatchWriteItemCommandOutput>;
-  let pending: MarshalledRequests | undefined = marshalRequests(requests);
+  let pending: MarshalledRequests | undefined = requests;
+  let landed = false;
   for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
     if (round >= maxRounds) {
+      if (landed) onUnfinished?.(pending);
       const err = new Error('BatchWriteItem left items unprocessed after retries');
       err.name = 'ThrottlingException';
       throw err;
     }
     if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
     signal?.throwIfAborted();
-    const out: BatchWriteItemCommandOutput = await send(new BatchWriteItemCommand({ RequestItems: pending }), { abortSignal: signal });
-    pending = out.UnprocessedItems;
+    let out: BatchWriteItemCommandOutput;
+    try {
+      out = await send(new BatchWriteItemCommand({ RequestItems: pending }), { abortSignal: signal });
+    } catch (err) {
+      if (landed) onUnfinished?.(pending);
+      throw err;
+    }
+    const rest: MarshalledRequests | undefined = out.UnprocessedItems;
+    landed ||= itemCount(rest) < itemCount(pending);
+    pending = rest;
   }
+}
+
+/** How many writes `requests` holds. */
+export function itemCount(requests: MarshalledRequests | undefined): number {
+  let n = 0;
+  for (const writes of Object.values(requests ?? {})) n += writes.length;
+  return n;
 }
 
 function marshalRequests(requests: BatchRequests): MarshalledRequests {

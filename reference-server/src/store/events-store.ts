@@ -12,6 +12,7 @@ import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
+import { BatchCompleter } from './batch-completer.js';
 import { WriteBatcher } from './write-batcher.js';
 import { ifConditionHolds } from './conditional-write.js';
 
@@ -39,6 +40,7 @@ export class EventsStore {
     private readonly table: string,
     private readonly outbox: OutboxStore,
   ) {
+    this.completer = new BatchCompleter(doc);
     this.batcher = new WriteBatcher<Shared, FanoutRowRef | undefined>(
       doc,
       (records) => {
@@ -53,16 +55,21 @@ export class EventsStore {
         };
       },
       2,
+      { completer: this.completer },
     );
   }
 
   private readonly batcher: WriteBatcher<Shared, FanoutRowRef | undefined>;
+  /** Finishes group commits of createNew that landed in part (see batch-completer.ts). */
+  readonly completer: BatchCompleter;
 
   /**
    * Writes a new event with a fresh id, its fan-out entry and its analytics fact (the id is new, so no
    * condition is needed), group-committed with other events written at the same moment: their fan-out
    * entries share one outbox row, and their facts another. Only after every item landed is the event
    * accepted. Resolves to the fan-out row that holds it (undefined when fan-out reads no outbox).
+   * When it rejects after part of its call landed, the completer writes the rest, so the event ends
+   * readable, delivered and counted rather than readable and never delivered.
    */
   async createNew(event: EventRecord): Promise<FanoutRowRef | undefined> {
     const item = { table: this.table, item: { ...event, inbox_tenant: event.tenant_id } };

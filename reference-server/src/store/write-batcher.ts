@@ -9,7 +9,11 @@
 // and at that rate a call costs the server more than the HTTP request that asked for it; waiting
 // for the call in flight lowered the median latency from 7.3–7.5 ms to 6.0–6.8 ms (docs/BENCHMARKS.md).
 // The cap keeps one slow call from holding every later write.
+//
+// A call whose items keep coming back unprocessed fails its callers after batchWriteAll's rounds; with
+// a completer, what is left of a call that landed in part is then finished in the background.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchCompleter } from './batch-completer.js';
 import { BATCH_WRITE_MAX, batchWriteAll } from './batch-write.js';
 
 type Put = { table: string; item: Record<string, unknown> };
@@ -36,18 +40,21 @@ export class WriteBatcher<R = never, S = undefined> {
   private inFlight = 0;
   private hold: NodeJS.Timeout | undefined;
   private readonly holdMs: number;
+  private readonly completer: BatchCompleter | undefined;
 
   /**
    * `bundle` makes the rows holding the records of a call's requests: at most `bundleRows` of them,
-   * which the call keeps room for. `holdMs` (default HOLD_MS): how long a put may wait for the call in flight.
+   * which the call keeps room for. `holdMs` (default HOLD_MS): how long a put may wait for the call in flight;
+   * `completer`: finishes calls that landed in part (see batch-completer.ts).
    */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly bundle?: (records: R[]) => Bundle<S>,
     private readonly bundleRows = 1,
-    opts: { holdMs?: number } = {},
+    opts: { holdMs?: number; completer?: BatchCompleter } = {},
   ) {
     this.holdMs = opts.holdMs ?? HOLD_MS;
+    this.completer = opts.completer;
   }
 
   /**
@@ -126,7 +133,8 @@ export class WriteBatcher<R = never, S = undefined> {
         for (const { table, item } of bundle.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
         shared = bundle.shared;
       }
-      await batchWriteAll(this.doc, requests);
+      const completer = this.completer;
+      await batchWriteAll(this.doc, requests, undefined, undefined, completer && ((rest) => completer.add(rest)));
       for (const p of batch) p.resolve(p.record === undefined ? undefined : shared);
     } catch (err) {
       for (const p of batch) p.reject(err);

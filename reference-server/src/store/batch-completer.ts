@@ -1,0 +1,118 @@
+// Finishes group commits that landed in part. A group commit writes new events, visible, with the
+// shared fan-out and analytics rows that deliver and count them, in one BatchWriteItem. When DynamoDB
+// keeps handing part of it back unprocessed, its callers are answered 503 after the usual rounds
+// (~3 s), but the items that did land stay: an event readable with no fan-out row would never be
+// delivered, a fan-out row without its events would deliver events no one can read, a facts row would
+// count them. Rolling back is no cure (a row may already have been consumed), so the rest is written
+// in the background until it lands: every event of the batch ends readable, delivered and counted, as
+// a 503 ("outcome unknown") allows. A crash before then still leaves the batch part-written; an
+// Idempotency-Key create is safe against that too (EventsStore.createIfAbsent).
+//
+// The retry loop is written here rather than taken from the SDK or a retry library because it must
+// merge what is left of many batches into calls of at most 25 items, one call at a time, so a store
+// under throttling is not met by a herd of retrying batches.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BATCH_WRITE_MAX, batchWriteMarshalled, type MarshalledRequests } from './batch-write.js';
+
+/** How long the rest of a batch is retried before it is given up (and reported). */
+export const COMPLETE_WITHIN_MS = 5 * 60_000;
+/** Longest pause between calls while nothing is making progress. */
+const MAX_BACKOFF_MS = 1_000;
+
+type Write = MarshalledRequests[string][number];
+interface Left {
+  table: string;
+  write: Write;
+  since: number;
+}
+
+export interface BatchCompleterOptions {
+  /** Default COMPLETE_WITHIN_MS. */
+  completeWithinMs?: number;
+  now?: () => number;
+  /** Hears of writes given up after completeWithinMs, with how many there were. */
+  onAbandon?: (writes: number) => void;
+}
+
+export class BatchCompleter {
+  private left: Left[] = [];
+  /** Writes of the call in flight. */
+  private sending = 0;
+  private running: Promise<void> | undefined;
+  private readonly now: () => number;
+  private readonly completeWithinMs: number;
+  onAbandon: ((writes: number) => void) | undefined;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    opts: BatchCompleterOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.completeWithinMs = opts.completeWithinMs ?? COMPLETE_WITHIN_MS;
+    this.onAbandon = opts.onAbandon;
+  }
+
+  /** Writes still to be finished. */
+  get pending(): number {
+    return this.left.length + this.sending;
+  }
+
+  /** Takes over the rest of a batch (see OnUnfinished in batch-write.ts). */
+  add(rest: MarshalledRequests): void {
+    const since = this.now();
+    for (const [table, writes] of Object.entries(rest)) for (const write of writes) this.left.push({ table, write, since });
+    this.running ??= this.run().finally(() => (this.running = undefined));
+  }
+
+  /** Resolves true once nothing is left to finish, or false after `ms` with writes still pending. */
+  async settle(ms: number): Promise<boolean> {
+    if (!this.running) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+    try {
+      return await Promise.race([this.running.then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (this.left.length > 0) {
+      this.dropExpired();
+      const call = this.left.splice(0, BATCH_WRITE_MAX);
+      if (call.length === 0) break;
+      let rest: MarshalledRequests | undefined;
+      this.sending = call.length;
+      try {
+        // One round: what comes back unprocessed is queued again, behind the others.
+        await batchWriteMarshalled(this.doc, requestsOf(call), 1, undefined, (r) => (rest = r));
+      } catch {
+        // Unprocessed (rest set), or refused or failed as a whole: every write of the call again.
+        rest ??= requestsOf(call);
+      } finally {
+        this.sending = 0;
+      }
+      // Handed back as new objects: each keeps the oldest start of its call, so none outlives its limit.
+      const since = Math.min(...call.map((l) => l.since));
+      const again = Object.entries(rest ?? {}).flatMap(([table, writes]) => writes.map((write) => ({ table, write, since })));
+      this.left.push(...again);
+      backoff = again.length < call.length ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(25, backoff * 2));
+      if (backoff > 0 && this.left.length > 0) await new Promise((r) => setTimeout(r, backoff).unref());
+    }
+  }
+
+  private dropExpired(): void {
+    const oldest = this.now() - this.completeWithinMs;
+    const kept = this.left.filter((l) => l.since > oldest);
+    const dropped = this.left.length - kept.length;
+    this.left = kept;
+    if (dropped > 0) this.onAbandon?.(dropped);
+  }
+}
+
+function requestsOf(call: readonly Left[]): MarshalledRequests {
+  const out: MarshalledRequests = {};
+  for (const { table, write } of call) (out[table] ??= []).push(write);
+  return out;
+}
