@@ -22,7 +22,11 @@ export interface CreatedEvents {
 export interface Adapter {
   /** Creates the run's key/tenant and registers `webhooks` webhooks to `webhookUrl`; returns their ids. */
   setup(webhookUrl: string, webhooks: number): Promise<string[]>;
-  createEvent(input: { seq: number; event_type: string; idempotency_key: string }, signal: AbortSignal): Promise<OpAnswer>;
+  /**
+   * Creates event `seq` (its payload carries `seq`, so the read-back finds it). `idempotency_key` goes
+   * with the request unless `keyless`; either way it is the create's name in the history.
+   */
+  createEvent(input: { seq: number; event_type: string; idempotency_key: string; keyless?: true }, signal: AbortSignal): Promise<OpAnswer>;
   readEvent(eventId: string, signal: AbortSignal): Promise<OpAnswer>;
   /** Reads who a webhook request at the receiver is. */
   identify(headers: IncomingHttpHeaders, body: string): ReceiptIdentity;

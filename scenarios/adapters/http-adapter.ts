@@ -25,7 +25,12 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
   const typeOf = new Map<string, string>();
   let webhookId = 'webhook-1';
   const send = async (template: RequestTemplate, vars: TemplateVars, signal?: AbortSignal) => {
-    const headers = Object.fromEntries(Object.entries({ ...spec.headers, ...template.headers }).map(([k, v]) => [k, fillString(v, vars, conn.env)]));
+    // A header that fills to nothing is left out: `{{idempotency_key}}` of a key-less create, say.
+    const headers = Object.fromEntries(
+      Object.entries({ ...spec.headers, ...template.headers })
+        .map(([k, v]) => [k, fillString(v, vars, conn.env)] as const)
+        .filter(([, v]) => v !== ''),
+    );
     const body = template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, vars, conn.env));
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
@@ -46,7 +51,8 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       return [webhookId];
     },
     async createEvent(input, signal) {
-      const res = await send(spec.create_event, { ...input, run_id: conn.runId }, signal);
+      const { keyless, ...vars } = input;
+      const res = await send(spec.create_event, { ...vars, idempotency_key: keyless ? '' : vars.idempotency_key, run_id: conn.runId }, signal);
       const id = res.status >= 200 && res.status < 300 ? extract(spec.create_event.id, parse(res.text)) : undefined;
       if (id) typeOf.set(id, input.event_type);
       return answer(res, { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock', ...(id ? { event_id: id } : {}) });

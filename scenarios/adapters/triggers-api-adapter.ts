@@ -43,6 +43,14 @@ async function outcome<T>(call: (onResponse: (res: Response) => void) => Promise
   }
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function answer(res: { status: number; error?: string }, extra: Record<string, unknown>): OpAnswer {
   const ok = res.status >= 200 && res.status < 300;
   return { status: res.status, ok, value: { status: res.status || undefined, ...(res.error && res.status === 0 ? { error: res.error } : {}), ...extra } };
@@ -80,9 +88,18 @@ export function triggersApiAdapter(conn: Connection): Adapter {
 
     async createEvent(input, signal) {
       const body = { source: 'aftershock', event_type: input.event_type, payload: { run: conn.runId, seq: input.seq } };
+      const value = { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock' };
+      if (input.keyless) {
+        // The SDK always sends a key (a retried create must not make two events): this one goes raw.
+        tenant();
+        const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+        const res = await timedRequest(`${conn.baseUrl}/v1/events`, { method: 'POST', headers, body: JSON.stringify(body) }, REQUEST_TIMEOUT_MS, signal);
+        const id = res.status >= 200 && res.status < 300 ? (parseJson(res.text) as { event_id?: unknown } | undefined)?.event_id : undefined;
+        return answer(res, { ...value, ...(typeof id === 'string' ? { event_id: id } : {}) });
+      }
       const res = await outcome((onResponse) => tenant().events.create(body, { idempotencyKey: input.idempotency_key, signal, onResponse }), signal);
       const id = res.result?.event_id;
-      return answer(res, { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock', ...(typeof id === 'string' ? { event_id: id } : {}) });
+      return answer(res, { ...value, ...(typeof id === 'string' ? { event_id: id } : {}) });
     },
 
     async readEvent(eventId, signal) {

@@ -14,6 +14,8 @@ import type { RunRecorder } from './run-recorder.js';
 export interface PlannedOp {
   f: Operation;
   event_type: string;
+  /** A create sent without an Idempotency-Key (load.idempotency_keys). */
+  keyless?: true;
 }
 
 /**
@@ -30,7 +32,9 @@ export function loadPlan(load: Scenario['load'], seed: number): (i: number) => P
       let pick = random.next() * total;
       const f = ops.find(([, w]) => (pick -= w) < 0)?.[0] ?? ops[0]?.[0] ?? 'create_event';
       const event_type = load.event_types[Math.floor(random.next() * load.event_types.length)]!;
-      planned.push({ f, event_type });
+      // Drawn only when some creates go without a key, so the schedules of other seeds stay as they were.
+      const keyless = load.idempotency_keys < 1 && random.next() >= load.idempotency_keys;
+      planned.push({ f, event_type, ...(keyless ? { keyless } : {}) });
     }
     return planned[i]!;
   };
@@ -74,11 +78,13 @@ export async function driveLoad(input: {
     // A read needs an event to read: before the first create succeeds, the request creates instead.
     const f = planned.f === 'read_event' && created.length === 0 ? 'create_event' : planned.f;
     const idempotency_key = `${input.runId}-${i}`;
-    const value = f === 'create_event' ? { idempotency_key, event_type: planned.event_type, source: 'aftershock' } : { event_id: created[i % created.length] };
+    // A key-less create still has its key in the history: the read-back finds its event by it (the payload's seq).
+    const keyless = planned.keyless && f === 'create_event' ? { keyless: true as const } : {};
+    const value = f === 'create_event' ? { idempotency_key, event_type: planned.event_type, source: 'aftershock', ...keyless } : { event_id: created[i % created.length] };
     recorder.op({ kind: 'op', process: i, type: 'invoke', f, value, time: clock.now(), intended });
     const answer =
       f === 'create_event'
-        ? await adapter.createEvent({ seq: i, event_type: planned.event_type, idempotency_key }, signal)
+        ? await adapter.createEvent({ seq: i, event_type: planned.event_type, idempotency_key, ...keyless }, signal)
         : await adapter.readEvent(value.event_id!, signal);
     recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: clock.now() });
     if (f === 'create_event' && answer.ok && answer.value.event_id) {

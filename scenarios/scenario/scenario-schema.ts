@@ -14,6 +14,12 @@ export const loadSchema = z.strictObject({
   mix: z.partialRecord(z.enum(OPERATIONS), z.number().min(0)).default({ create_event: 1 }),
   max_in_flight: z.number().int().min(1).default(1_000).describe('requests outstanding beyond this are dropped and counted'),
   event_types: z.array(z.string().min(1)).min(1).default(['order.created']),
+  idempotency_keys: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe('share of creates sent with an Idempotency-Key; the others are sent without one, as a client that never retries does'),
 });
 
 /** The three windows gates refer to, back to back from the start of the run. */

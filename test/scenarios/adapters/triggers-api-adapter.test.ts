@@ -43,6 +43,27 @@ describe('triggersApiAdapter', () => {
     expect(final.time).toBe(7);
   });
 
+  it('sends a key-less create without an Idempotency-Key, and still finds its event in the read-back by its seq', async () => {
+    const adapter = triggersApiAdapter({ baseUrl: api.url, adminToken: ADMIN_TOKEN, runId: 'run5' });
+    await adapter.setup(receiver.url, 0);
+    const input = { seq: 3, event_type: 'order.created', idempotency_key: 'run5-3', keyless: true } as const;
+    const first = await adapter.createEvent(input, never);
+    const second = await adapter.createEvent(input, never);
+    expect(first).toMatchObject({ status: 201, ok: true, value: { idempotency_key: 'run5-3', event_type: 'order.created', source: 'aftershock' } });
+    // With the key the second would have answered the first event; without it there are two.
+    expect(second.value.event_id).toMatch(/^evt_/);
+    expect(second.value.event_id).not.toBe(first.value.event_id);
+    const keyed = await adapter.createEvent({ seq: 4, event_type: 'order.created', idempotency_key: 'run5-4' }, never);
+    expect((await adapter.createEvent({ seq: 4, event_type: 'order.created', idempotency_key: 'run5-4' }, never)).value.event_id).toBe(keyed.value.event_id);
+
+    const final = await adapter.finalRead({ ids: [] }, () => 1);
+    expect(final.events[first.value.event_id!]).toMatchObject({ readable: true, idempotency_key: 'run5-3' });
+    expect(final.events[second.value.event_id!]).toMatchObject({ readable: true, idempotency_key: 'run5-3' });
+    const refused = await adapter.createEvent({ ...input, event_type: '' }, never);
+    expect(refused).toMatchObject({ status: 400, ok: false });
+    expect(refused.value.event_id).toBeUndefined();
+  });
+
   it('records a refused create as its status and a cancelled one as AbortError', async () => {
     const adapter = triggersApiAdapter({ baseUrl: api.url, adminToken: ADMIN_TOKEN, runId: 'run2' });
     await adapter.setup(receiver.url, 0);

@@ -66,6 +66,21 @@ describe('replay and interruption', () => {
     expect(plan(12)).not.toEqual(plan(11));
   });
 
+  it('sends the share of creates load.idempotency_keys asks for with a key, the same ones for the same seed', () => {
+    const plan = (seed: number, share?: number) => {
+      const parsed = parseScenario({ ...scenario('http://127.0.0.1:1'), load: { ...scenario('').load, ...(share === undefined ? {} : { idempotency_keys: share }) } });
+      return Array.from({ length: 400 }, (_, i) => loadPlan(parsed.load, seed)(i));
+    };
+    expect(plan(5).some((p) => p.keyless)).toBe(false);
+    expect(plan(5, 1)).toEqual(plan(5));
+    const half = plan(5, 0.5);
+    expect(half).toEqual(plan(5, 0.5));
+    const share = half.filter((p) => p.keyless).length / half.length;
+    expect(share).toBeGreaterThan(0.4);
+    expect(share).toBeLessThan(0.6);
+    expect(plan(5, 0).every((p) => p.keyless)).toBe(true);
+  });
+
   it('heals the target and reports interrupted when aborted in the middle of a fault', async () => {
     const service = await startFakeEventService();
     services.push(service);
