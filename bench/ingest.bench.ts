@@ -21,6 +21,11 @@ const CONCURRENCY = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Rounds of raw PutItem, POST and open model, taken in turn: one round can land in different weather. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/**
+ * A fixed open-model rate (events/s) instead of half each round's POST rate: for comparing two builds,
+ * whose measured capacities (and so whose rates) differ from run to run on a shared machine.
+ */
+const FIXED_RATE = process.env.BENCH_INGEST_RATE === undefined ? undefined : Number(process.env.BENCH_INGEST_RATE);
 /** Closed-loop POSTs before the first round (and half as long of raw PutItem). */
 const WARMUP_MS = 3000;
 
@@ -123,7 +128,7 @@ export default async function ingest() {
       const perEvent = (seconds: number) => (seconds * 1000) / Math.max(1, api.ops);
       const serverCpu = perEvent(cpuSeconds(server.child.pid) - s1);
       const dynaliteApiCpu = perEvent(cpuSeconds(dynalite) - d1);
-      const rate = Math.max(50, Math.round((api.opsPerSecond * 0.5) / 50) * 50);
+      const rate = FIXED_RATE ?? Math.max(50, Math.round((api.opsPerSecond * 0.5) / 50) * 50);
       const s2 = cpuSeconds(server.child.pid);
       const d2 = cpuSeconds(dynalite);
       const open = await openModelAt(rate, pool);
@@ -164,7 +169,10 @@ export default async function ingest() {
     };
     const goals: Goal[] = [
       { name: 'ratio ingest / raw PutItem, median of rounds', value: median(of((r) => r.ratio)), range: rangeOf(of((r) => r.ratio)), op: '>=', target: 1.0 },
-      { name: 'open-model p99 at half the measured capacity, median of rounds', value: median(of((r) => r.p99)), range: rangeOf(of((r) => r.p99)), op: '<=', target: 20, unit: 'ms' },
+      // Judged only where the goal is set: at half the measured capacity.
+      ...(FIXED_RATE === undefined
+        ? [{ name: 'open-model p99 at half the measured capacity, median of rounds', value: median(of((r) => r.p99)), range: rangeOf(of((r) => r.p99)), op: '<=' as const, target: 20, unit: 'ms' }]
+        : []),
     ];
     const bodyMd = table(
       ['measure', `median of ${ROUNDS} rounds (range)`],
@@ -172,7 +180,7 @@ export default async function ingest() {
         [`raw SDK PutItem, ${CONCURRENCY} in flight (baseline)`, `${cell((r) => r.raw)} ops/s`],
         [`POST /v1/events, ${CONCURRENCY} in flight`, `${cell((r) => r.api)} events/s`],
         ['**ratio ingest / raw PutItem** (per round)', `**${cell((r) => r.ratio, 2)}**`],
-        ['open model at half the measured capacity: rate', `${cell((r) => r.rate)} /s`],
+        [FIXED_RATE === undefined ? 'open model at half the measured capacity: rate' : 'open model at a fixed rate (BENCH_INGEST_RATE): rate', `${cell((r) => r.rate)} /s`],
         ['open model: p50 / p99', `${cell((r) => r.p50, 1)} / ${cell((r) => r.p99, 1)} ms`],
         ['the same rate against the floor server (node:http + the same group commit, no app): p50 / p99', `${cell((r) => r.floorP50, 1)} / ${cell((r) => r.floorP99, 1)} ms`],
         ['failed or dropped requests, all rounds', `${rounds.reduce((n, r) => n + r.failed + r.dropped, 0)}`],
@@ -184,7 +192,8 @@ export default async function ingest() {
     );
     const method = [
       `BENCH_ROUNDS (default 3) rounds, each a closed loop of raw PutItem, one of POST /v1/events (BENCH_SECONDS each, default 5 s),`,
-      'then the open model at half that round\'s POST rate; the ratio is taken within each round. The server is a separate',
+      'then the open model at half that round\'s POST rate (or at BENCH_INGEST_RATE events/s, to compare two builds at one',
+      'rate; the p99 goal is judged at half the capacity); the ratio is taken within each round. The server is a separate',
       'process (as `npm start`), the embedded dynalite a third; the raw baseline sends from the bench process through the',
       'same SDK client settings. Open-model latency is measured from each request\'s intended start time (no coordinated',
       'omission). CPU per event is each process\'s CPU time (/proc) over a phase divided by the events created in it; at',
