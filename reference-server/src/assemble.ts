@@ -128,10 +128,13 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
     const names = tableNames(config.TABLE_PREFIX);
     const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED);
-    stores.events.completer.onAbandon = (writes) => logger.error({ writes }, 'gave up finishing a part-written event batch: its events may be readable and never delivered');
     const ids = createIdGenerator(clock, random);
     const secretBox = new SecretBox(opts.secretsKey);
-    const metrics = createServerMetrics();
+    const metrics = createServerMetrics({ unfinishedWrites: () => stores.events.completer.pending });
+    stores.events.completer.onAbandon = (writes) => {
+      metrics.eventWritesAbandoned.inc(writes);
+      logger.error({ writes }, 'gave up finishing a part-written event batch: its events may be readable and never delivered');
+    };
     const security = createSecurityMetrics(metrics.registry);
     const audit = new AuditLog(new AuditStore(dynamo.doc, names.audit), clock, createIdGenerator(clock, random), logger, random);
     audit.onWriteFailure(() => security.auditWriteFailures.inc());

@@ -198,12 +198,14 @@ describe('a create without a key whose group commit lands in part', () => {
     expect(id, 'the event item landed').toBeDefined();
     expect(await readable(id!)).toBe(true);
     expect(api.deps.stores.events.completer.pending).toBe(1);
+    expect((await api.call('GET', '/metrics')).text).toMatch(/^event_writes_unfinished 1$/m);
     await drain('during-keyless-fanout');
     expect(deliveredTags()).not.toContain('keyless-fanout');
 
     api.dynamo.client.middlewareStack.remove('loseKeyless');
     await waitFor(() => deliveredTags().includes('keyless-fanout'), { message: 'delivery once the rest of the batch landed' });
     expect(api.deps.stores.events.completer.pending).toBe(0);
+    expect((await api.call('GET', '/metrics')).text).toMatch(/^event_writes_unfinished 0$/m);
     await drain('after-keyless-fanout');
     await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the three events counted' });
     expect(await totalEvents()).toBe(before + 3);
