@@ -1,0 +1,43 @@
+// The http adapter fills a user's request templates: a create with a key sends it where the template
+// says, a key-less create leaves out every header that fills to nothing, and the body keeps its types.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { httpAdapter } from '../../../scenarios/adapters/http-adapter.js';
+import { httpAdapterSchema } from '../../../scenarios/scenario/adapter-schema.js';
+
+const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+  req.on('end', () => {
+    seen.push({ headers: req.headers, body });
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { id: `e${seen.length}` } }));
+  });
+});
+let baseUrl = '';
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const spec = httpAdapterSchema.parse({
+  headers: { authorization: 'Bearer {{env.TOKEN}}' },
+  create_event: { method: 'POST', path: '/events', headers: { 'idempotency-key': '{{idempotency_key}}' }, body: { type: '{{event_type}}', seq: '{{seq}}' }, id: '$.data.id' },
+  read_event: { path: '/events/{{id}}' },
+});
+const never = new AbortController().signal;
+
+it('sends the key of a keyed create and no key header for a key-less one', async () => {
+  const adapter = httpAdapter(spec, { baseUrl, runId: 'r1', env: { TOKEN: 't0k' } });
+  const keyed = await adapter.createEvent({ seq: 1, event_type: 'a.b', idempotency_key: 'r1-1' }, never);
+  const keyless = await adapter.createEvent({ seq: 2, event_type: 'a.b', idempotency_key: 'r1-2', keyless: true }, never);
+  expect(keyed).toMatchObject({ ok: true, value: { event_id: 'e1', idempotency_key: 'r1-1' } });
+  expect(keyless).toMatchObject({ ok: true, value: { event_id: 'e2', idempotency_key: 'r1-2' } });
+  const [first, second] = seen.slice(-2);
+  expect(first!.headers['idempotency-key']).toBe('r1-1');
+  expect(second!.headers).not.toHaveProperty('idempotency-key');
+  expect(second!.headers.authorization).toBe('Bearer t0k');
+  expect(JSON.parse(second!.body)).toEqual({ type: 'a.b', seq: 2 });
+});
