@@ -260,7 +260,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       close() {
         closing ??= (async () => {
           // Part-written event batches are finished while the store is still there (bounded).
-          if (!(await stores.events.completer.settle(5_000))) logger.error({ writes: stores.events.completer.pending }, 'stopped with part-written event batches unfinished');
+          if (!(await stores.events.completer.settle(5_000))) logger.error({ writes: stores.events.completer.stop() }, 'stopped with part-written event batches unfinished');
           wakeHub?.close();
           await wakeFollower?.stop();
           const running = workers;

@@ -41,6 +41,7 @@ export class BatchCompleter {
   private running: Promise<void> | undefined;
   private readonly now: () => number;
   private readonly completeWithinMs: number;
+  private stopped = false;
   onAbandon: ((writes: number) => void) | undefined;
 
   constructor(
@@ -57,8 +58,9 @@ export class BatchCompleter {
     return this.left.length + this.sending;
   }
 
-  /** Takes over the rest of a batch (see OnUnfinished in batch-write.ts). */
+  /** Takes over the rest of a batch (see OnUnfinished in batch-write.ts); ignored once stopped. */
   add(rest: MarshalledRequests): void {
+    if (this.stopped) return;
     const since = this.now();
     for (const [table, writes] of Object.entries(rest)) for (const write of writes) this.left.push({ table, write, since });
     this.running ??= this.run().finally(() => (this.running = undefined));
@@ -76,9 +78,20 @@ export class BatchCompleter {
     }
   }
 
+  /**
+   * Stops retrying (the store is going away) and drops what is left; returns how many writes are not
+   * known to be written (a call in flight may still land).
+   */
+  stop(): number {
+    this.stopped = true;
+    const dropped = this.left.length + this.sending;
+    this.left = [];
+    return dropped;
+  }
+
   private async run(): Promise<void> {
     let backoff = 0;
-    while (this.left.length > 0) {
+    while (this.left.length > 0 && !this.stopped) {
       this.dropExpired();
       const call = this.left.splice(0, BATCH_WRITE_MAX);
       if (call.length === 0) break;
@@ -93,6 +106,7 @@ export class BatchCompleter {
       } finally {
         this.sending = 0;
       }
+      if (this.stopped) break;
       // Handed back as new objects: each keeps the oldest start of its call, so none outlives its limit.
       const since = Math.min(...call.map((l) => l.since));
       const again = Object.entries(rest ?? {}).flatMap(([table, writes]) => writes.map((write) => ({ table, write, since })));

@@ -111,4 +111,21 @@ describe('BatchCompleter', () => {
     expect(await stored('x1')).toBeUndefined();
     dynamo.client.destroy();
   });
+
+  it('stops retrying when stopped, dropping what is left, and takes nothing more', async () => {
+    const { dynamo, table, calls, state, stored } = await setup();
+    state.refuse = () => true;
+    const completer = new BatchCompleter(dynamo.doc);
+    completer.add(rest(table, ['s1', 's2']));
+    expect(await completer.settle(50)).toBe(false);
+    expect(completer.stop()).toBe(2);
+    expect(await completer.settle(5_000)).toBe(true);
+    state.refuse = () => false;
+    const sent = calls.length;
+    completer.add(rest(table, ['s3']));
+    expect(completer.pending).toBe(0);
+    expect(calls.length).toBe(sent);
+    expect(await stored('s1')).toBeUndefined();
+    dynamo.client.destroy();
+  });
 });
