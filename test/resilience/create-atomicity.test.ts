@@ -72,6 +72,19 @@ function loseRows(isTheRow: (w: WriteRequest) => boolean): InitializeMiddleware<
   };
 }
 
+/** Drains (below), waits until analytics counted every readable event, and returns that count. */
+async function countedAfter(tag: string): Promise<number> {
+  await drain(tag);
+  await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
+  return totalEvents();
+}
+
+/** Waits until analytics counted `total` events, and fails if it counted more. */
+async function countedExactly(total: number, message: string): Promise<void> {
+  await waitFor(async () => (await totalEvents()) >= total, { message });
+  expect(await totalEvents()).toBe(total);
+}
+
 /** Creates an event without a key and waits for its delivery: everything queued before it had its turn. */
 async function drain(tag: string): Promise<void> {
   expect((await create(undefined, tag)).status).toBe(201);
@@ -80,9 +93,7 @@ async function drain(tag: string): Promise<void> {
 
 describe('an idempotent create that fails half-way', () => {
   it('fan-out row lost beside its fact: the event is neither readable nor counted, until a retry completes it, counted once', async () => {
-    await drain('before-fanout-lost');
-    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
-    const before = await totalEvents();
+    const before = await countedAfter('before-fanout-lost');
     api.dynamo.client.middlewareStack.add(loseRows(fanoutRowOf('fanout-lost')), { step: 'initialize', name: 'loseRows' });
     const failed = await create('fanout-lost', 'fanout-lost');
     api.dynamo.client.middlewareStack.remove('loseRows');
@@ -92,23 +103,19 @@ describe('an idempotent create that fails half-way', () => {
 
     // Facts are counted oldest first: once the later event is counted, the earlier one would have been.
     await drain('after-fanout-lost');
-    await waitFor(async () => (await totalEvents()) >= before + 1, { message: 'the later event counted' });
-    expect(await totalEvents()).toBe(before + 1);
+    await countedExactly(before + 1, 'the later event counted');
     expect(await readable(id!)).toBe(false);
 
     const retry = await create('fanout-lost', 'fanout-lost');
     expect(retry.status).toBe(201);
     expect((retry.body as { event_id: string }).event_id).toBe(id);
     await drain('after-fanout-retry');
-    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the retried and the last event counted' });
-    expect(await totalEvents()).toBe(before + 3);
+    await countedExactly(before + 3, 'the retried and the last event counted');
     expect(deliveredTags().filter((t) => t === 'fanout-lost')).toHaveLength(1);
   });
 
   it('fact lost after the fan-out row landed: fan-out reveals the event and writes its fact, counted once, a retry too', async () => {
-    await drain('before-fact-lost');
-    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
-    const before = await totalEvents();
+    const before = await countedAfter('before-fact-lost');
     api.dynamo.client.middlewareStack.add(loseRows(factRowOf('fact.lost')), { step: 'initialize', name: 'loseRows' });
     const body = { source: 'test', event_type: 'fact.lost', payload: { tag: 'fact-lost' } };
     const failed = await api.call('POST', '/v1/events', { key, body, headers: { 'idempotency-key': 'fact-lost' } });
@@ -118,14 +125,12 @@ describe('an idempotent create that fails half-way', () => {
     // Accepted at its fan-out row: fan-out finds it hidden, writes its fact and reveals it.
     await waitFor(() => deliveredTags().includes('fact-lost'), { message: 'delivery once fan-out revealed the event' });
     await drain('after-fact-lost');
-    await waitFor(async () => (await totalEvents()) >= before + 2, { message: 'the event and the later one counted' });
-    expect(await totalEvents()).toBe(before + 2);
+    await countedExactly(before + 2, 'the event and the later one counted');
 
     const retry = await api.call('POST', '/v1/events', { key, body, headers: { 'idempotency-key': 'fact-lost' } });
     expect(retry.status).toBe(201);
     await drain('after-fact-retry');
-    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the last event counted' });
-    expect(await totalEvents()).toBe(before + 3);
+    await countedExactly(before + 3, 'the last event counted');
     expect(deliveredTags().filter((t) => t === 'fact-lost')).toHaveLength(1);
   });
 
@@ -187,9 +192,7 @@ async function storedEvent(tag: string): Promise<Record<string, unknown> | undef
 
 describe('a create without a key whose group commit lands in part', () => {
   it('fan-out row handed back in every round: answered 503, then finished in the background, delivered and counted once', async () => {
-    await drain('before-keyless-fanout');
-    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
-    const before = await totalEvents();
+    const before = await countedAfter('before-keyless-fanout');
     api.dynamo.client.middlewareStack.add(loseRows(sharedFanoutRowOf('keyless-fanout')), { step: 'initialize', name: 'loseKeyless' });
     onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
     expect((await create(undefined, 'keyless-fanout')).status).toBe(503);
@@ -207,29 +210,24 @@ describe('a create without a key whose group commit lands in part', () => {
     expect(api.deps.stores.events.completer.pending).toBe(0);
     expect((await api.call('GET', '/metrics')).text).toMatch(/^event_writes_unfinished 0$/m);
     await drain('after-keyless-fanout');
-    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the three events counted' });
-    expect(await totalEvents()).toBe(before + 3);
+    await countedExactly(before + 3, 'the three events counted');
     expect(deliveredTags().filter((t) => t === 'keyless-fanout')).toHaveLength(1);
   });
 
   it('facts row handed back in every round: answered 503, delivered, and counted once the rest landed', async () => {
-    await drain('before-keyless-fact');
-    await waitFor(async () => (await totalEvents()) === (await api.call('GET', '/v1/inbox?limit=100', { key })).body.events.length, { message: 'analytics caught up' });
-    const before = await totalEvents();
+    const before = await countedAfter('before-keyless-fact');
     api.dynamo.client.middlewareStack.add(loseRows(sharedFactsRowOf('keyless.fact')), { step: 'initialize', name: 'loseKeyless' });
     onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
     const body = { source: 'test', event_type: 'keyless.fact', payload: { tag: 'keyless-fact' } };
     expect((await api.call('POST', '/v1/events', { key, body })).status).toBe(503);
     await waitFor(() => deliveredTags().includes('keyless-fact'), { message: 'delivery from the fan-out row that landed' });
     await drain('during-keyless-fact');
-    await waitFor(async () => (await totalEvents()) >= before + 1, { message: 'the later event counted' });
-    expect(await totalEvents()).toBe(before + 1);
+    await countedExactly(before + 1, 'the later event counted');
 
     api.dynamo.client.middlewareStack.remove('loseKeyless');
-    await waitFor(async () => (await totalEvents()) >= before + 2, { message: 'the event counted once its fact landed' });
+    await countedExactly(before + 2, 'the event counted once its fact landed');
     await drain('after-keyless-fact');
-    await waitFor(async () => (await totalEvents()) >= before + 3, { message: 'the last event counted' });
-    expect(await totalEvents()).toBe(before + 3);
+    await countedExactly(before + 3, 'the last event counted');
     expect(api.deps.stores.events.completer.pending).toBe(0);
   });
 

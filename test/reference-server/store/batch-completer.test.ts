@@ -5,28 +5,19 @@ import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput } from '@a
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchCompleter } from '../../../reference-server/src/store/batch-completer.js';
 import { batchWriteAll, type MarshalledRequests } from '../../../reference-server/src/store/batch-write.js';
-import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
-import { ensureTables, tableNames } from '../../../reference-server/src/store/tables.js';
+import { freshTablesFor } from '../../support/fresh-tables.js';
 
-let db: EmbeddedDynamo;
-let seq = 0;
-beforeAll(async () => {
-  db = await startEmbeddedDynamo();
-});
-afterAll(async () => db?.stop());
+const freshTables = freshTablesFor('bc');
 
 /**
  * A client on fresh tables whose BatchWriteItem calls are counted (items per call) and, while
  * `refuse(items)` says so for an item, hand that item back unprocessed without writing it.
  */
 async function setup() {
-  const prefix = `bc${++seq}-`;
-  const dynamo = createDynamo({ endpoint: db.endpoint, maxAttempts: 1 });
-  await ensureTables(dynamo.client, prefix);
+  const { dynamo, names } = await freshTables({ maxAttempts: 1 });
   const calls: number[] = [];
   const state = { refuse: (_item: Record<string, unknown>) => false };
   const refuse: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
@@ -42,7 +33,7 @@ async function setup() {
       return { ...result, output: { ...(result.output as BatchWriteItemCommandOutput), UnprocessedItems: back } };
   };
   dynamo.client.middlewareStack.add(refuse, { step: 'initialize', name: 'refuse' });
-  const table = tableNames(prefix).events;
+  const table = names.events;
   const stored = async (id: string) =>
     (await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: 'tnt_bc', event_id: id }, ConsistentRead: true }))).Item;
   return { dynamo, table, calls, state, stored };

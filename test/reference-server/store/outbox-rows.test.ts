@@ -1,25 +1,16 @@
 // Outbox rows: an event's rows carry it (and its analytics fact) as one JSON string each, read back as
 // the records they were; rows stored as nested maps by earlier versions still read the same.
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { EventRecord } from '../../../reference-server/src/domain/event.js';
-import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
 import { OutboxStore } from '../../../reference-server/src/store/outbox-store.js';
-import { ensureTables, tableNames } from '../../../reference-server/src/store/tables.js';
+import { freshTablesFor } from '../../support/fresh-tables.js';
 
-let db: EmbeddedDynamo;
-let seq = 0;
-beforeAll(async () => {
-  db = await startEmbeddedDynamo();
-});
-afterAll(async () => db?.stop());
+const freshTables = freshTablesFor('or');
 
 async function setup() {
-  const prefix = `or${++seq}-`;
-  const dynamo = createDynamo({ endpoint: db.endpoint });
-  await ensureTables(dynamo.client, prefix);
-  const table = tableNames(prefix)['event-outbox'];
+  const { dynamo, names } = await freshTables();
+  const table = names['event-outbox'];
   return { doc: dynamo.doc, table, outbox: new OutboxStore(dynamo.doc, table, ['fanout', 'analytics']) };
 }
 

@@ -2,30 +2,21 @@
 // store hands back unprocessed are sent again until none are left, and a failed call fails each caller.
 // Puts that come while a call is in flight wait for it (up to the hold) and then share one call.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addChaosMiddleware } from '../../../chaos/src/points/dynamodb-point.js';
 import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
 import type { RuleInput } from '../../../chaos/src/rules/rule-schema.js';
-import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
-import { ensureTables, tableNames } from '../../../reference-server/src/store/tables.js';
 import { WriteBatcher } from '../../../reference-server/src/store/write-batcher.js';
+import { freshTablesFor } from '../../support/fresh-tables.js';
 import { waitFor } from '../../support/wait-for.js';
 
-let db: EmbeddedDynamo;
-let seq = 0;
-beforeAll(async () => {
-  db = await startEmbeddedDynamo();
-});
-afterAll(async () => db?.stop());
+const freshTables = freshTablesFor('wb');
 
 /** A batcher over fresh tables whose DynamoDB calls pass through `rules`. */
 async function setup(rules: RuleInput[], maxAttempts = 3) {
-  const prefix = `wb${++seq}-`;
-  const dynamo = createDynamo({ endpoint: db.endpoint, maxAttempts });
-  await ensureTables(dynamo.client, prefix);
+  const { dynamo, names } = await freshTables({ maxAttempts });
   addChaosMiddleware(dynamo.client, new ChaosEngine({ enabled: true, seed: 11, rules }));
-  return { dynamo, table: tableNames(prefix).events, batcher: new WriteBatcher(dynamo.doc) };
+  return { dynamo, table: names.events, outbox: names['event-outbox'], batcher: new WriteBatcher(dynamo.doc) };
 }
 
 const event = (i: number) => ({
@@ -60,8 +51,7 @@ it('rejects every caller whose puts shared a call that failed', async () => {
 });
 
 it('writes the records of the puts that share a call as one bundle row in that call, and never a call of more than 25 items', async () => {
-  const { dynamo, table } = await setup([]);
-  const outbox = tableNames(`wb${seq}-`)['event-outbox'];
+  const { dynamo, table, outbox } = await setup([]);
   const bundles: number[][] = [];
   const batcher = new WriteBatcher<number, number>(dynamo.doc, (records) => {
     bundles.push(records);
@@ -85,8 +75,7 @@ it('writes the records of the puts that share a call as one bundle row in that c
 });
 
 it('keeps room in each call for every row a bundle may make', async () => {
-  const { dynamo, table } = await setup([]);
-  const outbox = tableNames(`wb${seq}-`)['event-outbox'];
+  const { dynamo, table, outbox } = await setup([]);
   const batcher = new WriteBatcher<number, number>(
     dynamo.doc,
     (records) => ({
