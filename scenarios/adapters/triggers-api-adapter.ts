@@ -90,7 +90,8 @@ export function triggersApiAdapter(conn: Connection): Adapter {
       const body = { source: 'aftershock', event_type: input.event_type, payload: { run: conn.runId, seq: input.seq } };
       const value = { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock' };
       if (input.keyless) {
-        // The SDK always sends a key (a retried create must not make two events): this one goes raw.
+        // The SDK always sends a key (a retried create must not make two events): this one goes raw,
+        // with the run's key (tenant() throws if setup has not made it yet).
         tenant();
         const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
         const res = await timedRequest(`${conn.baseUrl}/v1/events`, { method: 'POST', headers, body: JSON.stringify(body) }, REQUEST_TIMEOUT_MS, signal);

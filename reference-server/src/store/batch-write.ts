@@ -66,7 +66,7 @@ export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests
 }
 
 /** How many writes `requests` holds. */
-export function itemCount(requests: MarshalledRequests | undefined): number {
+function itemCount(requests: MarshalledRequests | undefined): number {
   let n = 0;
   for (const writes of Object.values(requests ?? {})) n += writes.length;
   return n;
