@@ -9,11 +9,6 @@ export default defineConfig({
     // The packaging proof builds, packs and installs (minutes): `npm run test:pack`, run by .ci/run.
     exclude: ['test/**/*.pack.test.ts', '**/node_modules/**'],
     pool: 'forks',
-    // Files in one fork share its loaded modules: every file importing the SDK, express and the server
-    // anew was 140 s of the suite's collect time on 2 cores (5 min 20 s in all); shared, 24–28 s
-    // (3 min 54 s; 4 min 19 s with both cores kept busy). Files still run one at a time in a fork, and
-    // each restores what it fakes (timers, spies) when it ends.
-    isolate: false,
     // At least three forks, even on two cores (vitest's default there is one): the suites mostly wait on
     // sockets, leases and child processes. Measured on 2 cores: one fork 270–290 s, two 184–196 s (245 s
     // once the suite grew to 171 files), three 203 s on that same suite.
