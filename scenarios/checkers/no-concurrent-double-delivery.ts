@@ -36,7 +36,7 @@ export function noConcurrentDoubleDelivery(history: readonly HistoryRecord[]): C
           webhook_id: r.webhook_id,
           times: [furthest.start, furthest.end, r.start, r.end],
           expected: 'one receipt of a delivery at a time',
-          seen: `receipts overlapping from ${r.start} ms to ${Math.min(r.end, furthest.end)} ms`,
+          seen: `receipts overlapping from ${Math.round(r.start)} ms to ${Math.round(Math.min(r.end, furthest.end))} ms`,
         });
       } else if (acceptedBefore && r.status >= 200 && r.status < 300) {
         counts.sequential_duplicates++;
@@ -46,7 +46,7 @@ export function noConcurrentDoubleDelivery(history: readonly HistoryRecord[]): C
           webhook_id: r.webhook_id,
           times: [acceptedBefore.start, r.start],
           expected: 'accepted once (a sequential duplicate is allowed)',
-          seen: `accepted again at ${r.start} ms after being accepted at ${acceptedBefore.start} ms`,
+          seen: `accepted again at ${Math.round(r.start)} ms after being accepted at ${Math.round(acceptedBefore.start)} ms`,
         });
       }
       if (!furthest || r.end > furthest.end) furthest = r;

@@ -21,11 +21,11 @@ describe('no_concurrent_double_delivery', () => {
   });
 
   it('counts and shows a sequential duplicate after acceptance, and allows it', () => {
-    const h = history(receipt('d1', 'e1', 100), receipt('d1', 'e1', 5000));
+    const h = history(receipt('d1', 'e1', 100.25), receipt('d1', 'e1', 4999.6));
     const result = noConcurrentDoubleDelivery(h);
     expect(result).toMatchObject({ valid: true, counts: { sequential_duplicates: 1, concurrent: 0 } });
     expect(result.examples).toEqual([
-      { delivery_id: 'd1', event_id: 'e1', webhook_id: 'wh-1', times: [100, 5000], expected: 'accepted once (a sequential duplicate is allowed)', seen: 'accepted again at 5000 ms after being accepted at 100 ms' },
+      { delivery_id: 'd1', event_id: 'e1', webhook_id: 'wh-1', times: [100.25, 4999.6], expected: 'accepted once (a sequential duplicate is allowed)', seen: 'accepted again at 5000 ms after being accepted at 100 ms' },
     ]);
   });
 });
