@@ -6,19 +6,11 @@ import type { FinalEvent } from '../history/history.js';
 import type { HttpAdapterSpec, RequestTemplate } from '../scenario/adapter-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { Adapter, OpAnswer } from './adapter.js';
-import { timedRequest } from './timed-request.js';
+import { jsonOf, timedRequest } from './timed-request.js';
 import { extract } from './json-path.js';
 import { fillBody, fillString, type TemplateVars } from './request-template.js';
 
 const REQUEST_TIMEOUT_MS = 5_000;
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Connects the adapter to `baseUrl`. */
 export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
@@ -47,13 +39,13 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       if (!spec.register_webhook || webhooks === 0) return [];
       const res = await send(spec.register_webhook, { receiver_url: webhookUrl, run_id: conn.runId });
       if (res.status < 200 || res.status >= 300) throw new ScenarioError('setup_failed', `register_webhook answered ${res.status}: ${res.text.slice(0, 200)}`);
-      webhookId = extract('$.id', parse(res.text)) ?? webhookId;
+      webhookId = extract('$.id', jsonOf(res.text)) ?? webhookId;
       return [webhookId];
     },
     async createEvent(input, signal) {
       const { keyless, ...vars } = input;
       const res = await send(spec.create_event, { ...vars, idempotency_key: keyless ? '' : vars.idempotency_key, run_id: conn.runId }, signal);
-      const id = res.status >= 200 && res.status < 300 ? extract(spec.create_event.id, parse(res.text)) : undefined;
+      const id = res.status >= 200 && res.status < 300 ? extract(spec.create_event.id, jsonOf(res.text)) : undefined;
       if (id) typeOf.set(id, input.event_type);
       return answer(res, { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock', ...(id ? { event_id: id } : {}) });
     },
@@ -63,7 +55,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     identify(headers: IncomingHttpHeaders, body: string) {
       const receipt = spec.receipt ?? { event_id: '$.event_id', delivery_id_header: 'webhook-id' };
       const header = headers[receipt.delivery_id_header.toLowerCase()];
-      return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: extract(receipt.event_id, parse(body)) ?? '', webhook_id: webhookId };
+      return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: extract(receipt.event_id, jsonOf(body)) ?? '', webhook_id: webhookId };
     },
     async probe(path) {
       return (await timedRequest(conn.baseUrl + path, {}, REQUEST_TIMEOUT_MS)).status;

@@ -11,6 +11,15 @@ export interface TimedAnswer {
   error?: string;
 }
 
+/** An answer's body as JSON, or undefined when it is not JSON. */
+export function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What to send; `body` is sent as given (set its content-type in `headers`). */
 export interface TimedRequestInit {
   method?: string;

@@ -7,7 +7,7 @@ import { NetworkError, TimeoutError, TriggersApiClient, TriggersApiError } from 
 import type { FinalDlqEntry, FinalEvent, FinalWebhook } from '../history/history.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { Adapter, OpAnswer } from './adapter.js';
-import { timedRequest } from './timed-request.js';
+import { jsonOf, timedRequest } from './timed-request.js';
 import { undiciFetch } from './undici-fetch.js';
 
 /** A request that sees no answer in this long counts as outcome unknown (`info`). */
@@ -40,14 +40,6 @@ async function outcome<T>(call: (onResponse: (res: Response) => void) => Promise
     if (err instanceof TriggersApiError) return { status: err.status, error: err.code };
     // An answer the SDK could not read (a 2xx whose body is not JSON): the status stands, the id is unknown.
     return { status, error: (err as Error).name };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 
@@ -95,7 +87,7 @@ export function triggersApiAdapter(conn: Connection): Adapter {
         tenant();
         const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
         const res = await timedRequest(`${conn.baseUrl}/v1/events`, { method: 'POST', headers, body: JSON.stringify(body) }, REQUEST_TIMEOUT_MS, signal);
-        const id = res.status >= 200 && res.status < 300 ? (parseJson(res.text) as { event_id?: unknown } | undefined)?.event_id : undefined;
+        const id = res.status >= 200 && res.status < 300 ? (jsonOf(res.text) as { event_id?: unknown } | undefined)?.event_id : undefined;
         return answer(res, { ...value, ...(typeof id === 'string' ? { event_id: id } : {}) });
       }
       const res = await outcome((onResponse) => tenant().events.create(body, { idempotencyKey: input.idempotency_key, signal, onResponse }), signal);
