@@ -60,9 +60,13 @@ describe('network faults through the proxy', () => {
     const proxy = await new Toxiproxy(apiUrl).get(`dynamodb-${db.port}`);
     await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 30, jitter: 20 } });
     // Every connection opened in a 600 ms window from t = 1 s is reset: the SDK must retry through it.
+    // The window opens no earlier than the first answer, so some requests always finish before it,
+    // however slowly a loaded machine starts the server's first calls.
     // When the resets were really on and off is recorded (a loaded machine moves both), in the
     // timeline's frame: ms since ingest began.
     const reset = { on: Infinity, off: Infinity };
+    let firstAnswer!: () => void;
+    const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
     const t0 = Date.now();
     const window = faultWindow(1_000, 600, {
       start: async () => {
@@ -73,8 +77,8 @@ describe('network faults through the proxy', () => {
         await (await proxy.getToxic('resets')).remove();
         reset.off = Date.now() - t0; // after the call: until here a reset may happen
       },
-    });
-    const done = await ingest(api, key.api_key, { rate: 30, durationMs: 3_000, tag: 'net' });
+    }, answered);
+    const done = await ingest(api, key.api_key, { rate: 30, durationMs: 3_000, tag: 'net', onAnswered: () => firstAnswer() });
     await window;
     await (await proxy.getToxic('slow')).remove();
 

@@ -19,7 +19,11 @@ export interface IngestResult extends OpenModelResult {
 }
 
 /** POSTs events at a constant rate through the SDK, once each (no retries); every request carries an idempotency key. */
-export async function ingest(api: TestApi, apiKey: string, opts: { rate: number; durationMs: number; tag: string }): Promise<IngestResult> {
+export async function ingest(
+  api: TestApi,
+  apiKey: string,
+  opts: { rate: number; durationMs: number; tag: string; onAnswered?: (t: IngestResult['timeline'][number]) => void },
+): Promise<IngestResult> {
   const accepted: string[] = [];
   const timeline: IngestResult['timeline'] = [];
   const client = api.client(apiKey);
@@ -39,7 +43,9 @@ export async function ingest(api: TestApi, apiKey: string, opts: { rate: number;
         // A refusal keeps its status; a lost or unreadable answer (network error, timeout) counts as 0.
         status = err instanceof TriggersApiError ? err.status : 0;
       }
-      timeline.push({ at, status, ms: Date.now() - t0 - at });
+      const answered = { at, status, ms: Date.now() - t0 - at };
+      timeline.push(answered);
+      opts.onAnswered?.(answered);
       return { ok: status === 201, status };
     },
   });
@@ -64,10 +70,18 @@ export async function missingEvents(api: TestApi, apiKey: string, ids: readonly 
   return missing;
 }
 
-/** Starts a fault `startMs` from now and ends it `forMs` later; resolves once it has ended. */
-export function faultWindow(startMs: number, forMs: number, fault: { start: () => Promise<unknown>; end: () => Promise<unknown> }): Promise<void> {
+/**
+ * Starts a fault `startMs` from now (and not before `notBefore`, when given) and ends it `forMs` after
+ * it started; resolves once it has ended.
+ */
+export function faultWindow(
+  startMs: number,
+  forMs: number,
+  fault: { start: () => Promise<unknown>; end: () => Promise<unknown> },
+  notBefore?: Promise<unknown>,
+): Promise<void> {
   const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  return at(startMs)
+  return Promise.all([at(startMs), notBefore])
     .then(fault.start)
     .then(() => at(forMs))
     .then(fault.end)
