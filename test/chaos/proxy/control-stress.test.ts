@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createRandom, type Random } from '../../../chaos/src/proxy/random.js';
 import { waitFor } from '../../support/wait-for.js';
-import { connect, connectOutcome, echoServer, type TestServer } from './support/sockets.js';
+import { connect, connectOutcome, echoServer, listeningPorts, splitAddress, type TestServer } from './support/sockets.js';
 
 const seed = process.env.STRESS_SEED !== undefined ? Number(process.env.STRESS_SEED) : Date.now() % 2 ** 31;
 const clients = 6;
@@ -89,11 +89,21 @@ it('keeps bound ports equal to enabled proxies under concurrent control calls, a
 
   const proxies = (await call('GET', '/proxies')) as Record<string, { listen: string; enabled: boolean }>;
   const enabled = Object.values(proxies).filter((p) => p.enabled).map((p) => p.listen).sort();
-  const accepting: string[] = [];
-  for (const listen of new Set([...seenListens, ...enabled])) {
-    if (!listen.endsWith(':0') && (await connectOutcome(listen)) === 'connected') accepting.push(listen);
+  // Where /proc tells which ports the proxy's process holds, that is the whole answer (orphaned
+  // listeners included). Elsewhere, every address seen is tried: a port another process took after
+  // the proxy let it go could then be mistaken for an orphan.
+  const ownPorts = await listeningPorts(child!.pid!);
+  if (ownPorts) {
+    const apiPort = Number(new URL(url).port);
+    const proxyPorts = [...ownPorts].filter((port) => port !== apiPort).sort((a, b) => a - b);
+    expect(proxyPorts, `seed ${seed}`).toEqual(enabled.map((listen) => splitAddress(listen)[1]).sort((a, b) => a - b));
+  } else {
+    const accepting: string[] = [];
+    for (const listen of new Set([...seenListens, ...enabled])) {
+      if (!listen.endsWith(':0') && (await connectOutcome(listen)) === 'connected') accepting.push(listen);
+    }
+    expect(accepting.sort(), `seed ${seed}`).toEqual(enabled);
   }
-  expect(accepting.sort(), `seed ${seed}`).toEqual(enabled);
 
   // A deleted proxy refuses connections.
   await call('POST', '/proxies', { name: 'doomed', listen: '127.1:0', upstream: target });

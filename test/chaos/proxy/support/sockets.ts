@@ -1,5 +1,6 @@
 // Real loopback servers and clients for proxy tests: an echo server, a server that sends a payload
 // and closes, and a client that records what it receives, when, and how the connection ended.
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
 
 /** A listening TCP server on 127.0.0.1 and its "host:port". */
@@ -98,6 +99,37 @@ export function connectOutcome(address: string): Promise<string> {
     });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
+}
+
+/**
+ * The TCP ports process `pid` listens on, read from /proc (its socket inodes against the kernel's
+ * socket tables); undefined where there is no /proc. Unlike a connection attempt, this cannot mistake
+ * another process that took a freed port (another test, in parallel) for one of `pid`'s listeners.
+ */
+export async function listeningPorts(pid: number): Promise<Set<number> | undefined> {
+  let fds: string[];
+  try {
+    fds = await readdir(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  const inodes = new Set<string>();
+  for (const fd of fds) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    // Columns: sl, local address (hex ip:port), remote address, state (0A = LISTEN), …, inode (10th).
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      const [local, state, inode] = [cols[1], cols[3], cols[9]];
+      if (state === '0A' && local && inode && inodes.has(inode)) ports.add(parseInt(local.slice(local.lastIndexOf(':') + 1), 16));
+    }
+  }
+  return ports;
 }
 
 /** "host:port" → [host, port]. */
