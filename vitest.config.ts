@@ -9,10 +9,17 @@ export default defineConfig({
     // The packaging proof builds, packs and installs (minutes): `npm run test:pack`, run by .ci/run.
     exclude: ['test/**/*.pack.test.ts', '**/node_modules/**'],
     pool: 'forks',
-    // At least three forks, even on two cores (vitest's default there is one): the suites mostly wait on
-    // sockets, leases and child processes. Measured on 2 cores: one fork 270–290 s, two 184–196 s (245 s
-    // once the suite grew to 171 files), three 203 s on that same suite.
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    // A fork keeps its loaded modules from one file to the next. Isolated, every file started a new
+    // process and loaded the AWS SDK, Express and the stack again: on 2 cores that was half the suite's
+    // CPU (user time 12m10s, wall 7m04s; shared: 5m33s, 4m30s on three forks). No file relies on a
+    // fresh module state: the stack is built per test, fake timers are restored, nothing sets globals.
+    isolate: false,
+    // Four forks, even on two cores: the suites mostly wait on sockets, leases and child processes
+    // (shared forks, 2 cores: three 4m30s, four 4m06s). minWorkers = maxWorkers: with the pool allowed
+    // to shrink to one fork (vitest's default minimum here), shared forks now and then lost a file that
+    // never ran ("Terminating worker thread"; three runs of test/chaos in four), and none since.
+    maxWorkers: Math.max(4, availableParallelism()),
+    minWorkers: Math.max(4, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
