@@ -64,6 +64,11 @@ export interface AssembleOptions {
   secretsKey: string;
   /** Embedded store on disk at this path; in memory when omitted (ignored with DYNAMODB_ENDPOINT). */
   embeddedPath?: string;
+  /**
+   * With the `api` role: the file that keeps part-written event batches until they are finished, so a
+   * crash does not leave one split (store/unfinished-journal.ts); kept in memory only when omitted.
+   */
+  unfinishedWritesPath?: string;
   /** Lets a caller add middleware to the DynamoDB client before anything uses it. */
   onDynamo?: (dynamo: Dynamo) => void;
   /** Chaos: the raw `CHAOS_*` environment, typed settings, or a ready engine; see chaos-host.ts. */
@@ -127,7 +132,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     opts.onDynamo?.(dynamo);
     await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
     const names = tableNames(config.TABLE_PREFIX);
-    const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED);
+    const journal = roles.api ? opts.unfinishedWritesPath : undefined;
+    const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED, journal === undefined ? {} : { unfinishedWritesPath: journal });
     const ids = createIdGenerator(clock, random);
     const secretBox = new SecretBox(opts.secretsKey);
     const metrics = createServerMetrics({ unfinishedWrites: () => stores.events.completer.pending });
@@ -135,6 +141,11 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       metrics.eventWritesAbandoned.inc(writes);
       logger.error({ writes }, 'gave up finishing a part-written event batch: its events may be readable and never delivered');
     };
+    stores.events.completer.onJournalError = (err) => logger.error({ err, path: journal }, 'cannot record part-written event batches on disk: a crash now would leave them unfinished');
+    const resumed = await stores.events.completer.resume().catch((err: unknown) => {
+      throw new Error(`cannot read ${journal} (part-written event batches of an earlier run): move it aside to start without finishing them (${String(err)})`);
+    });
+    if (resumed > 0) logger.warn({ writes: resumed, path: journal }, 'finishing part-written event batches left by an earlier run');
     const security = createSecurityMetrics(metrics.registry);
     const audit = new AuditLog(new AuditStore(dynamo.doc, names.audit), clock, createIdGenerator(clock, random), logger, random);
     audit.onWriteFailure(() => security.auditWriteFailures.inc());
@@ -260,7 +271,10 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       close() {
         closing ??= (async () => {
           // Part-written event batches are finished while the store is still there (bounded).
-          if (!(await stores.events.completer.settle(5_000))) logger.error({ writes: stores.events.completer.stop() }, 'stopped with part-written event batches unfinished');
+          if (!(await stores.events.completer.settle(5_000))) {
+            const writes = stores.events.completer.stop();
+            logger.error({ writes, path: journal }, journal === undefined ? 'stopped with part-written event batches unfinished' : 'stopped with part-written event batches unfinished: the next start on this file finishes them');
+          }
           wakeHub?.close();
           await wakeFollower?.stop();
           const running = workers;

@@ -13,6 +13,8 @@ export const DATA_FILES = {
   adminToken: 'admin-token.sealed',
   endpoint: 'dynamodb-endpoint.json',
   server: 'server-url.json',
+  /** Part-written event batches still being finished (store/unfinished-journal.ts); usually absent. */
+  unfinishedWrites: 'unfinished-writes.json',
 } as const;
 
 /** Reads a secret from `<dataDir>/secrets.key`, creating it (mode 0600) on first start. */

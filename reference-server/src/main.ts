@@ -46,6 +46,7 @@ const api = await startTriggersApi(config, {
   adminToken,
   secretsKey,
   embeddedPath: join(config.DATA_DIR, 'dynamodb'),
+  unfinishedWritesPath: join(config.DATA_DIR, DATA_FILES.unfinishedWrites),
   chaos: { env: process.env },
 }).catch((err: unknown) => {
   const code = (err as { code?: string }).code;

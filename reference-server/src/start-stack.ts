@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChaosEngine } from '../../chaos/src/index.js';
 import { configWith, type Config } from './config.js';
+import { DATA_FILES } from './data-dir.js';
 import type { Clock } from './domain/clock.js';
 import { assemble, type Roles } from './assemble.js';
 import { startTriggersApi } from './triggers-api.js';
@@ -88,6 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     random: options.random,
     logger: options.logger,
     embeddedPath: options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb'),
+    unfinishedWritesPath: options.dataDir === undefined ? undefined : join(options.dataDir, DATA_FILES.unfinishedWrites),
     chaos: chaos === undefined ? undefined : 'decide' in chaos ? { engine: chaos } : { settings: chaos },
   };
   const api = roles.api ? await startTriggersApi(config, { ...assembly, roles }) : { ...(await assemble(config, roles, assembly)), url: '' };

@@ -2,13 +2,18 @@
 // rows are durable, so a create that fails half-way (answered 5xx) never leaves a readable event that
 // nothing delivers or counts. Once the rows landed the event is accepted: fan-out reveals it even if
 // the request never did; a retry with the same key completes the work either way, delivering once.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ChaosEngine } from '../../chaos/src/index.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startTestApi, type TestApi } from '../support/test-api.js';
+import { UnfinishedJournal } from '../../reference-server/src/store/unfinished-journal.js';
+import { sameStore, startTestApi, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
 import { seededEngine } from './support/chaos-run.js';
 
@@ -16,10 +21,15 @@ let api: TestApi;
 let receiver: Receiver;
 let engine: ChaosEngine;
 let key: string;
+let journalDir: string;
+/** The server's journal of part-written batches (DATA_DIR/unfinished-writes.json under `npm start`). */
+let journalPath: string;
 
 beforeAll(async () => {
   engine = seededEngine('create atomicity');
-  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '20', WEBHOOK_CACHE_MS: '0' }, { chaos: { engine } });
+  journalDir = await mkdtemp(join(tmpdir(), 'aftershock-atomicity-'));
+  journalPath = join(journalDir, 'unfinished-writes.json');
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '20', WEBHOOK_CACHE_MS: '0' }, { chaos: { engine }, unfinishedWritesPath: journalPath });
   receiver = await startReceiver();
   key = (await api.createKey()).api_key;
   expect((await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } })).status).toBe(201);
@@ -27,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await receiver?.close();
+  await rm(journalDir, { recursive: true, force: true });
 });
 
 const table = (name: string) => `${api.config.TABLE_PREFIX}${name}`;
@@ -40,6 +51,15 @@ const inInbox = async (id: string) => ((await api.call('GET', '/v1/inbox?limit=1
 async function hiddenEvent(tag: string): Promise<string | undefined> {
   const { Items } = await api.dynamo.doc.send(new ScanCommand({ TableName: table('events') }));
   return Items?.find((i) => i.outbox_pending === true && (JSON.parse(String(i.payload_json)) as { tag?: string }).tag === tag)?.event_id as string | undefined;
+}
+
+/** Rows still in the outbox, for fan-out and analytics alike. */
+const outboxRows = async () => (await api.dynamo.doc.send(new ScanCommand({ TableName: table('event-outbox'), Select: 'COUNT' }))).Count ?? 0;
+
+/** Once fan-out and analytics are done with every outbox row (nothing left to count), the count is `total`. */
+async function settledCount(total: number, message: string): Promise<void> {
+  await waitFor(async () => (await outboxRows()) === 0, { message: `${message}: every outbox row consumed` });
+  expect(await totalEvents(), message).toBe(total);
 }
 
 const totalEvents = async () => ((await api.call('GET', '/v1/analytics/summary', { key })).body as { total_events: number }).total_events;
@@ -239,5 +259,57 @@ describe('a create without a key whose group commit lands in part', () => {
     await drain('after-keyless-none');
     expect(await storedEvent('keyless-none')).toBeUndefined();
     expect(deliveredTags()).not.toContain('keyless-none');
+  });
+});
+
+// Last in the file: it stops the server's completer for good.
+describe('a create without a key, and a server that stops before the rest of its batch landed', () => {
+  it('writes that landed just before a crash, before the journal said so, are written again at the next start: delivered and counted once', async () => {
+    const before = await countedAfter('before-keyless-repeat');
+    const lost = (w: WriteRequest) => sharedFanoutRowOf('keyless-repeat')(w) || sharedFactsRowOf('keyless.repeat')(w);
+    api.dynamo.client.middlewareStack.add(loseRows(lost), { step: 'initialize', name: 'loseKeyless' });
+    onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
+    const body = { source: 'test', event_type: 'keyless.repeat', payload: { tag: 'keyless-repeat' } };
+    expect((await api.call('POST', '/v1/events', { key, body })).status).toBe(503);
+    const journaled = await new UnfinishedJournal(journalPath).load();
+    expect(journaled).toHaveLength(2);
+    api.dynamo.client.middlewareStack.remove('loseKeyless');
+    await waitFor(() => deliveredTags().includes('keyless-repeat'), { message: 'delivery once the rest landed' });
+    await waitFor(() => !existsSync(journalPath), { message: 'the journal removed once nothing is left' });
+    await countedExactly(before + 1, 'the event counted once its rows landed');
+
+    // As if the server had crashed after those rows landed but before its journal said so.
+    const replayPath = join(journalDir, 'replayed.json');
+    await new UnfinishedJournal(replayPath, () => journaled).persist();
+    const next = await startTestApi({ ...sameStore(api), RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: 'false' }, { unfinishedWritesPath: replayPath });
+    onTestFinished(() => next.close());
+    await waitFor(() => !existsSync(replayPath), { message: 'the rows written again' });
+    await drain('after-keyless-repeat');
+    await settledCount(before + 2, 'the event still counted once, and the later one');
+    expect(deliveredTags().filter((t) => t === 'keyless-repeat')).toHaveLength(1);
+  });
+
+  it('the rest is on disk before the 503, and a server started on that journal finishes it: delivered and counted once', async () => {
+    const before = await countedAfter('before-keyless-restart');
+    const lost = (w: WriteRequest) => sharedFanoutRowOf('keyless-restart')(w) || sharedFactsRowOf('keyless.restart')(w);
+    api.dynamo.client.middlewareStack.add(loseRows(lost), { step: 'initialize', name: 'loseKeyless' });
+    onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
+    const body = { source: 'test', event_type: 'keyless.restart', payload: { tag: 'keyless-restart' } };
+    expect((await api.call('POST', '/v1/events', { key, body })).status).toBe(503);
+    // Both rows were in the journal before the answer; the event item landed without them.
+    const journaled = (await new UnfinishedJournal(journalPath).load()).map((w) => w.write.PutRequest?.Item?.consumer?.S).sort();
+    expect(journaled).toEqual(['analytics', 'fanout']);
+    expect(await storedEvent('keyless-restart')).toBeDefined();
+
+    // The server dies as far as these rows go: its completer does nothing more, and its client keeps
+    // losing them. The next server on the same store and the same journal finishes them.
+    api.deps.stores.events.completer.stop();
+    const next = await startTestApi({ ...sameStore(api), RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: 'false' }, { unfinishedWritesPath: journalPath });
+    onTestFinished(() => next.close());
+    await waitFor(() => deliveredTags().includes('keyless-restart'), { message: 'delivery once the next server finished the batch' });
+    await waitFor(() => !existsSync(journalPath), { message: 'the journal removed once nothing is left' });
+    await drain('after-keyless-restart');
+    await settledCount(before + 2, 'the event counted once, and the later one');
+    expect(deliveredTags().filter((t) => t === 'keyless-restart')).toHaveLength(1);
   });
 });

@@ -5,14 +5,15 @@
 // delivered, a fan-out row without its events would deliver events no one can read, a facts row would
 // count them. Rolling back is no cure (a row may already have been consumed), so the rest is written
 // in the background until it lands: every event of the batch ends readable, delivered and counted, as
-// a 503 ("outcome unknown") allows. A crash before then still leaves the batch part-written; an
-// Idempotency-Key create is safe against that too (EventsStore.createIfAbsent).
+// a 503 ("outcome unknown") allows. With a journal (unfinished-journal.ts) what is left is on disk
+// before the callers are answered, and a crash before the rest landed is finished at the next start.
 //
 // The retry loop is written here rather than taken from the SDK or a retry library because it must
 // merge what is left of many batches into calls of at most 25 items, one call at a time, so a store
 // under throttling is not met by a herd of retrying batches.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BATCH_WRITE_MAX, batchWriteMarshalled, type MarshalledRequests } from './batch-write.js';
+import { UnfinishedJournal, type JournalWrite } from './unfinished-journal.js';
 
 /** How long the rest of a batch is retried before it is given up (and reported). */
 export const COMPLETE_WITHIN_MS = 5 * 60_000;
@@ -32,17 +33,29 @@ export interface BatchCompleterOptions {
   now?: () => number;
   /** Hears of writes given up after completeWithinMs, with how many there were. */
   onAbandon?: (writes: number) => void;
+  /** Keeps what is unfinished in this file (see unfinished-journal.ts); `resume()` finishes it. */
+  journalPath?: string;
+  /**
+   * Makes a write safe to repeat before it is taken over: with a journal, a write that landed just
+   * before a crash is written again at the next start.
+   */
+  prepare?: (write: Write) => Write;
 }
 
 export class BatchCompleter {
   private left: Left[] = [];
   /** Writes of the call in flight. */
-  private sending = 0;
+  private sending: Left[] = [];
   private running: Promise<void> | undefined;
   private readonly now: () => number;
   private readonly completeWithinMs: number;
+  private readonly prepare: (write: Write) => Write;
+  private readonly journal: UnfinishedJournal | undefined;
   private stopped = false;
+  private unfinishedAtStop: Left[] = [];
   onAbandon: ((writes: number) => void) | undefined;
+  /** Hears of a journal that could not be written (the writes are still being finished in memory). */
+  onJournalError: ((err: unknown) => void) | undefined;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -51,19 +64,38 @@ export class BatchCompleter {
     this.now = opts.now ?? Date.now;
     this.completeWithinMs = opts.completeWithinMs ?? COMPLETE_WITHIN_MS;
     this.onAbandon = opts.onAbandon;
+    this.prepare = opts.prepare ?? ((write) => write);
+    // Once stopped, the file keeps what was unfinished then: the next start finishes it.
+    const unfinished = (): JournalWrite[] => (this.stopped ? this.unfinishedAtStop : [...this.sending, ...this.left]).map(({ table, write }) => ({ table, write }));
+    this.journal = opts.journalPath === undefined ? undefined : new UnfinishedJournal(opts.journalPath, unfinished);
   }
 
   /** Writes still to be finished. */
   get pending(): number {
-    return this.left.length + this.sending;
+    return this.left.length + this.sending.length;
   }
 
-  /** Takes over the rest of a batch (see OnUnfinished in batch-write.ts); ignored once stopped. */
-  add(rest: MarshalledRequests): void {
-    if (this.stopped) return;
+  /**
+   * Takes over the rest of a batch (see OnUnfinished in batch-write.ts); ignored once stopped. Resolves
+   * once it is in the journal, when there is one (at once otherwise); never rejects.
+   */
+  add(rest: MarshalledRequests): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const since = this.now();
-    for (const [table, writes] of Object.entries(rest)) for (const write of writes) this.left.push({ table, write, since });
+    for (const [table, writes] of Object.entries(rest)) for (const write of writes) this.left.push({ table, write: this.prepare(write), since });
+    const recorded = this.record();
     this.running ??= this.run().finally(() => (this.running = undefined));
+    return recorded;
+  }
+
+  /** Takes over what the journal holds from an earlier run; resolves to how many writes that is. */
+  async resume(): Promise<number> {
+    const writes = (await this.journal?.load()) ?? [];
+    if (writes.length === 0) return 0;
+    const rest: MarshalledRequests = {};
+    for (const { table, write } of writes) (rest[table] ??= []).push(write);
+    await this.add(rest);
+    return writes.length;
   }
 
   /** Resolves true once nothing is left to finish, or false after `ms` with writes still pending. */
@@ -84,9 +116,14 @@ export class BatchCompleter {
    */
   stop(): number {
     this.stopped = true;
-    const dropped = this.left.length + this.sending;
+    const dropped = this.pending;
+    this.unfinishedAtStop = [...this.sending, ...this.left];
     this.left = [];
     return dropped;
+  }
+
+  private record(): Promise<void> {
+    return this.journal ? this.journal.persist().catch((err: unknown) => this.onJournalError?.(err)) : Promise.resolve();
   }
 
   private async run(): Promise<void> {
@@ -96,7 +133,7 @@ export class BatchCompleter {
       const call = this.left.splice(0, BATCH_WRITE_MAX);
       if (call.length === 0) break;
       let rest: MarshalledRequests | undefined;
-      this.sending = call.length;
+      this.sending = call;
       try {
         // One round: what comes back unprocessed is queued again, behind the others.
         await batchWriteMarshalled(this.doc, requestsOf(call), 1, undefined, (r) => (rest = r));
@@ -104,13 +141,15 @@ export class BatchCompleter {
         // Unprocessed (rest set), or refused or failed as a whole: every write of the call again.
         rest ??= requestsOf(call);
       } finally {
-        this.sending = 0;
+        this.sending = [];
       }
       if (this.stopped) break;
       // Handed back as new objects: each keeps the oldest start of its call, so none outlives its limit.
       const since = Math.min(...call.map((l) => l.since));
       const again = Object.entries(rest ?? {}).flatMap(([table, writes]) => writes.map((write) => ({ table, write, since })));
       this.left.push(...again);
+      // What landed leaves the journal (and the file goes once nothing is left).
+      if (again.length < call.length) await this.record();
       backoff = again.length < call.length ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(25, backoff * 2));
       if (backoff > 0 && this.left.length > 0) await new Promise((r) => setTimeout(r, backoff).unref());
     }
@@ -121,7 +160,9 @@ export class BatchCompleter {
     const kept = this.left.filter((l) => l.since > oldest);
     const dropped = this.left.length - kept.length;
     this.left = kept;
-    if (dropped > 0) this.onAbandon?.(dropped);
+    if (dropped === 0) return;
+    this.onAbandon?.(dropped);
+    void this.record();
   }
 }
 

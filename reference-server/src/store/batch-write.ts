@@ -19,9 +19,10 @@ export type MarshalledRequests = NonNullable<BatchWriteItemCommandInput['Request
 /**
  * Called when a batch gives up after part of it landed, with the rest: the items handed back
  * unprocessed, or those of the round that failed. A throttled round wrote none of them; after a server
- * fault or a timeout some may have landed, and writing them again stores the same items.
+ * fault or a timeout some may have landed, and writing them again stores the same items. A promise
+ * returned is awaited before the throw (the rest is then on disk before anyone is answered).
  */
-export type OnUnfinished = (rest: MarshalledRequests) => void;
+export type OnUnfinished = (rest: MarshalledRequests) => unknown;
 
 /**
  * Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist.
@@ -45,7 +46,7 @@ export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests
   let landed = false;
   for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
     if (round >= maxRounds) {
-      if (landed) onUnfinished?.(pending);
+      if (landed) await onUnfinished?.(pending);
       const err = new Error('BatchWriteItem left items unprocessed after retries');
       err.name = 'ThrottlingException';
       throw err;
@@ -56,7 +57,7 @@ export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests
     try {
       out = await send(new BatchWriteItemCommand({ RequestItems: pending }), { abortSignal: signal });
     } catch (err) {
-      if (landed) onUnfinished?.(pending);
+      if (landed) await onUnfinished?.(pending);
       throw err;
     }
     const rest: MarshalledRequests | undefined = out.UnprocessedItems;

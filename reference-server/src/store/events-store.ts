@@ -11,7 +11,7 @@ import {
 import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll } from './batch-write.js';
-import { FANOUT_SHARED_EVENT_MAX, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
+import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { BatchCompleter } from './batch-completer.js';
 import { WriteBatcher } from './write-batcher.js';
 import { ifConditionHolds } from './conditional-write.js';
@@ -39,8 +39,9 @@ export class EventsStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly outbox: OutboxStore,
+    opts: { unfinishedWritesPath?: string } = {},
   ) {
-    this.completer = new BatchCompleter(doc);
+    this.completer = new BatchCompleter(doc, { prepare: repeatableWrite, ...(opts.unfinishedWritesPath === undefined ? {} : { journalPath: opts.unfinishedWritesPath }) });
     this.batcher = new WriteBatcher<Shared, FanoutRowRef | undefined>(
       doc,
       (records) => {

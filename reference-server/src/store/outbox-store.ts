@@ -3,6 +3,7 @@
 // write batch, holding the events (fan-out) or facts (analytics) of every event group-committed in it;
 // an event created idempotently, or too large to share, has rows of its own. A crash between storing
 // an event and acting on it leaves the row, so the work is redone.
+import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
@@ -73,6 +74,20 @@ function factsOf(item: Record<string, unknown>): Fact[] {
 function eventsOf(item: Record<string, unknown>): EventRecord[] {
   if (typeof item.events_json === 'string') return JSON.parse(item.events_json) as EventRecord[];
   return [(item.event as EventRecord | undefined) ?? (JSON.parse(item.event_json as string) as EventRecord)];
+}
+
+/**
+ * A marshalled write made safe to write again: the event facts of an analytics row are marked
+ * `dedupe`, so the processor counts them once however often the row lands. Other writes are already
+ * safe to repeat (an event item is the same item; a fan-out row finds its deliveries existing).
+ */
+export function repeatableWrite(write: WriteRequest): WriteRequest {
+  const item = write.PutRequest?.Item;
+  if (item?.consumer?.S !== 'analytics') return write;
+  const mark = (fact: Fact): Fact => (fact.kind === 'event' ? { ...fact, dedupe: true } : fact);
+  if (item.facts_json?.S !== undefined) return { PutRequest: { Item: { ...item, facts_json: { S: JSON.stringify((JSON.parse(item.facts_json.S) as Fact[]).map(mark)) } } } };
+  if (item.fact_json?.S !== undefined) return { PutRequest: { Item: { ...item, fact_json: { S: JSON.stringify(mark(JSON.parse(item.fact_json.S) as Fact)) } } } };
+  return write;
 }
 
 /** Sort key of a fact: `evt_01J…` → `01J…#evt_01J…`, so every kind of fact sorts by time. */

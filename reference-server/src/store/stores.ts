@@ -18,11 +18,12 @@ import { WebhooksStore } from './webhooks-store.js';
  */
 export type AnalyticsFeedMode = 'outbox' | 'streams';
 
-export function createStores(doc: DynamoDBDocumentClient, prefix: string, analyticsFeed: AnalyticsFeedMode = 'outbox') {
+/** `unfinishedWritesPath`: where the events store keeps part-written group commits (see unfinished-journal.ts). */
+export function createStores(doc: DynamoDBDocumentClient, prefix: string, analyticsFeed: AnalyticsFeedMode = 'outbox', opts: { unfinishedWritesPath?: string } = {}) {
   const names = tableNames(prefix);
   const outbox = new OutboxStore(doc, names['event-outbox'], analyticsFeed === 'outbox' ? ['fanout', 'analytics'] : ['fanout']);
   return {
-    events: new EventsStore(doc, names.events, outbox),
+    events: new EventsStore(doc, names.events, outbox, opts),
     apiKeys: new ApiKeysStore(doc, names['api-keys']),
     idempotency: new IdempotencyStore(doc, names.idempotency),
     outbox,

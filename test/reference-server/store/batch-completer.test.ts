@@ -1,14 +1,22 @@
 // A batch that landed in part is reported with its rest, and the completer writes that rest once the
 // store takes writes again: merged into calls of at most 25, one call at a time, given up (and
-// reported) only after its time limit. A batch of which nothing landed is not reported at all.
+// reported) only after its time limit. A batch of which nothing landed is not reported at all. With a
+// journal, what is unfinished is on disk before the callers hear of it, and a new completer on the
+// file (the next start) finishes it.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BatchCompleter } from '../../../reference-server/src/store/batch-completer.js';
 import { batchWriteAll, type MarshalledRequests } from '../../../reference-server/src/store/batch-write.js';
+import { UnfinishedJournal } from '../../../reference-server/src/store/unfinished-journal.js';
 import { freshTablesFor } from '../../support/fresh-tables.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const freshTables = freshTablesFor('bc');
 
@@ -117,6 +125,86 @@ describe('BatchCompleter', () => {
     expect(completer.pending).toBe(0);
     expect(calls.length).toBe(sent);
     expect(await stored('s1')).toBeUndefined();
+    dynamo.client.destroy();
+  });
+});
+
+describe('BatchCompleter with a journal', () => {
+  async function journalFile(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-journal-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    return join(dir, 'unfinished-writes.json');
+  }
+  /** Ids of the writes the journal file holds. */
+  const journalIds = async (path: string) => (await new UnfinishedJournal(path).load()).map((w) => w.write.PutRequest?.Item?.event_id?.S).sort();
+
+  it('has what is unfinished on disk once add resolves, and a new completer on the file finishes it', async () => {
+    const { dynamo, table, state, stored } = await setup();
+    const path = await journalFile();
+    state.refuse = () => true;
+    const first = new BatchCompleter(dynamo.doc, { journalPath: path });
+    await first.add(rest(table, ['j1', 'j2']));
+    expect(await journalIds(path)).toEqual(['j1', 'j2']);
+    // Stopped (the process is going away): the file is left as it is, for the next start.
+    expect(first.stop()).toBe(2);
+    expect(await first.settle(5_000)).toBe(true);
+    expect(await journalIds(path)).toEqual(['j1', 'j2']);
+
+    state.refuse = () => false;
+    const next = new BatchCompleter(dynamo.doc, { journalPath: path });
+    expect(await next.resume()).toBe(2);
+    expect(await next.settle(10_000)).toBe(true);
+    expect(await stored('j1')).toEqual(item('j1'));
+    expect(await stored('j2')).toEqual(item('j2'));
+    expect(existsSync(path)).toBe(false);
+    dynamo.client.destroy();
+  });
+
+  it('keeps on disk what was unfinished when it stopped, even with a write to the file still queued', async () => {
+    const { dynamo, table, state } = await setup();
+    const path = await journalFile();
+    state.refuse = () => true;
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
+    await completer.add(rest(table, ['q1']));
+    // q1 refused and waiting between calls; q2 is taken over, and the stop comes before its write to the file.
+    expect(await completer.settle(50)).toBe(false);
+    const recorded = completer.add(rest(table, ['q2']));
+    completer.stop();
+    await recorded;
+    expect(await journalIds(path)).toEqual(['q1', 'q2']);
+    dynamo.client.destroy();
+  });
+
+  it('keeps in the file only what is still refused', async () => {
+    const { dynamo, table, state, stored } = await setup();
+    const path = await journalFile();
+    state.refuse = (i) => (i.event_id as { S: string }).S === 'k1';
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
+    await completer.add(rest(table, ['k1', 'k2']));
+    await waitFor(() => stored('k2'), { message: 'k2 written' });
+    await waitFor(async () => (await journalIds(path)).join() === 'k1', { message: 'only k1 left in the journal' });
+    expect(await stored('k1')).toBeUndefined();
+    completer.stop();
+    dynamo.client.destroy();
+  });
+
+  it('takes over what it is given prepared to be written again', async () => {
+    const { dynamo, table, state } = await setup();
+    const path = await journalFile();
+    state.refuse = () => true;
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path, prepare: (w) => ({ PutRequest: { Item: { ...w.PutRequest!.Item!, prepared: { BOOL: true } } } }) });
+    await completer.add(rest(table, ['p1']));
+    expect((await new UnfinishedJournal(path).load())[0]?.write.PutRequest?.Item?.prepared).toEqual({ BOOL: true });
+    completer.stop();
+    dynamo.client.destroy();
+  });
+
+  it('will not start from a file that is not a journal, and leaves the file alone', async () => {
+    const { dynamo } = await setup();
+    const path = await journalFile();
+    await writeFile(path, '{"writes": [');
+    await expect(new BatchCompleter(dynamo.doc, { journalPath: path }).resume()).rejects.toThrow();
+    expect(await readFile(path, 'utf8')).toBe('{"writes": [');
     dynamo.client.destroy();
   });
 });
