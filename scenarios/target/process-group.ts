@@ -2,6 +2,9 @@
 // the runner can kill -9, stop, continue and start again with the same settings. The group also
 // supervises them: one that exits without the runner asking (a `crash` injection) is started again.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServerProcess, startWorkerProcess, type ChildStack } from '../../reference-server/src/index.js';
 import type { ProcessChange, ProcessControl, ProcessRole } from './target.js';
 
@@ -21,7 +24,12 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
   const secretsKey = randomBytes(32).toString('hex');
   const adminToken = `adm_${randomBytes(16).toString('hex')}`;
   const common = { dynamodbEndpoint: options.dynamodbEndpoint, secretsKey };
-  const serverEnv = { ...options.env, WORKER_ENABLED: options.workers > 0 ? 'false' : 'true' };
+  // A DATA_DIR of the group's own, kept across restarts: there the server leaves its URL for the
+  // workers' wake stream, and what it has not finished writing for its next start after a kill -9
+  // (not the folder `npm start` uses in the runner's working directory).
+  const dataDir = options.env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'aftershock-processes-')));
+  const env = { ...options.env, DATA_DIR: dataDir };
+  const serverEnv = { ...env, WORKER_ENABLED: options.workers > 0 ? 'false' : 'true' };
   const children: Record<ProcessRole, ChildStack[]> = { server: [], worker: [] };
   // Exits the runner caused (kill actions, restarts, close): the supervisor leaves those alone.
   const expected = new WeakSet<ChildStack>();
@@ -34,7 +42,7 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
     const child =
       role === 'server'
         ? await startServerProcess({ ...common, adminToken, env: port === undefined ? serverEnv : { ...serverEnv, PORT: port } })
-        : await startWorkerProcess({ ...common, env: options.env });
+        : await startWorkerProcess({ ...common, env });
     if (closing) {
       // The group closed while this one was starting (a supervised restart): it must not outlive it.
       expected.add(child);
@@ -65,6 +73,7 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
       child.kill('SIGCONT');
       await child.stop();
     }
+    if (options.env.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
   };
   try {
     await launch('server', 0);
