@@ -56,7 +56,10 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
   const heal = once(async () => {
     relay?.({ type: 'chaos', action: 'remove', id });
     injections = await injectionCount(ctx, id).catch(() => undefined);
-    const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`);
+    const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`).catch((err: Error) => {
+      // Rules live in the process: one killed (and started again) since has none left to heal.
+      throw new Error(`healing chaos rule ${id}: the target did not answer (${err.message}); a process restarted since starts without the rule`);
+    });
     if (!gone.ok && gone.status !== 404) throw new Error(`healing chaos rule ${id} answered ${gone.status}`);
   }, ctx.onError);
   // The server's count leaves out the worker processes' injections: say so rather than report a partial number.

@@ -1,22 +1,19 @@
-// kill -9 of `npm start` right after a create without a key was answered 503 with its group commit
-// landed in part: what was left is in DATA_DIR/unfinished-writes.json before the answer goes out, and
-// the next start on that DATA_DIR finishes it, so the event is readable, delivered once and counted.
+// kill -9 of `npm start` while a create without a key has its group commit landed in part, either while
+// the server still retries the rest or right after it answered 503: what is left is in
+// DATA_DIR/unfinished-writes.json before the next round goes out (and before the answer), and the next
+// start on that DATA_DIR finishes it, so the event is readable, delivered once and counted.
 // The server's own fault point splits the batch: the first BatchWriteItem of the events keeps one of
 // its three items and hands two back, and every later one hands back all it was given, so nothing but
 // the journal can finish it.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startReceiver } from '../support/receiver.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { waitFor } from '../support/wait-for.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-unfinished-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
 const admin = 'adm_unfinished_writes_0123456789';
-const journal = join(dataDir, 'unfinished-writes.json');
 // The tables of a group commit: the event's, and the outbox's (its fan-out and facts rows).
 const tables = ['triggers-api-events', 'triggers-api-event-outbox'];
 
@@ -30,50 +27,70 @@ async function call(server: SpawnedServer, method: string, path: string, body?: 
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-describe('npm start killed with SIGKILL after a part-written create without a key', () => {
-  it('finishes the batch at the next start: the event is readable, delivered once and counted', async () => {
-    const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
-    console.log(`[chaos] unfinished writes, kill -9: seed=${seed} (replay: CHAOS_SEED=${seed})`);
-    const receiver = await startReceiver();
-    onTestFinished(() => receiver.close());
-    const first = await spawnServer({
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: admin,
-      RATE_LIMIT_ENABLED: 'false',
-      WORKER_ENABLED: 'false',
-      ANALYTICS_ENABLED: 'false',
-      CHAOS_ENABLED: 'true',
-      CHAOS_SEED: String(seed),
-      CHAOS_RULES: JSON.stringify([
-        { id: 'split', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_batch', fraction: 0.5 }, max_count: 1 },
-        { id: 'refuse', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_batch', fraction: 1 } },
-      ]),
-    });
-    onTestFinished(() => void first.child.kill('SIGKILL'));
-    expect((await call(first, 'POST', '/v1/webhooks', { url: receiver.url, events: ['*'] })).status).toBe(201);
-    const created = await call(first, 'POST', '/v1/events', { source: 'crash', event_type: 'crash.unfinished', payload: { tag: 'unfinished' } });
-    expect(created.status, JSON.stringify(created.body)).toBe(503);
-    expect(existsSync(journal), 'the rest on disk before the 503').toBe(true);
-    first.child.kill('SIGKILL');
-    await first.exited;
+/** Rules that split the first group commit and hand every later call back whole. */
+const splitThenRefuse = [
+  { id: 'split', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_batch', fraction: 0.5 }, max_count: 1 },
+  { id: 'refuse', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_batch', fraction: 1 } },
+];
 
-    const next = await spawnServer({ DATA_DIR: dataDir, ADMIN_TOKEN: admin, RATE_LIMIT_ENABLED: 'false' });
-    onTestFinished(async () => {
-      next.child.kill('SIGTERM');
-      await next.exited;
-    });
-    expect(next.output()).toMatch(/finishing part-written event batches left by an earlier run/);
-    const tags = () => receiver.json<{ data: { event_id: string; payload: { tag: string } } }>().filter((b) => b.data.payload.tag === 'unfinished');
-    const [delivery] = await waitFor(() => (tags().length > 0 ? tags() : undefined), { timeoutMs: 20_000, message: 'delivery of the event after the restart' });
-    await waitFor(() => !existsSync(journal), { message: 'the journal removed once the batch is finished' });
-    expect((await call(next, 'GET', `/v1/events/${delivery!.data.event_id}`)).status).toBe(200);
+/**
+ * Starts `npm start` on a fresh DATA_DIR with the rules above, creates an event without a key, kills
+ * the server with SIGKILL once `killWhen` says (given the create's answer, still pending), starts it
+ * again on the same DATA_DIR and checks the event ends readable, delivered once and counted.
+ */
+async function crashAndRestart(killWhen: (first: SpawnedServer, created: Promise<{ status: number }>) => Promise<void>): Promise<void> {
+  const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+  console.log(`[chaos] unfinished writes, kill -9: seed=${seed} (replay: CHAOS_SEED=${seed})`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-unfinished-'));
+  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const journal = join(dataDir, 'unfinished-writes.json');
+  const receiver = await startReceiver();
+  onTestFinished(() => receiver.close());
+  const env = { DATA_DIR: dataDir, ADMIN_TOKEN: admin, RATE_LIMIT_ENABLED: 'false' };
+  const first = await spawnServer({ ...env, WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false', CHAOS_ENABLED: 'true', CHAOS_SEED: String(seed), CHAOS_RULES: JSON.stringify(splitThenRefuse) });
+  onTestFinished(() => void first.child.kill('SIGKILL'));
+  expect((await call(first, 'POST', '/v1/webhooks', { url: receiver.url, events: ['*'] })).status).toBe(201);
+  const created = call(first, 'POST', '/v1/events', { source: 'crash', event_type: 'crash.unfinished', payload: { tag: 'unfinished' } });
+  created.catch(() => undefined);
+  await killWhen(first, created);
+  expect(existsSync(journal), 'the rest on disk when the server was killed').toBe(true);
+  first.child.kill('SIGKILL');
+  await first.exited;
 
-    // A later event delivered and counted: by then the first is counted too, once.
-    expect((await call(next, 'POST', '/v1/events', { source: 'crash', event_type: 'crash.after', payload: { tag: 'after' } })).status).toBe(201);
-    await waitFor(() => receiver.json<{ data: { payload: { tag: string } } }>().some((b) => b.data.payload.tag === 'after'), { message: 'delivery of the later event' });
-    const total = async () => (await call(next, 'GET', '/v1/analytics/summary')).body.total_events as number;
-    await waitFor(async () => (await total()) >= 2, { timeoutMs: 20_000, message: 'both events counted' });
-    expect(await total()).toBe(2);
-    expect(tags()).toHaveLength(1);
+  const next = await spawnServer(env);
+  onTestFinished(async () => {
+    next.child.kill('SIGTERM');
+    await next.exited;
+  });
+  expect(next.output()).toMatch(/finishing part-written event batches left by an earlier run/);
+  const tags = () => receiver.json<{ data: { event_id: string; payload: { tag: string } } }>().filter((b) => b.data.payload.tag === 'unfinished');
+  const [delivery] = await waitFor(() => (tags().length > 0 ? tags() : undefined), { timeoutMs: 20_000, message: 'delivery of the event after the restart' });
+  await waitFor(() => !existsSync(journal), { message: 'the journal removed once the batch is finished' });
+  expect((await call(next, 'GET', `/v1/events/${delivery!.data.event_id}`)).status).toBe(200);
+
+  // A later event delivered and counted: by then the first is counted too, once.
+  expect((await call(next, 'POST', '/v1/events', { source: 'crash', event_type: 'crash.after', payload: { tag: 'after' } })).status).toBe(201);
+  await waitFor(() => receiver.json<{ data: { payload: { tag: string } } }>().some((b) => b.data.payload.tag === 'after'), { message: 'delivery of the later event' });
+  const total = async () => (await call(next, 'GET', '/v1/analytics/summary')).body.total_events as number;
+  await waitFor(async () => (await total()) >= 2, { timeoutMs: 20_000, message: 'both events counted' });
+  expect(await total()).toBe(2);
+  expect(tags()).toHaveLength(1);
+}
+
+describe('npm start killed with SIGKILL with a create without a key part-written', () => {
+  it('while the server still retries the rest: the next start finishes it, readable, delivered once and counted', async () => {
+    await crashAndRestart(async (first) => {
+      // Killed as soon as a retry of the rest went out (the store's fault point logs it).
+      await waitFor(async () => {
+        const res = await fetch(`${first.url}/_chaos/log?limit=10`, { headers: { authorization: `Bearer ${admin}` } });
+        return ((await res.json()) as { entries: { rule: string }[] }).entries.some((e) => e.rule === 'refuse');
+      }, { intervalMs: 5, message: 'a retry of the rest' });
+    });
+  });
+
+  it('right after it answered 503: the next start finishes it, readable, delivered once and counted', async () => {
+    await crashAndRestart(async (_first, created) => {
+      expect((await created).status).toBe(503);
+    });
   });
 });

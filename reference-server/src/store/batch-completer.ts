@@ -6,13 +6,14 @@
 // count them. Rolling back is no cure (a row may already have been consumed), so the rest is written
 // in the background until it lands: every event of the batch ends readable, delivered and counted, as
 // a 503 ("outcome unknown") allows. With a journal (unfinished-journal.ts) what is left is on disk
-// before the callers are answered, and a crash before the rest landed is finished at the next start.
+// from the first round that lands in part (before the next retry, and before anyone is answered), and
+// what a crash left unfinished is finished at the next start.
 //
 // The retry loop is written here rather than taken from the SDK or a retry library because it must
 // merge what is left of many batches into calls of at most 25 items, one call at a time, so a store
 // under throttling is not met by a herd of retrying batches.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BATCH_WRITE_MAX, batchWriteMarshalled, type MarshalledRequests } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteMarshalled, type MarshalledRequests, type PartialWrites } from './batch-write.js';
 import { UnfinishedJournal, type JournalWrite } from './unfinished-journal.js';
 
 /** How long the rest of a batch is retried before it is given up (and reported). */
@@ -53,6 +54,9 @@ export class BatchCompleter {
   private readonly journal: UnfinishedJournal | undefined;
   private stopped = false;
   private unfinishedAtStop: Left[] = [];
+  /** Part-written batches their callers still retry (kept only with a journal), by tracking id. */
+  private readonly held = new Map<number, Left[]>();
+  private nextHeld = 0;
   onAbandon: ((writes: number) => void) | undefined;
   /** Hears of a journal that could not be written (the writes are still being finished in memory). */
   onJournalError: ((err: unknown) => void) | undefined;
@@ -66,7 +70,7 @@ export class BatchCompleter {
     this.onAbandon = opts.onAbandon;
     this.prepare = opts.prepare ?? ((write) => write);
     // Once stopped, the file keeps what was unfinished then: the next start finishes it.
-    const unfinished = (): JournalWrite[] => (this.stopped ? this.unfinishedAtStop : [...this.sending, ...this.left]).map(({ table, write }) => ({ table, write }));
+    const unfinished = (): JournalWrite[] => (this.stopped ? this.unfinishedAtStop : this.unfinished()).map(({ table, write }) => ({ table, write }));
     this.journal = opts.journalPath === undefined ? undefined : new UnfinishedJournal(opts.journalPath, unfinished);
   }
 
@@ -76,13 +80,37 @@ export class BatchCompleter {
   }
 
   /**
-   * Takes over the rest of a batch (see OnUnfinished in batch-write.ts); ignored once stopped. Resolves
-   * once it is in the journal, when there is one (at once otherwise); never rejects.
+   * Follows one batch that landed in part while its caller still retries it (see PartialWrites in
+   * batch-write.ts): what is left is made safe to repeat and, with a journal, kept on disk until the
+   * batch lands whole, or is taken over here when the caller gives up. A crash between two rounds
+   * then leaves the rest for the next start, not a split batch.
+   */
+  track(): PartialWrites {
+    const id = this.nextHeld++;
+    return {
+      pending: async (rest) => {
+        const prepared = this.prepared(rest);
+        if (this.journal && !this.stopped) {
+          this.held.set(id, lefts(prepared, this.now()));
+          await this.record();
+        }
+        return prepared;
+      },
+      unfinished: (rest) => {
+        this.held.delete(id);
+        return this.add(rest);
+      },
+      finished: () => (this.held.delete(id) ? this.record() : undefined),
+    };
+  }
+
+  /**
+   * Takes over the rest of a batch; ignored once stopped. Resolves once it is in the journal, when
+   * there is one (at once otherwise); never rejects.
    */
   add(rest: MarshalledRequests): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    const since = this.now();
-    for (const [table, writes] of Object.entries(rest)) for (const write of writes) this.left.push({ table, write: this.prepare(write), since });
+    this.left.push(...lefts(this.prepared(rest), this.now()));
     const recorded = this.record();
     this.running ??= this.run().finally(() => (this.running = undefined));
     return recorded;
@@ -117,9 +145,18 @@ export class BatchCompleter {
   stop(): number {
     this.stopped = true;
     const dropped = this.pending;
-    this.unfinishedAtStop = [...this.sending, ...this.left];
+    this.unfinishedAtStop = this.unfinished();
     this.left = [];
     return dropped;
+  }
+
+  /** Everything not known to be written: the call in flight, the queue, and the batches callers still retry. */
+  private unfinished(): Left[] {
+    return [...this.sending, ...this.left, ...[...this.held.values()].flat()];
+  }
+
+  private prepared(rest: MarshalledRequests): MarshalledRequests {
+    return Object.fromEntries(Object.entries(rest).map(([table, writes]) => [table, writes.map(this.prepare)]));
   }
 
   private record(): Promise<void> {
@@ -136,7 +173,7 @@ export class BatchCompleter {
       this.sending = call;
       try {
         // One round: what comes back unprocessed is queued again, behind the others.
-        await batchWriteMarshalled(this.doc, requestsOf(call), 1, undefined, (r) => (rest = r));
+        await batchWriteMarshalled(this.doc, requestsOf(call), 1, undefined, () => ({ unfinished: (r) => (rest = r) }));
       } catch {
         // Unprocessed (rest set), or refused or failed as a whole: every write of the call again.
         rest ??= requestsOf(call);
@@ -164,6 +201,10 @@ export class BatchCompleter {
     this.onAbandon?.(dropped);
     void this.record();
   }
+}
+
+function lefts(rest: MarshalledRequests, since: number): Left[] {
+  return Object.entries(rest).flatMap(([table, writes]) => writes.map((write) => ({ table, write, since })));
 }
 
 function requestsOf(call: readonly Left[]): MarshalledRequests {

@@ -17,36 +17,48 @@ const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false
 export type MarshalledRequests = NonNullable<BatchWriteItemCommandInput['RequestItems']>;
 
 /**
- * Called when a batch gives up after part of it landed, with the rest: the items handed back
- * unprocessed, or those of the round that failed. A throttled round wrote none of them; after a server
- * fault or a timeout some may have landed, and writing them again stores the same items. A promise
- * returned is awaited before the throw (the rest is then on disk before anyone is answered).
+ * How a batch goes on once part of it landed (see batchWriteMarshalled). Each call is awaited before
+ * the batch goes on, so what it records is on record before the next round, the throw or the return.
  */
-export type OnUnfinished = (rest: MarshalledRequests) => unknown;
+export interface PartialWrites {
+  /** Part landed and `rest` is to be retried: resolves to what to send instead (the same writes, made safe to repeat). */
+  pending?(rest: MarshalledRequests): Promise<MarshalledRequests>;
+  /**
+   * The batch gives up with `rest` unwritten: the items handed back unprocessed, or those of the round
+   * that failed. A throttled round wrote none of them; after a server fault or a timeout some may have
+   * landed, and writing them again stores the same items.
+   */
+  unfinished(rest: MarshalledRequests): unknown;
+  /** Everything landed in the end. */
+  finished?(): unknown;
+}
+
+/** Makes the listener of one batch, called only once part of it landed: a batch written whole costs nothing. */
+export type OnPartial = () => PartialWrites;
 
 /**
  * Writes `requests` (≤ 25 items), retrying unprocessed items with backoff; throws when they persist.
  * `signal` bounds when anything may still be sent: once it aborts, no further round or SDK retry
  * goes out and the call rejects with the abort reason (writes already sent may still land).
- * `onUnfinished` hears of a batch that stopped half-written (see OnUnfinished), before the throw.
+ * `onPartial` hears of a batch once part of it landed, and of how it ends (see PartialWrites).
  *
  * The items are marshalled here and sent as the low-level command through the same client (the same
  * middleware, chaos fault point included): the document client's walk over the input cost 5–7 % of
  * the CPU of a 24-item call, measured side by side (docs/BENCHMARKS.md).
  */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal, onUnfinished?: OnUnfinished): Promise<void> {
-  await batchWriteMarshalled(doc, marshalRequests(requests), maxRounds, signal, onUnfinished);
+export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal, onPartial?: OnPartial): Promise<void> {
+  await batchWriteMarshalled(doc, marshalRequests(requests), maxRounds, signal, onPartial);
 }
 
 /** batchWriteAll for items already marshalled. */
-export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests: MarshalledRequests, maxRounds = 8, signal?: AbortSignal, onUnfinished?: OnUnfinished): Promise<void> {
+export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests: MarshalledRequests, maxRounds = 8, signal?: AbortSignal, onPartial?: OnPartial): Promise<void> {
   // The document client sends any command of its service through the client it wraps.
   const send = doc.send.bind(doc) as unknown as (command: BatchWriteItemCommand, options: { abortSignal?: AbortSignal }) => Promise<BatchWriteItemCommandOutput>;
   let pending: MarshalledRequests | undefined = requests;
-  let landed = false;
+  let partial: PartialWrites | undefined;
   for (let round = 0; pending && Object.keys(pending).length > 0; round++) {
     if (round >= maxRounds) {
-      if (landed) await onUnfinished?.(pending);
+      await partial?.unfinished(pending);
       const err = new Error('BatchWriteItem left items unprocessed after retries');
       err.name = 'ThrottlingException';
       throw err;
@@ -57,13 +69,16 @@ export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests
     try {
       out = await send(new BatchWriteItemCommand({ RequestItems: pending }), { abortSignal: signal });
     } catch (err) {
-      if (landed) await onUnfinished?.(pending);
+      await partial?.unfinished(pending);
       throw err;
     }
     const rest: MarshalledRequests | undefined = out.UnprocessedItems;
-    landed ||= itemCount(rest) < itemCount(pending);
+    const left = itemCount(rest);
+    if (partial === undefined && onPartial !== undefined && left > 0 && left < itemCount(pending)) partial = onPartial();
     pending = rest;
+    if (partial?.pending && rest && left > 0 && round + 1 < maxRounds) pending = await partial.pending(rest);
   }
+  await partial?.finished?.();
 }
 
 /** How many writes `requests` holds. */

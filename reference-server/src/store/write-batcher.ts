@@ -134,7 +134,7 @@ export class WriteBatcher<R = never, S = undefined> {
         shared = bundle.shared;
       }
       const completer = this.completer;
-      await batchWriteAll(this.doc, requests, undefined, undefined, completer && ((rest) => completer.add(rest)));
+      await batchWriteAll(this.doc, requests, undefined, undefined, completer && (() => completer.track()));
       for (const p of batch) p.resolve(p.record === undefined ? undefined : shared);
     } catch (err) {
       for (const p of batch) p.reject(err);

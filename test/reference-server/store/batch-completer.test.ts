@@ -55,7 +55,7 @@ describe('batchWriteAll', () => {
     const { dynamo, table, state, stored } = await setup();
     state.refuse = (i) => (i.event_id as { S: string }).S === 'b';
     const reported: MarshalledRequests[] = [];
-    await expect(batchWriteAll(dynamo.doc, { [table]: ['a', 'b'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 2, undefined, (r) => reported.push(r))).rejects.toThrow(/unprocessed/);
+    await expect(batchWriteAll(dynamo.doc, { [table]: ['a', 'b'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 2, undefined, () => ({ unfinished: (r) => reported.push(r) }))).rejects.toThrow(/unprocessed/);
     expect(await stored('a')).toBeDefined();
     expect(reported).toEqual([rest(table, ['b'])]);
     dynamo.client.destroy();
@@ -65,7 +65,7 @@ describe('batchWriteAll', () => {
     const { dynamo, table, state } = await setup();
     state.refuse = () => true;
     const reported: MarshalledRequests[] = [];
-    await expect(batchWriteAll(dynamo.doc, { [table]: ['c', 'd'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 2, undefined, (r) => reported.push(r))).rejects.toThrow(/unprocessed/);
+    await expect(batchWriteAll(dynamo.doc, { [table]: ['c', 'd'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 2, undefined, () => ({ unfinished: (r) => reported.push(r) }))).rejects.toThrow(/unprocessed/);
     expect(reported).toEqual([]);
     dynamo.client.destroy();
   });
@@ -172,6 +172,37 @@ describe('BatchCompleter with a journal', () => {
     completer.stop();
     await recorded;
     expect(await journalIds(path)).toEqual(['q1', 'q2']);
+    dynamo.client.destroy();
+  });
+
+  it('keeps a batch its caller still retries on disk between rounds, until it lands whole', async () => {
+    const { dynamo, table, state, stored } = await setup();
+    const path = await journalFile();
+    state.refuse = (i) => (i.event_id as { S: string }).S === 't2';
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
+    const writing = batchWriteAll(dynamo.doc, { [table]: ['t1', 't2'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 8, undefined, () => completer.track());
+    await waitFor(async () => (await journalIds(path)).join() === 't2', { message: 't2 on disk while it is retried' });
+    // Still the caller's to retry, not the completer's.
+    expect(completer.pending).toBe(0);
+    state.refuse = () => false;
+    await writing;
+    expect(await stored('t2')).toEqual(item('t2'));
+    expect(existsSync(path)).toBe(false);
+    dynamo.client.destroy();
+  });
+
+  it('takes a tracked batch over when its caller gives up', async () => {
+    const { dynamo, table, state, stored } = await setup();
+    const path = await journalFile();
+    state.refuse = (i) => (i.event_id as { S: string }).S === 'g2';
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
+    await expect(batchWriteAll(dynamo.doc, { [table]: ['g1', 'g2'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 3, undefined, () => completer.track())).rejects.toThrow(/unprocessed/);
+    expect(completer.pending).toBe(1);
+    expect(await journalIds(path)).toEqual(['g2']);
+    state.refuse = () => false;
+    expect(await completer.settle(10_000)).toBe(true);
+    expect(await stored('g2')).toEqual(item('g2'));
+    expect(existsSync(path)).toBe(false);
     dynamo.client.destroy();
   });
 
