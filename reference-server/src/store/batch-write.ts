@@ -64,9 +64,9 @@ export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests
       throw err;
     }
     if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
-    signal?.throwIfAborted();
     let out: BatchWriteItemCommandOutput;
     try {
+      signal?.throwIfAborted();
       out = await send(new BatchWriteItemCommand({ RequestItems: pending }), { abortSignal: signal });
     } catch (err) {
       await partial?.unfinished(pending);

@@ -206,6 +206,21 @@ describe('BatchCompleter with a journal', () => {
     dynamo.client.destroy();
   });
 
+  it('takes a tracked batch over when its caller is aborted between rounds', async () => {
+    const { dynamo, table, state } = await setup();
+    const path = await journalFile();
+    state.refuse = (i) => (i.event_id as { S: string }).S === 'a2';
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
+    const abort = new AbortController();
+    const writing = batchWriteAll(dynamo.doc, { [table]: ['a1', 'a2'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 8, abort.signal, () => completer.track());
+    await waitFor(async () => (await journalIds(path)).join() === 'a2', { message: 'a2 on disk while it is retried' });
+    abort.abort(new Error('caller gone'));
+    await expect(writing).rejects.toThrow(/caller gone/);
+    expect(completer.pending).toBe(1);
+    completer.stop();
+    dynamo.client.destroy();
+  });
+
   it('keeps in the file only what is still refused', async () => {
     const { dynamo, table, state, stored } = await setup();
     const path = await journalFile();
