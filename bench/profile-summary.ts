@@ -41,27 +41,40 @@ const PARTS: [string, (url: string, fn: string) => boolean][] = [
   ['native (JSON, RegExp, microtasks, program)', () => true],
 ];
 
-/** Busy self time by part, in ms, from one profile; `skipMs` leaves out its first ms (start-up: module loading, compiling). */
+/**
+ * Longest gap between two samples that is still time spent (V8 samples about every millisecond). A
+ * process stopped with SIGSTOP (the drain bench pauses its worker so) stops its sampler too, and the
+ * next sample then spans the whole pause: it once put 28 % of a worker's "busy" time in one frame.
+ */
+const STOPPED_GAP_MS = 100;
+
+/**
+ * Busy self time by part, in ms, from one profile; `skipMs` leaves out its first ms (start-up: module
+ * loading, compiling). Samples spanning a pause (see STOPPED_GAP_MS) are counted apart, as `stopped`.
+ */
 export function summarise(profile: CpuProfile, skipMs = 0): Map<string, number> {
   const partOf = new Map<number, string>();
   for (const node of profile.nodes) partOf.set(node.id, PARTS.find(([, test]) => test(node.callFrame.url, node.callFrame.functionName))![0]);
   const ms = new Map<string, number>();
   let at = 0;
   profile.samples.forEach((id, i) => {
-    at += (profile.timeDeltas[i] ?? 0) / 1000;
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    at += delta;
     if (at < skipMs) return;
-    const part = partOf.get(id)!;
-    ms.set(part, (ms.get(part) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    const part = delta > STOPPED_GAP_MS ? 'stopped' : partOf.get(id)!;
+    ms.set(part, (ms.get(part) ?? 0) + delta);
   });
   return ms;
 }
 
 /** A markdown table: each part's share of busy (non-idle) time, largest first. */
 export function sharesTable(ms: Map<string, number>): string {
-  const busy = [...ms].filter(([part]) => part !== 'idle').reduce((sum, [, t]) => sum + t, 0);
-  const rows = [...ms].filter(([part]) => part !== 'idle').sort((a, b) => b[1] - a[1]);
+  const busyParts = [...ms].filter(([part]) => part !== 'idle' && part !== 'stopped');
+  const busy = busyParts.reduce((sum, [, t]) => sum + t, 0);
+  const rows = busyParts.sort((a, b) => b[1] - a[1]);
   const lines = ['| part | share of busy time |', '| --- | --- |', ...rows.map(([part, t]) => `| ${part} | ${((100 * t) / busy).toFixed(1)} % |`)];
-  return `${lines.join('\n')}\n\nbusy ${(busy / 1000).toFixed(1)} s, idle ${((ms.get('idle') ?? 0) / 1000).toFixed(1)} s`;
+  const stopped = ms.get('stopped') ?? 0;
+  return `${lines.join('\n')}\n\nbusy ${(busy / 1000).toFixed(1)} s, idle ${((ms.get('idle') ?? 0) / 1000).toFixed(1)} s${stopped > 0 ? `, stopped ${(stopped / 1000).toFixed(1)} s (left out)` : ''}`;
 }
 
 const usage = `usage: npx tsx bench/profile-summary.ts [--skip seconds] <file.cpuprofile>...
