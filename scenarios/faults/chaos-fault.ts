@@ -40,6 +40,26 @@ async function injectionCount(ctx: ChaosFaultContext, id: string): Promise<numbe
 }
 
 /**
+ * How long a heal keeps asking a target that does not answer. A server killed and started again by the
+ * scenario comes back without its rules (they live in the process): the heal then finds none (404),
+ * which is the healed state.
+ */
+const HEAL_RETRY_MS = 10_000;
+
+/** `request`, asked again every 200 ms while the target does not answer at all, for up to `ms`. */
+async function answered(request: () => Promise<Response>, ms: number): Promise<Response> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await request();
+    } catch (err) {
+      if (Date.now() + 200 > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/**
  * Installs the rule `id` for `forMs`. Throws when the target refuses it (the answer's message), so a
  * scenario whose rule the service rejects fails loudly instead of running without its fault.
  */
@@ -56,9 +76,8 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
   const heal = once(async () => {
     relay?.({ type: 'chaos', action: 'remove', id });
     injections = await injectionCount(ctx, id).catch(() => undefined);
-    const gone = await control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`).catch((err: Error) => {
-      // Rules live in the process: one killed (and started again) since has none left to heal.
-      throw new Error(`healing chaos rule ${id}: the target did not answer (${err.message}); a process restarted since starts without the rule`);
+    const gone = await answered(() => control(ctx, 'DELETE', `/_chaos/rules/${encodeURIComponent(id)}`), HEAL_RETRY_MS).catch((err: Error) => {
+      throw new Error(`healing chaos rule ${id}: the target did not answer for ${HEAL_RETRY_MS / 1000} s (${err.message})`);
     });
     if (!gone.ok && gone.status !== 404) throw new Error(`healing chaos rule ${id} answered ${gone.status}`);
   }, ctx.onError);
