@@ -264,13 +264,24 @@ describe('a create without a key whose group commit lands in part', () => {
 
 // Last in the file: it stops the server's completer for good.
 describe('a create without a key, and a server that stops before the rest of its batch landed', () => {
-  it('writes that landed just before a crash, before the journal said so, are written again at the next start: delivered and counted once', async () => {
-    const before = await countedAfter('before-keyless-repeat');
-    const lost = (w: WriteRequest) => sharedFanoutRowOf('keyless-repeat')(w) || sharedFactsRowOf('keyless.repeat')(w);
+  /** Creates an event without a key while its shared fan-out and facts rows are lost (until the test ends): a 503. */
+  async function keylessLosingRows(tag: string, eventType: string): Promise<void> {
+    const lost = (w: WriteRequest) => sharedFanoutRowOf(tag)(w) || sharedFactsRowOf(eventType)(w);
     api.dynamo.client.middlewareStack.add(loseRows(lost), { step: 'initialize', name: 'loseKeyless' });
     onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
-    const body = { source: 'test', event_type: 'keyless.repeat', payload: { tag: 'keyless-repeat' } };
+    const body = { source: 'test', event_type: eventType, payload: { tag } };
     expect((await api.call('POST', '/v1/events', { key, body })).status).toBe(503);
+  }
+
+  /** The next server: on the same store, started on the journal at `path` (its workers off: the first server's deliver). */
+  async function nextServer(path: string): Promise<void> {
+    const next = await startTestApi({ ...sameStore(api), RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: 'false' }, { unfinishedWritesPath: path });
+    onTestFinished(() => next.close());
+  }
+
+  it('writes that landed just before a crash, before the journal said so, are written again at the next start: delivered and counted once', async () => {
+    const before = await countedAfter('before-keyless-repeat');
+    await keylessLosingRows('keyless-repeat', 'keyless.repeat');
     const journaled = await new UnfinishedJournal(journalPath).load();
     expect(journaled).toHaveLength(2);
     api.dynamo.client.middlewareStack.remove('loseKeyless');
@@ -281,8 +292,7 @@ describe('a create without a key, and a server that stops before the rest of its
     // As if the server had crashed after those rows landed but before its journal said so.
     const replayPath = join(journalDir, 'replayed.json');
     await new UnfinishedJournal(replayPath, () => journaled).persist();
-    const next = await startTestApi({ ...sameStore(api), RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: 'false' }, { unfinishedWritesPath: replayPath });
-    onTestFinished(() => next.close());
+    await nextServer(replayPath);
     await waitFor(() => !existsSync(replayPath), { message: 'the rows written again' });
     await drain('after-keyless-repeat');
     await settledCount(before + 2, 'the event still counted once, and the later one');
@@ -291,11 +301,7 @@ describe('a create without a key, and a server that stops before the rest of its
 
   it('the rest is on disk before the 503, and a server started on that journal finishes it: delivered and counted once', async () => {
     const before = await countedAfter('before-keyless-restart');
-    const lost = (w: WriteRequest) => sharedFanoutRowOf('keyless-restart')(w) || sharedFactsRowOf('keyless.restart')(w);
-    api.dynamo.client.middlewareStack.add(loseRows(lost), { step: 'initialize', name: 'loseKeyless' });
-    onTestFinished(() => void api.dynamo.client.middlewareStack.remove('loseKeyless'));
-    const body = { source: 'test', event_type: 'keyless.restart', payload: { tag: 'keyless-restart' } };
-    expect((await api.call('POST', '/v1/events', { key, body })).status).toBe(503);
+    await keylessLosingRows('keyless-restart', 'keyless.restart');
     // Both rows were in the journal before the answer; the event item landed without them.
     const journaled = (await new UnfinishedJournal(journalPath).load()).map((w) => w.write.PutRequest?.Item?.consumer?.S).sort();
     expect(journaled).toEqual(['analytics', 'fanout']);
@@ -304,8 +310,7 @@ describe('a create without a key, and a server that stops before the rest of its
     // The server dies as far as these rows go: its completer does nothing more, and its client keeps
     // losing them. The next server on the same store and the same journal finishes them.
     api.deps.stores.events.completer.stop();
-    const next = await startTestApi({ ...sameStore(api), RATE_LIMIT_ENABLED: 'false', WORKER_ENABLED: 'false' }, { unfinishedWritesPath: journalPath });
-    onTestFinished(() => next.close());
+    await nextServer(journalPath);
     await waitFor(() => deliveredTags().includes('keyless-restart'), { message: 'delivery once the next server finished the batch' });
     await waitFor(() => !existsSync(journalPath), { message: 'the journal removed once nothing is left' });
     await drain('after-keyless-restart');

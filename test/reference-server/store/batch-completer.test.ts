@@ -138,6 +138,17 @@ describe('BatchCompleter with a journal', () => {
   /** Ids of the writes the journal file holds. */
   const journalIds = async (path: string) => (await new UnfinishedJournal(path).load()).map((w) => w.write.PutRequest?.Item?.event_id?.S).sort();
 
+  /** A completer on a fresh journal, and a batch of `ids` written with its tracking while `refused` is handed back. */
+  async function trackedBatch(ids: string[], refused: string, maxRounds: number, signal?: AbortSignal) {
+    const ctx = await setup();
+    const path = await journalFile();
+    ctx.state.refuse = (i) => (i.event_id as { S: string }).S === refused;
+    const completer = new BatchCompleter(ctx.dynamo.doc, { journalPath: path });
+    const writing = batchWriteAll(ctx.dynamo.doc, { [ctx.table]: ids.map((id) => ({ PutRequest: { Item: item(id) } })) }, maxRounds, signal, () => completer.track());
+    writing.catch(() => undefined);
+    return { ...ctx, path, completer, writing };
+  }
+
   it('has what is unfinished on disk once add resolves, and a new completer on the file finishes it', async () => {
     const { dynamo, table, state, stored } = await setup();
     const path = await journalFile();
@@ -176,11 +187,7 @@ describe('BatchCompleter with a journal', () => {
   });
 
   it('keeps a batch its caller still retries on disk between rounds, until it lands whole', async () => {
-    const { dynamo, table, state, stored } = await setup();
-    const path = await journalFile();
-    state.refuse = (i) => (i.event_id as { S: string }).S === 't2';
-    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
-    const writing = batchWriteAll(dynamo.doc, { [table]: ['t1', 't2'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 8, undefined, () => completer.track());
+    const { dynamo, state, stored, path, completer, writing } = await trackedBatch(['t1', 't2'], 't2', 8);
     await waitFor(async () => (await journalIds(path)).join() === 't2', { message: 't2 on disk while it is retried' });
     // Still the caller's to retry, not the completer's.
     expect(completer.pending).toBe(0);
@@ -192,11 +199,8 @@ describe('BatchCompleter with a journal', () => {
   });
 
   it('takes a tracked batch over when its caller gives up', async () => {
-    const { dynamo, table, state, stored } = await setup();
-    const path = await journalFile();
-    state.refuse = (i) => (i.event_id as { S: string }).S === 'g2';
-    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
-    await expect(batchWriteAll(dynamo.doc, { [table]: ['g1', 'g2'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 3, undefined, () => completer.track())).rejects.toThrow(/unprocessed/);
+    const { dynamo, state, stored, path, completer, writing } = await trackedBatch(['g1', 'g2'], 'g2', 3);
+    await expect(writing).rejects.toThrow(/unprocessed/);
     expect(completer.pending).toBe(1);
     expect(await journalIds(path)).toEqual(['g2']);
     state.refuse = () => false;
@@ -207,12 +211,8 @@ describe('BatchCompleter with a journal', () => {
   });
 
   it('takes a tracked batch over when its caller is aborted between rounds', async () => {
-    const { dynamo, table, state } = await setup();
-    const path = await journalFile();
-    state.refuse = (i) => (i.event_id as { S: string }).S === 'a2';
-    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
     const abort = new AbortController();
-    const writing = batchWriteAll(dynamo.doc, { [table]: ['a1', 'a2'].map((id) => ({ PutRequest: { Item: item(id) } })) }, 8, abort.signal, () => completer.track());
+    const { dynamo, path, completer, writing } = await trackedBatch(['a1', 'a2'], 'a2', 8, abort.signal);
     await waitFor(async () => (await journalIds(path)).join() === 'a2', { message: 'a2 on disk while it is retried' });
     abort.abort(new Error('caller gone'));
     await expect(writing).rejects.toThrow(/caller gone/);
