@@ -3,9 +3,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { UndiciHttpHandler } from './undici-http-handler.js';
 
 /** Both clients, sharing one connection pool. */
 export interface Dynamo {
@@ -49,11 +47,6 @@ function clientConfig(opts: DynamoOptions) {
     region: opts.region ?? (local ? 'local' : undefined),
     maxAttempts: opts.maxAttempts ?? 5,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
-      connectionTimeout: 3_000,
-      requestTimeout: 10_000,
-    }),
+    requestHandler: new UndiciHttpHandler({ connections: 64, connectionTimeoutMs: 3_000, requestTimeoutMs: 10_000 }),
   };
 }
