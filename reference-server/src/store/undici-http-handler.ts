@@ -1,9 +1,9 @@
 // The AWS SDK's HTTP handler, over undici's dispatch API: every DynamoDB call of the server and the
 // workers goes through it. Hand-written because the SDK ships only node:http and fetch handlers, and
 // node:http's was most of a call's client-side cost: it arms four timers per request and streams
-// each response through an IncomingMessage. Against dynalite, 16 calls in flight, the sending
-// process spent 487–529 µs of CPU per PutItem through it and 364–414 µs through this handler
-// (docs/BENCHMARKS.md). A DynamoDB response is small JSON, so it is collected whole here; the SDK
+// each response through an IncomingMessage. Against dynalite, 16 calls in flight, the sender spends
+// 528 µs of CPU per PutItem through it and 336 µs through this handler (`npm run bench -- transport`),
+// and dynalite less too. A DynamoDB response is small JSON, so it is collected whole here; the SDK
 // reads a Uint8Array body without a stream collector.
 //
 // Kept from NodeHttpHandler, so the SDK's retries behave the same: an abort rejects with an
