@@ -41,11 +41,7 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
   };
   const started = performance.now();
   const ended = await new Promise<Omit<SendOutcome, 'latencyMs'>>((resolve) => {
-    const handler = new AttemptHandler(resolve);
-    // The whole attempt's deadline, cleared when the attempt is over (AbortSignal.timeout's timer
-    // would outlive it, one per delivery for the full timeout).
-    const timer = setTimeout(() => handler.stop(new DOMException('The attempt timed out', 'TimeoutError')), input.timeoutMs);
-    handler.onEnd = () => clearTimeout(timer);
+    const handler = new AttemptHandler(resolve, input.timeoutMs);
     try {
       const url = new URL(input.url);
       input.dispatcher.dispatch(
@@ -61,11 +57,12 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
 
 /**
  * Collects one response: its status, `Retry-After`, and the first KEEP_BYTES of its body. Ends once,
- * at the first of: the body's end, READ_BYTES read (the connection is then closed), an error, or
- * `stop`. A request stopped before undici started writing it is never written.
+ * at the first of: the body's end, READ_BYTES read (the connection is then closed), an error, the
+ * attempt's deadline, or `stop`. A request stopped before undici started writing it is never written.
  */
 class AttemptHandler implements Dispatcher.DispatchHandler {
-  onEnd: () => void = () => undefined;
+  /** The whole attempt's deadline, cleared when it ends (AbortSignal.timeout's timer would outlive it, one per delivery). */
+  private readonly deadline: NodeJS.Timeout;
   private controller: Dispatcher.DispatchController | undefined;
   private stopped: Error | undefined;
   private done = false;
@@ -74,7 +71,12 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private readonly kept: Buffer[] = [];
   private size = 0;
 
-  constructor(private readonly resolve: (ended: Omit<SendOutcome, 'latencyMs'>) => void) {}
+  constructor(
+    private readonly resolve: (ended: Omit<SendOutcome, 'latencyMs'>) => void,
+    timeoutMs: number,
+  ) {
+    this.deadline = setTimeout(() => this.stop(new DOMException('The attempt timed out', 'TimeoutError')), timeoutMs);
+  }
 
   /** Ends the attempt with `reason` now; undici abandons the request, even one still waiting for a connection. */
   stop(reason: Error): void {
@@ -114,7 +116,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private succeed(): void {
     if (this.done) return;
     this.done = true;
-    this.onEnd();
+    clearTimeout(this.deadline);
     const result: AttemptResult = { kind: 'response', statusCode: this.statusCode, ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }) };
     this.resolve({ result, responseBody: Buffer.concat(this.kept).toString('utf8') });
   }
@@ -122,7 +124,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private fail(err: Error): void {
     if (this.done) return;
     this.done = true;
-    this.onEnd();
+    clearTimeout(this.deadline);
     this.resolve({ result: { kind: 'error', errorClass: errorClassOf(err), message: err.message }, responseBody: null });
   }
 }
