@@ -18,8 +18,11 @@ import { UNLIMITED_TIERS } from './unlimited-tiers.js';
 const usage = `usage: npx tsx bench/open-model-run.ts [--rate <events/s>] [--seconds <s>]
 
 Starts dynalite and the Triggers API, warms the server with 3 s of closed-loop POSTs, then sends
-POST /v1/events at a fixed rate (open model) and prints p50/p90/p99 and CPU per event.
-SERVER_NODE_ARGS adds node flags to the server (e.g. --cpu-prof --cpu-prof-dir=DIR).
+POST /v1/events at a fixed rate (open model) and prints p50/p99, CPU per event, the load
+generator's own CPU, and in how many 100-ms windows of arrivals requests took over 25 ms (a tail
+made of a few stalls, or spread thin). Server flags such as WORKER_ENABLED=false or
+ANALYTICS_ENABLED=false pass through the environment; SERVER_NODE_ARGS adds node flags to the server
+(e.g. --cpu-prof --cpu-prof-dir=DIR).
 
 options:
   --rate <n>     events per second, default 1300
@@ -44,6 +47,8 @@ if (!(rate > 0) || !(seconds > 0)) {
   process.exit(2);
 }
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** A request slower than this counts toward its window's stall (the goal's p99 is 20 ms). */
+const SLOW_MS = 25;
 
 const db = await startEmbeddedDynamo();
 const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-open-model-'));
@@ -61,18 +66,35 @@ try {
   console.log(`open model starts ${((performance.now() - spawned) / 1000).toFixed(1)} s after the server was spawned (profile-summary --skip)`);
   const s0 = cpuSeconds(server.child.pid);
   const d0 = cpuSeconds(db.pid);
+  const generator0 = process.cpuUsage();
+  // Per 100-ms window of intended arrivals: requests, and those slower than SLOW_MS.
+  const windows: { sent: number; slow: number }[] = [];
+  let origin: number | undefined;
   const r = await runOpenModel({
     rate,
     durationMs: seconds * 1000,
+    onOutcome: (o) => {
+      origin ??= o.intendedAt;
+      const w = (windows[Math.floor((o.intendedAt - origin) / 100)] ??= { sent: 0, slow: 0 });
+      w.sent++;
+      if (o.latencyMs > SLOW_MS) w.slow++;
+    },
     send: async () => {
       const status = await post().catch(() => 0);
       return { ok: status === 201, status };
     },
   });
+  const generator = process.cpuUsage(generator0);
+  const filled = windows.filter(Boolean);
+  const slowWindows = filled.filter((w) => w.slow > 0);
+  const worst = [...slowWindows].sort((a, b) => b.slow - a.slow).slice(0, 5);
   const per = (s: number) => ((s * 1000) / Math.max(1, r.completed)).toFixed(3);
   const serverSeconds = cpuSeconds(server.child.pid) - s0;
   console.log(
     `${rate}/s for ${seconds} s: p50 ${r.latencyMs.p50.toFixed(1)}, p99 ${r.latencyMs.p99.toFixed(1)} ms; CPU per event: server ${per(serverSeconds)} ms (${(serverSeconds / seconds).toFixed(2)} cores), dynalite ${per(cpuSeconds(db.pid) - d0)} ms; failed ${r.failed}, dropped ${r.dropped}`,
+  );
+  console.log(
+    `load generator ${((generator.user + generator.system) / 1e6 / seconds).toFixed(2)} cores; requests over ${SLOW_MS} ms: ${slowWindows.reduce((n, w) => n + w.slow, 0)}, in ${slowWindows.length} of ${filled.length} 100-ms windows (worst: ${worst.map((w) => `${w.slow}/${w.sent}`).join(', ') || 'none'})`,
   );
 } finally {
   await pool.close();
