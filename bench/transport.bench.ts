@@ -1,8 +1,9 @@
 // What the project's two outbound transports cost their sender, each against the way it replaced, in
 // one run and in rounds taken side by side: a webhook attempt (sendWebhook, over undici's dispatch
 // API) against the same signed POST through undici's `request` with its body read as a stream, and a
-// DynamoDB PutItem through the project's client (its undici handler) against the SDK as it ships
-// (its node:http handler). CPU of this process per call; the receivers are other processes.
+// DynamoDB PutItem through the project's client (its undici handler, one signer, no user-agent
+// middleware) against the SDK as it ships (its node:http handler). CPU of this process per call; the
+// receivers are other processes.
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Agent, request } from 'undici';
 import { runClosedLoop } from '../load/src/closed-loop.js';
@@ -83,7 +84,7 @@ export default async function transport() {
           ['the same through `sendWebhook` (undici `dispatch`, 1 KB kept)', `${cell((r) => r.dispatch)} µs`],
           ['**ratio dispatch / request**', `**${cell(attemptRatio, 2)}**`],
           [`PutItem through the SDK as it ships (node:http handler), ${IN_FLIGHT} in flight (baseline)`, `${cell((r) => r.stock)} µs of CPU per call`],
-          ["the same through the project's client (store/undici-http-handler.ts)", `${cell((r) => r.project)} µs`],
+          ["the same through the project's client (store/dynamo-client.ts: the undici handler, one signer, no user-agent middleware)", `${cell((r) => r.project)} µs`],
           ["**ratio project's client / SDK as it ships**", `**${cell(putRatio, 2)}**`],
           ['failed calls, all rounds', `${rounds.reduce((n, r) => n + r.errors, 0)}`],
         ],
