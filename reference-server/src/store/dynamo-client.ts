@@ -36,7 +36,7 @@ export function createStreamsClient(opts: DynamoOptions): DynamoDBStreamsClient 
 
 /**
  * Drops two things the SDK redoes on every call that a client of one service and region needs at most
- * once (`npm run bench -- transport`, "PutItem CPU per call"):
+ * once (without them a PutItem costs its sender 0.75 of the CPU; docs/BENCHMARKS.md, "2026-12-06, midday"):
  * - It builds a new SigV4 signer per call from a copy of the whole client config. Every call of one of
  *   these clients signs for the same service and region, so the first signer serves them all; it keeps
  *   the client's credential provider, which still refreshes expiring credentials.
@@ -50,7 +50,7 @@ export function withoutRepeatedWork<C extends DynamoDBClient | DynamoDBStreamsCl
   let signer: ReturnType<typeof build> | undefined;
   config.signer = (authScheme) =>
     (signer ??= build(authScheme).catch((err: unknown) => {
-      signer = undefined; // a failed build (no credentials yet) is tried again by the next call
+      signer = undefined; // a build that failed (its region could not be resolved) is tried again by the next call
       throw err;
     }));
   client.middlewareStack.remove('getUserAgentMiddleware');
