@@ -9,8 +9,9 @@
 // Kept from NodeHttpHandler, so the SDK's retries behave the same: an abort rejects with an
 // `AbortError` (never retried), timeouts reject with a `TimeoutError`, and a connection the peer
 // closed mid-request with code ECONNRESET (both retried as transient).
+import { buildQueryString } from '@smithy/core/protocols';
 import { Agent, type Dispatcher } from 'undici';
-import type { HeaderBag, HttpHandlerOptions, HttpRequest, HttpResponse, QueryParameterBag, RequestHandler } from '@smithy/types';
+import type { HeaderBag, HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
 
 export interface UndiciHttpHandlerOptions {
   /** Longest wait for a connection to open, ms. */
@@ -157,21 +158,8 @@ function abortError(signal: AnyAbortSignal): Error {
   return err;
 }
 
+/** The request's path and query, the query built as the SDK's own handlers build it (and its signer signed it). */
 function pathOf(request: HttpRequest): string {
-  const query = request.query ? queryString(request.query) : '';
+  const query = request.query ? buildQueryString(request.query) : '';
   return `${request.path}${query ? `?${query}` : ''}${request.fragment ? `#${request.fragment}` : ''}`;
 }
-
-/** The query as the SDK's signer sees it: keys and values percent-encoded, RFC 3986 reserved characters included. */
-function queryString(query: QueryParameterBag): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key];
-    const name = encode(key);
-    if (value === null || value === undefined) parts.push(name);
-    else for (const v of Array.isArray(value) ? value : [value]) parts.push(`${name}=${encode(v)}`);
-  }
-  return parts.join('&');
-}
-
-const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
