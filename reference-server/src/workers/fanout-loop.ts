@@ -11,8 +11,14 @@ import { FanoutLease } from './fanout-lease.js';
 import type { WorkerDeps } from './worker-deps.js';
 import { WakeSignal } from './wake-signal.js';
 
-/** How long fan-out waits after a wake-up before reading, so events arriving together share a batch. */
-const FANOUT_GATHER_MS = 5;
+/**
+ * How long fan-out waits after a wake-up before its pass, so wakes arriving together share it. The
+ * events of one group commit already come in one wake (the server's wake hub sends a turn's events as
+ * one message), so this only needs to cover wakes a millisecond apart. At 200 events/s with the worker
+ * in its own process, six interleaved runs of each: 1 ms against 5 ms took event → receipt p50 from
+ * 5.3 to 3.2 ms and the median p99 from 18.7 to 15.6 ms; the worker's CPU stayed at 0.25–0.27 cores.
+ */
+const FANOUT_GATHER_MS = 1;
 /** Longest fan-out waits for room in this process before creating deliveries due for any worker instead. */
 const FANOUT_BACKPRESSURE_MS = 1_000;
 /** Longest a stored event waits to be handed to fan-out before it is left to the outbox read. */
