@@ -122,4 +122,22 @@ describe('webhook signature', () => {
   it('refuses to sign with a secret that does not parse', () => {
     expect(() => signWebhook({ secret: 'plain', webhookId: 'm', timestampSeconds: now, body })).toThrow(TypeError);
   });
+
+  it('signs with each secret its own key when signings for several webhooks interleave', () => {
+    // Keys are parsed once per secret and kept: a key kept under the wrong secret would sign for another webhook.
+    const secrets = [secret, other, generateWebhookSecret(seededBytes(9)), secret, other];
+    for (const [i, s] of secrets.entries()) {
+      const headers = signWebhook({ secret: s, webhookId: `msg_${i}`, timestampSeconds: now, body });
+      expect(verifyWebhook({ secret: s, headers, body, nowSeconds: now })).toEqual({ ok: true });
+      for (const wrong of secrets.filter((x) => x !== s)) {
+        expect(verifyWebhook({ secret: wrong, headers, body, nowSeconds: now })).toEqual({ ok: false, reason: 'invalid_signature' });
+      }
+    }
+    expect(() => signWebhook({ secret: 'whsec_short', webhookId: 'm', timestampSeconds: now, body })).toThrow(TypeError);
+  });
+
+  it('signs a body given as bytes exactly as the same body given as text', () => {
+    const bytes = new TextEncoder().encode(body);
+    expect(signWebhook({ secret, webhookId: 'msg_1', timestampSeconds: now, body: bytes })).toEqual(sign());
+  });
 });
