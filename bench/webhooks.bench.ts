@@ -269,11 +269,12 @@ Latency: a fresh server is slow for its first seconds (code still being compiled
 each latency round sends 8 s first and reports those seconds apart ("warm-up alone"). With the worker in its own
 process an event used to wait for the worker's poll; it now comes over the wake stream whole, and the worker runs
 with the default 250 ms poll (with a 20 ms poll and an outbox read per wake, that worker used 0.48 cores and
-dynalite 0.35 at 200 events/s; with events handed over, 0.27 and 0.20). Fan-out waiting 5 ms after a wake-up so
-events arriving together share a pass is kept: without it in-process p50 fell from 6 to 4 ms but the separate
-worker's p99 rose (30 and 38 ms against 20 and 22 in one run each), each event paying a pass of its own. The tail
-left is queueing for the two cores (server, worker, dynalite and the bench share them), not a wait in the
-pipeline. Numbers on this shared machine vary by ±30 % with what else is running.`;
+dynalite 0.35 at 200 events/s; with events handed over, 0.27 and 0.20). Fan-out waits 1 ms after a wake-up so
+wakes arriving together share a pass; the server already sends the events of one group commit as one wake. At
+5 ms the gather was the pipeline's largest fixed wait: with 1 ms, six interleaved pairs with the separate worker
+went from p50 5.3 to 3.2 ms and median p99 18.7 to 15.6 ms, the worker's CPU unchanged (docs/BENCHMARKS.md, "2026-12-06,
+afternoon"). The tail left is the server's store call to dynalite and queueing for the two cores (server, worker,
+dynalite and the bench share them), not a wait in the worker. Numbers on this shared machine vary by ±30 % with what else is running.`;
 
 /** One live-latency run: percentiles after the warm-up as text, the warm-up's apart, the POST's own, and CPU by process. */
 interface Live {
