@@ -134,10 +134,7 @@ export function verifyWebhook(input: WebhookVerifyInput): WebhookVerifyResult {
 
 /** HMAC-SHA256 of `prefix` then `body` (a string as UTF-8), in `encoding`. */
 function hmac(key: KeyObject | Uint8Array, prefix: string, body: string | Uint8Array, encoding: 'hex' | 'base64'): string {
-  return createHmac('sha256', key)
-    .update(prefix)
-    .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
-    .digest(encoding);
+  return createHmac('sha256', key).update(prefix).update(body).digest(encoding);
 }
 
 function headerValue(headers: WebhookVerifyInput['headers'], name: string): string | undefined {
