@@ -75,10 +75,25 @@ export interface AggregateRow extends RowKey, AggregateCounts {
   ttl: number;
 }
 
+/**
+ * An empty distribution, with no prototype: names are the API's strings, and on a plain object a source
+ * or event type named `constructor`, `valueOf` or `toString` read the inherited function (counted as
+ * `"function Object() { [native code] }1"`), and `__proto__` set the prototype instead of a count.
+ */
+export const emptyDistribution = (): Record<string, number> => Object.create(null) as Record<string, number>;
+
+/**
+ * The name a distribution counts a fact under: its own, but OTHER for the two names a stored map cannot
+ * hold through the SDK, so totals stay exact and the row stays writable. Its marshalling drops a
+ * `__proto__` key, and takes a map with a `constructor` key for a class instance and refuses it: one
+ * event typed `constructor` left a row no batch could write, and analytics stopped for every tenant.
+ */
+const countedName = (name: string): string => (name === '__proto__' || name === 'constructor' ? OTHER : name);
+
 export const emptyCounts = (): AggregateCounts => ({
   event_count: 0,
-  source_distribution: {},
-  event_type_distribution: {},
+  source_distribution: emptyDistribution(),
+  event_type_distribution: emptyDistribution(),
   request_count: 0,
   request_error_count: 0,
   delivery_count: 0,
@@ -135,28 +150,54 @@ export function mergeHistograms(...encoded: string[]): string {
 }
 
 /**
- * Distinct names kept per distribution in one row; the rest are counted under `(other)`, so a tenant
- * with unbounded source names cannot push a row past DynamoDB's 400 KB item limit. Totals stay exact.
+ * Distinct names kept per distribution in one row, and the bytes those names may take (UTF-8, as
+ * DynamoDB sizes a map's keys); the rest are counted under `(other)`. Totals stay exact. Both bounds
+ * keep a row under DynamoDB's 400 KB item limit: a count alone did not, since a name may be 256
+ * characters (up to 768 bytes), and two distributions of 1,000 such names came to 0.5–1.5 MB, a row
+ * the store refused, so its batch could never close and analytics stopped for every tenant.
  */
 export const MAX_DISTINCT = 1_000;
+export const MAX_DISTINCT_BYTES = 128 * 1024;
 export const OTHER = '(other)';
 
 function addMap(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
-  const out = { ...into };
-  for (const [k, v] of Object.entries(from)) out[k] = (out[k] ?? 0) + v;
+  const out = emptyDistribution();
+  for (const [k, v] of Object.entries(into)) out[countedName(k)] = (out[countedName(k)] ?? 0) + v;
+  for (const [k, v] of Object.entries(from)) out[countedName(k)] = (out[countedName(k)] ?? 0) + v;
   return capped(out);
 }
 
-/** `dist` itself when it names at most MAX_DISTINCT; otherwise its largest MAX_DISTINCT and the rest under OTHER. */
+/**
+ * `dist` when its names fit MAX_DISTINCT and MAX_DISTINCT_BYTES; otherwise its largest names while they
+ * fit (by count, then name) and the rest under OTHER. As a plain object: the SDK marshals no other kind
+ * as a map, and with `__proto__` never a name, reading one is safe once the counting is done.
+ */
 function capped(dist: Record<string, number>): Record<string, number> {
   const names = Object.keys(dist).filter((k) => k !== OTHER);
-  if (names.length <= MAX_DISTINCT) return dist;
-  const kept = topOf(dist, MAX_DISTINCT + 1).filter((e) => e.name !== OTHER).slice(0, MAX_DISTINCT);
+  if (names.length <= MAX_DISTINCT && namesFit(names)) return { ...dist };
+  const kept: { name: string; count: number }[] = [];
+  let bytes = 0;
+  for (const e of topOf(dist, Infinity)) {
+    if (e.name === OTHER) continue;
+    bytes += Buffer.byteLength(e.name);
+    if (kept.length === MAX_DISTINCT || bytes > MAX_DISTINCT_BYTES) break;
+    kept.push(e);
+  }
   const out: Record<string, number> = Object.fromEntries(kept.map((e) => [e.name, e.count]));
   const keptTotal = kept.reduce((n, e) => n + e.count, 0);
   const total = Object.values(dist).reduce((n, v) => n + v, 0);
   out[OTHER] = total - keptTotal;
   return out;
+}
+
+/** Whether `names` take at most MAX_DISTINCT_BYTES; a UTF-16 unit is at most 3 UTF-8 bytes, so most lists need no count. */
+function namesFit(names: readonly string[]): boolean {
+  let units = 0;
+  for (const n of names) units += n.length;
+  if (units * 3 <= MAX_DISTINCT_BYTES) return true;
+  let bytes = 0;
+  for (const n of names) bytes += Buffer.byteLength(n);
+  return bytes <= MAX_DISTINCT_BYTES;
 }
 
 /** `a + b`, field by field. */
@@ -199,8 +240,10 @@ export function deltasFor(facts: readonly Fact[]): Map<string, { key: RowKey; co
       const c = row.counts;
       if (fact.kind === 'event') {
         c.event_count += 1;
-        c.source_distribution[fact.source] = (c.source_distribution[fact.source] ?? 0) + 1;
-        c.event_type_distribution[fact.event_type] = (c.event_type_distribution[fact.event_type] ?? 0) + 1;
+        const source = countedName(fact.source);
+        const type = countedName(fact.event_type);
+        c.source_distribution[source] = (c.source_distribution[source] ?? 0) + 1;
+        c.event_type_distribution[type] = (c.event_type_distribution[type] ?? 0) + 1;
         continue;
       }
       c.request_count += fact.request_count;

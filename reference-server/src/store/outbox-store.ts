@@ -64,6 +64,21 @@ export type StoredRow =
 
 const factItem = (fact: Fact): StoredRow => ({ consumer: 'analytics', event_id: factKey(fact.id), fact_json: JSON.stringify(fact) });
 
+/**
+ * Most bytes of facts (their JSON, UTF-8) one read hands the processor. A batch's manifest stores its
+ * facts in one item, which DynamoDB caps at 400 KB: 250 facts whose sources are 256 control characters
+ * (6 bytes each once escaped) came to ~480 KB, an item the store refused, so the batch could never open
+ * and analytics stopped for every tenant. A read keeps whole rows; its first row alone (one write
+ * batch's facts, at most a few dozen) always fits.
+ */
+export const BATCH_FACT_BYTES = 256 * 1024;
+
+/** UTF-8 bytes of a row's facts as stored (the manifest holds the same JSON). */
+function factBytesOf(item: Record<string, unknown>): number {
+  const json = typeof item.facts_json === 'string' ? item.facts_json : typeof item.fact_json === 'string' ? item.fact_json : JSON.stringify(item.fact);
+  return Buffer.byteLength(json);
+}
+
 /** Facts of a row as stored: a bundle, one fact as a string, or (earlier versions) one fact as a map. */
 function factsOf(item: Record<string, unknown>): Fact[] {
   if (typeof item.facts_json === 'string') return JSON.parse(item.facts_json) as Fact[];
@@ -178,8 +193,8 @@ export class OutboxStore {
   private factsPerRow = 1;
 
   /**
-   * Oldest analytics facts, whole rows only: at most `limit` facts, or the first row's if it alone
-   * holds more. Rows are read in pages sized by how many facts rows held last time.
+   * Oldest analytics facts, whole rows only: at most `limit` facts and BATCH_FACT_BYTES of them, or the
+   * first row's if it alone holds more. Rows are read in pages sized by how many facts rows held last time.
    */
   async readFacts(limit: number): Promise<FactRow[]> {
     return (await this.readFactBatch(limit)).facts;
@@ -189,6 +204,7 @@ export class OutboxStore {
   async readFactBatch(limit: number): Promise<{ facts: FactRow[]; more: boolean }> {
     const out: FactRow[] = [];
     let rows = 0;
+    let bytes = 0;
     let start: Record<string, unknown> | undefined;
     do {
       // One row more than the limit seems to need: seeing it tells whether more remain.
@@ -197,7 +213,8 @@ export class OutboxStore {
       start = page.last;
       for (const item of page.items) {
         const facts = factsOf(item);
-        if (out.length >= limit || (out.length > 0 && out.length + facts.length > limit)) return this.readDone(out, rows, true);
+        bytes += factBytesOf(item);
+        if (out.length >= limit || (out.length > 0 && (out.length + facts.length > limit || bytes > BATCH_FACT_BYTES))) return this.readDone(out, rows, true);
         rows++;
         for (const fact of facts) out.push({ consumer: 'analytics', event_id: item.event_id as string, fact });
       }

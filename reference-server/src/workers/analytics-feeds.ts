@@ -15,7 +15,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { AnalyticsStateStore } from '../store/analytics-state-store.js';
-import type { OutboxStore } from '../store/outbox-store.js';
+import { BATCH_FACT_BYTES, type OutboxStore } from '../store/outbox-store.js';
 import { PENDING } from '../store/events-store.js';
 import type { ChangeFeed, FeedBatch } from './analytics-processor.js';
 
@@ -58,6 +58,24 @@ function factOfRecord(record: StreamRecord): EventFact | undefined {
   return { kind: 'event', id: item.event_id, tenant_id: item.tenant_id, source: String(item.source), event_type: String(item.event_type), created_at: String(item.created_at) };
 }
 
+/**
+ * The first records of a page whose facts' JSON takes at most BATCH_FACT_BYTES (at least one record),
+ * and those facts: a batch's manifest holds them in one item (see BATCH_FACT_BYTES).
+ */
+export function withinFactBytes(page: readonly StreamRecord[]): { records: StreamRecord[]; facts: EventFact[] } {
+  const records: StreamRecord[] = [];
+  const facts: EventFact[] = [];
+  let bytes = 0;
+  for (const record of page) {
+    const fact = factOfRecord(record);
+    if (fact) bytes += Buffer.byteLength(JSON.stringify(fact));
+    if (records.length > 0 && bytes > BATCH_FACT_BYTES) break;
+    records.push(record);
+    if (fact) facts.push(fact);
+  }
+  return { records, facts };
+}
+
 /** GetRecords hops over empty pages of an open shard before saying there is nothing new. */
 const EMPTY_HOPS = 3;
 
@@ -69,18 +87,19 @@ function shardFeed(streams: DynamoDBStreamsClient, streamArn: string, shardId: s
       let iterator = await iteratorAfter(streams, streamArn, shardId, position);
       for (let hop = 0; iterator && hop < EMPTY_HOPS; hop++) {
         const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
-        const records = out.Records ?? [];
+        const page = out.Records ?? [];
         iterator = out.NextShardIterator;
-        if (records.length > 0) {
-          const facts = records.map(factOfRecord).filter((f): f is EventFact => f !== undefined);
+        if (page.length > 0) {
+          const { records, facts } = withinFactBytes(page);
+          const cut = records.length < page.length;
           const created = records.map((r) => r.dynamodb?.ApproximateCreationDateTime?.getTime()).filter((t): t is number => t !== undefined);
           return {
             facts,
             ack: [],
             position: records[records.length - 1]!.dynamodb!.SequenceNumber!,
             // No next iterator after a page means the shard is closed and this was its end.
-            ended: iterator === undefined,
-            more: iterator !== undefined && records.length >= limit,
+            ended: iterator === undefined && !cut,
+            more: cut || (iterator !== undefined && page.length >= limit),
             oldestMs: created.length ? Math.min(...created) : undefined,
           };
         }

@@ -10,6 +10,7 @@ import {
   emptyCounts,
   encodeHistogram,
   MAX_DISTINCT,
+  MAX_DISTINCT_BYTES,
   METRIC_TYPES,
   newHistogram,
   OTHER,
@@ -106,4 +107,35 @@ it('keeps at most MAX_DISTINCT names per distribution, the rest under (other), t
     expect(Object.values(counts.source_distribution).reduce((a, b) => a + b, 0)).toBe(MAX_DISTINCT + 2);
     expect(addCounts(emptyCounts(), counts).source_distribution).toEqual(counts.source_distribution);
   }
+});
+
+it('keeps the names of a distribution within MAX_DISTINCT_BYTES whatever their characters, totals exact', () => {
+  fc.assert(
+    fc.property(
+      // Up to 256 code points from the whole of Unicode: up to 4 bytes each in UTF-8.
+      fc.uniqueArray(fc.string({ unit: 'binary', minLength: 1, maxLength: 256 }), { minLength: 1, maxLength: 800 }),
+      fc.nat({ max: 50 }),
+      (names, repeats) => {
+        const facts: Fact[] = names.map((name, i) => ({ kind: 'event', id: `evt_${i}`, tenant_id: 'tnt_a', source: name, event_type: name, created_at: '2026-11-20T22:00:00.000Z' }));
+        // Some names more often than others, so the kept ones are chosen by count.
+        for (let i = 0; i < repeats && i < names.length; i++) facts.push({ ...facts[i]!, id: `evt_again_${i}` });
+        for (const { counts } of deltasFor(facts).values()) {
+          for (const dist of [counts.source_distribution, counts.event_type_distribution]) {
+            const kept = Object.keys(dist).filter((k) => k !== OTHER);
+            expect(kept.length).toBeLessThanOrEqual(MAX_DISTINCT);
+            expect(kept.reduce((bytes, k) => bytes + Buffer.byteLength(k), 0)).toBeLessThanOrEqual(MAX_DISTINCT_BYTES);
+            expect(Object.values(dist).reduce((a, b) => a + b, 0)).toBe(facts.length);
+            // No name left out was seen more often than a name kept.
+            const seen = new Map<string, number>();
+            for (const f of facts) if (f.kind === 'event') seen.set(f.source, (seen.get(f.source) ?? 0) + 1);
+            const leastKept = Math.min(...kept.map((k) => seen.get(k)!));
+            for (const [name, n] of seen) if (!(name in dist)) expect(n).toBeLessThanOrEqual(leastKept);
+            // Merging into an empty row keeps the same names.
+            expect(addCounts(emptyCounts(), counts).source_distribution).toEqual(counts.source_distribution);
+          }
+        }
+      },
+    ),
+    propertyParams('distributions within MAX_DISTINCT_BYTES', 30),
+  );
 });

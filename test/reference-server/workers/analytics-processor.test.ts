@@ -54,6 +54,28 @@ describe('analytics from the outbox feed', () => {
     expect(hourly.every((h) => daily.some((d) => h.period.startsWith(d.period)))).toBe(true);
   });
 
+  it('keeps counting every tenant after one sends names the store cannot hold as map keys', async () => {
+    const odd = await api.createKey();
+    const plain = await api.createKey();
+    // A stored map can hold neither name as a key: counted under (other), the row stays writable.
+    expect((await send(odd, 'valueOf', 'constructor')).status).toBe(201);
+    expect((await send(odd, '__proto__', 'toString')).status).toBe(201);
+    expect((await send(plain, 'shop')).status).toBe(201);
+    const counted = await waitFor(async () => {
+      const [a, b] = [await rows(odd.tenant_id, 'hourly'), await rows(plain.tenant_id, 'hourly')];
+      return total(a, 'event_count') === 2 && total(b, 'event_count') === 1 ? a : undefined;
+    }, { message: 'both tenants counted' });
+    const merged = (pick: (r: AggregateRow) => Record<string, number>) =>
+      Object.fromEntries(
+        counted.reduce((acc, r) => {
+          for (const [k, v] of Object.entries(pick(r))) acc.set(k, (acc.get(k) ?? 0) + v);
+          return acc;
+        }, new Map<string, number>()),
+      );
+    expect(merged((r) => r.source_distribution)).toEqual({ valueOf: 1, '(other)': 1 });
+    expect(merged((r) => r.event_type_distribution)).toEqual({ toString: 1, '(other)': 1 });
+  });
+
   it('counts failed requests as errors and keeps their latency histogram', async () => {
     const key = await api.createKey();
     expect((await send(key, 'shop')).status).toBe(201);
