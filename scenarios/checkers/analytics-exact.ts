@@ -23,7 +23,8 @@ export function analyticsExact(history: readonly HistoryRecord[]): CheckerResult
     return { name: NAME, valid: false, counts: { no_analytics: 1 }, examples: [{ expected: 'an analytics summary in the read-back', seen: 'none was read back' }] };
   }
   const keys = byIdempotencyKey(final);
-  const truth: Truth = { total: 0, by_type: {}, by_source: {} };
+  // Without a prototype: a workload's event type may be named `constructor` or `valueOf`.
+  const truth: Truth = { total: 0, by_type: Object.create(null) as Record<string, number>, by_source: Object.create(null) as Record<string, number> };
   const counted = new Set<string>();
   let unknownCounted = 0;
   for (const op of completedOps(history, CREATE_EVENT)) {
@@ -54,8 +55,8 @@ export function analyticsExact(history: readonly HistoryRecord[]): CheckerResult
 function compare(label: string, expected: Record<string, number>, seen: Record<string, number>, examples: CheckerExample[]): number {
   let mismatched = 0;
   for (const key of [...new Set([...Object.keys(expected), ...Object.keys(seen)])].sort()) {
-    const want = expected[key] ?? 0;
-    const got = seen[key] ?? 0;
+    const want = Object.hasOwn(expected, key) ? expected[key]! : 0;
+    const got = Object.hasOwn(seen, key) ? seen[key]! : 0;
     if (want === got) continue;
     mismatched++;
     addExample(examples, { expected: `${label} ${key}: ${want}`, seen: `${label} ${key}: ${got}` });

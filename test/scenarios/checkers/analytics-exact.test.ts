@@ -40,6 +40,18 @@ describe('analytics_exact', () => {
     ]);
   });
 
+  it('counts names that are members of Object.prototype like any other', () => {
+    const odd = history(create(0, 100, 'ok', { event_id: 'e1', event_type: 'valueOf', source: 'constructor' }), create(1, 110, 'ok', { event_id: 'e2', event_type: 'toString', source: 'shop' }));
+    const oddEvents = { e1: readable(undefined, { event_type: 'valueOf', source: 'constructor' }), e2: readable(undefined, { event_type: 'toString', source: 'shop' }) };
+    const right = { total: 2, by_type: { valueOf: 1, toString: 1 }, by_source: { constructor: 1, shop: 1 } };
+    expect(analyticsExact(history(odd, final(oddEvents, { analytics: right })))).toMatchObject({ valid: true, counts: { mismatched_types: 0, mismatched_sources: 0 } });
+    const wrong = { total: 2, by_type: { toString: 1 }, by_source: { shop: 1 } };
+    expect(analyticsExact(history(odd, final(oddEvents, { analytics: wrong }))).examples).toEqual([
+      { expected: 'event_type valueOf: 1', seen: 'event_type valueOf: 0' },
+      { expected: 'source constructor: 1', seen: 'source constructor: 0' },
+    ]);
+  });
+
   it('fails on a summary that counted an event twice', () => {
     const analytics = { total: 4, by_type: { 'order.created': 3, 'user.created': 1 }, by_source: { shop: 3, crm: 1 } };
     expect(analyticsExact(history(base, final(events, { analytics })))).toMatchObject({ valid: false, counts: { seen_total: 4 } });
