@@ -41,7 +41,11 @@ describe('analytics from the outbox feed', () => {
       const rs = await rows(key.tenant_id, 'hourly');
       return total(rs, 'event_count') === 4 && total(rs, 'request_count') >= 4 ? rs : undefined;
     }, { message: 'events and requests counted' });
-    const daily = await rows(key.tenant_id, 'daily');
+    // A batch writes the hour's and the day's rows side by side: the day may land a moment after the hour.
+    const daily = await waitFor(async () => {
+      const rs = await rows(key.tenant_id, 'daily');
+      return total(rs, 'event_count') === 4 ? rs : undefined;
+    }, { message: 'events counted in the day' });
     expect(total(daily, 'event_count')).toBe(4);
     const sum = (rs: AggregateRow[], pick: (r: AggregateRow) => Record<string, number>) =>
       rs.reduce<Record<string, number>>((acc, r) => {
