@@ -150,4 +150,31 @@ describe('analytics from DynamoDB Streams (DynamoDB Local)', () => {
       await withRuntime.close();
     }
   }, 60_000);
+
+  it('splits a page of long-named events so each manifest fits in an item, and counts each once', async () => {
+    const arn = await streamArn();
+    const streams = createStreamsClient({ endpoint: local.endpoint });
+    const tenant = `tnt_long${randomUUID().slice(0, 8)}`;
+    try {
+      // Sources of 256 control characters, 6 bytes each once escaped: 250 facts made a ~480 KB manifest.
+      for (let i = 0; i < 250; i++) {
+        const record = newEventRecord(tenant, `evt_long${String(i).padStart(4, '0')}`, { source: `${i}:`.padEnd(256, '\u0001'), event_type: 'order.created', payload: {} }, new Date(BASE).toISOString());
+        await stores.events.createNew(record);
+      }
+      const sizes: number[] = [];
+      const deps: ProcessorDeps = { rows: stores.analytics, state: stores.analyticsState, clock: new ManualClock(BASE), batchSize: 250, onClosed: (m) => sizes.push(Buffer.byteLength(JSON.stringify(m))) };
+      for (let round = 0; ; round++) {
+        if (round >= 20) throw new Error('the stream was not drained within 20 rounds');
+        const feeds = await readyShardFeeds(streams, stores.analyticsState, arn);
+        const counted = await Promise.all(feeds.map((feed) => drain(deps, feed, 50)));
+        if (counted.every((n) => n === 0)) break;
+      }
+      const { rows } = await stores.analytics.query(tenant, 'hourly', { from: '0', to: '9', limit: 10, nowMs: BASE });
+      expect(rows.reduce((n, r) => n + r.event_count, 0)).toBe(250);
+      expect(sizes.length).toBeGreaterThan(1);
+      for (const size of sizes) expect(size).toBeLessThan(400 * 1024);
+    } finally {
+      streams.destroy();
+    }
+  }, 60_000);
 });
