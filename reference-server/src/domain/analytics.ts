@@ -162,8 +162,12 @@ export const OTHER = '(other)';
 
 function addMap(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
   const out = emptyDistribution();
-  for (const [k, v] of Object.entries(into)) out[countedName(k)] = (out[countedName(k)] ?? 0) + v;
-  for (const [k, v] of Object.entries(from)) out[countedName(k)] = (out[countedName(k)] ?? 0) + v;
+  for (const dist of [into, from]) {
+    for (const [k, v] of Object.entries(dist)) {
+      const name = countedName(k);
+      out[name] = (out[name] ?? 0) + v;
+    }
+  }
   return capped(out);
 }
 
