@@ -58,8 +58,20 @@ async function state(prefix: string) {
 /** Injections logged for rules whose id starts with `prefix`. */
 const hits = (prefix: string) => engine.log.entries().filter((e) => e.rule.startsWith(prefix)).length;
 
-const consistent = (s: Awaited<ReturnType<typeof state>>) =>
-  [...s.deliveries].every(([id, status]) => (status === 'dead') === s.dlq.has(id)) && [...s.dlq].every((id) => s.deliveries.get(id) === 'dead');
+/** Deliveries whose status and DLQ entry disagree, and DLQ entries of deliveries that are not dead. */
+const inconsistent = (s: Awaited<ReturnType<typeof state>>) => [
+  ...[...s.deliveries].filter(([id, status]) => (status === 'dead') !== s.dlq.has(id)).map(([id, status]) => `${id}: ${status}`),
+  ...[...s.dlq].filter((id) => s.deliveries.get(id) !== 'dead').map((id) => `${id}: in the DLQ as ${s.deliveries.get(id) ?? 'missing'}`),
+];
+
+const consistent = (s: Awaited<ReturnType<typeof state>>) => inconsistent(s).length === 0;
+
+/** How many of each status. */
+const tally = (statuses: Iterable<string>) => {
+  const out = new Map<string, number>();
+  for (const st of statuses) out.set(st, (out.get(st) ?? 0) + 1);
+  return Object.fromEntries(out);
+};
 
 it('every dead delivery has a DLQ entry, and every replay delivers or returns to the DLQ', { timeout: 60_000 }, async () => {
   const prefix = api.config.TABLE_PREFIX;
@@ -94,7 +106,9 @@ it('every dead delivery has a DLQ entry, and every replay delivers or returns to
   const end = await waitFor(
     async () => {
       const s = await state(prefix);
-      return [...s.deliveries.values()].every((st) => st === 'dead' || st === 'delivered') && consistent(s) ? s : undefined;
+      if ([...s.deliveries.values()].every((st) => st === 'dead' || st === 'delivered') && consistent(s)) return s;
+      // Not yet: say where it stands, so a timeout shows what was left (waitFor reports the last error).
+      throw new Error(`statuses ${JSON.stringify(tally(s.deliveries.values()))}, ${s.dlq.size} in the DLQ, inconsistent: ${JSON.stringify(inconsistent(s))}`);
     },
     { timeoutMs: 25_000, intervalMs: 250, message: 'every replay delivered or back in the DLQ, consistently' },
   );
