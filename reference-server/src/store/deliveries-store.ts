@@ -47,16 +47,23 @@ export class DeliveriesStore {
 
   /** Which of `deliveryIds` exist (strongly consistent BatchGetItem, unprocessed keys retried). */
   async existing(deliveryIds: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+    return new Set((await this.statuses(deliveryIds)).keys());
+  }
+
+  /** The status of each of `deliveryIds` that exists, read as existing() reads. */
+  async statuses(deliveryIds: readonly string[]): Promise<Map<string, DeliveryStatus>> {
+    const found = new Map<string, DeliveryStatus>();
     for (let i = 0; i < deliveryIds.length; i += GET_BATCH) {
       let keys: Record<string, unknown>[] | undefined = deliveryIds.slice(i, i + GET_BATCH).map((delivery_id) => ({ delivery_id }));
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
         if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
         const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'delivery_id' } } }),
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'delivery_id, #s', ExpressionAttributeNames: { '#s': 'status' } } },
+          }),
         );
-        for (const item of out.Responses?.[this.table] ?? []) found.add(item.delivery_id as string);
+        for (const item of out.Responses?.[this.table] ?? []) found.set(item.delivery_id as string, item.status as DeliveryStatus);
         keys = out.UnprocessedKeys?.[this.table]?.Keys;
       }
     }

@@ -33,14 +33,16 @@ export class DlqStore {
    * Removes a delivery's entry; with `deadAt`, only the entry of that dead-lettering. A replay removes
    * the entry after requeueing the delivery, and the delivery can die again meanwhile: its new entry
    * (a later `dead_at`) must stay, or a dead delivery would be missing from the DLQ for good.
+   * `false` when the entry of `deadAt` was not there.
    */
-  async remove(tenantId: string, deliveryId: string, deadAt?: string): Promise<void> {
+  async remove(tenantId: string, deliveryId: string, deadAt?: string): Promise<boolean> {
     const Key = { tenant_id: tenantId, delivery_id: deliveryId };
     if (deadAt === undefined) {
       await this.doc.send(new DeleteCommand({ TableName: this.table, Key }));
-      return;
+      return true;
     }
-    await ifConditionHolds(this.doc.send(new DeleteCommand({ TableName: this.table, Key, ConditionExpression: 'dead_at = :d', ExpressionAttributeValues: { ':d': deadAt } })));
+    const done = await ifConditionHolds(this.doc.send(new DeleteCommand({ TableName: this.table, Key, ConditionExpression: 'dead_at = :d', ExpressionAttributeValues: { ':d': deadAt } })));
+    return done !== undefined;
   }
 
   async list(tenantId: string, opts: { limit: number; after?: string; webhookId?: string }): Promise<{ entries: DlqEntry[]; last?: string }> {
@@ -54,6 +56,17 @@ export class DlqStore {
       }),
     );
     return { entries: (Items ?? []) as DlqEntry[], last: LastEvaluatedKey?.delivery_id as string | undefined };
+  }
+
+  /**
+   * One page of entries across all tenants (at most `limit` read) and where the next page starts
+   * (`undefined` after the last): the reconciliation sweep walks the table with it.
+   */
+  async page(limit: number, startKey?: Record<string, unknown>): Promise<{ entries: Pick<DlqEntry, 'tenant_id' | 'delivery_id' | 'dead_at'>[]; next?: Record<string, unknown> }> {
+    const page = await this.doc.send(
+      new ScanCommand({ TableName: this.table, ProjectionExpression: 'tenant_id, delivery_id, dead_at', ExclusiveStartKey: startKey, Limit: limit, ConsistentRead: true }),
+    );
+    return { entries: (page.Items ?? []) as Pick<DlqEntry, 'tenant_id' | 'delivery_id' | 'dead_at'>[], next: page.LastEvaluatedKey };
   }
 
   /** Number of entries across all tenants (for the DLQ depth gauge). */
