@@ -38,7 +38,16 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     const id = String(req.params.deliveryId);
     const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
     if (!entry) throw ApiError.notFound('dead-lettered delivery');
-    await stores.deliveries.requeue(id, clock.now(), iso(clock.now()));
+    if (!(await stores.deliveries.requeue(id, clock.now(), iso(clock.now())))) {
+      // Not dead: a retried replay finds it pending (and answers as the first did); an entry left by a
+      // dead-lettering whose second write failed names a delivery since delivered. That entry goes, as
+      // the sweep would remove it, and nothing is replayed.
+      const status = (await stores.deliveries.get(id))?.status;
+      if (status !== 'pending' && status !== 'dead') {
+        await stores.dlq.remove(tenantId, id, entry.dead_at);
+        throw ApiError.notFound('dead-lettered delivery');
+      }
+    }
     // Only the entry read above: if the requeued delivery died again meanwhile, its new entry stays.
     await stores.dlq.remove(tenantId, id, entry.dead_at);
     deps.hooks?.onWorkAvailable?.();
