@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/api-key.js';
-import { ifConditionHolds } from './conditional-write.js';
+import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 
 /** Reads and writes key records. */
 export class ApiKeysStore {
@@ -19,11 +19,13 @@ export class ApiKeysStore {
     private readonly table: string,
   ) {}
 
-  /** Inserts a new key version; fails if the id already exists. */
+  /** Inserts a new key version; fails if the id already exists (and holds another key). */
   async create(record: ApiKeyRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(key_id)' }),
+    const landed = await landedOrConditionFailed(
+      this.doc.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(key_id)' })),
+      async () => (await this.get(record.key_id))?.key_hash === record.key_hash,
     );
+    if (!landed) throw new Error(`key id ${record.key_id} is taken by another key`);
   }
 
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
@@ -47,22 +49,24 @@ export class ApiKeysStore {
 
   /**
    * Marks `keyId` as replaced by `nextKeyId`, only while it is still the active, unreplaced version:
-   * of two concurrent rotations exactly one wins. Returns false when it lost or the key changed.
+   * of two concurrent rotations exactly one wins. Returns false when it lost or the key changed; true
+   * when this claim landed, also if a resend of it found its own first attempt there.
    */
   async claimRotation(
     keyId: string,
     nextKeyId: string,
     old: { status: 'rotating' | 'expired'; rotated_at: string; expires_at: string },
   ): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
+    return landedOrConditionFailed(
+      this.doc.send(new UpdateCommand({
         TableName: this.table,
         Key: { key_id: keyId },
         UpdateExpression: 'SET #s = :s, rotated_at = :r, expires_at = :e, next_version = :n',
         ConditionExpression: 'attribute_exists(key_id) AND (attribute_not_exists(#s) OR #s = :active) AND attribute_not_exists(next_version)',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':s': old.status, ':r': old.rotated_at, ':e': old.expires_at, ':n': nextKeyId, ':active': 'active' },
-      }),
+      })),
+      async () => (await this.get(keyId))?.next_version === nextKeyId,
     );
   }
 

@@ -11,3 +11,15 @@ export async function ifConditionHolds<T>(write: Promise<T>): Promise<T | undefi
     throw err;
   }
 }
+
+/**
+ * A conditional write that its own first attempt can make fail: when the answer to a write that
+ * landed is lost, the SDK sends it again, and the resend finds the condition the first one broke.
+ * On a failed condition, `own()` reads the item back (consistently) and says whether it holds this
+ * very write — a value no other writer sets, such as a fresh id or hash. `true` when the write
+ * landed, by this attempt or the first; `false` when another writer's change stopped it.
+ */
+export async function landedOrConditionFailed(write: Promise<unknown>, own: () => Promise<boolean>): Promise<boolean> {
+  if ((await ifConditionHolds(write)) !== undefined) return true;
+  return own();
+}

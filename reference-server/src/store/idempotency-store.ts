@@ -43,6 +43,9 @@ export class IdempotencyStore {
     );
     // Deleted between our write and read (should not happen): let the caller retry as the owner.
     if (!Item) return this.claim(record, nowSeconds);
+    // Our own claim, landed by a first attempt whose answer was lost (the SDK's resend found it): the
+    // fresh resource id is ours alone.
+    if (Item.resource_id === record.resource_id) return { owner: true, record };
     return { owner: false, record: Item as IdempotencyRecord };
   }
 }

@@ -2,7 +2,7 @@
 // (partition tenant_id, sort active_key '1'/'0'), and health bookkeeping for auto-disable.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebhookRecord } from '../domain/webhook.js';
-import { ifConditionHolds } from './conditional-write.js';
+import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 import { repairWebhooksIndex } from './webhooks-index-repair.js';
 
 export interface WebhookPage {
@@ -32,8 +32,13 @@ export class WebhooksStore {
     private readonly table: string,
   ) {}
 
+  /** Inserts a new webhook; fails if the id already exists (and holds another webhook). */
   async create(w: WebhookRecord): Promise<void> {
-    await this.changing(this.doc.send(new PutCommand({ TableName: this.table, Item: w, ConditionExpression: 'attribute_not_exists(webhook_id)' })));
+    const landed = await landedOrConditionFailed(
+      this.changing(this.doc.send(new PutCommand({ TableName: this.table, Item: w, ConditionExpression: 'attribute_not_exists(webhook_id)' }))),
+      async () => (await this.getAny(w.webhook_id))?.secret_enc === w.secret_enc,
+    );
+    if (!landed) throw new Error(`webhook id ${w.webhook_id} is taken by another webhook`);
   }
 
   /** The webhook if it exists and belongs to `tenantId` (another tenant's webhook reads as absent). */
