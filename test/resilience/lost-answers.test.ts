@@ -67,3 +67,12 @@ it('answers the first request of an idempotency key whose claim landed with its 
   expect(again.headers.get('idempotent-replayed')).toBe('true');
   expect(again.body.event_id).toBe(first.body.event_id);
 });
+
+it('appends an audit entry whose put landed with its answer lost once, and the chain stays whole', async () => {
+  loseNextAnswer('audit-put', 'audit', 'PutItem');
+  await api.deps.audit.record({ action: 'test.lost_answer', actor: 'test' });
+  expect(injected('audit-put')).toBe(1);
+  const listed = await api.call('GET', '/v1/audit?action=test.lost_answer', { key: ADMIN_TOKEN });
+  expect((listed.body.entries as unknown[]).length).toBe(1);
+  expect((await api.call('POST', '/v1/audit/verify', { key: ADMIN_TOKEN, body: {} })).body).toMatchObject({ valid: true });
+});

@@ -2,7 +2,7 @@
 // on a new `seq`, so concurrent writers (in any process) can never both take the same index.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit-chain.js';
-import { ifConditionHolds } from './conditional-write.js';
+import { landedOrConditionFailed } from './conditional-write.js';
 
 /** The chain every entry of this server belongs to. */
 export const AUDIT_CHAIN = 'main';
@@ -41,9 +41,12 @@ export class AuditStore {
     return Items?.[0] as AuditEntry | undefined;
   }
 
-  /** Writes `entry` at its seq unless that index is taken; false when another writer got there first. */
+  /**
+   * Writes `entry` at its seq unless that index is taken; false when another writer got there first.
+   * True when this entry is there, also if a resend found its own first attempt (by `entry_id`).
+   */
   async append(entry: AuditEntry): Promise<boolean> {
-    const written = await ifConditionHolds(
+    return landedOrConditionFailed(
       this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -51,8 +54,8 @@ export class AuditStore {
           ConditionExpression: 'attribute_not_exists(seq)',
         }),
       ),
+      async () => (await this.get(entry.seq))?.entry_id === entry.entry_id,
     );
-    return written !== undefined;
   }
 
   async get(seq: number): Promise<AuditEntry | undefined> {

@@ -7,7 +7,7 @@
 import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
 import { BATCH_WRITE_MAX, batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
-import { ifConditionHolds } from './conditional-write.js';
+import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 import { DUE, queuedItem, type Lease, type SettleNext } from './delivery-items.js';
 import { FanoutLeaseStore } from './fanout-lease-store.js';
 
@@ -164,7 +164,9 @@ export class DeliveriesStore {
    * queued; a final status takes it out of the queue. `false` when the lease was lost meanwhile.
    */
   async settle(lease: Lease, next: SettleNext): Promise<boolean> {
-    const sets = ['updated_at = :at', 'last_error = :err'];
+    // `settled_by` tells this settle's own resend (its answer lost, the token already gone) from a
+    // lease lost to another worker.
+    const sets = ['updated_at = :at', 'last_error = :err', 'settled_by = :tok'];
     const removes = ['lease_token'];
     const values: Record<string, unknown> = { ':tok': lease.token, ':at': next.at, ':err': next.error ?? null };
     if (next.attempt) {
@@ -179,7 +181,7 @@ export class DeliveriesStore {
       values[':status'] = next.status;
       removes.push('due_queue', 'next_attempt_at');
     }
-    const done = await ifConditionHolds(
+    return landedOrConditionFailed(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -190,8 +192,8 @@ export class DeliveriesStore {
           ExpressionAttributeValues: values,
         }),
       ),
+      async () => ((await this.get(lease.delivery.delivery_id)) as { settled_by?: string } | undefined)?.settled_by === lease.token,
     );
-    return done !== undefined;
   }
 
   /**

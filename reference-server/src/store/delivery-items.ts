@@ -64,6 +64,8 @@ export function settledItem(lease: Lease, next: SettleStep): Record<string, unkn
     updated_at: next.at,
     completed_at: next.retryAt === undefined ? next.at : d.completed_at,
     created_key: `${d.created_at}#${d.delivery_id}`,
+    // Which lease settled it: a conditional settle's resend reads it to know its own write.
+    settled_by: lease.token,
   };
   if (next.retryAt !== undefined) {
     item.due_queue = DUE;

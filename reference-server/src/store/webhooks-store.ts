@@ -144,25 +144,35 @@ export class WebhooksStore {
     }
   }
 
-  /** Records an exhausted delivery; disables the webhook once `threshold` happen in a row. */
-  async recordExhausted(webhookId: string, threshold: number, at: string): Promise<{ disabled: boolean }> {
+  /**
+   * Records an exhausted delivery; disables the webhook once `threshold` happen in a row. `exhaustion`
+   * names this dead-lettering (delivery id and time): a resend of the count whose first attempt landed
+   * finds it recorded and does not count it twice.
+   */
+  async recordExhausted(webhookId: string, threshold: number, at: string, exhaustion: string): Promise<{ disabled: boolean }> {
     const out = await ifConditionHolds(
       this.changing(
         this.doc.send(
           new UpdateCommand({
             TableName: this.table,
             Key: { webhook_id: webhookId },
-            UpdateExpression: 'ADD consecutive_failures :one',
-            ConditionExpression: 'attribute_exists(webhook_id)',
-            ExpressionAttributeValues: { ':one': 1 },
+            UpdateExpression: 'SET consecutive_failures = if_not_exists(consecutive_failures, :zero) + :one, last_exhaustion = :x',
+            ConditionExpression: 'attribute_exists(webhook_id) AND (attribute_not_exists(last_exhaustion) OR last_exhaustion <> :x)',
+            ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':x': exhaustion },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       ),
     );
-    const Attributes = out?.Attributes;
-    const failures = (Attributes?.consecutive_failures as number | undefined) ?? 0;
-    if (failures < threshold || Attributes?.is_active !== true) return { disabled: false };
+    let Attributes = out?.Attributes;
+    if (!Attributes) {
+      // Gone, or this exhaustion already counted (by a first attempt whose answer was lost).
+      const now = await this.getAny(webhookId);
+      if ((now as { last_exhaustion?: string } | undefined)?.last_exhaustion !== exhaustion) return { disabled: false };
+      Attributes = now as unknown as Record<string, unknown>;
+    }
+    const failures = (Attributes.consecutive_failures as number | undefined) ?? 0;
+    if (failures < threshold || Attributes.is_active !== true) return { disabled: false };
     await this.disable(webhookId, `disabled after ${failures} consecutive failed deliveries`, at);
     return { disabled: true };
   }

@@ -163,7 +163,7 @@ async function deadLetter(deps: WorkerDeps, lease: Lease, reason: string, record
   if (!(await (lease.fresh ? createFresh(deps, lease, settledItem(lease, next)) : deps.stores.deliveries.settle(lease, next)))) return false;
   deps.metrics.deliveries.inc({ outcome: 'dead_letter' });
   if (disable) await deps.stores.webhooks.disable(delivery.webhook_id, reason, at);
-  else await deps.stores.webhooks.recordExhausted(delivery.webhook_id, deps.config.WEBHOOK_DISABLE_AFTER, at);
+  else await deps.stores.webhooks.recordExhausted(delivery.webhook_id, deps.config.WEBHOOK_DISABLE_AFTER, at, `${delivery.delivery_id}@${at}`);
   deps.logger.warn({ delivery_id: delivery.delivery_id, webhook_id: delivery.webhook_id, reason }, 'delivery dead-lettered');
   return true;
 }

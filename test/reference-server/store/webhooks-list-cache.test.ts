@@ -84,7 +84,7 @@ describe('active webhook list kept for fan-out', () => {
     await store.create(a);
     const now = 90_000;
     expect((await store.activeFor(a.tenant_id, fresh(now)))[0]!.consecutive_failures).toBe(0);
-    await store.recordExhausted(a.webhook_id, 5, '2026-09-01T12:00:03.000Z');
+    await store.recordExhausted(a.webhook_id, 5, '2026-09-01T12:00:03.000Z', 'dlv_cache_c@2026-09-01T12:00:03.000Z');
     expect((await store.activeFor(a.tenant_id, fresh(now)))[0]!.consecutive_failures).toBe(1);
     await store.recordSuccess(a.webhook_id);
     expect((await store.activeFor(a.tenant_id, fresh(now)))[0]!.consecutive_failures).toBe(0);

@@ -55,7 +55,8 @@ const attempt = (status_code: number): AttemptRecord => ({
 /** A stored delivery without the attributes that name it, to compare two deliveries' states. */
 async function stateOf(id: string) {
   const item = (await api.workerDeps.stores.deliveries.get(id)) as unknown as Record<string, unknown>;
-  const { delivery_id: _id, event_id: _e, created_key: _k, ...rest } = item;
+  // settled_by names the lease, which differs between the two compared deliveries by design.
+  const { delivery_id: _id, event_id: _e, created_key: _k, settled_by: _s, ...rest } = item;
   return rest;
 }
 
@@ -71,6 +72,7 @@ describe('time-fenced settles', () => {
     expect(await api.workerDeps.stores.deliveries.settle(viaCondition, step)).toBe(true);
     expect(written).toEqual([viaBatch.delivery.delivery_id]);
     expect(await stateOf(viaBatch.delivery.delivery_id)).toEqual(await stateOf(viaCondition.delivery.delivery_id));
+    for (const lease of [viaBatch, viaCondition]) expect(await api.workerDeps.stores.deliveries.get(lease.delivery.delivery_id)).toMatchObject({ settled_by: lease.token });
   });
 
   it('falls back to the conditional update once less than the admit margin of the lease is left', async () => {
