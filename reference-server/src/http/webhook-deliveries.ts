@@ -39,17 +39,19 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
     if (!entry) throw ApiError.notFound('dead-lettered delivery');
     if (!(await stores.deliveries.requeue(id, clock.now(), iso(clock.now())))) {
-      // Not dead: a retried replay finds it pending (and answers as the first did); an entry left by a
-      // dead-lettering whose second write failed names a delivery since delivered. That entry goes, as
-      // the sweep would remove it, and nothing is replayed.
+      // Not dead, so nothing is requeued and the entry read stays: it may be a new dead-lettering's,
+      // written before its dead state (a retried replay meets one). Pending, the delivery is in the
+      // queue, as the first replay left it. Delivered or cancelled, the entry was left by a
+      // dead-lettering whose second write failed: it goes, as the sweep would remove it.
       const status = (await stores.deliveries.get(id))?.status;
       if (status !== 'pending' && status !== 'dead') {
         await stores.dlq.remove(tenantId, id, entry.dead_at);
         throw ApiError.notFound('dead-lettered delivery');
       }
+    } else {
+      // Only the entry read above: if the requeued delivery died again meanwhile, its new entry stays.
+      await stores.dlq.remove(tenantId, id, entry.dead_at);
     }
-    // Only the entry read above: if the requeued delivery died again meanwhile, its new entry stays.
-    await stores.dlq.remove(tenantId, id, entry.dead_at);
     deps.hooks?.onWorkAvailable?.();
     await audit(res, 'webhook.dlq.replay', id, { webhook_id: entry.webhook_id });
     res.status(202).json({ delivery_id: id, status: 'pending' });
@@ -78,7 +80,9 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     for (const d of page.deliveries) {
       // The entry as it is before the requeue: if the delivery dies again meanwhile, its new entry stays.
       const entry = await stores.dlq.get(d.tenant_id, d.delivery_id);
-      if (await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now()))) replayed++;
+      // Not requeued (no longer dead): its entry stays, as in the single replay above.
+      if (!(await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now())))) continue;
+      replayed++;
       if (entry) await stores.dlq.remove(d.tenant_id, d.delivery_id, entry.dead_at);
     }
     if (replayed > 0) deps.hooks?.onWorkAvailable?.();
