@@ -2,8 +2,11 @@
 // resend then fails the condition its own first attempt broke. Each test loses exactly one answer
 // (a `partial_failure` in phase `after`, once) on the write that matters, and checks that the resend is
 // not taken for another writer's: the call succeeds once, and nothing is left half done.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChaosEngine } from '../../chaos/src/index.js';
+import { expireKeys } from '../../reference-server/src/workers/key-expiry.js';
+import type { Stores } from '../../reference-server/src/store/stores.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../support/test-api.js';
 import { seededEngine } from './support/chaos-run.js';
 
@@ -75,4 +78,23 @@ it('appends an audit entry whose put landed with its answer lost once, and the c
   const listed = await api.call('GET', '/v1/audit?action=test.lost_answer', { key: ADMIN_TOKEN });
   expect((listed.body.entries as unknown[]).length).toBe(1);
   expect((await api.call('POST', '/v1/audit/verify', { key: ADMIN_TOKEN, body: {} })).body).toMatchObject({ valid: true });
+});
+
+it('audits a key expiry whose mark landed with its answer lost, once', async () => {
+  const v1 = await api.createKey();
+  expect((await api.call('POST', `/v1/api-keys/${v1.key_id}/rotate`, { key: v1.api_key, body: { transition_days: 1 } })).status).toBe(201);
+  loseNextAnswer('expire-mark', 'api-keys', 'UpdateItem');
+  // The job as the worker runs it, two days on (the key rotated by the first test expires too).
+  const later = { now: () => Date.now() + 2 * 86_400_000 };
+  const keys = (api.deps.stores as unknown as Stores).apiKeys;
+  const marked = await expireKeys({ keys, audit: api.deps.audit, clock: later });
+  expect(injected('expire-mark')).toBe(1);
+  expect(await expireKeys({ keys, audit: api.deps.audit, clock: later })).toBe(0);
+  // Every key now expired was reported and audited exactly once, the one whose answer was lost too.
+  const { Items } = await api.dynamo.doc.send(new ScanCommand({ TableName: `${api.config.TABLE_PREFIX}api-keys`, FilterExpression: '#s = :e', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':e': 'expired' } }));
+  const expired = (Items ?? []).map((k) => k.key_id as string).sort();
+  expect(expired).toContain(v1.key_id);
+  expect(marked).toBe(expired.length);
+  const audited = await api.call('GET', '/v1/audit?action=api_key.expire', { key: ADMIN_TOKEN });
+  expect((audited.body.entries as { target: string }[]).map((e) => e.target).sort()).toEqual(expired);
 });

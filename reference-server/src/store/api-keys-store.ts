@@ -1,5 +1,6 @@
 // API key records in DynamoDB: create, look up by hash (GSI), read by id, and the lifecycle
 // transitions (rotate, revoke, expire), each a conditional write because dynalite has no transactions.
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -94,17 +95,24 @@ export class ApiKeysStore {
     return out ? (out.Attributes as ApiKeyRecord) : this.get(keyId);
   }
 
-  /** Marks a rotating version whose `expires_at` has passed as expired; false if it changed meanwhile. */
-  async markExpired(keyId: string, nowIso: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { key_id: keyId },
-        UpdateExpression: 'SET #s = :expired',
-        ConditionExpression: '#s = :rotating AND expires_at <= :now',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':expired': 'expired', ':rotating': 'rotating', ':now': nowIso },
-      }),
+  /**
+   * Marks a rotating version whose `expires_at` has passed as expired; false if it changed meanwhile
+   * (another instance of the job marked it). `expired_by`, fresh per call, tells this call's own resend
+   * from that instance's write, so exactly one of them reports (and audits) the expiry.
+   */
+  async markExpired(keyId: string, nowIso: string, by: string = randomUUID()): Promise<boolean> {
+    return landedOrConditionFailed(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key_id: keyId },
+          UpdateExpression: 'SET #s = :expired, expired_by = :by',
+          ConditionExpression: '#s = :rotating AND expires_at <= :now',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':expired': 'expired', ':rotating': 'rotating', ':now': nowIso, ':by': by },
+        }),
+      ),
+      async () => ((await this.get(keyId)) as { expired_by?: string } | undefined)?.expired_by === by,
     );
   }
 
