@@ -59,14 +59,16 @@ export class ApiKeysStore {
     old: { status: 'rotating' | 'expired'; rotated_at: string; expires_at: string },
   ): Promise<boolean> {
     return landedOrConditionFailed(
-      this.doc.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { key_id: keyId },
-        UpdateExpression: 'SET #s = :s, rotated_at = :r, expires_at = :e, next_version = :n',
-        ConditionExpression: 'attribute_exists(key_id) AND (attribute_not_exists(#s) OR #s = :active) AND attribute_not_exists(next_version)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': old.status, ':r': old.rotated_at, ':e': old.expires_at, ':n': nextKeyId, ':active': 'active' },
-      })),
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { key_id: keyId },
+          UpdateExpression: 'SET #s = :s, rotated_at = :r, expires_at = :e, next_version = :n',
+          ConditionExpression: 'attribute_exists(key_id) AND (attribute_not_exists(#s) OR #s = :active) AND attribute_not_exists(next_version)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': old.status, ':r': old.rotated_at, ':e': old.expires_at, ':n': nextKeyId, ':active': 'active' },
+        }),
+      ),
       async () => (await this.get(keyId))?.next_version === nextKeyId,
     );
   }
