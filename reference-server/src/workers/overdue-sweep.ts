@@ -33,8 +33,6 @@ export class OverdueSweep {
   private ticks = 0;
   /** Deliveries found, summed over ticks (tests and logs read it). */
   found = 0;
-  /** Stale DLQ entries removed, summed over ticks. */
-  staleRemoved = 0;
 
   constructor(
     private readonly deps: Pick<WorkerDeps, 'config' | 'clock' | 'stores' | 'logger'>,
@@ -79,7 +77,6 @@ export class OverdueSweep {
       const status = statuses.get(entry.delivery_id);
       if (status === undefined || !FINAL_NOT_DEAD.has(status)) continue;
       if (!(await stores.dlq.remove(entry.tenant_id, entry.delivery_id, entry.dead_at))) continue;
-      this.staleRemoved++;
       logger.warn({ delivery_id: entry.delivery_id, status, dead_at: entry.dead_at }, 'removed a DLQ entry whose delivery is not dead');
     }
   }
