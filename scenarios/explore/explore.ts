@@ -37,6 +37,8 @@ export interface ExploreFailure {
   failed: CheckerResult[];
   /** fast-check's path to the shrunk counterexample, for `--path` style replay. */
   path: string;
+  /** The phases it ran in (the default when absent): its scenario file must keep them. */
+  shape?: ScheduleShape;
 }
 
 /** What an exploration did. */
@@ -100,7 +102,7 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
     if (details.failed && details.counterexample && lastFailing) {
       const [schedule] = details.counterexample;
       const last = JSON.stringify(lastFailing.schedule) === JSON.stringify(schedule) ? lastFailing : { schedule, runSeed: runSeedOf(seed, schedule), failed: lastFailing.failed };
-      result.failure = { ...last, path: details.counterexamplePath ?? '' };
+      result.failure = { ...last, path: details.counterexamplePath ?? '', shape };
     }
     return result;
   } finally {

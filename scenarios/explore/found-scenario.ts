@@ -6,13 +6,13 @@ import { stringify } from 'yaml';
 import type { ExploreFailure } from './explore.js';
 import { DEFAULT_SHAPE, scheduleScenario } from './schedule.js';
 
-/** Writes `<dir>/explore-<seed>.yaml` (creating `dir`); resolves to its absolute path. */
+/** Writes `<dir>/explore-<seed>.yaml` (creating `dir`), in the phases the failure ran in; resolves to its absolute path. */
 export async function writeFoundScenario(dir: string, seed: number, failure: ExploreFailure): Promise<string> {
   const out = resolve(dir);
   await mkdir(out, { recursive: true });
   const path = join(out, `explore-${seed}.yaml`);
   const title = `Explored: ${failure.failed.map((c) => c.name).join(', ')} (seed ${seed})`;
-  const scenario = scheduleScenario(failure.schedule, failure.runSeed, DEFAULT_SHAPE, title);
+  const scenario = scheduleScenario(failure.schedule, failure.runSeed, failure.shape ?? DEFAULT_SHAPE, title);
   await writeFile(path, `# Found by: aftershock explore --seed ${seed} (fast-check path ${failure.path})\n${stringify(scenario)}`);
   return path;
 }
