@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.js';
 import { proxied } from './support/proxied.js';
 import { connect, echoServer, pattern, type Client, type TestServer } from './support/sockets.js';
+import { withLoopDelay } from './support/loop-delay.js';
 import { waitFor } from '../../support/wait-for.js';
 
 let h: Harness;
@@ -29,7 +30,8 @@ async function echoTime(client: Client, text: string): Promise<number> {
 
 it('applies a toxic added to an already open connection', async () => {
   const client = await connect(await proxied(h, 'echo', echo.address));
-  expect(await echoTime(client, 'fast')).toBeLessThan(150);
+  const fast = await withLoopDelay(() => echoTime(client, 'fast'));
+  expect(fast.value).toBeLessThan(150 + 2 * fast.lostMs);
   await h.call('POST', '/proxies/echo/toxics', { type: 'latency', attributes: { latency: 250 } });
   expect(await echoTime(client, 'slow')).toBeGreaterThanOrEqual(245);
   client.socket.destroy();
@@ -39,7 +41,8 @@ it('applies a toxic update to an open connection', async () => {
   const client = await connect(
     await proxied(h, 'echo', echo.address, [{ name: 'lag', type: 'latency', attributes: { latency: 0 } }]),
   );
-  expect(await echoTime(client, 'a')).toBeLessThan(150);
+  const quick = await withLoopDelay(() => echoTime(client, 'a'));
+  expect(quick.value).toBeLessThan(150 + 2 * quick.lostMs);
   await h.call('PATCH', '/proxies/echo/toxics/lag', { attributes: { latency: 250 } });
   expect(await echoTime(client, 'b')).toBeGreaterThanOrEqual(245);
   client.socket.destroy();

@@ -1,10 +1,10 @@
 // Each toxic measured on real loopback sockets through the proxy: delays, rates, closes and resets
 // as a client sees them. Tolerances are generous (two shared cores) but still fail a broken toxic.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.js';
 import { proxied } from './support/proxied.js';
 import { connect, connectOutcome, echoServer, listen as listenTcp, pattern, sendingServer, type TestServer } from './support/sockets.js';
+import { withLoopDelay } from './support/loop-delay.js';
 import { waitFor } from '../../support/wait-for.js';
 
 let h: Harness;
@@ -39,9 +39,9 @@ it('latency delays each answer by the configured time', async () => {
   const listen = await proxied(h, 'echo', await upstream(echoServer()), [
     { type: 'latency', attributes: { latency: 200 } },
   ]);
-  const elapsed = await roundTrip(listen);
+  const { value: elapsed, lostMs } = await withLoopDelay(() => roundTrip(listen));
   expect(elapsed).toBeGreaterThanOrEqual(195);
-  expect(elapsed).toBeLessThan(200 + 150);
+  expect(elapsed, `event loop lost up to ${lostMs.toFixed(0)} ms`).toBeLessThan(200 + 150 + 2 * lostMs);
 });
 
 it('latency on both streams adds up once per direction, with jitter inside its bounds', async () => {
@@ -49,9 +49,9 @@ it('latency on both streams adds up once per direction, with jitter inside its b
     { type: 'latency', stream: 'upstream', attributes: { latency: 100, jitter: 20 } },
     { type: 'latency', stream: 'downstream', attributes: { latency: 100 } },
   ]);
-  const elapsed = await roundTrip(listen);
+  const { value: elapsed, lostMs } = await withLoopDelay(() => roundTrip(listen));
   expect(elapsed).toBeGreaterThanOrEqual(200 - 20 - 5);
-  expect(elapsed).toBeLessThan(200 + 20 + 150);
+  expect(elapsed, `event loop lost up to ${lostMs.toFixed(0)} ms`).toBeLessThan(200 + 20 + 150 + 2 * lostMs);
 });
 
 it('bandwidth delivers a bulk transfer at the rate: never faster, and late only by what the machine lost', async () => {
@@ -61,17 +61,15 @@ it('bandwidth delivers a bulk transfer at the rate: never faster, and late only 
   ]);
   // The toxic's timers run on this event loop: how late the machine made them is measured here, so
   // the bound below allows exactly that instead of guessing a margin that a loaded machine exceeds.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const client = await connect(listen);
-  const seen = await client.closed;
-  loopDelay.disable();
+  const { value: [client, seen], lostMs } = await withLoopDelay(async () => {
+    const c = await connect(listen);
+    return [c, await c.closed] as const;
+  });
   expect(client.data().equals(payload)).toBe(true);
   // 300 000 bytes at 300 KB/s is one second on the toxic's schedule: it can never be faster (10 %
   // for where the client's clock starts), and it is within 10 % of the schedule plus the lateness
   // the event loop suffered: the schedule absorbs early delays, so only the last slice's timer and
   // the client's read of it can show, each at most the worst delay measured.
-  const lostMs = loopDelay.max / 1e6;
   expect(seen.lastAt).toBeGreaterThanOrEqual(900);
   expect(seen.lastAt, `event loop lost up to ${lostMs.toFixed(0)} ms`).toBeLessThanOrEqual(1100 + 2 * lostMs);
 });
@@ -140,11 +138,10 @@ it('slow_close holds the close for the delay after the stream ends', async () =>
   const target = await upstream(sendingServer(Buffer.from('bye')));
   const plain = await proxied(h, 'plain', target);
   const slow = await proxied(h, 'slow', target, [{ type: 'slow_close', attributes: { delay: 400 } }]);
-  const quick = await (await connect(plain)).closed;
-  const delayed = await (await connect(slow)).closed;
-  expect(quick.endedAt).toBeLessThan(200);
+  const { value: [quick, delayed], lostMs } = await withLoopDelay(async () => [await (await connect(plain)).closed, await (await connect(slow)).closed] as const);
+  expect(quick.endedAt).toBeLessThan(200 + 2 * lostMs);
   expect(delayed.bytes).toBe(3);
-  expect(delayed.firstAt).toBeLessThan(200);
+  expect(delayed.firstAt).toBeLessThan(200 + 2 * lostMs);
   expect(delayed.endedAt).toBeGreaterThanOrEqual(390);
   expect(delayed.endedAt).toBeLessThan(1500);
 });
