@@ -60,6 +60,28 @@ it('counts a dead-lettering whose dead state landed with its answer lost toward 
   expect((dlq.body.entries as unknown[]).length).toBe(1);
 });
 
+it('disables the webhook of a first attempt answered 410 whose dead record landed with its answer lost, sending it once', async () => {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  // The first attempt runs on the lease fan-out hands over: its dead record is a create (PutItem).
+  receiver.respond((req) => {
+    if (req.n === 1) {
+      engine.upsertRules([
+        { id: 'lose-fresh-dead-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}webhook-delivery`, operation: 'PutItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+      ]);
+    }
+    return { status: 410 };
+  });
+  const { api_key: key } = await api.createKey();
+  const hook = await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } });
+  const webhookId = hook.body.webhook_id as string;
+  expect((await api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } })).status).toBe(201);
+  await waitFor(async () => (await webhookItem(webhookId))?.is_active === false, { timeoutMs: 10_000, message: 'the webhook disabled by its 410' });
+  expect(engine.log.entries().filter((e) => e.rule === 'lose-fresh-dead-answer')).toHaveLength(1);
+  expect(receiver.received).toHaveLength(1);
+  expect(((await api.call('GET', '/v1/webhooks/dlq', { key })).body.entries as unknown[]).length).toBe(1);
+});
+
 it('counts an exhausted delivery once when the count landed with its answer lost', async () => {
   const receiver = await startReceiver();
   receivers.push(receiver);

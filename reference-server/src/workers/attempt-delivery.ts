@@ -171,9 +171,13 @@ async function deadLetter(deps: WorkerDeps, lease: Lease, reason: string, record
 /**
  * A fresh delivery's dead record, created conditionally so the side effects that follow (disable,
  * exhausted count) run only when it certainly landed; sent only before the fan-out lease's deadline.
+ * A create that did not report success may still be this one's: a resend of a create that landed
+ * fails its condition, and the record then names this lease (`settled_by`).
  */
 async function createFresh(deps: WorkerDeps, lease: Lease, item: Record<string, unknown>): Promise<boolean> {
   const left = Math.floor(lease.leaseUntil - deps.clock.now());
   if (left <= 0) return false;
-  return deps.stores.deliveries.create(item, AbortSignal.timeout(left)).catch(() => false);
+  if (await deps.stores.deliveries.create(item, AbortSignal.timeout(left)).catch(() => false)) return true;
+  const stored = (await deps.stores.deliveries.get(lease.delivery.delivery_id).catch(() => undefined)) as { settled_by?: string; status?: string } | undefined;
+  return stored?.settled_by === lease.token && stored.status === 'dead';
 }
