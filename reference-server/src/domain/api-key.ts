@@ -26,6 +26,8 @@ export interface ApiKeyRecord {
   revoked_at?: string;
   /** The version that replaced this one, once rotated. */
   next_version?: string;
+  /** Which run of the expiry job marked it expired, so that run can tell its own landed write. */
+  expired_by?: string;
 }
 
 /** The lineage a version belongs to; legacy records without one are their own lineage. */

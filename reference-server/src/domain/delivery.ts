@@ -35,6 +35,8 @@ export interface DeliveryRecord {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The lease token of the last settle, so a settle's resend can tell its own landed write. */
+  settled_by?: string;
 }
 
 /** `dlv_` + 26 hex chars of SHA-256(event, webhook): the same pair always gets the same id. */

@@ -33,6 +33,8 @@ export interface WebhookRecord {
   disabled_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** The dead-lettering last counted in `consecutive_failures` (delivery id and time), so none counts twice. */
+  last_exhaustion?: string;
 }
 
 export function webhookView(w: WebhookRecord) {

@@ -114,7 +114,7 @@ export class ApiKeysStore {
           ExpressionAttributeValues: { ':expired': 'expired', ':rotating': 'rotating', ':now': nowIso, ':by': by },
         }),
       ),
-      async () => ((await this.get(keyId)) as { expired_by?: string } | undefined)?.expired_by === by,
+      async () => (await this.get(keyId))?.expired_by === by,
     );
   }
 

@@ -192,7 +192,7 @@ export class DeliveriesStore {
           ExpressionAttributeValues: values,
         }),
       ),
-      async () => ((await this.get(lease.delivery.delivery_id)) as { settled_by?: string } | undefined)?.settled_by === lease.token,
+      async () => (await this.get(lease.delivery.delivery_id))?.settled_by === lease.token,
     );
   }
 

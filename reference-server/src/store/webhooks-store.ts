@@ -164,15 +164,12 @@ export class WebhooksStore {
         ),
       ),
     );
-    let Attributes = out?.Attributes;
-    if (!Attributes) {
-      // Gone, or this exhaustion already counted (by a first attempt whose answer was lost).
-      const now = await this.getAny(webhookId);
-      if ((now as { last_exhaustion?: string } | undefined)?.last_exhaustion !== exhaustion) return { disabled: false };
-      Attributes = now as unknown as Record<string, unknown>;
-    }
-    const failures = (Attributes.consecutive_failures as number | undefined) ?? 0;
-    if (failures < threshold || Attributes.is_active !== true) return { disabled: false };
+    // Without the update's result: gone, or this exhaustion already counted (by a first attempt whose
+    // answer was lost), in which case the stored count is the one it made.
+    const webhook = (out?.Attributes as WebhookRecord | undefined) ?? (await this.getAny(webhookId));
+    if (webhook?.last_exhaustion !== exhaustion) return { disabled: false };
+    const failures = webhook.consecutive_failures ?? 0;
+    if (failures < threshold || webhook.is_active !== true) return { disabled: false };
     await this.disable(webhookId, `disabled after ${failures} consecutive failed deliveries`, at);
     return { disabled: true };
   }

@@ -178,6 +178,6 @@ async function createFresh(deps: WorkerDeps, lease: Lease, item: Record<string, 
   const left = Math.floor(lease.leaseUntil - deps.clock.now());
   if (left <= 0) return false;
   if (await deps.stores.deliveries.create(item, AbortSignal.timeout(left)).catch(() => false)) return true;
-  const stored = (await deps.stores.deliveries.get(lease.delivery.delivery_id).catch(() => undefined)) as { settled_by?: string; status?: string } | undefined;
+  const stored = await deps.stores.deliveries.get(lease.delivery.delivery_id).catch(() => undefined);
   return stored?.settled_by === lease.token && stored.status === 'dead';
 }
