@@ -53,8 +53,13 @@ async function hiddenEvent(tag: string): Promise<string | undefined> {
   return Items?.find((i) => i.outbox_pending === true && (JSON.parse(String(i.payload_json)) as { tag?: string }).tag === tag)?.event_id as string | undefined;
 }
 
-/** Rows still in the outbox, for fan-out and analytics alike. */
-const outboxRows = async () => (await api.dynamo.doc.send(new ScanCommand({ TableName: table('event-outbox'), Select: 'COUNT' }))).Count ?? 0;
+/** Rows still in the outbox, for fan-out and analytics alike (not the records of consumed rows beside them). */
+const outboxRows = async () =>
+  (
+    await api.dynamo.doc.send(
+      new ScanCommand({ TableName: table('event-outbox'), Select: 'COUNT', FilterExpression: 'consumer IN (:f, :a)', ExpressionAttributeValues: { ':f': 'fanout', ':a': 'analytics' } }),
+    )
+  ).Count ?? 0;
 
 /** Once fan-out and analytics are done with every outbox row (nothing left to count), the count is `total`. */
 async function settledCount(total: number, message: string): Promise<void> {

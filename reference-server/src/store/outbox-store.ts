@@ -3,8 +3,16 @@
 // write batch, holding the events (fan-out) or facts (analytics) of every event group-committed in it;
 // an event created idempotently, or too large to share, has rows of its own. A crash between storing
 // an event and acting on it leaves the row, so the work is redone.
+//
+// A row can land again after its consumer deleted it: the SDK resends a write whose answer it lost,
+// and the batch completer rewrites what a failed group commit may have left. Fan-out finds the
+// deliveries it made; analytics would count the facts again. So the analytics consumer records the
+// rows it consumed, in a partition of their own (`analytics-consumed`), one item per batch and
+// second of row keys, written with the deletes, and drops the facts of a row read again while that
+// record lasts (CONSUMED_RETENTION_MS).
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { encodeTime } from 'ulid';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
 import { batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
@@ -107,6 +115,27 @@ export function repeatableWrite(write: WriteRequest): WriteRequest {
 
 /** Sort key of a fact: `evt_01J…` → `01J…#evt_01J…`, so every kind of fact sorts by time. */
 const factKey = (id: string): string => `${id.slice(id.indexOf('_') + 1)}#${id}`;
+
+/**
+ * How long the record of a consumed analytics row lasts, counted from the time in its key (when its
+ * first fact was made). It outlasts every way a row comes back: the SDK's resends (5 attempts of at
+ * most 10 s) and the batch completer (COMPLETE_WITHIN_MS, 5 minutes), with room to spare. The one
+ * way past it: the completer's journal, finished at a start more than this after a crash, rewrites
+ * rows that may have landed and been counted; their facts may then be counted twice. (An idempotent
+ * retry, up to 24 hours later, rewrites only rows whose facts are marked `dedupe`, which the
+ * processor's markers count once for two days.)
+ */
+export const CONSUMED_RETENTION_MS = 30 * 60_000;
+
+/** Partition of the records of consumed analytics rows. */
+const CONSUMED = 'analytics-consumed';
+
+/**
+ * A row key's time bucket: the first 8 characters of its ULID (1.024 s). A record is keyed by bucket
+ * and batch, so the rows read in one batch (a fraction of a second of writes) are checked by one query.
+ */
+const BUCKET_LEN = 8;
+const bucketOf = (rowKey: string): string => rowKey.slice(0, BUCKET_LEN);
 
 export class OutboxStore {
   constructor(
@@ -264,6 +293,78 @@ export class OutboxStore {
       }),
     );
     return { items: Items ?? [], last: LastEvaluatedKey };
+  }
+
+  /**
+   * Which of these analytics rows were consumed before (within CONSUMED_RETENTION_MS): one
+   * consistent query over the buckets they fall in.
+   */
+  async consumedRows(keys: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (keys.length === 0) return out;
+    const wanted = new Set(keys);
+    const buckets = [...new Set(keys.map(bucketOf))].sort();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          // `~` sorts after every character of a record's key (`<bucket>#<seq>`).
+          KeyConditionExpression: 'consumer = :c AND event_id BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':c': CONSUMED, ':lo': buckets[0], ':hi': `${buckets[buckets.length - 1]}~` },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of Items ?? []) {
+        const bucket = bucketOf(item.event_id as string);
+        for (const rest of (item.rows as string).split(' ')) if (wanted.has(bucket + rest)) out.add(bucket + rest);
+      }
+      start = LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /**
+   * Deletes consumed analytics rows and records them as consumed by batch `seq` (the same record
+   * however often the batch is acknowledged). The record lands with the deletes, before the batch
+   * closes: a later batch, read after this one closed, sees it.
+   */
+  async consume(keys: readonly string[], seq: number): Promise<void> {
+    const byBucket = new Map<string, string[]>();
+    for (const key of keys) {
+      const rests = byBucket.get(bucketOf(key)) ?? [];
+      rests.push(key.slice(BUCKET_LEN));
+      byBucket.set(bucketOf(key), rests);
+    }
+    const records = [...byBucket].map(([bucket, rests]) => ({
+      PutRequest: { Item: { consumer: CONSUMED, event_id: `${bucket}#${String(seq).padStart(12, '0')}`, rows: rests.join(' ') } },
+    }));
+    const deletes = keys.map((event_id) => ({ DeleteRequest: { Key: { consumer: 'analytics', event_id } } }));
+    for (const chunk of chunks25([...records, ...deletes])) await batchWriteAll(this.doc, { [this.table]: chunk });
+  }
+
+  /** Deletes records of consumed rows past CONSUMED_RETENTION_MS; returns how many. */
+  async sweepConsumed(nowMs: number): Promise<number> {
+    const cutoff = encodeTime(Math.max(0, nowMs - CONSUMED_RETENTION_MS), 10).toLowerCase().slice(0, BUCKET_LEN);
+    let swept = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        KeyConditionExpression: 'consumer = :c AND event_id < :cut',
+        ExpressionAttributeValues: { ':c': CONSUMED, ':cut': cutoff },
+        ProjectionExpression: 'event_id',
+        Limit: 100,
+        ExclusiveStartKey: start,
+      };
+      const { Items, LastEvaluatedKey } = await this.doc.send(new QueryCommand(input));
+      const keys = (Items ?? []).map((i) => i.event_id as string);
+      for (const chunk of chunks25(keys)) await batchWriteAll(this.doc, { [this.table]: chunk.map((event_id) => ({ DeleteRequest: { Key: { consumer: CONSUMED, event_id } } })) });
+      swept += keys.length;
+      start = LastEvaluatedKey;
+    } while (start);
+    return swept;
   }
 
   /** Deletes handled rows, by sort key (the first event's id for fan-out rows, `factKey` for analytics rows). */

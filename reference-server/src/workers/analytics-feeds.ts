@@ -19,7 +19,11 @@ import { BATCH_FACT_BYTES, type OutboxStore } from '../store/outbox-store.js';
 import { PENDING } from '../store/events-store.js';
 import type { ChangeFeed, FeedBatch } from './analytics-processor.js';
 
-/** The facts in the outbox's analytics rows, oldest first; acknowledging deletes their rows. */
+/**
+ * The facts in the outbox's analytics rows, oldest first; acknowledging deletes their rows and records
+ * them as consumed. A row read again after it was consumed (a write's resend landing late) is
+ * acknowledged with no facts counted.
+ */
 export function outboxFeed(outbox: OutboxStore): ChangeFeed {
   return {
     key: 'outbox',
@@ -27,10 +31,13 @@ export function outboxFeed(outbox: OutboxStore): ChangeFeed {
       const { facts: rows, more } = await outbox.readFactBatch(limit);
       if (rows.length === 0) return undefined;
       // A bundle's facts share their row's key: each row is deleted once.
-      return { facts: rows.map((r) => r.fact), ack: [...new Set(rows.map((r) => r.event_id))], position: null, ended: false, more, oldestMs: oldestOf(rows.map((r) => r.fact)) };
+      const ack = [...new Set(rows.map((r) => r.event_id))];
+      const consumed = await outbox.consumedRows(ack);
+      const facts = rows.filter((r) => !consumed.has(r.event_id)).map((r) => r.fact);
+      return { facts, ack, position: null, ended: false, more, oldestMs: oldestOf(rows.map((r) => r.fact)) };
     },
     async ack(m) {
-      await outbox.remove('analytics', m.ack);
+      await outbox.consume(m.ack, m.seq);
     },
   };
 }

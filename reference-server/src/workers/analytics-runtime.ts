@@ -124,7 +124,8 @@ export function startAnalytics(opts: AnalyticsRuntimeOptions): AnalyticsRuntime 
           lastSweep = opts.clock.now();
           const rows = await opts.stores.analytics.sweepExpired(lastSweep);
           const markers = await opts.stores.analyticsState.sweepExpired(lastSweep);
-          if (rows + markers > 0) opts.logger.info({ rows, markers }, 'analytics: swept expired items');
+          const consumed = await opts.stores.outbox.sweepConsumed(lastSweep);
+          if (rows + markers + consumed > 0) opts.logger.info({ rows, markers, consumed }, 'analytics: swept expired items');
         }
         if (!busy && (await signal.wait(opts.pollMs))) await new Promise((r) => setTimeout(r, GATHER_MS));
       } catch (err) {

@@ -1,9 +1,12 @@
 // Outbox rows: an event's rows carry it (and its analytics fact) as one JSON string each, read back as
-// the records they were; rows stored as nested maps by earlier versions still read the same.
+// the records they were; rows stored as nested maps by earlier versions still read the same. Consumed
+// analytics rows are remembered for CONSUMED_RETENTION_MS, then swept.
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { expect, it } from 'vitest';
+import type { EventFact } from '../../../reference-server/src/domain/analytics.js';
 import type { EventRecord } from '../../../reference-server/src/domain/event.js';
-import { OutboxStore } from '../../../reference-server/src/store/outbox-store.js';
+import { CONSUMED_RETENTION_MS, OutboxStore } from '../../../reference-server/src/store/outbox-store.js';
 import { freshTablesFor } from '../../support/fresh-tables.js';
 
 const freshTables = freshTablesFor('or');
@@ -92,4 +95,32 @@ it('reads the facts of bundle rows in order, whole rows only, at most the limit 
   // Every fact names its row, so acknowledging removes each row once.
   await outbox.remove('analytics', [...new Set(all.map((r) => r.event_id))]);
   expect(await outbox.readFacts(100)).toEqual([]);
+});
+
+it('remembers the analytics rows it consumed, in every bucket and batch, until their records are swept', async () => {
+  const { outbox } = await setup();
+  const now = Date.now();
+  const fact = (at: number): EventFact => ({ kind: 'event', id: `evt_${ulid(at).toLowerCase()}`, tenant_id: 'tnt_or', source: 's', event_type: 't', created_at: new Date(at).toISOString() });
+  // 30 rows over two seconds (two buckets, two calls of 25), one row past the retention.
+  const recent = Array.from({ length: 30 }, (_, i) => fact(now - 2_000 + i * 70));
+  const stale = fact(now - CONSUMED_RETENTION_MS - 60_000);
+  for (const f of [stale, ...recent]) await outbox.putFact(f);
+  const read = await outbox.readFacts(100);
+  expect(read).toHaveLength(31);
+  const keys = read.map((r) => r.event_id);
+  const [first, ...rest] = keys;
+  expect(await outbox.consumedRows(keys)).toEqual(new Set());
+  await outbox.consume([first!], 7);
+  await outbox.consume(rest, 8);
+  // Consumed rows are deleted, and known as consumed; a key never consumed is not.
+  expect(await outbox.readFacts(100)).toEqual([]);
+  const never = `${keys[5]!.slice(0, 8)}zzzzzzzzzzzzzzzzzz#evt_never`;
+  expect(await outbox.consumedRows([...keys, never])).toEqual(new Set(keys));
+  // Consuming again (a batch finished twice) changes nothing.
+  await outbox.consume(rest, 8);
+  expect(await outbox.consumedRows(keys)).toEqual(new Set(keys));
+  // The sweep takes the record past the retention and keeps the others.
+  expect(await outbox.sweepConsumed(now)).toBe(1);
+  expect(await outbox.consumedRows(keys)).toEqual(new Set(rest));
+  expect(await outbox.sweepConsumed(now)).toBe(0);
 });
