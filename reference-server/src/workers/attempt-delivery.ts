@@ -124,10 +124,29 @@ export async function attemptDelivery(deps: WorkerDeps, lease: Lease, known?: We
  * write did not certainly land. `false` when the lease was lost (or the batched write landed unseen).
  */
 export async function settle(deps: WorkerDeps, lease: Lease, next: SettleStep, batch?: DeliveryWriteCoalescer): Promise<boolean> {
-  if (lease.fresh) return writeFresh(deps, settledItem(lease, next), lease.leaseUntil, batch);
-  const deadline = batch && fencedDeadline(lease.leaseUntil, deps.clock.now(), fenceMargins(deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS));
+  if (lease.fresh) {
+    if (next.retryAt === undefined || fencedDeadline(next.retryAt, deps.clock.now(), margins(deps)) !== undefined) {
+      return writeFresh(deps, settledItem(lease, next), fenceEnd(deps, lease, next), batch);
+    }
+    return createFresh(deps, lease, settledItem(lease, next));
+  }
+  const deadline = batch && fencedDeadline(fenceEnd(deps, lease, next), deps.clock.now(), margins(deps));
   if (deadline !== undefined && (await batch!.put(settledItem(lease, next), deadline))) return true;
   return deps.stores.deliveries.settle(lease, next);
+}
+
+const margins = (deps: WorkerDeps) => fenceMargins(deps.config.WEBHOOK_VISIBILITY_TIMEOUT_MS);
+
+/**
+ * Until when a settle's record may be written unconditionally: while nobody else can take the
+ * delivery. That is the lease's end, or for a retry the retry time, when the record itself makes the
+ * delivery due again: a resend landing after another worker took it would bring back this attempt's
+ * state over that worker's lease and record (a third send, or two at once, and a lost history).
+ * A fresh lease's end is already its write deadline; others leave the guard margin.
+ */
+function fenceEnd(deps: WorkerDeps, lease: Lease, next: SettleStep): number {
+  if (lease.fresh) return next.retryAt === undefined ? lease.leaseUntil : Math.min(lease.leaseUntil, next.retryAt - margins(deps).guardMs);
+  return next.retryAt === undefined ? lease.leaseUntil : Math.min(lease.leaseUntil, next.retryAt);
 }
 
 /**
@@ -169,15 +188,16 @@ async function deadLetter(deps: WorkerDeps, lease: Lease, reason: string, record
 }
 
 /**
- * A fresh delivery's dead record, created conditionally so the side effects that follow (disable,
- * exhausted count) run only when it certainly landed; sent only before the fan-out lease's deadline.
- * A create that did not report success may still be this one's: a resend of a create that landed
- * fails its condition, and the record then names this lease (`settled_by`).
+ * A fresh delivery's record, created conditionally: a dead record, so the side effects that follow
+ * (disable, exhausted count) run only when it certainly landed, and a retry due too soon to fence its
+ * resends by time. Sent only before the fan-out lease's deadline. A create that did not report
+ * success may still be this one's: a resend of a create that landed fails its condition, and the
+ * record then names this lease (`settled_by`) with this outcome.
  */
 async function createFresh(deps: WorkerDeps, lease: Lease, item: Record<string, unknown>): Promise<boolean> {
   const left = Math.floor(lease.leaseUntil - deps.clock.now());
   if (left <= 0) return false;
   if (await deps.stores.deliveries.create(item, AbortSignal.timeout(left)).catch(() => false)) return true;
   const stored = await deps.stores.deliveries.get(lease.delivery.delivery_id).catch(() => undefined);
-  return stored?.settled_by === lease.token && stored.status === 'dead';
+  return stored?.settled_by === lease.token && stored.status === item.status && stored.attempt_count === item.attempt_count;
 }
