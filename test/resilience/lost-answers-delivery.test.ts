@@ -101,3 +101,27 @@ it('counts an exhausted delivery once when the count landed with its answer lost
   expect(await api.workerDeps.stores.webhooks.recordExhausted(webhookId, 2, later, `dlv_lost_streak@${later}`)).toEqual({ disabled: true });
   expect((await api.call('GET', `/v1/webhooks/${webhookId}`, { key })).body).toMatchObject({ consecutive_failures: 2, is_active: false });
 });
+
+it('replays a dead delivery whose requeue landed with its answer lost: answered 202, its entry gone, delivered once', async () => {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  let replayed = false;
+  receiver.respond(() => ({ status: replayed ? 200 : 500 }));
+  const { api_key: key } = await api.createKey();
+  expect((await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } })).status).toBe(201);
+  expect((await api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } })).status).toBe(201);
+  const deliveryId = await waitFor(() => receiver.received[2]?.headers['webhook-id'] as string | undefined, { timeoutMs: 10_000, message: 'three attempts' });
+  const listed = async () => ((await api.call('GET', '/v1/webhooks/dlq', { key })).body.entries as { delivery_id: string }[]).map((e) => e.delivery_id);
+  await waitFor(async () => (await listed()).includes(deliveryId) && (await api.workerDeps.stores.deliveries.get(deliveryId))?.status === 'dead', { message: 'the delivery dead and listed' });
+  // The requeue lands and its answer is lost: the SDK's resend finds the delivery no longer dead.
+  engine.upsertRules([
+    { id: 'lose-requeue-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}webhook-delivery`, operation: 'UpdateItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+  ]);
+  replayed = true;
+  const replay = await api.call('POST', `/v1/webhooks/dlq/${deliveryId}/replay`, { key });
+  expect(replay.status).toBe(202);
+  expect(engine.log.entries().filter((e) => e.rule === 'lose-requeue-answer')).toHaveLength(1);
+  expect(await listed()).not.toContain(deliveryId);
+  await waitFor(async () => (await api.workerDeps.stores.deliveries.get(deliveryId))?.status === 'delivered', { message: 'the replayed delivery delivered' });
+  expect(receiver.received).toHaveLength(4);
+});

@@ -37,6 +37,8 @@ export interface DeliveryRecord {
   completed_at: string | null;
   /** The lease token of the last settle, so a settle's resend can tell its own landed write. */
   settled_by?: string;
+  /** The token of the last replay that requeued it, so the requeue's resend can tell its own landed write. */
+  requeued_by?: string;
 }
 
 /** `dlv_` + 26 hex chars of SHA-256(event, webhook): the same pair always gets the same id. */

@@ -38,7 +38,7 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     const id = String(req.params.deliveryId);
     const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
     if (!entry) throw ApiError.notFound('dead-lettered delivery');
-    if (!(await stores.deliveries.requeue(id, clock.now(), iso(clock.now())))) {
+    if (!(await stores.deliveries.requeue(id, clock.now(), iso(clock.now()), deps.ids.next('req')))) {
       // Not dead, so nothing is requeued and the entry read stays: it may be a new dead-lettering's,
       // written before its dead state (a retried replay meets one). Pending, the delivery is in the
       // queue, as the first replay left it. Delivered or cancelled, the entry was left by a
@@ -81,7 +81,7 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
       // The entry as it is before the requeue: if the delivery dies again meanwhile, its new entry stays.
       const entry = await stores.dlq.get(d.tenant_id, d.delivery_id);
       // Not requeued (no longer dead): its entry stays, as in the single replay above.
-      if (!(await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now())))) continue;
+      if (!(await stores.deliveries.requeue(d.delivery_id, clock.now(), iso(clock.now()), deps.ids.next('req')))) continue;
       replayed++;
       if (entry) await stores.dlq.remove(d.tenant_id, d.delivery_id, entry.dead_at);
     }

@@ -215,21 +215,25 @@ export class DeliveriesStore {
     return done !== undefined;
   }
 
-  /** Puts a dead delivery back in the queue for a fresh round of attempts; `false` if it was not dead. */
-  async requeue(deliveryId: string, now: number, at: string): Promise<boolean> {
-    const done = await ifConditionHolds(
+  /**
+   * Puts a dead delivery back in the queue for a fresh round of attempts; `false` if it was not dead.
+   * `token` (fresh per replay) marks the requeue (`requeued_by`), so its own resend, which finds the
+   * delivery no longer dead, still counts it as done.
+   */
+  async requeue(deliveryId: string, now: number, at: string, token: string): Promise<boolean> {
+    return landedOrConditionFailed(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { delivery_id: deliveryId },
-          UpdateExpression: 'SET #s = :pending, due_queue = :q, next_attempt_at = :now, attempt_count = :zero, updated_at = :at, completed_at = :null',
+          UpdateExpression: 'SET #s = :pending, due_queue = :q, next_attempt_at = :now, attempt_count = :zero, updated_at = :at, completed_at = :null, requeued_by = :tok',
           ConditionExpression: '#s = :dead',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':q': DUE, ':now': now, ':zero': 0, ':at': at, ':null': null, ':dead': 'dead' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':q': DUE, ':now': now, ':zero': 0, ':at': at, ':null': null, ':dead': 'dead', ':tok': token },
         }),
       ),
+      async () => (await this.get(deliveryId))?.requeued_by === token,
     );
-    return done !== undefined;
   }
 
   /**

@@ -66,6 +66,8 @@ export function settledItem(lease: Lease, next: SettleStep): Record<string, unkn
     created_key: `${d.created_at}#${d.delivery_id}`,
     // Which lease settled it: a conditional settle's resend reads it to know its own write.
     settled_by: lease.token,
+    // Kept for a replay's requeue whose resend may still come (see DeliveriesStore.requeue).
+    ...(d.requeued_by === undefined ? {} : { requeued_by: d.requeued_by }),
   };
   if (next.retryAt !== undefined) {
     item.due_queue = DUE;
