@@ -53,7 +53,7 @@ it('removes the DLQ entry of a delivery whose dead state was lost and which was 
     const n = attemptsOf(kind).length;
     if (kind === 'stale' && n === 3) {
       engine.upsertRules([
-        { id: 'lose-dead-state', point: 'dynamodb', match: { table: `${prefix}webhook-delivery`, operation: 'UpdateItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, max_count: 1 },
+        { id: 'lose-dead-state', point: 'dynamodb', match: { table: `${prefix}webhook-delivery`, operation: 'UpdateItem', key: 'dlv_*' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, max_count: 1 },
       ]);
     }
     return { status: kind === 'dead' || n <= 3 ? 500 : 200 };

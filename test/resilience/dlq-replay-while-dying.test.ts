@@ -34,7 +34,7 @@ it('keeps the new DLQ entry of a delivery whose replay arrived between its entry
   receiver.respond((req) => {
     if (req.n === 6) {
       engine.upsertRules([
-        { id: 'slow-dead-state', point: 'dynamodb', match: { table: `${prefix}webhook-delivery`, operation: 'UpdateItem' }, injector: { kind: 'latency', ms: 1_500 }, max_count: 1 },
+        { id: 'slow-dead-state', point: 'dynamodb', match: { table: `${prefix}webhook-delivery`, operation: 'UpdateItem', key: 'dlv_*' }, injector: { kind: 'latency', ms: 1_500 }, max_count: 1 },
       ]);
     }
     return { status: 500 };

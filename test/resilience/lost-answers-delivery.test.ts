@@ -36,7 +36,8 @@ async function dieLosingAnswer(id: string, table: string, operation: string) {
   receiver.respond((req) => {
     if (req.n === 3) {
       engine.upsertRules([
-        { id, point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}${table}`, operation }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+        // On the delivery table, only this delivery's item: not the fan-out lease renewed beside it.
+        { id, point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}${table}`, operation, ...(table === 'webhook-delivery' ? { key: req.headers['webhook-id'] as string } : {}) }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
       ]);
     }
     return { status: 500 };
@@ -89,7 +90,7 @@ it('counts an exhausted delivery once when the count landed with its answer lost
   const hook = await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } });
   const webhookId = hook.body.webhook_id as string;
   engine.upsertRules([
-    { id: 'lose-streak-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}webhooks`, operation: 'UpdateItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+    { id: 'lose-streak-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}webhooks`, operation: 'UpdateItem', key: webhookId }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
   ]);
   // The worker's call, made here so that its end (after the SDK's resend) is known.
   const at = new Date().toISOString();
@@ -115,7 +116,7 @@ it('replays a dead delivery whose requeue landed with its answer lost: answered 
   await waitFor(async () => (await listed()).includes(deliveryId) && (await api.workerDeps.stores.deliveries.get(deliveryId))?.status === 'dead', { message: 'the delivery dead and listed' });
   // The requeue lands and its answer is lost: the SDK's resend finds the delivery no longer dead.
   engine.upsertRules([
-    { id: 'lose-requeue-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}webhook-delivery`, operation: 'UpdateItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+    { id: 'lose-requeue-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}webhook-delivery`, operation: 'UpdateItem', key: deliveryId }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
   ]);
   replayed = true;
   const replay = await api.call('POST', `/v1/webhooks/dlq/${deliveryId}/replay`, { key });

@@ -43,7 +43,11 @@ const CALL_KINDS: ReadonlySet<InjectorKind> = new Set(['partial_batch']);
 
 type Input = Record<string, unknown>;
 
-/** The operation (`PutItem`) and every table a call touches, as the rules match them. */
+/**
+ * The operation (`PutItem`), every table a call touches, and for a call naming one item by its `Key`
+ * (GetItem, UpdateItem, DeleteItem) that key's values, as the rules match them: a rule can hold up
+ * the write of one item (`key: 'dlv_*'`) and not another item of the same table.
+ */
 export function dynamoDbAttributes(commandName: string | undefined, input: unknown): CallAttributes {
   const operation = (commandName ?? '').replace(/Command$/, '');
   const tables = new Set<string>();
@@ -62,7 +66,23 @@ export function dynamoDbAttributes(commandName: string | undefined, input: unkno
       }
     }
   }
-  return { operation, table: [...tables] };
+  const key = keyValues(body.Key);
+  return key === undefined ? { operation, table: [...tables] } : { operation, table: [...tables], key };
+}
+
+/** The string and number values of a `Key`, in the document client's form (`'a'`) or the marshalled one (`{ S: 'a' }`). */
+function keyValues(key: unknown): string[] | undefined {
+  if (!key || typeof key !== 'object') return undefined;
+  const values: string[] = [];
+  for (const value of Object.values(key as Input)) {
+    if (typeof value === 'string' || typeof value === 'number') values.push(String(value));
+    else if (value && typeof value === 'object') {
+      const { S, N } = value as { S?: unknown; N?: unknown };
+      if (typeof S === 'string') values.push(S);
+      else if (typeof N === 'string') values.push(N);
+    }
+  }
+  return values;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import { DynamoDBDocumentClient, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addChaosMiddleware, dynamoDbAttributes } from '../../../chaos/src/points/dynamodb-point.js';
+import { compileMatch } from '../../../chaos/src/rules/match-pattern.js';
 import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
 import type { RuleInput } from '../../../chaos/src/rules/rule-schema.js';
 import type { Clock } from '../../../chaos/src/clock.js';
@@ -163,4 +164,15 @@ it('reports the operation and every table a call touches', () => {
   expect(dynamoDbAttributes('PutItemCommand', { TableName: 't1' })).toEqual({ operation: 'PutItem', table: ['t1'] });
   expect(dynamoDbAttributes('BatchWriteItemCommand', { RequestItems: { a: [], b: [] } })).toEqual({ operation: 'BatchWriteItem', table: ['a', 'b'] });
   expect(dynamoDbAttributes('TransactWriteItemsCommand', { TransactItems: [{ Put: { TableName: 'x' } }, { Update: { TableName: 'y' } }] }).table).toEqual(['x', 'y']);
+});
+
+it("reports the values of a call's Key, in either form, so a rule can single out one item", () => {
+  expect(dynamoDbAttributes('UpdateItemCommand', { TableName: 't', Key: { delivery_id: { S: 'dlv_1' } } })).toEqual({ operation: 'UpdateItem', table: ['t'], key: ['dlv_1'] });
+  expect(dynamoDbAttributes('GetItemCommand', { TableName: 't', Key: { pk: 'a#1', n: 7 } }).key).toEqual(['a#1', '7']);
+  expect(dynamoDbAttributes('DeleteItemCommand', { TableName: 't', Key: { pk: { S: 'p' }, sk: { N: '3' } } }).key).toEqual(['p', '3']);
+  const rule = compileMatch({ operation: 'UpdateItem', key: 'dlv_*' });
+  expect(rule(dynamoDbAttributes('UpdateItemCommand', { TableName: 't', Key: { delivery_id: 'dlv_9' } }))).toBe(true);
+  expect(rule(dynamoDbAttributes('UpdateItemCommand', { TableName: 't', Key: { delivery_id: 'lease#fanout' } }))).toBe(false);
+  // A call that names no single item never matches a rule on its key.
+  expect(compileMatch({ key: '*' })(dynamoDbAttributes('BatchWriteItemCommand', { RequestItems: { t: [] } }))).toBe(false);
 });
