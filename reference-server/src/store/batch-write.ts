@@ -3,6 +3,7 @@
 import { BatchWriteItemCommand, type BatchWriteItemCommandInput, type BatchWriteItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { refuseBlindResends } from './no-blind-resend.js';
 
 /** BatchWriteItem's limit on items per call. */
 export const BATCH_WRITE_MAX = 25;
@@ -46,12 +47,21 @@ export type OnPartial = () => PartialWrites;
  * middleware, chaos fault point included): the document client's walk over the input cost 5–7 % of
  * the CPU of a 24-item call, measured side by side (docs/BENCHMARKS.md).
  */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal, onPartial?: OnPartial): Promise<void> {
-  await batchWriteMarshalled(doc, marshalRequests(requests), maxRounds, signal, onPartial);
+export async function batchWriteAll(doc: DynamoDBDocumentClient, requests: BatchRequests, maxRounds = 8, signal?: AbortSignal, onPartial?: OnPartial, opts: BatchWriteOptions = {}): Promise<void> {
+  await batchWriteMarshalled(doc, marshalRequests(requests), maxRounds, signal, onPartial, opts);
+}
+
+export interface BatchWriteOptions {
+  /**
+   * No call is sent again after an attempt that may have landed unseen (see no-blind-resend.ts): the
+   * batch then rejects with OutcomeUnknownError. Items handed back unprocessed are still retried: those
+   * certainly did not land.
+   */
+  noBlindResend?: boolean;
 }
 
 /** batchWriteAll for items already marshalled. */
-export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests: MarshalledRequests, maxRounds = 8, signal?: AbortSignal, onPartial?: OnPartial): Promise<void> {
+export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests: MarshalledRequests, maxRounds = 8, signal?: AbortSignal, onPartial?: OnPartial, opts: BatchWriteOptions = {}): Promise<void> {
   // The document client sends any command of its service through the client it wraps.
   const send = doc.send.bind(doc) as unknown as (command: BatchWriteItemCommand, options: { abortSignal?: AbortSignal }) => Promise<BatchWriteItemCommandOutput>;
   let pending: MarshalledRequests | undefined = requests;
@@ -67,7 +77,9 @@ export async function batchWriteMarshalled(doc: DynamoDBDocumentClient, requests
     let out: BatchWriteItemCommandOutput;
     try {
       signal?.throwIfAborted();
-      out = await send(new BatchWriteItemCommand({ RequestItems: pending }), { abortSignal: signal });
+      const command = new BatchWriteItemCommand({ RequestItems: pending });
+      if (opts.noBlindResend) refuseBlindResends(command);
+      out = await send(command, { abortSignal: signal });
     } catch (err) {
       await partial?.unfinished(pending);
       throw err;

@@ -6,7 +6,7 @@
 // workers/delivery-fence.ts.
 import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
-import { BATCH_WRITE_MAX, batchWriteAll, chunks25, type BatchRequests } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteAll, chunks25, type BatchRequests, type BatchWriteOptions } from './batch-write.js';
 import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 import { DUE, queuedItem, type Lease, type SettleNext } from './delivery-items.js';
 import { FanoutLeaseStore } from './fanout-lease-store.js';
@@ -72,11 +72,13 @@ export class DeliveriesStore {
 
   /**
    * Writes whole delivery items without a condition, 25 per BatchWriteItem. Only for a caller whose
-   * lease fences these items by time; `signal` stops sending once that fence runs short.
+   * lease fences these items by time; `signal` stops sending once that fence runs short. With
+   * `noBlindResend`, for items due at once (others may take them as soon as they land), a call whose
+   * attempt may have landed unseen is not sent again: it rejects with OutcomeUnknownError.
    */
-  async putAll(items: readonly Record<string, unknown>[], signal?: AbortSignal): Promise<void> {
+  async putAll(items: readonly Record<string, unknown>[], signal?: AbortSignal, opts: BatchWriteOptions = {}): Promise<void> {
     for (const chunk of chunks25(items)) {
-      await batchWriteAll(this.doc, { [this.table]: chunk.map((Item) => ({ PutRequest: { Item } })) }, 8, signal);
+      await batchWriteAll(this.doc, { [this.table]: chunk.map((Item) => ({ PutRequest: { Item } })) }, 8, signal, undefined, opts);
     }
   }
 

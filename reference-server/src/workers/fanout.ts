@@ -247,7 +247,10 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
   // again right before sending, against the same deadline).
   const fast = handoff && deadline - writeAt >= deps.config.WEBHOOK_TIMEOUT_MS * 1.5 ? fresh.slice(0, Math.max(0, handoff.room())) : [];
   const rest = fresh.slice(fast.length);
-  if (rest.length > 0) await deps.stores.deliveries.putAll(rest.map((d) => queuedItem(d, writeAt)), AbortSignal.timeout(Math.max(0, Math.floor(deadline - writeAt))));
+  // Queued items are due at once, so never sent again blind: a copy landing after a worker took one
+  // would put it back (see no-blind-resend.ts). A write whose outcome is unknown fails the pass, and
+  // the row's next read finds which deliveries are stored.
+  if (rest.length > 0) await deps.stores.deliveries.putAll(rest.map((d) => queuedItem(d, writeAt)), AbortSignal.timeout(Math.max(0, Math.floor(deadline - writeAt))), { noBlindResend: true });
   const attempts = fast.length > 0 ? attemptAll(deps, handoff!, fast, webhooks, deadline) : Promise.resolve([]);
   // Under the loop (`inProgress`) every pass finishes in the background: its fast attempts, and the
   // removal of its rows, which then waits to share a call with other passes' (one call per pass was
@@ -262,7 +265,7 @@ export async function fanOutOnce(deps: WorkerDeps, fence: WriteFence, handoff?: 
       const again = await fence.writeDeadline();
       if (again === undefined) return { ...NOT_LEADER, enqueued: fresh.length - missed.length };
       const at = deps.clock.now();
-      await deps.stores.deliveries.putAll(missed.map((d) => queuedItem(d, at)), AbortSignal.timeout(Math.max(0, Math.floor(again - at))));
+      await deps.stores.deliveries.putAll(missed.map((d) => queuedItem(d, at)), AbortSignal.timeout(Math.max(0, Math.floor(again - at))), { noBlindResend: true });
     }
     await deps.beforeStep?.('fanout', 'before_ack');
     // Rows handed in part stay for a read to redo whole (the rest of their events may not be done).

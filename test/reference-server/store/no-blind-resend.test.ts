@@ -1,0 +1,58 @@
+// A write made with `noBlindResend` is not sent again after an attempt that may have landed unseen
+// (a 5xx after the store applied it), and still is after one the store certainly refused (a throttle).
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { addChaosMiddleware } from '../../../chaos/src/points/dynamodb-point.js';
+import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
+import type { RuleInput } from '../../../chaos/src/rules/rule-schema.js';
+import { batchWriteAll } from '../../../reference-server/src/store/batch-write.js';
+import { OutcomeUnknownError } from '../../../reference-server/src/store/no-blind-resend.js';
+import { startLocalDynamo, type LocalDynamo } from '../../chaos/support/local-dynamo.js';
+import { rejection } from '../../chaos/support/rejection.js';
+
+let dynamo: LocalDynamo;
+let tableSeq = 0;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => dynamo?.close());
+
+async function setup(rule: Omit<RuleInput, 'point'>) {
+  const table = `once-${++tableSeq}`;
+  await dynamo.createTable(table);
+  const engine = new ChaosEngine({ enabled: true, seed: 11, rules: [{ ...rule, point: 'dynamodb', match: { table } }] });
+  const client = dynamo.client({ maxAttempts: 3 });
+  addChaosMiddleware(client, engine);
+  const put = (pk: string, noBlindResend?: boolean) => batchWriteAll(DynamoDBDocumentClient.from(client), { [table]: [{ PutRequest: { Item: { pk } } }] }, 8, undefined, undefined, { noBlindResend });
+  const stored = async (pk: string) => (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }))).Item !== undefined;
+  return { engine, put, stored };
+}
+
+it('fails with the outcome unknown, sending nothing more, after an attempt answered 500 once it landed', async () => {
+  const { engine, put, stored } = await setup({ id: 'lost', injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 });
+  const err = await rejection(put('a', true));
+  expect(err).toBeInstanceOf(OutcomeUnknownError);
+  expect((err as unknown as OutcomeUnknownError).attemptError).toMatchObject({ name: 'InternalServerError' });
+  expect(await stored('a')).toBe(true);
+  expect(engine.log.entries()).toHaveLength(1);
+});
+
+it('is sent again as usual without the option: the SDK resends what may have landed', async () => {
+  const { engine, put, stored } = await setup({ id: 'lost', injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 });
+  await put('b');
+  expect(await stored('b')).toBe(true);
+  expect(engine.log.entries()).toHaveLength(1);
+});
+
+it('still lets the SDK retry a throttled attempt, which certainly did not land', async () => {
+  const { engine, put, stored } = await setup({ id: 'throttle', injector: { kind: 'dynamodb_error', error: 'ThrottlingException' }, max_count: 1 });
+  await put('c', true);
+  expect(await stored('c')).toBe(true);
+  expect(engine.log.entries().map((e) => e.kind)).toEqual(['dynamodb_error']);
+});
+
+it('fails with the outcome unknown after a timeout, which may have landed too', async () => {
+  const { put } = await setup({ id: 'slow', injector: { kind: 'timeout', ms: 50 }, max_count: 1 });
+  expect(await rejection(put('d', true))).toBeInstanceOf(OutcomeUnknownError);
+});
