@@ -2,7 +2,9 @@
 // the recorder flushes one stats fact per (tenant, hour) into the outbox, where the processor counts
 // it exactly once like an event. Writing a row per request would cost a DynamoDB write per request;
 // the price of batching is that a crash loses at most the last unflushed second of these statistics
-// (never an event). A failed flush keeps its buckets for the next one.
+// (never an event). A fact whose write failed may still have landed (its answer lost), so it is written
+// again as it was, the same id and counts, which the processor counts once however often it lands;
+// meanwhile its tenant and hour gather into a bucket of their own, sent once that fact is through.
 import { encodeHistogram, HOUR_MS, mergeHistograms, newHistogram, periodsOf, type StatsFact } from '../domain/analytics.js';
 import type { Histogram } from 'hdr-histogram-js';
 import { iso, type Clock } from '../domain/clock.js';
@@ -16,6 +18,8 @@ interface Bucket extends Omit<StatsFact, 'kind' | 'id' | 'latency_histogram'> {
 
 export class StatsRecorder {
   private buckets = new Map<string, Bucket>();
+  /** Facts whose write failed, by bucket key: written again as they are before that key's next fact. */
+  private unsent = new Map<string, StatsFact>();
 
   constructor(
     private readonly clock: Clock,
@@ -37,43 +41,65 @@ export class StatsRecorder {
     if (!ok) b.delivery_error_count++;
   }
 
-  /** Hands every bucket to `write` as a fact; buckets whose write fails are kept for the next flush. */
+  /**
+   * Hands every bucket to `write` as a fact. A fact whose write fails is kept and written again, as it
+   * is, at the next flush; its key's newer counts wait in their bucket until it is through.
+   */
   async flush(write: (fact: StatsFact) => Promise<void>): Promise<void> {
-    const taken = [...this.buckets.values()];
+    const taken = this.buckets;
     this.buckets = new Map();
+    const keys = new Set([...this.unsent.keys(), ...taken.keys()]);
     await Promise.all(
-      taken.map(async (b) => {
-        const fact: StatsFact = {
-          kind: 'stats',
-          id: this.nextId(),
-          tenant_id: b.tenant_id,
-          hour: `${b.hour}:00:00.000Z`,
-          request_count: b.request_count,
-          request_error_count: b.request_error_count,
-          delivery_count: b.delivery_count,
-          delivery_error_count: b.delivery_error_count,
-          latency_histogram: mergeHistograms(encodeHistogram(b.latency), b.carried),
-        };
+      [...keys].map(async (key) => {
+        const stuck = this.unsent.get(key);
+        const b = taken.get(key);
+        if (stuck) {
+          try {
+            await write(stuck);
+            this.unsent.delete(key);
+          } catch {
+            if (b) this.putBack(b);
+            return;
+          }
+        }
+        if (!b) return;
+        const fact = this.factOf(b);
         try {
           await write(fact);
         } catch {
-          this.carry(b, fact);
+          this.unsent.set(key, fact);
         }
       }),
     );
   }
 
+  /** Buckets and unsent facts still to be written. */
   get pending(): number {
-    return this.buckets.size;
+    return this.buckets.size + this.unsent.size;
   }
 
-  private carry(b: Bucket, fact: StatsFact): void {
+  private factOf(b: Bucket): StatsFact {
+    return {
+      kind: 'stats',
+      id: this.nextId(),
+      tenant_id: b.tenant_id,
+      hour: `${b.hour}:00:00.000Z`,
+      request_count: b.request_count,
+      request_error_count: b.request_error_count,
+      delivery_count: b.delivery_count,
+      delivery_error_count: b.delivery_error_count,
+      latency_histogram: mergeHistograms(encodeHistogram(b.latency), b.carried),
+    };
+  }
+
+  /** Returns a bucket not yet sent to the counts gathered since it was taken. */
+  private putBack(b: Bucket): void {
     const into = this.bucketFor(b.tenant_id, b.hour);
-    into.request_count += fact.request_count;
-    into.request_error_count += fact.request_error_count;
-    into.delivery_count += fact.delivery_count;
-    into.delivery_error_count += fact.delivery_error_count;
-    into.carried = mergeHistograms(into.carried, fact.latency_histogram);
+    into.request_count += b.request_count;
+    into.request_error_count += b.request_error_count;
+    into.delivery_count += b.delivery_count;
+    into.delivery_error_count += b.delivery_error_count;
+    into.carried = mergeHistograms(into.carried, mergeHistograms(encodeHistogram(b.latency), b.carried));
   }
 
   private bucket(tenantId: string): Bucket {

@@ -28,3 +28,34 @@ it('puts each request and attempt in the hour it happened, across hour boundarie
     ].sort(),
   );
 });
+
+it('writes a fact whose write failed again as it was, same id and counts, and the newer counts after it', async () => {
+  const clock = new ManualClock(Date.parse('2026-06-01T10:00:00Z'));
+  let n = 0;
+  const stats = new StatsRecorder(clock, () => `sts_${++n}`);
+  const written: StatsFact[] = [];
+  let failures = 0;
+  // The write may have landed when it fails (its answer lost): it must not come back under a new id.
+  const write = async (fact: StatsFact) => {
+    if (failures > 0) {
+      failures--;
+      throw new Error('answer lost');
+    }
+    written.push(fact);
+  };
+  stats.request('t1', 200, 5);
+  failures = 1;
+  await stats.flush(write);
+  expect(written).toEqual([]);
+  stats.request('t1', 500, 5);
+  // Fails again: the newer request waits with the unsent fact, gathered in one bucket.
+  failures = 1;
+  await stats.flush(write);
+  stats.request('t1', 200, 5);
+  await stats.flush(write);
+  expect(written.map((f) => [f.id, f.request_count, f.request_error_count])).toEqual([
+    ['sts_1', 1, 0],
+    ['sts_2', 2, 1],
+  ]);
+  expect(stats.pending).toBe(0);
+});
