@@ -79,13 +79,14 @@ describe('DynamoDB faults during ingest', () => {
     const seed = process.env.CHAOS_SEED ?? String(Date.now() % 1_000_000);
     const run = async () => {
       const engine = seededEngine('replays the same injections', seed);
-      // One attempt per call, so every injection shows as a 503 in the request pattern; no background
+      // One attempt per call, and a throttle (which certainly did not land, so the server does not read
+      // back what did), so every injection shows as a 503 in the request pattern; no background
       // writers (analytics processor, statistics flushes), whose timing would interleave their own
       // BatchWriteItem calls with the requests' and so change which call draws which number.
       const local = await startTestApi({ ...env, DYNAMODB_MAX_ATTEMPTS: '1', ANALYTICS_ENABLED: 'false', ANALYTICS_FLUSH_MS: '60000' }, { chaos: { engine } });
       try {
         const key = await local.createKey();
-        engine.upsertRules([{ id: 'coin', point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 0.5, duration: 60_000 }]);
+        engine.upsertRules([{ id: 'coin', point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'ThrottlingException' }, probability: 0.5, duration: 60_000 }]);
         const statuses: number[] = [];
         for (let i = 0; i < 30; i++) {
           statuses.push((await local.call('POST', '/v1/events', { key: key.api_key, body: { source: 's', event_type: 't', payload: { i } } })).status);

@@ -1,6 +1,8 @@
 // Events in DynamoDB: one item per event keyed by (tenant_id, event_id). Pending events carry
 // `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out.
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -10,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
-import { batchWriteAll } from './batch-write.js';
+import { batchWriteAll, type BatchRequests } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { BatchCompleter } from './batch-completer.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -56,8 +58,31 @@ export class EventsStore {
         };
       },
       2,
-      { completer: this.completer },
+      { completer: this.completer, missing: (requests) => this.missingOf(requests) },
     );
+  }
+
+  /**
+   * What of a group commit is left to write after an attempt that may have landed unseen: the event
+   * items not stored (one consistent read), and every outbox row (their consumers take a row written
+   * twice once). An event that landed is not written again: a consumer may have acknowledged it.
+   */
+  private async missingOf(requests: BatchRequests): Promise<BatchRequests> {
+    const writes = requests[this.table] ?? [];
+    const stored = new Set<string>();
+    let keys: Record<string, unknown>[] | undefined = writes.map((w) => ({ tenant_id: w.PutRequest!.Item!.tenant_id, event_id: w.PutRequest!.Item!.event_id }));
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
+      const out: BatchGetCommandOutput = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'event_id' } } }),
+      );
+      for (const item of out.Responses?.[this.table] ?? []) stored.add(item.event_id as string);
+      keys = out.UnprocessedKeys?.[this.table]?.Keys;
+    }
+    const left = writes.filter((w) => !stored.has(w.PutRequest!.Item!.event_id as string));
+    const { [this.table]: _events, ...rest } = requests;
+    return left.length > 0 ? { ...rest, [this.table]: left } : rest;
   }
 
   private readonly batcher: WriteBatcher<Shared, FanoutRowRef | undefined>;

@@ -12,9 +12,15 @@
 //
 // A call whose items keep coming back unprocessed fails its callers after batchWriteAll's rounds; with
 // a completer, what is left of a call that landed in part is then finished in the background.
+//
+// With `missing`, a call is not sent again blind after an attempt that may have landed unseen (see
+// no-blind-resend.ts): `missing` reads back what landed and says what is left to write, and only that
+// is sent. Items others may change as soon as they land (an event a consumer acknowledges) are then
+// never written back over those changes. After UNKNOWN_ROUNDS such rounds the call is sent as before.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchCompleter } from './batch-completer.js';
-import { BATCH_WRITE_MAX, batchWriteAll } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteAll, type BatchRequests } from './batch-write.js';
+import { OutcomeUnknownError } from './no-blind-resend.js';
 
 type Put = { table: string; item: Record<string, unknown> };
 
@@ -26,6 +32,9 @@ export interface Bundle<S> {
 
 /** Longest a put waits for the call in flight before it is sent beside it. */
 export const HOLD_MS = 2;
+
+/** Calls read back after an unknown outcome before one is sent as the SDK resends it. */
+const UNKNOWN_ROUNDS = 3;
 
 interface Pending<R, S> {
   puts: Put[];
@@ -41,20 +50,23 @@ export class WriteBatcher<R = never, S = undefined> {
   private hold: NodeJS.Timeout | undefined;
   private readonly holdMs: number;
   private readonly completer: BatchCompleter | undefined;
+  private readonly missing: ((requests: BatchRequests) => Promise<BatchRequests>) | undefined;
 
   /**
    * `bundle` makes the rows holding the records of a call's requests: at most `bundleRows` of them,
    * which the call keeps room for. `holdMs` (default HOLD_MS): how long a put may wait for the call in flight;
-   * `completer`: finishes calls that landed in part (see batch-completer.ts).
+   * `completer`: finishes calls that landed in part (see batch-completer.ts); `missing`: after an
+   * attempt that may have landed unseen, reads back what landed and returns what is left to write.
    */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly bundle?: (records: R[]) => Bundle<S>,
     private readonly bundleRows = 1,
-    opts: { holdMs?: number; completer?: BatchCompleter } = {},
+    opts: { holdMs?: number; completer?: BatchCompleter; missing?: (requests: BatchRequests) => Promise<BatchRequests> } = {},
   ) {
     this.holdMs = opts.holdMs ?? HOLD_MS;
     this.completer = opts.completer;
+    this.missing = opts.missing;
   }
 
   /**
@@ -133,11 +145,34 @@ export class WriteBatcher<R = never, S = undefined> {
         for (const { table, item } of bundle.puts) (requests[table] ??= []).push({ PutRequest: { Item: item } });
         shared = bundle.shared;
       }
-      const completer = this.completer;
-      await batchWriteAll(this.doc, requests, undefined, undefined, completer && (() => completer.track()));
+      await this.writeAll(requests);
       for (const p of batch) p.resolve(p.record === undefined ? undefined : shared);
     } catch (err) {
       for (const p of batch) p.reject(err);
+    }
+  }
+
+  private async writeAll(requests: BatchRequests): Promise<void> {
+    const completer = this.completer;
+    let pending = requests;
+    for (let round = 0; ; round++) {
+      const careful = this.missing !== undefined && round < UNKNOWN_ROUNDS;
+      // Once part of the call landed, the completer owns what is left (it is told before the throw).
+      let tracked = false;
+      const onPartial =
+        completer &&
+        (() => {
+          tracked = true;
+          return completer.track();
+        });
+      try {
+        await batchWriteAll(this.doc, pending, undefined, undefined, onPartial, { noBlindResend: careful });
+        return;
+      } catch (err) {
+        if (!careful || tracked || !(err instanceof OutcomeUnknownError)) throw err;
+      }
+      pending = await this.missing!(pending);
+      if (Object.keys(pending).length === 0) return;
     }
   }
 }

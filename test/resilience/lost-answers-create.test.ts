@@ -1,0 +1,45 @@
+// An event's group commit lands, its answer is lost, and the SDK's resend would come 1.5 s later. The
+// event is in the inbox meanwhile, and a consumer acknowledges it. A copy of the write landing after
+// that would put the event back as pending, in the inbox, to be processed again. So the commit is not
+// sent again blind: what landed is read back, and only what is missing is written.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ChaosEngine } from '../../chaos/src/index.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { waitFor } from '../support/wait-for.js';
+import { seededEngine } from './support/chaos-run.js';
+
+const HOLD_MS = 1_500;
+
+let api: TestApi;
+let engine: ChaosEngine;
+beforeAll(async () => {
+  engine = seededEngine('lost answer of a group commit');
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false' }, { chaos: { engine } });
+});
+afterAll(async () => api?.close());
+
+it('keeps an event acknowledged when the write that created it lost its answer', { timeout: 30_000 }, async () => {
+  const { api_key: key } = await api.createKey();
+  const match = { table: `${api.config.TABLE_PREFIX}events`, operation: 'BatchWriteItem' };
+  engine.upsertRules([
+    { id: 'lose-commit-answer', point: 'dynamodb', match, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+    { id: 'hold-commit-resend', point: 'dynamodb', match, injector: { kind: 'latency', ms: HOLD_MS }, max_count: 1 },
+  ]);
+  const posted = api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
+  // The event landed: a consumer finds it in the inbox and acknowledges it, before the create answers.
+  const inbox = async () => ((await api.call('GET', '/v1/inbox?limit=10', { key })).body as { events: { event_id: string }[] }).events.map((e) => e.event_id);
+  const [id] = await waitFor(async () => {
+    const ids = await inbox();
+    return ids.length > 0 ? ids : undefined;
+  }, { message: 'the event in the inbox' });
+  expect((await api.call('POST', `/v1/events/${id}/ack`, { key })).status).toBe(200);
+  const created = await posted;
+  expect(created.status).toBe(201);
+  expect(created.body.event_id).toBe(id);
+  expect(engine.log.entries().filter((e) => e.rule === 'lose-commit-answer')).toHaveLength(1);
+  for (const held of engine.log.entries().filter((e) => e.rule === 'hold-commit-resend')) {
+    await waitFor(() => Date.now() >= held.at + HOLD_MS + 500, { timeoutMs: HOLD_MS + 5_000, message: 'the held resend over' });
+  }
+  expect((await api.call('GET', `/v1/events/${id}`, { key })).body).toMatchObject({ status: 'acknowledged' });
+  expect(await inbox()).toEqual([]);
+});
