@@ -3,6 +3,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { guardBlindResends } from './no-blind-resend.js';
 import { UndiciHttpHandler } from './undici-http-handler.js';
 
 /** Both clients, sharing one connection pool. */
@@ -55,6 +56,8 @@ export function withoutRepeatedWork<C extends DynamoDBClient | DynamoDBStreamsCl
     }));
   client.middlewareStack.remove('getUserAgentMiddleware');
   client.middlewareStack.remove('recursionDetectionMiddleware');
+  // Not repeated work, but per client too: calls marked with refuseBlindResends are never resent blind.
+  guardBlindResends(client);
   return client;
 }
 
