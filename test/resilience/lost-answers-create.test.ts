@@ -1,9 +1,13 @@
 // An event's group commit lands, its answer is lost, and the SDK's resend would come 1.5 s later. The
 // event is in the inbox meanwhile, and a consumer acknowledges it. A copy of the write landing after
 // that would put the event back as pending, in the inbox, to be processed again. So the commit is not
-// sent again blind: what landed is read back, and only what is missing is written.
+// sent again blind: what landed is read back, and only what is missing is written. The background
+// completer, which takes over what a failed commit may have left (and a journal after a crash), reads
+// back the same way before each of its calls.
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChaosEngine } from '../../chaos/src/index.js';
+import type { Stores } from '../../reference-server/src/store/stores.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
 import { seededEngine } from './support/chaos-run.js';
@@ -42,4 +46,19 @@ it('keeps an event acknowledged when the write that created it lost its answer',
   }
   expect((await api.call('GET', `/v1/events/${id}`, { key })).body).toMatchObject({ status: 'acknowledged' });
   expect(await inbox()).toEqual([]);
+});
+
+it('keeps an event acknowledged when the completer takes over a write of it that had landed', async () => {
+  const { api_key: key, tenant_id: tenant } = await api.createKey();
+  const created = await api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
+  expect(created.status).toBe(201);
+  const id = created.body.event_id as string;
+  const stores = api.deps.stores as unknown as Stores;
+  const stored = await stores.events.get(tenant, id);
+  expect((await api.call('POST', `/v1/events/${id}/ack`, { key })).status).toBe(200);
+  // The create's item as its commit wrote it, handed to the completer as a failed round would be.
+  const table = `${api.config.TABLE_PREFIX}events`;
+  await stores.events.completer.add({ [table]: [{ PutRequest: { Item: marshall({ ...stored, inbox_tenant: stored!.tenant_id }, { removeUndefinedValues: true }) } }] });
+  expect(await stores.events.completer.settle(10_000)).toBe(true);
+  expect((await api.call('GET', `/v1/events/${id}`, { key })).body).toMatchObject({ status: 'acknowledged' });
 });

@@ -41,6 +41,12 @@ export interface BatchCompleterOptions {
    * before a crash is written again at the next start.
    */
   prepare?: (write: Write) => Write;
+  /**
+   * Before each call, reads back what of it is stored and returns what is left to write: what the
+   * completer takes over may have landed (a round that failed as a whole, a journal written before the
+   * crash), and some items must not be written again over changes made since (an acknowledged event).
+   */
+  missing?: (requests: MarshalledRequests) => Promise<MarshalledRequests>;
 }
 
 export class BatchCompleter {
@@ -51,6 +57,7 @@ export class BatchCompleter {
   private readonly now: () => number;
   private readonly completeWithinMs: number;
   private readonly prepare: (write: Write) => Write;
+  private readonly missing: ((requests: MarshalledRequests) => Promise<MarshalledRequests>) | undefined;
   private readonly journal: UnfinishedJournal | undefined;
   private stopped = false;
   private unfinishedAtStop: Left[] = [];
@@ -69,6 +76,7 @@ export class BatchCompleter {
     this.completeWithinMs = opts.completeWithinMs ?? COMPLETE_WITHIN_MS;
     this.onAbandon = opts.onAbandon;
     this.prepare = opts.prepare ?? ((write) => write);
+    this.missing = opts.missing;
     // Once stopped, the file keeps what was unfinished then: the next start finishes it.
     const unfinished = (): JournalWrite[] => (this.stopped ? this.unfinishedAtStop : this.unfinished()).map(({ table, write }) => ({ table, write }));
     this.journal = opts.journalPath === undefined ? undefined : new UnfinishedJournal(opts.journalPath, unfinished);
@@ -171,12 +179,15 @@ export class BatchCompleter {
       if (call.length === 0) break;
       let rest: MarshalledRequests | undefined;
       this.sending = call;
+      let requests = requestsOf(call);
       try {
+        // What is stored already is not written again (it counts as landed).
+        if (this.missing) requests = await this.missing(requests);
         // One round: what comes back unprocessed is queued again, behind the others.
-        await batchWriteMarshalled(this.doc, requestsOf(call), 1, undefined, () => ({ unfinished: (r) => (rest = r) }));
+        if (Object.keys(requests).length > 0) await batchWriteMarshalled(this.doc, requests, 1, undefined, () => ({ unfinished: (r) => (rest = r) }));
       } catch {
         // Unprocessed (rest set), or refused or failed as a whole: every write of the call again.
-        rest ??= requestsOf(call);
+        rest ??= requests;
       } finally {
         this.sending = [];
       }

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
-import { batchWriteAll, type BatchRequests } from './batch-write.js';
+import { batchWriteAll, type BatchRequests, type MarshalledRequests } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { BatchCompleter } from './batch-completer.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -43,7 +43,11 @@ export class EventsStore {
     private readonly outbox: OutboxStore,
     opts: { unfinishedWritesPath?: string } = {},
   ) {
-    this.completer = new BatchCompleter(doc, { prepare: repeatableWrite, ...(opts.unfinishedWritesPath === undefined ? {} : { journalPath: opts.unfinishedWritesPath }) });
+    this.completer = new BatchCompleter(doc, {
+      prepare: repeatableWrite,
+      missing: (requests) => this.missingWrites(requests),
+      ...(opts.unfinishedWritesPath === undefined ? {} : { journalPath: opts.unfinishedWritesPath }),
+    });
     this.batcher = new WriteBatcher<Shared, FanoutRowRef | undefined>(
       doc,
       (records) => {
@@ -69,20 +73,39 @@ export class EventsStore {
    */
   private async missingOf(requests: BatchRequests): Promise<BatchRequests> {
     const writes = requests[this.table] ?? [];
-    const stored = new Set<string>();
-    let keys: Record<string, unknown>[] | undefined = writes.map((w) => ({ tenant_id: w.PutRequest!.Item!.tenant_id, event_id: w.PutRequest!.Item!.event_id }));
-    for (let round = 0; keys && keys.length > 0; round++) {
-      if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
-      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
-      const out: BatchGetCommandOutput = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'event_id' } } }),
-      );
-      for (const item of out.Responses?.[this.table] ?? []) stored.add(item.event_id as string);
-      keys = out.UnprocessedKeys?.[this.table]?.Keys;
-    }
+    const stored = await this.storedIds(writes.map((w) => ({ tenant_id: w.PutRequest!.Item!.tenant_id, event_id: w.PutRequest!.Item!.event_id })));
     const left = writes.filter((w) => !stored.has(w.PutRequest!.Item!.event_id as string));
     const { [this.table]: _events, ...rest } = requests;
     return left.length > 0 ? { ...rest, [this.table]: left } : rest;
+  }
+
+  /** missingOf for the completer's marshalled writes. */
+  private async missingWrites(requests: MarshalledRequests): Promise<MarshalledRequests> {
+    const writes = requests[this.table] ?? [];
+    const idOf = (w: (typeof writes)[number]) => w.PutRequest?.Item?.event_id?.S;
+    const puts = writes.filter((w) => idOf(w) !== undefined);
+    const stored = await this.storedIds(puts.map((w) => ({ tenant_id: w.PutRequest!.Item!.tenant_id!.S, event_id: idOf(w) })));
+    const left = writes.filter((w) => !stored.has(idOf(w) ?? ''));
+    const { [this.table]: _events, ...rest } = requests;
+    return left.length > 0 ? { ...rest, [this.table]: left } : rest;
+  }
+
+  /** Which of these events are stored (consistent BatchGetItem, unprocessed keys retried). */
+  private async storedIds(keys: Record<string, unknown>[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let round = 0; batch && batch.length > 0; round++) {
+        if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
+        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true, ProjectionExpression: 'event_id' } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) stored.add(item.event_id as string);
+        batch = out.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return stored;
   }
 
   private readonly batcher: WriteBatcher<Shared, FanoutRowRef | undefined>;
