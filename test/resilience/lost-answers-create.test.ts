@@ -10,7 +10,7 @@ import type { ChaosEngine } from '../../chaos/src/index.js';
 import type { Stores } from '../../reference-server/src/store/stores.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
-import { seededEngine } from './support/chaos-run.js';
+import { afterHeld, seededEngine } from './support/chaos-run.js';
 
 const HOLD_MS = 1_500;
 
@@ -41,9 +41,7 @@ it('keeps an event acknowledged when the write that created it lost its answer',
   expect(created.status).toBe(201);
   expect(created.body.event_id).toBe(id);
   expect(engine.log.entries().filter((e) => e.rule === 'lose-commit-answer')).toHaveLength(1);
-  for (const held of engine.log.entries().filter((e) => e.rule === 'hold-commit-resend')) {
-    await waitFor(() => Date.now() >= held.at + HOLD_MS + 500, { timeoutMs: HOLD_MS + 5_000, message: 'the held resend over' });
-  }
+  await afterHeld(engine, (rule) => rule === 'hold-commit-resend', HOLD_MS, 500);
   expect((await api.call('GET', `/v1/events/${id}`, { key })).body).toMatchObject({ status: 'acknowledged' });
   expect(await inbox()).toEqual([]);
 });

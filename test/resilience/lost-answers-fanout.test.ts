@@ -11,7 +11,7 @@ import { fanOutOnce } from '../../reference-server/src/workers/fanout.js';
 import { FanoutLease } from '../../reference-server/src/workers/fanout-lease.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
-import { seededEngine } from './support/chaos-run.js';
+import { afterHeld, seededEngine } from './support/chaos-run.js';
 
 const HOLD_MS = 1_500;
 
@@ -49,9 +49,7 @@ it('keeps a queued delivery delivered when the write that queued it lost its ans
   expect(await deliveries.settle(lease, { attempt, status: 'delivered', at })).toBe(true);
   await pass;
   expect(engine.log.entries().filter((e) => e.rule === 'lose-queued-answer')).toHaveLength(1);
-  for (const held of engine.log.entries().filter((e) => e.rule === 'hold-queued-resend')) {
-    await waitFor(() => Date.now() >= held.at + HOLD_MS + 1_000, { timeoutMs: HOLD_MS + 5_000, message: 'the held resend over' });
-  }
+  await afterHeld(engine, (rule) => rule === 'hold-queued-resend', HOLD_MS);
   // Fan-out again, as the next pass would: the row is done once, and nothing is queued twice.
   await waitFor(async () => (await fanOutOnce(deps, fence)).rows === 0, { message: 'the outbox done' });
   const final = await deliveries.get(stored.delivery_id);

@@ -13,7 +13,7 @@ import { settle } from '../../reference-server/src/workers/attempt-delivery.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
-import { seededEngine } from './support/chaos-run.js';
+import { afterHeld, seededEngine } from './support/chaos-run.js';
 
 const HOLD_MS = 1_500;
 
@@ -98,11 +98,9 @@ const attemptOf = (attempt: number, status: number): AttemptRecord => ({
   response_body: null,
 });
 
-/** Once any held resend is over (it ends HOLD_MS after it started, plus a margin to land), the delivery is still delivered. */
+/** Once any held resend is over (and had time to land), the delivery is still delivered. */
 async function expectStillDelivered(deliveryId: string, statuses: number[]) {
-  for (const held of engine.log.entries().filter((e) => e.rule.startsWith('hold-'))) {
-    await waitFor(() => Date.now() >= held.at + HOLD_MS + 1_000, { timeoutMs: HOLD_MS + 5_000, message: 'the held resend over' });
-  }
+  await afterHeld(engine, (rule) => rule.startsWith('hold-'), HOLD_MS);
   const final = await api.workerDeps.stores.deliveries.get(deliveryId);
   expect(final?.status).toBe('delivered');
   expect(final?.attempts?.map((a) => a.status_code)).toEqual(statuses);

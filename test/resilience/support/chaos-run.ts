@@ -4,11 +4,22 @@ import { ChaosEngine } from '../../../chaos/src/index.js';
 import { runOpenModel, type OpenModelResult } from '../../../load/src/open-model.js';
 import { TriggersApiError } from '../../../sdk/typescript/src/index.js';
 import type { TestApi } from '../../support/test-api.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** A seeded, enabled engine; logs the seed with the suite's name. */
 export function seededEngine(name: string, seed = process.env.CHAOS_SEED ?? String(Date.now() % 1_000_000)): ChaosEngine {
   console.log(`[chaos] ${name}: seed=${seed} (replay: CHAOS_SEED=${seed} npx vitest run test/resilience -t "${name}")`);
   return new ChaosEngine({ enabled: true, seed });
+}
+
+/**
+ * Waits until every injection of the rules named `rule` (a `latency` of `holdMs` holding up a write)
+ * is over, with `marginMs` for the held write to land: after it, a late copy would have shown.
+ */
+export async function afterHeld(engine: ChaosEngine, rule: (id: string) => boolean, holdMs: number, marginMs = 1_000): Promise<void> {
+  for (const held of engine.log.entries().filter((e) => rule(e.rule))) {
+    await waitFor(() => Date.now() >= held.at + holdMs + marginMs, { timeoutMs: holdMs + marginMs + 5_000, message: `the write held by ${held.rule} over` });
+  }
 }
 
 export interface IngestResult extends OpenModelResult {
