@@ -60,3 +60,17 @@ it('keeps an event acknowledged when the completer takes over a write of it that
   expect(await stores.events.completer.settle(10_000)).toBe(true);
   expect((await api.call('GET', `/v1/events/${id}`, { key })).body).toMatchObject({ status: 'acknowledged' });
 });
+
+it('sends the commit as before when the read back of a lost answer fails too', async () => {
+  const { api_key: key } = await api.createKey();
+  const events = `${api.config.TABLE_PREFIX}events`;
+  engine.upsertRules([
+    { id: 'lose-answer-again', point: 'dynamodb', match: { table: events, operation: 'BatchWriteItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+    // Every attempt of the read back fails (the client makes five).
+    { id: 'fail-read-back', point: 'dynamodb', match: { table: events, operation: 'BatchGetItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, max_count: 5 },
+  ]);
+  const created = await api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
+  expect(engine.log.entries().filter((e) => e.rule === 'fail-read-back')).toHaveLength(5);
+  expect(created.status).toBe(201);
+  expect((await api.call('GET', `/v1/events/${created.body.event_id as string}`, { key })).status).toBe(200);
+});

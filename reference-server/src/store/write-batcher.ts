@@ -171,7 +171,13 @@ export class WriteBatcher<R = never, S = undefined> {
       } catch (err) {
         if (!careful || tracked || !(err instanceof OutcomeUnknownError)) throw err;
       }
-      pending = await this.missing!(pending);
+      try {
+        pending = await this.missing!(pending);
+      } catch {
+        // The read back failed too: send the call as the SDK resends it, as before (next round).
+        round = UNKNOWN_ROUNDS - 1;
+        continue;
+      }
       if (Object.keys(pending).length === 0) return;
     }
   }
