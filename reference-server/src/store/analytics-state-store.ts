@@ -4,8 +4,9 @@
 // - one marker per counted fact that the feed may carry twice (`seen#<id>`), kept for two days.
 // Opening a batch is a conditional write on the feed item, so only one manifest per sequence number
 // ever exists, whoever races for it.
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fact } from '../domain/analytics.js';
+import { batchGetAll } from './batch-get.js';
 import { batchWriteAll, chunks25 } from './batch-write.js';
 import { ifConditionHolds } from './conditional-write.js';
 import { sweepTable } from './sweep-table.js';
@@ -92,18 +93,8 @@ export class AnalyticsStateStore {
 
   /** Which of `ids` are already counted. */
   async seen(ids: readonly string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ pk: markerKey(id) }));
-      for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
-        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
-        const page: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } } }));
-        for (const item of page.Responses?.[this.table] ?? []) out.add((item.pk as string).slice('seen#'.length));
-        keys = page.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return out;
+    const items = await batchGetAll(this.doc, this.table, ids.map((id) => ({ pk: markerKey(id) })), { ProjectionExpression: 'pk' });
+    return new Set(items.map((item) => (item.pk as string).slice('seen#'.length)));
   }
 
   /** Records `ids` as counted. */

@@ -4,8 +4,9 @@
 // becomes due again when the lease runs out — SQS's visibility timeout, on plain conditional writes.
 // The batched writes (createAll, putAll) carry no condition: callers fence them by time, see
 // workers/delivery-fence.ts.
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../domain/delivery.js';
+import { batchGetAll } from './batch-get.js';
 import { BATCH_WRITE_MAX, batchWriteAll, chunks25, type BatchRequests, type BatchWriteOptions } from './batch-write.js';
 import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 import { DUE, queuedItem, type Lease, type SettleNext } from './delivery-items.js';
@@ -13,8 +14,6 @@ import { FanoutLeaseStore } from './fanout-lease-store.js';
 
 export type { Lease } from './delivery-items.js';
 
-/** BatchGetItem's limit on keys per call. */
-const GET_BATCH = 100;
 
 export class DeliveriesStore {
   /** The fan-out lease, an item of this table outside every index. */
@@ -52,22 +51,11 @@ export class DeliveriesStore {
 
   /** The status of each of `deliveryIds` that exists, read as existing() reads. */
   async statuses(deliveryIds: readonly string[]): Promise<Map<string, DeliveryStatus>> {
-    const found = new Map<string, DeliveryStatus>();
-    for (let i = 0; i < deliveryIds.length; i += GET_BATCH) {
-      let keys: Record<string, unknown>[] | undefined = deliveryIds.slice(i, i + GET_BATCH).map((delivery_id) => ({ delivery_id }));
-      for (let round = 0; keys && keys.length > 0; round++) {
-        if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
-        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'delivery_id, #s', ExpressionAttributeNames: { '#s': 'status' } } },
-          }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) found.set(item.delivery_id as string, item.status as DeliveryStatus);
-        keys = out.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return found;
+    const items = await batchGetAll(this.doc, this.table, deliveryIds.map((delivery_id) => ({ delivery_id })), {
+      ProjectionExpression: 'delivery_id, #s',
+      ExpressionAttributeNames: { '#s': 'status' },
+    });
+    return new Map(items.map((item) => [item.delivery_id as string, item.status as DeliveryStatus]));
   }
 
   /**

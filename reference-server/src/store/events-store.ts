@@ -1,8 +1,6 @@
 // Events in DynamoDB: one item per event keyed by (tenant_id, event_id). Pending events carry
 // `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out.
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -12,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
+import { batchGetAll } from './batch-get.js';
 import { batchWriteAll, type BatchRequests, type MarshalledRequests } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { BatchCompleter } from './batch-completer.js';
@@ -29,6 +28,12 @@ export interface InboxQuery {
 
 /** Marks an event whose outbox rows are not yet known to be durable: hidden from every read. */
 export const PENDING = 'outbox_pending';
+
+/** An event item's key. */
+interface EventKey {
+  tenant_id: string;
+  event_id: string;
+}
 
 /** What an event's create adds to its call's shared rows. */
 interface Shared {
@@ -71,41 +76,28 @@ export class EventsStore {
    * items not stored (one consistent read), and every outbox row (their consumers take a row written
    * twice once). An event that landed is not written again: a consumer may have acknowledged it.
    */
-  private async missingOf(requests: BatchRequests): Promise<BatchRequests> {
-    const writes = requests[this.table] ?? [];
-    const stored = await this.storedIds(writes.map((w) => ({ tenant_id: w.PutRequest!.Item!.tenant_id, event_id: w.PutRequest!.Item!.event_id })));
-    const left = writes.filter((w) => !stored.has(w.PutRequest!.Item!.event_id as string));
-    const { [this.table]: _events, ...rest } = requests;
-    return left.length > 0 ? { ...rest, [this.table]: left } : rest;
+  private missingOf(requests: BatchRequests): Promise<BatchRequests> {
+    return this.withoutStored(requests, (w) => w.PutRequest?.Item as EventKey | undefined);
   }
 
   /** missingOf for the completer's marshalled writes. */
-  private async missingWrites(requests: MarshalledRequests): Promise<MarshalledRequests> {
-    const writes = requests[this.table] ?? [];
-    const idOf = (w: (typeof writes)[number]) => w.PutRequest?.Item?.event_id?.S;
-    const puts = writes.filter((w) => idOf(w) !== undefined);
-    const stored = await this.storedIds(puts.map((w) => ({ tenant_id: w.PutRequest!.Item!.tenant_id!.S, event_id: idOf(w) })));
-    const left = writes.filter((w) => !stored.has(idOf(w) ?? ''));
-    const { [this.table]: _events, ...rest } = requests;
-    return left.length > 0 ? { ...rest, [this.table]: left } : rest;
+  private missingWrites(requests: MarshalledRequests): Promise<MarshalledRequests> {
+    return this.withoutStored(requests, (w) => {
+      const item = w.PutRequest?.Item;
+      return item?.tenant_id?.S !== undefined && item.event_id?.S !== undefined ? { tenant_id: item.tenant_id.S, event_id: item.event_id.S } : undefined;
+    });
   }
 
-  /** Which of these events are stored (consistent BatchGetItem, unprocessed keys retried). */
-  private async storedIds(keys: Record<string, unknown>[]): Promise<Set<string>> {
-    const stored = new Set<string>();
-    for (let i = 0; i < keys.length; i += 100) {
-      let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-      for (let round = 0; batch && batch.length > 0; round++) {
-        if (round >= 8) throw Object.assign(new Error('BatchGetItem left keys unprocessed after retries'), { name: 'ThrottlingException' });
-        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** round)));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true, ProjectionExpression: 'event_id' } } }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) stored.add(item.event_id as string);
-        batch = out.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    }
-    return stored;
+  /** `requests` without the puts of events already stored (`keyOf` reads a put's event key, in either form). */
+  private async withoutStored<W>(requests: Record<string, W[]>, keyOf: (write: W) => EventKey | undefined): Promise<Record<string, W[]>> {
+    const { [this.table]: writes = [], ...rest } = requests;
+    const keys = writes.flatMap((w) => {
+      const key = keyOf(w);
+      return key ? [{ tenant_id: key.tenant_id, event_id: key.event_id }] : [];
+    });
+    const stored = new Set((await batchGetAll(this.doc, this.table, keys, { ProjectionExpression: 'event_id' })).map((item) => item.event_id as string));
+    const left = writes.filter((w) => !stored.has(keyOf(w)?.event_id ?? ''));
+    return left.length > 0 ? { ...rest, [this.table]: left } : rest;
   }
 
   private readonly batcher: WriteBatcher<Shared, FanoutRowRef | undefined>;
