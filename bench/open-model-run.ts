@@ -2,7 +2,8 @@
 // rate and prints latency and CPU per event: the ingest benchmark's open-model phase alone, for
 // profiling it. Usage: SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" npx tsx bench/open-model-run.ts
 // [--rate 1300] [--seconds 15]; then `npx tsx bench/profile-summary.ts --skip <s> DIR/*.cpuprofile`
-// with the start offset this prints.
+// with the start offset this prints. With --stalls, each slow request is put down to the pause it sat
+// through (bench/stall-probe.mjs in every process, bench/stall-attribution.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { runOpenModel } from '../load/src/open-model.js';
 import { startEmbeddedDynamo } from '../reference-server/src/store/embedded-dynalite.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { cpuSeconds } from './process-cpu.js';
+import { attribute, readPauses } from './stall-attribution.js';
 import { UNLIMITED_TIERS } from './unlimited-tiers.js';
 
 const usage = `usage: npx tsx bench/open-model-run.ts [--rate <events/s>] [--seconds <s>]
@@ -27,11 +29,16 @@ ANALYTICS_ENABLED=false pass through the environment; SERVER_NODE_ARGS adds node
 options:
   --rate <n>     events per second, default 1300
   --seconds <n>  length of the open-model phase, default 15
+  --stalls       record each process's late timer ticks and GC pauses, and put each request over
+                 25 ms down to the longest one it sat through (a GC, a process busy, processes
+                 waiting for a core, all three waiting at once, or nothing recorded); the probe's
+                 2-ms timer costs each process a little CPU, so compare runs with the flag only
+                 to runs with it
   -h, --help     show this help`;
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { rate: { type: 'string', default: '1300' }, seconds: { type: 'string', default: '15' }, help: { type: 'boolean', short: 'h', default: false } } }));
+  ({ values } = parseArgs({ options: { rate: { type: 'string', default: '1300' }, seconds: { type: 'string', default: '15' }, stalls: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
 } catch (err) {
   console.error(`open-model-run: ${(err as Error).message} (see --help)`);
   process.exit(2);
@@ -50,6 +57,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /** A request slower than this counts toward its window's stall (the goal's p99 is 20 ms). */
 const SLOW_MS = 25;
 
+// The probe rides in NODE_OPTIONS into the store and the server (and their launchers, where it stays
+// idle), and is loaded here directly.
+const probeDir = values.stalls ? mkdtempSync(join(tmpdir(), 'aftershock-stalls-')) : undefined;
+if (probeDir) {
+  const probe = new URL('./stall-probe.mjs', import.meta.url).href;
+  process.env.STALL_PROBE_DIR = probeDir;
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${probe}`.trim();
+  await import(probe);
+}
+const requests: { at: number; ms: number }[] = [];
+
 const db = await startEmbeddedDynamo();
 const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-open-model-'));
 const spawned = performance.now();
@@ -64,6 +82,7 @@ try {
   };
   await runClosedLoop({ concurrency: 32, durationMs: 3000, op: async () => (await post()) === 201 });
   console.log(`open model starts ${((performance.now() - spawned) / 1000).toFixed(1)} s after the server was spawned (profile-summary --skip)`);
+  const phaseFrom = performance.timeOrigin + performance.now();
   const s0 = cpuSeconds(server.child.pid);
   const d0 = cpuSeconds(db.pid);
   const generator0 = process.cpuUsage();
@@ -78,6 +97,7 @@ try {
       const w = (windows[Math.floor((o.intendedAt - origin) / 100)] ??= { sent: 0, slow: 0 });
       w.sent++;
       if (o.latencyMs > SLOW_MS) w.slow++;
+      if (probeDir) requests.push({ at: o.intendedAt, ms: o.latencyMs });
     },
     send: async () => {
       const status = await post().catch(() => 0);
@@ -96,10 +116,22 @@ try {
   console.log(
     `load generator ${((generator.user + generator.system) / 1e6 / seconds).toFixed(2)} cores; requests over ${SLOW_MS} ms: ${slowWindows.reduce((n, w) => n + w.slow, 0)}, in ${slowWindows.length} of ${filled.length} 100-ms windows (worst: ${worst.map((w) => `${w.slow}/${w.sent}`).join(', ') || 'none'})`,
   );
+  if (probeDir) {
+    const { slow, all, gc } = attribute(readPauses(probeDir), requests, SLOW_MS, { from: phaseFrom, to: performance.timeOrigin + performance.now() });
+    const shares = (by: Record<string, number>) => {
+      const total = Math.max(1, Object.values(by).reduce((a, b) => a + b, 0));
+      return Object.entries(by).map(([cause, n]) => `${cause} ${n} (${((100 * n) / total).toFixed(0)} %)`).join(', ');
+    };
+    console.log(`requests over ${SLOW_MS} ms, by the longest pause of 4 ms or more they sat through: ${shares(slow)}`);
+    console.log(`every request, the same way (what chance alone gives): ${shares(all)}`);
+    const gcLine = (g: (typeof gc)['server']) => `${g.ms.toFixed(0)} ms (${g.major} major, longest ${g.longest.toFixed(1)} ms)`;
+    console.log(`GC pauses of 1 ms or more during the open model: server ${gcLine(gc.server)}, store ${gcLine(gc.store)}`);
+  }
 } finally {
   await pool.close();
   server.child.kill('SIGTERM');
   await server.exited;
   await db.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  if (probeDir) rmSync(probeDir, { recursive: true, force: true });
 }
