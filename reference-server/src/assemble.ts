@@ -207,7 +207,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
         })
       : undefined;
     const keyExpiry = roles.keyExpiry
-      ? startKeyExpiry({ keys: stores.apiKeys, audit, clock, logger, intervalMs: config.KEY_EXPIRY_INTERVAL_MS, onExpired: (count) => security.keysExpired.inc(count) })
+      ? startKeyExpiry({ keys: stores.apiKeys, audit, clock, ids, logger, intervalMs: config.KEY_EXPIRY_INTERVAL_MS, onExpired: (count) => security.keysExpired.inc(count) })
       : undefined;
     const deps: AppDeps = {
       config,

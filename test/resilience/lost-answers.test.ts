@@ -87,9 +87,9 @@ it('audits a key expiry whose mark landed with its answer lost, once', async () 
   // The job as the worker runs it, two days on (the key rotated by the first test expires too).
   const later = { now: () => Date.now() + 2 * 86_400_000 };
   const keys = (api.deps.stores as unknown as Stores).apiKeys;
-  const marked = await expireKeys({ keys, audit: api.deps.audit, clock: later });
+  const marked = await expireKeys({ keys, audit: api.deps.audit, clock: later, ids: api.deps.ids });
   expect(injected('expire-mark')).toBe(1);
-  expect(await expireKeys({ keys, audit: api.deps.audit, clock: later })).toBe(0);
+  expect(await expireKeys({ keys, audit: api.deps.audit, clock: later, ids: api.deps.ids })).toBe(0);
   // Every key now expired was reported and audited exactly once, the one whose answer was lost too.
   const { Items } = await api.dynamo.doc.send(new ScanCommand({ TableName: `${api.config.TABLE_PREFIX}api-keys`, FilterExpression: '#s = :e', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':e': 'expired' } }));
   const expired = (Items ?? []).map((k) => k.key_id as string).sort();

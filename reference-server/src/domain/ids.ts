@@ -9,7 +9,7 @@ export interface IdGenerator {
 }
 
 /** Prefixes in use; the prefix tells a reader what an id names. */
-export type IdPrefix = 'evt' | 'key' | 'tnt' | 'req' | 'whk' | 'dlv' | 'aud' | 'sta';
+export type IdPrefix = 'evt' | 'key' | 'tnt' | 'req' | 'whk' | 'dlv' | 'aud' | 'sta' | 'exp';
 
 /**
  * Builds a generator from a clock and a [0,1) random source.

@@ -1,6 +1,5 @@
 // API key records in DynamoDB: create, look up by hash (GSI), read by id, and the lifecycle
 // transitions (rotate, revoke, expire), each a conditional write because dynalite has no transactions.
-import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -99,10 +98,10 @@ export class ApiKeysStore {
 
   /**
    * Marks a rotating version whose `expires_at` has passed as expired; false if it changed meanwhile
-   * (another instance of the job marked it). `expired_by`, fresh per call, tells this call's own resend
-   * from that instance's write, so exactly one of them reports (and audits) the expiry.
+   * (another instance of the job marked it). `by`, a fresh id per call, is stored as `expired_by`: it tells
+   * this call's own resend from that instance's write, so exactly one of them reports (and audits) the expiry.
    */
-  async markExpired(keyId: string, nowIso: string, by: string = randomUUID()): Promise<boolean> {
+  async markExpired(keyId: string, nowIso: string, by: string): Promise<boolean> {
     return landedOrConditionFailed(
       this.doc.send(
         new UpdateCommand({

@@ -3,6 +3,7 @@
 // stored status truthful for listings and operators.
 import type { Logger } from 'pino';
 import { iso, type Clock } from '../domain/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
 import type { ApiKeysStore } from '../store/api-keys-store.js';
 import type { AuditLog } from '../store/audit-log.js';
 
@@ -10,6 +11,8 @@ export interface KeyExpiryOptions {
   keys: ApiKeysStore;
   audit: AuditLog;
   clock: Clock;
+  /** Names each mark, so a resent mark is told from another instance's. */
+  ids: IdGenerator;
   logger: Logger;
   /** Between sweeps; default one minute. */
   intervalMs?: number;
@@ -26,7 +29,7 @@ export interface KeyExpiryJob {
  * Marks every rotating version past `expires_at` as expired (conditional, so several instances
  * running the job mark each key once) and returns how many this pass marked.
  */
-export async function expireKeys(opts: Pick<KeyExpiryOptions, 'keys' | 'audit' | 'clock'>): Promise<number> {
+export async function expireKeys(opts: Pick<KeyExpiryOptions, 'keys' | 'audit' | 'clock' | 'ids'>): Promise<number> {
   const now = iso(opts.clock.now());
   let marked = 0;
   const due = opts.keys.scan({
@@ -35,7 +38,7 @@ export async function expireKeys(opts: Pick<KeyExpiryOptions, 'keys' | 'audit' |
     values: { ':rotating': 'rotating', ':now': now },
   });
   for await (const key of due) {
-    if (!(await opts.keys.markExpired(key.key_id, now))) continue;
+    if (!(await opts.keys.markExpired(key.key_id, now, opts.ids.next('exp')))) continue;
     marked++;
     await opts.audit.record({ action: 'api_key.expire', actor: 'system:key-expiry', tenant_id: key.tenant_id, target: key.key_id, details: { expires_at: key.expires_at, version: key.version } });
   }
@@ -44,7 +47,7 @@ export async function expireKeys(opts: Pick<KeyExpiryOptions, 'keys' | 'audit' |
 
 /**
  * Starts the job every `intervalMs`. A failed pass is logged and retried at the next tick.
- * @example const job = startKeyExpiry({ keys, audit, clock, logger }); await job.stop();
+ * @example const job = startKeyExpiry({ keys, audit, clock, ids, logger }); await job.stop();
  */
 export function startKeyExpiry(opts: KeyExpiryOptions): KeyExpiryJob {
   let running: Promise<number> | undefined;

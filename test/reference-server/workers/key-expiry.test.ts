@@ -20,7 +20,7 @@ describe('key expiry job', () => {
     await api.call('POST', `/v1/api-keys/${key.key_id}/rotate`, { key: ADMIN_TOKEN, body: { transition_days: 1 } });
     clock.advance(23 * HOUR);
     // A sweep an hour before the instant leaves the key rotating.
-    await expireKeys({ keys: api.deps.stores.apiKeys, audit: api.deps.audit, clock });
+    await expireKeys({ keys: api.deps.stores.apiKeys, audit: api.deps.audit, clock, ids: api.deps.ids });
     expect((await api.deps.stores.apiKeys.get(key.key_id))?.status).toBe('rotating');
     clock.advance(HOUR);
     await waitFor(async () => (await api.deps.stores.apiKeys.get(key.key_id))?.status === 'expired', { timeoutMs: 5_000, message: 'key marked expired' });
@@ -36,7 +36,7 @@ describe('key expiry job', () => {
     const keys = await Promise.all([1, 2, 3].map(() => api.createKey()));
     for (const k of keys) await api.call('POST', `/v1/api-keys/${k.key_id}/rotate`, { key: ADMIN_TOKEN, body: { transition_days: 1 } });
     clock.advance(25 * HOUR);
-    const deps = { keys: api.deps.stores.apiKeys, audit: api.deps.audit, clock };
+    const deps = { keys: api.deps.stores.apiKeys, audit: api.deps.audit, clock, ids: api.deps.ids };
     const counts = await Promise.all([expireKeys(deps), expireKeys(deps), expireKeys(deps)]);
     const expired = await Promise.all(keys.map(async (k) => (await api.deps.stores.apiKeys.get(k.key_id))?.status));
     expect(expired).toEqual(['expired', 'expired', 'expired']);
@@ -51,7 +51,7 @@ describe('key expiry job', () => {
     const revoked = await api.createKey();
     await api.call('POST', `/v1/api-keys/${revoked.key_id}/revoke`, { key: ADMIN_TOKEN });
     clock.advance(100 * 24 * HOUR);
-    await expireKeys({ keys: api.deps.stores.apiKeys, audit: api.deps.audit, clock });
+    await expireKeys({ keys: api.deps.stores.apiKeys, audit: api.deps.audit, clock, ids: api.deps.ids });
     expect((await api.deps.stores.apiKeys.get(active.key_id))?.status).toBe('active');
     expect((await api.deps.stores.apiKeys.get(revoked.key_id))?.status).toBe('revoked');
   });
