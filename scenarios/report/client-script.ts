@@ -39,7 +39,8 @@ export const CLIENT_SCRIPT = String.raw`
       el.dataset.at = m.at;
       var label = document.createElement('span');
       label.textContent = m.label;
-      if (m.kind === 'recovery') label.style.bottom = (2 + (i % 3) * 14) + 'px';
+      // Recovery labels stack above the row of phase names.
+      if (m.kind === 'recovery') label.style.bottom = (16 + (i % 3) * 14) + 'px';
       el.appendChild(label);
       layer.appendChild(el);
     });
@@ -56,11 +57,26 @@ export const CLIENT_SCRIPT = String.raw`
       el.style.width = Math.max(2, right - left) + 'px';
     });
     var width = u.over.clientWidth;
+    var phases = [];
     layer.querySelectorAll('.marker').forEach(function (el) {
       var left = u.valToPos(Number(el.dataset.at), 'x');
       el.style.left = left + 'px';
       // Near the right edge a label would run off the plot: it goes to the line's left instead.
       el.classList.toggle('flip', left > width * 0.55);
+      if (el.classList.contains('phase')) phases.push({ el: el, left: left });
+    });
+    // Phase names share one row: each gets the room up to the next line on its side, cut short with an
+    // ellipsis where a phase is too narrow for its name (the timeline below names it in full).
+    phases.sort(function (a, b) { return a.left - b.left; });
+    var flipped = function (p) { return p !== undefined && p.el.classList.contains('flip'); };
+    phases.forEach(function (p, i) {
+      var prev = phases[i - 1];
+      var next = phases[i + 1];
+      // Two labels facing each other across one gap share it.
+      var room = flipped(p)
+        ? (p.left - (prev ? prev.left : 0)) / (prev && !flipped(prev) ? 2 : 1)
+        : ((next ? next.left : width) - p.left) / (flipped(next) ? 2 : 1);
+      p.el.firstChild.style.maxWidth = Math.max(0, room - 6) + 'px';
     });
   }
 

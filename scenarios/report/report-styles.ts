@@ -50,7 +50,7 @@ pre{background:#0f172a;color:#e2e8f0;padding:10px 12px;border-radius:6px;overflo
 .band span{position:absolute;left:3px;font-size:11px;white-space:nowrap;font-weight:600}
 .marker{position:absolute;top:0;bottom:0;width:0;border-left:1px dashed #334155}
 .marker span{position:absolute;left:3px;font-size:11px;white-space:nowrap;color:#334155}
-.marker.phase span{top:auto;bottom:2px;text-transform:uppercase;letter-spacing:.05em}
+.marker.phase span{top:auto;bottom:2px;text-transform:uppercase;letter-spacing:.05em;overflow:hidden;text-overflow:ellipsis}
 .marker.flip span{left:auto;right:3px}
 .marker.recovery{border-left:2px solid #16a34a}.marker.recovery span{color:#15803d;font-weight:600;background:#ffffffcc}
 .legend-note{color:#64748b;font-size:12px;margin:4px 0 10px}

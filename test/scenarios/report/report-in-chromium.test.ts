@@ -102,6 +102,31 @@ describe('report.html in headless Chromium', () => {
     }
   });
 
+  it('keeps phase names apart on a narrow screen, cutting short those their phase has no room for', async () => {
+    // 360 px wide: the smallest plot, where one second of baseline is narrower than its name.
+    const opened = await openFile(journal.outputs.report, { width: 360, height: 900 });
+    try {
+      const labels = (await opened.page.evaluate(`Object.entries(window.aftershockCharts).map(([id, u]) => ({
+        id,
+        spans: [...u.over.querySelectorAll('.marker.phase span')].map((s) => {
+          const r = s.getBoundingClientRect();
+          return { text: s.textContent, left: r.left, right: r.right, full: s.scrollWidth > s.clientWidth };
+        }),
+      }))`)) as { id: string; spans: { text: string; left: number; right: number; full: boolean }[] }[];
+      expect(opened.errors).toEqual([]);
+      expect(labels).toHaveLength(5);
+      for (const { id, spans } of labels) {
+        expect(spans.map((s) => s.text).sort(), id).toEqual(['baseline', 'fault', 'recovery']);
+        const sorted = [...spans].sort((a, b) => a.left - b.left);
+        for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.left, `${id}: ${sorted[i - 1]!.text} ends before ${sorted[i]!.text} starts`).toBeGreaterThanOrEqual(sorted[i - 1]!.right);
+      }
+      // At this width the one-second baseline is too narrow for its name: it is cut, not overlapping.
+      expect(labels.some(({ spans }) => spans.some((s) => s.text === 'baseline' && s.full))).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('regenerates the same report from the run directory with aftershock report', async () => {
     const written = await readFile(journal.outputs.report, 'utf8');
     await rm(journal.outputs.report);
