@@ -60,6 +60,7 @@ export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, his
     }
   });
   const ticks = Array.from({ length: 11 }, (_, i) => (end * i) / 10);
-  for (const t of ticks) parts.push(`<text x="${x(t)}" y="${height - 6}" font-size="10" text-anchor="middle" fill="#64748b">${(t / 1000).toFixed(1)}s</text>`);
+  // Centred under its time, except the last, which ends there: centred it ran past the right edge.
+  ticks.forEach((t, i) => parts.push(`<text x="${x(t)}" y="${height - 6}" font-size="10" text-anchor="${i === ticks.length - 1 ? 'end' : 'middle'}" fill="#64748b">${(t / 1000).toFixed(1)}s</text>`));
   return `<svg viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="timeline of faults and processes">${parts.join('')}</svg>`;
 }
