@@ -6,6 +6,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, it } from 'vitest';
 import { ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
+import { errorRateHint } from '../../../reference-server/src/web/client/pages/analytics-page.js';
 import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
 import { DataTable } from '../../../reference-server/src/web/client/components/data-table.js';
 import { ErrorBanner } from '../../../reference-server/src/web/client/components/error-banner.js';
@@ -66,4 +67,10 @@ it('calls a run passed only when it completed without deviation and every gate a
 it('describes what an injection drew, skipping nested and empty values', () => {
   expect(describeDetail({ delay_ms: 312.456, phase: 'after', nested: { a: 1 }, none: null })).toBe('delay_ms 312.46, phase after');
   expect(describeDetail({})).toBe('—');
+});
+
+it('says what the error rate counts: failed requests of all requests, and failed delivery attempts of all attempts', () => {
+  // 16 errors over 42 requests and 20 delivery attempts: one request failed, and 15 attempts (26 %).
+  expect(errorRateHint({ error_count: 16, request_count: 42, delivery_count: 20, delivery_error_count: 15 })).toBe('1 of 42 requests, 15 of 20 delivery attempts');
+  expect(errorRateHint({ error_count: 2, request_count: 40, delivery_count: 0, delivery_error_count: 0 })).toBe('2 of 40 requests');
 });

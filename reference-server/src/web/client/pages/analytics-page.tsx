@@ -13,6 +13,15 @@ import { saveBlob } from '../save-blob.js';
 
 const REFRESH_CHOICES = [0, 10, 30, 60];
 
+/**
+ * What the error rate is made of. The rate counts failed requests and failed webhook attempts over
+ * both, so the hint names each: "1 of 42 requests, 15 of 15 delivery attempts".
+ */
+export function errorRateHint(s: Pick<AnalyticsSummary, 'error_count' | 'request_count' | 'delivery_count' | 'delivery_error_count'>): string {
+  const requests = `${s.error_count - s.delivery_error_count} of ${s.request_count} requests`;
+  return s.delivery_count > 0 ? `${requests}, ${s.delivery_error_count} of ${s.delivery_count} delivery attempts` : requests;
+}
+
 /** The analytics page for the signed-in key's tenant. */
 export function AnalyticsPage({ api }: { api: ApiClient }) {
   const [start, setStart] = useState(() => utcDay(Date.now(), -1));
@@ -95,7 +104,7 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
       {summary ? (
         <div className="cards">
           <StatCard label="Total events" value={String(summary.total_events)} />
-          <StatCard label="Error rate" value={percent(summary.error_rate, 2)} hint={`${summary.error_count} of ${summary.request_count} requests`} />
+          <StatCard label="Error rate" value={percent(summary.error_rate, 2)} hint={errorRateHint(summary)} />
           <StatCard label="p95 latency" value={millis(summary.performance_metrics.p95_ms)} />
           <StatCard label="p99 latency" value={millis(summary.performance_metrics.p99_ms)} />
         </div>
