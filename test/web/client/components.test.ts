@@ -53,6 +53,8 @@ it('words a webhook health from its state: disabled with the reason, failing, he
   expect(healthOf(base)).toEqual({ label: 'healthy', tone: 'ok' });
   expect(healthOf({ ...base, consecutive_failures: 3 })).toEqual({ label: '3 failing in a row', tone: 'warn' });
   expect(healthOf({ ...base, is_active: false, disabled_reason: '5 deliveries exhausted' })).toEqual({ label: 'disabled: 5 deliveries exhausted', tone: 'bad' });
+  // The reason the worker writes says "disabled" itself, once.
+  expect(healthOf({ ...base, is_active: false, disabled_reason: 'disabled after 5 consecutive failed deliveries' }).label).toBe('disabled after 5 consecutive failed deliveries');
 });
 
 it('calls a run passed only when it completed without deviation and every gate and checker held', () => {

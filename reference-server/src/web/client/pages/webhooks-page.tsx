@@ -13,7 +13,8 @@ import { DataTable } from '../components/data-table.js';
 
 /** A webhook's health in words: disabled (and why), failing, or healthy. */
 export function healthOf(w: Webhook): { label: string; tone: 'ok' | 'warn' | 'bad' } {
-  if (!w.is_active) return { label: w.disabled_reason ? `disabled: ${w.disabled_reason}` : 'disabled', tone: 'bad' };
+  // The worker's own reason already begins with the word ("disabled after 5 consecutive …").
+  if (!w.is_active) return { label: !w.disabled_reason ? 'disabled' : /^disabled\b/i.test(w.disabled_reason) ? w.disabled_reason : `disabled: ${w.disabled_reason}`, tone: 'bad' };
   if (w.consecutive_failures > 0) return { label: `${w.consecutive_failures} failing in a row`, tone: 'warn' };
   return { label: 'healthy', tone: 'ok' };
 }
