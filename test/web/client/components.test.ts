@@ -6,7 +6,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, it } from 'vitest';
 import { ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
-import { errorRateHint } from '../../../reference-server/src/web/client/pages/analytics-page.js';
+import { errorRateHint, volumeChart } from '../../../reference-server/src/web/client/pages/analytics-page.js';
 import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
 import { newestFirst } from '../../../reference-server/src/web/client/pages/dlq-panel.js';
 import { DataTable } from '../../../reference-server/src/web/client/components/data-table.js';
@@ -82,4 +82,10 @@ it('lists dead-lettered deliveries newest first, whatever order their ids come i
   const entry = (delivery_id: string, dead_at: string) => ({ tenant_id: 't', delivery_id, webhook_id: 'w', event_id: 'e', event_type: 'x', reason: 'r', attempts: 4, dead_at });
   const listed = newestFirst([entry('dlv_b', '2026-12-06T20:59:06Z'), entry('dlv_a', '2026-12-06T20:59:08Z'), entry('dlv_c', '2026-12-06T20:59:06Z'), entry('dlv_d', '2026-12-06T20:59:01Z')]);
   expect(listed.map((e) => e.delivery_id)).toEqual(['dlv_a', 'dlv_b', 'dlv_c', 'dlv_d']);
+});
+
+it('charts request errors and failed delivery attempts apart, as the error rate counts them', () => {
+  const row = { period_start: '2026-12-06T20:00:00.000Z', event_count: 40, error_count: 21, delivery_error_count: 20 } as Parameters<typeof volumeChart>[0][number];
+  expect(volumeChart([row], 'hourly')).toEqual([{ period: '12-06 20h', events: 40, requestErrors: 1, failedAttempts: 20 }]);
+  expect(volumeChart([row], 'daily')[0]!.period).toBe('2026-12-06');
 });

@@ -1,7 +1,7 @@
 // Analytics (§2.4): a date range and granularity, summary cards, event volume over time, the top
 // sources and event types with their shares, exports through the API, and auto-refresh.
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, ComposedChart } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ApiClient, ApiFailure } from '../api-client.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { ShareList } from '../components/share-list.js';
@@ -20,6 +20,19 @@ const REFRESH_CHOICES = [0, 10, 30, 60];
 export function errorRateHint(s: Pick<AnalyticsSummary, 'error_count' | 'request_count' | 'delivery_count' | 'delivery_error_count'>): string {
   const requests = `${s.error_count - s.delivery_error_count} of ${s.request_count} requests`;
   return s.delivery_count > 0 ? `${requests}, ${s.delivery_error_count} of ${s.delivery_count} delivery attempts` : requests;
+}
+
+/**
+ * The volume chart's points: events per period, and its errors split as the error rate counts them
+ * (a row's error_count holds both failed requests and failed delivery attempts).
+ */
+export function volumeChart(rows: readonly AnalyticsRow[], metric: 'hourly' | 'daily') {
+  return rows.map((r) => ({
+    period: metric === 'hourly' ? r.period_start.slice(5, 13).replace('T', ' ') + 'h' : r.period_start.slice(0, 10),
+    events: r.event_count,
+    requestErrors: r.error_count - r.delivery_error_count,
+    failedAttempts: r.delivery_error_count,
+  }));
 }
 
 /** The analytics page for the signed-in key's tenant. */
@@ -55,11 +68,7 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
 
   const summary = loaded.data?.summary;
   const rows = loaded.data?.rows ?? [];
-  const chart = rows.map((r) => ({
-    period: metric === 'hourly' ? r.period_start.slice(5, 13).replace('T', ' ') + 'h' : r.period_start.slice(0, 10),
-    events: r.event_count,
-    errors: r.error_count,
-  }));
+  const chart = volumeChart(rows, metric);
   return (
     <section aria-labelledby="analytics-title">
       <div className="page-head">
@@ -121,8 +130,10 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
                 <XAxis dataKey="period" fontSize={12} />
                 <YAxis allowDecimals={false} fontSize={12} />
                 <Tooltip />
-                <Bar dataKey="events" name="Events" fill="#3b6fd8" isAnimationActive={false} />
-                <Line dataKey="errors" name="Request errors" stroke="#c0392b" dot={false} isAnimationActive={false} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Bar dataKey="events" name="Events" fill="#3b6fd8" maxBarSize={64} isAnimationActive={false} />
+                <Line dataKey="requestErrors" name="Request errors" stroke="#c0392b" dot={false} isAnimationActive={false} />
+                <Line dataKey="failedAttempts" name="Failed delivery attempts" stroke="#b7791f" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
               </ComposedChart>
             </ResponsiveContainer>
           </div>
