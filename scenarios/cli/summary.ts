@@ -17,7 +17,10 @@ export function summaryLines(journal: Journal): string[] {
     `  seed ${journal.seed} · ${formatDuration(journal.duration_ms)} · ${journal.load.intended} requests planned, ${journal.load.dropped} dropped`,
   ];
   for (const gate of journal.gates) {
-    lines.push(`  ${gate.passed ? 'ok  ' : 'FAIL'} ${gate.name}: ${measured(gate.measured, gate.kind, gate.tolerance)} (needs ${gate.tolerance})${gate.passed ? '' : ` — ${gate.detail}`}`);
+    const mark = gate.passed ? 'ok  ' : 'FAIL';
+    // A checker measures no one number: its counts say what it saw ("no_lost_events held: ok=151 lost=0 …").
+    if (gate.kind === 'invariant') lines.push(`  ${mark} ${gate.detail.startsWith(gate.name) ? gate.detail : `${gate.name}: ${gate.detail}`}`);
+    else lines.push(`  ${mark} ${gate.name}: ${measured(gate.measured, gate.kind, gate.tolerance)} (needs ${gate.tolerance})${gate.passed ? '' : ` — ${gate.detail}`}`);
   }
   if (journal.recovery.length > 0) {
     lines.push(`  recovery: ${journal.recovery.map((r) => `${r.probe} ${r.recovery_ms === null ? 'never' : formatDuration(Math.round(r.recovery_ms))}`).join(', ')}`);

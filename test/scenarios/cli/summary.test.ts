@@ -1,0 +1,51 @@
+// The summary `aftershock run` prints after each scenario: a gate with a number shows it against its
+// tolerance, a checker shows the counts it judged by, and a failure says why.
+import { expect, it } from 'vitest';
+import { summaryLines } from '../../../scenarios/cli/summary.js';
+import type { Journal } from '../../../scenarios/runner/journal.js';
+
+const journal = (gates: Journal['gates']) =>
+  ({
+    status: gates.every((g) => g.passed) ? 'completed' : 'failed',
+    title: 'Receiver outage',
+    deviated: false,
+    seed: 7,
+    duration_ms: 11_085,
+    load: { intended: 200, dropped: 0 },
+    gates,
+    recovery: [{ probe: 'ingest ok', recovery_ms: 607 }],
+    errors: [],
+    outputs: { dir: '/runs/r', report: '/runs/r/report.html' },
+    replay: 'npx tsx bin/aftershock.ts run r.yaml --seed 7',
+  }) as unknown as Journal;
+
+it('shows a checker by the counts it judged, and a number against its tolerance', () => {
+  const lines = summaryLines(
+    journal([
+      { name: 'ingest ok', kind: 'recovery_time', measured: 607, tolerance: '<= 2s', passed: true, detail: '' },
+      // As the runner judges a checker (counts), and as evaluateGates does (its name first).
+      { name: 'no_lost_events', kind: 'invariant', measured: null, tolerance: 'valid', passed: true, detail: 'ok=151 lost=0 pending=0' },
+      { name: 'same_id_on_retry', kind: 'invariant', measured: null, tolerance: 'valid', passed: true, detail: 'same_id_on_retry held: pairs=151 changed_id=0' },
+    ]),
+  );
+  expect(lines[0]).toBe('PASS  Receiver outage');
+  expect(lines).toContain('  ok   ingest ok: 607ms (needs <= 2s)');
+  expect(lines).toContain('  ok   no_lost_events: ok=151 lost=0 pending=0');
+  expect(lines).toContain('  ok   same_id_on_retry held: pairs=151 changed_id=0');
+  expect(lines.some((l) => l.includes('—'))).toBe(false);
+});
+
+it('says why a gate failed', () => {
+  const lines = summaryLines(
+    journal([
+      { name: 'fault: success_rate', kind: 'phase', measured: 0.8, tolerance: '>= 0.9', passed: false, detail: 'success_rate over 2s–6s was 0.8' },
+      { name: 'no_lost_events', kind: 'invariant', measured: null, tolerance: 'valid', passed: false, detail: 'no_lost_events found violations: ok=150 lost=1 pending=0' },
+      // The runner's failures end with an example.
+      { name: 'deliveries_complete', kind: 'invariant', measured: null, tolerance: 'valid', passed: false, detail: 'missing=1; e.g. evt_1 never delivered' },
+    ]),
+  );
+  expect(lines[0]).toBe('FAIL  Receiver outage');
+  expect(lines).toContain('  FAIL fault: success_rate: 0.8000 (needs >= 0.9) — success_rate over 2s–6s was 0.8');
+  expect(lines).toContain('  FAIL no_lost_events found violations: ok=150 lost=1 pending=0');
+  expect(lines).toContain('  FAIL deliveries_complete: missing=1; e.g. evt_1 never delivered');
+});
