@@ -14,7 +14,6 @@ import { FanoutLeaseStore } from './fanout-lease-store.js';
 
 export type { Lease } from './delivery-items.js';
 
-
 export class DeliveriesStore {
   /** The fan-out lease, an item of this table outside every index. */
   readonly fanoutLease: FanoutLeaseStore;
