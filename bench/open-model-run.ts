@@ -1,6 +1,6 @@
 // Runs the Triggers API (as `npm start`, against the embedded dynalite) under the open model at a fixed
 // rate and prints latency and CPU per event: the ingest benchmark's open-model phase alone, for
-// profiling it. Usage: SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" npx tsx bench/open-model-run.ts
+// profiling it. Usage: SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (or STORE_NODE_ARGS, for dynalite) npx tsx bench/open-model-run.ts
 // [--rate 1300] [--seconds 15]; then `npx tsx bench/profile-summary.ts --skip <s> DIR/*.cpuprofile`
 // with the start offset this prints. With --stalls, each slow request is put down to the pause it sat
 // through (bench/stall-probe.mjs in every process, bench/stall-attribution.ts).
@@ -24,7 +24,7 @@ POST /v1/events at a fixed rate (open model) and prints p50/p99, CPU per event, 
 generator's own CPU, and in how many 100-ms windows of arrivals requests took over 25 ms (a tail
 made of a few stalls, or spread thin). Server flags such as WORKER_ENABLED=false or
 ANALYTICS_ENABLED=false pass through the environment; SERVER_NODE_ARGS adds node flags to the server
-(e.g. --cpu-prof --cpu-prof-dir=DIR).
+(e.g. --cpu-prof --cpu-prof-dir=DIR), STORE_NODE_ARGS to dynalite.
 
 options:
   --rate <n>     events per second, default 1300
@@ -68,7 +68,8 @@ if (probeDir) {
 }
 const requests: { at: number; ms: number }[] = [];
 
-const db = await startEmbeddedDynamo();
+const storeSpawned = performance.now();
+const db = await startEmbeddedDynamo({ nodeArgs: process.env.STORE_NODE_ARGS?.split(' ').filter(Boolean) });
 const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-open-model-'));
 const spawned = performance.now();
 const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
@@ -81,7 +82,7 @@ try {
     return res.statusCode;
   };
   await runClosedLoop({ concurrency: 32, durationMs: 3000, op: async () => (await post()) === 201 });
-  console.log(`open model starts ${((performance.now() - spawned) / 1000).toFixed(1)} s after the server was spawned (profile-summary --skip)`);
+  console.log(`open model starts ${((performance.now() - spawned) / 1000).toFixed(1)} s after the server was spawned, ${((performance.now() - storeSpawned) / 1000).toFixed(1)} s after the store (profile-summary --skip)`);
   const phaseFrom = performance.timeOrigin + performance.now();
   const s0 = cpuSeconds(server.child.pid);
   const d0 = cpuSeconds(db.pid);

@@ -26,7 +26,11 @@ const PARTS: [string, (url: string, fn: string) => boolean][] = [
   ['validation (zod)', (u) => /node_modules\/zod\//.test(u)],
   ['metrics (prom-client)', (u) => /node_modules\/(prom-client|tdigest|bintrees)\//.test(u)],
   ['undici', (u) => /node_modules\/undici\//.test(u)],
-  ['dynalite and its storage', (u) => /node_modules\/(dynalite|levelup|leveldown|memdown|abstract-leveldown|encoding-down|deferred-leveldown|level-[a-z-]+|subleveldown|lazy|big\.js|async|once|buffer-crc32|minimist)\//.test(u)],
+  // The store's own process (STORE_NODE_ARGS in open-model-run): dynalite's request checks, the rest of
+  // dynalite (actions, keys, indexes), and the level stack under it.
+  ['dynalite: validating requests', (u) => /node_modules\/dynalite\/validations\//.test(u)],
+  ['dynalite: actions, keys, indexes', (u) => /node_modules\/(dynalite|lock|lazy|big\.js|async|once|buffer-crc32|minimist)\//.test(u)],
+  ['dynalite storage (level, in-memory tree, encoding)', (u) => /node_modules\/(levelup|leveldown|memdown|memory-level|classic-level|abstract-level|abstract-leveldown|encoding-down|deferred-leveldown|level-[a-z-]+|subleveldown|functional-red-black-tree|module-error)\//.test(u)],
   ['other dependencies', (u) => u.includes('node_modules/')],
   ['project: http', (u) => u.includes('/reference-server/src/http/')],
   ['project: store', (u) => u.includes('/reference-server/src/store/')],

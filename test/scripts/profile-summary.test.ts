@@ -30,3 +30,20 @@ it('leaves out the first seconds when asked (start-up)', () => {
   expect(ms.get('project: workers, delivery')).toBe(1);
   expect(ms.get('undici')).toBe(1);
 });
+
+it("splits the store process into dynalite's checks, the rest of dynalite, and its storage", () => {
+  const store = {
+    nodes: [
+      node(1, 'checkTypes', 'file:///app/node_modules/dynalite/validations/index.js'),
+      node(2, 'putItem', 'file:///app/node_modules/dynalite/actions/putItem.js'),
+      node(3, 'insert', 'file:///app/node_modules/functional-red-black-tree/rbtree.js'),
+      node(4, 'decode', 'file:///app/node_modules/level-transcoder/lib/formats.js'),
+    ],
+    samples: [1, 2, 2, 3, 4],
+    timeDeltas: [1_000, 1_000, 1_000, 1_000, 1_000],
+  };
+  const ms = summarise(store);
+  expect(ms.get('dynalite: validating requests')).toBe(1);
+  expect(ms.get('dynalite: actions, keys, indexes')).toBe(2);
+  expect(ms.get('dynalite storage (level, in-memory tree, encoding)')).toBe(2);
+});

@@ -17,14 +17,15 @@ export interface EmbeddedDynamo {
 
 /**
  * Starts dynalite. `path` undefined keeps data in memory; a path keeps it on disk across restarts.
- * Rejects if the child does not report ready within `timeoutMs` (default 15 s).
+ * Rejects if the child does not report ready within `timeoutMs` (default 15 s). `nodeArgs` adds node
+ * flags to the child (a benchmark profiles the store with `--cpu-prof`).
  * @example const db = await startEmbeddedDynamo({ path: '.data/dynamodb' }); ... await db.stop();
  */
-export async function startEmbeddedDynamo(opts: { path?: string; port?: number; timeoutMs?: number } = {}): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(opts: { path?: string; port?: number; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<EmbeddedDynamo> {
   if (opts.path) mkdirSync(opts.path, { recursive: true });
   const { path, execArgv } = forkEntry('./dynalite-process', import.meta.url);
   const child: ChildProcess = fork(path, [], {
-    execArgv,
+    execArgv: [...execArgv, ...(opts.nodeArgs ?? [])],
     env: { ...process.env, DYNALITE_PATH: opts.path ?? '', DYNALITE_PORT: String(opts.port ?? 0) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
