@@ -72,7 +72,7 @@ export async function runSchedule(schedule: Schedule, options: ScheduleRunOption
   try {
     const engine = stack.chaos!;
     adapter = createAdapter(scenario.adapter, { baseUrl: stack.url, adminToken: stack.adminToken, runId, env: {} });
-    await adapter.setup(receiver.url, scenario.webhooks);
+    const hooks = (await adapter.setup(receiver.url, scenario.webhooks)).length;
     clock = startRunClock();
     const runClock = clock;
     const total = shape.baselineMs + shape.faultMs + shape.recoveryMs;
@@ -91,7 +91,7 @@ export async function runSchedule(schedule: Schedule, options: ScheduleRunOption
     await faultsDone;
     engine.heal();
     receiver.heal();
-    const { final } = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: scenario.webhooks, boundMs: options.quiesceMs ?? 4000, signal: abort.signal });
+    const { final } = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: hooks, boundMs: options.quiesceMs ?? 4000, signal: abort.signal });
     recorder.history.push(final);
     const results = Object.values(CHECKERS).map((check) => check(recorder.history));
     const failed = results.filter((r) => !r.valid);

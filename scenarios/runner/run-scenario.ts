@@ -124,7 +124,10 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
       const kinds = heal === 'all' ? undefined : [heal];
       await timeline?.heal(kinds);
       if (heal === 'all' || heal === 'receiver') await Promise.resolve(receiver.heal()).catch(onError);
-      if ((heal === 'all' || heal === 'chaos') && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos }).catch(onError);
+      // `all` heals chaos only where rules can have been installed: without an admin token there is no
+      // control API to reach (a service of one's own), and saying so after every run is noise.
+      const chaos = heal === 'chaos' || (heal === 'all' && target?.adminToken !== undefined);
+      if (chaos && target) await healAllChaos({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos }).catch(onError);
       rollbacks.push({ heal, time: clock.now(), errors: errors.slice(before) });
     }
   };
@@ -136,7 +139,9 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     target = started.target;
     adapter = createAdapter(scenario.adapter, { baseUrl: target.baseUrl, adminToken: target.adminToken, runId: shortId, env });
     const hookUrl = target.webhookUrl(receiver.url);
-    await adapter.setup(options.webhookUrl ? options.webhookUrl(hookUrl) : hookUrl, scenario.webhooks);
+    // Deliveries are awaited for the webhooks registered: none when the adapter registers none (a
+    // service of one's own without register_webhook), and the quiescence then ends as soon as it can.
+    const hooks = (await adapter.setup(options.webhookUrl ? options.webhookUrl(hookUrl) : hookUrl, scenario.webhooks)).length;
     if (!(await warmUp(adapter, scenario.steady_state.find((p) => p.http)?.http?.get ?? '/'))) errors.push('the target was still slow to answer when the run started');
 
     // The history goes to disk as it happens, so a run that is killed still leaves it.
@@ -167,7 +172,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     await sampler.stop();
     if (!abort.signal.aborted) {
       emit({ type: 'phase', phase: 'quiesce', time: clock.now() });
-      final = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: scenario.webhooks, boundMs: scenario.quiesce, signal: abort.signal }).catch((err: unknown) => {
+      final = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: hooks, boundMs: scenario.quiesce, signal: abort.signal }).catch((err: unknown) => {
         // A service that cannot be read back is a finding, not a crash of the run: the checkers say so.
         onError(new Error(`reading the service back failed: ${(err as Error).message}`));
         return undefined;
