@@ -1,6 +1,7 @@
 // The one-screen summary printed after a run: verdict, gates with measured values, recovery per
 // probe, checkers' counts, where the outputs are, and the replay command.
 import { formatDuration } from '../gates/duration.js';
+import { deviationCauses } from '../runner/deviation.js';
 import type { Journal } from '../runner/journal.js';
 
 function measured(value: number | null, kind: string, tolerance: string): string {
@@ -13,7 +14,7 @@ function measured(value: number | null, kind: string, tolerance: string): string
 export function summaryLines(journal: Journal): string[] {
   const verdict = { completed: 'PASS', failed: 'FAIL', aborted: 'ABORTED', interrupted: 'INTERRUPTED' }[journal.status];
   const lines = [
-    `${verdict}  ${journal.title}${journal.deviated ? '  (deviated: steady state did not hold before or after)' : ''}`,
+    `${verdict}  ${journal.title}${journal.deviated ? `  (deviated: ${deviationCauses(journal).join('; ')})` : ''}`,
     `  seed ${journal.seed} · ${formatDuration(journal.duration_ms)} · ${journal.load.intended} requests planned, ${journal.load.dropped} dropped`,
   ];
   for (const gate of journal.gates) {

@@ -1,5 +1,6 @@
 // The top of the report: the verdict a person came for, the facts of the run (seed, duration, load),
 // the exact replay command, problems the run met, and the steady state before, during and after.
+import { deviationCauses } from '../runner/deviation.js';
 import type { Journal, ProbeReading } from '../runner/journal.js';
 import { esc, fmtMs, fmtPct } from './html.js';
 
@@ -21,7 +22,7 @@ export function verdictSection(journal: Journal): string {
 <h1>${esc(journal.title)}</h1>
 <div class="verdict ${css}" data-verdict="${esc(word)}"><span class="word">${esc(word)}</span><span class="facts">
 <span>${failed === 0 ? `all ${journal.gates.length} gates held` : `${failed} of ${journal.gates.length} gates failed`}</span>
-<span>${journal.deviated ? 'steady state deviated' : 'steady state held before and after'}</span>
+<span>${journal.deviated ? `deviated: ${esc(deviationCauses(journal).join('; '))}` : 'steady state held before and after'}</span>
 <span>seed ${journal.seed}</span><span>${fmtMs(journal.duration_ms)}</span>
 <span>${count} requests, ${fmtPct(count === 0 ? null : ok / count)} ok, ${journal.load.dropped} dropped</span></span></div>
 <p class="meta">${esc(journal.scenario.description ?? '')}</p>

@@ -38,7 +38,7 @@ export interface Journal {
   title: string;
   file?: string;
   status: RunStatus;
-  /** True when the steady state did not hold before or after the method (Chaos Toolkit's meaning). */
+  /** True when the steady state did not hold before or after the method (Chaos Toolkit's meaning), or a step of it could not be applied. */
   deviated: boolean;
   seed: number;
   run_id: string;

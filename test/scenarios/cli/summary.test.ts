@@ -49,3 +49,13 @@ it('says why a gate failed', () => {
   expect(lines).toContain('  FAIL no_lost_events found violations: ok=150 lost=1 pending=0');
   expect(lines).toContain('  FAIL deliveries_complete: missing=1; e.g. evt_1 never delivered');
 });
+
+it('says what made a run deviate: a broken steady state, a step that was not applied, or both', () => {
+  const reading = (holds: boolean) => ({ name: 'ingest ok', value: holds ? 1 : 0.5, tolerance: '>= 0.99', holds });
+  const step = (name: string, status: string) => ({ name, type: 'fault', kind: 'chaos:dynamodb', planned: { start: 1000, end: 2000 }, status });
+  const deviated = (before: boolean, after: boolean, activities: unknown[]) =>
+    summaryLines({ ...journal([]), deviated: true, steady_states: { before: [reading(before)], during: [], after: [reading(after)] }, activities } as unknown as Journal)[0];
+  expect(deviated(true, true, [step('slow store', 'failed'), step('store down', 'healed')])).toBe('PASS  Receiver outage  (deviated: step "slow store" was not applied)');
+  expect(deviated(true, false, [step('a', 'failed'), step('b', 'failed')])).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after; 2 steps were not applied)');
+  expect(deviated(false, true, [])).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after)');
+});

@@ -1,0 +1,28 @@
+// What the method asks of a target that the target cannot give, found before anything starts. Found
+// at the step's moment instead, the step is only noted as not applied, and a run whose fault never
+// happened could pass its gates as if the service had survived it.
+import type { MethodStep } from '../scenario/fault-schema.js';
+import type { FieldIssue } from '../scenario/scenario-error.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+
+/** One issue per step the target cannot run: the step (`method.2 (kill -9 worker)`) and what to change. */
+export function preflightProblems(scenario: Scenario, env: Record<string, string | undefined>): FieldIssue[] {
+  const problems: FieldIssue[] = [];
+  scenario.method.forEach((step, i) => {
+    const message = problemOf(step, scenario.target, env);
+    if (message) problems.push({ path: `method.${i}${step.name ? ` (${step.name})` : ''}`, message });
+  });
+  return problems;
+}
+
+function problemOf(step: MethodStep, target: Scenario['target'], env: Record<string, string | undefined>): string | undefined {
+  if (step.fault?.chaos && target.kind !== 'embedded' && !env[target.admin_token_env]) {
+    return `chaos faults need the target's admin token: set ${target.admin_token_env} (or name another variable in target.admin_token_env)`;
+  }
+  if (step.fault?.proxy && target.kind === 'url') return "proxy faults need an embedded or command target: a url target's traffic cannot be rerouted";
+  const needsProcesses = step.fault?.process !== undefined || step.action !== undefined;
+  if (needsProcesses && (target.kind === 'url' || (target.kind === 'embedded' && target.mode !== 'processes'))) {
+    return `${step.action ? 'a kill needs' : 'process faults need'} processes the runner started: an embedded target with mode: processes, or a command target`;
+  }
+  return undefined;
+}

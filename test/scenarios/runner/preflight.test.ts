@@ -1,0 +1,56 @@
+// Steps the target cannot run are refused before anything starts (exit 2), not noted mid-run as "could
+// not be applied" under a verdict that may pass without the fault ever happening.
+import { describe, expect, it } from 'vitest';
+import { preflightProblems } from '../../../scenarios/runner/preflight.js';
+import { runScenario } from '../../../scenarios/runner/run-scenario.js';
+import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
+import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
+import { unusedPort } from '../../support/unused-port.js';
+
+const chaos = { name: 'slow store', at: '1s', for: '1s', fault: { chaos: { point: 'dynamodb', injector: { kind: 'latency', ms: 100 } } } } as const;
+const proxy = { name: 'store down', at: '1s', for: '1s', fault: { proxy: { link: 'dynamodb', down: true } } } as const;
+const kill = { name: 'kill -9 worker', at: '1s', action: { kill: 'worker', restart_after: '500ms' } } as const;
+const stop = { at: '1s', for: '1s', fault: { process: { stop: 'worker' } } } as const;
+
+function scenario(target: ScenarioInput['target'], method: ScenarioInput['method']): ScenarioInput {
+  return { title: 'preflight', target, load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, method };
+}
+
+const url = { kind: 'url', base_url: 'http://127.0.0.1:9' } as const;
+const command = { kind: 'command', run: 'true', ready_url: 'http://127.0.0.1:9/' } as const;
+const problems = (input: ScenarioInput, env: Record<string, string> = {}) => preflightProblems(parseScenario(input), env);
+
+describe('preflight', () => {
+  it('asks for the admin token a chaos fault needs, by the variable the target names', () => {
+    expect(problems(scenario(url, [chaos]))).toEqual([{ path: 'method.0 (slow store)', message: expect.stringContaining('set AFTERSHOCK_ADMIN_TOKEN') }]);
+    expect(problems(scenario({ ...command, admin_token_env: 'MY_TOKEN' }, [chaos]))[0]?.message).toContain('set MY_TOKEN');
+    expect(problems(scenario(url, [chaos]), { AFTERSHOCK_ADMIN_TOKEN: 'adm_x' })).toEqual([]);
+    // The embedded target makes its own token.
+    expect(problems(scenario({ kind: 'embedded' }, [chaos]))).toEqual([]);
+  });
+
+  it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
+    expect(problems(scenario(url, [proxy]))[0]?.message).toContain('proxy faults need an embedded or command target');
+    expect(problems(scenario(command, [proxy]))).toEqual([]);
+    expect(problems(scenario({ kind: 'embedded' }, [kill, stop])).map((p) => p.path)).toEqual(['method.0 (kill -9 worker)', 'method.1']);
+    expect(problems(scenario(url, [kill]))[0]?.message).toContain('a kill needs processes the runner started');
+    expect(problems(scenario({ kind: 'embedded', mode: 'processes' }, [kill, stop]))).toEqual([]);
+    expect(problems(scenario(command, [kill, stop]))).toEqual([]);
+  });
+
+  it('stops a run before it reaches for the target: exit 2, not 3 for the target no one started', async () => {
+    const port = await unusedPort();
+    const run = runScenario(scenario({ kind: 'url', base_url: `http://127.0.0.1:${port}` }, [chaos, kill]), { env: {} });
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).exitCode).toBe(2);
+    expect((err as ScenarioError).message).toBe(
+      "method.0 (slow store): chaos faults need the target's admin token: set AFTERSHOCK_ADMIN_TOKEN (or name another variable in target.admin_token_env) (and 1 more)",
+    );
+    expect((err as ScenarioError).issues).toHaveLength(2);
+  });
+});
