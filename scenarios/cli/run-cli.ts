@@ -42,6 +42,17 @@ function targetOverride(values: Record<string, unknown>): Target | undefined {
   throw new ScenarioError('invalid_options', `--target ${String(values.target)}: use embedded or url (command targets are written in the scenario file)`);
 }
 
+/** The options a replay must repeat to do what this run did (not --seed, --out or --no-progress). */
+const REPLAYED = ['target', 'base-url', 'admin-token-env', 'toxiproxy-url', 'receiver-url', 'receiver-webhook-url', 'fail-fast'] as const;
+
+function replayArgs(values: Record<string, unknown>): string[] {
+  return REPLAYED.flatMap((name) => {
+    const value = values[name];
+    if (value === undefined || value === false) return [];
+    return value === true ? [`--${name}`] : [`--${name}`, String(value)];
+  });
+}
+
 /** Runs the command; resolves to the exit code. Never throws. */
 export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
   let parsed;
@@ -99,6 +110,7 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
           seed,
           out,
           file,
+          replayArgs: replayArgs(values),
           failFast: values['fail-fast'] === true,
           signal: interrupt.signal,
           toxiproxyUrl: values['toxiproxy-url'],

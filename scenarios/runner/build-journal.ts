@@ -12,6 +12,8 @@ import type { Activity } from './timeline.js';
 export interface JournalInput {
   scenario: Scenario;
   file?: string;
+  /** The CLI options, besides the file and seed, that the replay command repeats. */
+  replayArgs?: readonly string[];
   /** Set when the run stopped early (`aborted`, `interrupted`); otherwise decided by the gates. */
   stoppedAs?: RunStatus;
   seed: number;
@@ -49,7 +51,7 @@ export function buildJournal(input: JournalInput): Journal {
     deviated: verdicts.deviated || failedSteps.length > 0,
     seed: input.seed,
     run_id: input.runId,
-    replay: replayCommand(input.file, input.seed),
+    replay: replayCommand(input.file, input.seed, undefined, input.replayArgs),
     started_at: input.startedAt.toISOString(),
     ended_at: ended.toISOString(),
     duration_ms: ended.getTime() - input.setupStartedAt.getTime(),

@@ -12,13 +12,16 @@ export function cliCommand(entry: string | undefined = process.argv[1], cwd = pr
   return `npx tsx ${quote(relative(cwd, entry) || entry)}`;
 }
 
-/** `<cli> run <file> --seed <seed>` (or the programmatic form when there is no file). */
-export function replayCommand(file: string | undefined, seed: number, cli = cliCommand()): string {
+/**
+ * `<cli> run <file> --seed <seed>` and `args`, the run's other options that change what it does (its
+ * target, receiver, proxy), each a shell word; or the programmatic form when there is no file.
+ */
+export function replayCommand(file: string | undefined, seed: number, cli = cliCommand(), args: readonly string[] = []): string {
   if (!file) return `runScenario(scenario, { seed: ${seed} })`;
-  return `${cli} run ${quote(file)} --seed ${seed}`;
+  return [`${cli} run ${quote(file)} --seed ${seed}`, ...args.map(quote)].join(' ');
 }
 
-/** A path as one shell word. */
+/** A path or option as one shell word. */
 export function quote(path: string): string {
   return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }

@@ -46,6 +46,8 @@ export interface RunOptions {
   out?: string;
   /** The file the scenario came from (for the journal and the replay command). */
   file?: string;
+  /** CLI options besides the file and seed that shape the run (`--target url --base-url …`), for the replay command. */
+  replayArgs?: readonly string[];
   /** Stop at the first failed phase gate (rollbacks still run); the run is `aborted`. */
   failFast?: boolean;
   /** Aborting it interrupts the run (SIGINT/SIGTERM): rollbacks run, status `interrupted`. */
@@ -203,6 +205,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   const journal = buildJournal({
     scenario,
     file: options.file,
+    replayArgs: options.replayArgs,
     stoppedAs: status,
     seed,
     runId,

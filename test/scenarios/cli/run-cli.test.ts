@@ -68,6 +68,16 @@ describe('aftershock run', () => {
     expect(fail.out).toMatch(/FAIL no_lost_events/);
   });
 
+  it('prints a replay command that repeats the target the run was pointed at', async () => {
+    const healthy = await startFakeEventService();
+    services.push(healthy);
+    // The file names no reachable target: the run goes where the options say, and so must its replay.
+    const file = await scenarioFile({ ...base('http://127.0.0.1:1'), gates: [{ invariants: ['no_lost_events'] }] });
+    const pass = await run([file, '--target', 'url', '--base-url', healthy.url, '--seed', '4', '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
+    expect(pass.code, pass.out + pass.err).toBe(0);
+    expect(pass.out).toContain(`replay:  npx aftershock run ${file} --seed 4 --target url --base-url '${healthy.url}'`);
+  });
+
   it('exits 2 naming the file and field of an invalid scenario', async () => {
     const file = await scenarioFile('title: x\nload: { rate: -3 }\nphases: { baseline: 1s, fault: 1s, recovery: 1s }\n', 'bad.yaml');
     const { code, err } = await run([file]);

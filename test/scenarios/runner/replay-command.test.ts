@@ -25,6 +25,12 @@ it('names the installed binary otherwise, including a program of the user callin
   expect(replayCommand(undefined, 3)).toBe('runScenario(scenario, { seed: 3 })');
 });
 
+it('repeats the options that shaped the run, each one shell word', () => {
+  expect(replayCommand('r.yaml', 5, 'npx aftershock', ['--target', 'url', '--base-url', 'http://127.0.0.1:8080', '--fail-fast'])).toBe(
+    "npx aftershock run r.yaml --seed 5 --target url --base-url 'http://127.0.0.1:8080' --fail-fast",
+  );
+});
+
 it('prints a command that runs from the checkout', async () => {
   const [npx, ...args] = cliCommand(ENTRY, ROOT).split(' ');
   const { stdout } = await promisify(execFile)(npx!, [...args, 'run', '--help'], { cwd: ROOT, timeout: 60_000 });
