@@ -55,9 +55,15 @@ switch (command) {
   case '-v':
     console.log(packageVersion());
     break;
-  default:
+  case undefined:
+  case '--help':
+  case '-h':
     console.log(usage);
-    process.exitCode = command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+    break;
+  default:
+    // One line on stderr that says what to do; stdout stays empty for a script reading it.
+    console.error(`aftershock: unknown command ${JSON.stringify(command)}: use run, report, explore, proxy, receiver or server (see aftershock --help)`);
+    process.exitCode = 2;
 }
 
 /** The package's version: package.json sits one level up from bin/ in the sources, two from dist/bin/. */

@@ -40,3 +40,15 @@ it('aftershock --version prints the package version and exits 0', async () => {
   expect(result.code).toBe(0);
   expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
 });
+
+it('aftershock names an unknown command in one line with exit code 2, and prints its usage when asked', async () => {
+  const unknown = await run(['bin/aftershock.ts', 'frobnicate']);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stdout).toBe('');
+  expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringMatching(/unknown command "frobnicate".*aftershock --help/)]);
+  for (const ask of [[], ['--help'], ['-h']]) {
+    const usage = await run(['bin/aftershock.ts', ...ask]);
+    expect(usage.code).toBe(0);
+    expect(usage.stdout).toMatch(/^usage: aftershock <command>/);
+  }
+});
