@@ -16,6 +16,13 @@ const REQUEST_TIMEOUT_MS = 5_000;
 export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
   const typeOf = new Map<string, string>();
   let webhookId = 'webhook-1';
+  // 2xx creates whose answer had no id at create_event.id, and webhooks with no event id at
+  // receipt.event_id: each with the first such text, for the note that says which path to fix.
+  const unfound = { id: { count: 0, sample: '' }, receipt: { count: 0, sample: '' } };
+  const miss = (which: keyof typeof unfound, text: string) => {
+    const m = unfound[which];
+    if (m.count++ === 0) m.sample = text.length > 160 ? `${text.slice(0, 160)}…` : text;
+  };
   const send = async (template: RequestTemplate, vars: TemplateVars, signal?: AbortSignal) => {
     // A header that fills to nothing is left out: `{{idempotency_key}}` of a key-less create, say.
     const headers = Object.fromEntries(
@@ -45,8 +52,10 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     async createEvent(input, signal) {
       const { keyless, ...vars } = input;
       const res = await send(spec.create_event, { ...vars, idempotency_key: keyless ? '' : vars.idempotency_key, run_id: conn.runId }, signal);
-      const id = res.status >= 200 && res.status < 300 ? extract(spec.create_event.id, jsonOf(res.text)) : undefined;
+      const ok = res.status >= 200 && res.status < 300;
+      const id = ok ? extract(spec.create_event.id, jsonOf(res.text)) : undefined;
       if (id) typeOf.set(id, input.event_type);
+      else if (ok) miss('id', res.text);
       return answer(res, { idempotency_key: input.idempotency_key, event_type: input.event_type, source: 'aftershock', ...(id ? { event_id: id } : {}) });
     },
     async readEvent(eventId, signal) {
@@ -55,7 +64,9 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     identify(headers: IncomingHttpHeaders, body: string) {
       const receipt = spec.receipt ?? { event_id: '$.event_id', delivery_id_header: 'webhook-id' };
       const header = headers[receipt.delivery_id_header.toLowerCase()];
-      return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: extract(receipt.event_id, jsonOf(body)) ?? '', webhook_id: webhookId };
+      const eventId = extract(receipt.event_id, jsonOf(body)) ?? '';
+      if (eventId === '') miss('receipt', body);
+      return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: eventId, webhook_id: webhookId };
     },
     async probe(path) {
       return (await timedRequest(conn.baseUrl + path, {}, REQUEST_TIMEOUT_MS)).status;
@@ -68,6 +79,13 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       }
       const webhooks = spec.register_webhook && spec.receipt ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
       return { kind: 'final', events, webhooks, dlq: [], time: now() };
+    },
+    notes() {
+      const receiptPath = spec.receipt?.event_id ?? '$.event_id';
+      return [
+        ...(unfound.id.count > 0 ? [`adapter.http.create_event.id (${spec.create_event.id}) found no id in ${unfound.id.count} 2xx answer(s), e.g. ${unfound.id.sample || '(empty body)'}: fix the path, or those events count as lost`] : []),
+        ...(unfound.receipt.count > 0 ? [`adapter.http.receipt.event_id (${receiptPath}) found no event id in ${unfound.receipt.count} webhook(s), e.g. ${unfound.receipt.sample || '(empty body)'}: fix the path, or those deliveries go unmatched`] : []),
+      ];
     },
   };
 }

@@ -190,6 +190,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
       if (final) recorder.record(final.final);
       if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
     }
+    for (const note of adapter.notes?.() ?? []) errors.push(note);
   } finally {
     if (rollbacks.length === 0) await rollback().catch(onError);
     await target?.close().catch(onError);

@@ -41,3 +41,23 @@ it('sends the key of a keyed create and no key header for a key-less one', async
   expect(second!.headers.authorization).toBe('Bearer t0k');
   expect(JSON.parse(second!.body)).toEqual({ type: 'a.b', seq: 2 });
 });
+
+it('notes a JSON path that finds nothing, with the answer it looked in, and nothing while the paths work', async () => {
+  const adapter = httpAdapter(spec, { baseUrl, runId: 'r2', env: { TOKEN: 't0k' } });
+  await adapter.createEvent({ seq: 1, event_type: 'a.b', idempotency_key: 'r2-1' }, never);
+  adapter.identify({ 'webhook-id': 'msg_1' }, JSON.stringify({ event_id: 'e1' }));
+  expect(adapter.notes!()).toEqual([]);
+
+  const wrong = httpAdapter(httpAdapterSchema.parse({ ...spec, create_event: { ...spec.create_event, id: '$.id' }, receipt: { event_id: '$.event.id', delivery_id_header: 'webhook-id' } }), {
+    baseUrl,
+    runId: 'r3',
+    env: { TOKEN: 't0k' },
+  });
+  const created = await wrong.createEvent({ seq: 1, event_type: 'a.b', idempotency_key: 'r3-1' }, never);
+  await wrong.createEvent({ seq: 2, event_type: 'a.b', idempotency_key: 'r3-2' }, never);
+  expect(created).toMatchObject({ ok: true, value: { idempotency_key: 'r3-1' } });
+  wrong.identify({ 'webhook-id': 'msg_1' }, JSON.stringify({ event_id: 'e1' }));
+  const [createNote, receiptNote] = wrong.notes!();
+  expect(createNote).toMatch(/^adapter\.http\.create_event\.id \(\$\.id\) found no id in 2 2xx answer\(s\), e\.g\. \{"data":\{"id":"e\d+"\}\}: fix the path/);
+  expect(receiptNote).toMatch(/^adapter\.http\.receipt\.event_id \(\$\.event\.id\) found no event id in 1 webhook\(s\), e\.g\. \{"event_id":"e1"\}: fix the path/);
+});

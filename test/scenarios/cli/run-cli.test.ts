@@ -66,6 +66,17 @@ describe('aftershock run', () => {
     const fail = await run([await scenarioFile({ ...base(lossy.url), gates }), '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
     expect(fail.code).toBe(1);
     expect(fail.out).toMatch(/FAIL no_lost_events/);
+    expect(fail.out).not.toMatch(/note: adapter/);
+  });
+
+  it('says which adapter path found nothing when every event seems lost', async () => {
+    const healthy = await startFakeEventService();
+    services.push(healthy);
+    const adapter = { http: { ...FAKE_ADAPTER.http, create_event: { ...FAKE_ADAPTER.http.create_event, id: '$.id' } } };
+    const file = await scenarioFile({ ...base(healthy.url), adapter, gates: [{ invariants: ['no_lost_events'] }] });
+    const fail = await run([file, '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
+    expect(fail.code).toBe(1);
+    expect(fail.out).toMatch(/note: adapter\.http\.create_event\.id \(\$\.id\) found no id in \d+ 2xx answer\(s\), e\.g\. \{"data":\{"id":/);
   });
 
   it('prints a replay command that repeats the target the run was pointed at', async () => {
