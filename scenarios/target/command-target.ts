@@ -1,6 +1,7 @@
 // A target the runner starts from a command line (the user's own service), waits on until its ready
 // URL answers 2xx, can stop / continue / kill / restart, and stops at the end of the run.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandTarget } from '../scenario/target-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
@@ -14,15 +15,50 @@ export interface CommandTargetOptions {
   env: Record<string, string | undefined>;
 }
 
-async function waitReady(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+/** A line that names a failure, in the words runtimes and servers use. */
+const ERROR_LINE = /(error|exception)\b|\b(fatal|panic|cannot|can't|refused|denied|not found|no such|EADDRINUSE|EACCES)\b/i;
+
+/** The last lines a command wrote (stdout and stderr together), kept so a failed start can quote them. */
+class OutputTail {
+  private lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly keep = 20) {}
+
+  /** Reads `stream` to its end (a pipe nobody reads would block the command once it is full). */
+  follow(stream: NodeJS.ReadableStream | null): void {
+    stream?.on('data', (chunk: Buffer) => {
+      const parts = (this.partial + chunk.toString('utf8')).split('\n');
+      this.partial = parts.pop()!.slice(-1_000);
+      this.lines.push(...parts.filter((l) => l.trim() !== '').map((l) => l.slice(0, 1_000)));
+      if (this.lines.length > this.keep) this.lines.splice(0, this.lines.length - this.keep);
+    });
+  }
+
+  /**
+   * `; it wrote: "<line>"`: the last line that reads like an error (a runtime's trailer such as
+   * "Node.js v20…" comes after the error it closes), else its last line; nothing when it wrote nothing.
+   */
+  quote(): string {
+    const lines = this.partial.trim() !== '' ? [...this.lines, this.partial] : this.lines;
+    const line = (lines.findLast((l) => ERROR_LINE.test(l)) ?? lines.at(-1))?.trim();
+    return line ? `; it wrote: ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}` : '';
+  }
+}
+
+async function waitReady(url: string, timeoutMs: number, child: ChildProcess, output: OutputTail): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new ScenarioError('setup_failed', `the target command exited (${child.exitCode ?? child.signalCode}) before ${url} was ready`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      // What it wrote last may still be in the pipes: wait (bounded) for them to close.
+      await Promise.race([once(child, 'close'), sleep(500)]);
+      throw new ScenarioError('setup_failed', `the target command exited (${child.exitCode ?? child.signalCode}) before ${url} was ready${output.quote()}`);
+    }
     const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => (void r.body?.cancel(), r.ok)).catch(() => false);
     if (ok) return;
     await sleep(100);
   }
-  throw new ScenarioError('target_unreachable', `${url} was not ready within ${timeoutMs} ms; check target.run and target.ready_url`);
+  throw new ScenarioError('target_unreachable', `${url} was not ready within ${timeoutMs} ms; check target.run and target.ready_url${output.quote()}`);
 }
 
 /**
@@ -33,14 +69,18 @@ async function waitReady(url: string, timeoutMs: number, child: ChildProcess): P
 export async function startCommandTarget(spec: CommandTarget, options: CommandTargetOptions): Promise<TargetHandle> {
   const receiver = await options.proxies.link('receiver', options.receiverAddress);
   let child: ChildProcess;
+  let output = new OutputTail();
   const start = () => {
     child = spawn(spec.run, {
       shell: true,
       detached: true,
       cwd: spec.cwd,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...spec.env, AFTERSHOCK_RECEIVER_LINK: receiver.route.listen },
     });
+    output = new OutputTail();
+    output.follow(child.stdout);
+    output.follow(child.stderr);
     return child;
   };
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -61,7 +101,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
   };
   start();
   try {
-    await waitReady(spec.ready_url, spec.ready_timeout, child!);
+    await waitReady(spec.ready_url, spec.ready_timeout, child!, output);
   } catch (err) {
     await stop();
     throw err;
@@ -80,7 +120,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
         signalGroup('SIGKILL');
         await exited();
         start();
-        await waitReady(spec.ready_url, spec.ready_timeout, child);
+        await waitReady(spec.ready_url, spec.ready_timeout, child, output);
         return role;
       },
     },

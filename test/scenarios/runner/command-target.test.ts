@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
+import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
 import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
 import { unusedPort } from '../../support/unused-port.js';
 
@@ -34,5 +35,41 @@ describe('command target', () => {
     expect(journal.status).toBe('completed');
     // No chaos control API without an admin token, and no rule to heal: the rollback does not ask for one.
     expect(journal.errors).toEqual([]);
+  });
+
+  it('quotes what a command that failed to start wrote: its error, not the trailer after it', async () => {
+    const port = await unusedPort();
+    const crash = `console.error('Error: listen EADDRINUSE: address already in use'); console.error(''); console.error('Node.js v20'); process.exit(1)`;
+    const scenario: ScenarioInput = {
+      title: 'command fails to start',
+      target: { kind: 'command', run: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(crash)}`, ready_url: `http://127.0.0.1:${port}/` },
+      adapter: { http: { create_event: { method: 'POST', path: '/events', body: { seq: '{{seq}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
+      load: { rate: 1 },
+      phases: { baseline: '1s', fault: '1s', recovery: '1s' },
+    };
+    const err = await runScenario(scenario, { seed: 3, out: await mkdtemp(join(tmpdir(), 'aftershock-cmd-')) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).message).toBe(`the target command exited (1) before http://127.0.0.1:${port}/ was ready; it wrote: "Error: listen EADDRINUSE: address already in use"`);
+  });
+
+  it('reads what a command writes, so a chatty one is never blocked on a full pipe', async () => {
+    // ~5 MB of log before it listens, written as most programs write (blocking: coreutils here): far past
+    // a pipe's buffer, so with nobody reading the command would never get to listen.
+    const port = await unusedPort();
+    const chatty = `yes 'a log line of the service' | head -n 200000; exec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(SERVICE)}`;
+    const scenario: ScenarioInput = {
+      title: 'chatty command',
+      target: { kind: 'command', run: chatty, ready_url: `http://127.0.0.1:${port}/`, ready_timeout: '10s', env: { PORT: String(port) } },
+      adapter: { http: { create_event: { method: 'POST', path: '/events', body: { seq: '{{seq}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
+      load: { rate: 5 },
+      phases: { baseline: '1s', fault: '1s', recovery: '1s' },
+      quiesce: '1s',
+    };
+    const journal = await runScenario(scenario, { seed: 4, out: await mkdtemp(join(tmpdir(), 'aftershock-cmd-')) });
+    expect(journal.status).toBe('completed');
+    expect(journal.load.ops.create_event?.ok).toBeGreaterThan(0);
   });
 });
