@@ -163,6 +163,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     target.processes?.watch?.((change) => {
       recorder.record({ kind: 'process', process: change.process, action: change.action, time: runClock.now() });
       if (change.how?.startsWith('restart failed')) onError(new Error(`${change.process}: ${change.how}`));
+      else if (change.note) onError(new Error(change.note));
     });
     timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
     const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandTarget } from '../scenario/target-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { ProxyLinks } from './proxy-links.js';
-import type { TargetHandle } from './target.js';
+import type { ProcessChange, TargetHandle } from './target.js';
 
 /** What starting a command needs: the links (so the command can be told where its receiver link is). */
 export interface CommandTargetOptions {
@@ -70,7 +70,12 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
   const receiver = await options.proxies.link('receiver', options.receiverAddress);
   let child: ChildProcess;
   let output = new OutputTail();
+  // Exits the runner asked for (a kill action, a restart, the end of the run) are not news; any other
+  // exit is told to the watcher, with what the command wrote last.
+  let asked = false;
+  let watcher: ((change: ProcessChange) => void) | undefined;
   const start = () => {
+    asked = false;
     child = spawn(spec.run, {
       shell: true,
       detached: true,
@@ -81,6 +86,13 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
     output = new OutputTail();
     output.follow(child.stdout);
     output.follow(child.stderr);
+    const self = child;
+    const tail = output;
+    self.once('close', (code, signal) => {
+      if (asked || self !== child) return;
+      const how = String(code ?? signal);
+      watcher?.({ process: 'server', action: 'exit', how, note: `the target command exited (${how}) without the runner asking${tail.quote()}` });
+    });
     return child;
   };
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -93,6 +105,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
   };
   const exited = () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r())));
   const stop = async () => {
+    asked = true;
     signalGroup('SIGCONT');
     signalGroup('SIGTERM');
     const force = setTimeout(() => signalGroup('SIGKILL'), 5_000);
@@ -113,15 +126,20 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
     proxies: options.proxies,
     processes: {
       signal(role, _index, signal) {
+        if (signal === 'SIGKILL' || signal === 'SIGTERM') asked = true;
         signalGroup(signal);
         return role;
       },
       async restart(role) {
+        asked = true;
         signalGroup('SIGKILL');
         await exited();
         start();
         await waitReady(spec.ready_url, spec.ready_timeout, child, output);
         return role;
+      },
+      watch(listener) {
+        watcher = listener;
       },
     },
     webhookUrl: (url) => receiver.route.rewrite(url),

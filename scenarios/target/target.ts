@@ -28,6 +28,8 @@ export interface ProcessChange {
   action: 'exit' | 'start';
   /** On `exit`: the exit code, or the signal that ended it. */
   how?: string;
+  /** A line for the run's problems, when the exit is one (a service of one's own that died mid-run). */
+  note?: string;
 }
 
 /** A reachable target. */

@@ -1,6 +1,6 @@
 // The command target: the runner starts the user's command, waits on its ready URL, kills it -9 and
 // starts it again mid-run, and stops it at the end.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,4 +72,23 @@ describe('command target', () => {
     expect(journal.status).toBe('completed');
     expect(journal.load.ops.create_event?.ok).toBeGreaterThan(0);
   });
+
+  it('notes a command that dies on its own mid-run, with its error, and records the exit', async () => {
+    const port = await unusedPort();
+    const dies = `${SERVICE}; setTimeout(() => { console.error('FATAL ERROR: heap out of memory'); process.exit(3); }, 1500)`;
+    const scenario: ScenarioInput = {
+      title: 'command dies',
+      target: { kind: 'command', run: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(dies)}`, ready_url: `http://127.0.0.1:${port}/`, env: { PORT: String(port) } },
+      adapter: { http: { create_event: { method: 'POST', path: '/events', body: { seq: '{{seq}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
+      load: { rate: 5 },
+      phases: { baseline: '1s', fault: '1s', recovery: '1s' },
+      quiesce: '1s',
+    };
+    const out = await mkdtemp(join(tmpdir(), 'aftershock-cmd-'));
+    const journal = await runScenario(scenario, { seed: 5, out });
+    expect(journal.errors).toContain('the target command exited (3) without the runner asking; it wrote: "FATAL ERROR: heap out of memory"');
+    const history = (await readFile(journal.outputs.history, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; action?: string });
+    expect(history.filter((e) => e.kind === 'process')).toEqual([expect.objectContaining({ process: 'server', action: 'exit' })]);
+  });
 });
+
