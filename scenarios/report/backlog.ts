@@ -3,20 +3,21 @@
 import { wantsEvent } from '../../reference-server/src/domain/webhook.js';
 import type { HistoryRecord } from '../history/history.js';
 
-/** Webhooks that want an event of this type, matched as the service matches them. */
-function matching(webhooks: readonly { event_types: string[] }[], eventType: string | undefined): number {
-  if (webhooks.length === 0) return 1;
+/** Webhooks that want an event of this type, matched as the service matches them (one each without a read-back). */
+function matching(webhooks: readonly { event_types: string[] }[] | undefined, eventType: string | undefined): number {
+  if (webhooks === undefined) return 1;
   return webhooks.filter(({ event_types }) => wantsEvent(event_types, eventType ?? '')).length;
 }
 
 /**
  * Backlog at the end of each of `seconds` buckets. Only events whose create answered ok are owed
  * (an `info` create may or may not exist, so it cannot be owed); a delivery counts once, at its
- * first accepted receipt. Without a final read-back every ok create is owed one delivery.
+ * first accepted receipt. Without a final read-back every ok create is owed one delivery; with one that
+ * lists no webhook (a service of one's own with none registered), nothing is owed.
  */
 export function backlogSeries(history: readonly HistoryRecord[], seconds: number): number[] {
   const final = history.find((r) => r.kind === 'final');
-  const webhooks = final?.kind === 'final' ? final.webhooks : [];
+  const webhooks = final?.kind === 'final' ? final.webhooks : undefined;
   const owedAt = new Array<number>(seconds).fill(0);
   const paidAt = new Array<number>(seconds).fill(0);
   const owed = new Set<string>();

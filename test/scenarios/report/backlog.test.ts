@@ -28,6 +28,11 @@ describe('backlogSeries', () => {
     expect(backlogSeries(history, 3)).toEqual([2, 1, 0]);
   });
 
+  it('owes nothing when the read-back lists no webhook (a service with none registered)', () => {
+    const final: HistoryRecord = { kind: 'final', events: {}, webhooks: [], dlq: [], time: 3000 };
+    expect(backlogSeries([ok('e1', 100), ok('e2', 1200), final], 3)).toEqual([0, 0, 0]);
+  });
+
   it('does not owe events whose create had no definite answer', () => {
     const info: HistoryRecord = { kind: 'op', process: 1, type: 'info', f: 'create_event', value: { event_id: 'e9', error: 'timeout' }, time: 50 };
     expect(backlogSeries([info, receipt('e9', 900)], 2)).toEqual([0, 0]);
