@@ -5,6 +5,6 @@ import { httpAdapter } from './http-adapter.js';
 import { triggersApiAdapter } from './triggers-api-adapter.js';
 
 /** Connects `spec` (`triggers-api` or `{ http }`) to the target. */
-export function createAdapter(spec: AdapterSpec, conn: { baseUrl: string; adminToken: string | undefined; runId: string; env: Record<string, string | undefined> }): Adapter {
+export function createAdapter(spec: AdapterSpec, conn: { baseUrl: string; adminToken: string | undefined; adminTokenVariable?: string; runId: string; env: Record<string, string | undefined> }): Adapter {
   return spec === 'triggers-api' ? triggersApiAdapter(conn) : httpAdapter(spec.http, conn);
 }

@@ -18,6 +18,8 @@ const MAX_PAGES = 1_000;
 interface Connection {
   baseUrl: string;
   adminToken: string | undefined;
+  /** Where the admin token came from (`AFTERSHOCK_ADMIN_TOKEN`), for an error that says what to fix. */
+  adminTokenVariable?: string;
   runId: string;
 }
 
@@ -67,7 +69,10 @@ export function triggersApiAdapter(conn: Connection): Adapter {
       const admin = client(conn.baseUrl, conn.adminToken);
       const key = await outcome((onResponse) => admin.apiKeys.create({ name: `aftershock-${conn.runId}`, tier: 'enterprise' }, { onResponse }));
       if (key.status === 0) throw new ScenarioError('target_unreachable', `cannot reach ${conn.baseUrl} (${key.error}); is the service running?`);
-      if (!key.result) throw new ScenarioError('setup_failed', `creating the run's API key answered ${key.status} ${key.error ?? ''}`.trim());
+      if (!key.result) {
+        const hint = key.status === 401 || key.status === 403 ? `: the target refused the admin token${conn.adminTokenVariable ? ` in ${conn.adminTokenVariable}` : ''}; set it to the target's own` : '';
+        throw new ScenarioError('setup_failed', `creating the run's API key answered ${key.status} ${key.error ?? ''}`.trim() + hint);
+      }
       apiKey = key.result.api_key;
       api = client(conn.baseUrl, apiKey);
       for (let i = 0; i < webhooks; i++) {

@@ -5,9 +5,16 @@ import type { MethodStep } from '../scenario/fault-schema.js';
 import type { FieldIssue } from '../scenario/scenario-error.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 
-/** One issue per step the target cannot run: the step (`method.2 (kill -9 worker)`) and what to change. */
+/**
+ * One issue per thing the target cannot give: the adapter (the Triggers API's needs its admin token to
+ * make the run's key) and each step (`method.2 (kill -9 worker)`), with what to change.
+ */
 export function preflightProblems(scenario: Scenario, env: Record<string, string | undefined>): FieldIssue[] {
   const problems: FieldIssue[] = [];
+  const { target } = scenario;
+  if (scenario.adapter === 'triggers-api' && target.kind !== 'embedded' && !env[target.admin_token_env]) {
+    problems.push({ path: 'adapter', message: `the triggers-api adapter makes the run's API key with the target's admin token: ${setToken(target.admin_token_env)}` });
+  }
   scenario.method.forEach((step, i) => {
     const message = problemOf(step, scenario.target, env);
     if (message) problems.push({ path: `method.${i}${step.name ? ` (${step.name})` : ''}`, message });
@@ -17,7 +24,7 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
 
 function problemOf(step: MethodStep, target: Scenario['target'], env: Record<string, string | undefined>): string | undefined {
   if (step.fault?.chaos && target.kind !== 'embedded' && !env[target.admin_token_env]) {
-    return `chaos faults need the target's admin token: set ${target.admin_token_env} (or name another variable in target.admin_token_env)`;
+    return `chaos faults need the target's admin token: ${setToken(target.admin_token_env)}`;
   }
   if (step.fault?.proxy && target.kind === 'url') return "proxy faults need an embedded or command target: a url target's traffic cannot be rerouted";
   const needsProcesses = step.fault?.process !== undefined || step.action !== undefined;
@@ -26,3 +33,5 @@ function problemOf(step: MethodStep, target: Scenario['target'], env: Record<str
   }
   return undefined;
 }
+
+const setToken = (variable: string) => `set ${variable} (or name another variable in target.admin_token_env)`;

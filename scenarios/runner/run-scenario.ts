@@ -147,7 +147,8 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     const started = await startTarget(scenario.target, { seed, runId: shortId, receiverAddress: receiver.address, toxiproxyUrl: options.toxiproxyUrl ?? env.TOXIPROXY_URL, env });
     proxies = started.proxies;
     target = started.target;
-    adapter = createAdapter(scenario.adapter, { baseUrl: target.baseUrl, adminToken: target.adminToken, runId: shortId, env });
+    const adminTokenVariable = scenario.target.kind === 'embedded' ? undefined : scenario.target.admin_token_env;
+    adapter = createAdapter(scenario.adapter, { baseUrl: target.baseUrl, adminToken: target.adminToken, adminTokenVariable, runId: shortId, env });
     const hookUrl = target.webhookUrl(receiver.url);
     // Deliveries are awaited for the webhooks registered: none when the adapter registers none (a
     // service of one's own without register_webhook), and the quiescence then ends as soon as it can.

@@ -13,8 +13,10 @@ const proxy = { name: 'store down', at: '1s', for: '1s', fault: { proxy: { link:
 const kill = { name: 'kill -9 worker', at: '1s', action: { kill: 'worker', restart_after: '500ms' } } as const;
 const stop = { at: '1s', for: '1s', fault: { process: { stop: 'worker' } } } as const;
 
-function scenario(target: ScenarioInput['target'], method: ScenarioInput['method']): ScenarioInput {
-  return { title: 'preflight', target, load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, method };
+// An http adapter, so only the steps are judged (the triggers-api adapter needs a token of its own).
+const adapter = { http: { create_event: { method: 'POST', path: '/events', id: '$.id' }, read_event: { path: '/events/{{id}}' } } } as const;
+function scenario(target: ScenarioInput['target'], method: ScenarioInput['method'], withAdapter: ScenarioInput['adapter'] = adapter): ScenarioInput {
+  return { title: 'preflight', target, adapter: withAdapter, load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, method };
 }
 
 const url = { kind: 'url', base_url: 'http://127.0.0.1:9' } as const;
@@ -28,6 +30,12 @@ describe('preflight', () => {
     expect(problems(scenario(url, [chaos]), { AFTERSHOCK_ADMIN_TOKEN: 'adm_x' })).toEqual([]);
     // The embedded target makes its own token.
     expect(problems(scenario({ kind: 'embedded' }, [chaos]))).toEqual([]);
+  });
+
+  it('asks for the admin token the triggers-api adapter makes its key with, outside the embedded target', () => {
+    expect(problems(scenario(url, [], 'triggers-api'))).toEqual([{ path: 'adapter', message: expect.stringContaining("makes the run's API key with the target's admin token: set AFTERSHOCK_ADMIN_TOKEN") }]);
+    expect(problems(scenario(url, [], 'triggers-api'), { AFTERSHOCK_ADMIN_TOKEN: 'adm_x' })).toEqual([]);
+    expect(problems(scenario({ kind: 'embedded' }, [], 'triggers-api'))).toEqual([]);
   });
 
   it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
