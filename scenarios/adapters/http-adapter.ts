@@ -77,7 +77,8 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
         const res = await send(spec.read_event, { id, run_id: conn.runId });
         events[id] = { readable: res.status >= 200 && res.status < 300, event_type: typeOf.get(id) ?? '', source: 'aftershock' };
       }
-      const webhooks = spec.register_webhook && spec.receipt ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
+      // Registered, its deliveries are owed (receipts are read with the default mapping when none is given).
+      const webhooks = spec.register_webhook ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
       return { kind: 'final', events, webhooks, dlq: [], time: now() };
     },
     notes() {

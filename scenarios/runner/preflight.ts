@@ -15,6 +15,21 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
   if (scenario.adapter === 'triggers-api' && target.kind !== 'embedded' && !env[target.admin_token_env]) {
     problems.push({ path: 'adapter', message: `the triggers-api adapter makes the run's API key with the target's admin token: ${setToken(target.admin_token_env)}` });
   }
+  // Checkers the adapter cannot feed would pass on nothing (no webhook: no delivery to judge) or fail on
+  // nothing (no analytics read back), whatever the service did.
+  if (scenario.adapter !== 'triggers-api') {
+    const http = scenario.adapter.http;
+    scenario.gates.forEach((gate, i) => {
+      if (!('invariants' in gate)) return;
+      const deliveries = gate.invariants.filter((c) => DELIVERY_CHECKERS.has(c));
+      if (deliveries.length > 0 && !http.register_webhook) {
+        problems.push({ path: `gates.${i}.invariants`, message: `${deliveries.join(', ')} judge${deliveries.length === 1 ? 's' : ''} webhook deliveries, and adapter.http registers no webhook: add register_webhook (and receipt), or leave ${deliveries.length === 1 ? 'it' : 'them'} out` });
+      }
+      if (gate.invariants.includes('analytics_exact')) {
+        problems.push({ path: `gates.${i}.invariants`, message: "analytics_exact reads the Triggers API's analytics summary, which the http adapter has no way to read: leave it out" });
+      }
+    });
+  }
   scenario.method.forEach((step, i) => {
     const message = problemOf(step, scenario.target, env);
     if (message) problems.push({ path: `method.${i}${step.name ? ` (${step.name})` : ''}`, message });
@@ -33,5 +48,7 @@ function problemOf(step: MethodStep, target: Scenario['target'], env: Record<str
   }
   return undefined;
 }
+
+const DELIVERY_CHECKERS = new Set<string>(['deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry']);
 
 const setToken = (variable: string) => `set ${variable} (or name another variable in target.admin_token_env)`;

@@ -61,3 +61,11 @@ it('notes a JSON path that finds nothing, with the answer it looked in, and noth
   expect(createNote).toMatch(/^adapter\.http\.create_event\.id \(\$\.id\) found no id in 2 2xx answer\(s\), e\.g\. \{"data":\{"id":"e\d+"\}\}: fix the path/);
   expect(receiptNote).toMatch(/^adapter\.http\.receipt\.event_id \(\$\.event\.id\) found no event id in 1 webhook\(s\), e\.g\. \{"event_id":"e1"\}: fix the path/);
 });
+
+it('owes deliveries to the webhook it registers, with or without a receipt mapping of its own', async () => {
+  const registering = httpAdapterSchema.parse({ ...spec, register_webhook: { method: 'POST', path: '/subscriptions', body: { url: '{{receiver_url}}' } } });
+  const adapter = httpAdapter(registering, { baseUrl, runId: 'r4', env: { TOKEN: 't0k' } });
+  await adapter.setup('http://127.0.0.1:9/hook', 1);
+  expect((await adapter.finalRead({ ids: [] }, () => 1)).webhooks).toHaveLength(1);
+  expect((await httpAdapter(spec, { baseUrl, runId: 'r5', env: {} }).finalRead({ ids: [] }, () => 1)).webhooks).toEqual([]);
+});

@@ -38,6 +38,18 @@ describe('preflight', () => {
     expect(problems(scenario({ kind: 'embedded' }, [], 'triggers-api'))).toEqual([]);
   });
 
+  it('refuses checkers the http adapter cannot feed: deliveries without a webhook, analytics at all', () => {
+    const gates = (input: ScenarioInput, g: ScenarioInput['gates']) => ({ ...input, gates: g });
+    const all = [{ invariants: ['no_lost_events', 'deliveries_complete', 'same_id_on_retry'] }, { invariants: ['analytics_exact'] }] as ScenarioInput['gates'];
+    expect(problems(gates(scenario(command, []), all))).toEqual([
+      { path: 'gates.0.invariants', message: 'deliveries_complete, same_id_on_retry judge webhook deliveries, and adapter.http registers no webhook: add register_webhook (and receipt), or leave them out' },
+      { path: 'gates.1.invariants', message: "analytics_exact reads the Triggers API's analytics summary, which the http adapter has no way to read: leave it out" },
+    ]);
+    const withWebhook = { http: { ...adapter.http, register_webhook: { method: 'POST', path: '/subscriptions', body: { url: '{{receiver_url}}' } } } } as const;
+    expect(problems(gates(scenario(command, [], withWebhook), [all[0]!]))).toEqual([]);
+    expect(problems(gates(scenario({ kind: 'embedded' }, [], 'triggers-api'), all))).toEqual([]);
+  });
+
   it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
     expect(problems(scenario(url, [proxy]))[0]?.message).toContain('proxy faults need an embedded or command target');
     expect(problems(scenario(command, [proxy]))).toEqual([]);
