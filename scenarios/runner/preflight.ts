@@ -19,6 +19,7 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
   // nothing (no analytics read back), whatever the service did.
   if (scenario.adapter !== 'triggers-api') {
     const http = scenario.adapter.http;
+    if (scenario.webhooks > 1) problems.push({ path: 'webhooks', message: `the http adapter registers one webhook (register_webhook), not ${scenario.webhooks}: set webhooks: 1` });
     scenario.gates.forEach((gate, i) => {
       if (!('invariants' in gate)) return;
       const deliveries = gate.invariants.filter((c) => DELIVERY_CHECKERS.has(c));

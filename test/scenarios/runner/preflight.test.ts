@@ -48,6 +48,7 @@ describe('preflight', () => {
     const withWebhook = { http: { ...adapter.http, register_webhook: { method: 'POST', path: '/subscriptions', body: { url: '{{receiver_url}}' } } } } as const;
     expect(problems(gates(scenario(command, [], withWebhook), [all[0]!]))).toEqual([]);
     expect(problems(gates(scenario({ kind: 'embedded' }, [], 'triggers-api'), all))).toEqual([]);
+    expect(problems({ ...scenario(command, [], withWebhook), webhooks: 3 })).toEqual([{ path: 'webhooks', message: 'the http adapter registers one webhook (register_webhook), not 3: set webhooks: 1' }]);
   });
 
   it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
