@@ -40,7 +40,7 @@ describe('preflight', () => {
 
   it('refuses checkers the http adapter cannot feed: deliveries without a webhook, analytics at all', () => {
     const gates = (input: ScenarioInput, g: ScenarioInput['gates']) => ({ ...input, gates: g });
-    const all = [{ invariants: ['no_lost_events', 'deliveries_complete', 'same_id_on_retry'] }, { invariants: ['analytics_exact'] }] as ScenarioInput['gates'];
+    const all = [{ invariants: ['no_lost_events', 'deliveries_complete', 'same_id_on_retry'] }, { invariants: ['analytics_exact'] }] as NonNullable<ScenarioInput['gates']>;
     expect(problems(gates(scenario(command, []), all))).toEqual([
       { path: 'gates.0.invariants', message: 'deliveries_complete, same_id_on_retry judge webhook deliveries, and adapter.http registers no webhook: add register_webhook (and receipt), or leave them out' },
       { path: 'gates.1.invariants', message: "analytics_exact reads the Triggers API's analytics summary, which the http adapter has no way to read: leave it out" },
