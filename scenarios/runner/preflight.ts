@@ -1,13 +1,14 @@
-// What the method asks of a target that the target cannot give, found before anything starts. Found
-// at the step's moment instead, the step is only noted as not applied, and a run whose fault never
-// happened could pass its gates as if the service had survived it.
+// What a scenario asks of its target and adapter that they cannot give, found before anything starts.
+// Found later, a step is only noted as not applied and a checker judges nothing: a run whose fault
+// never happened, or whose deliveries were never watched, could pass as if the service had survived.
 import type { MethodStep } from '../scenario/fault-schema.js';
 import type { FieldIssue } from '../scenario/scenario-error.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 
 /**
- * One issue per thing the target cannot give: the adapter (the Triggers API's needs its admin token to
- * make the run's key) and each step (`method.2 (kill -9 worker)`), with what to change.
+ * One issue per thing asked for that cannot be given, with what to change: the admin token the
+ * triggers-api adapter makes the run's key with, webhooks and checkers the http adapter cannot feed,
+ * and each step the target cannot run (`method.2 (kill -9 worker)`).
  */
 export function preflightProblems(scenario: Scenario, env: Record<string, string | undefined>): FieldIssue[] {
   const problems: FieldIssue[] = [];
