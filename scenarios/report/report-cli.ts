@@ -1,7 +1,7 @@
 // `aftershock report`: (re)writes a run's report.html from the journal and history it left, or puts
 // two runs side by side with --compare. Exit codes: 0 written, 2 bad options or not a run directory.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderComparison } from './compare-report.js';
 import { renderReport } from './render-report.js';
@@ -20,6 +20,26 @@ options:
   -h, --help     this help
 
 exit codes: 0 written · 2 bad options, or a directory that is not a run`;
+
+/** Writes a page to `path`, making its directory as `aftershock run --out` does; says which path failed. */
+async function writePage(path: string, html: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, html);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new Error(`cannot write ${path}: ${WRITE_FAILURES[code] ?? (err as Error).message}`, { cause: err });
+  }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  EEXIST: 'a part of the path is a file, not a directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'no such directory, and it cannot be made here',
+};
 
 /** Runs the command; resolves to the exit code. Never throws. */
 export async function reportCli(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -45,10 +65,10 @@ export async function reportCli(args: string[], io: { out: NodeJS.WritableStream
     let path: string;
     if (values.compare) {
       path = resolve(values.out ?? 'compare.html');
-      await writeFile(path, renderComparison(runs[0]!, runs[1]!));
+      await writePage(path, renderComparison(runs[0]!, runs[1]!));
     } else if (values.out !== undefined) {
       path = resolve(values.out);
-      await writeFile(path, renderReport(runs[0]!.journal, runs[0]!.history));
+      await writePage(path, renderReport(runs[0]!.journal, runs[0]!.history));
     } else {
       path = await writeReport(runs[0]!.dir, runs[0]!.journal, runs[0]!.history);
     }

@@ -152,6 +152,17 @@ describe('report.html in headless Chromium', () => {
     }
   });
 
+  it('makes the directory --out names, and names the path it cannot write', async () => {
+    const path = join(dir, 'reports', 'today', 'run.html');
+    const out = sink();
+    expect(await reportCli([journal.outputs.dir, '--out', path], { out: out.stream, err: out.stream })).toBe(0);
+    expect(await readFile(path, 'utf8')).toMatch(/^<!doctype html>/i);
+    const blocked = join(dir, 'reports', 'today', 'run.html', 'inside.html');
+    const err = sink();
+    expect(await reportCli([journal.outputs.dir, '--out', blocked], { out: err.stream, err: err.stream })).toBe(2);
+    expect(err.text()).toBe(`aftershock report: cannot write ${blocked}: a part of the path is a file, not a directory\n`);
+  });
+
   it('refuses a directory that holds no run, with exit code 2 and one line that says what to do', async () => {
     const out = sink();
     expect(await reportCli([dir], { out: out.stream, err: out.stream })).toBe(2);
