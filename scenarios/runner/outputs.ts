@@ -1,14 +1,32 @@
 // Writes a run's outputs into its directory: journal.json, history.jsonl (one record a line),
 // junit.xml (one testcase per gate and per checker) and report.html, and names the default directory.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HistoryRecord } from '../history/history.js';
 import { openHistoryWriter } from '../history/jsonl.js';
 import { writeJunitXml } from '../junit/junit-report.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
 import type { Journal } from './journal.js';
 
-/** `<time>-<slug>`: sortable, readable, unique enough for one machine. */
+/**
+ * Makes a run's default directory, or `<dir>-2`, `<dir>-3`… when another run made it first (the same
+ * scenario started twice in one second: two terminals, a test suite's parallel files). Each mkdir is
+ * atomic, so two runs never share a directory and its streamed history.
+ */
+export async function claimRunDir(dir: string): Promise<string> {
+  await mkdir(dirname(dir), { recursive: true });
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? dir : `${dir}-${n}`;
+    try {
+      await mkdir(candidate);
+      return candidate;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1_000) throw err;
+    }
+  }
+}
+
+/** `<time>-<slug>`: sortable and readable; claimRunDir keeps two runs of one second apart. */
 export function runDirName(title: string, startedAt: Date): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scenario';

@@ -25,7 +25,7 @@ import type { TargetHandle } from '../target/target.js';
 import type { Journal, RollbackReading, RunStatus } from './journal.js';
 import { judgeRun, phaseWindows } from './judge-run.js';
 import { driveLoad, type LoadSummary } from './load-driver.js';
-import { outputPaths, runDirName, writeOutputs } from './outputs.js';
+import { claimRunDir, outputPaths, runDirName, writeOutputs } from './outputs.js';
 import { preflightProblems } from './preflight.js';
 import { startProbeSampler } from './probe-sampler.js';
 import { quiesceAndRead } from './quiesce.js';
@@ -98,7 +98,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   const setupClock = startRunClock();
   const runId = runDirName(scenario.title, setupClock.startedAt);
   const shortId = hashSeed(runId, String(seed)).toString(36);
-  const outputs = outputPaths(resolve(options.out ?? `.aftershock/runs/${runId}`));
+  let outputs = outputPaths(resolve(options.out ?? `.aftershock/runs/${runId}`));
   const phases = phaseWindows(scenario);
   const total = phases.recovery.end;
   const recorder = new RunRecorder();
@@ -156,7 +156,9 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     if (!(await warmUp(adapter, scenario.steady_state.find((p) => p.http)?.http?.get ?? '/'))) errors.push('the target was still slow to answer when the run started');
 
     // The history goes to disk as it happens, so a run that is killed still leaves it.
-    await mkdir(outputs.dir, { recursive: true });
+    // --out is the caller's to reuse; the default directory is this run's alone.
+    if (options.out === undefined) outputs = outputPaths(await claimRunDir(outputs.dir));
+    else await mkdir(outputs.dir, { recursive: true });
     recorder.streamTo(openHistoryWriter(outputs.history));
     clock = startRunClock();
     const runClock = clock;
