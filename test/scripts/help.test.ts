@@ -20,6 +20,10 @@ const commands: [string, string[], RegExp][] = [
   ['npm run worker', ['reference-server/src/workers/main.ts'], /usage: npm run worker/],
   ['aftershock server', ['bin/aftershock.ts', 'server'], /usage: npm start/],
   ['aftershock receiver', ['bin/aftershock.ts', 'receiver'], /usage: aftershock receiver/],
+  ['aftershock proxy', ['bin/aftershock.ts', 'proxy'], /usage: aftershock proxy/],
+  ['aftershock run', ['bin/aftershock.ts', 'run'], /usage: aftershock run/],
+  ['aftershock report', ['bin/aftershock.ts', 'report'], /usage: aftershock report/],
+  ['aftershock explore', ['bin/aftershock.ts', 'explore'], /usage: aftershock explore/],
 ];
 
 it.each(commands)('%s --help prints its usage and exits 0', async (_name, entry, usage) => {

@@ -14,6 +14,8 @@ const usage = `usage: aftershock proxy [--host 127.0.0.1] [--port 8474] [--confi
 /** Options of a CLI run besides argv: where to print, and what stops the server (for tests). */
 export interface ProxyCliIo {
   log?: (line: string) => void;
+  /** Where a problem goes, as one line (default: stderr). */
+  error?: (line: string) => void;
   /** Resolves when the server should stop; default: SIGINT or SIGTERM. */
   stopped?: (server: ToxiproxyServer) => Promise<void>;
 }
@@ -27,6 +29,7 @@ const untilSignal = (): Promise<void> =>
 /** Runs the CLI; resolves to the process exit code (0 ok, 1 runtime failure, 2 usage error). */
 export async function runProxyCli(argv: string[], io: ProxyCliIo = {}): Promise<number> {
   const log = io.log ?? ((line: string) => console.log(line));
+  const error = io.error ?? ((line: string) => console.error(line));
   let values: { host?: string; port?: string; config?: string; seed?: string; help?: boolean };
   try {
     // Upstream's flags use a single dash; accept both spellings.
@@ -41,8 +44,8 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo = {}): Promise<
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
-  } catch (error) {
-    log(`${(error as Error).message}\n${usage}`);
+  } catch (err) {
+    error(`aftershock proxy: ${(err as Error).message.split('\n')[0]} (see aftershock proxy --help)`);
     return 2;
   }
   if (values.help) {
@@ -52,14 +55,14 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo = {}): Promise<
   const port = Number(values.port ?? 8474);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || (seed !== undefined && !Number.isSafeInteger(seed))) {
-    log(`--port must be 0–65535 and --seed an integer\n${usage}`);
+    error('aftershock proxy: --port must be 0–65535 and --seed an integer (see aftershock proxy --help)');
     return 2;
   }
   let server: ToxiproxyServer;
   try {
     server = await startToxiproxyServer({ host: values.host ?? '127.0.0.1', port, seed });
-  } catch (error) {
-    log(`cannot start the API: ${(error as Error).message}`);
+  } catch (err) {
+    error(`aftershock proxy: cannot start the API on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (choose another --port)`);
     return 1;
   }
   log(`Toxiproxy-compatible API listening on ${server.url} (seed ${server.seed})`);

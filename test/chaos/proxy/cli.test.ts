@@ -1,5 +1,6 @@
 // The standalone CLI: starts the API, loads a populate config file, and reports usage errors.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -58,9 +59,25 @@ it('accepts upstream toxiproxy-server single-dash flags', async () => {
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 });
 
-it('exits with 2 and usage on a bad flag', async () => {
+it('exits with 2 and one line naming the problem on a bad flag', async () => {
   const lines: string[] = [];
-  expect(await runProxyCli(['--colour', 'red'], { log: (l) => lines.push(l) })).toBe(2);
-  expect(await runProxyCli(['--port', 'many'], { log: (l) => lines.push(l) })).toBe(2);
-  expect(lines.join('\n')).toMatch(/usage: aftershock proxy/);
+  const errors: string[] = [];
+  const io = { log: (l: string) => lines.push(l), error: (l: string) => errors.push(l) };
+  expect(await runProxyCli(['--colour', 'red'], io)).toBe(2);
+  expect(await runProxyCli(['--port', 'many'], io)).toBe(2);
+  expect(lines).toEqual([]);
+  expect(errors).toEqual([expect.stringMatching(/^aftershock proxy: Unknown option '--colour'.*\(see aftershock proxy --help\)$/), 'aftershock proxy: --port must be 0–65535 and --seed an integer (see aftershock proxy --help)']);
+});
+
+it('names the address it could not listen on, with exit code 1', async () => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as AddressInfo).port;
+  const errors: string[] = [];
+  try {
+    expect(await runProxyCli(['--port', String(port)], { log: () => {}, error: (l) => errors.push(l) })).toBe(1);
+  } finally {
+    taken.close();
+  }
+  expect(errors).toEqual([expect.stringMatching(new RegExp(`^aftershock proxy: cannot start the API on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*\\(choose another --port\\)$`))]);
 });
