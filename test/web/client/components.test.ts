@@ -58,11 +58,13 @@ it('words a webhook health from its state: disabled with the reason, failing, he
   expect(healthOf({ ...base, is_active: false, disabled_reason: 'disabled after 5 consecutive failed deliveries' }).label).toBe('disabled after 5 consecutive failed deliveries');
 });
 
-it('calls a run passed only when it completed without deviation and every gate and checker held', () => {
+it('calls a run passed when it completed with every gate and checker held, and warns when it deviated', () => {
   const run: RunSummary = { name: 'r', title: 't', status: 'completed', deviated: false, seed: 1, started_at: null, ended_at: null, gates: { total: 2, failed: 0 }, checkers: { total: 1, failed: 0 }, has_report: true };
   expect(verdictOf(run).label).toBe('passed');
   expect(verdictOf({ ...run, gates: { total: 2, failed: 1 } }).label).toBe('failed');
-  expect(verdictOf({ ...run, deviated: true }).label).toBe('failed (deviated)');
+  // As the runner's exit code and report have it: a deviation does not turn a pass into a failure.
+  expect(verdictOf({ ...run, deviated: true })).toEqual({ label: 'passed (deviated)', tone: 'warn' });
+  expect(verdictOf({ ...run, status: 'failed', deviated: true, gates: { total: 2, failed: 1 } })).toEqual({ label: 'failed (deviated)', tone: 'bad' });
   expect(verdictOf({ ...run, status: 'interrupted' })).toEqual({ label: 'interrupted', tone: 'warn' });
   expect(verdictOf({ ...run, error: 'journal.json is missing' })).toEqual({ label: 'journal.json is missing', tone: 'warn' });
 });

@@ -8,11 +8,16 @@ import type { RunSummary } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { DataTable } from '../components/data-table.js';
 
-/** A run's verdict in words: held, failed a gate or checker, or did not finish. */
+/**
+ * A run's verdict in words, as the runner gave it (its exit code and its report's PASS/FAIL): held,
+ * failed a gate or checker, or did not finish. A deviation (steady state broken before or after, a
+ * step not applied) is added to the word and makes a pass a warning, not a failure.
+ */
 export function verdictOf(run: RunSummary): { label: string; tone: 'ok' | 'bad' | 'warn' } {
   if (run.error) return { label: run.error, tone: 'warn' };
-  if (run.status === 'completed' && run.deviated !== true && run.gates.failed === 0 && run.checkers.failed === 0) return { label: 'passed', tone: 'ok' };
-  if (run.status === 'completed' || run.status === 'failed') return { label: run.deviated ? 'failed (deviated)' : 'failed', tone: 'bad' };
+  const deviated = run.deviated === true ? ' (deviated)' : '';
+  if (run.status === 'completed' && run.gates.failed === 0 && run.checkers.failed === 0) return { label: `passed${deviated}`, tone: deviated ? 'warn' : 'ok' };
+  if (run.status === 'completed' || run.status === 'failed') return { label: `failed${deviated}`, tone: 'bad' };
   return { label: run.status, tone: 'warn' };
 }
 
