@@ -18,7 +18,7 @@ let parsed;
 try {
   parsed = parseArgs({ options: { port: { type: 'string', default: '8000' }, exec: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
 } catch (err) {
-  console.error(`dynamodb-local: ${(err as Error).message} (see --help)`);
+  console.error(`dynamodb-local: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
   process.exit(2);
 }
 const { values } = parsed;

@@ -27,7 +27,7 @@ let parsed;
 try {
   parsed = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
 } catch (err) {
-  console.error(`migrate:api-keys: ${(err as Error).message} (see --help)`);
+  console.error(`migrate:api-keys: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
   process.exit(2);
 }
 const { values } = parsed;

@@ -10,7 +10,7 @@ export function exitOnHelpArgs(command: string, usage: string, args: string[] = 
       process.exit(0);
     }
   } catch (err) {
-    console.error(`${command}: ${(err as Error).message} (see --help)`);
+    console.error(`${command}: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
     process.exit(2);
   }
 }

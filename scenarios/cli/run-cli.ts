@@ -75,7 +75,7 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
       },
     });
   } catch (err) {
-    io.err.write(`aftershock run: ${(err as Error).message} (see aftershock run --help)\n`);
+    io.err.write(`aftershock run: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock run --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;

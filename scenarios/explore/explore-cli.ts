@@ -58,7 +58,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
   try {
     ({ values } = parseArgs({ args, options: { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, 'max-faults': { type: 'string' }, faults: { type: 'string' }, out: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
-    return fail(io, (err as Error).message);
+    return fail(io, (err as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   if (values.help) {
     io.out.write(`${EXPLORE_USAGE}\n`);

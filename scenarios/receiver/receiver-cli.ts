@@ -69,7 +69,7 @@ export async function receiverCli(argv: string[], io: ReceiverCliIo = {}): Promi
   try {
     values = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, seed: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (err) {
-    return fail(`${(err as Error).message} (see aftershock receiver --help)`);
+    return fail(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock receiver --help)`);
   }
   if (values.help) {
     log(RECEIVER_USAGE);

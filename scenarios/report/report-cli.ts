@@ -47,7 +47,7 @@ export async function reportCli(args: string[], io: { out: NodeJS.WritableStream
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { compare: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
-    io.err.write(`aftershock report: ${(err as Error).message} (see aftershock report --help)\n`);
+    io.err.write(`aftershock report: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock report --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;

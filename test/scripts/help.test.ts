@@ -56,3 +56,18 @@ it('aftershock names an unknown command in one line with exit code 2, and prints
     expect(usage.stdout).toMatch(/^usage: aftershock <command>/);
   }
 });
+
+// An option given a value that starts with a dash: node's parser explains it over three lines.
+const dashValues: [string, string[]][] = [
+  ['aftershock run', ['bin/aftershock.ts', 'run', 'x.yaml', '--seed', '-1']],
+  ['aftershock explore', ['bin/aftershock.ts', 'explore', '--seed', '-1']],
+  ['aftershock report', ['bin/aftershock.ts', 'report', 'x', '--out', '-1']],
+  ['aftershock receiver', ['bin/aftershock.ts', 'receiver', '--port', '-1']],
+  ['aftershock proxy', ['bin/aftershock.ts', 'proxy', '--port', '-1']],
+];
+
+it.each(dashValues)('%s explains an option value that starts with a dash in one line, exit code 2', async (_name, args) => {
+  const result = await run(args);
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/ambiguous.*--help\)$/)]);
+});

@@ -45,7 +45,7 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo = {}): Promise<
       },
     }).values;
   } catch (err) {
-    error(`aftershock proxy: ${(err as Error).message.split('\n')[0]} (see aftershock proxy --help)`);
+    error(`aftershock proxy: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock proxy --help)`);
     return 2;
   }
   if (values.help) {
