@@ -58,4 +58,5 @@ it('says what made a run deviate: a broken steady state, a step that was not app
   expect(deviated(true, true, [step('slow store', 'failed'), step('store down', 'healed')])).toBe('PASS  Receiver outage  (deviated: step "slow store" was not applied)');
   expect(deviated(true, false, [step('a', 'failed'), step('b', 'failed')])).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after; 2 steps were not applied)');
   expect(deviated(false, true, [])).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after)');
+  expect(deviated(true, true, [step('a', 'healed')])).toBe('PASS  Receiver outage  (deviated: steady state deviated)');
 });
