@@ -1,6 +1,8 @@
 // Request templates for the `http` adapter: `{{name}}` placeholders in paths, header values and body
 // strings, filled from the run's variables; a body string that is one placeholder keeps its value's type.
 
+import { ScenarioError } from '../scenario/scenario-error.js';
+
 /** Variables a template may use; `env.NAME` reads the environment. */
 export type TemplateVars = Record<string, string | number | undefined>;
 
@@ -8,8 +10,20 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 
 function lookup(name: string, vars: TemplateVars, env: Record<string, string | undefined>): string | number {
   const value = name.startsWith('env.') ? env[name.slice(4)] : vars[name];
-  if (value === undefined) throw new Error(`template variable {{${name}}} has no value`);
+  if (value === undefined) throw new ScenarioError('invalid_scenario', `template variable {{${name}}} has no value${name.startsWith('env.') ? `: set ${name.slice(4)}` : ''}`);
   return value;
+}
+
+/** The names of the placeholders in every string of `template` (a path, headers, a JSON body), once each. */
+export function placeholders(template: unknown): string[] {
+  const names = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') for (const m of value.matchAll(PLACEHOLDER)) names.add(m[1]!);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(template);
+  return [...names];
 }
 
 /** Fills a string template. Throws naming the variable when one has no value. */

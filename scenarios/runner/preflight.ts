@@ -1,14 +1,16 @@
 // What a scenario asks of its target and adapter that they cannot give, found before anything starts.
 // Found later, a step is only noted as not applied and a checker judges nothing: a run whose fault
 // never happened, or whose deliveries were never watched, could pass as if the service had survived.
+import { placeholders } from '../adapters/request-template.js';
+import type { HttpAdapterSpec } from '../scenario/adapter-schema.js';
 import type { MethodStep } from '../scenario/fault-schema.js';
 import type { FieldIssue } from '../scenario/scenario-error.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 
 /**
  * One issue per thing asked for that cannot be given, with what to change: the admin token the
- * triggers-api adapter makes the run's key with, webhooks and checkers the http adapter cannot feed,
- * and each step the target cannot run (`method.2 (kill -9 worker)`).
+ * triggers-api adapter makes the run's key with; the http adapter's placeholders it could not fill,
+ * and the webhooks and checkers it cannot feed; each step the target cannot run (`method.2 (kill -9 worker)`).
  */
 export function preflightProblems(scenario: Scenario, env: Record<string, string | undefined>): FieldIssue[] {
   const problems: FieldIssue[] = [];
@@ -20,6 +22,7 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
   // nothing (no analytics read back), whatever the service did.
   if (scenario.adapter !== 'triggers-api') {
     const http = scenario.adapter.http;
+    problems.push(...templateProblems(http, env));
     if (scenario.webhooks > 1) problems.push({ path: 'webhooks', message: `the http adapter registers one webhook (register_webhook), not ${scenario.webhooks}: set webhooks: 1` });
     scenario.gates.forEach((gate, i) => {
       if (!('invariants' in gate)) return;
@@ -49,6 +52,31 @@ function problemOf(step: MethodStep, target: Scenario['target'], env: Record<str
     return `${step.action ? 'a kill needs' : 'process faults need'} processes the runner started: an embedded target with mode: processes, or a command target`;
   }
   return undefined;
+}
+
+/**
+ * Placeholders a request of the http adapter could not fill, found now rather than on its first request
+ * (a typo, a variable of another request, an unset environment variable).
+ */
+function templateProblems(http: HttpAdapterSpec, env: Record<string, string | undefined>): FieldIssue[] {
+  const problems: FieldIssue[] = [];
+  const requests: [string, unknown, readonly string[]][] = [
+    ['headers', http.headers, ['run_id']],
+    ['create_event', http.create_event, ['seq', 'event_type', 'idempotency_key', 'run_id']],
+    ['read_event', http.read_event, ['id', 'run_id']],
+    ['register_webhook', http.register_webhook, ['receiver_url', 'run_id']],
+  ];
+  for (const [name, template, known] of requests) {
+    for (const variable of placeholders(template)) {
+      const path = `adapter.http.${name}`;
+      if (variable.startsWith('env.')) {
+        if (env[variable.slice(4)] === undefined) problems.push({ path, message: `{{${variable}}} has no value: set ${variable.slice(4)} in the environment` });
+      } else if (!known.includes(variable)) {
+        problems.push({ path, message: `{{${variable}}} is not a variable here: use ${known.map((k) => `{{${k}}}`).join(', ')} or {{env.NAME}}` });
+      }
+    }
+  }
+  return problems;
 }
 
 const DELIVERY_CHECKERS = new Set<string>(['deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry']);

@@ -51,6 +51,23 @@ describe('preflight', () => {
     expect(problems({ ...scenario(command, [], withWebhook), webhooks: 3 })).toEqual([{ path: 'webhooks', message: 'the http adapter registers one webhook (register_webhook), not 3: set webhooks: 1' }]);
   });
 
+  it("names the http adapter's placeholders it could not fill: an unset variable, a typo, another request's variable", () => {
+    const templated = {
+      http: {
+        headers: { authorization: 'Bearer {{env.SERVICE_TOKEN}}' },
+        create_event: { method: 'POST', path: '/events', headers: { 'idempotency-key': '{{idempotency_key}}' }, body: { type: '{{evnt_type}}', n: '{{seq}}' }, id: '$.id' },
+        read_event: { path: '/events/{{seq}}' },
+      },
+    } as const;
+    expect(problems(scenario(command, [], templated))).toEqual([
+      { path: 'adapter.http.headers', message: '{{env.SERVICE_TOKEN}} has no value: set SERVICE_TOKEN in the environment' },
+      { path: 'adapter.http.create_event', message: '{{evnt_type}} is not a variable here: use {{seq}}, {{event_type}}, {{idempotency_key}}, {{run_id}} or {{env.NAME}}' },
+      { path: 'adapter.http.read_event', message: '{{seq}} is not a variable here: use {{id}}, {{run_id}} or {{env.NAME}}' },
+    ]);
+    const fixed = { http: { ...templated.http, create_event: { ...templated.http.create_event, body: { type: '{{event_type}}', n: '{{seq}}' } }, read_event: { path: '/events/{{id}}' } } };
+    expect(problems(scenario(command, [], fixed), { SERVICE_TOKEN: 't' })).toEqual([]);
+  });
+
   it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
     expect(problems(scenario(url, [proxy]))[0]?.message).toContain('proxy faults need an embedded or command target');
     expect(problems(scenario(command, [proxy]))).toEqual([]);
