@@ -18,6 +18,15 @@ function plainSegments(path: string): string[] | null {
   return segments;
 }
 
+/**
+ * Why `path` cannot be read, or undefined: a filter or script segment (`[?(@.x)]`, `[(@.length-1)]`)
+ * needs script evaluation, which is off, and would throw on every answer it met.
+ */
+export function pathProblem(path: string): string | undefined {
+  const script = (JSONPath.toPathArray(path) as string[]).find((segment) => /^\??\(/.test(segment));
+  return script === undefined ? undefined : `its segment [${script}] is a script expression, and those are off`;
+}
+
 /** The first value at a JSON path, as a string; undefined when there is none. */
 export function extract(path: string, json: unknown): string | undefined {
   const segments = plainSegments(path);

@@ -1,6 +1,7 @@
 // What a scenario asks of its target and adapter that they cannot give, found before anything starts.
 // Found later, a step is only noted as not applied and a checker judges nothing: a run whose fault
 // never happened, or whose deliveries were never watched, could pass as if the service had survived.
+import { pathProblem } from '../adapters/json-path.js';
 import { placeholders } from '../adapters/request-template.js';
 import type { HttpAdapterSpec } from '../scenario/adapter-schema.js';
 import type { MethodStep } from '../scenario/fault-schema.js';
@@ -55,8 +56,8 @@ function problemOf(step: MethodStep, target: Scenario['target'], env: Record<str
 }
 
 /**
- * Placeholders a request of the http adapter could not fill, found now rather than on its first request
- * (a typo, a variable of another request, an unset environment variable).
+ * Placeholders a request of the http adapter could not fill (a typo, a variable of another request, an
+ * unset environment variable) and JSON paths it could not read, found now rather than on its first request.
  */
 function templateProblems(http: HttpAdapterSpec, env: Record<string, string | undefined>): FieldIssue[] {
   const problems: FieldIssue[] = [];
@@ -66,6 +67,10 @@ function templateProblems(http: HttpAdapterSpec, env: Record<string, string | un
     ['read_event', http.read_event, ['id', 'run_id']],
     ['register_webhook', http.register_webhook, ['receiver_url', 'run_id']],
   ];
+  for (const [name, path] of [['create_event.id', http.create_event.id], ['receipt.event_id', http.receipt?.event_id]] as const) {
+    const problem = path === undefined ? undefined : pathProblem(path);
+    if (problem) problems.push({ path: `adapter.http.${name}`, message: `${path} cannot be read: ${problem} (use member names and indexes, wildcards or ..)` });
+  }
   for (const [name, template, known] of requests) {
     for (const variable of placeholders(template)) {
       const path = `adapter.http.${name}`;

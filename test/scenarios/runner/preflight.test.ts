@@ -66,6 +66,10 @@ describe('preflight', () => {
     ]);
     const fixed = { http: { ...templated.http, create_event: { ...templated.http.create_event, body: { type: '{{event_type}}', n: '{{seq}}' } }, read_event: { path: '/events/{{id}}' } } };
     expect(problems(scenario(command, [], fixed), { SERVICE_TOKEN: 't' })).toEqual([]);
+    const filtered = { http: { ...fixed.http, create_event: { ...fixed.http.create_event, id: '$.items[?(@.new)].id' } } };
+    expect(problems(scenario(command, [], filtered), { SERVICE_TOKEN: 't' })).toEqual([
+      { path: 'adapter.http.create_event.id', message: '$.items[?(@.new)].id cannot be read: its segment [?(@.new)] is a script expression, and those are off (use member names and indexes, wildcards or ..)' },
+    ]);
   });
 
   it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
