@@ -1,6 +1,7 @@
 // What a scenario asks of its target and adapter that they cannot give, found before anything starts.
 // Found later, a step is only noted as not applied and a checker judges nothing: a run whose fault
 // never happened, or whose deliveries were never watched, could pass as if the service had survived.
+import { statSync } from 'node:fs';
 import { pathProblem } from '../adapters/json-path.js';
 import { placeholders } from '../adapters/request-template.js';
 import type { HttpAdapterSpec } from '../scenario/adapter-schema.js';
@@ -35,6 +36,9 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
         problems.push({ path: `gates.${i}.invariants`, message: "analytics_exact reads the Triggers API's analytics summary, which the http adapter has no way to read: leave it out" });
       }
     });
+  }
+  if (target.kind === 'command' && target.cwd !== undefined && !isDirectory(target.cwd)) {
+    problems.push({ path: 'target.cwd', message: `${target.cwd} is not a directory: name the folder the command runs in` });
   }
   scenario.method.forEach((step, i) => {
     const message = problemOf(step, scenario.target, env);
@@ -82,6 +86,14 @@ function templateProblems(http: HttpAdapterSpec, env: Record<string, string | un
     }
   }
   return problems;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const DELIVERY_CHECKERS = new Set<string>(['deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry']);

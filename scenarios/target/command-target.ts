@@ -22,6 +22,8 @@ const ERROR_LINE = /(error|exception)\b|\b(fatal|panic|cannot|can't|refused|deni
 class OutputTail {
   private lines: string[] = [];
   private partial = '';
+  /** Set when the command could not be started at all (its shell or working folder missing). */
+  spawnError: Error | undefined;
 
   constructor(private readonly keep = 20) {}
 
@@ -49,6 +51,7 @@ class OutputTail {
 async function waitReady(url: string, timeoutMs: number, child: ChildProcess, output: OutputTail): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (output.spawnError) throw new ScenarioError('setup_failed', `cannot start the target command: ${output.spawnError.message}; check target.run and target.cwd`);
     if (child.exitCode !== null || child.signalCode !== null) {
       // What it wrote last may still be in the pipes: wait (bounded) for them to close.
       await Promise.race([once(child, 'close'), sleep(500)]);
@@ -88,6 +91,10 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
     output.follow(child.stderr);
     const self = child;
     const tail = output;
+    // Without a listener, a command that cannot be spawned would end the runner's own process.
+    self.once('error', (err) => {
+      tail.spawnError = err;
+    });
     self.once('close', (code, signal) => {
       if (asked || self !== child) return;
       const how = String(code ?? signal);

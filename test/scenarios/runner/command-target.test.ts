@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
+import { commandTargetSchema } from '../../../scenarios/scenario/target-schema.js';
+import { startCommandTarget } from '../../../scenarios/target/command-target.js';
+import { startProxyLinks } from '../../../scenarios/target/proxy-links.js';
 import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
 import { unusedPort } from '../../support/unused-port.js';
 
@@ -89,6 +92,21 @@ describe('command target', () => {
     expect(journal.errors).toContain('the target command exited (3) without the runner asking; it wrote: "FATAL ERROR: heap out of memory"');
     const history = (await readFile(journal.outputs.history, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; action?: string });
     expect(history.filter((e) => e.kind === 'process')).toEqual([expect.objectContaining({ process: 'server', action: 'exit' })]);
+  });
+
+  it('reports a command that cannot be spawned at all, without ending the runner', async () => {
+    const proxies = await startProxyLinks({ seed: 1, runId: 'spawn' });
+    try {
+      const spec = commandTargetSchema.parse({ kind: 'command', run: 'true', ready_url: 'http://127.0.0.1:9/', cwd: join(tmpdir(), 'aftershock-no-such-folder') });
+      const err = await startCommandTarget(spec, { proxies, receiverAddress: '127.0.0.1:9', env: {} }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ScenarioError);
+      expect((err as ScenarioError).message).toMatch(/^cannot start the target command: spawn \S+ ENOENT; check target\.run and target\.cwd$/);
+    } finally {
+      await proxies.close();
+    }
   });
 });
 

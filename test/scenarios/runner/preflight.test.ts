@@ -1,5 +1,6 @@
 // Steps the target cannot run are refused before anything starts (exit 2), not noted mid-run as "could
 // not be applied" under a verdict that may pass without the fault ever happening.
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { preflightProblems } from '../../../scenarios/runner/preflight.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
@@ -70,6 +71,11 @@ describe('preflight', () => {
     expect(problems(scenario(command, [], filtered), { SERVICE_TOKEN: 't' })).toEqual([
       { path: 'adapter.http.create_event.id', message: '$.items[?(@.new)].id cannot be read: its segment [?(@.new)] is a script expression, and those are off (use member names and indexes, wildcards or ..)' },
     ]);
+  });
+
+  it("refuses a command target's working folder that does not exist", () => {
+    expect(problems(scenario({ ...command, cwd: '/no/such/folder' }, []))).toEqual([{ path: 'target.cwd', message: '/no/such/folder is not a directory: name the folder the command runs in' }]);
+    expect(problems(scenario({ ...command, cwd: tmpdir() }, []))).toEqual([]);
   });
 
   it('refuses proxy faults on a url target, and kills and stops where the runner started no process', () => {
