@@ -42,6 +42,14 @@ function targetOverride(values: Record<string, unknown>): Target | undefined {
   throw new ScenarioError('invalid_options', `--target ${String(values.target)}: use embedded or url (command targets are written in the scenario file)`);
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** The options a replay must repeat to do what this run did (not --seed, --out or --no-progress). */
 const REPLAYED = ['target', 'base-url', 'admin-token-env', 'toxiproxy-url', 'receiver-url', 'receiver-webhook-url', 'fail-fast'] as const;
 
@@ -91,6 +99,13 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
   if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)) {
     io.err.write(`aftershock run: --seed must be an integer from 0 to ${2 ** 31 - 1}\n`);
     return 2;
+  }
+  for (const name of ['base-url', 'receiver-url', 'receiver-webhook-url', 'toxiproxy-url'] as const) {
+    const value = values[name];
+    if (value !== undefined && !isHttpUrl(value)) {
+      io.err.write(`aftershock run: --${name} ${JSON.stringify(value)} is not an http(s) URL, e.g. http://127.0.0.1:8080\n`);
+      return 2;
+    }
   }
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();

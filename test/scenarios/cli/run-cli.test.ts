@@ -96,6 +96,15 @@ describe('aftershock run', () => {
     expect(err).toContain(`${file}: load.rate:`);
   });
 
+  it('exits 2 on an option that should be a URL and is not, before anything starts', async () => {
+    const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
+    for (const [name, value] of [['--base-url', 'staging.example.com'], ['--receiver-url', 'not-a-url'], ['--toxiproxy-url', 'ftp://x']]) {
+      const { code, err } = await run([file, '--target', 'url', '--base-url', 'http://127.0.0.1:1', name!, value!, '--no-progress']);
+      expect(code).toBe(2);
+      expect(err).toBe(`aftershock run: ${name} "${value}" is not an http(s) URL, e.g. http://127.0.0.1:8080\n`);
+    }
+  });
+
   it('exits 3 when the target cannot be reached', async () => {
     const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
     const { code, err } = await run([file, '--no-progress']);
