@@ -81,9 +81,12 @@ export async function receiverCli(argv: string[], io: ReceiverCliIo = {}): Promi
   if (!Number.isSafeInteger(seed)) return fail(`--seed must be an integer, got "${values.seed}"`);
   let verifier: Webhook | undefined;
   try {
+    // The library takes any base64 text for a key; a secret without its prefix is a copy-paste slip
+    // that would make every receipt's signature "wrong" without a word.
+    if (values.secret !== undefined && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(values.secret)) throw new Error('not whsec_');
     verifier = values.secret === undefined ? undefined : new Webhook(values.secret);
   } catch {
-    return fail('--secret is not a webhook secret (whsec_<base64>)');
+    return fail('--secret is not a webhook secret (whsec_<base64>, as the webhook was registered with)');
   }
   let random = createRandom(seed);
   const receipts = new ReceiptLog();
@@ -100,7 +103,8 @@ export async function receiverCli(argv: string[], io: ReceiverCliIo = {}): Promi
       intercept: (req, res, body) => handleControl(state as ReceiverControlState, req, res, body),
     });
   } catch (err) {
-    console.error(`aftershock receiver: cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (choose another --port)`);
+    const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    console.error(`aftershock receiver: cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (${taken ? 'choose another --port' : 'check --host: an address of this machine'})`);
     return 1;
   }
   state.receiver = receiver;

@@ -71,3 +71,15 @@ it.each(dashValues)('%s explains an option value that starts with a dash in one 
   expect(result.code).toBe(2);
   expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/ambiguous.*--help\)$/)]);
 });
+
+it('aftershock receiver refuses a secret without its whsec_ prefix, which would fail every signature quietly', async () => {
+  const result = await run(['bin/aftershock.ts', 'receiver', '--port', '0', '--secret', 'c2VjcmV0']);
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--secret is not a webhook secret \(whsec_<base64>/)]);
+});
+
+it('aftershock receiver points at --host, not --port, when the address is not one of the machine', async () => {
+  const result = await run(['bin/aftershock.ts', 'receiver', '--port', '0', '--host', '192.0.2.1']);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/cannot listen on 192\.0\.2\.1:0: .*\(check --host: an address of this machine\)/);
+});
