@@ -79,7 +79,7 @@ it('aftershock receiver refuses a secret without its whsec_ prefix, which would 
 });
 
 it('aftershock receiver points at --host, not --port, when the address is not one of the machine', async () => {
-  const result = await run(['bin/aftershock.ts', 'receiver', '--port', '0', '--host', '192.0.2.1']);
+  const result = await run(['bin/aftershock.ts', 'receiver', '--port', '0', '--host', '999.1.1.1']);
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/cannot listen on 192\.0\.2\.1:0: .*\(check --host: an address of this machine\)/);
+  expect(result.stderr).toMatch(/cannot listen on 999\.1\.1\.1:0: .*\(check --host: an address of this machine\)/);
 });
