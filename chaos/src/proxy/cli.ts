@@ -62,7 +62,8 @@ export async function runProxyCli(argv: string[], io: ProxyCliIo = {}): Promise<
   try {
     server = await startToxiproxyServer({ host: values.host ?? '127.0.0.1', port, seed });
   } catch (err) {
-    error(`aftershock proxy: cannot start the API on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (choose another --port)`);
+    const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    error(`aftershock proxy: cannot start the API on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (${taken ? 'choose another --port' : 'check --host: an address of this machine'})`);
     return 1;
   }
   log(`Toxiproxy-compatible API listening on ${server.url} (seed ${server.seed})`);
