@@ -20,12 +20,12 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
   if (scenario.adapter === 'triggers-api' && target.kind !== 'embedded' && !env[target.admin_token_env]) {
     problems.push({ path: 'adapter', message: `the triggers-api adapter makes the run's API key with the target's admin token: ${setToken(target.admin_token_env)}` });
   }
-  // Checkers the adapter cannot feed would pass on nothing (no webhook: no delivery to judge) or fail on
-  // nothing (no analytics read back), whatever the service did.
   if (scenario.adapter !== 'triggers-api') {
     const http = scenario.adapter.http;
     problems.push(...templateProblems(http, env));
     if (scenario.webhooks > 1) problems.push({ path: 'webhooks', message: `the http adapter registers one webhook (register_webhook), not ${scenario.webhooks}: set webhooks: 1` });
+    // Checkers the adapter cannot feed would pass on nothing (no webhook: no delivery to judge) or fail
+    // on nothing (no analytics read back), whatever the service did.
     scenario.gates.forEach((gate, i) => {
       if (!('invariants' in gate)) return;
       const deliveries = gate.invariants.filter((c) => DELIVERY_CHECKERS.has(c));
