@@ -3,8 +3,9 @@
 // profiling it. Usage: SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (or STORE_NODE_ARGS, for dynalite) npx tsx bench/open-model-run.ts
 // [--rate 1300] [--seconds 15]; then `npx tsx bench/profile-summary.ts --skip <s> DIR/*.cpuprofile`
 // with the start offset this prints. With --stalls, each slow request is put down to the pause it sat
-// through (bench/stall-probe.mjs in every process, bench/stall-attribution.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+// through (bench/stall-probe.mjs in every process, bench/stall-attribution.ts). With --calls, it
+// prints the store calls per second by operation and table (bench/store-calls-probe.mjs).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,11 +35,13 @@ options:
                  waiting for a core, all three waiting at once, or nothing recorded); the probe's
                  2-ms timer costs each process a little CPU, so compare runs with the flag only
                  to runs with it
+  --calls        count the store's calls during the open model, by operation and table
+                 (BatchWriteItem by the tables it puts to and deletes from), per second
   -h, --help     show this help`;
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { rate: { type: 'string', default: '1300' }, seconds: { type: 'string', default: '15' }, stalls: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
+  ({ values } = parseArgs({ options: { rate: { type: 'string', default: '1300' }, seconds: { type: 'string', default: '15' }, stalls: { type: 'boolean', default: false }, calls: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
 } catch (err) {
   console.error(`open-model-run: ${(err as Error).message} (see --help)`);
   process.exit(2);
@@ -67,9 +70,19 @@ if (probeDir) {
   await import(probe);
 }
 const requests: { at: number; ms: number }[] = [];
+// With --calls, the store writes its running call counts here (bench/store-calls-probe.mjs).
+const callsDir = values.calls ? mkdtempSync(join(tmpdir(), 'aftershock-calls-')) : undefined;
+const callsFile = callsDir && join(callsDir, 'calls.json');
+const storeArgs = process.env.STORE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+if (callsFile) {
+  process.env.STORE_CALLS_FILE = callsFile;
+  storeArgs.push('--import', new URL('./store-calls-probe.mjs', import.meta.url).href);
+}
+type CallCounts = { at: number; counts: Record<string, number> };
+const readCalls = (): CallCounts | undefined => (callsFile && existsSync(callsFile) ? (JSON.parse(readFileSync(callsFile, 'utf8')) as CallCounts) : undefined);
 
 const storeSpawned = performance.now();
-const db = await startEmbeddedDynamo({ nodeArgs: process.env.STORE_NODE_ARGS?.split(' ').filter(Boolean) });
+const db = await startEmbeddedDynamo({ nodeArgs: storeArgs });
 const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-open-model-'));
 const spawned = performance.now();
 const server = await spawnServer({ DYNAMODB_ENDPOINT: db.endpoint, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_TIERS: UNLIMITED_TIERS });
@@ -87,6 +100,7 @@ try {
   const s0 = cpuSeconds(server.child.pid);
   const d0 = cpuSeconds(db.pid);
   const generator0 = process.cpuUsage();
+  const calls0 = readCalls();
   // Per 100-ms window of intended arrivals: requests, and those slower than SLOW_MS.
   const windows: { sent: number; slow: number }[] = [];
   let origin: number | undefined;
@@ -117,6 +131,15 @@ try {
   console.log(
     `load generator ${((generator.user + generator.system) / 1e6 / seconds).toFixed(2)} cores; requests over ${SLOW_MS} ms: ${slowWindows.reduce((n, w) => n + w.slow, 0)}, in ${slowWindows.length} of ${filled.length} 100-ms windows (worst: ${worst.map((w) => `${w.slow}/${w.sent}`).join(', ') || 'none'})`,
   );
+  const calls1 = readCalls();
+  if (calls0 && calls1 && calls1.at > calls0.at) {
+    const perSecond = Object.entries(calls1.counts)
+      .map(([call, n]) => [call, ((n - (calls0.counts[call] ?? 0)) * 1000) / (calls1.at - calls0.at)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    console.log(`store calls per second over ${((calls1.at - calls0.at) / 1000).toFixed(1)} s of the open model:`);
+    for (const [call, n] of perSecond) console.log(`  ${n.toFixed(1).padStart(7)}  ${call}`);
+  }
   if (probeDir) {
     const { slow, all, gc } = attribute(readPauses(probeDir), requests, SLOW_MS, { from: phaseFrom, to: performance.timeOrigin + performance.now() });
     const shares = (by: Record<string, number>) => {
@@ -135,4 +158,5 @@ try {
   await db.stop();
   rmSync(dataDir, { recursive: true, force: true });
   if (probeDir) rmSync(probeDir, { recursive: true, force: true });
+  if (callsDir) rmSync(callsDir, { recursive: true, force: true });
 }
