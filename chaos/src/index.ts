@@ -5,7 +5,7 @@ export { systemClock, type Clock } from './clock.js';
 export { deriveRandom, createRandom, hashSeed, hash32, mulberry32, standardNormal, type Random } from './random/seeded-random.js';
 export { ChaosEngine, type ChaosEngineOptions, type DecideOptions, type InjectionListener, type RuleEndReason } from './rules/chaos-engine.js';
 export { ruleSchema, parseRules, type Rule, type RuleInput } from './rules/rule-schema.js';
-export { CHAOS_POINTS, KINDS_BY_POINT, injectorSchema, type ChaosPoint, type Injector, type InjectorKind } from './rules/injector-schema.js';
+export { CHAOS_POINTS, KINDS_BY_POINT, injectorProblem, injectorSchema, type ChaosPoint, type Injector, type InjectorKind } from './rules/injector-schema.js';
 export { compileMatch, type CallAttributes, type MatchSpec } from './rules/match-pattern.js';
 export { InjectionLog, type Injection } from './rules/injection-log.js';
 export { type InjectionDetail } from './rules/resolve-injection.js';

@@ -2,18 +2,27 @@
 // toxics on the links the runner creates, the runner's own `receiver` misbehaving, and `process`
 // signals; plus the one-shot actions (kill, restart) a timeline can hold.
 import { z } from 'zod';
-import { CHAOS_POINTS, injectorSchema } from '../../chaos/src/index.js';
+import { CHAOS_POINTS, injectorProblem, injectorSchema } from '../../chaos/src/index.js';
 import { durationSchema } from '../gates/duration.js';
 
 const probability = z.number().min(0).max(1);
 
-/** A rule for the target's fault points, installed through its `/_chaos` API for the step's window. */
-export const chaosFaultSchema = z.strictObject({
-  point: z.enum(CHAOS_POINTS),
-  match: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
-  injector: injectorSchema,
-  probability: probability.optional(),
-});
+/**
+ * A rule for the target's fault points, installed through its `/_chaos` API for the step's window. An
+ * injector its point cannot apply is refused here: the target would refuse the rule mid-run, and the
+ * step would be only noted as not applied.
+ */
+export const chaosFaultSchema = z
+  .strictObject({
+    point: z.enum(CHAOS_POINTS),
+    match: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+    injector: injectorSchema,
+    probability: probability.optional(),
+  })
+  .superRefine((fault, ctx) => {
+    const problem = injectorProblem(fault.point, fault.injector.kind);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['injector', 'kind'], message: problem });
+  });
 
 /** Toxiproxy's toxic types, with their wire names. */
 export const TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'] as const;

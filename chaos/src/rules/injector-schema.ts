@@ -49,3 +49,9 @@ export const KINDS_BY_POINT: Readonly<Record<ChaosPoint, readonly InjectorKind[]
   http_out: ['latency', 'http_error', 'throttle', 'timeout', 'partial_failure', 'connection_reset'],
   worker: ['pause', 'hang', 'crash', 'clock_skew'],
 };
+
+/** Why `kind` cannot be injected at `point` (one line naming the kinds it can), or undefined when it can. */
+export function injectorProblem(point: ChaosPoint, kind: InjectorKind): string | undefined {
+  const allowed = KINDS_BY_POINT[point];
+  return allowed.includes(kind) ? undefined : `${kind} cannot be injected at ${point} (allowed: ${allowed.join(', ')})`;
+}

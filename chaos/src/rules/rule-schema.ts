@@ -2,7 +2,7 @@
 // (probability) and for how long (start_after, duration, max_count), validated once with zod.
 import { z } from 'zod';
 import { ChaosError, type ChaosErrorDetail } from '../chaos-error.js';
-import { CHAOS_POINTS, KINDS_BY_POINT, injectorSchema } from './injector-schema.js';
+import { CHAOS_POINTS, injectorProblem, injectorSchema } from './injector-schema.js';
 
 const pattern = z.string().min(1).max(200);
 
@@ -23,13 +23,8 @@ export const ruleSchema = z
     max_count: z.number().int().min(1).optional(),
   })
   .superRefine((rule, ctx) => {
-    if (!KINDS_BY_POINT[rule.point].includes(rule.injector.kind)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['injector', 'kind'],
-        message: `${rule.injector.kind} cannot be injected at ${rule.point} (allowed: ${KINDS_BY_POINT[rule.point].join(', ')})`,
-      });
-    }
+    const problem = injectorProblem(rule.point, rule.injector.kind);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['injector', 'kind'], message: problem });
   });
 
 /** A validated rule, defaults filled in. */

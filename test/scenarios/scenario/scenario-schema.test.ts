@@ -48,6 +48,13 @@ describe('scenario schema', () => {
     expect(late.issues.map((i) => i.path)).toContain('method.0.at');
   });
 
+  it('refuses a chaos injector its point cannot apply, which the target would refuse mid-run', () => {
+    const chaos = (point: string, injector: object) => ({ ...minimal, method: [{ at: '1s', for: '1s', fault: { chaos: { point, injector } } }] });
+    const err = errorOf(() => parseScenario(chaos('worker', { kind: 'dynamodb_error', error: 'ThrottlingException' })));
+    expect(err.issues).toEqual([{ path: 'method.0.fault.chaos.injector.kind', message: 'dynamodb_error cannot be injected at worker (allowed: pause, hang, crash, clock_skew)' }]);
+    expect(parseScenario(chaos('dynamodb', { kind: 'dynamodb_error', error: 'ThrottlingException' })).method[0]?.fault?.chaos?.point).toBe('dynamodb');
+  });
+
   it('refuses a recovery gate naming a probe that does not exist', () => {
     const err = errorOf(() => parseScenario({ ...minimal, gates: [{ recovery_time: '<= 2s', probes: ['nope'] }] }));
     expect(err.issues[0]?.path).toBe('gates.0.probes.0');
