@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadScenarios } from '../scenario/load-scenario.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
-import type { Target } from '../scenario/target-schema.js';
+import { preflightError } from '../runner/preflight.js';
 import { runScenario } from '../runner/run-scenario.js';
 import { createProgress } from './progress.js';
 import { summaryLines } from './summary.js';
+import { isHttpUrl, TARGET_OPTIONS, targetOverride, withTarget } from './target-options.js';
 
 export const RUN_USAGE = `usage: aftershock run <scenario file or directory>... [options]
 
@@ -32,24 +33,6 @@ options:
 exit codes: 0 all gates held · 1 a gate or checker failed · 2 invalid scenario or options
             3 target unreachable or set-up failed · 130 interrupted`;
 
-function targetOverride(values: Record<string, unknown>): Target | undefined {
-  if (values.target === undefined) return undefined;
-  if (values.target === 'embedded') return { kind: 'embedded', mode: 'in-process', workers: 1 };
-  if (values.target === 'url') {
-    if (typeof values['base-url'] !== 'string') throw new ScenarioError('invalid_options', '--target url needs --base-url URL');
-    return { kind: 'url', base_url: values['base-url'], admin_token_env: (values['admin-token-env'] as string | undefined) ?? 'AFTERSHOCK_ADMIN_TOKEN' };
-  }
-  throw new ScenarioError('invalid_options', `--target ${String(values.target)}: use embedded or url (command targets are written in the scenario file)`);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
 /** The options a replay must repeat to do what this run did (not --seed, --out or --no-progress). */
 const REPLAYED = ['target', 'base-url', 'admin-token-env', 'toxiproxy-url', 'receiver-url', 'receiver-webhook-url', 'fail-fast'] as const;
 
@@ -72,9 +55,7 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
         seed: { type: 'string' },
         out: { type: 'string' },
         'fail-fast': { type: 'boolean' },
-        target: { type: 'string' },
-        'base-url': { type: 'string' },
-        'admin-token-env': { type: 'string' },
+        ...TARGET_OPTIONS,
         'toxiproxy-url': { type: 'string' },
         'receiver-url': { type: 'string' },
         'receiver-webhook-url': { type: 'string' },
@@ -114,14 +95,17 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
   let worst = 0;
   try {
     const override = targetOverride(values);
-    const loaded = await loadScenarios(positionals);
+    const loaded = (await loadScenarios(positionals)).map(({ file, scenario }) => ({ file, scenario: withTarget(scenario, override) }));
+    // What a target or adapter cannot give is found for every scenario before the first one starts.
+    const refused = loaded.flatMap(({ file, scenario }) => preflightError(scenario, process.env, file) ?? []);
+    for (const err of refused) io.err.write(`aftershock run: ${err.file}: ${err.message}\n`);
+    if (refused.length > 0) return 2;
     for (const { file, scenario } of loaded) {
       if (interrupt.signal.aborted) break;
       const progress = createProgress(io.out, io.out.isTTY === true && !values['no-progress'], loaded.length > 1 ? `[${scenario.title}] ` : '');
       const out = values.out === undefined ? undefined : loaded.length > 1 ? join(values.out, file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '')) : values.out;
       try {
-        const target = override?.kind === 'embedded' && scenario.target.kind === 'embedded' ? scenario.target : override;
-        const journal = await runScenario(target ? { ...scenario, target } : scenario, {
+        const journal = await runScenario(scenario, {
           seed,
           out,
           file,

@@ -6,7 +6,7 @@ import { pathProblem } from '../adapters/json-path.js';
 import { placeholders } from '../adapters/request-template.js';
 import type { HttpAdapterSpec } from '../scenario/adapter-schema.js';
 import type { MethodStep } from '../scenario/fault-schema.js';
-import type { FieldIssue } from '../scenario/scenario-error.js';
+import { ScenarioError, type FieldIssue } from '../scenario/scenario-error.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 
 /**
@@ -45,6 +45,18 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
     if (message) problems.push({ path: `method.${i}${step.name ? ` (${step.name})` : ''}`, message });
   });
   return problems;
+}
+
+/**
+ * The preflight problems as the error a run throws (`invalid_scenario`, exit 2): the first in its
+ * message, all of them in `issues`; undefined when there are none.
+ */
+export function preflightError(scenario: Scenario, env: Record<string, string | undefined>, file?: string): ScenarioError | undefined {
+  const problems = preflightProblems(scenario, env);
+  if (problems.length === 0) return undefined;
+  const [first] = problems as [FieldIssue];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return new ScenarioError('invalid_scenario', `${first.path}: ${first.message}${more}`, { file, issues: problems });
 }
 
 function problemOf(step: MethodStep, target: Scenario['target'], env: Record<string, string | undefined>): string | undefined {

@@ -17,7 +17,6 @@ import { startReceiver } from '../receiver/receiver.js';
 import { connectRemoteReceiver } from '../receiver/remote-receiver.js';
 import type { CheckerName } from '../scenario/judgement-schema.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
-import { ScenarioError, type FieldIssue } from '../scenario/scenario-error.js';
 import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.js';
 import { startTarget } from '../target/start-target.js';
 import type { ProxyLinks } from '../target/proxy-links.js';
@@ -26,7 +25,7 @@ import type { Journal, RollbackReading, RunStatus } from './journal.js';
 import { judgeRun, phaseWindows } from './judge-run.js';
 import { driveLoad, type LoadSummary } from './load-driver.js';
 import { claimRunDir, outputPaths, runDirName, writeOutputs } from './outputs.js';
-import { preflightProblems } from './preflight.js';
+import { preflightError } from './preflight.js';
 import { startProbeSampler } from './probe-sampler.js';
 import { quiesceAndRead } from './quiesce.js';
 import { startRunClock, type RunClock } from './run-clock.js';
@@ -87,12 +86,8 @@ function isParsed(input: Scenario | ScenarioInput): input is Scenario {
 export async function runScenario(input: Scenario | ScenarioInput, options: RunOptions = {}): Promise<Journal> {
   const scenario = isParsed(input) ? input : parseScenario(input, options.file);
   const env = options.env ?? process.env;
-  const problems = preflightProblems(scenario, env);
-  if (problems.length > 0) {
-    const [first] = problems as [FieldIssue];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    throw new ScenarioError('invalid_scenario', `${first.path}: ${first.message}${more}`, { file: options.file, issues: problems });
-  }
+  const refused = preflightError(scenario, env, options.file);
+  if (refused) throw refused;
   const seed = options.seed ?? scenario.seed ?? randomInt(2 ** 31 - 1);
   const emit = options.onEvent ?? (() => undefined);
   const setupClock = startRunClock();

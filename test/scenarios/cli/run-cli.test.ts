@@ -96,6 +96,20 @@ describe('aftershock run', () => {
     expect(err).toContain(`${file}: load.rate:`);
   });
 
+  it('exits 2 before the first scenario starts when a later one asks for what its target cannot give', async () => {
+    const service = await startFakeEventService();
+    services.push(service);
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-cli-'));
+    await writeFile(join(dir, 'a-fine.json'), JSON.stringify(base(service.url)));
+    const kill = { at: '1s', action: { kill: 'worker' } };
+    await writeFile(join(dir, 'b-kill.json'), JSON.stringify({ ...base(service.url), method: [kill] }));
+    const { code, out, err } = await run([dir, '--no-progress']);
+    expect(code).toBe(2);
+    expect(err).toBe(`aftershock run: ${join(dir, 'b-kill.json')}: method.0: a kill needs processes the runner started: an embedded target with mode: processes, or a command target\n`);
+    // Nothing ran: no summary of the first scenario.
+    expect(out).toBe('');
+  });
+
   it('exits 2 on an option that should be a URL and is not, before anything starts', async () => {
     const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
     for (const [name, value] of [['--base-url', 'staging.example.com'], ['--receiver-url', 'not-a-url'], ['--toxiproxy-url', 'ftp://x']]) {
