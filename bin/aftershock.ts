@@ -10,6 +10,7 @@ const usage = `usage: aftershock <command> [options]
 
 commands:
   run      run chaos scenarios against a service and judge them (aftershock run --help)
+  validate check scenarios without running them, and print each one's plan (aftershock validate --help)
   report   write a run's HTML report, or compare two runs (aftershock report --help)
   explore  generate fault schedules, find one that breaks an invariant, shrink it (aftershock explore --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
@@ -24,6 +25,11 @@ switch (command) {
   case 'run': {
     const { runCli } = await import('../scenarios/cli/run-cli.js');
     process.exitCode = await runCli(rest);
+    break;
+  }
+  case 'validate': {
+    const { validateCli } = await import('../scenarios/cli/validate-cli.js');
+    process.exitCode = await validateCli(rest);
     break;
   }
   case 'report': {
@@ -62,7 +68,7 @@ switch (command) {
     break;
   default:
     // One line on stderr that says what to do; stdout stays empty for a script reading it.
-    console.error(`aftershock: unknown command ${JSON.stringify(command)}: use run, report, explore, proxy, receiver or server (see aftershock --help)`);
+    console.error(`aftershock: unknown command ${JSON.stringify(command)}: use run, validate, report, explore, proxy, receiver or server (see aftershock --help)`);
     process.exitCode = 2;
 }
 

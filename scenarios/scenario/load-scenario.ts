@@ -44,6 +44,16 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
 
 /** Loads every file and directory given, directories expanded to their scenario files in name order. */
 export async function loadScenarios(paths: readonly string[]): Promise<LoadedScenario[]> {
+  const loaded: LoadedScenario[] = [];
+  for (const file of await scenarioFiles(paths)) loaded.push(await loadScenarioFile(file));
+  return loaded;
+}
+
+/**
+ * The files `paths` name, directories expanded to their scenario files in name order. Throws
+ * `invalid_options` for a directory holding none.
+ */
+export async function scenarioFiles(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -55,7 +65,5 @@ export async function loadScenarios(paths: readonly string[]): Promise<LoadedSce
       files.push(path);
     }
   }
-  const loaded: LoadedScenario[] = [];
-  for (const file of files) loaded.push(await loadScenarioFile(file));
-  return loaded;
+  return files;
 }

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { runProxyCli } from '../../chaos/src/proxy/cli.js';
 import { runCli } from '../../scenarios/cli/run-cli.js';
+import { validateCli } from '../../scenarios/cli/validate-cli.js';
 import { exploreCli } from '../../scenarios/explore/explore-cli.js';
 import { reportCli } from '../../scenarios/report/report-cli.js';
 
@@ -27,6 +28,7 @@ const commands: [string, string[], RegExp][] = [
   ['aftershock receiver', ['bin/aftershock.ts', 'receiver'], /usage: aftershock receiver/],
   ['aftershock proxy', ['bin/aftershock.ts', 'proxy'], /usage: aftershock proxy/],
   ['aftershock run', ['bin/aftershock.ts', 'run'], /usage: aftershock run/],
+  ['aftershock validate', ['bin/aftershock.ts', 'validate'], /usage: aftershock validate/],
   ['aftershock report', ['bin/aftershock.ts', 'report'], /usage: aftershock report/],
   ['aftershock explore', ['bin/aftershock.ts', 'explore'], /usage: aftershock explore/],
 ];
@@ -69,6 +71,7 @@ const collect = () => {
 };
 const dashValues: [string, (err: NodeJS.WritableStream) => Promise<number>][] = [
   ['aftershock run', (err) => runCli(['x.yaml', '--seed', '-1'], { out: collect().stream as unknown as NodeJS.WriteStream, err })],
+  ['aftershock validate', (err) => validateCli(['x.yaml', '--base-url', '-1'], { out: collect().stream, err })],
   ['aftershock explore', (err) => exploreCli(['--seed', '-1'], { out: collect().stream, err })],
   ['aftershock report', (err) => reportCli(['x', '--out', '-1'], { out: collect().stream, err })],
   ['aftershock proxy', (err) => runProxyCli(['--port', '-1'], { log: () => undefined, error: (line) => void err.write(`${line}\n`) })],
