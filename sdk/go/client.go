@@ -5,6 +5,7 @@ package triggers
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	mathrand "math/rand"
 	"net/http"
@@ -25,6 +26,7 @@ type Client struct {
 	random         func() float64
 	sleep          func(ctx context.Context, d time.Duration) error
 	idempotencyKey func() string
+	signatureNonce func() string
 
 	Events    *EventsService
 	Webhooks  *WebhooksService
@@ -65,6 +67,11 @@ func WithIdempotencyKeys(next func() string) Option {
 	return func(c *Client) { c.idempotencyKey = next }
 }
 
+// WithSignatureNonces injects each signed attempt's X-Signature-Nonce (default: 128 random bits).
+func WithSignatureNonces(next func() string) Option {
+	return func(c *Client) { c.signatureNonce = next }
+}
+
 // NewClient builds a client for apiKey (a tr_... key, or the admin token for key management and audit).
 func NewClient(apiKey, baseURL string, opts ...Option) *Client {
 	var mu sync.Mutex
@@ -83,6 +90,7 @@ func NewClient(apiKey, baseURL string, opts ...Option) *Client {
 		},
 		sleep:          sleepContext,
 		idempotencyKey: randomKey,
+		signatureNonce: NewSignatureNonce,
 	}
 	for _, opt := range opts {
 		opt(c)
@@ -107,6 +115,15 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// NewSignatureNonce is a fresh X-Signature-Nonce: 128 random bits, base64url (22 characters).
+func NewSignatureNonce() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("triggers: no randomness for a signature nonce: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func randomKey() string {

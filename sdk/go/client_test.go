@@ -81,6 +81,23 @@ func TestSignedClientIsAcceptedWhereSigningIsRequired(t *testing.T) {
 	}
 }
 
+func TestSignedRequestsRepeatedWithinOneSecondAreEachAccepted(t *testing.T) {
+	ctx := testContext(t)
+	key := newKey(t, triggers.CreateAPIKeyInput{SigningMode: "required"})
+	frozen := time.Now()
+	signed := triggers.NewClient(key.Secret, server.url, triggers.WithSigningSecret(key.SigningSecret), triggers.WithClock(func() time.Time { return frozen }))
+	event, err := signed.Events.Create(ctx, triggers.CreateEventInput{Source: "poll", EventType: "x", Payload: map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same GET three times in one second: only the nonce tells them apart.
+	for i := 0; i < 3; i++ {
+		if got, err := signed.Events.Get(ctx, event.EventID); err != nil || got.EventID != event.EventID {
+			t.Fatalf("get %d: %v", i, err)
+		}
+	}
+}
+
 func TestRetriedCreateUnderLostAnswersMakesOneEvent(t *testing.T) {
 	ctx := testContext(t)
 	key := newKey(t, triggers.CreateAPIKeyInput{})

@@ -77,9 +77,12 @@ func (cl *Client) attempt(ctx context.Context, c call, rawQuery string, body []b
 	}
 	if cl.signingSecret != "" {
 		ts := cl.now().Unix()
+		// A new nonce per attempt: a retry in the same second is not the first attempt's replay.
+		nonce := cl.signatureNonce()
 		req.Header.Set("X-Signature-Timestamp", strconv.FormatInt(ts, 10))
-		req.Header.Set("X-Signature", SignRequest(cl.signingSecret, RequestToSign{Method: c.method, Path: c.path, RawQuery: rawQuery, Timestamp: ts, Body: body}))
+		req.Header.Set("X-Signature", SignRequest(cl.signingSecret, RequestToSign{Method: c.method, Path: c.path, RawQuery: rawQuery, Timestamp: ts, Body: body, Nonce: nonce}))
 		req.Header.Set("X-Signature-Version", "v1")
+		req.Header.Set("X-Signature-Nonce", nonce)
 	}
 	res, err := cl.httpClient.Do(req)
 	if err == nil && c.stream && res.StatusCode/100 == 2 {

@@ -13,7 +13,15 @@ export interface SignedRequest {
   rawQuery: string;
   timestamp: string;
   body: Uint8Array | string;
+  /**
+   * X-Signature-Nonce, when sent: a sixth line of the string to sign, so two identical requests in one
+   * second (a retry, a poll) sign differently and neither is refused as the other's replay.
+   */
+  nonce?: string | undefined;
 }
+
+/** A nonce as X-Signature-Nonce may carry it: 8–64 characters of A–Z a–z 0–9 - _. */
+export const SIGNATURE_NONCE = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Why a signature was refused, or `ok`. */
 export type SignatureCheck = 'ok' | 'signature_missing' | 'signature_invalid' | 'signature_expired';
@@ -51,10 +59,12 @@ function decodeOnce(text: string): string {
   }
 }
 
-/** `METHOD\nPATH\nCANONICAL_QUERY\nTIMESTAMP\nSHA256_HEX(raw body)`. */
+/** `METHOD\nPATH\nCANONICAL_QUERY\nTIMESTAMP\nSHA256_HEX(raw body)`, then `\nNONCE` when there is one. */
 export function stringToSign(req: SignedRequest): string {
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
-  return [req.method.toUpperCase(), req.path, canonicalQuery(req.rawQuery), req.timestamp, bodyHash].join('\n');
+  const lines = [req.method.toUpperCase(), req.path, canonicalQuery(req.rawQuery), req.timestamp, bodyHash];
+  if (req.nonce !== undefined) lines.push(req.nonce);
+  return lines.join('\n');
 }
 
 /** base64 HMAC-SHA256 of the string to sign with the key's signing secret. */
@@ -74,6 +84,7 @@ export function verifyRequestSignature(
   toleranceS = SIGNATURE_TOLERANCE_S,
 ): SignatureCheck {
   if (!/^\d{1,12}$/.test(req.timestamp)) return 'signature_invalid';
+  if (req.nonce !== undefined && !SIGNATURE_NONCE.test(req.nonce)) return 'signature_invalid';
   if (Math.abs(nowMs / 1000 - Number(req.timestamp)) > toleranceS) return 'signature_expired';
   const expected = Buffer.from(signRequest(signingSecret, req), 'base64');
   const given = Buffer.from(signature, 'base64');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { ApiKeyRecord } from '../domain/api-key.js';
 import type { Clock } from '../domain/clock.js';
-import { SIGNATURE_VERSION, verifyRequestSignature } from '../domain/request-signature.js';
+import { SIGNATURE_NONCE, SIGNATURE_VERSION, verifyRequestSignature } from '../domain/request-signature.js';
 import type { SigningMode } from '../domain/scopes.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { SecretBox } from '../store/secret-box.js';
@@ -73,7 +73,9 @@ export function requestSigningGuard(opts: RequestSigningOptions): KeyGuard {
       rawQuery: queryAt === -1 ? '' : req.originalUrl.slice(queryAt + 1),
       timestamp,
       body: rawBodyOf(req),
+      nonce: req.get('x-signature-nonce'),
     };
+    if (signed.nonce !== undefined && !SIGNATURE_NONCE.test(signed.nonce)) return fail(req, key, 'signature_invalid', 'X-Signature-Nonce must be 8–64 characters of A–Z a–z 0–9 - _');
     const nowMs = opts.clock.now();
     const check = verifyRequestSignature(secret, signed, signature, nowMs, opts.toleranceS);
     if (check === 'signature_expired') return fail(req, key, check, `X-Signature-Timestamp is more than ${opts.toleranceS} s from the server clock`);

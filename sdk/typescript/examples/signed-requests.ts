@@ -1,7 +1,7 @@
 // Request signing: give the client the key's signing secret and every request carries
-// X-Signature-Timestamp, X-Signature and X-Signature-Version, signed afresh on each retry. A key
-// created with `signing_mode: "required"` refuses anything unsigned.
-import { TriggersApiClient, UnauthorizedError, signRequest } from '../src/index.js';
+// X-Signature-Timestamp, X-Signature, X-Signature-Version and a new X-Signature-Nonce, signed afresh
+// on each retry. A key created with `signing_mode: "required"` refuses anything unsigned.
+import { TriggersApiClient, UnauthorizedError, newSignatureNonce, signRequest } from '../src/index.js';
 import { runIfMain, type ExampleEnv } from './example-env.js';
 
 export async function signedRequests({ baseUrl, apiKey, signingSecret, log = console.log }: ExampleEnv) {
@@ -21,10 +21,12 @@ export async function signedRequests({ baseUrl, apiKey, signingSecret, log = con
   }
   log('unsigned request:', unsignedRefusal ?? 'accepted (the key does not require signing)');
 
-  // The signature alone, for another HTTP client: sign exactly the bytes you send.
+  // The signature alone, for another HTTP client: sign exactly the bytes you send, with a new nonce
+  // for every request (the same request twice in one second would otherwise be refused as a replay).
   const body = JSON.stringify({ source: 'billing', event_type: 'invoice.paid', payload: { invoice: 8 } });
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = signRequest(signingSecret, { method: 'POST', path: '/v1/events', rawQuery: '', timestamp, body });
+  const nonce = newSignatureNonce();
+  const signature = signRequest(signingSecret, { method: 'POST', path: '/v1/events', rawQuery: '', timestamp, body, nonce });
   const res = await fetch(`${baseUrl}/v1/events`, {
     method: 'POST',
     body,
@@ -34,6 +36,7 @@ export async function signedRequests({ baseUrl, apiKey, signingSecret, log = con
       'x-signature-timestamp': String(timestamp),
       'x-signature': signature,
       'x-signature-version': 'v1',
+      'x-signature-nonce': nonce,
     },
   });
   log('hand-signed create:', res.status);

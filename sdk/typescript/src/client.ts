@@ -7,6 +7,7 @@ import { AuditResource } from './resources/audit.js';
 import { EventsResource } from './resources/events.js';
 import { WebhooksResource } from './resources/webhooks.js';
 import type { InboxQuery, TriggerEvent } from './models.js';
+import { newSignatureNonce } from './request-signing.js';
 import { resolveRetryOptions, type RetryOptions } from './retry-policy.js';
 import { abortableSleep, type CallOptions, type TransportConfig } from './transport.js';
 
@@ -22,12 +23,14 @@ export interface TriggersApiClientOptions {
   signingSecret?: string;
   /** Retry settings (default 3 attempts, 200 ms doubling to 5 s, with jitter). */
   retry?: RetryOptions;
-  /** Injected for tests and deterministic runs: fetch, clock (ms), randomness in [0, 1), sleep, key generator. */
+  /** Injected for tests and deterministic runs: fetch, clock (ms), randomness in [0, 1), sleep, key and nonce generators. */
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   idempotencyKey?: () => string;
+  /** Each signed attempt's X-Signature-Nonce (default: 128 random bits). */
+  signatureNonce?: () => string;
 }
 
 /**
@@ -59,6 +62,7 @@ export class TriggersApiClient {
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
       sleep: options.sleep ?? abortableSleep,
+      signatureNonce: options.signatureNonce ?? newSignatureNonce,
     };
     this.events = new EventsResource(config, options.idempotencyKey ?? randomUUID);
     this.webhooks = new WebhooksResource(config);

@@ -16,7 +16,7 @@ export {
 } from './errors.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { CallOptions } from './transport.js';
-export { canonicalQuery, signRequest, signatureHeaders, stringToSign, type RequestToSign } from './request-signing.js';
+export { canonicalQuery, newSignatureNonce, signRequest, signatureHeaders, stringToSign, type RequestToSign } from './request-signing.js';
 export { verifyWebhook, type ReceivedHeaders, type VerifyWebhookOptions, type WebhookVerifyFailure, type WebhookVerifyResult } from './verify-webhook.js';
 export { paginate } from './paginate.js';
 export type { CreateEventOptions, InboxPage } from './resources/events.js';

@@ -1,6 +1,6 @@
 // Request signing (docs/SECURITY.md#request-signing): the canonical query, the string to sign and
-// the three headers. Pure: the timestamp is a parameter.
-import { createHash, createHmac } from 'node:crypto';
+// the headers. Pure: the timestamp and the nonce are parameters.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** What one request signs: `path` without the query, `rawQuery` the text after `?` (may be empty). */
 export interface RequestToSign {
@@ -11,6 +11,17 @@ export interface RequestToSign {
   timestamp: number;
   /** The exact bytes sent; empty when there is no body. */
   body: string | Uint8Array;
+  /**
+   * X-Signature-Nonce (8–64 of `A–Z a–z 0–9 - _`): signed as a sixth line, so identical requests in
+   * one second (a retry, a poll) sign differently. Without it two of them would carry one signature,
+   * and the server refuses the second as a replay.
+   */
+  nonce?: string;
+}
+
+/** A fresh nonce for X-Signature-Nonce: 128 random bits, base64url (22 characters). */
+export function newSignatureNonce(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 /** RFC 3986 percent-encoding: everything but `A–Z a–z 0–9 - . _ ~`, upper-case hex, UTF-8. */
@@ -48,10 +59,12 @@ export function canonicalQuery(rawQuery: string): string {
   return split.map(([n, v]) => `${n}=${v}`).join('&');
 }
 
-/** `METHOD\nPATH\nCANONICAL_QUERY\nTIMESTAMP\nSHA256_HEX(body)`. */
+/** `METHOD\nPATH\nCANONICAL_QUERY\nTIMESTAMP\nSHA256_HEX(body)`, then `\nNONCE` when there is one. */
 export function stringToSign(req: RequestToSign): string {
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
-  return [req.method.toUpperCase(), req.path, canonicalQuery(req.rawQuery), String(req.timestamp), bodyHash].join('\n');
+  const lines = [req.method.toUpperCase(), req.path, canonicalQuery(req.rawQuery), String(req.timestamp), bodyHash];
+  if (req.nonce !== undefined) lines.push(req.nonce);
+  return lines.join('\n');
 }
 
 /** The base64 HMAC-SHA256 signature of a request with the key's `signing_secret` (`sk_…`). */
@@ -60,15 +73,17 @@ export function signRequest(signingSecret: string, req: RequestToSign): string {
 }
 
 /**
- * The headers of a signed request: `X-Signature-Timestamp`, `X-Signature`, `X-Signature-Version`.
- * Sign every attempt afresh: the server refuses a signature it has already accepted.
+ * The headers of a signed request: `X-Signature-Timestamp`, `X-Signature`, `X-Signature-Version`, and
+ * `X-Signature-Nonce` with a nonce. Sign every attempt afresh, with a new nonce: the server refuses a
+ * signature it has already accepted.
  * @example
- * const headers = signatureHeaders(secret, { method: 'GET', path: '/v1/inbox', rawQuery: '', timestamp: Math.floor(Date.now() / 1000), body: '' });
+ * const headers = signatureHeaders(secret, { method: 'GET', path: '/v1/inbox', rawQuery: '', timestamp: Math.floor(Date.now() / 1000), body: '', nonce: newSignatureNonce() });
  */
 export function signatureHeaders(signingSecret: string, req: RequestToSign): Record<string, string> {
   return {
     'x-signature-timestamp': String(req.timestamp),
     'x-signature': signRequest(signingSecret, req),
     'x-signature-version': 'v1',
+    ...(req.nonce === undefined ? {} : { 'x-signature-nonce': req.nonce }),
   };
 }

@@ -16,6 +16,8 @@ export interface TransportConfig {
   now: () => number;
   random: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** A fresh X-Signature-Nonce per signed attempt. */
+  signatureNonce: () => string;
 }
 
 /** One call. `idempotent` marks a request whose repeat cannot do the work twice. */
@@ -66,7 +68,8 @@ export async function send(config: TransportConfig, spec: CallSpec): Promise<Ans
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (config.signingSecret !== undefined) {
       const timestamp = Math.floor(config.now() / 1000);
-      Object.assign(headers, signatureHeaders(config.signingSecret, { method: spec.method, path: spec.path, rawQuery, timestamp, body: body ?? '' }));
+      // A new nonce per attempt: a retry in the same second is not the first attempt's replay.
+      Object.assign(headers, signatureHeaders(config.signingSecret, { method: spec.method, path: spec.path, rawQuery, timestamp, body: body ?? '', nonce: config.signatureNonce() }));
     }
     let failure: AttemptFailure;
     let error: TriggersApiError;

@@ -31,6 +31,20 @@ describe('request signature', () => {
     expect(verifyRequestSignature(VECTOR.secret, VECTOR.request, VECTOR.signature, NOW)).toBe('ok');
   });
 
+  it('reproduces the published test vector with a nonce, which is signed as a sixth line', () => {
+    const request = { ...VECTOR.request, nonce: 'n0nce_0123456789-abcdef' };
+    expect(stringToSign(request)).toBe(`${VECTOR.stringToSign}\nn0nce_0123456789-abcdef`);
+    expect(signRequest(VECTOR.secret, request)).toBe('fsdowWAHlCF8pT5YVh7cDFC7dZWTNYzJG8C/JQH11vg=');
+    expect(verifyRequestSignature(VECTOR.secret, request, 'fsdowWAHlCF8pT5YVh7cDFC7dZWTNYzJG8C/JQH11vg=', NOW)).toBe('ok');
+    // The nonce is covered: another nonce, or none, does not verify; nor does one outside 8–64 of A–Z a–z 0–9 - _.
+    expect(verifyRequestSignature(VECTOR.secret, { ...request, nonce: 'n0nce_0123456789-abcdeF' }, 'fsdowWAHlCF8pT5YVh7cDFC7dZWTNYzJG8C/JQH11vg=', NOW)).toBe('signature_invalid');
+    expect(verifyRequestSignature(VECTOR.secret, VECTOR.request, 'fsdowWAHlCF8pT5YVh7cDFC7dZWTNYzJG8C/JQH11vg=', NOW)).toBe('signature_invalid');
+    for (const nonce of ['short', 'x'.repeat(65), 'has space 0123', 'dot.ted.nonce']) {
+      const odd = { ...VECTOR.request, nonce };
+      expect(verifyRequestSignature(VECTOR.secret, odd, signRequest(VECTOR.secret, odd), NOW), nonce).toBe('signature_invalid');
+    }
+  });
+
   it('sorts the query by name then value and re-encodes it with RFC 3986', () => {
     expect(canonicalQuery('b=2&a=z&a=y')).toBe('a=y&a=z&b=2');
     expect(canonicalQuery("q=it's(*)!&flag")).toBe('flag=&q=it%27s%28%2A%29%21');

@@ -110,6 +110,23 @@ describe('request signing', () => {
     }
   });
 
+  it('accepts identical requests in one second when each carries its own nonce, and refuses a repeated nonce', async () => {
+    const key = await api.createKey();
+    const ts = String(Math.floor(clock.now() / 1000));
+    const withNonce = (nonce: string) => {
+      const signature = signRequest(key.signing_secret, { method: 'GET', path: '/v1/inbox', rawQuery: 'limit=1', timestamp: ts, body: '', nonce });
+      return api.call('GET', '/v1/inbox?limit=1', { key: key.api_key, headers: { 'x-signature': signature, 'x-signature-timestamp': ts, 'x-signature-nonce': nonce } });
+    };
+    expect((await withNonce('first-nonce-0001')).status).toBe(200);
+    expect((await withNonce('second-nonce-002')).status).toBe(200);
+    const again = await withNonce('first-nonce-0001');
+    expect(again.status).toBe(401);
+    expect(again.body.error.code).toBe('signature_replayed');
+    const odd = await withNonce('not a nonce');
+    expect(odd.status).toBe(401);
+    expect(odd.body.error).toMatchObject({ code: 'signature_invalid', message: 'X-Signature-Nonce must be 8–64 characters of A–Z a–z 0–9 - _' });
+  });
+
   it('audits signature failures once a minute per key and code, without the signature', async () => {
     const key = await api.createKey();
     const bad = { 'x-signature': 'AAAA', 'x-signature-timestamp': String(Math.floor(clock.now() / 1000)) };

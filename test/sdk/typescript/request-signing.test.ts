@@ -1,7 +1,7 @@
 // The SDK's request signing reproduces docs/SECURITY.md's test vector exactly, and the server accepts
 // what it signs (including awkward query strings) while refusing a tampered signature.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TriggersApiClient, UnauthorizedError, canonicalQuery, signRequest, signatureHeaders } from '../../../sdk/typescript/src/index.js';
+import { TriggersApiClient, UnauthorizedError, canonicalQuery, newSignatureNonce, signRequest, signatureHeaders } from '../../../sdk/typescript/src/index.js';
 import { startTestApi, type CreatedKey, type TestApi } from '../../support/test-api.js';
 
 const vector = {
@@ -16,13 +16,26 @@ it('reproduces the documented canonical query and signature', () => {
   expect(signature).toBe('EKqo6y1bIPWsdGTUiGun7WJLsfpxGWaSG5jBiBbJwAQ=');
 });
 
+it('reproduces the documented signature with a nonce, signed as a sixth line', () => {
+  const signature = signRequest(vector.secret, { method: 'POST', path: '/v1/events', rawQuery: vector.rawQuery, timestamp: 1767225600, body: vector.body, nonce: 'n0nce_0123456789-abcdef' });
+  expect(signature).toBe('fsdowWAHlCF8pT5YVh7cDFC7dZWTNYzJG8C/JQH11vg=');
+  expect(newSignatureNonce()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  expect(newSignatureNonce()).not.toBe(newSignatureNonce());
+});
+
 it('keeps a plus literal, a bare name as name=, and a malformed escape as sent', () => {
   expect(canonicalQuery('b=1+2&a&c=%zz&a-b=0')).toBe('a=&a-b=0&b=1%2B2&c=%25zz');
 });
 
-it('builds the three signature headers', () => {
-  const headers = signatureHeaders(vector.secret, { method: 'POST', path: '/v1/events', rawQuery: vector.rawQuery, timestamp: 1767225600, body: vector.body });
-  expect(headers).toEqual({ 'x-signature-timestamp': '1767225600', 'x-signature': 'EKqo6y1bIPWsdGTUiGun7WJLsfpxGWaSG5jBiBbJwAQ=', 'x-signature-version': 'v1' });
+it('builds the signature headers, with X-Signature-Nonce when there is a nonce', () => {
+  const request = { method: 'POST', path: '/v1/events', rawQuery: vector.rawQuery, timestamp: 1767225600, body: vector.body };
+  expect(signatureHeaders(vector.secret, request)).toEqual({ 'x-signature-timestamp': '1767225600', 'x-signature': 'EKqo6y1bIPWsdGTUiGun7WJLsfpxGWaSG5jBiBbJwAQ=', 'x-signature-version': 'v1' });
+  expect(signatureHeaders(vector.secret, { ...request, nonce: 'n0nce_0123456789-abcdef' })).toEqual({
+    'x-signature-timestamp': '1767225600',
+    'x-signature': 'fsdowWAHlCF8pT5YVh7cDFC7dZWTNYzJG8C/JQH11vg=',
+    'x-signature-version': 'v1',
+    'x-signature-nonce': 'n0nce_0123456789-abcdef',
+  });
 });
 
 let api: TestApi;
@@ -43,8 +56,9 @@ it('is accepted by a server that requires signing, for bodies and for queries wi
   expect(page.events.map((e) => e.event_id)).toEqual([event.event_id]);
 });
 
-it('signs each attempt afresh, so a retried request is not refused as a replay', async () => {
+it('signs each attempt afresh, so a retry in the same second is not refused as a replay', async () => {
   let calls = 0;
+  const frozen = Date.now();
   const client = new TriggersApiClient({
     apiKey: key.api_key,
     baseUrl: api.url,
@@ -56,11 +70,35 @@ it('signs each attempt afresh, so a retried request is not refused as a replay',
       if (++calls === 1) throw new TypeError('fetch failed', { cause: new Error('socket hang up') });
       return res;
     },
-    now: () => Date.now() + calls * 1000,
+    // One second for every attempt: only the nonce tells the retry from the first attempt.
+    now: () => frozen,
   });
   const event = await client.events.create({ source: 'resign', event_type: 'x', payload: {} });
   expect(calls).toBe(2);
   expect(event.source).toBe('resign');
+});
+
+it('sends identical requests in one second, each accepted; the same signed request sent twice is refused', async () => {
+  const frozen = Date.now();
+  const sent: { url: string; headers: Record<string, string> }[] = [];
+  const client = new TriggersApiClient({
+    apiKey: key.api_key,
+    baseUrl: api.url,
+    signingSecret: key.signing_secret,
+    now: () => frozen,
+    fetch: async (input, init) => {
+      sent.push({ url: String(input), headers: { ...(init?.headers as Record<string, string>) } });
+      return fetch(input, init);
+    },
+  });
+  const event = await client.events.create({ source: 'poll', event_type: 'x', payload: {} });
+  for (let i = 0; i < 3; i++) expect((await client.events.get(event.event_id)).event_id).toBe(event.event_id);
+  expect(new Set(sent.map((s) => s.headers['x-signature-timestamp'])).size).toBe(1);
+  // A replay of the last request, headers and all, is still refused.
+  const last = sent.at(-1)!;
+  const replay = await fetch(last.url, { headers: last.headers });
+  expect(replay.status).toBe(401);
+  expect(((await replay.json()) as { error: { code: string } }).error.code).toBe('signature_replayed');
 });
 
 it('fails with the server\'s signature code when the secret is wrong', async () => {
