@@ -25,11 +25,22 @@ func (s *APIKeysService) Get(ctx context.Context, keyID string) (*APIKey, error)
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: keyPath(keyID, "")}, &out))
 }
 
-// Rotate creates the next version; the old one keeps working for transitionDays (0 ends it now).
-// errors.Is(err, ErrConflict) when this version is not the lineage's active one.
+// EndTransitionNow, as Rotate's transitionDays, ends the old version at once (a key that may have leaked).
+const EndTransitionNow = -1
+
+// Rotate creates the next version; the old one keeps working for transitionDays, or the server's default
+// (7 days) when transitionDays is 0, as zero means the default everywhere in this package. Pass
+// EndTransitionNow to end the old version at once. errors.Is(err, ErrConflict) when this version is
+// not the lineage's active one.
 func (s *APIKeysService) Rotate(ctx context.Context, keyID string, transitionDays int) (*RotatedAPIKey, error) {
 	var out RotatedAPIKey
-	body := map[string]int{"transition_days": transitionDays}
+	body := map[string]int{}
+	switch {
+	case transitionDays < 0:
+		body["transition_days"] = 0
+	case transitionDays > 0:
+		body["transition_days"] = transitionDays
+	}
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: keyPath(keyID, "/rotate"), body: body}, &out))
 }
 

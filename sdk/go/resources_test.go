@@ -120,6 +120,22 @@ func TestAnalyticsSummaryAndStreamedExport(t *testing.T) {
 	}
 }
 
+func TestRotateWithZeroDaysKeepsTheDefaultTransitionAndEndTransitionNowEndsIt(t *testing.T) {
+	ctx := testContext(t)
+	key := newKey(t, triggers.CreateAPIKeyInput{})
+	next, err := triggers.NewClient(key.Secret, server.url).APIKeys.Rotate(ctx, key.KeyID, 0)
+	if err != nil || next.PreviousStatus != "rotating" || next.PreviousExpiresAt == nil {
+		t.Fatalf("rotate with 0: %+v %v", next, err)
+	}
+	if until, err := time.Parse(time.RFC3339, *next.PreviousExpiresAt); err != nil || time.Until(until) < 6*24*time.Hour {
+		t.Fatalf("the old version should keep working for the default 7 days, until %s (%v)", *next.PreviousExpiresAt, err)
+	}
+	now, err := triggers.NewClient(next.Secret, server.url).APIKeys.Rotate(ctx, next.KeyID, triggers.EndTransitionNow)
+	if err != nil || now.PreviousStatus != "expired" {
+		t.Fatalf("rotate with EndTransitionNow: %+v %v", now, err)
+	}
+}
+
 func TestKeyRotationVersionsRevokeAndAudit(t *testing.T) {
 	ctx := testContext(t)
 	key := newKey(t, triggers.CreateAPIKeyInput{})

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -35,7 +36,10 @@ var (
 // VerifyWebhook checks a delivery against its raw body bytes, before any JSON parsing, and returns
 // the delivery id (deduplicate on it) or a *WebhookVerifyError. It uses the webhook-* headers when
 // present (several space-separated signatures are accepted, for secret rotation), otherwise
-// X-Webhook-Timestamp and X-Webhook-Signature. Comparisons are constant-time.
+// X-Webhook-Timestamp and X-Webhook-Signature. Comparisons are constant-time. The id returned is
+// always a signed one: webhook-id is signed with Standard Webhooks, while X-Webhook-Signature covers
+// only the timestamp and body, so there the id is the body's delivery_id (an X-Webhook-Id that
+// differs from it is refused as invalid_signature).
 func VerifyWebhook(secret string, body []byte, header http.Header, opts ...VerifyOptions) (string, error) {
 	var o VerifyOptions
 	if len(opts) > 0 {
@@ -82,12 +86,27 @@ func VerifyWebhook(secret string, body []byte, header http.Header, opts ...Verif
 		mac.Write(body)
 		expected = "v1=" + hex.EncodeToString(mac.Sum(nil))
 	}
+	matched := false
 	for _, candidate := range strings.Fields(signatures) {
-		if hmac.Equal([]byte(candidate), []byte(expected)) {
-			return id, nil
-		}
+		matched = matched || hmac.Equal([]byte(candidate), []byte(expected))
 	}
-	return "", &WebhookVerifyError{"invalid_signature"}
+	if !matched {
+		return "", &WebhookVerifyError{"invalid_signature"}
+	}
+	if standard {
+		return id, nil
+	}
+	// X-Webhook-Id is not signed: deduplicating on it would let a replay pick any id.
+	var signed struct {
+		DeliveryID string `json:"delivery_id"`
+	}
+	if json.Unmarshal(body, &signed) != nil || signed.DeliveryID == "" {
+		return "", &WebhookVerifyError{"missing_headers"}
+	}
+	if id != "" && id != signed.DeliveryID {
+		return "", &WebhookVerifyError{"invalid_signature"}
+	}
+	return signed.DeliveryID, nil
 }
 
 // webhookKey decodes whsec_ + standard base64 of 24-64 bytes, as the server accepts.

@@ -9,12 +9,14 @@ export interface TriggersApiErrorInit {
   requestId?: string | undefined;
   details?: unknown;
   cause?: unknown;
+  retryAfterMs?: number | undefined;
 }
 
 /**
  * A failed call. `status` is the HTTP status (0 when no response arrived), `code` the server's
  * stable snake_case code (`validation_error`, `not_found`, ...) or `network_error` / `timeout`,
- * `requestId` the `X-Request-Id` to quote in a bug report, `details` the server's `error.details`.
+ * `requestId` the `X-Request-Id` to quote in a bug report, `details` the server's `error.details`,
+ * `retryAfterMs` the wait the answer's `Retry-After` asked for (429, 503), when it carried one.
  * @example
  * try { await client.events.get(id); } catch (err) { if (err instanceof NotFoundError) ... }
  */
@@ -23,6 +25,7 @@ export class TriggersApiError extends Error {
   readonly status: number;
   readonly requestId: string | undefined;
   readonly details: unknown;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: TriggersApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -31,6 +34,12 @@ export class TriggersApiError extends Error {
     this.status = init.status;
     this.requestId = init.requestId;
     this.details = init.details;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** `ConflictError 409 idempotency_conflict: <message> (request req_…)`: what a log line needs. */
+  override toString(): string {
+    return `${this.name} ${this.status} ${this.code}: ${this.message}${this.requestId ? ` (request ${this.requestId})` : ''}`;
   }
 }
 
@@ -52,14 +61,7 @@ export class NetworkError extends TriggersApiError {}
 export class TimeoutError extends TriggersApiError {}
 
 /** 429: a rate limit is exhausted; `retryAfterMs` says how long to wait (from `Retry-After`). */
-export class RateLimitedError extends TriggersApiError {
-  readonly retryAfterMs: number | undefined;
-
-  constructor(init: TriggersApiErrorInit & { retryAfterMs?: number | undefined }) {
-    super(init);
-    this.retryAfterMs = init.retryAfterMs;
-  }
-}
+export class RateLimitedError extends TriggersApiError {}
 
 /** Builds the error for a non-2xx response from its status and `{"error": {...}}` body. */
 export function errorFromResponse(
@@ -75,8 +77,9 @@ export function errorFromResponse(
     message: typeof error?.message === 'string' ? error.message : `HTTP ${status}`,
     requestId: typeof error?.request_id === 'string' ? error.request_id : requestId,
     details: error?.details,
+    retryAfterMs,
   };
-  if (status === 429) return new RateLimitedError({ ...init, retryAfterMs });
+  if (status === 429) return new RateLimitedError(init);
   if (status === 401) return new UnauthorizedError(init);
   if (status === 403) return new ForbiddenError(init);
   if (status === 404) return new NotFoundError(init);

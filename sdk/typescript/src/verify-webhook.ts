@@ -23,6 +23,9 @@ export interface VerifyWebhookOptions {
  * Checks a delivery's signature against the raw body bytes, before any JSON parsing. Uses the
  * `webhook-*` headers when present (several space-separated signatures accepted, for secret
  * rotation), else `X-Webhook-Timestamp` + `X-Webhook-Signature`. Constant-time comparisons.
+ * The id returned is always a signed one: `webhook-id` is signed with Standard Webhooks, while
+ * `X-Webhook-Signature` covers only the timestamp and body, so there the id is the body's
+ * `delivery_id` (an `X-Webhook-Id` that differs from it is refused as `invalid_signature`).
  * @example
  * const result = verifyWebhook(process.env.WEBHOOK_SECRET!, rawBody, req.headers);
  * if (!result.ok) return res.status(401).end();
@@ -47,7 +50,22 @@ export function verifyWebhook(secret: string, body: string | Uint8Array, headers
     ? new Webhook(secret).sign(id, new Date(Number(timestamp) * 1000), text)
     : `v1=${createHmac('sha256', key).update(`${timestamp}.`).update(body).digest('hex')}`;
   const matched = signatures.split(' ').some((candidate) => sameText(candidate, expected));
-  return matched ? { ok: true, webhookId: id } : { ok: false, reason: 'invalid_signature' };
+  if (!matched) return { ok: false, reason: 'invalid_signature' };
+  if (standard) return { ok: true, webhookId: id };
+  // X-Webhook-Id is not signed: deduplicating on it would let a replay pick any id.
+  const signedId = deliveryIdOf(text);
+  if (signedId === undefined) return { ok: false, reason: 'missing_headers' };
+  return id === '' || id === signedId ? { ok: true, webhookId: signedId } : { ok: false, reason: 'invalid_signature' };
+}
+
+/** The `delivery_id` of a delivery's JSON body, or undefined when there is none. */
+function deliveryIdOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { delivery_id?: unknown } | null)?.delivery_id;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // `whsec_` + standard base64 of 24–64 bytes, as the server accepts; anything else is refused up front.

@@ -81,6 +81,15 @@ it('throws RateLimitedError with retryAfterMs when the wait exceeds what the cli
   expect(seen).toHaveLength(1);
 });
 
+it('hands a 503 whose Retry-After is too long to the caller with retryAfterMs, and names it in String(err)', async () => {
+  script = [json(503, { error: { code: 'service_unavailable', message: 'busy' } }, { 'retry-after': '60' })];
+  const err = await client().events.get('evt_1').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ServerError);
+  expect(err).toMatchObject({ status: 503, code: 'service_unavailable', retryAfterMs: 60_000 });
+  expect(String(err)).toBe('ServerError 503 service_unavailable: busy (request req_scripted)');
+  expect(seen).toHaveLength(1);
+});
+
 it('does not retry a client error and reports the fields', async () => {
   script = [json(400, { error: { code: 'validation_error', message: 'body.source', details: [{ field: 'body.source', message: 'too small' }] } })];
   const err = await client().events.create({ source: '', event_type: 't', payload: {} }).catch((e: unknown) => e);

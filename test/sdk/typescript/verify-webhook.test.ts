@@ -7,16 +7,16 @@ import { verifyWebhook } from '../../../sdk/typescript/src/index.js';
 
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const other = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
-const body = '{"type":"order.created","data":{"event_id":"evt_1"}}';
+const body = '{"type":"order.created","delivery_id":"dlv_1","data":{"event_id":"evt_1"}}';
 const ts = 1_800_000_000;
 const nowMs = ts * 1000;
 
 // Independent signers: the standardwebhooks package for webhook-*, node:crypto for X-Webhook-*.
 const standard = (s: string, id = 'dlv_1', t = ts) => ({ 'webhook-id': id, 'webhook-timestamp': String(t), 'webhook-signature': new Webhook(s).sign(id, new Date(t * 1000), body) });
-const ours = (s: string, t = ts) => ({
+const ours = (s: string, t = ts, signed = body) => ({
   'X-Webhook-Id': 'dlv_1',
   'X-Webhook-Timestamp': String(t),
-  'X-Webhook-Signature': `v1=${createHmac('sha256', Buffer.from(s.slice(6), 'base64')).update(`${t}.${body}`).digest('hex')}`,
+  'X-Webhook-Signature': `v1=${createHmac('sha256', Buffer.from(s.slice(6), 'base64')).update(`${t}.${signed}`).digest('hex')}`,
 });
 
 it('accepts the Standard Webhooks headers and returns the delivery id', () => {
@@ -26,6 +26,15 @@ it('accepts the Standard Webhooks headers and returns the delivery id', () => {
 it('accepts the X-Webhook-* headers in any case, from a Buffer body or a Headers object', () => {
   expect(verifyWebhook(secret, Buffer.from(body), ours(secret), { nowMs })).toEqual({ ok: true, webhookId: 'dlv_1' });
   expect(verifyWebhook(secret, body, new Headers(ours(secret)), { nowMs }).ok).toBe(true);
+});
+
+it('returns the signed delivery_id with X-Webhook-*, whose signature does not cover X-Webhook-Id', () => {
+  const { 'X-Webhook-Id': _, ...withoutId } = ours(secret);
+  expect(verifyWebhook(secret, body, withoutId, { nowMs })).toEqual({ ok: true, webhookId: 'dlv_1' });
+  // A replay that swaps the unsigned id header is refused, not counted as a new delivery.
+  expect(verifyWebhook(secret, body, { ...ours(secret), 'X-Webhook-Id': 'dlv_2' }, { nowMs })).toEqual({ ok: false, reason: 'invalid_signature' });
+  const noId = '{"type":"order.created"}';
+  expect(verifyWebhook(secret, noId, ours(secret, ts, noId), { nowMs })).toEqual({ ok: false, reason: 'missing_headers' });
 });
 
 it('accepts any one of several signatures (secret rotation)', () => {
