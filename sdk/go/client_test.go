@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,6 +60,14 @@ func TestEventsLifecycleAndTypedErrors(t *testing.T) {
 	}
 	if _, err = triggers.NewClient("tr_wrong", server.url).Events.Get(ctx, got.EventID); !errors.Is(err, triggers.ErrUnauthorized) {
 		t.Fatalf("want unauthorized, got %v", err)
+	}
+}
+
+func TestABaseURLWithoutItsSchemeFailsWithWhatToWrite(t *testing.T) {
+	_, err := triggers.NewClient("tr_x", strings.TrimPrefix(server.url, "http://")).Events.Get(testContext(t), "evt_1")
+	var apiErr *triggers.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "bad_base_url" || !strings.Contains(apiErr.Message, "e.g. http://127.0.0.1:8080") {
+		t.Fatalf("want bad_base_url, got %v", err)
 	}
 }
 

@@ -61,6 +61,10 @@ func (cl *Client) attempt(ctx context.Context, c call, rawQuery string, body []b
 	if rawQuery != "" {
 		target += "?" + rawQuery
 	}
+	if !strings.HasPrefix(cl.baseURL, "http://") && !strings.HasPrefix(cl.baseURL, "https://") {
+		cancel()
+		return nil, nil, &APIError{Kind: KindValidation, Code: "bad_base_url", Message: fmt.Sprintf("the client's baseURL %q is not an http(s) URL, e.g. http://127.0.0.1:8080", cl.baseURL)}
+	}
 	req, err := http.NewRequestWithContext(attemptCtx, c.method, target, bytes.NewReader(body))
 	if err != nil {
 		cancel()

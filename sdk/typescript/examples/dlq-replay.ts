@@ -41,4 +41,4 @@ runIfMain(import.meta.url, async (env) => {
   const webhookId = process.argv[2];
   if (!webhookId) throw new Error('usage: npx tsx sdk/typescript/examples/dlq-replay.ts <webhook_id>');
   return replayDeadLetters(env, webhookId);
-});
+}, '<webhook_id>');

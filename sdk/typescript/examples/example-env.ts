@@ -28,11 +28,14 @@ export function exampleEnvFromProcess(): ExampleEnv {
   return { baseUrl, apiKey, signingSecret: process.env.TRIGGERS_SIGNING_SECRET, keyId: process.env.TRIGGERS_KEY_ID };
 }
 
-/** Runs `main` when the file is executed directly (not imported by a test); failures exit 1. */
-export function runIfMain(moduleUrl: string, main: (env: ExampleEnv) => Promise<unknown>): void {
+/**
+ * Runs `main` when the file is executed directly (not imported by a test); failures exit 1.
+ * `args` names the example's own arguments for its --help line, e.g. `<webhook_id>`.
+ */
+export function runIfMain(moduleUrl: string, main: (env: ExampleEnv) => Promise<unknown>, args = ''): void {
   if (process.argv[1] === undefined || pathToFileURL(resolve(process.argv[1])).href !== moduleUrl) return;
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(`usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_… [TRIGGERS_SIGNING_SECRET=sk_…] [TRIGGERS_KEY_ID=key_…] npx tsx ${process.argv[1]}`);
+    console.log(`usage: TRIGGERS_API_URL=http://127.0.0.1:8080 TRIGGERS_API_KEY=tr_… [TRIGGERS_SIGNING_SECRET=sk_…] [TRIGGERS_KEY_ID=key_…] npx tsx ${process.argv[1]}${args ? ` ${args}` : ''}`);
     process.exit(0);
   }
   main(exampleEnvFromProcess()).catch((err: unknown) => {
