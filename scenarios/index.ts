@@ -12,3 +12,4 @@ export type { Scenario, ScenarioInput } from './scenario/scenario-schema.js';
 export type { CheckerResult, CheckerExample, Checker } from './checkers/checker.js';
 export type { GateResult } from './gates/gate-result.js';
 export type { HistoryRecord } from './history/history.js';
+export { loadHistory } from './history/jsonl.js';
