@@ -13,14 +13,18 @@ import type { Schedule } from '../../../scenarios/explore/schedule.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
 import { revealBeforeOutbox, swallowCreateWriteErrors } from './support/planted-bugs.js';
 
+// A 1 s window at 10 creates/s: with the default 400 ms one, a busy machine now and then let only one or
+// two creates into it, too few to rely on.
+const shape = { baselineMs: 100, faultMs: 1_000, recoveryMs: 100 };
+
 const batchWriteErrors: Schedule = {
   rate: 10,
-  faults: [{ at: 0, for: 400, fault: { chaos: { point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 } } }],
+  faults: [{ at: 0, for: 1_000, fault: { chaos: { point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 } } }],
 };
 
 const putItemErrors: Schedule = {
   rate: 10,
-  faults: [{ at: 0, for: 400, fault: { chaos: { point: 'dynamodb', match: { operation: 'PutItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 } } }],
+  faults: [{ at: 0, for: 1_000, fault: { chaos: { point: 'dynamodb', match: { operation: 'PutItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' }, probability: 1 } } }],
 };
 
 describe('explore against a planted bug', () => {
@@ -38,9 +42,9 @@ describe('explore against a planted bug', () => {
   });
 
   it('loses acknowledged events under PutItem errors only when the bug is planted', async () => {
-    const planted = await runSchedule(putItemErrors, { store, seed: 3, plant: swallowCreateWriteErrors });
+    const planted = await runSchedule(putItemErrors, { store, seed: 3, plant: swallowCreateWriteErrors, shape });
     expect(planted.failed.map((c) => c.name)).toContain('no_lost_events');
-    const unplanted = await runSchedule(putItemErrors, { store, seed: 3 });
+    const unplanted = await runSchedule(putItemErrors, { store, seed: 3, shape });
     expect(unplanted.failed.map((c) => c.name)).not.toContain('no_lost_events');
   });
 
@@ -63,9 +67,9 @@ describe('explore against a planted bug', () => {
   // Exploration found this one in the server itself: an idempotent create wrote its event visible, then
   // its outbox rows; a failure between the two answered 503 and left a readable event never delivered.
   it('shows an event whose outbox write failed only when the old write order is planted', async () => {
-    const planted = await runSchedule(batchWriteErrors, { store, seed: 5, plant: revealBeforeOutbox, quiesceMs: 1_500 });
+    const planted = await runSchedule(batchWriteErrors, { store, seed: 5, plant: revealBeforeOutbox, quiesceMs: 1_500, shape });
     expect(planted.failed.map((c) => c.name)).toEqual(expect.arrayContaining(['deliveries_complete', 'analytics_exact']));
-    const fixed = await runSchedule(batchWriteErrors, { store, seed: 5 });
+    const fixed = await runSchedule(batchWriteErrors, { store, seed: 5, shape });
     expect(fixed.failed).toEqual([]);
     // The fault did bite: creates answered 5xx, and none of those events became readable.
     const unknown = fixed.history.filter((h) => h.kind === 'op' && h.type === 'info' && h.f === 'create_event');

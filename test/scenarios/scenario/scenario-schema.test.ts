@@ -55,6 +55,31 @@ describe('scenario schema', () => {
     expect(parseScenario(chaos('dynamodb', { kind: 'dynamodb_error', error: 'ThrottlingException' })).method[0]?.fault?.chaos?.point).toBe('dynamodb');
   });
 
+  it('refuses a tolerance its metric cannot mean: a share outside 0–1, a time without its unit, a count with one', () => {
+    const err = errorOf(() =>
+      parseScenario({
+        ...minimal,
+        steady_state: [
+          { name: 'ok', metric: 'success_rate', tolerance: '>= 2' },
+          { name: 'p99', metric: 'latency_p99', tolerance: '<= 0.25' },
+          { name: 'rate', metric: 'throughput', tolerance: '>= 5s' },
+          { name: 'fine', metric: 'delivery_lag_p99', tolerance: '<= 2s' },
+        ],
+        gates: [
+          { phase: 'fault', metric: 'error_rate', tolerance: '<= 5' },
+          { recovery_time: '<= 5', probes: ['fine'] },
+        ],
+      }),
+    );
+    expect(err.issues).toEqual([
+      { path: 'steady_state.0.tolerance', message: 'success_rate is a share from 0 to 1, so ">= 2" can never hold: write e.g. ">= 0.99"' },
+      { path: 'steady_state.1.tolerance', message: 'latency_p99 is a time: give the bound its unit, e.g. "<= 250ms" or "<= 2s"' },
+      { path: 'steady_state.2.tolerance', message: 'throughput is not a time: write a number, e.g. ">= 10"' },
+      { path: 'gates.0.tolerance', message: 'error_rate is a share from 0 to 1, so "<= 5" always holds: write e.g. "<= 0.01"' },
+      { path: 'gates.1.recovery_time', message: 'recovery_time is a time: give the bound its unit, e.g. "<= 5s"' },
+    ]);
+  });
+
   it('refuses a recovery gate naming a probe that does not exist', () => {
     const err = errorOf(() => parseScenario({ ...minimal, gates: [{ recovery_time: '<= 2s', probes: ['nope'] }] }));
     expect(err.issues[0]?.path).toBe('gates.0.probes.0');
