@@ -11,6 +11,7 @@ const usage = `usage: aftershock <command> [options]
 commands:
   run      run chaos scenarios against a service and judge them (aftershock run --help)
   validate check scenarios without running them, and print each one's plan (aftershock validate --help)
+  init     write a starter scenario for your service, commented field by field (aftershock init --help)
   report   write a run's HTML report, or compare two runs (aftershock report --help)
   explore  generate fault schedules, find one that breaks an invariant, shrink it (aftershock explore --help)
   proxy    run the Toxiproxy-compatible fault proxy (aftershock proxy --help)
@@ -25,6 +26,11 @@ switch (command) {
   case 'run': {
     const { runCli } = await import('../scenarios/cli/run-cli.js');
     process.exitCode = await runCli(rest);
+    break;
+  }
+  case 'init': {
+    const { initCli } = await import('../scenarios/cli/init-cli.js');
+    process.exitCode = await initCli(rest);
     break;
   }
   case 'validate': {
@@ -68,7 +74,7 @@ switch (command) {
     break;
   default:
     // One line on stderr that says what to do; stdout stays empty for a script reading it.
-    console.error(`aftershock: unknown command ${JSON.stringify(command)}: use run, validate, report, explore, proxy, receiver or server (see aftershock --help)`);
+    console.error(`aftershock: unknown command ${JSON.stringify(command)}: use run, validate, init, report, explore, proxy, receiver or server (see aftershock --help)`);
     process.exitCode = 2;
 }
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { runProxyCli } from '../../chaos/src/proxy/cli.js';
+import { initCli } from '../../scenarios/cli/init-cli.js';
 import { runCli } from '../../scenarios/cli/run-cli.js';
 import { validateCli } from '../../scenarios/cli/validate-cli.js';
 import { exploreCli } from '../../scenarios/explore/explore-cli.js';
@@ -29,6 +30,7 @@ const commands: [string, string[], RegExp][] = [
   ['aftershock proxy', ['bin/aftershock.ts', 'proxy'], /usage: aftershock proxy/],
   ['aftershock run', ['bin/aftershock.ts', 'run'], /usage: aftershock run/],
   ['aftershock validate', ['bin/aftershock.ts', 'validate'], /usage: aftershock validate/],
+  ['aftershock init', ['bin/aftershock.ts', 'init'], /usage: aftershock init/],
   ['aftershock report', ['bin/aftershock.ts', 'report'], /usage: aftershock report/],
   ['aftershock explore', ['bin/aftershock.ts', 'explore'], /usage: aftershock explore/],
 ];
@@ -71,6 +73,7 @@ const collect = () => {
 };
 const dashValues: [string, (err: NodeJS.WritableStream) => Promise<number>][] = [
   ['aftershock run', (err) => runCli(['x.yaml', '--seed', '-1'], { out: collect().stream as unknown as NodeJS.WriteStream, err })],
+  ['aftershock init', (err) => initCli(['x.yaml', '--base-url', '-1'], { out: collect().stream, err })],
   ['aftershock validate', (err) => validateCli(['x.yaml', '--base-url', '-1'], { out: collect().stream, err })],
   ['aftershock explore', (err) => exploreCli(['--seed', '-1'], { out: collect().stream, err })],
   ['aftershock report', (err) => reportCli(['x', '--out', '-1'], { out: collect().stream, err })],

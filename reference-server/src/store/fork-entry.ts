@@ -1,13 +1,14 @@
 // Which file a child process runs (the store's here, the server's and workers' in child-stack.ts), and
 // how: the `.ts` source through tsx when this code runs from the sources (a clone, tests), the sibling
 // `.js` with plain Node when it runs built (dist/, an installed package, where tsx may not exist).
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A module to fork and the Node flags it needs. */
 export interface ForkEntry {
   /** Absolute path of the entry file. */
   path: string;
-  /** `--import tsx` for TypeScript sources; none for built JavaScript. */
+  /** `--import <tsx>` for TypeScript sources; none for built JavaScript. */
   execArgv: string[];
 }
 
@@ -21,6 +22,14 @@ export function forkEntry(relative: string, from: string): ForkEntry {
   const compiled = new URL(from).pathname.endsWith('.js');
   return {
     path: fileURLToPath(new URL(`${relative}${compiled ? '.js' : '.ts'}`, from)),
-    execArgv: compiled ? [] : ['--import', 'tsx'],
+    execArgv: compiled ? [] : ['--import', tsxLoader()],
   };
+}
+
+/**
+ * tsx's loader as a file URL, found from this module rather than from the working directory: a bare
+ * `--import tsx` is resolved from wherever the CLI was started, where there may be no node_modules.
+ */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }

@@ -1,0 +1,138 @@
+// `aftershock init`: the starter scenario for each target and adapter passes `aftershock validate` as
+// written, and the http one, unedited, runs and passes against a service with the API its comments
+// assume; bad options and an existing file exit 2 with one line.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initCli } from '../../../scenarios/cli/init-cli.js';
+import { validateCli } from '../../../scenarios/cli/validate-cli.js';
+import { runScenario } from '../../../scenarios/runner/run-scenario.js';
+import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  return { stream: new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString()), done()) }), text: () => text };
+}
+
+async function init(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = sink();
+  const err = sink();
+  const code = await initCli(args, { out: out.stream, err: err.stream });
+  return { code, out: out.text(), err: err.text() };
+}
+
+async function validate(file: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
+  const out = sink();
+  const code = await validateCli([file], { out: out.stream, err: out.stream }, env);
+  return { code, out: out.text() };
+}
+
+/**
+ * A service with the API the http starter's comments assume: POST /events answers `{ id }`, GET
+ * /events/:id, POST /webhooks `{ url }`; it delivers `{ event_id }` with a `webhook-id` header and
+ * retries every 200 ms (20 attempts at most) until the receiver answers 2xx.
+ */
+async function conventionalService(): Promise<{ url: string; server: Server }> {
+  const events = new Map<string, unknown>();
+  const hooks: string[] = [];
+  const deliver = (hook: string, id: string, attempt = 1): void => {
+    fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': `msg_${id}` }, body: JSON.stringify({ event_id: id }) })
+      .then((res) => res.ok)
+      .catch(() => false)
+      .then((ok) => {
+        if (!ok && attempt < 20) setTimeout(() => deliver(hook, id, attempt + 1), 200).unref();
+      });
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (req.method === 'POST' && req.url === '/events') {
+        const id = randomUUID();
+        events.set(id, JSON.parse(body));
+        for (const hook of hooks) deliver(hook, id);
+        return send(201, { id });
+      }
+      const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
+      if (req.method === 'GET' && read) return events.has(read[1]!) ? send(200, events.get(read[1]!)) : send(404, {});
+      if (req.method === 'POST' && req.url === '/webhooks') {
+        hooks.push((JSON.parse(body) as { url: string }).url);
+        return send(201, { id: `wh_${hooks.length}` });
+      }
+      send(req.url === '/' ? 200 : 404, {});
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const servers: Server[] = [];
+afterAll(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r));
+});
+
+describe('aftershock init', () => {
+  it('writes a starter for each target and adapter that aftershock validate accepts as written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-init-'));
+    const cases: [string, string[], Record<string, string>][] = [
+      ['embedded.yaml', [], {}],
+      ['url-http.yaml', ['--base-url', 'http://127.0.0.1:3000'], {}],
+      ['command-http.yaml', ['--run', 'node server.js', '--ready-url', 'http://127.0.0.1:3000/health'], {}],
+      ['url-triggers.yaml', ['--base-url', 'http://127.0.0.1:8080', '--adapter', 'triggers-api'], { AFTERSHOCK_ADMIN_TOKEN: 'adm_x' }],
+    ];
+    for (const [name, args, env] of cases) {
+      const file = join(dir, name);
+      const written = await init([file, ...args]);
+      expect(written.code, written.err).toBe(0);
+      expect(written.out).toMatch(new RegExp(`^wrote ${file} \\(`));
+      expect(written.out).toContain(`validate ${file}`);
+      const checked = await validate(file, env);
+      expect(checked.code, checked.out).toBe(0);
+    }
+    // The command target's starter kills the service mid-load; the schema is found from the file.
+    expect(await readFile(join(dir, 'command-http.yaml'), 'utf8')).toMatch(/action: \{ kill: server, signal: SIGKILL, restart_after: 1s \}/);
+    expect(await readFile(join(dir, 'embedded.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\S*scenario\.schema\.json\n/);
+  });
+
+  it('runs, unedited, against a service with the API its comments assume, and passes', async () => {
+    const service = await conventionalService();
+    servers.push(service.server);
+    const file = join(await mkdtemp(join(tmpdir(), 'aftershock-init-')), 'starter.yaml');
+    expect((await init([file, '--base-url', service.url])).code).toBe(0);
+    const { scenario } = await loadScenarioFile(file);
+    const journal = await runScenario(scenario, { out: join(file, '..', 'out'), seed: 11 });
+    expect(journal.errors).toEqual([]);
+    expect(journal.gates.filter((g) => !g.passed)).toEqual([]);
+    expect(journal.status).toBe('completed');
+    // The receiver outage did bite: deliveries were retried through it.
+    expect(journal.checkers.find((c) => c.name === 'same_id_on_retry')?.counts.retried_pairs).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('exits 2 with one line for options it cannot write a scenario from, and never overwrites without --force', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-init-'));
+    const file = join(dir, 'taken.yaml');
+    await writeFile(file, 'mine');
+    expect(await init([file])).toEqual({ code: 2, out: '', err: `aftershock init: ${file} exists: name another file, or overwrite it with --force\n` });
+    expect(await readFile(file, 'utf8')).toBe('mine');
+    expect((await init([file, '--force'])).code).toBe(0);
+    const refusals: [string[], string][] = [
+      [['--target', 'url'], '--target url needs --base-url URL, where your service answers'],
+      [['--run', 'node s.js'], '--target command needs --run CMD and --ready-url URL (answers 2xx once the service is ready)'],
+      [['--base-url', 'localhost:3000'], '--base-url "localhost:3000" is not an http(s) URL, e.g. http://127.0.0.1:3000'],
+      [['--adapter', 'http'], 'the embedded target is the Triggers API: use --adapter triggers-api, or point --target at your service'],
+      [['--target', 'cloud'], '--target cloud: use embedded, url or command'],
+    ];
+    for (const [args, message] of refusals) {
+      const other = join(dir, `${randomUUID()}.yaml`);
+      expect(await init([other, ...args])).toEqual({ code: 2, out: '', err: `aftershock init: ${message}\n` });
+      expect(existsSync(other)).toBe(false);
+    }
+  });
+});
