@@ -6,24 +6,7 @@ import { loadConfig, startEmbeddedStore, type EmbeddedStore } from '../../refere
 import type { Dynamo } from '../../reference-server/src/store/dynamo-client.js';
 import { startTriggersApi, type TriggersApi } from '../../reference-server/src/triggers-api.js';
 import { embeddedEnv } from '../target/embedded-env.js';
-
-/**
- * Retries within ~1.5 s, a 1 s lease (so a crashed attempt is picked up again quickly) and fast polls.
- * The lease is still twice the attempt timeout, as the server requires.
- */
-export const FAST_ENV: Readonly<Record<string, string>> = {
-  WEBHOOK_RETRY_SCHEDULE: '50,100,200,400,800',
-  WEBHOOK_RETRY_JITTER: '0',
-  WEBHOOK_TIMEOUT_MS: '400',
-  WEBHOOK_VISIBILITY_TIMEOUT_MS: '1000',
-  WORKER_POLL_MS: '20',
-  ANALYTICS_POLL_MS: '20',
-  ANALYTICS_FLUSH_MS: '50',
-  WEBHOOK_CACHE_MS: '0',
-  AUTH_CACHE_MS: '0',
-  // Two attempts: the SDK's backoff would otherwise outlast the short fault windows explored here.
-  DYNAMODB_MAX_ATTEMPTS: '2',
-};
+import { FAST_ENV } from './explore-env.js';
 
 /** Raised by a crash injection instead of ending the process: the step's work is abandoned mid-way. */
 export class WorkerCrash extends Error {
@@ -55,7 +38,8 @@ export async function startExploreStore(): Promise<ExploreStore> {
  * before anything uses it (the seam the server offers for tests), to plant known bugs.
  */
 export async function startExploreStack(store: ExploreStore, seed: number, plant?: (dynamo: Dynamo) => void): Promise<TriggersApi & { adminToken: string }> {
-  const env = { ...embeddedEnv(seed), ...FAST_ENV, DYNAMODB_ENDPOINT: store.endpoint, TABLE_PREFIX: store.nextPrefix() };
+  // The embedded target's settings with FAST_ENV as its `target.env`: what a found scenario replays with.
+  const env = { ...embeddedEnv(seed, { ...FAST_ENV }), DYNAMODB_ENDPOINT: store.endpoint, TABLE_PREFIX: store.nextPrefix() };
   const adminToken = `adm_${randomBytes(18).toString('base64url')}`;
   const api = await startTriggersApi(loadConfig(env), {
     adminToken,

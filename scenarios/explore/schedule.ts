@@ -3,6 +3,7 @@
 // replays once a failing one is found.
 import fc from 'fast-check';
 import type { ScenarioInput } from '../scenario/scenario-schema.js';
+import { FAST_ENV } from './explore-env.js';
 import { faultArbitrary, FAULT_FAMILIES, type ExploreFault, type FaultFamily } from './vocabulary.js';
 
 /** Phase lengths of an explored run, in ms: short, since each schedule gets a fresh stack. */
@@ -36,7 +37,9 @@ function asWritten(fault: ExploreFault['fault']): unknown {
 
 /**
  * The scenario that replays a schedule with `aftershock run`. Worker crashes need worker processes
- * (a crash ends its process), so a schedule with one runs the embedded target as processes.
+ * (a crash ends its process), so a schedule with one runs the embedded target as processes. The
+ * target carries {@link FAST_ENV}, the settings exploration's stacks run with, so the replay keeps
+ * the timers and retry budget the schedule was judged under.
  */
 export function scheduleScenario(schedule: Schedule, seed: number, shape: ScheduleShape = DEFAULT_SHAPE, title = 'Explored fault schedule'): ScenarioInput {
   const crashes = schedule.faults.some((f) => 'chaos' in f.fault && f.fault.chaos.injector.kind === 'crash');
@@ -44,7 +47,7 @@ export function scheduleScenario(schedule: Schedule, seed: number, shape: Schedu
     title,
     description: `Found by aftershock explore: ${schedule.faults.length} fault(s) at ${schedule.rate} req/s, replayed with the run's chaos seed ${seed}.`,
     seed,
-    target: crashes ? { kind: 'embedded', mode: 'processes', workers: 1 } : { kind: 'embedded' },
+    target: { kind: 'embedded', ...(crashes ? { mode: 'processes', workers: 1 } : {}), env: { ...FAST_ENV } },
     load: { rate: schedule.rate },
     phases: { baseline: `${shape.baselineMs}ms`, fault: `${shape.faultMs}ms`, recovery: `${shape.recoveryMs}ms` },
     method: schedule.faults.map((f, i) => ({ name: `fault ${i + 1}`, at: `${shape.baselineMs + f.at}ms`, for: `${f.for}ms`, fault: asWritten(f.fault) })),

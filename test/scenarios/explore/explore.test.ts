@@ -4,13 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExploreStore, type ExploreStore } from '../../../scenarios/explore/explore-stack.js';
+import { loadConfig } from '../../../reference-server/src/index.js';
+import { startExploreStack, startExploreStore, type ExploreStore } from '../../../scenarios/explore/explore-stack.js';
 import { explore } from '../../../scenarios/explore/explore.js';
 import { writeFoundScenario } from '../../../scenarios/explore/found-scenario.js';
 import { runSchedule } from '../../../scenarios/explore/run-schedule.js';
 import type { Schedule } from '../../../scenarios/explore/schedule.js';
 import { WORKER_STEPS } from '../../../scenarios/explore/vocabulary.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
+import { embeddedEnv } from '../../../scenarios/target/embedded-env.js';
 
 // A 2.5 s outage from the first request on: a loaded machine may take a while to make the first attempt
 // (the default 400 ms window saw no attempt at all in one run in three under load; a 1.5 s window, one
@@ -56,5 +58,22 @@ describe('aftershock explore', () => {
     expect(scenario.target).toMatchObject({ kind: 'embedded', mode: 'processes' });
     expect(scenario.method).toHaveLength(1);
     expect(scenario.method[0]).toMatchObject({ at: 140, for: 200 });
+  });
+
+  it('writes the settings its stacks ran with into the scenario target, so a run replays under them', async () => {
+    const runSeed = 4321;
+    const stack = await startExploreStack(store, runSeed);
+    const used = { ...stack.config };
+    await stack.close();
+    const path = await writeFoundScenario(dir, 78, { schedule: outage, runSeed, failed: [{ name: 'deliveries_complete', valid: false, counts: {}, examples: [] }], path: '0', shape: outageShape });
+    const { scenario } = await loadScenarioFile(path);
+    if (scenario.target.kind !== 'embedded') throw new Error(`target is ${scenario.target.kind}`);
+    // What the embedded target builds its server config from (embedded-target.ts), for this file.
+    const replayed = { ...loadConfig(embeddedEnv(scenario.seed!, scenario.target.env)) };
+    for (const perStack of ['DYNAMODB_ENDPOINT', 'TABLE_PREFIX'] as const) {
+      delete (used as Partial<typeof used>)[perStack];
+      delete (replayed as Partial<typeof replayed>)[perStack];
+    }
+    expect(replayed).toEqual(used);
   });
 });
