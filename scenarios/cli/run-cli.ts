@@ -7,6 +7,7 @@ import { loadScenarios } from '../scenario/load-scenario.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import { preflightError } from '../runner/preflight.js';
 import { runScenario } from '../runner/run-scenario.js';
+import { outputDirs } from './output-dirs.js';
 import { createProgress } from './progress.js';
 import { summaryLines } from './summary.js';
 import { isHttpUrl, TARGET_OPTIONS, targetOverride, withTarget } from './target-options.js';
@@ -18,7 +19,8 @@ Outputs (journal.json, history.jsonl, junit.xml, report.html) go to .aftershock/
 
 options:
   --seed N                 replay: the same fault decisions and load schedule
-  --out DIR                output directory (several scenarios: one subdirectory each)
+  --out DIR                output directory (several scenarios: one subdirectory each, named after
+                           the file; files sharing a name get -1, -2, ... in argument order)
   --fail-fast              stop at the first failed phase gate (rollbacks still run)
   --target KIND            override every scenario's target: embedded | url (a scenario already
                            embedded keeps its mode and workers)
@@ -100,10 +102,11 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
     const refused = loaded.flatMap(({ file, scenario }) => preflightError(scenario, process.env, file) ?? []);
     for (const err of refused) io.err.write(`aftershock run: ${err.file}: ${err.message}\n`);
     if (refused.length > 0) return 2;
-    for (const { file, scenario } of loaded) {
+    const dirs = outputDirs(loaded.map(({ file }) => file));
+    for (const [i, { file, scenario }] of loaded.entries()) {
       if (interrupt.signal.aborted) break;
       const progress = createProgress(io.out, io.out.isTTY === true && !values['no-progress'], loaded.length > 1 ? `[${scenario.title}] ` : '');
-      const out = values.out === undefined ? undefined : loaded.length > 1 ? join(values.out, file.replace(/^.*[\\/]/, '').replace(/\.\w+$/, '')) : values.out;
+      const out = values.out === undefined ? undefined : loaded.length > 1 ? join(values.out, dirs[i]!) : values.out;
       try {
         const journal = await runScenario(scenario, {
           seed,

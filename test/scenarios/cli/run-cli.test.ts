@@ -1,6 +1,6 @@
 // `aftershock run` as a CI job sees it: help, and the exit codes of SPEC §5.2 for a passing run, a
 // failed gate, an invalid scenario and an unreachable target.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -87,6 +87,25 @@ describe('aftershock run', () => {
     const pass = await run([file, '--target', 'url', '--base-url', healthy.url, '--seed', '4', '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
     expect(pass.code, pass.out + pass.err).toBe(0);
     expect(pass.out).toContain(`replay:  npx aftershock run ${file} --seed 4 --target url --base-url '${healthy.url}'`);
+  });
+
+  it('writes scenarios of one invocation that share a file name to distinct directories under --out', async () => {
+    const service = await startFakeEventService();
+    services.push(service);
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-cli-'));
+    const files = ['a', 'b'].map((sub) => join(dir, sub, 'smoke.json'));
+    for (const [i, file] of files.entries()) {
+      await mkdir(join(dir, ['a', 'b'][i]!));
+      await writeFile(file, JSON.stringify({ ...base(service.url), title: `smoke ${i + 1}` }));
+    }
+    const out = join(dir, 'out');
+    const { code, out: stdout, err } = await run([...files, '--out', out, '--seed', '3', '--no-progress']);
+    expect(code, stdout + err).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['smoke-1', 'smoke-2']);
+    for (const [i, sub] of ['smoke-1', 'smoke-2'].entries()) {
+      const journal = JSON.parse(await readFile(join(out, sub, 'journal.json'), 'utf8')) as { file: string; title: string };
+      expect(journal).toMatchObject({ file: files[i], title: `smoke ${i + 1}` });
+    }
   });
 
   it('exits 2 naming the file and field of an invalid scenario', async () => {
