@@ -1,9 +1,9 @@
 // Reads scenario files from disk: YAML, JSON, or a TypeScript/JavaScript module whose default export
 // is a scenario; a directory expands to its scenario files in name order.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { extname, join } from 'node:path';
 import YAML from 'yaml';
+import { importScenarioModule } from './import-scenario-module.js';
 import { parseScenario } from './parse-scenario.js';
 import { ScenarioError } from './scenario-error.js';
 import type { Scenario } from './scenario-schema.js';
@@ -18,11 +18,7 @@ export interface LoadedScenario {
 
 async function parseFile(file: string): Promise<unknown> {
   const ext = extname(file);
-  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {
-    const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
-    if (module.default === undefined) throw new ScenarioError('invalid_scenario', `${file}: no default export (export default defineScenario({...}))`, { file });
-    return module.default;
-  }
+  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return importScenarioModule(file);
   const text = await readFile(file, 'utf8');
   try {
     return ext === '.json' ? JSON.parse(text) : YAML.parse(text, { prettyErrors: true });

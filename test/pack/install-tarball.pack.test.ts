@@ -1,10 +1,11 @@
 // The package as another project gets it: `npm pack`, install the tarball into a fresh project, then
 // run a scenario there with `npx aftershock run … --target url` and against the embedded stack (whose
 // server, worker and store processes fork built JavaScript), and import the API, with no tsx and no
-// TypeScript sources at the user's side.
+// TypeScript sources at the user's side; and a scenario written in TypeScript, the one thing that
+// loads tsx (a dependency), through the installed binary run by plain node.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +16,8 @@ import { ADMIN_TOKEN, startTestApi, type TestApi } from '../support/test-api.js'
 const exec = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 let project: string;
+/** Where the installed tsx waits while the tests that prove the harness runs without it run. */
+let tsxAside: string;
 let service: FakeEventService;
 let triggersApi: TestApi;
 
@@ -25,8 +28,10 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'aftershock-user-'));
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', type: 'module', private: true }));
   await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(packDir, tarball!)], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
-  // tsx is a dependency for `npm start` from a clone; the installed harness must not need it.
-  await rm(join(project, 'node_modules/tsx'), { recursive: true, force: true });
+  // tsx is a dependency for `npm start` from a clone and for TypeScript scenarios; the installed
+  // harness must not need it otherwise. Set aside, not deleted: the TypeScript test puts it back.
+  tsxAside = await mkdtemp(join(tmpdir(), 'aftershock-tsx-'));
+  await rename(join(project, 'node_modules/tsx'), join(tsxAside, 'tsx'));
   await rm(join(project, 'node_modules/.bin/tsx'), { force: true });
   service = await startFakeEventService();
   triggersApi = await startTestApi();
@@ -98,5 +103,27 @@ console.log(journal.status);`.replace('__URL__', service.url),
     });
     expect(stdout).toMatch(/^PASS {2}triggers smoke/m);
     expect(await readdir(join(project, 'node_modules/aftershock/dist/sdk/typescript/src'))).toContain('client.js');
+  });
+
+  it('runs a TypeScript scenario with the installed binary, and reports one that does not compile on one line', async () => {
+    await rename(join(tsxAside, 'tsx'), join(project, 'node_modules/tsx'));
+    try {
+      const file = join(project, 'smoke.ts');
+      const scenario = { title: 'ts smoke', adapter: FAKE_ADAPTER, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, quiesce: '2s', gates: [{ invariants: ['no_lost_events'] }] };
+      await writeFile(file, `import { defineScenario } from 'aftershock';\nconst rate: number = 10;\nexport default defineScenario({ ...${JSON.stringify(scenario)}, load: { rate } });\n`);
+      // The bin script is run by node itself: nothing registers tsx for it.
+      const { stdout } = await exec('npx', ['aftershock', 'run', file, '--target', 'url', '--base-url', service.url, '--no-progress', '--out', join(project, 'out-ts')], { cwd: project });
+      expect(stdout).toMatch(/^PASS {2}ts smoke/m);
+      const broken = join(project, 'broken.ts');
+      await writeFile(broken, 'export default {\n');
+      const failed = await exec('npx', ['aftershock', 'run', broken, '--no-progress'], { cwd: project }).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(failed.code).toBe(2);
+      expect(failed.stderr).toMatch(new RegExp(`^aftershock run: ${broken}: cannot load this module: [^\\n]+\\n$`));
+    } finally {
+      await rename(join(project, 'node_modules/tsx'), join(tsxAside, 'tsx'));
+    }
   });
 });
