@@ -1,6 +1,7 @@
 // `aftershock explore`: generated fault schedules against fresh in-process stacks, judged by the
 // history checkers; a failure is shrunk and written as a scenario file. Exit codes: 0 nothing failed,
-// 1 a failing schedule was found (and written), 2 bad options, 3 a schedule could not be run at all.
+// 1 a failing schedule was found (and written), 2 bad options, 3 a schedule could not be run at all;
+// an interrupt (Ctrl-C) ends it with 130, after the first line has printed the seed and its replay.
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../gates/duration.js';
 import { cliCommand, quote } from '../runner/replay-command.js';
@@ -25,16 +26,35 @@ options:
   --no-progress     no line per schedule
   -h, --help        this help
 
+The first line prints the seed (drawn or given) and the command that replays the exploration.
+
 exit codes: 0 every schedule held · 1 a failing schedule was found and written · 2 bad options
-            3 a schedule could not be run (the embedded stack did not start)`;
+            3 a schedule could not be run (the embedded stack did not start)
+            130 interrupted (Ctrl-C): replay with the command on the first line`;
+
+/** The options that decide which schedules are drawn and how many; a replay repeats them as given. */
+const REPLAYED = ['runs', 'time', 'max-faults', 'faults'] as const;
+
+/**
+ * The command that explores the same schedules again: this CLI as it runs now, the seed, and the
+ * drawing options the user gave (not --out or --no-progress), each a shell word.
+ * @example exploreReplayCommand(7, { runs: '20' }) // 'npx aftershock explore --seed 7 --runs 20'
+ */
+export function exploreReplayCommand(seed: number, values: Partial<Record<(typeof REPLAYED)[number], string>>, cli = cliCommand()): string {
+  const args = REPLAYED.flatMap((name) => (values[name] === undefined ? [] : [`--${name}`, quote(values[name])]));
+  return [`${cli} explore --seed ${seed}`, ...args].join(' ');
+}
 
 function fail(io: { err: NodeJS.WritableStream }, message: string): number {
   io.err.write(`aftershock explore: ${message} (see aftershock explore --help)\n`);
   return 2;
 }
 
-/** The summary printed at the end: budget used, rate, what was explored, and the failure if any. */
-export function exploreSummary(result: ExploreResult, scenarioPath?: string): string[] {
+/**
+ * The summary printed at the end: budget used, rate, what was explored, and the failure if any with
+ * the command that runs its scenario; when nothing failed, `replay` (the exploration's own command).
+ */
+export function exploreSummary(result: ExploreResult, scenarioPath?: string, replay?: string): string[] {
   const perMinute = result.ms > 0 ? ((result.explored + result.shrinkRuns) * 60_000) / result.ms : 0;
   const lines = [
     `${result.failure ? 'FOUND' : 'HELD'}  ${result.explored} schedules explored${result.shrinkRuns > 0 ? `, ${result.shrinkRuns} shrink runs` : ''} in ${formatDuration(Math.round(result.ms))} (${perMinute.toFixed(0)} schedules/minute)${result.interrupted ? ', stopped by the time budget' : ''}`,
@@ -48,6 +68,8 @@ export function exploreSummary(result: ExploreResult, scenarioPath?: string): st
     for (const f of schedule.faults) lines.push(`    at +${f.at}ms for ${f.for}ms: ${faultName(f.fault)}`);
     for (const c of failed) lines.push(`  FAIL ${c.name}: ${Object.entries(c.counts).map(([k, v]) => `${k}=${v}`).join(' ')}${c.examples[0] ? `; e.g. expected ${c.examples[0].expected}, saw ${c.examples[0].seen}` : ''}`);
     if (scenarioPath) lines.push(`  scenario: ${scenarioPath}`, `  replay:   ${cliCommand()} run ${quote(scenarioPath)}`);
+  } else if (replay) {
+    lines.push(`  replay:   ${replay}`);
   }
   return lines;
 }
@@ -77,7 +99,10 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
   const unknown = families.filter((f) => !(FAULT_FAMILIES as readonly string[]).includes(f));
   if (unknown.length > 0 || families.length === 0) return fail(io, `--faults: unknown family ${unknown.join(', ')}; use ${FAULT_FAMILIES.join(', ')}`);
   const progress = !values['no-progress'];
-  io.out.write(`exploring: up to ${runs} schedules or ${formatDuration(time.value)}${seed === undefined ? '' : `, seed ${seed}`}\n`);
+  // Drawn here, not inside explore(), so the first line carries it: an interrupted run keeps its seed.
+  const chosen = seed ?? Math.floor(Math.random() * 2 ** 31);
+  const replay = exploreReplayCommand(chosen, values);
+  io.out.write(`exploring: seed ${chosen}, up to ${runs} schedules or ${formatDuration(time.value)} · replay: ${replay}\n`);
   let result: ExploreResult;
   try {
     result = await explore({
@@ -85,7 +110,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
     timeMs: time.value,
     maxFaults,
     families: families as FaultFamily[],
-    ...(seed === undefined ? {} : { seed }),
+    seed: chosen,
     onRun: ({ phase, index, schedule, outcome }) => {
       if (!progress) return;
       const verdict = outcome.valid ? 'ok  ' : `FAIL ${outcome.failed.map((c) => c.name).join(', ')}`;
@@ -97,6 +122,6 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
     return 3;
   }
   const path = result.failure ? await writeFoundScenario(values.out ?? '.aftershock/explore', result.seed, result.failure) : undefined;
-  io.out.write(`${exploreSummary(result, path).join('\n')}\n`);
+  io.out.write(`${exploreSummary(result, path, replay).join('\n')}\n`);
   return result.failure ? 1 : 0;
 }

@@ -1,4 +1,8 @@
-// The explore command's help and option errors: one line that says what to do, exit code 2.
+// The explore command's help and option errors (one line that says what to do, exit code 2), its first
+// line (the seed and the replay, before anything runs) and its summary.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exploreCli, exploreSummary } from '../../../scenarios/explore/explore-cli.js';
 
@@ -14,6 +18,19 @@ describe('aftershock explore options', () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
     expect(out).toMatch(/--runs N[\s\S]*--time DURATION[\s\S]*--faults LIST[\s\S]*exit codes/);
+    expect(out).toMatch(/^ {12}130 interrupted/m);
+  });
+
+  it('prints a drawn seed and the command that replays the exploration on its first line, before any schedule runs', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'aftershock-explore-cli-'));
+    const { code, out: text } = await run(['--runs', '1', '--max-faults', '1', '--faults', 'receiver', '--out', out]);
+    expect(code, text).toBeLessThanOrEqual(1);
+    const lines = text.split('\n');
+    const first = /^exploring: seed (\d+), up to 1 schedules or 5m · replay: npx aftershock explore --seed (\d+) --runs 1 --max-faults 1 --faults receiver$/.exec(lines[0]!);
+    expect(first, lines[0]).not.toBeNull();
+    expect(first![2]).toBe(first![1]);
+    expect(lines[1]).toMatch(/^ {2}#1 /);
+    expect(lines).toContain(`  seed ${first![1]}`);
   });
 
   it.each([
@@ -51,5 +68,12 @@ describe('aftershock explore options', () => {
     expect(lines).toContain('       7 × worker crash @ delivery/send');
     expect(lines).toContain('  FAIL no_lost_events: lost=1');
     expect(lines).toContain('  replay:   npx aftershock run /tmp/explore-9.yaml');
+  });
+
+  it('ends a summary where nothing failed with the command that replays the exploration', () => {
+    const held = { seed: 9, explored: 3, shrinkRuns: 0, interrupted: false, ms: 3_000, faults: { 'receiver status 503': 3 } };
+    const lines = exploreSummary(held, undefined, 'npx aftershock explore --seed 9 --runs 3');
+    expect(lines[0]).toBe('HELD  3 schedules explored in 3s (60 schedules/minute)');
+    expect(lines.at(-1)).toBe('  replay:   npx aftershock explore --seed 9 --runs 3');
   });
 });
