@@ -7,6 +7,7 @@ import { loadScenarios } from '../scenario/load-scenario.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import { preflightError } from '../runner/preflight.js';
 import { runScenario } from '../runner/run-scenario.js';
+import { optionProblem } from './option-problem.js';
 import { outputDirs } from './output-dirs.js';
 import { createProgress } from './progress.js';
 import { summaryLines } from './summary.js';
@@ -66,7 +67,7 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
       },
     });
   } catch (err) {
-    io.err.write(`aftershock run: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock run --help)\n`);
+    io.err.write(`aftershock run: ${optionProblem(err, true)} (see aftershock run --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { preflightProblems } from '../runner/preflight.js';
 import { loadScenarioFile, scenarioFiles } from '../scenario/load-scenario.js';
 import { ScenarioError, type FieldIssue } from '../scenario/scenario-error.js';
+import { optionProblem } from './option-problem.js';
 import { planLines } from './plan.js';
 import { isHttpUrl, TARGET_OPTIONS, targetOverride, withTarget } from './target-options.js';
 
@@ -35,7 +36,7 @@ export async function validateCli(
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { ...TARGET_OPTIONS, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
-    io.err.write(`aftershock validate: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock validate --help)\n`);
+    io.err.write(`aftershock validate: ${optionProblem(err, true)} (see aftershock validate --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;

@@ -3,6 +3,7 @@
 // 1 a failing schedule was found (and written), 2 bad options, 3 a schedule could not be run at all;
 // an interrupt (Ctrl-C) ends it with 130, after the first line has printed the seed and its replay.
 import { parseArgs } from 'node:util';
+import { optionProblem } from '../cli/option-problem.js';
 import { formatDuration, parseDuration } from '../gates/duration.js';
 import { cliCommand, quote } from '../runner/replay-command.js';
 import { explore, type ExploreResult } from './explore.js';
@@ -80,7 +81,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
   try {
     ({ values } = parseArgs({ args, options: { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, 'max-faults': { type: 'string' }, faults: { type: 'string' }, out: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
-    return fail(io, (err as Error).message.replace(/\s*\n\s*/g, ' '));
+    return fail(io, optionProblem(err, false));
   }
   if (values.help) {
     io.out.write(`${EXPLORE_USAGE}\n`);

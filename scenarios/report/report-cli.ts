@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { optionProblem } from '../cli/option-problem.js';
 import { renderComparison } from './compare-report.js';
 import { renderReport } from './render-report.js';
 import { loadRun, REPORT_FILE, writeReport } from './write-report.js';
@@ -47,7 +48,7 @@ export async function reportCli(args: string[], io: { out: NodeJS.WritableStream
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { compare: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
-    io.err.write(`aftershock report: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock report --help)\n`);
+    io.err.write(`aftershock report: ${optionProblem(err, true)} (see aftershock report --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;

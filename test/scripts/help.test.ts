@@ -86,6 +86,22 @@ it.each(dashValues)('%s explains an option value that starts with a dash in one 
   expect(err.text().trim().split('\n')).toEqual([expect.stringMatching(/ambiguous.*--help\)$/)]);
 });
 
+// An unknown option, in process: one line whose quotes all close, naming the option and the help to read.
+const unknownOptions: [string, (err: NodeJS.WritableStream) => Promise<number>, string][] = [
+  ['run', (err) => runCli(['x.yaml', '--bogus'], { out: collect().stream as unknown as NodeJS.WriteStream, err }), `; a path starting with '-' goes after '--'`],
+  ['validate', (err) => validateCli(['x.yaml', '--bogus'], { out: collect().stream, err }), `; a path starting with '-' goes after '--'`],
+  ['report', (err) => reportCli(['x', '--bogus'], { out: collect().stream, err }), `; a path starting with '-' goes after '--'`],
+  ['explore', (err) => exploreCli(['--bogus'], { out: collect().stream, err }), ''],
+];
+
+it.each(unknownOptions)('aftershock %s names an unknown option in one line whose quotes close, exit code 2', async (name, cli, hint) => {
+  const err = collect();
+  expect(await cli(err.stream)).toBe(2);
+  expect(err.text()).toBe(`aftershock ${name}: unknown option '--bogus'${hint} (see aftershock ${name} --help)\n`);
+  expect(err.text().split("'").length % 2, 'single quotes pair up').toBe(1);
+  expect(err.text()).not.toContain('"');
+});
+
 it('aftershock receiver explains an option value that starts with a dash in one line, exit code 2', async () => {
   const result = await run(['bin/aftershock.ts', 'receiver', '--port', '-1']);
   expect(result.code).toBe(2);

@@ -38,7 +38,7 @@ describe('aftershock explore options', () => {
     [['--time', 'soon'], /--time: /],
     [['--faults', 'worker,disk'], /--faults: unknown family disk; use worker, dynamodb, receiver/],
     [['--max-faults', '9'], /--max-faults must be from 1 to 5/],
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option '--bogus'/],
   ])('refuses %j with one line and exit code 2', async (args, message) => {
     const { code, err } = await run(args);
     expect(code).toBe(2);
