@@ -1,10 +1,12 @@
 // junit.xml for CI: one testsuite per scenario, one testcase per gate and per checker, with the
-// measured value and tolerance in the failure message and the detail or examples in its body.
+// measured value (in the tolerance's unit) and tolerance in the failure message and the detail or
+// examples in its body; a deviated run says so in the suite's properties and every testcase's output.
 // Built with junit-report-builder, which escapes, strips characters XML forbids and splits CDATA.
 import { writeFile } from 'node:fs/promises';
 import junitModule, { type Builder } from 'junit-report-builder';
 import type { CheckerResult } from '../checkers/checker.js';
 import type { GateResult } from '../gates/gate-result.js';
+import { parseTolerance } from '../gates/tolerance.js';
 
 // The package is CommonJS whose module.exports *is* the builder, while its typings declare an ES
 // default export; under Node's ESM interop the import is the builder itself.
@@ -26,6 +28,10 @@ export interface ScenarioVerdict {
   checkers: readonly CheckerResult[];
   /** Why the run could not judge (set-up failed, interrupted); reported as an error testcase. */
   error?: string;
+  /** The journal's `deviated`: shown as a suite property when given. */
+  deviated?: boolean;
+  /** Why it deviated (`deviationCauses`), e.g. `step "kill worker" was not applied`. */
+  deviation?: readonly string[];
 }
 
 /** A dotted class name from a title: `Receiver outage, then recovery` → `receiver-outage-then-recovery`. */
@@ -43,14 +49,33 @@ function examplesText(result: CheckerResult): string {
   return result.examples
     .map((e) => {
       const ids = [e.event_id && `event ${e.event_id}`, e.delivery_id && `delivery ${e.delivery_id}`, e.webhook_id && `webhook ${e.webhook_id}`].filter(Boolean).join(', ');
-      const times = e.times?.length ? ` at ${e.times.join('/')} ms` : '';
+      const times = e.times?.length ? ` at ${e.times.map((t) => Math.round(t)).join('/')} ms` : '';
       return `${ids || 'history'}${times}: expected ${e.expected}; seen ${e.seen}`;
     })
     .join('\n');
 }
 
+const DURATION_UNIT = /\d(ms|s|m)$/;
+const PER_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+
 /**
- * Renders junit.xml for one or more scenario runs.
+ * A gate's measured value in its tolerance's unit, so the failure message compares like with like:
+ * `312ms` against `<= 250ms`, `5.23s` against `<= 5s` (ms whole, s and m to 3 places); a plain
+ * number to 4 places.
+ */
+export function measuredText(measured: number | null, tolerance: string): string {
+  if (measured === null) return 'nothing (never)';
+  const parsed = parseTolerance(tolerance);
+  const unit = parsed.ok && parsed.value.unit === 'ms' ? (DURATION_UNIT.exec(tolerance.trim())?.[1] as keyof typeof PER_MS | undefined) : undefined;
+  if (unit === 'ms') return `${Math.round(measured)}ms`;
+  if (unit) return `${Number((measured / PER_MS[unit]).toFixed(3))}${unit}`;
+  return String(Number(measured.toFixed(4)));
+}
+
+/**
+ * Renders junit.xml for one or more scenario runs. Each testcase has `time="0"`: gates and checkers
+ * judge the one run the suite's `time` covers and take no time of their own, and reporters that add
+ * testcase times up (GitLab) would count the run once per gate if each carried it.
  * @example junitXml([{ name: 'Receiver outage', gates, checkers, properties: { seed: 42 } }])
  */
 export function junitXml(verdicts: readonly ScenarioVerdict[]): string {
@@ -61,24 +86,34 @@ export function junitXml(verdicts: readonly ScenarioVerdict[]): string {
     if (verdict.timestamp) suite.timestamp(verdict.timestamp);
     if (verdict.file) suite.property('file', verdict.file);
     for (const [key, value] of Object.entries(verdict.properties ?? {})) suite.property(key, String(value));
+    if (verdict.deviated !== undefined) suite.property('deviated', String(verdict.deviated));
+    const causes = verdict.deviated ? (verdict.deviation?.length ? verdict.deviation : ['steady state deviated']) : [];
+    if (causes.length > 0) suite.property('deviation', causes.join('; '));
+    // Every testcase's output opens with it: a CI reader looking at one gate sees the run it judged deviated.
+    const output = (body: string) => [causes.length > 0 ? `deviated: ${causes.join('; ')}` : '', body].filter((s) => s !== '').join('\n');
     const base = slug(verdict.name);
-    if (verdict.error !== undefined) suite.testCase().className(base).name('run').error(verdict.error, 'run_error');
+    if (verdict.error !== undefined) suite.testCase().className(base).name('run').time(0).error(verdict.error, 'run_error');
     const checkerNames = new Set(verdict.checkers.map((c) => c.name));
     for (const gate of verdict.gates) {
       // An invariant gate is reported through its checker's own testcase.
       if (gate.kind === 'invariant' && checkerNames.has(gate.name)) continue;
-      const testCase = suite.testCase().className(`${base}.gates.${gate.kind}`).name(gate.name);
+      const testCase = suite.testCase().className(`${base}.gates.${gate.kind}`).name(gate.name).time(0);
       if (verdict.file) testCase.file(verdict.file);
-      const measured = gate.measured === null ? 'nothing (never)' : String(gate.measured);
-      if (gate.passed) testCase.standardOutput(`${gate.detail}`);
-      else testCase.failure(`${gate.name}: measured ${measured}, tolerance ${gate.tolerance}`, gate.kind).stacktrace(gate.detail);
+      if (gate.passed) testCase.standardOutput(output(gate.detail));
+      else {
+        testCase.failure(`${gate.name}: measured ${measuredText(gate.measured, gate.tolerance)}, tolerance ${gate.tolerance}`, gate.kind).stacktrace(gate.detail);
+        if (causes.length > 0) testCase.standardOutput(output(''));
+      }
     }
     for (const checker of verdict.checkers) {
-      const testCase = suite.testCase().className(`${base}.checkers`).name(checker.name);
+      const testCase = suite.testCase().className(`${base}.checkers`).name(checker.name).time(0);
       if (verdict.file) testCase.file(verdict.file);
       const body = [countsLine(checker.counts), examplesText(checker)].filter((s) => s !== '').join('\n');
-      if (checker.valid) testCase.standardOutput(body);
-      else testCase.failure(`${checker.name} found violations: ${countsLine(checker.counts)}`, 'checker').stacktrace(body);
+      if (checker.valid) testCase.standardOutput(output(body));
+      else {
+        testCase.failure(`${checker.name} found violations: ${countsLine(checker.counts)}`, 'checker').stacktrace(body);
+        if (causes.length > 0) testCase.standardOutput(output(''));
+      }
     }
   }
   return builder.build();

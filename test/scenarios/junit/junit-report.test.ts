@@ -5,7 +5,7 @@ import { parse } from 'junit2json';
 import { describe, expect, it } from 'vitest';
 import type { CheckerResult } from '../../../scenarios/checkers/checker.js';
 import type { GateResult } from '../../../scenarios/gates/gate-result.js';
-import { junitXml, slug, writeJunitXml, type ScenarioVerdict } from '../../../scenarios/junit/junit-report.js';
+import { junitXml, measuredText, slug, writeJunitXml, type ScenarioVerdict } from '../../../scenarios/junit/junit-report.js';
 
 const gates: GateResult[] = [
   { name: 'fault: success_rate of create_event', kind: 'phase', measured: 0.97, tolerance: '>= 0.95', passed: true, detail: 'phase fault: success_rate was 0.97' },
@@ -23,7 +23,7 @@ const checkers: CheckerResult[] = [
 ];
 const verdict: ScenarioVerdict = { name: 'Receiver outage, then recovery', file: 'scenarios/catalog/receiver-outage.yaml', duration_ms: 61_250, properties: { seed: 42, status: 'failed' }, gates, checkers };
 
-/** Parses with junit2json, a JUnit report consumer, and fails the test on anything it cannot read. */
+/** Parses with junit2json (xml2js in strict mode: a JUnit report consumer), failing on anything not well-formed. */
 async function consume(xml: string) {
   const report = await parse(xml);
   if (!report || !('testsuite' in report) || !report.testsuite) throw new Error('junit2json found no <testsuites>');
@@ -56,7 +56,7 @@ describe('junit.xml', () => {
     expect(cases[1]?.failure).toEqual([
       { message: 'recovery_time: ingest ok: measured nothing (never), tolerance <= 5s', type: 'recovery_time', inner: '"ingest ok" never held for 5s since the last heal at 30s' },
     ]);
-    expect(cases[2]?.failure?.[0]).toMatchObject({ message: 'after: ingest p99 <&> "quoted": measured 312.5, tolerance <= 250ms', inner: 'latency ]]> was 312.5ms' });
+    expect(cases[2]?.failure?.[0]).toMatchObject({ message: 'after: ingest p99 <&> "quoted": measured 313ms, tolerance <= 250ms', inner: 'latency ]]> was 312.5ms' });
     expect(cases[4]?.failure).toEqual([
       {
         message: 'no_concurrent_double_delivery found violations: deliveries=4 concurrent=1',
@@ -65,6 +65,48 @@ describe('junit.xml', () => {
       },
     ]);
     expect(cases[3]?.['system-out']).toEqual(['ok=10 lost=0']);
+  });
+
+  it('gives each testcase time 0 and the suite the run time, so a reporter adding testcases up counts the run once', async () => {
+    const [suite] = (await consume(junitXml([verdict]))).testsuite ?? [];
+    expect(suite?.time).toBe(61.25);
+    expect(suite?.testcase?.map((t) => t.time)).toEqual([0, 0, 0, 0, 0]);
+    // GitLab links a testcase to its file through this attribute.
+    expect(suite?.testcase?.map((t) => (t as { file?: string }).file)).toEqual(Array(5).fill('scenarios/catalog/receiver-outage.yaml'));
+  });
+
+  it('states a measured value in the unit its tolerance is written in, rounded, and example times in whole ms', async () => {
+    const timed: GateResult[] = [
+      { name: 'p99', kind: 'probe', measured: 16.287, tolerance: '<= 0ms', passed: false, detail: 'x' },
+      { name: 'recovery', kind: 'recovery_time', measured: 5230.4, tolerance: '<= 5s', passed: false, detail: 'x' },
+      { name: 'soak', kind: 'phase', measured: 150_000, tolerance: '< 2m', passed: false, detail: 'x' },
+      { name: 'ingest', kind: 'phase', measured: 0.98765432, tolerance: '>= 0.99', passed: false, detail: 'x' },
+    ];
+    const overlap: CheckerResult = { ...checkers[1]!, examples: [{ ...checkers[1]!.examples[0]!, times: [501.36020899999994, 2561.395842] }] };
+    const cases = (await consume(junitXml([{ name: 'units', gates: timed, checkers: [overlap] }]))).testsuite?.[0]?.testcase ?? [];
+    expect(cases.map((c) => c.failure?.[0]?.message)).toEqual([
+      'p99: measured 16ms, tolerance <= 0ms',
+      'recovery: measured 5.23s, tolerance <= 5s',
+      'soak: measured 2.5m, tolerance < 2m',
+      'ingest: measured 0.9877, tolerance >= 0.99',
+      'no_concurrent_double_delivery found violations: deliveries=4 concurrent=1',
+    ]);
+    expect(cases[4]?.failure?.[0]?.inner).toContain('webhook wh-1 at 501/2561 ms: expected');
+    expect(measuredText(200, '200')).toBe('200');
+    expect(measuredText(null, '<= 5s')).toBe('nothing (never)');
+  });
+
+  it('says a run deviated, and why, in the suite properties and in every testcase output', async () => {
+    const cause = 'step "kill <worker> ]]>" was not applied';
+    const report = await consume(junitXml([{ ...verdict, deviated: true, deviation: [cause] }, { ...verdict, name: 'steady', deviated: false }]));
+    const [deviated, steady] = report.testsuite ?? [];
+    expect(deviated?.properties).toEqual(expect.arrayContaining([{ name: 'deviated', value: 'true' }, { name: 'deviation', value: cause }]));
+    expect(deviated?.testcase?.map((t) => t['system-out']?.[0]?.split('\n')[0])).toEqual(Array(5).fill(`deviated: ${cause}`));
+    // The passing cases keep what they said before, after that line.
+    expect(deviated?.testcase?.[3]?.['system-out']).toEqual([`deviated: ${cause}\nok=10 lost=0`]);
+    expect(steady?.properties).toEqual(expect.arrayContaining([{ name: 'deviated', value: 'false' }]));
+    expect(steady?.properties?.some((p) => p.name === 'deviation')).toBe(false);
+    expect(JSON.stringify(steady?.testcase)).not.toContain('deviated');
   });
 
   it('reports a run that could not judge as an error testcase', async () => {
