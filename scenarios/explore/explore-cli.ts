@@ -13,9 +13,10 @@ import { FAULT_FAMILIES, faultName, type FaultFamily } from './vocabulary.js';
 export const EXPLORE_USAGE = `usage: aftershock explore [options]
 
 Generates fault schedules (chaos rules at DynamoDB and worker steps, worker crashes at every named
-step, receiver outages and slowness) with fast-check, runs each for ~1.5 s against a fresh in-process
-Triggers API, and judges it with the history checkers. A failing schedule is shrunk to a minimal one
-and written as a scenario file that aftershock run replays.
+step, receiver outages and slowness) with fast-check, runs each (600 ms of load; about 1-1.5 s with
+set-up and settling) against a fresh in-process Triggers API, and judges it with the history
+checkers. A failing schedule is shrunk to a minimal one and written as a scenario file that
+aftershock run replays, with the settings the stack ran with.
 
 options:
   --runs N          schedules to try (default 50)
