@@ -7,6 +7,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cliCommand, quote } from '../runner/replay-command.js';
+import { optionProblem } from './option-problem.js';
 import { isHttpUrl } from './target-options.js';
 
 export const INIT_USAGE = `usage: aftershock init [file] [options]
@@ -165,7 +166,7 @@ export async function initCli(args: string[], io: { out: NodeJS.WritableStream; 
       },
     });
   } catch (err) {
-    io.err.write(`aftershock init: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (see aftershock init --help)\n`);
+    io.err.write(`aftershock init: ${optionProblem(err, true)} (see aftershock init --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;
