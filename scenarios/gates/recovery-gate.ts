@@ -16,10 +16,15 @@ export interface RecoveryGate {
   hold: number;
 }
 
-/** Where recovery is looked for: after `heal` (ms; null when no fault ended), within `recovery`. */
+/**
+ * Where recovery is looked for: after `heal` (ms; null when no fault ended: then from the recovery
+ * phase's start), within `recovery`.
+ */
 export interface RecoveryContext {
   heal: number | null;
   recovery: Window;
+  /** When the run was stopped early (ms), so a probe not measured says why; null or absent when it ran to its end. */
+  stoppedAt?: number | null;
 }
 
 /**
@@ -40,10 +45,25 @@ export function evaluateRecoveryGate(gate: RecoveryGate, probes: readonly Probe[
     const from = Math.min(bucketOf(heal) * BUCKET_MS, context.recovery.start);
     const timeline = new Map(probeTimeline(probe, evidence, { start: from, end: context.recovery.end }).map((r) => [r.second, r.holds]));
     const measured = recoveryTime({ holdsAt: (s) => timeline.get(s) ?? false, heal, hold: gate.hold, end: context.recovery.end });
-    const since = `since the last heal at ${formatDuration(heal)}`;
-    const detail = measured === null
-      ? `"${probeName}" never held for ${formatDuration(gate.hold)} ${since} before the recovery phase ended at ${formatDuration(context.recovery.end)}`
-      : `"${probeName}" held for ${formatDuration(gate.hold)} from ${formatDuration(heal + measured)}, ${formatDuration(measured)} ${since} (±1 s)`;
+    const detail = measured === null ? neverDetail(probeName, gate.hold, heal, context) : `"${probeName}" held for ${formatDuration(gate.hold)} from ${formatDuration(heal + measured)}, ${formatDuration(measured)} ${since(heal, context)} (±1 s)`;
     return { name, kind: 'recovery_time', measured, tolerance, passed: measured !== null && holds(gate.recovery_time, measured), detail };
   });
+}
+
+/** Where recovery was counted from: the last heal, or the recovery phase's start when no fault was healed. */
+function since(heal: number, context: RecoveryContext): string {
+  return context.heal === null ? `from the recovery phase's start at ${formatDuration(heal)} (no fault was healed)` : `since the last heal at ${formatDuration(heal)}`;
+}
+
+/** Why a probe has no recovery time: it did not hold long enough before the run ended, early or not. */
+function neverDetail(probeName: string, hold: number, heal: number, context: RecoveryContext): string {
+  const stopped = context.stoppedAt ?? null;
+  if (stopped === null || stopped >= context.recovery.end) {
+    return `"${probeName}" never held for ${formatDuration(hold)} ${since(heal, context)} before the recovery phase ended at ${formatDuration(context.recovery.end)}`;
+  }
+  const at = formatDuration(Math.round(stopped));
+  if (stopped > heal) return `"${probeName}" never held for ${formatDuration(hold)} ${since(heal, context)} before the run stopped at ${at}`;
+  return context.heal === null
+    ? `"${probeName}" not measured: the run stopped at ${at}, before the recovery phase (from ${formatDuration(heal)}), and no fault was healed`
+    : `"${probeName}" not measured: the run stopped at ${at}, before its last heal at ${formatDuration(heal)} (in the rollback)`;
 }

@@ -50,6 +50,8 @@ export interface JudgeInput {
   phases: Phases;
   /** The last heal (ms since start); null when no fault was healed. */
   lastHeal: number | null;
+  /** When the run was stopped early (ms since start: SIGINT, --fail-fast); null when it ran to its end. */
+  stoppedAt?: number | null;
   checkers: Partial<Record<CheckerName, Checker>>;
 }
 
@@ -93,7 +95,7 @@ export function judgeRun(input: JudgeInput): Verdicts {
   const gates = scenario.gates.flatMap((gate: Gate): GateResult[] => {
     if ('phase' in gate) return [evaluatePhaseGate(gate, evidence, windows)];
     if ('recovery_time' in gate) {
-      const results = evaluateRecoveryGate(gate, probes, evidence, { heal: input.lastHeal, recovery: phases.recovery });
+      const results = evaluateRecoveryGate(gate, probes, evidence, { heal: input.lastHeal, recovery: phases.recovery, stoppedAt: input.stoppedAt ?? null });
       results.forEach((r, i) => recovery.push({ probe: gate.probes[i]!, recovery_ms: r.measured }));
       return results;
     }

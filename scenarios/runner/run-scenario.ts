@@ -103,14 +103,18 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   // Every request in flight listens on the run's signal, so it may have thousands of listeners.
   setMaxListeners(0, abort.signal);
   let status: RunStatus | undefined;
-  const interrupt = () => {
-    status ??= 'interrupted';
+  let clock: RunClock = setupClock;
+  // When the run was stopped (ms since the run started; 0 when it stopped during set-up), for the gates' details.
+  let stoppedAt: number | null = null;
+  const stop = (as: RunStatus) => {
+    status ??= as;
+    stoppedAt ??= clock === setupClock ? 0 : clock.now();
     abort.abort();
   };
+  const interrupt = () => stop('interrupted');
   if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
 
-  let clock: RunClock = setupClock;
   let adapter: Adapter | undefined;
   const receiverRandom = createRandom(hashSeed(String(seed), 'receiver'));
   const identify = (headers: IncomingHttpHeaders, body: string) => adapter!.identify(headers, body);
@@ -166,16 +170,16 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
     const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);
     const ticker = startTicker({ clock, recorder, total, emit, active: () => timeline!.activities.filter((a) => a.status === 'applied').length });
-    const watch = failFastWatch({ scenario, phases, recorder, clock, signal: abort.signal, enabled: options.failFast === true, emit, onFail: () => {
-      status ??= 'aborted';
-      abort.abort();
-    } });
+    const watch = failFastWatch({ scenario, phases, recorder, clock, signal: abort.signal, enabled: options.failFast === true, emit, onFail: () => stop('aborted') });
     const loadRun = driveLoad({ scenario, durationMs: scenario.load.duration ?? total, seed, runId: shortId, adapter, clock, recorder, signal: abort.signal });
     const aborted = new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
-    load = (await Promise.race([loadRun, aborted.then(() => undefined)])) ?? load;
+    const loaded = await Promise.race([loadRun, aborted.then(() => undefined)]);
     await runClock.until(total, abort.signal);
     await Promise.race([timeline.done, aborted]);
     await rollback();
+    // A stopped run heals first; its load then ends as soon as its requests in flight, cancelled by the
+    // same signal, have settled, and counts what was planned up to the stop.
+    load = loaded ?? (await loadRun);
     await watch.stop();
     ticker.stop();
     await sampler.stop();
@@ -201,7 +205,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
 
   emit({ type: 'phase', phase: 'judge', time: clock.now() });
   const lastHeal = timeline?.lastHeal() ?? null;
-  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
+  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, stoppedAt, checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
   const journal = buildJournal({
     scenario,
     file: options.file,

@@ -62,6 +62,25 @@ describe('the recovery gate', () => {
     expect(result?.detail).toContain('never held for 5s since the last heal at 20s');
   });
 
+  it('says recovery was counted from the recovery phase when no fault was healed', () => {
+    const [result] = evaluateRecoveryGate(
+      { recovery_time: tol('<= 30s'), probes: ['ingest ok'], hold: 5000 },
+      [ingestOk],
+      { measurements: scripted(40, () => true) },
+      { heal: null, recovery },
+    );
+    expect(result?.detail).toBe('"ingest ok" never held for 5s from the recovery phase\'s start at 20s (no fault was healed) before the recovery phase ended at 40s');
+  });
+
+  it('says the run stopped, and when, for a run stopped before it could recover', () => {
+    // Failing until the stop, and no data after it.
+    const judge = (heal: number | null, stoppedAt: number) =>
+      evaluateRecoveryGate({ recovery_time: tol('<= 30s'), probes: ['ingest ok'], hold: 5000 }, [ingestOk], { measurements: scripted(Math.ceil(stoppedAt / 1000), () => true) }, { heal, recovery, stoppedAt })[0]?.detail;
+    expect(judge(null, 1_600)).toBe('"ingest ok" not measured: the run stopped at 1.6s, before the recovery phase (from 20s), and no fault was healed');
+    expect(judge(1_700, 1_600)).toBe('"ingest ok" not measured: the run stopped at 1.6s, before its last heal at 1.7s (in the rollback)');
+    expect(judge(20_000, 25_000)).toBe('"ingest ok" never held for 5s since the last heal at 20s before the run stopped at 25s');
+  });
+
   it('gives one result per probe and fails a probe name the scenario does not define', () => {
     const results = evaluateRecoveryGate(
       { recovery_time: tol('<= 5s'), probes: ['ingest ok', 'ingest p99'], hold: 2000 },

@@ -112,5 +112,9 @@ describe('runner against broken targets', () => {
     // Stopped soon after the fault phase (2 s), not at the end of the 12 s run.
     expect(journal.rollbacks[0]!.time).toBeLessThan(8_000);
     expect(service.rules()).toEqual([]);
+    // What was planned up to the stop: every request sent, and any dropped.
+    const invokes = (await readFile(journal.outputs.history, 'utf8')).trim().split('\n').filter((l) => (JSON.parse(l) as { type?: string }).type === 'invoke').length;
+    expect(invokes).toBeGreaterThan(20);
+    expect(journal.load.intended).toBe(invokes + journal.load.dropped);
   });
 });

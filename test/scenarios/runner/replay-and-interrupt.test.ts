@@ -107,6 +107,32 @@ describe('replay and interruption', () => {
     expect(journal.rollbacks.map((r) => r.heal)).toEqual(['all']);
   });
 
+  it('counts the requests planned up to an interruption, and says the run stopped before any recovery', async () => {
+    const service = await startFakeEventService();
+    services.push(service);
+    const abort = new AbortController();
+    let ticked = 0;
+    const running = runScenario(
+      {
+        ...scenario(service.url),
+        phases: { baseline: '1s', fault: '4s', recovery: '2s' },
+        method: [{ ...chaosStep, at: '4s' }],
+        steady_state: [{ name: 'ingest ok', metric: 'success_rate', of: 'create_event', tolerance: '>= 0.9' }],
+        gates: [{ recovery_time: '<= 1s', probes: ['ingest ok'], hold: '1s' }],
+      },
+      { env, seed: 3, signal: abort.signal, out: await mkdtemp(join(tmpdir(), 'aftershock-int-')), onEvent: (e) => void (e.type === 'tick' && (ticked = e.time)) },
+    );
+    await waitFor(() => ticked >= 1_000, { timeoutMs: 10_000, message: 'a second of load' });
+    abort.abort();
+    const journal = await running;
+    expect(journal.status).toBe('interrupted');
+    const invokes = (await readFile(journal.outputs.history, 'utf8')).trim().split('\n').filter((l) => (JSON.parse(l) as OpRecord).type === 'invoke').length;
+    expect(invokes).toBeGreaterThan(10);
+    expect(journal.load.intended).toBe(invokes + journal.load.dropped);
+    expect(journal.last_heal).toBeNull();
+    expect(journal.gates[0]?.detail).toMatch(/^"ingest ok" not measured: the run stopped at 1(\.\d+)?s, before the recovery phase \(from 5s\), and no fault was healed$/);
+  });
+
   it('exits 130 from the command line on SIGINT mid-fault, with the target healed', async () => {
     const service = await startFakeEventService();
     services.push(service);
