@@ -8,6 +8,7 @@ export { ruleSchema, parseRules, type Rule, type RuleInput } from './rules/rule-
 export { CHAOS_POINTS, KINDS_BY_POINT, injectorProblem, injectorSchema, type ChaosPoint, type Injector, type InjectorKind } from './rules/injector-schema.js';
 export { compileMatch, type CallAttributes, type MatchSpec } from './rules/match-pattern.js';
 export { InjectionLog, type Injection } from './rules/injection-log.js';
+export { outsideChaos, isOutsideChaos } from './rules/outside-chaos.js';
 export { type InjectionDetail } from './rules/resolve-injection.js';
 export { DEFAULT_RULE_DURATION_MS, ruleState, ruleWindow, type RuleState } from './rules/rule-lifecycle.js';
 export { type RuleStatus } from './rules/rule-status.js';

@@ -88,6 +88,8 @@ export function hostChaos(input: ChaosHostInput, opts: ChaosHostOptions = {}): H
             engine,
             adminToken,
             nodeEnv: config.NODE_ENV,
+            // Awaited by the router, which makes the write outside the chaos rules: a rule on the store's
+            // writes must not lose the entry recording it, nor hold back the answer that installs it.
             audit: (entry) => input.audit.record({ action: entry.action, actor: 'admin', target: entry.rule_ids.join(','), details: { ...entry } }),
           }),
         ];

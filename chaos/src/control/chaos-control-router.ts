@@ -3,6 +3,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ChaosError } from '../chaos-error.js';
 import type { ChaosEngine } from '../rules/chaos-engine.js';
+import { outsideChaos } from '../rules/outside-chaos.js';
 import { bearerAuth } from './bearer-auth.js';
 
 /** One audited change, handed to the host's audit log. */
@@ -17,7 +18,10 @@ export interface ChaosControlOptions {
   engine: ChaosEngine;
   adminToken: string;
   nodeEnv: string | undefined;
-  /** Records every change (awaited before the answer, so an audit failure fails the request). */
+  /**
+   * Records every change, awaited before the answer (so an audit failure fails the request), and made
+   * outside every chaos rule (see the router).
+   */
   audit?: (entry: ChaosAuditEntry) => void | Promise<void>;
 }
 
@@ -63,9 +67,16 @@ export function chaosControlRouter(options: ChaosControlOptions): Router {
     throw new ChaosError('chaos_forbidden_in_production', 'the chaos control API does not exist in production');
   }
   const { engine } = options;
+  // The audit write goes to the same store the rules act on: a rule just installed (PutItem throttled,
+  // say) would otherwise fail or slow its own audit entry, losing the record of the change and holding
+  // the answer back by the store client's retries, while the rule is already in force. Written outside
+  // the rules instead, and still awaited, the entry is there when the answer is. Only while the engine
+  // is on: an engine that is off injects nothing, and its process need not track async context for it.
   const audit = async (req: Request, res: Response, action: ChaosAuditEntry['action'], ruleIds: string[]) => {
     const requestId = requestIdOf(req, res);
-    await options.audit?.({ action, rule_ids: ruleIds, ...(requestId === undefined ? {} : { request_id: requestId }) });
+    const entry = { action, rule_ids: ruleIds, ...(requestId === undefined ? {} : { request_id: requestId }) };
+    const write = () => options.audit?.(entry);
+    await (engine.enabled ? outsideChaos(write) : write());
   };
   const state = () => ({ enabled: engine.enabled, seed: engine.seed, rules: engine.listRules() });
   const router = Router();

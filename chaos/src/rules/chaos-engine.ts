@@ -9,6 +9,7 @@ import { ChaosMetrics } from '../observability/chaos-metrics.js';
 import { silentLogger, type ChaosLogger } from '../observability/chaos-logger.js';
 import { deriveRandom, type Random } from '../random/seeded-random.js';
 import { InjectionLog, type Injection } from './injection-log.js';
+import { isOutsideChaos } from './outside-chaos.js';
 import type { ChaosPoint, InjectorKind } from './injector-schema.js';
 import { compileMatch, type CallAttributes, type Matcher } from './match-pattern.js';
 import { resolveInjection } from './resolve-injection.js';
@@ -102,12 +103,12 @@ export class ChaosEngine {
    * Decides whether a fault applies to one call at `point`. Rules are tried in install order; each
    * started rule whose match fits draws once from its own generator; the first that fires wins.
    * Ended rules are retired when next matched, or by `sweep()` (which listing and metrics call).
-   * Returns the injection (already logged, counted and recorded) or null.
+   * A call made inside `outsideChaos` gets no fault. Returns the injection (already logged, counted and recorded) or null.
    */
   decide(point: ChaosPoint, attributes: CallAttributes, options?: DecideOptions): Injection | null {
     if (!this.enabled) return null;
     const candidates = this.byPoint.get(point);
-    if (candidates === undefined) return null;
+    if (candidates === undefined || isOutsideChaos()) return null;
     // The clock is read only once a rule matches: a call no rule matches costs no clock read.
     let now: number | undefined;
     for (const installed of candidates) {
