@@ -19,8 +19,8 @@ export function applyProcessFault(fault: ProcessFault, processes: ProcessControl
 }
 
 /**
- * Kills the process now. With `restart_after`, the returned fault's window ends when the process is
- * started again (healing early restarts it at once); without, the kill is a one-shot with nothing to heal.
+ * Kills the process now. With `restart_after`, healing starts the process again (healing early restarts
+ * it at once; the window ends as the restart begins); without, the kill is a one-shot with nothing to heal.
  */
 export function applyKillAction(action: Action, processes: ProcessControl | undefined, onError: (err: unknown) => void): ActiveFault {
   const control = requireControl(processes);

@@ -56,10 +56,13 @@ export interface ReceiptRecord {
 }
 
 /**
- * A fault's window opening or closing; `id` pairs a start with its end. `end` is recorded when the
- * fault was actually healed, once: recovery time runs from the last `end`, so a final rollback
- * must not record ends again for faults already healed. A process kill with a restart is a fault
- * window too (`process:<name>`), ending when the process is back.
+ * A fault's window opening or closing; `id` pairs a start with its end. `time` is when the runner sent
+ * what applies the fault (it may be in force from then on, whatever the target's answer took) and
+ * when it began to heal it; each is recorded once the target has answered, so a record may follow
+ * later ones in the file. `end` is recorded once: recovery time runs from the last `end`, so a final
+ * rollback must not record ends again for faults already healed. A process kill with a restart is a
+ * fault window too (`process:<name>`), ending when the restart begins (its process `start` record
+ * says when the process was back).
  */
 export interface FaultRecord {
   kind: 'fault';

@@ -49,7 +49,7 @@ export interface Journal {
   duration_ms: number;
   target: { kind: string; base_url: string; proxy?: string };
   phases: Record<'baseline' | 'fault' | 'recovery', Window>;
-  /** When the last fault was healed (ms since start), the origin of recovery time. */
+  /** When the last heal began (ms since start: the runner sent what removes the fault), the origin of recovery time. */
   last_heal: number | null;
   load: { intended: number; dropped: number; ops: Record<string, { count: number; ok: number; failed: number; success_rate: number | null }> };
   steady_states: { before: ProbeReading[]; during: ProbeReading[]; after: ProbeReading[] };

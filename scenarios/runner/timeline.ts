@@ -19,7 +19,10 @@ export interface Activity {
   kind: string;
   /** Planned start and end (ms since run start); `end` is undefined for a kill without restart. */
   planned: { start: number; end?: number };
-  /** When it actually started and was healed. */
+  /**
+   * When the runner sent what applies it (the fault may be in force from then on, whenever the target
+   * answers), and when it began to heal it (sent what removes it; for a kill, began the restart).
+   */
   started?: number;
   healed?: number;
   status: 'pending' | 'applied' | 'healed' | 'failed' | 'skipped';
@@ -33,7 +36,7 @@ export interface Timeline {
   done: Promise<void>;
   /** Heals what is in force now (all kinds, or the ones named), recording each window's end. */
   heal(kinds?: readonly FaultKind[]): Promise<void>;
-  /** When the last fault was healed (ms since run start); undefined when none was applied. */
+  /** When the last heal began (ms since run start; see {@link Activity.healed}); undefined when none was applied. */
   lastHeal(): number | undefined;
 }
 
@@ -83,8 +86,10 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     const entry = active.get(id);
     if (!entry) return;
     active.delete(id);
-    await entry.fault.heal();
+    // Stamped as the heal goes out, as a start is: the window is the one the runner commanded, and not
+    // stretched by however long the target takes to answer.
     const time = clock.now();
+    await entry.fault.heal();
     lastHeal = Math.max(lastHeal ?? 0, time);
     entry.activity.healed = time;
     entry.activity.status = 'healed';
@@ -104,8 +109,10 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     // from (seed, rule id), so a replay with the same seed makes the same decisions.
     const id = `aftershock-${ctx.seed}-${i + 1}`;
     try {
-      const fault = await apply(step, id, ctx);
+      // The moment the request goes out: a chaos rule is in force from when the target installs it,
+      // which may be well before its answer comes back.
       const time = clock.now();
+      const fault = await apply(step, id, ctx);
       activity.started = time;
       activity.status = 'applied';
       recorder.record({ kind: 'fault', id, type: 'start', fault: fault.label, detail: fault.detail, time });

@@ -29,4 +29,22 @@ describe('runner against the embedded Triggers API', () => {
     expect(history.at(-1)?.kind).toBe('final');
     expect(await readFile(journal.outputs.junit, 'utf8')).toMatch(/<testcase [^>]*name="deliveries_complete"/);
   });
+
+  it('stamps a fault that throttles every PutItem at its planned start and end, and its rule bit', async () => {
+    const scenario = defineScenario({
+      title: 'Embedded PutItem throttle',
+      load: { rate: 20 },
+      phases: { baseline: '1s', fault: '1s', recovery: '2s' },
+      method: [{ at: '1s', for: '1s', fault: { chaos: { point: 'dynamodb', match: { operation: 'PutItem' }, injector: { kind: 'dynamodb_error', error: 'ThrottlingException' }, probability: 1 } } }],
+      quiesce: '2s',
+    });
+    const journal = await runScenario(scenario, { seed: 6, out: await mkdtemp(join(tmpdir(), 'aftershock-embedded-')) });
+    const [step] = journal.activities;
+    expect(step?.status, journal.errors.join('; ')).toBe('healed');
+    expect(step!.started! - 1_000).toBeLessThan(300);
+    expect(step!.healed! - 2_000).toBeLessThan(300);
+    expect(journal.last_heal).toBe(step!.healed);
+    const history = (await readFile(journal.outputs.history, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; detail?: { injections?: number } });
+    expect(history.find((r) => r.kind === 'fault' && r.type === 'end')?.detail?.injections).toBeGreaterThan(0);
+  });
 });

@@ -1,6 +1,7 @@
 // A small event/webhook service on 127.0.0.1 for the runner's proof tests, reached through the `http`
 // adapter: it can be told to lose events, deliver one twice at once, fail until a scripted moment
-// after a heal, or ignore heals. It also speaks the `/_chaos` control API, and records what it got.
+// after a heal, ignore heals, answer rule changes late, or have its chaos off. It also speaks the
+// `/_chaos` control API (every rule refuses creates with 503 while installed), and records what it got.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,10 @@ export interface FakeBehaviour {
   recoverAfterHealMs?: number;
   /** Ignore heals: DELETE and POST /_chaos/heal answer success but the rule stays. */
   neverHeal?: boolean;
+  /** Answers rule changes (PUT, DELETE, POST heal) this long after making them, as a busy control API would. */
+  controlDelayMs?: number;
+  /** Its chaos engine is off: `GET /_chaos/rules` says `enabled: false`, and rules never fire. */
+  chaosOff?: boolean;
 }
 
 /** A running fake. */
@@ -40,6 +45,8 @@ export async function startFakeEventService(behaviour: FakeBehaviour = {}): Prom
   const events = new Map<string, unknown>();
   const subscribers: string[] = [];
   const rules = new Map<string, unknown>();
+  // Creates a rule refused, by rule id: what the target's engine would count as its injections.
+  const injections = new Map<string, number>();
   const controlCalls: string[] = [];
   let creates = 0;
   let failingUntil = 0;
@@ -57,22 +64,34 @@ export async function startFakeEventService(behaviour: FakeBehaviour = {}): Prom
     const json = (status: number, value?: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(value === undefined ? '' : JSON.stringify(value));
     if (url.startsWith('/_chaos')) {
       controlCalls.push(`${req.method} ${url}`);
+      if (req.method === 'GET' && url.startsWith('/_chaos/rules')) {
+        return json(200, { enabled: !behaviour.chaosOff, rules: [...rules.keys()].map((id) => ({ id, count: injections.get(id) ?? 0 })) });
+      }
+      if (req.method === 'GET') return json(200, { entries: [] });
+      const answer = (status: number, value?: unknown) => {
+        if (!behaviour.controlDelayMs) return json(status, value);
+        setTimeout(() => json(status, value), behaviour.controlDelayMs);
+      };
       if (req.method === 'PUT') {
         for (const rule of (JSON.parse(text) as { rules: { id: string }[] }).rules) rules.set(rule.id, rule);
-        return json(200, { rules: [...rules.keys()] });
+        return answer(200, { rules: [...rules.keys()] });
       }
-      if (behaviour.neverHeal) return json(req.method === 'DELETE' ? 204 : 200, { healed: 0 });
+      if (behaviour.neverHeal) return answer(req.method === 'DELETE' ? 204 : 200, { healed: 0 });
       if (req.method === 'DELETE') rules.delete(decodeURIComponent(url.split('/').pop()!));
       else rules.clear();
       if (rules.size === 0 && behaviour.recoverAfterHealMs !== undefined) failingUntil = Date.now() + behaviour.recoverAfterHealMs;
-      return json(req.method === 'DELETE' ? 204 : 200, { healed: 1 });
+      return answer(req.method === 'DELETE' ? 204 : 200, { healed: 1 });
     }
     if (req.method === 'POST' && url === '/subscriptions') {
       subscribers.push((JSON.parse(text) as { url: string }).url);
       return json(201, { id: 'sub-1' });
     }
     if (req.method === 'POST' && url === '/events') {
-      if (rules.size > 0 || Date.now() < failingUntil) return json(503, { error: 'unavailable' });
+      if (rules.size > 0 && !behaviour.chaosOff) {
+        for (const id of rules.keys()) injections.set(id, (injections.get(id) ?? 0) + 1);
+        return json(503, { error: 'unavailable' });
+      }
+      if (Date.now() < failingUntil) return json(503, { error: 'unavailable' });
       creates++;
       const id = randomUUID();
       if (behaviour.loseEvery === undefined || creates % behaviour.loseEvery !== 0) {
