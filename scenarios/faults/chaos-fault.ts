@@ -86,6 +86,21 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
   return { kind: 'chaos', label: `chaos:${fault.point}`, detail: rule, heal, healedDetail };
 }
 
+/**
+ * Throws `ScenarioError` `setup_failed` when the target's chaos engine is off (`GET /_chaos/rules` says
+ * `enabled: false`): it would accept every rule and fire none, and the run would pass as if the service
+ * had withstood faults it never saw. Any other answer (no control API, a token it refuses) is left to
+ * the steps, which report their own refusal.
+ */
+export async function assertChaosEnabled(ctx: ChaosFaultContext): Promise<void> {
+  const res = await control(ctx, 'GET', '/_chaos/rules').catch(() => undefined);
+  if (!res?.ok) return void (await res?.body?.cancel());
+  const state = (await res.json().catch(() => undefined)) as { enabled?: unknown } | undefined;
+  if (state?.enabled === false) {
+    throw new ScenarioError('setup_failed', `the target's chaos engine is off (GET /_chaos/rules says enabled: false), so its chaos steps would inject nothing: start the target with CHAOS_ENABLED=true`);
+  }
+}
+
 /** The kill switch: removes every rule on the target (the chaos half of `heal: all`). */
 export async function healAllChaos(ctx: ChaosFaultContext): Promise<void> {
   ctx.relay?.({ type: 'chaos', action: 'heal' });

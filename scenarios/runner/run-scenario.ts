@@ -11,7 +11,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/create-adapter.js';
 import { defaultCheckers } from './default-checkers.js';
 import type { Checker } from '../checkers/checker.js';
-import { healAllChaos } from '../faults/chaos-fault.js';
+import { assertChaosEnabled, healAllChaos } from '../faults/chaos-fault.js';
 import { openHistoryWriter } from '../history/jsonl.js';
 import { startReceiver } from '../receiver/receiver.js';
 import { connectRemoteReceiver } from '../receiver/remote-receiver.js';
@@ -146,6 +146,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     const started = await startTarget(scenario.target, { seed, runId: shortId, receiverAddress: receiver.address, toxiproxyUrl: options.toxiproxyUrl ?? env.TOXIPROXY_URL, env });
     proxies = started.proxies;
     target = started.target;
+    if (scenario.method.some((step) => step.fault?.chaos)) await assertChaosEnabled({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError });
     const adminTokenVariable = scenario.target.kind === 'embedded' ? undefined : scenario.target.admin_token_env;
     adapter = createAdapter(scenario.adapter, { baseUrl: target.baseUrl, adminToken: target.adminToken, adminTokenVariable, runId: shortId, env });
     const hookUrl = target.webhookUrl(receiver.url);
