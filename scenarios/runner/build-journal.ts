@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import type { Journal, RollbackReading, RunStatus } from './journal.js';
 import type { Phases, Verdicts } from './judge-run.js';
 import type { LoadSummary } from './load-driver.js';
+import { neverInjected } from './deviation.js';
 import { replayCommand } from './replay-command.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { Activity } from './timeline.js';
@@ -32,11 +33,19 @@ export interface JournalInput {
   outputs: Journal['outputs'];
 }
 
-/** The journal; a step the target refused counts as a deviation and is listed in `errors`. */
+/**
+ * The journal; a step the target refused, and a chaos step whose rule never fired, count as a deviation
+ * and are listed in `errors`.
+ */
 export function buildJournal(input: JournalInput): Journal {
   const { scenario, verdicts, recorder, phases } = input;
   const failedSteps = input.activities.filter((a) => a.status === 'failed');
-  const errors = [...input.errors, ...failedSteps.map((a) => `${a.name} (${a.kind}) could not be applied: ${a.error}`)];
+  const idleSteps = neverInjected(input.activities);
+  const errors = [
+    ...input.errors,
+    ...failedSteps.map((a) => `${a.name} (${a.kind}) could not be applied: ${a.error}`),
+    ...idleSteps.map((a) => `${a.name} (${a.kind}) never injected: its rule fired 0 times in its window, so the run saw no such fault`),
+  ];
   const ended = new Date();
   const ops = Object.fromEntries(
     recorder.measurements.ops().map((op) => {
@@ -48,7 +57,7 @@ export function buildJournal(input: JournalInput): Journal {
     title: scenario.title,
     ...(input.file ? { file: input.file } : {}),
     status: input.stoppedAs ?? (verdicts.gates.some((g) => !g.passed) ? 'failed' : 'completed'),
-    deviated: verdicts.deviated || failedSteps.length > 0,
+    deviated: verdicts.deviated || failedSteps.length > 0 || idleSteps.length > 0,
     seed: input.seed,
     run_id: input.runId,
     replay: replayCommand(input.file, input.seed, undefined, input.replayArgs),

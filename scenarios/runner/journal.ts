@@ -38,7 +38,10 @@ export interface Journal {
   title: string;
   file?: string;
   status: RunStatus;
-  /** True when the steady state did not hold before or after the method (Chaos Toolkit's meaning), or a step of it could not be applied. */
+  /**
+   * True when the steady state did not hold before or after the method (Chaos Toolkit's meaning), a step
+   * of it could not be applied, or a chaos step's rule fired 0 times in its window.
+   */
   deviated: boolean;
   seed: number;
   run_id: string;

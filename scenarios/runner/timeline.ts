@@ -27,6 +27,8 @@ export interface Activity {
   healed?: number;
   status: 'pending' | 'applied' | 'healed' | 'failed' | 'skipped';
   error?: string;
+  /** A chaos rule's injections in its window, as the target counted them at the heal; absent when it could not say. */
+  injections?: number;
 }
 
 /** A running timeline. */
@@ -94,6 +96,7 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     entry.activity.healed = time;
     entry.activity.status = 'healed';
     const detail = entry.fault.healedDetail?.();
+    if (typeof detail?.injections === 'number') entry.activity.injections = detail.injections;
     recorder.record({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
     ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
   };

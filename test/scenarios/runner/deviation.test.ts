@@ -1,0 +1,47 @@
+// A chaos step whose rule never fired is a deviation: the fault never happened, so a green run would
+// say nothing about it. The journal, its errors and the summary name the step.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { summaryLines } from '../../../scenarios/cli/summary.js';
+import { deviationCauses } from '../../../scenarios/runner/deviation.js';
+import { runScenario } from '../../../scenarios/runner/run-scenario.js';
+import { FAKE_ADAPTER, startFakeEventService, type FakeEventService } from '../support/fake-event-service.js';
+
+const services: FakeEventService[] = [];
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.close();
+});
+
+const refuse = { chaos: { point: 'http_in', injector: { kind: 'http_error', status: 503 } } } as const;
+
+it('names a chaos step whose rule fired 0 times as the cause of deviation, and not one that fired', async () => {
+  const service = await startFakeEventService();
+  services.push(service);
+  const journal = await runScenario(
+    {
+      title: 'idle rule',
+      target: { kind: 'url', base_url: service.url },
+      adapter: FAKE_ADAPTER,
+      // The load ends after 1 s: the second step's window sees no request its rule could refuse.
+      load: { rate: 20, duration: '1s' },
+      phases: { baseline: '500ms', fault: '2500ms', recovery: '1s' },
+      method: [
+        { name: 'busy rule', at: '500ms', for: '500ms', fault: refuse },
+        { name: 'idle rule', at: '2s', for: '1s', fault: refuse },
+      ],
+      quiesce: '2s',
+    },
+    { env: { AFTERSHOCK_ADMIN_TOKEN: 'test-admin-token' }, seed: 4, out: await mkdtemp(join(tmpdir(), 'aftershock-idle-')) },
+  );
+  expect(journal.activities.map((a) => [a.name, a.status, a.injections! > 0])).toEqual([
+    ['busy rule', 'healed', true],
+    ['idle rule', 'healed', false],
+  ]);
+  expect(journal.activities[1]?.injections).toBe(0);
+  expect(journal.deviated).toBe(true);
+  expect(deviationCauses(journal)).toEqual(['step "idle rule" never injected (0 injections)']);
+  expect(journal.errors).toContain('idle rule (chaos:http_in) never injected: its rule fired 0 times in its window, so the run saw no such fault');
+  expect(summaryLines(journal)[0]).toBe('PASS  idle rule  (deviated: step "idle rule" never injected (0 injections))');
+});
