@@ -27,7 +27,10 @@ export interface Activity {
   healed?: number;
   status: 'pending' | 'applied' | 'healed' | 'failed' | 'skipped';
   error?: string;
-  /** A chaos rule's injections in its window, as the target counted them at the heal; absent when it could not say. */
+  /**
+   * A chaos rule's injections in its window, as the target counted them at the heal; absent when it
+   * could not say (nor when a server process exited in the window, losing its count).
+   */
   injections?: number;
 }
 
@@ -84,6 +87,9 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     return { name: step.name ?? `step ${i + 1}`, type: step.action ? 'action' : 'fault', kind: kindOf(step), planned: { start: step.at, end }, status: 'pending' };
   });
 
+  const serverExited = (from: number, to: number) =>
+    recorder.history.some((r) => r.kind === 'process' && r.process.startsWith('server') && (r.action === 'kill' || r.action === 'exit') && r.time >= from && r.time <= to);
+
   const close = async (id: string) => {
     const entry = active.get(id);
     if (!entry) return;
@@ -96,7 +102,9 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     entry.activity.healed = time;
     entry.activity.status = 'healed';
     const detail = entry.fault.healedDetail?.();
-    if (typeof detail?.injections === 'number') entry.activity.injections = detail.injections;
+    // A server that exited in the window took its rules and their counts with it: what its successor
+    // counts says nothing about whether the rule fired.
+    if (typeof detail?.injections === 'number' && !serverExited(entry.activity.started ?? 0, time)) entry.activity.injections = detail.injections;
     recorder.record({ kind: 'fault', id, type: 'end', fault: entry.fault.label, ...(detail ? { detail } : {}), time });
     ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
   };
