@@ -96,6 +96,8 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let worst = 0;
+  // Scenarios that did not pass (a failed gate, or a target that could not be reached or set up).
+  let notPassed = 0;
   try {
     const override = targetOverride(values);
     const loaded = (await loadScenarios(positionals)).map(({ file, scenario }) => ({ file, scenario: withTarget(scenario, override) }));
@@ -125,14 +127,16 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
         io.out.write(`${summaryLines(journal).join('\n')}\n`);
         const code = journal.status === 'interrupted' ? 130 : journal.status === 'completed' ? 0 : 1;
         worst = Math.max(worst, code);
+        if (code !== 0) notPassed++;
       } catch (err) {
         progress.done();
         if (!(err instanceof ScenarioError)) throw err;
         io.err.write(`aftershock run: ${file}: ${err.message}\n`);
         worst = Math.max(worst, err.exitCode);
+        notPassed++;
       }
     }
-    if (loaded.length > 1) io.out.write(`${worst === 0 ? 'PASS' : 'FAIL'}: ${loaded.length} scenarios\n`);
+    if (loaded.length > 1) io.out.write(worst === 0 ? `PASS: ${loaded.length} scenarios\n` : `FAIL: ${notPassed} of ${loaded.length} scenarios did not pass\n`);
     return interrupt.signal.aborted ? 130 : worst;
   } catch (err) {
     if (err instanceof ScenarioError) {

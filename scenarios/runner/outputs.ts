@@ -6,6 +6,7 @@ import type { HistoryRecord } from '../history/history.js';
 import { openHistoryWriter } from '../history/jsonl.js';
 import { writeJunitXml } from '../junit/junit-report.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
+import { deviationCauses } from './deviation.js';
 import type { Journal } from './journal.js';
 
 /**
@@ -59,6 +60,8 @@ export async function writeOutputs(journal: Journal, history: readonly HistoryRe
       duration_ms: journal.duration_ms,
       timestamp: new Date(journal.started_at),
       properties: { seed: journal.seed, status: journal.status, replay: journal.replay },
+      deviated: journal.deviated,
+      deviation: deviationCauses(journal),
       gates: journal.gates,
       checkers: journal.checkers,
       ...(stopped ? { error: `the run was ${journal.status}${journal.errors.length > 0 ? `: ${journal.errors.join('; ')}` : ''}` } : {}),

@@ -1,5 +1,6 @@
 // A target that is already running somewhere: the runner only talks to it. Its traffic cannot be
 // rewired, so proxy faults are refused; chaos faults go through its `/_chaos` API.
+import { timedRequest } from '../adapters/timed-request.js';
 import type { UrlTarget } from '../scenario/target-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { TargetHandle } from './target.js';
@@ -10,12 +11,10 @@ import type { TargetHandle } from './target.js';
  */
 export async function connectUrlTarget(spec: UrlTarget, env: Record<string, string | undefined>): Promise<TargetHandle> {
   const baseUrl = spec.base_url.replace(/\/+$/, '');
-  try {
-    await fetch(baseUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.body?.cancel());
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    throw new ScenarioError('target_unreachable', `cannot reach ${baseUrl} (${code}); start the service or fix target.base_url`, { cause: err });
-  }
+  // undici's request rather than fetch: fetch refuses some ports outright (9, 6000, …) with a bare
+  // TypeError, where the socket's own code (ECONNREFUSED, ENOTFOUND) tells the user what to fix.
+  const probe = await timedRequest(baseUrl, {}, 5_000);
+  if (probe.status === 0) throw new ScenarioError('target_unreachable', `cannot reach ${baseUrl} (${probe.error}); start the service or fix target.base_url`);
   return {
     baseUrl,
     adminToken: env[spec.admin_token_env] || undefined,

@@ -63,10 +63,13 @@ describe('aftershock run', () => {
     expect(pass.code, pass.out + pass.err).toBe(0);
     expect(pass.out).toMatch(/^PASS {2}cli/m);
     expect(pass.out).toMatch(/replay: {2}npx aftershock run \S+ --seed 9/);
-    const fail = await run([await scenarioFile({ ...base(lossy.url), gates }), '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
+    // Two scenarios, one of them failing: exit 1, and the last line says how many did not pass.
+    const both = [await scenarioFile({ ...base(healthy.url), gates }, 'a.json'), await scenarioFile({ ...base(lossy.url), gates }, 'b.json')];
+    const fail = await run([...both, '--no-progress', '--out', await mkdtemp(join(tmpdir(), 'o-'))]);
     expect(fail.code).toBe(1);
     expect(fail.out).toMatch(/FAIL no_lost_events/);
     expect(fail.out).not.toMatch(/note: adapter/);
+    expect(fail.out.trimEnd().split('\n').at(-1)).toBe('FAIL: 1 of 2 scenarios did not pass');
   });
 
   it('says which adapter path found nothing when every event seems lost', async () => {
@@ -138,10 +141,13 @@ describe('aftershock run', () => {
     }
   });
 
-  it('exits 3 when the target cannot be reached', async () => {
-    const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
-    const { code, err } = await run([file, '--no-progress']);
-    expect(code).toBe(3);
-    expect(err).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
+  it('exits 3 when the target cannot be reached, naming the socket\'s error', async () => {
+    // Port 9 is one fetch refuses outright with a bare TypeError: the runner's probe still names the cause.
+    for (const port of [1, 9]) {
+      const file = await scenarioFile({ ...base(`http://127.0.0.1:${port}`) });
+      const { code, err } = await run([file, '--no-progress']);
+      expect(code).toBe(3);
+      expect(err).toBe(`aftershock run: ${file}: cannot reach http://127.0.0.1:${port} (ECONNREFUSED); start the service or fix target.base_url\n`);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // A chaos step whose rule never fired is a deviation: the fault never happened, so a green run would
 // say nothing about it. The journal, its errors and the summary name the step.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -44,4 +44,8 @@ it('names a chaos step whose rule fired 0 times as the cause of deviation, and n
   expect(deviationCauses(journal)).toEqual(['step "idle rule" never injected (0 injections)']);
   expect(journal.errors).toContain('idle rule (chaos:http_in) never injected: its rule fired 0 times in its window, so the run saw no such fault');
   expect(summaryLines(journal)[0]).toBe('PASS  idle rule  (deviated: step "idle rule" never injected (0 injections))');
+  // A CI job reading junit.xml sees it too, in the suite's properties (and each testcase's output; this run has none).
+  const junit = await readFile(journal.outputs.junit, 'utf8');
+  expect(junit).toContain('<property name="deviated" value="true"/>');
+  expect(junit).toContain('<property name="deviation" value="step &quot;idle rule&quot; never injected (0 injections)"/>');
 });
