@@ -35,6 +35,8 @@ exit codes: 0 stopped by SIGINT/SIGTERM · 1 cannot listen · 2 bad options`;
 /** What a run of the command may be given besides argv (tests pass their own). */
 export interface ReceiverCliIo {
   log?: (line: string) => void;
+  /** Where one-line failures go (default stderr). */
+  error?: (line: string) => void;
   /** Resolves when the receiver should stop; default: SIGINT or SIGTERM. */
   stopped?: () => Promise<void>;
 }
@@ -64,7 +66,8 @@ export function identifyWebhook(headers: IncomingHttpHeaders, body: string): Rec
 /** Runs the command; resolves to its exit code. Never throws. */
 export async function receiverCli(argv: string[], io: ReceiverCliIo = {}): Promise<number> {
   const log = io.log ?? ((line: string) => console.log(line));
-  const fail = (message: string) => (console.error(`aftershock receiver: ${message}`), 2);
+  const error = io.error ?? ((line: string) => console.error(line));
+  const fail = (message: string) => (error(`aftershock receiver: ${message}`), 2);
   let values;
   try {
     values = parseArgs({ args: argv, options: { host: { type: 'string' }, port: { type: 'string' }, seed: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
@@ -104,7 +107,7 @@ export async function receiverCli(argv: string[], io: ReceiverCliIo = {}): Promi
     });
   } catch (err) {
     const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
-    console.error(`aftershock receiver: cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (${taken ? 'choose another --port' : 'check --host: an address of this machine'})`);
+    error(`aftershock receiver: cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message} (${taken ? 'choose another --port' : 'check --host: an address of this machine'})`);
     return 1;
   }
   state.receiver = receiver;
