@@ -5,9 +5,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { cliCommand, quote } from '../runner/replay-command.js';
-import { optionProblem } from './option-problem.js';
+import { parseCommand } from './option-problem.js';
 import { isHttpUrl } from './target-options.js';
 
 export const INIT_USAGE = `usage: aftershock init [file] [options]
@@ -150,30 +149,17 @@ function schemaFile(): string | undefined {
 
 /** Runs the command; resolves to the exit code. Never throws. */
 export async function initCli(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        target: { type: 'string' },
-        'base-url': { type: 'string' },
-        run: { type: 'string' },
-        'ready-url': { type: 'string' },
-        adapter: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.err.write(`aftershock init: ${optionProblem(err, true)} (see aftershock init --help)\n`);
-    return 2;
-  }
+  const options = {
+    target: { type: 'string' },
+    'base-url': { type: 'string' },
+    run: { type: 'string' },
+    'ready-url': { type: 'string' },
+    adapter: { type: 'string' },
+    force: { type: 'boolean' },
+  } as const;
+  const parsed = parseCommand('init', INIT_USAGE, args, options, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out.write(`${INIT_USAGE}\n`);
-    return 0;
-  }
   const fail = (message: string) => {
     io.err.write(`aftershock init: ${message}\n`);
     return 2;

@@ -2,12 +2,11 @@
 // summary per run, and exits 0 (every gate held), 1 (a gate or checker failed), 2 (invalid scenario
 // or options), 3 (target unreachable or set-up failed) or 130 (interrupted; rollbacks still ran).
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadScenarios } from '../scenario/load-scenario.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import { preflightError } from '../runner/preflight.js';
 import { runScenario } from '../runner/run-scenario.js';
-import { optionProblem } from './option-problem.js';
+import { parseCommand } from './option-problem.js';
 import { outputDirs } from './output-dirs.js';
 import { createProgress } from './progress.js';
 import { summaryLines } from './summary.js';
@@ -49,32 +48,19 @@ function replayArgs(values: Record<string, unknown>): string[] {
 
 /** Runs the command; resolves to the exit code. Never throws. */
 export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        'fail-fast': { type: 'boolean' },
-        ...TARGET_OPTIONS,
-        'toxiproxy-url': { type: 'string' },
-        'receiver-url': { type: 'string' },
-        'receiver-webhook-url': { type: 'string' },
-        'no-progress': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.err.write(`aftershock run: ${optionProblem(err, true)} (see aftershock run --help)\n`);
-    return 2;
-  }
+  const options = {
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    'fail-fast': { type: 'boolean' },
+    ...TARGET_OPTIONS,
+    'toxiproxy-url': { type: 'string' },
+    'receiver-url': { type: 'string' },
+    'receiver-webhook-url': { type: 'string' },
+    'no-progress': { type: 'boolean' },
+  } as const;
+  const parsed = parseCommand('run', RUN_USAGE, args, options, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out.write(`${RUN_USAGE}\n`);
-    return 0;
-  }
   if (positionals.length === 0) {
     io.err.write('aftershock run: name at least one scenario file or directory (see aftershock run --help)\n');
     return 2;

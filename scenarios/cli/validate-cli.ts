@@ -2,11 +2,10 @@
 // would before it starts anything (the format with every bad field's path, then what the target and
 // adapter cannot give), and prints each valid scenario's plan. Every file is checked, not only up to
 // the first bad one, so one pass in CI or in an editor lists everything to fix.
-import { parseArgs } from 'node:util';
 import { preflightProblems } from '../runner/preflight.js';
 import { loadScenarioFile, scenarioFiles } from '../scenario/load-scenario.js';
 import { ScenarioError, type FieldIssue } from '../scenario/scenario-error.js';
-import { optionProblem } from './option-problem.js';
+import { parseCommand } from './option-problem.js';
 import { planLines } from './plan.js';
 import { isHttpUrl, TARGET_OPTIONS, targetOverride, withTarget } from './target-options.js';
 
@@ -32,18 +31,9 @@ export async function validateCli(
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr },
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { ...TARGET_OPTIONS, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    io.err.write(`aftershock validate: ${optionProblem(err, true)} (see aftershock validate --help)\n`);
-    return 2;
-  }
+  const parsed = parseCommand('validate', VALIDATE_USAGE, args, { ...TARGET_OPTIONS, quiet: { type: 'boolean' } }, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out.write(`${VALIDATE_USAGE}\n`);
-    return 0;
-  }
   if (positionals.length === 0) {
     io.err.write('aftershock validate: name at least one scenario file or directory (see aftershock validate --help)\n');
     return 2;

@@ -2,8 +2,7 @@
 // two runs side by side with --compare. Exit codes: 0 written, 2 bad options or not a run directory.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { optionProblem } from '../cli/option-problem.js';
+import { parseCommand } from '../cli/option-problem.js';
 import { renderComparison } from './compare-report.js';
 import { renderReport } from './render-report.js';
 import { loadRun, REPORT_FILE, writeReport } from './write-report.js';
@@ -44,18 +43,9 @@ const WRITE_FAILURES: Record<string, string> = {
 
 /** Runs the command; resolves to the exit code. Never throws. */
 export async function reportCli(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { compare: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    io.err.write(`aftershock report: ${optionProblem(err, true)} (see aftershock report --help)\n`);
-    return 2;
-  }
+  const parsed = parseCommand('report', REPORT_USAGE, args, { compare: { type: 'boolean' }, out: { type: 'string' } }, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out.write(`${REPORT_USAGE}\n`);
-    return 0;
-  }
   const wanted = values.compare ? 2 : 1;
   if (positionals.length !== wanted) {
     io.err.write(`aftershock report: ${values.compare ? '--compare needs exactly two run directories' : 'name exactly one run directory'} (see aftershock report --help)\n`);

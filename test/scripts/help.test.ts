@@ -3,7 +3,6 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { runProxyCli } from '../../chaos/src/proxy/cli.js';
 import { initCli } from '../../scenarios/cli/init-cli.js';
@@ -12,6 +11,7 @@ import { validateCli } from '../../scenarios/cli/validate-cli.js';
 import { exploreCli } from '../../scenarios/explore/explore-cli.js';
 import { receiverCli } from '../../scenarios/receiver/receiver-cli.js';
 import { reportCli } from '../../scenarios/report/report-cli.js';
+import { textSink } from '../support/text-sink.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = (args: string[]) =>
@@ -45,11 +45,6 @@ it.each(scripts)('%s rejects an unknown option in one line with exit code 2', as
 
 // The aftershock subcommands are functions taking their streams: run in process, as a spawn per command
 // costs the suite seconds of CPU (bin/aftershock.ts's dispatch to them is spawned once, below).
-const collect = () => {
-  let text = '';
-  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString()), done()) });
-  return { stream, text: () => text };
-};
 type Cli = (args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>;
 const line = (stream: NodeJS.WritableStream) => (text: string) => void stream.write(`${text}\n`);
 const subcommands: [string, Cli][] = [
@@ -63,16 +58,16 @@ const subcommands: [string, Cli][] = [
 ];
 
 it.each(subcommands)('aftershock %s --help prints its usage and exits 0', async (name, cli) => {
-  const out = collect();
-  const err = collect();
+  const out = textSink();
+  const err = textSink();
   expect(await cli(['--help'], out.stream, err.stream)).toBe(0);
   expect(out.text()).toMatch(new RegExp(`^usage: aftershock ${name}`));
   expect(err.text()).toBe('');
 });
 
 it.each(subcommands)('aftershock %s rejects an unknown option in one line with exit code 2', async (name, cli) => {
-  const out = collect();
-  const err = collect();
+  const out = textSink();
+  const err = textSink();
   expect(await cli(['--no-such-option'], out.stream, err.stream)).toBe(2);
   expect(err.text().trim().split('\n')).toHaveLength(1);
   expect(err.text()).toMatch(new RegExp(`^aftershock ${name}: .*no-such-option.*--help`));
@@ -102,30 +97,30 @@ it('aftershock names an unknown command in one line with exit code 2, and prints
 
 // An option given a value that starts with a dash: node's parser explains it over three lines.
 const dashValues: [string, (err: NodeJS.WritableStream) => Promise<number>][] = [
-  ['aftershock run', (err) => runCli(['x.yaml', '--seed', '-1'], { out: collect().stream as unknown as NodeJS.WriteStream, err })],
-  ['aftershock init', (err) => initCli(['x.yaml', '--base-url', '-1'], { out: collect().stream, err })],
-  ['aftershock validate', (err) => validateCli(['x.yaml', '--base-url', '-1'], { out: collect().stream, err })],
-  ['aftershock explore', (err) => exploreCli(['--seed', '-1'], { out: collect().stream, err })],
-  ['aftershock report', (err) => reportCli(['x', '--out', '-1'], { out: collect().stream, err })],
+  ['aftershock run', (err) => runCli(['x.yaml', '--seed', '-1'], { out: textSink().stream as unknown as NodeJS.WriteStream, err })],
+  ['aftershock init', (err) => initCli(['x.yaml', '--base-url', '-1'], { out: textSink().stream, err })],
+  ['aftershock validate', (err) => validateCli(['x.yaml', '--base-url', '-1'], { out: textSink().stream, err })],
+  ['aftershock explore', (err) => exploreCli(['--seed', '-1'], { out: textSink().stream, err })],
+  ['aftershock report', (err) => reportCli(['x', '--out', '-1'], { out: textSink().stream, err })],
   ['aftershock proxy', (err) => runProxyCli(['--port', '-1'], { log: () => undefined, error: (line) => void err.write(`${line}\n`) })],
 ];
 
 it.each(dashValues)('%s explains an option value that starts with a dash in one line, exit code 2', async (_name, cli) => {
-  const err = collect();
+  const err = textSink();
   expect(await cli(err.stream)).toBe(2);
   expect(err.text().trim().split('\n')).toEqual([expect.stringMatching(/ambiguous.*--help\)$/)]);
 });
 
 // An unknown option, in process: one line whose quotes all close, naming the option and the help to read.
 const unknownOptions: [string, (err: NodeJS.WritableStream) => Promise<number>, string][] = [
-  ['run', (err) => runCli(['x.yaml', '--bogus'], { out: collect().stream as unknown as NodeJS.WriteStream, err }), `; a path starting with '-' goes after '--'`],
-  ['validate', (err) => validateCli(['x.yaml', '--bogus'], { out: collect().stream, err }), `; a path starting with '-' goes after '--'`],
-  ['report', (err) => reportCli(['x', '--bogus'], { out: collect().stream, err }), `; a path starting with '-' goes after '--'`],
-  ['explore', (err) => exploreCli(['--bogus'], { out: collect().stream, err }), ''],
+  ['run', (err) => runCli(['x.yaml', '--bogus'], { out: textSink().stream as unknown as NodeJS.WriteStream, err }), `; a path starting with '-' goes after '--'`],
+  ['validate', (err) => validateCli(['x.yaml', '--bogus'], { out: textSink().stream, err }), `; a path starting with '-' goes after '--'`],
+  ['report', (err) => reportCli(['x', '--bogus'], { out: textSink().stream, err }), `; a path starting with '-' goes after '--'`],
+  ['explore', (err) => exploreCli(['--bogus'], { out: textSink().stream, err }), ''],
 ];
 
 it.each(unknownOptions)('aftershock %s names an unknown option in one line whose quotes close, exit code 2', async (name, cli, hint) => {
-  const err = collect();
+  const err = textSink();
   expect(await cli(err.stream)).toBe(2);
   expect(err.text()).toBe(`aftershock ${name}: unknown option '--bogus'${hint} (see aftershock ${name} --help)\n`);
   expect(err.text().split("'").length % 2, 'single quotes pair up').toBe(1);
@@ -133,7 +128,7 @@ it.each(unknownOptions)('aftershock %s names an unknown option in one line whose
 });
 
 const receiver = async (args: string[]) => {
-  const err = collect();
+  const err = textSink();
   const code = await receiverCli(args, { log: () => undefined, error: line(err.stream), stopped: () => Promise.resolve() });
   return { code, stderr: err.text() };
 };

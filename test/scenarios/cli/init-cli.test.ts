@@ -8,27 +8,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initCli } from '../../../scenarios/cli/init-cli.js';
 import { validateCli } from '../../../scenarios/cli/validate-cli.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  return { stream: new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString()), done()) }), text: () => text };
-}
+import { textSink } from '../../support/text-sink.js';
 
 async function init(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
+  const out = textSink();
+  const err = textSink();
   const code = await initCli(args, { out: out.stream, err: err.stream });
   return { code, out: out.text(), err: err.text() };
 }
 
 async function validate(file: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
-  const out = sink();
+  const out = textSink();
   const code = await validateCli([file], { out: out.stream, err: out.stream }, env);
   return { code, out: out.text() };
 }

@@ -3,30 +3,19 @@
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../scenarios/cli/run-cli.js';
 import { FAKE_ADAPTER, startFakeEventService, type FakeEventService } from '../support/fake-event-service.js';
+import { textSink } from '../../support/text-sink.js';
 
 const services: FakeEventService[] = [];
 afterEach(async () => {
   for (const s of services.splice(0)) await s.close();
 });
 
-function sink(): { stream: NodeJS.WriteStream; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as unknown as NodeJS.WriteStream;
-  return { stream, text: () => text };
-}
-
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
+  const out = textSink();
+  const err = textSink();
   const code = await runCli(args, { out: out.stream, err: err.stream });
   return { code, out: out.text(), err: err.text() };
 }

@@ -3,27 +3,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { planLines } from '../../../scenarios/cli/plan.js';
 import { validateCli } from '../../../scenarios/cli/validate-cli.js';
 import { loadScenarios } from '../../../scenarios/scenario/load-scenario.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { textSink } from '../../support/text-sink.js';
 
 async function validate(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
+  const out = textSink();
+  const err = textSink();
   const code = await validateCli(args, { out: out.stream, err: err.stream }, env);
   return { code, out: out.text(), err: err.text() };
 }

@@ -3,11 +3,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../scenarios/cli/run-cli.js';
 import { importScenarioModule } from '../../../scenarios/scenario/import-scenario-module.js';
 import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
+import { textSink } from '../../support/text-sink.js';
 
 const scenario = { title: 'from ts', load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' } };
 
@@ -25,17 +25,6 @@ async function failure(file: string): Promise<ScenarioError> {
   );
   if (!(err instanceof ScenarioError)) throw new Error(`expected a ScenarioError, got ${String(err)}`);
   return err;
-}
-
-function sink(): { stream: NodeJS.WriteStream; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as unknown as NodeJS.WriteStream;
-  return { stream, text: () => text };
 }
 
 describe('importScenarioModule', () => {
@@ -64,8 +53,8 @@ describe('importScenarioModule', () => {
 
   it('makes aftershock run exit 2 with one line, not a stack trace, for a module that cannot load', async () => {
     const file = await moduleFile('broken.ts', `export default {\n`);
-    const out = sink();
-    const err = sink();
+    const out = textSink();
+    const err = textSink();
     const code = await runCli([file, '--no-progress'], { out: out.stream, err: err.stream });
     expect(code).toBe(2);
     expect(err.text()).toMatch(new RegExp(`^aftershock run: ${file}: cannot load this module: [^\\n]+\\n$`));
