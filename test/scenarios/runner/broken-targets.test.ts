@@ -90,9 +90,12 @@ describe('runner against broken targets', () => {
       }),
       { env, out: await out(), seed: 7 },
     );
+    // The fake recovers 2 s after its heal arrives, and the probe holds from the first whole 1-s bucket
+    // after that: 2–3 s from the heal's arrival. The run stamps the heal when it sends it, so the heal's
+    // trip to the target (milliseconds; more on a loaded machine) comes on top: 500 ms is allowed for it.
     const [recovery] = journal.recovery;
     expect(recovery?.recovery_ms).toBeGreaterThanOrEqual(1_000);
-    expect(recovery?.recovery_ms).toBeLessThanOrEqual(3_000);
+    expect(recovery?.recovery_ms).toBeLessThanOrEqual(3_500);
     expect(journal.status).toBe('completed');
     expect(service.controlCalls.some((c) => c.startsWith('DELETE /_chaos/rules/'))).toBe(true);
   });
