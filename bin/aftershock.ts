@@ -22,42 +22,19 @@ options:
   -h, --help     show this help
   -v, --version  print the version`;
 
+/** The subcommands that are one function of their arguments, each loaded only when it runs. */
+type Subcommand = (args: string[]) => Promise<number>;
+const subcommands: Record<string, () => Promise<Subcommand>> = {
+  run: async () => (await import('../scenarios/cli/run-cli.js')).runCli,
+  init: async () => (await import('../scenarios/cli/init-cli.js')).initCli,
+  validate: async () => (await import('../scenarios/cli/validate-cli.js')).validateCli,
+  report: async () => (await import('../scenarios/report/report-cli.js')).reportCli,
+  explore: async () => (await import('../scenarios/explore/explore-cli.js')).exploreCli,
+  proxy: async () => (await import('../chaos/src/proxy/cli.js')).runProxyCli,
+  receiver: async () => (await import('../scenarios/receiver/receiver-cli.js')).receiverCli,
+};
+
 switch (command) {
-  case 'run': {
-    const { runCli } = await import('../scenarios/cli/run-cli.js');
-    process.exitCode = await runCli(rest);
-    break;
-  }
-  case 'init': {
-    const { initCli } = await import('../scenarios/cli/init-cli.js');
-    process.exitCode = await initCli(rest);
-    break;
-  }
-  case 'validate': {
-    const { validateCli } = await import('../scenarios/cli/validate-cli.js');
-    process.exitCode = await validateCli(rest);
-    break;
-  }
-  case 'report': {
-    const { reportCli } = await import('../scenarios/report/report-cli.js');
-    process.exitCode = await reportCli(rest);
-    break;
-  }
-  case 'explore': {
-    const { exploreCli } = await import('../scenarios/explore/explore-cli.js');
-    process.exitCode = await exploreCli(rest);
-    break;
-  }
-  case 'proxy': {
-    const { runProxyCli } = await import('../chaos/src/proxy/cli.js');
-    process.exitCode = await runProxyCli(rest);
-    break;
-  }
-  case 'receiver': {
-    const { receiverCli } = await import('../scenarios/receiver/receiver-cli.js');
-    process.exitCode = await receiverCli(rest);
-    break;
-  }
   case 'server':
     // main.ts reads its own options (--help) from argv: hand it only what follows `server`.
     process.argv.splice(2, 1);
@@ -73,6 +50,10 @@ switch (command) {
     console.log(usage);
     break;
   default:
+    if (Object.hasOwn(subcommands, command)) {
+      process.exitCode = await (await subcommands[command]!())(rest);
+      break;
+    }
     // One line on stderr that says what to do; stdout stays empty for a script reading it.
     console.error(`aftershock: unknown command ${JSON.stringify(command)}: use run, validate, init, report, explore, proxy, receiver or server (see aftershock --help)`);
     process.exitCode = 2;

@@ -7,7 +7,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliCommand, quote } from '../runner/replay-command.js';
 import { parseCommand } from './option-problem.js';
-import { isHttpUrl } from './target-options.js';
+import { urlOptionProblem } from './target-options.js';
 
 export const INIT_USAGE = `usage: aftershock init [file] [options]
 
@@ -170,10 +170,8 @@ export async function initCli(args: string[], io: { out: NodeJS.WritableStream; 
   const adapter = values.adapter ?? (target === 'embedded' ? 'triggers-api' : 'http');
   if (adapter !== 'triggers-api' && adapter !== 'http') return fail(`--adapter ${adapter}: use triggers-api or http`);
   if (target === 'embedded' && adapter === 'http') return fail('the embedded target is the Triggers API: use --adapter triggers-api, or point --target at your service');
-  for (const name of ['base-url', 'ready-url'] as const) {
-    const value = values[name];
-    if (value !== undefined && !isHttpUrl(value)) return fail(`--${name} ${JSON.stringify(value)} is not an http(s) URL, e.g. http://127.0.0.1:3000`);
-  }
+  const badUrl = urlOptionProblem(values, ['base-url', 'ready-url'], 'http://127.0.0.1:3000');
+  if (badUrl) return fail(badUrl);
   if (target === 'url' && !values['base-url']) return fail('--target url needs --base-url URL, where your service answers');
   if (target === 'command' && (!values.run || !values['ready-url'])) return fail('--target command needs --run CMD and --ready-url URL (answers 2xx once the service is ready)');
   const file = positionals[0] ?? 'aftershock-scenario.yaml';

@@ -10,7 +10,7 @@ import { parseCommand } from './option-problem.js';
 import { outputDirs } from './output-dirs.js';
 import { createProgress } from './progress.js';
 import { summaryLines } from './summary.js';
-import { isHttpUrl, TARGET_OPTIONS, targetOverride, withTarget } from './target-options.js';
+import { TARGET_OPTIONS, targetOverride, urlOptionProblem, withTarget } from './target-options.js';
 
 export const RUN_USAGE = `usage: aftershock run <scenario file or directory>... [options]
 
@@ -70,12 +70,10 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
     io.err.write(`aftershock run: --seed must be an integer from 0 to ${2 ** 31 - 1}\n`);
     return 2;
   }
-  for (const name of ['base-url', 'receiver-url', 'receiver-webhook-url', 'toxiproxy-url'] as const) {
-    const value = values[name];
-    if (value !== undefined && !isHttpUrl(value)) {
-      io.err.write(`aftershock run: --${name} ${JSON.stringify(value)} is not an http(s) URL, e.g. http://127.0.0.1:8080\n`);
-      return 2;
-    }
+  const badUrl = urlOptionProblem(values, ['base-url', 'receiver-url', 'receiver-webhook-url', 'toxiproxy-url']);
+  if (badUrl) {
+    io.err.write(`aftershock run: ${badUrl}\n`);
+    return 2;
   }
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();

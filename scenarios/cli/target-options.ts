@@ -28,6 +28,15 @@ export function withTarget(scenario: Scenario, override: Target | undefined): Sc
   return { ...scenario, target: override };
 }
 
+/**
+ * Why the first of `names` whose value in `values` is not an http(s) URL is wrong, as one line with an
+ * example (`--base-url "x" is not an http(s) URL, e.g. http://127.0.0.1:8080`); undefined when all are.
+ */
+export function urlOptionProblem(values: Record<string, unknown>, names: readonly string[], example = 'http://127.0.0.1:8080'): string | undefined {
+  const bad = names.find((name) => typeof values[name] === 'string' && !isHttpUrl(values[name]));
+  return bad === undefined ? undefined : `--${bad} ${JSON.stringify(values[bad])} is not an http(s) URL, e.g. ${example}`;
+}
+
 /** True for an http(s) URL. */
 export function isHttpUrl(value: string): boolean {
   try {

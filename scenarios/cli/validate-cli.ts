@@ -7,7 +7,7 @@ import { loadScenarioFile, scenarioFiles } from '../scenario/load-scenario.js';
 import { ScenarioError, type FieldIssue } from '../scenario/scenario-error.js';
 import { parseCommand } from './option-problem.js';
 import { planLines } from './plan.js';
-import { isHttpUrl, TARGET_OPTIONS, targetOverride, withTarget } from './target-options.js';
+import { TARGET_OPTIONS, targetOverride, urlOptionProblem, withTarget } from './target-options.js';
 
 export const VALIDATE_USAGE = `usage: aftershock validate <scenario file or directory>... [options]
 
@@ -38,8 +38,9 @@ export async function validateCli(
     io.err.write('aftershock validate: name at least one scenario file or directory (see aftershock validate --help)\n');
     return 2;
   }
-  if (values['base-url'] !== undefined && !isHttpUrl(values['base-url'])) {
-    io.err.write(`aftershock validate: --base-url ${JSON.stringify(values['base-url'])} is not an http(s) URL, e.g. http://127.0.0.1:8080\n`);
+  const badUrl = urlOptionProblem(values, ['base-url']);
+  if (badUrl) {
+    io.err.write(`aftershock validate: ${badUrl}\n`);
     return 2;
   }
   let files: string[];
