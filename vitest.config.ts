@@ -20,6 +20,8 @@ export default defineConfig({
     // never ran ("Terminating worker thread"; three runs of test/chaos in four), and none since.
     maxWorkers: Math.max(4, availableParallelism()),
     minWorkers: Math.max(4, availableParallelism()),
+    // One temporary folder for the whole run (TMPDIR for the forks and what they spawn), removed at the end.
+    globalSetup: ['test/support/temp-root.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
