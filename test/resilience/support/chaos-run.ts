@@ -29,11 +29,14 @@ export interface IngestResult extends OpenModelResult {
   timeline: { at: number; status: number; ms: number }[];
 }
 
-/** POSTs events at a constant rate through the SDK, once each (no retries); every request carries an idempotency key. */
+/**
+ * POSTs events at a constant rate through the SDK, once each (no retries); every request carries an
+ * idempotency key. Sends for `durationMs`, or until `signal` aborts.
+ */
 export async function ingest(
   api: TestApi,
   apiKey: string,
-  opts: { rate: number; durationMs: number; tag: string; onAnswered?: (t: IngestResult['timeline'][number]) => void },
+  opts: { rate: number; durationMs: number; tag: string; onAnswered?: (t: IngestResult['timeline'][number]) => void; signal?: AbortSignal },
 ): Promise<IngestResult> {
   const accepted: string[] = [];
   const timeline: IngestResult['timeline'] = [];
@@ -43,6 +46,7 @@ export async function ingest(
     rate: opts.rate,
     durationMs: opts.durationMs,
     maxInFlight: 500,
+    ...(opts.signal ? { signal: opts.signal } : {}),
     send: async (i) => {
       const at = Date.now() - t0;
       let status = 0;
