@@ -41,8 +41,11 @@ describe('runner against the embedded Triggers API', () => {
     const journal = await runScenario(scenario, { seed: 6, out: await mkdtemp(join(tmpdir(), 'aftershock-embedded-')) });
     const [step] = journal.activities;
     expect(step?.status, journal.errors.join('; ')).toBe('healed');
-    expect(step!.started! - 1_000).toBeLessThan(300);
-    expect(step!.healed! - 2_000).toBeLessThan(300);
+    // Stamped when sent, not when the throttled target answered (that was 2.7 s late). The bound leaves
+    // room for the runner's own timers on a loaded machine: with four suites and two more processes on
+    // two cores the heal went out 503 ms after its planned second.
+    expect(step!.started! - 1_000).toBeLessThan(1_000);
+    expect(step!.healed! - 2_000).toBeLessThan(1_000);
     expect(journal.last_heal).toBe(step!.healed);
     const history = (await readFile(journal.outputs.history, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; detail?: { injections?: number } });
     expect(history.find((r) => r.kind === 'fault' && r.type === 'end')?.detail?.injections).toBeGreaterThan(0);
