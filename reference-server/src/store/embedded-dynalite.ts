@@ -23,7 +23,7 @@ export interface EmbeddedDynamo {
  */
 export async function startEmbeddedDynamo(opts: { path?: string; port?: number; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<EmbeddedDynamo> {
   if (opts.path) mkdirSync(opts.path, { recursive: true });
-  const { path, execArgv } = forkEntry('./dynalite-process', import.meta.url);
+  const { path, execArgv } = forkEntry('./dynalite-process.mjs', import.meta.url);
   const child: ChildProcess = fork(path, [], {
     execArgv: [...execArgv, ...(opts.nodeArgs ?? [])],
     env: { ...process.env, DYNALITE_PATH: opts.path ?? '', DYNALITE_PORT: String(opts.port ?? 0) },
