@@ -74,3 +74,54 @@ it('sends the commit as before when the read back of a lost answer fails too', a
   expect(created.status).toBe(201);
   expect((await api.call('GET', `/v1/events/${created.body.event_id as string}`, { key })).status).toBe(200);
 });
+
+it('keeps an event deleted when the write that created it lost its answer and its read back came after the delete', { timeout: 30_000 }, async () => {
+  const { api_key: key } = await api.createKey();
+  const events = `${api.config.TABLE_PREFIX}events`;
+  engine.upsertRules([
+    { id: 'lose-commit-answer-del', point: 'dynamodb', match: { table: events, operation: 'BatchWriteItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+    // The read back of what landed waits until the consumer has deleted the event.
+    { id: 'hold-read-back-del', point: 'dynamodb', match: { table: events, operation: 'BatchGetItem' }, injector: { kind: 'latency', ms: HOLD_MS }, max_count: 1 },
+  ]);
+  const posted = api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
+  const inbox = async () => ((await api.call('GET', '/v1/inbox?limit=10', { key })).body as { events: { event_id: string }[] }).events.map((e) => e.event_id);
+  const [id] = await waitFor(async () => {
+    const ids = await inbox();
+    return ids.length > 0 ? ids : undefined;
+  }, { message: 'the event in the inbox' });
+  expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(204);
+  const created = await posted;
+  expect(created.status).toBe(201);
+  expect(created.body.event_id).toBe(id);
+  expect(engine.log.entries().filter((e) => e.rule === 'hold-read-back-del')).toHaveLength(1);
+  // Deleted before the read back: a rewrite would bring it back, pending and in the inbox.
+  expect((await api.call('GET', `/v1/events/${id}`, { key })).status).toBe(404);
+  expect(await inbox()).toEqual([]);
+  expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(404);
+});
+
+it('keeps an event deleted when the completer takes over a write of it that had landed', async () => {
+  const { api_key: key, tenant_id: tenant } = await api.createKey();
+  const created = await api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
+  const id = created.body.event_id as string;
+  const stores = api.deps.stores as unknown as Stores;
+  const stored = await stores.events.get(tenant, id);
+  expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(204);
+  const table = `${api.config.TABLE_PREFIX}events`;
+  await stores.events.completer.add({ [table]: [{ PutRequest: { Item: marshall({ ...stored, inbox_tenant: stored!.tenant_id }, { removeUndefinedValues: true }) } }] });
+  expect(await stores.events.completer.settle(10_000)).toBe(true);
+  expect((await api.call('GET', `/v1/events/${id}`, { key })).status).toBe(404);
+});
+
+it('answers 204 to a delete whose answer was lost and whose resend found its own tombstone', async () => {
+  const { api_key: key } = await api.createKey();
+  const created = await api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
+  const id = created.body.event_id as string;
+  engine.upsertRules([
+    { id: 'lose-delete-answer', point: 'dynamodb', match: { table: `${api.config.TABLE_PREFIX}events`, operation: 'PutItem' }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+  ]);
+  expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(204);
+  expect(engine.log.entries().filter((e) => e.rule === 'lose-delete-answer')).toHaveLength(1);
+  expect((await api.call('GET', `/v1/events/${id}`, { key })).status).toBe(404);
+  expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(404);
+});

@@ -99,7 +99,7 @@ export function eventsRouter(deps: AppDeps): Router {
   });
 
   router.delete('/v1/events/:id', key, requireScope('events:write'), async (req, res) => {
-    if (!EVENT_ID.test(String(req.params.id)) || !(await stores.events.delete(tenantOf(res), String(req.params.id)))) {
+    if (!EVENT_ID.test(String(req.params.id)) || !(await stores.events.delete(tenantOf(res), String(req.params.id), iso(clock.now())))) {
       throw ApiError.notFound('event');
     }
     res.status(204).end();

@@ -1,7 +1,7 @@
 // Events in DynamoDB: one item per event keyed by (tenant_id, event_id). Pending events carry
-// `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out.
+// `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out. A deleted
+// event leaves a tombstone (see DELETED).
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -15,7 +15,7 @@ import { batchWriteAll, type BatchRequests, type MarshalledRequests } from './ba
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { BatchCompleter } from './batch-completer.js';
 import { WriteBatcher } from './write-batcher.js';
-import { ifConditionHolds } from './conditional-write.js';
+import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 
 /** Inbox query: filters and the position to continue after. */
 export interface InboxQuery {
@@ -28,6 +28,13 @@ export interface InboxQuery {
 
 /** Marks an event whose outbox rows are not yet known to be durable: hidden from every read. */
 export const PENDING = 'outbox_pending';
+
+/**
+ * Set on what is left of a deleted event: its key and when it was deleted. The item stays, so a write
+ * of the event that lands or is read back after the delete (a resend after a lost answer, the
+ * completer, a crash's journal) finds it stored and does not bring the event back.
+ */
+export const DELETED = 'deleted_at';
 
 /** An event item's key. */
 interface EventKey {
@@ -199,7 +206,7 @@ export class EventsStore {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: { tenant_id: tenantId, event_id: eventId }, ConsistentRead: true }),
     );
-    return Item && !Item[PENDING] ? strip(Item) : undefined;
+    return Item && !Item[PENDING] && Item[DELETED] === undefined ? strip(Item) : undefined;
   }
 
   /**
@@ -225,12 +232,24 @@ export class EventsStore {
     return out.Attributes ? strip(out.Attributes) : undefined;
   }
 
-  /** Deletes an event; `false` if it did not exist. */
-  async delete(tenantId: string, eventId: string): Promise<boolean> {
-    const { Attributes } = await this.doc.send(
-      new DeleteCommand({ TableName: this.table, Key: { tenant_id: tenantId, event_id: eventId }, ReturnValues: 'ALL_OLD' }),
+  /**
+   * Deletes an event at `at`; `false` if it did not exist or was deleted already. The item is replaced
+   * by its tombstone (key and DELETED only: out of the inbox, unreadable), not removed, so no write of
+   * the event still in flight can bring it back. A resend of a delete whose answer was lost finds its
+   * own tombstone (same `at`) and counts as done.
+   */
+  async delete(tenantId: string, eventId: string, at: string): Promise<boolean> {
+    const Key = { tenant_id: tenantId, event_id: eventId };
+    return landedOrConditionFailed(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...Key, [DELETED]: at },
+          ConditionExpression: `attribute_exists(event_id) AND attribute_not_exists(${DELETED})`,
+        }),
+      ),
+      async () => (await this.doc.send(new GetCommand({ TableName: this.table, Key, ProjectionExpression: DELETED, ConsistentRead: true }))).Item?.[DELETED] === at,
     );
-    return Attributes !== undefined;
   }
 
   /**

@@ -16,7 +16,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { AnalyticsStateStore } from '../store/analytics-state-store.js';
 import { BATCH_FACT_BYTES, type OutboxStore } from '../store/outbox-store.js';
-import { PENDING } from '../store/events-store.js';
+import { DELETED, PENDING } from '../store/events-store.js';
 import type { ChangeFeed, FeedBatch } from './analytics-processor.js';
 
 /**
@@ -53,13 +53,13 @@ function oldestOf(facts: readonly Fact[]): number | undefined {
 
 /**
  * An event becoming visible, as a fact: an INSERT of a visible event item, or the MODIFY that reveals
- * one written hidden (see EventsStore.createIfAbsent). Other records (ack, delete) count nothing.
+ * one written hidden (see EventsStore.createIfAbsent). Other records (ack, a delete's tombstone) count nothing.
  */
 function factOfRecord(record: StreamRecord): EventFact | undefined {
   const images = record.dynamodb;
   if (!images?.NewImage || (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY')) return undefined;
   const item = unmarshall(images.NewImage as Record<string, AttributeValue>);
-  if (item[PENDING] !== undefined) return undefined;
+  if (item[PENDING] !== undefined || item[DELETED] !== undefined) return undefined;
   if (record.eventName === 'MODIFY' && images.OldImage?.[PENDING] === undefined) return undefined;
   if (typeof item.event_id !== 'string' || typeof item.tenant_id !== 'string') return undefined;
   return { kind: 'event', id: item.event_id, tenant_id: item.tenant_id, source: String(item.source), event_type: String(item.event_type), created_at: String(item.created_at) };

@@ -112,4 +112,20 @@ describe('analytics of names the API accepts', () => {
     expect(withinFactBytes(Array.from({ length: 250 }, (_, i) => record(i, 'shop'))).records).toHaveLength(250);
     expect(withinFactBytes([record(0, 'x'.repeat(BATCH_FACT_BYTES))]).records).toHaveLength(1);
   });
+  it('counts a stream page\'s reveals, not a hidden event\'s delete, an ack or a delete', () => {
+    const event = { tenant_id: 'tnt_limits', event_id: fact(1, 'shop').id, source: 'shop', event_type: 'order.created', created_at: HOUR, payload_json: '{}', status: 'pending' };
+    const tombstone = { tenant_id: event.tenant_id, event_id: event.event_id, deleted_at: HOUR };
+    const modify = (before: Record<string, unknown>, after: Record<string, unknown>, i: number) => ({
+      eventName: 'MODIFY' as const,
+      dynamodb: { SequenceNumber: String(2000 + i), OldImage: marshall(before) as never, NewImage: marshall(after) as never },
+    });
+    const hidden = { ...event, outbox_pending: true };
+    const { facts } = withinFactBytes([
+      modify(hidden, event, 0), // the reveal: counted
+      modify(hidden, tombstone, 1), // a hidden event deleted: never shown, not counted
+      modify(event, { ...event, status: 'acknowledged' }, 2),
+      modify(event, tombstone, 3),
+    ]);
+    expect(facts.map((f) => f.kind === 'event' && f.id)).toEqual([event.event_id]);
+  });
 });

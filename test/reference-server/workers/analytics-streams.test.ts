@@ -91,7 +91,7 @@ describe('analytics from DynamoDB Streams (DynamoDB Local)', () => {
               facts.push({ kind: 'event', id: record.event_id, tenant_id: record.tenant_id, source: record.source, event_type: record.event_type, created_at: record.created_at });
               // Changes after the insert are records too, and must count nothing.
               if (e.then === 'ack') await stores.events.acknowledge(record.tenant_id, record.event_id, record.created_at);
-              if (e.then === 'delete') await stores.events.delete(record.tenant_id, record.event_id);
+              if (e.then === 'delete') await stores.events.delete(record.tenant_id, record.event_id, new Date().toISOString());
               if (e.then === 'duplicate') expect(await stores.events.createIfAbsent(record)).toBe(false);
             }
             let state = rngSeed >>> 0 || 1;
