@@ -45,17 +45,32 @@ export class DlqStore {
     return done !== undefined;
   }
 
+  /**
+   * A tenant's entries in delivery id order after `after`, at most `limit`, and `last` (where the next
+   * page starts) only when more follow. The webhook filter is applied by DynamoDB after reading, so this
+   * reads on until the page is full or the entries end: a page is never short while more match.
+   */
   async list(tenantId: string, opts: { limit: number; after?: string; webhookId?: string }): Promise<{ entries: DlqEntry[]; last?: string }> {
-    const { Items, LastEvaluatedKey } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: opts.after ? 'tenant_id = :t AND delivery_id > :after' : 'tenant_id = :t',
-        FilterExpression: opts.webhookId ? 'webhook_id = :w' : undefined,
-        ExpressionAttributeValues: { ':t': tenantId, ...(opts.after ? { ':after': opts.after } : {}), ...(opts.webhookId ? { ':w': opts.webhookId } : {}) },
-        Limit: opts.limit,
-      }),
-    );
-    return { entries: (Items ?? []) as DlqEntry[], last: LastEvaluatedKey?.delivery_id as string | undefined };
+    const entries: DlqEntry[] = [];
+    let startKey: Record<string, unknown> | undefined = opts.after ? { tenant_id: tenantId, delivery_id: opts.after } : undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'tenant_id = :t',
+          FilterExpression: opts.webhookId ? 'webhook_id = :w' : undefined,
+          ExpressionAttributeValues: { ':t': tenantId, ...(opts.webhookId ? { ':w': opts.webhookId } : {}) },
+          ExclusiveStartKey: startKey,
+          Limit: opts.limit + 1 - entries.length,
+        }),
+      );
+      entries.push(...((page.Items ?? []) as DlqEntry[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && entries.length <= opts.limit);
+    // One entry more than the page tells whether another page exists, without a trailing empty page.
+    if (entries.length <= opts.limit) return { entries };
+    entries.length = opts.limit;
+    return { entries, last: entries[opts.limit - 1]!.delivery_id };
   }
 
   /**
