@@ -22,6 +22,18 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
+/** The ids of the caller's inbox (its first page). */
+const inbox = async (key: string) => ((await api.call('GET', '/v1/inbox?limit=10', { key })).body as { events: { event_id: string }[] }).events.map((e) => e.event_id);
+
+/** The first event to show in the caller's inbox, once one does. */
+async function firstInInbox(key: string): Promise<string> {
+  const [id] = await waitFor(async () => {
+    const ids = await inbox(key);
+    return ids.length > 0 ? ids : undefined;
+  }, { message: 'the event in the inbox' });
+  return id!;
+}
+
 it('keeps an event acknowledged when the write that created it lost its answer', { timeout: 30_000 }, async () => {
   const { api_key: key } = await api.createKey();
   const match = { table: `${api.config.TABLE_PREFIX}events`, operation: 'BatchWriteItem' };
@@ -31,11 +43,7 @@ it('keeps an event acknowledged when the write that created it lost its answer',
   ]);
   const posted = api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
   // The event landed: a consumer finds it in the inbox and acknowledges it, before the create answers.
-  const inbox = async () => ((await api.call('GET', '/v1/inbox?limit=10', { key })).body as { events: { event_id: string }[] }).events.map((e) => e.event_id);
-  const [id] = await waitFor(async () => {
-    const ids = await inbox();
-    return ids.length > 0 ? ids : undefined;
-  }, { message: 'the event in the inbox' });
+  const id = await firstInInbox(key);
   expect((await api.call('POST', `/v1/events/${id}/ack`, { key })).status).toBe(200);
   const created = await posted;
   expect(created.status).toBe(201);
@@ -43,7 +51,7 @@ it('keeps an event acknowledged when the write that created it lost its answer',
   expect(engine.log.entries().filter((e) => e.rule === 'lose-commit-answer')).toHaveLength(1);
   await afterHeld(engine, (rule) => rule === 'hold-commit-resend', HOLD_MS, 500);
   expect((await api.call('GET', `/v1/events/${id}`, { key })).body).toMatchObject({ status: 'acknowledged' });
-  expect(await inbox()).toEqual([]);
+  expect(await inbox(key)).toEqual([]);
 });
 
 it('keeps an event acknowledged when the completer takes over a write of it that had landed', async () => {
@@ -84,11 +92,7 @@ it('keeps an event deleted when the write that created it lost its answer and it
     { id: 'hold-read-back-del', point: 'dynamodb', match: { table: events, operation: 'BatchGetItem' }, injector: { kind: 'latency', ms: HOLD_MS }, max_count: 1 },
   ]);
   const posted = api.call('POST', '/v1/events', { key, body: { source: 'shop', event_type: 'order.created', payload: {} } });
-  const inbox = async () => ((await api.call('GET', '/v1/inbox?limit=10', { key })).body as { events: { event_id: string }[] }).events.map((e) => e.event_id);
-  const [id] = await waitFor(async () => {
-    const ids = await inbox();
-    return ids.length > 0 ? ids : undefined;
-  }, { message: 'the event in the inbox' });
+  const id = await firstInInbox(key);
   expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(204);
   const created = await posted;
   expect(created.status).toBe(201);
@@ -96,7 +100,7 @@ it('keeps an event deleted when the write that created it lost its answer and it
   expect(engine.log.entries().filter((e) => e.rule === 'hold-read-back-del')).toHaveLength(1);
   // Deleted before the read back: a rewrite would bring it back, pending and in the inbox.
   expect((await api.call('GET', `/v1/events/${id}`, { key })).status).toBe(404);
-  expect(await inbox()).toEqual([]);
+  expect(await inbox(key)).toEqual([]);
   expect((await api.call('DELETE', `/v1/events/${id}`, { key })).status).toBe(404);
 });
 
