@@ -3,11 +3,7 @@
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitOnHelpArgs } from './help-only-args.js';
-import { loadConfig } from './config.js';
 import { DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint, publishServer } from './data-dir.js';
-import { issueApiKey } from './http/issue-api-key.js';
-import { startTriggersApi } from './triggers-api.js';
-import { ensureDashboardBuilt } from './web/build-dashboard.js';
 import type { ReadyMessage } from './child-stack.js';
 
 const usage = `usage: npm start [-- --help]
@@ -24,6 +20,15 @@ options:
   -h, --help  show this help`;
 
 exitOnHelpArgs('npm start', usage);
+
+// The server's modules (Express, the AWS SDK, zod) are loaded only now: --help and a bad option answer
+// without them (0.2 s of CPU instead of 1.5).
+const [{ loadConfig }, { issueApiKey }, { startTriggersApi }, { ensureDashboardBuilt }] = await Promise.all([
+  import('./config.js'),
+  import('./http/issue-api-key.js'),
+  import('./triggers-api.js'),
+  import('./web/build-dashboard.js'),
+]);
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.

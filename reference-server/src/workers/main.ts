@@ -3,10 +3,7 @@
 // conditional writes keep them apart. Next to `npm start` on the same DATA_DIR it needs no settings.
 import { createServer } from 'node:http';
 import { exitOnHelpArgs } from '../help-only-args.js';
-import { assemble, workerRoles } from '../assemble.js';
-import { listenForChaos } from '../chaos-relay.js';
 import type { ReadyMessage } from '../child-stack.js';
-import { loadConfig } from '../config.js';
 import { DATA_FILES, findPublishedEndpoint, findPublishedServer, readSecretsKey } from '../data-dir.js';
 
 const usage = `usage: npm run worker [-- --help]
@@ -27,6 +24,9 @@ options:
   -h, --help  show this help`;
 
 exitOnHelpArgs('npm run worker', usage);
+
+// The workers' modules (the AWS SDK, undici, zod) are loaded only now, so --help answers without them.
+const [{ assemble, workerRoles }, { listenForChaos }, { loadConfig }] = await Promise.all([import('../assemble.js'), import('../chaos-relay.js'), import('../config.js')]);
 
 // The lockfile pins AWS SDK releases that support Node 20; the SDK's notice about future releases
 // needing Node 22 is not actionable for a user of this build, so it stays off unless asked for.
