@@ -1,6 +1,6 @@
 package triggers
 
-// Analytics: rows (an iterator), the summary, and the export as a stream that is never buffered whole.
+// Analytics: rows (pages or an iterator), the summary, and the export as a stream that is never buffered whole.
 
 import (
 	"context"
@@ -22,17 +22,34 @@ func (q AnalyticsQuery) values() url.Values {
 	return v
 }
 
-// Rows iterates every row of the range, oldest first.
+// AnalyticsPage is one page of GET /v1/analytics.
+type AnalyticsPage struct {
+	MetricType string         `json:"metric_type"`
+	StartDate  string         `json:"start_date"`
+	EndDate    string         `json:"end_date"`
+	Data       []AnalyticsRow `json:"data"`
+	page
+}
+
+// RowsPage fetches one page of the range's rows, oldest first: cursor "" for the first page, then the
+// page's NextCursor until it is nil. query.Limit is sent as it is (1..500; 0: the server's 100).
+func (s *AnalyticsService) RowsPage(ctx context.Context, query AnalyticsQuery, cursor string) (*AnalyticsPage, error) {
+	q := query.values()
+	set(q, "cursor", cursor)
+	var out AnalyticsPage
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/analytics", query: q}, &out))
+}
+
+// Rows iterates every row of the range, oldest first, in pages of query.Limit (or Iterator.Limit).
 func (s *AnalyticsService) Rows(query AnalyticsQuery) *Iterator[AnalyticsRow] {
-	return newIterator(func(ctx context.Context, cursor string) ([]AnalyticsRow, *string, error) {
-		q := query.values()
-		set(q, "cursor", cursor)
-		var p struct {
-			Data []AnalyticsRow `json:"data"`
-			page
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]AnalyticsRow, *string, error) {
+		pageQuery := query
+		pageQuery.Limit = orDefault(limit, query.Limit)
+		p, err := s.RowsPage(ctx, pageQuery, cursor)
+		if err != nil {
+			return nil, nil, err
 		}
-		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/analytics", query: q}, &p)
-		return p.Data, p.NextCursor, err
+		return p.Data, p.NextCursor, nil
 	})
 }
 

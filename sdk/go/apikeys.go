@@ -1,6 +1,7 @@
 package triggers
 
-// API keys: create (admin token), read, rotate without downtime, list versions, revoke.
+// API keys: create (admin token), read, rotate without downtime, list versions (pages or an iterator),
+// revoke.
 
 import (
 	"context"
@@ -44,17 +45,36 @@ func (s *APIKeysService) Rotate(ctx context.Context, keyID string, transitionDay
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: keyPath(keyID, "/rotate"), body: body}, &out))
 }
 
-// Versions iterates every version of the key's lineage, oldest first.
+// VersionsQuery pages GET /v1/api-keys/{id}/versions.
+type VersionsQuery struct {
+	Limit int // page size, 1..100 (0: the server's 50)
+}
+
+// KeyVersionsPage is one page of a key's lineage, oldest first.
+type KeyVersionsPage struct {
+	LineageID string   `json:"lineage_id"`
+	Versions  []APIKey `json:"versions"`
+	page
+}
+
+// VersionsPage fetches one page of the versions of the key's lineage, oldest first: cursor "" for the
+// first page, then the page's NextCursor until it is nil.
+func (s *APIKeysService) VersionsPage(ctx context.Context, keyID string, query VersionsQuery, cursor string) (*KeyVersionsPage, error) {
+	q := url.Values{}
+	setInt(q, "limit", query.Limit)
+	set(q, "cursor", cursor)
+	var out KeyVersionsPage
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: keyPath(keyID, "/versions"), query: q}, &out))
+}
+
+// Versions iterates every version of the key's lineage, oldest first. Iterator.Limit sets the page size.
 func (s *APIKeysService) Versions(keyID string) *Iterator[APIKey] {
-	return newIterator(func(ctx context.Context, cursor string) ([]APIKey, *string, error) {
-		q := url.Values{}
-		set(q, "cursor", cursor)
-		var p struct {
-			Versions []APIKey `json:"versions"`
-			page
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]APIKey, *string, error) {
+		p, err := s.VersionsPage(ctx, keyID, VersionsQuery{Limit: limit}, cursor)
+		if err != nil {
+			return nil, nil, err
 		}
-		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: keyPath(keyID, "/versions"), query: q}, &p)
-		return p.Versions, p.NextCursor, err
+		return p.Versions, p.NextCursor, nil
 	})
 }
 

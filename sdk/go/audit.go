@@ -1,6 +1,6 @@
 package triggers
 
-// The audit log: entries newest first and hash-chain verification.
+// The audit log: entries newest first (pages or an iterator) and hash-chain verification.
 
 import (
 	"context"
@@ -13,24 +13,42 @@ type AuditService struct{ c *Client }
 
 // AuditQuery filters the log; zero values are left out.
 type AuditQuery struct {
-	Action, Actor, From, To string
+	Action, Actor, From, To string // From and To: ISO-8601 instants, inclusive
+	Limit                   int    // page size, 1..100 (0: the server's 50)
 }
 
-// List iterates entries newest first (admin token: all; a keys:manage key: its tenant's).
+// AuditPage is one page of GET /v1/audit.
+type AuditPage struct {
+	Entries []AuditEntry `json:"entries"`
+	page
+}
+
+// ListPage fetches one page of entries, newest first: cursor "" for the first page, then the page's
+// NextCursor until it is nil. A page may hold fewer than query.Limit entries and still have more
+// after it, when the filters skip many.
+func (s *AuditService) ListPage(ctx context.Context, query AuditQuery, cursor string) (*AuditPage, error) {
+	q := url.Values{}
+	set(q, "action", query.Action)
+	set(q, "actor", query.Actor)
+	set(q, "from", query.From)
+	set(q, "to", query.To)
+	setInt(q, "limit", query.Limit)
+	set(q, "cursor", cursor)
+	var out AuditPage
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/audit", query: q}, &out))
+}
+
+// List iterates entries newest first (admin token: all; a keys:manage key: its tenant's), in pages of
+// query.Limit (or Iterator.Limit).
 func (s *AuditService) List(query AuditQuery) *Iterator[AuditEntry] {
-	return newIterator(func(ctx context.Context, cursor string) ([]AuditEntry, *string, error) {
-		q := url.Values{}
-		set(q, "action", query.Action)
-		set(q, "actor", query.Actor)
-		set(q, "from", query.From)
-		set(q, "to", query.To)
-		set(q, "cursor", cursor)
-		var p struct {
-			Entries []AuditEntry `json:"entries"`
-			page
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]AuditEntry, *string, error) {
+		pageQuery := query
+		pageQuery.Limit = orDefault(limit, query.Limit)
+		p, err := s.ListPage(ctx, pageQuery, cursor)
+		if err != nil {
+			return nil, nil, err
 		}
-		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/audit", query: q}, &p)
-		return p.Entries, p.NextCursor, err
+		return p.Entries, p.NextCursor, nil
 	})
 }
 

@@ -49,7 +49,9 @@ type InboxPage struct {
 	page
 }
 
-// InboxPage fetches one page of pending events, oldest first ("" for the first page).
+// InboxPage fetches one page of pending events, oldest first: cursor "" for the first page, then the
+// page's NextCursor until it is nil. query.Limit is sent as it is (0: the server's 50); one outside
+// 1..100 is refused with an *APIError of KindValidation.
 func (s *EventsService) InboxPage(ctx context.Context, query InboxQuery, cursor string) (*InboxPage, error) {
 	q := url.Values{}
 	set(q, "source", query.Source)
@@ -61,10 +63,10 @@ func (s *EventsService) InboxPage(ctx context.Context, query InboxQuery, cursor 
 	return result(&out, err)
 }
 
-// Inbox iterates every pending event, oldest first, fetching pages as it goes.
+// Inbox iterates every pending event, oldest first, fetching pages of query.Limit as it goes.
 func (s *EventsService) Inbox(query InboxQuery) *Iterator[Event] {
-	return newIterator(func(ctx context.Context, cursor string) ([]Event, *string, error) {
-		p, err := s.InboxPage(ctx, query, cursor)
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]Event, *string, error) {
+		p, err := s.InboxPage(ctx, InboxQuery{Source: query.Source, EventType: query.EventType, Limit: orDefault(limit, query.Limit)}, cursor)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -96,6 +98,14 @@ func set(q url.Values, name, value string) {
 	if value != "" {
 		q.Set(name, value)
 	}
+}
+
+// orDefault is value, or fallback when value is 0.
+func orDefault(value, fallback int) int {
+	if value != 0 {
+		return value
+	}
+	return fallback
 }
 
 func setInt(q url.Values, name string, value int) {

@@ -26,7 +26,25 @@ type Event struct {
 type InboxQuery struct {
 	Source    string
 	EventType string
-	Limit     int
+	Limit     int // page size, 1..100 (0: the server's 50)
+}
+
+// WebhookQuery filters GET /v1/webhooks; zero values are left out.
+type WebhookQuery struct {
+	Active *bool // only active (true) or disabled (false) webhooks; nil for all
+	Limit  int   // page size, 1..100 (0: the server's 50)
+}
+
+// DeliveryQuery filters GET /v1/webhooks/{id}/deliveries; zero values are left out.
+type DeliveryQuery struct {
+	Status string // pending | delivered | dead | cancelled; "" for all
+	Limit  int    // page size, 1..100 (0: the server's 50)
+}
+
+// DLQQuery filters GET /v1/webhooks/dlq; zero values are left out.
+type DLQQuery struct {
+	WebhookID string // one webhook's dead letters; "" for every webhook's
+	Limit     int    // page size, 1..100 (0: the server's 50)
 }
 
 // CreateWebhookInput is the body of POST /v1/webhooks.

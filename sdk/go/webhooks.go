@@ -22,20 +22,35 @@ func (s *WebhooksService) Create(ctx context.Context, input CreateWebhookInput) 
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/webhooks", body: input}, &out))
 }
 
-// List iterates your tenant's webhooks; active filters by state when not nil.
+// WebhookPage is one page of GET /v1/webhooks.
+type WebhookPage struct {
+	Webhooks []Webhook `json:"webhooks"`
+	page
+}
+
+// ListPage fetches one page of your tenant's webhooks: cursor "" for the first page, then the page's
+// NextCursor until it is nil. query.Limit is sent as it is; one the server refuses is an *APIError
+// of KindValidation.
+func (s *WebhooksService) ListPage(ctx context.Context, query WebhookQuery, cursor string) (*WebhookPage, error) {
+	q := url.Values{}
+	if query.Active != nil {
+		q.Set("is_active", strconv.FormatBool(*query.Active))
+	}
+	setInt(q, "limit", query.Limit)
+	set(q, "cursor", cursor)
+	var out WebhookPage
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks", query: q}, &out))
+}
+
+// List iterates your tenant's webhooks; active filters by state when not nil. Iterator.Limit sets the
+// page size.
 func (s *WebhooksService) List(active *bool) *Iterator[Webhook] {
-	return newIterator(func(ctx context.Context, cursor string) ([]Webhook, *string, error) {
-		q := url.Values{}
-		if active != nil {
-			q.Set("is_active", strconv.FormatBool(*active))
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]Webhook, *string, error) {
+		p, err := s.ListPage(ctx, WebhookQuery{Active: active, Limit: limit}, cursor)
+		if err != nil {
+			return nil, nil, err
 		}
-		set(q, "cursor", cursor)
-		var p struct {
-			Webhooks []Webhook `json:"webhooks"`
-			page
-		}
-		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks", query: q}, &p)
-		return p.Webhooks, p.NextCursor, err
+		return p.Webhooks, p.NextCursor, nil
 	})
 }
 
@@ -62,18 +77,32 @@ func (s *WebhooksService) Test(ctx context.Context, webhookID string) (*WebhookT
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: webhookPath(webhookID, "/test")}, &out))
 }
 
+// DeliveryPage is one page of GET /v1/webhooks/{id}/deliveries.
+type DeliveryPage struct {
+	Deliveries []Delivery `json:"deliveries"`
+	page
+}
+
+// DeliveriesPage fetches one page of the webhook's deliveries with every attempt: cursor "" for the
+// first page, then the page's NextCursor until it is nil.
+func (s *WebhooksService) DeliveriesPage(ctx context.Context, webhookID string, query DeliveryQuery, cursor string) (*DeliveryPage, error) {
+	q := url.Values{}
+	set(q, "status", query.Status)
+	setInt(q, "limit", query.Limit)
+	set(q, "cursor", cursor)
+	var out DeliveryPage
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "/deliveries"), query: q}, &out))
+}
+
 // Deliveries iterates the webhook's deliveries with every attempt; status "" means all.
+// Iterator.Limit sets the page size.
 func (s *WebhooksService) Deliveries(webhookID, status string) *Iterator[Delivery] {
-	return newIterator(func(ctx context.Context, cursor string) ([]Delivery, *string, error) {
-		q := url.Values{}
-		set(q, "status", status)
-		set(q, "cursor", cursor)
-		var p struct {
-			Deliveries []Delivery `json:"deliveries"`
-			page
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]Delivery, *string, error) {
+		p, err := s.DeliveriesPage(ctx, webhookID, DeliveryQuery{Status: status, Limit: limit}, cursor)
+		if err != nil {
+			return nil, nil, err
 		}
-		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "/deliveries"), query: q}, &p)
-		return p.Deliveries, p.NextCursor, err
+		return p.Deliveries, p.NextCursor, nil
 	})
 }
 
@@ -85,18 +114,32 @@ func (s *WebhooksService) Metrics(ctx context.Context, webhookID string, periodH
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "/metrics"), query: q}, &out))
 }
 
+// DLQPage is one page of GET /v1/webhooks/dlq.
+type DLQPage struct {
+	Entries []DLQEntry `json:"entries"`
+	page
+}
+
+// DLQPage fetches one page of your tenant's dead-lettered deliveries: cursor "" for the first page,
+// then the page's NextCursor until it is nil.
+func (s *WebhooksService) DLQPage(ctx context.Context, query DLQQuery, cursor string) (*DLQPage, error) {
+	q := url.Values{}
+	set(q, "webhook_id", query.WebhookID)
+	setInt(q, "limit", query.Limit)
+	set(q, "cursor", cursor)
+	var out DLQPage
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks/dlq", query: q}, &out))
+}
+
 // DLQ iterates your tenant's dead-lettered deliveries; webhookID "" means every webhook.
+// Iterator.Limit sets the page size.
 func (s *WebhooksService) DLQ(webhookID string) *Iterator[DLQEntry] {
-	return newIterator(func(ctx context.Context, cursor string) ([]DLQEntry, *string, error) {
-		q := url.Values{}
-		set(q, "webhook_id", webhookID)
-		set(q, "cursor", cursor)
-		var p struct {
-			Entries []DLQEntry `json:"entries"`
-			page
+	return newIterator(func(ctx context.Context, cursor string, limit int) ([]DLQEntry, *string, error) {
+		p, err := s.DLQPage(ctx, DLQQuery{WebhookID: webhookID, Limit: limit}, cursor)
+		if err != nil {
+			return nil, nil, err
 		}
-		err := s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks/dlq", query: q}, &p)
-		return p.Entries, p.NextCursor, err
+		return p.Entries, p.NextCursor, nil
 	})
 }
 
