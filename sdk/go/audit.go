@@ -1,6 +1,7 @@
 package triggers
 
-// The audit log: entries newest first (pages or an iterator) and hash-chain verification.
+// The audit log: entries newest first (pages or an iterator) and hash-chain verification, of the whole
+// chain or of a range of it.
 
 import (
 	"context"
@@ -52,8 +53,25 @@ func (s *AuditService) List(query AuditQuery) *Iterator[AuditEntry] {
 	})
 }
 
+// AuditRange is a stretch of the chain by entry index, both ends included.
+type AuditRange struct {
+	From int  // the first index checked (0: the chain's start)
+	To   *int // the last index checked; nil for the newest entry
+}
+
 // Verify recomputes the whole hash chain (admin token).
 func (s *AuditService) Verify(ctx context.Context) (*AuditVerification, error) {
+	return s.VerifyRange(ctx, AuditRange{})
+}
+
+// VerifyRange recomputes the hash chain from r.From to r.To (admin token), checking that the entry
+// before r.From links to it. A range past the newest entry is valid with nothing checked; a To before
+// From, or a negative index, is an *APIError of KindValidation.
+func (s *AuditService) VerifyRange(ctx context.Context, r AuditRange) (*AuditVerification, error) {
+	body := map[string]int{"from": r.From}
+	if r.To != nil {
+		body["to"] = *r.To
+	}
 	var out AuditVerification
-	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/audit/verify", body: map[string]int{}, idempotent: true}, &out))
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/audit/verify", body: body, idempotent: true}, &out))
 }

@@ -5,6 +5,7 @@ package triggers_test
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -169,5 +170,35 @@ func TestKeyRotationVersionsRevokeAndAudit(t *testing.T) {
 	}
 	if v, err := admin.Audit.Verify(ctx); err != nil || !v.Valid {
 		t.Fatalf("verify: %+v %v", v, err)
+	}
+}
+
+func TestAuditVerifyRange(t *testing.T) {
+	ctx := testContext(t)
+	for i := 0; i < 3; i++ {
+		newKey(t, triggers.CreateAPIKeyInput{}) // an audit entry each
+	}
+	admin := triggers.NewClient(server.adminToken, server.url)
+	newest, err := admin.Audit.ListPage(ctx, triggers.AuditQuery{Limit: 1}, "")
+	if err != nil || len(newest.Entries) != 1 || newest.Entries[0].Index < 2 {
+		t.Fatalf("the newest entry: %+v %v", newest, err)
+	}
+	head := newest.Entries[0].Index
+	to := head - 1
+	v, err := admin.Audit.VerifyRange(ctx, triggers.AuditRange{From: head - 2, To: &to})
+	if err != nil || !v.Valid || v.From != head-2 || v.To != head-1 || v.Checked != 2 {
+		t.Fatalf("verify [%d, %d]: %+v %v", head-2, head-1, v, err)
+	}
+	if v, err = admin.Audit.VerifyRange(ctx, triggers.AuditRange{From: head}); err != nil || !v.Valid || v.From != head || v.To < head || v.Checked != v.To-head+1 {
+		t.Fatalf("verify from %d to the newest: %+v %v", head, v, err)
+	}
+	if v, err = admin.Audit.Verify(ctx); err != nil || !v.Valid || v.From != 0 || v.Checked != v.To+1 || v.To < head {
+		t.Fatalf("verify the whole chain: %+v %v", v, err)
+	}
+	one := 1
+	_, err = admin.Audit.VerifyRange(ctx, triggers.AuditRange{From: 2, To: &one})
+	var apiErr *triggers.APIError
+	if !errors.As(err, &apiErr) || apiErr.Kind != triggers.KindValidation || !bytes.Contains(apiErr.Details, []byte("body.to")) {
+		t.Fatalf("a range that ends before it starts: want a validation error naming body.to, got %v", err)
 	}
 }
