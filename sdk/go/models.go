@@ -139,6 +139,13 @@ type WebhookMetrics struct {
 	ErrorDistribution map[string]int `json:"error_distribution"`
 }
 
+// ReplayedDelivery is what POST /v1/webhooks/dlq/{id}/replay answers: the delivery, requeued under
+// the same id, and its status (pending: it waits for its fresh round of attempts).
+type ReplayedDelivery struct {
+	DeliveryID string `json:"delivery_id"`
+	Status     string `json:"status"`
+}
+
 // DLQEntry is a dead-lettered delivery.
 type DLQEntry struct {
 	TenantID   string `json:"tenant_id"`

@@ -1,8 +1,8 @@
 package triggers_test
 
 // One page at a time, with its cursor, and a page size on every listing, against the real server:
-// a page of 2 whose cursor yields the rest, iterators that ask for the size they were given, and a
-// size the server refuses as a validation error.
+// a page of 2 whose cursor yields the rest, iterators that ask for the size they were given, a size
+// the server refuses as a validation error; and what a DLQ replay answers.
 
 import (
 	"bytes"
@@ -147,7 +147,7 @@ func webhookIDs(hooks []triggers.Webhook) []string {
 	return ids
 }
 
-func TestDeliveryAndDLQPages(t *testing.T) {
+func TestDeliveryAndDLQPagesAndTheReplayAnswer(t *testing.T) {
 	ctx := testContext(t)
 	key := newKey(t, triggers.CreateAPIKeyInput{})
 	var sent limitsSent
@@ -217,6 +217,21 @@ func TestDeliveryAndDLQPages(t *testing.T) {
 	sent.take()
 	if all, err := client.Webhooks.DLQ(dead.WebhookID).Limit(2).All(ctx); err != nil || !sameIDs(dlqIDs(all), deadIDs) || fmt.Sprint(sent.take()) != "[2 2]" {
 		t.Fatalf("DLQ(...).Limit(2): %d, %v", len(all), err)
+	}
+
+	replayed, err := client.Webhooks.ReplayDLQDelivery(ctx, deadIDs[0])
+	if err != nil || replayed.DeliveryID != deadIDs[0] || replayed.Status != "pending" {
+		t.Fatalf("replay answer: %+v %v", replayed, err)
+	}
+	eventually(t, "the replayed delivery delivered", func() bool {
+		d, _ := client.Webhooks.DeliveriesPage(ctx, dead.WebhookID, triggers.DeliveryQuery{Status: "delivered"}, "")
+		return d != nil && len(d.Deliveries) == 1 && d.Deliveries[0].DeliveryID == deadIDs[0]
+	})
+	if _, err := client.Webhooks.ReplayDLQDelivery(ctx, deadIDs[0]); !errors.Is(err, triggers.ErrNotFound) {
+		t.Fatalf("a delivery no longer dead-lettered: want not found, got %v", err)
+	}
+	if err := client.Webhooks.ReplayDLQ(ctx, deadIDs[1]); err != nil {
+		t.Fatalf("ReplayDLQ still replays: %v", err)
 	}
 }
 

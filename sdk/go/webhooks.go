@@ -143,9 +143,20 @@ func (s *WebhooksService) DLQ(webhookID string) *Iterator[DLQEntry] {
 	})
 }
 
+// ReplayDLQDelivery gives a dead-lettered delivery a fresh round of attempts and returns the
+// server's answer: the same delivery id, now pending. errors.Is(err, ErrNotFound) when the delivery
+// is not (or no longer) dead-lettered in your tenant.
+func (s *WebhooksService) ReplayDLQDelivery(ctx context.Context, deliveryID string) (*ReplayedDelivery, error) {
+	var out ReplayedDelivery
+	return result(&out, s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/webhooks/dlq/" + url.PathEscape(deliveryID) + "/replay"}, &out))
+}
+
 // ReplayDLQ gives a dead-lettered delivery a fresh round of attempts (same delivery id).
+//
+// Deprecated: use ReplayDLQDelivery, which also returns the replayed delivery's id and status.
 func (s *WebhooksService) ReplayDLQ(ctx context.Context, deliveryID string) error {
-	return s.c.doJSON(ctx, call{method: http.MethodPost, path: "/v1/webhooks/dlq/" + url.PathEscape(deliveryID) + "/replay"}, nil)
+	_, err := s.ReplayDLQDelivery(ctx, deliveryID)
+	return err
 }
 
 // Replay replays every dead delivery of the webhook created in [since, until] and returns how many.
