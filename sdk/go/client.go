@@ -27,6 +27,7 @@ type Client struct {
 	sleep          func(ctx context.Context, d time.Duration) error
 	idempotencyKey func() string
 	signatureNonce func() string
+	onResponse     func(*http.Response)
 
 	Events    *EventsService
 	Webhooks  *WebhooksService

@@ -89,6 +89,9 @@ func (cl *Client) attempt(ctx context.Context, c call, rawQuery string, body []b
 		req.Header.Set("X-Signature-Nonce", nonce)
 	}
 	res, err := cl.httpClient.Do(req)
+	if err == nil {
+		cl.observe(ctx, res)
+	}
 	if err == nil && c.stream && res.StatusCode/100 == 2 {
 		// The caller reads the body; cancelling now would cut the download, so hand over the cancel.
 		res.Body = &cancelOnClose{ReadCloser: res.Body, cancel: cancel}
