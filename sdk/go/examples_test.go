@@ -71,7 +71,7 @@ func TestExampleEventFlow(t *testing.T) {
 
 func TestExampleErrorHandling(t *testing.T) {
 	out := runExample(t, "error_handling", newKey(t, triggers.CreateAPIKeyInput{}))
-	expectLines(t, out, `validation: fix the request: [{"field":"body.source"`, "not found: no such resource", "conflict: conflict:",
+	expectLines(t, out, "created, request req_", `validation: fix the request: [{"field":"body.source"`, "not found: no such resource", "conflict: conflict:",
 		"unauthorized: check the key", "network: no answer")
 }
 
@@ -106,5 +106,5 @@ func TestExampleDLQReplay(t *testing.T) {
 	client.Events.Create(ctx, triggers.CreateEventInput{Source: "dlq", EventType: "order.created", Payload: map[string]any{}})
 	eventually(t, "a dead letter", func() bool { d, _ := client.Webhooks.DLQ(hook.WebhookID).All(ctx); return len(d) == 1 })
 	atomic.StoreInt32(&failing, 0)
-	expectLines(t, runExample(t, "dlq_replay", key, hook.WebhookID), "replayed one by one 1 and by window 0", "delivered 1")
+	expectLines(t, runExample(t, "dlq_replay", key, hook.WebhookID), "replayed: dlv_", "pending", "replayed one by one 1 and by window 0", "delivered 1")
 }

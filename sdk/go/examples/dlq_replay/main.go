@@ -26,10 +26,12 @@ func run(ctx context.Context, client *triggers.Client, webhookID string) error {
 	for it.Next(ctx) {
 		entry := it.Value()
 		fmt.Println("dead:", entry.DeliveryID, entry.Reason, "after", entry.Attempts, "attempts")
-		if err := client.Webhooks.ReplayDLQ(ctx, entry.DeliveryID); err != nil {
+		replay, err := client.Webhooks.ReplayDLQDelivery(ctx, entry.DeliveryID)
+		if err != nil {
 			return err
 		}
-		replayed[entry.DeliveryID] = true
+		fmt.Println("replayed:", replay.DeliveryID, replay.Status)
+		replayed[replay.DeliveryID] = true
 	}
 	if err := it.Err(); err != nil {
 		return err
@@ -42,12 +44,12 @@ func run(ctx context.Context, client *triggers.Client, webhookID string) error {
 	fmt.Println("replayed one by one", len(replayed), "and by window", n)
 
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		delivered, err := client.Webhooks.Deliveries(webhookID, "delivered").All(ctx)
+		page, err := client.Webhooks.DeliveriesPage(ctx, webhookID, triggers.DeliveryQuery{Status: "delivered", Limit: 100}, "")
 		if err != nil {
 			return err
 		}
 		done := 0
-		for _, d := range delivered {
+		for _, d := range page.Deliveries {
 			if replayed[d.DeliveryID] {
 				done++
 			}

@@ -1,11 +1,13 @@
 // Command error_handling shows the error model: every failure is an *APIError; errors.Is tests its
 // kind, Code is the server's stable code, Details names the fields, RequestID goes in a bug report.
+// A call that succeeds has a request id too: ContextWithOnResponse shows each response's headers.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -46,6 +48,13 @@ func describe(err error) string {
 
 func run(ctx context.Context, baseURL, apiKey string) error {
 	client := triggers.NewClient(apiKey, baseURL)
+	var requestID string
+	seen := triggers.ContextWithOnResponse(ctx, func(res *http.Response) { requestID = res.Header.Get("X-Request-Id") })
+	if _, err := client.Events.Create(seen, triggers.CreateEventInput{Source: "shop", EventType: "order.created", Payload: map[string]any{}}); err != nil {
+		return err
+	}
+	fmt.Println("created, request", requestID)
+
 	_, err := client.Events.Create(ctx, triggers.CreateEventInput{Source: "", EventType: "bad type!"})
 	fmt.Println("validation:", describe(err))
 
