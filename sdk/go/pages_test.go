@@ -233,6 +233,9 @@ func TestDeliveryAndDLQPagesAndTheReplayAnswer(t *testing.T) {
 	if err := client.Webhooks.ReplayDLQ(ctx, deadIDs[1]); err != nil {
 		t.Fatalf("ReplayDLQ still replays: %v", err)
 	}
+	if _, err := client.Webhooks.ReplayDLQDelivery(ctx, deadIDs[1]); !errors.Is(err, triggers.ErrNotFound) {
+		t.Fatalf("after ReplayDLQ the delivery is no longer dead-lettered: want not found, got %v", err)
+	}
 }
 
 func dlqIDs(entries []triggers.DLQEntry) []string {
