@@ -16,20 +16,23 @@ const REQUEST_TIMEOUT_MS = 5_000;
 export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
   const typeOf = new Map<string, string>();
   let webhookId = 'webhook-1';
-  // 2xx creates whose answer had no id at create_event.id, and webhooks with no event id at
-  // receipt.event_id: each with the first such text, for the note that says which path to fix.
-  const unfound = { id: { count: 0, sample: '' }, receipt: { count: 0, sample: '' } };
+  // 2xx creates whose answer had no id at create_event.id, webhooks with no event id at
+  // receipt.event_id, and webhooks without the delivery_id_header: each with the first such text
+  // (for a header, the names the webhook did carry), for the note that says what to fix.
+  const unfound = { id: { count: 0, sample: '' }, receipt: { count: 0, sample: '' }, header: { count: 0, sample: '' } };
   const miss = (which: keyof typeof unfound, text: string) => {
     const m = unfound[which];
     if (m.count++ === 0) m.sample = text.length > 160 ? `${text.slice(0, 160)}…` : text;
   };
-  const send = async (template: RequestTemplate, vars: TemplateVars, signal?: AbortSignal) => {
-    // A header that fills to nothing is left out: `{{idempotency_key}}` of a key-less create, say.
-    const headers = Object.fromEntries(
-      Object.entries({ ...spec.headers, ...template.headers })
+  // A header that fills to nothing is left out: `{{idempotency_key}}` of a key-less create, say.
+  const filledHeaders = (headers: Record<string, string>, vars: TemplateVars): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(headers)
         .map(([k, v]) => [k, fillString(v, vars, conn.env)] as const)
         .filter(([, v]) => v !== ''),
     );
+  const send = async (template: RequestTemplate, vars: TemplateVars, signal?: AbortSignal) => {
+    const headers = filledHeaders({ ...spec.headers, ...template.headers }, vars);
     const body = template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, vars, conn.env));
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
@@ -64,12 +67,15 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     identify(headers: IncomingHttpHeaders, body: string) {
       const receipt = spec.receipt ?? { event_id: '$.event_id', delivery_id_header: 'webhook-id' };
       const header = headers[receipt.delivery_id_header.toLowerCase()];
+      const deliveryId = String(Array.isArray(header) ? header[0] : (header ?? ''));
       const eventId = extract(receipt.event_id, jsonOf(body)) ?? '';
       if (eventId === '') miss('receipt', body);
-      return { delivery_id: String(Array.isArray(header) ? header[0] : (header ?? '')), event_id: eventId, webhook_id: webhookId };
+      if (deliveryId === '') miss('header', Object.keys(headers).join(', '));
+      return { delivery_id: deliveryId, event_id: eventId, webhook_id: webhookId };
     },
+    // With the shared headers, so a probe may read a path that wants the service's credentials.
     async probe(path) {
-      return (await timedRequest(conn.baseUrl + path, {}, REQUEST_TIMEOUT_MS)).status;
+      return (await timedRequest(conn.baseUrl + path, { headers: filledHeaders(spec.headers ?? {}, { run_id: conn.runId }) }, REQUEST_TIMEOUT_MS)).status;
     },
     async finalRead(created, now) {
       const events: Record<string, FinalEvent> = {};
@@ -83,9 +89,11 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     },
     notes() {
       const receiptPath = spec.receipt?.event_id ?? '$.event_id';
+      const headerName = spec.receipt?.delivery_id_header ?? 'webhook-id';
       return [
         ...(unfound.id.count > 0 ? [`adapter.http.create_event.id (${spec.create_event.id}) found no id in ${unfound.id.count} 2xx answer(s), e.g. ${unfound.id.sample || '(empty body)'}: fix the path, or those events count as lost`] : []),
         ...(unfound.receipt.count > 0 ? [`adapter.http.receipt.event_id (${receiptPath}) found no event id in ${unfound.receipt.count} webhook(s), e.g. ${unfound.receipt.sample || '(empty body)'}: fix the path, or those deliveries go unmatched`] : []),
+        ...(unfound.header.count > 0 ? [`adapter.http.receipt.delivery_id_header (${headerName}) was missing from ${unfound.header.count} webhook(s), which carried ${unfound.header.sample || 'no headers'}: fix the header name, or those deliveries cannot be told apart (they count as one delivery id)`] : []),
       ];
     },
   };

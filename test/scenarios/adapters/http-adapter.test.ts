@@ -69,3 +69,20 @@ it('owes deliveries to the webhook it registers, with or without a receipt mappi
   expect((await adapter.finalRead({ ids: [] }, () => 1)).webhooks).toHaveLength(1);
   expect((await httpAdapter(spec, { baseUrl, runId: 'r5', env: {} }).finalRead({ ids: [] }, () => 1)).webhooks).toEqual([]);
 });
+
+it('notes a delivery_id_header the webhooks do not carry, naming the headers they did carry', () => {
+  const adapter = httpAdapter(httpAdapterSchema.parse({ ...spec, receipt: { event_id: '$.event_id', delivery_id_header: 'X-Delivery-Id' } }), { baseUrl, runId: 'r6', env: {} });
+  expect(adapter.identify({ 'x-delivery-id': 'd1' }, JSON.stringify({ event_id: 'e1' })).delivery_id).toBe('d1');
+  expect(adapter.notes!()).toEqual([]);
+  adapter.identify({ 'content-type': 'application/json', 'x-delivery': 'd2' }, JSON.stringify({ event_id: 'e2' }));
+  adapter.identify({ 'x-delivery': 'd3' }, JSON.stringify({ event_id: 'e3' }));
+  expect(adapter.notes!()).toEqual([
+    'adapter.http.receipt.delivery_id_header (X-Delivery-Id) was missing from 2 webhook(s), which carried content-type, x-delivery: fix the header name, or those deliveries cannot be told apart (they count as one delivery id)',
+  ]);
+});
+
+it('sends the shared headers with an http probe, so a probe may read a path behind the credentials', async () => {
+  const adapter = httpAdapter(spec, { baseUrl, runId: 'r7', env: { TOKEN: 'pr0be' } });
+  expect(await adapter.probe('/healthz')).toBe(201);
+  expect(seen.at(-1)!.headers.authorization).toBe('Bearer pr0be');
+});
