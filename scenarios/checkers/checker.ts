@@ -31,3 +31,13 @@ export const MAX_EXAMPLES = 5;
 export function addExample(examples: CheckerExample[], example: CheckerExample): void {
   if (examples.length < MAX_EXAMPLES) examples.push(example);
 }
+
+/**
+ * One example as a line for a summary, naming what it is about first, so a failed checker's one line
+ * says which event or delivery to go and look at.
+ * @example exampleLine({ event_id: 'e1', expected: 'readable', seen: 'not readable' }) // 'event e1: expected readable, saw not readable'
+ */
+export function exampleLine(example: CheckerExample): string {
+  const ids = [example.event_id && `event ${example.event_id}`, example.delivery_id && `delivery ${example.delivery_id}`, example.webhook_id && `webhook ${example.webhook_id}`].filter(Boolean);
+  return `${ids.length > 0 ? `${ids.join(', ')}: ` : ''}expected ${example.expected}, saw ${example.seen}`;
+}

@@ -4,6 +4,7 @@
 // an interrupt (Ctrl-C) ends it with 130, after the first line has printed the seed and its replay.
 import { parseArgs } from 'node:util';
 import { optionProblem } from '../cli/option-problem.js';
+import { exampleLine } from '../checkers/checker.js';
 import { formatDuration, parseDuration } from '../gates/duration.js';
 import { cliCommand, quote } from '../runner/replay-command.js';
 import { explore, type ExploreResult } from './explore.js';
@@ -68,7 +69,7 @@ export function exploreSummary(result: ExploreResult, scenarioPath?: string, rep
     const { schedule, failed } = result.failure;
     lines.push(`  minimal schedule: ${schedule.faults.length} fault(s) at ${schedule.rate} req/s`);
     for (const f of schedule.faults) lines.push(`    at +${f.at}ms for ${f.for}ms: ${faultName(f.fault)}`);
-    for (const c of failed) lines.push(`  FAIL ${c.name}: ${Object.entries(c.counts).map(([k, v]) => `${k}=${v}`).join(' ')}${c.examples[0] ? `; e.g. expected ${c.examples[0].expected}, saw ${c.examples[0].seen}` : ''}`);
+    for (const c of failed) lines.push(`  FAIL ${c.name}: ${Object.entries(c.counts).map(([k, v]) => `${k}=${v}`).join(' ')}${c.examples[0] ? `; e.g. ${exampleLine(c.examples[0])}` : ''}`);
     if (scenarioPath) lines.push(`  scenario: ${scenarioPath}`, `  replay:   ${cliCommand()} run ${quote(scenarioPath)}`);
   } else if (replay) {
     lines.push(`  replay:   ${replay}`);

@@ -1,7 +1,7 @@
 // Turns a finished run's observations into verdicts: the steady states before / during / after,
 // each probe's recovery time, every gate with its measured value, and the checkers over the history.
 // The judging itself lives in scenarios/gates and scenarios/checkers; this maps a scenario onto it.
-import type { Checker, CheckerResult } from '../checkers/checker.js';
+import { exampleLine, type Checker, type CheckerResult } from '../checkers/checker.js';
 import type { GateResult } from '../gates/gate-result.js';
 import { evaluatePhaseGate } from '../gates/phase-gate.js';
 import { phaseWindows as layPhases, type PhaseWindow } from '../gates/phases.js';
@@ -69,7 +69,7 @@ function invariantResults(names: readonly CheckerName[], results: Map<string, Ch
     const result = results.get(name);
     if (!result) return { name, kind: 'invariant' as const, measured: null, tolerance: 'valid', passed: false, detail: `checker ${name} did not run (no read-back: the run stopped early)` };
     const counts = Object.entries(result.counts).map(([k, v]) => `${k}=${v}`).join(' ');
-    const example = result.examples[0] ? `; e.g. expected ${result.examples[0].expected}, saw ${result.examples[0].seen}` : '';
+    const example = result.examples[0] ? `; e.g. ${exampleLine(result.examples[0])}` : '';
     return { name, kind: 'invariant' as const, measured: null, tolerance: 'valid', passed: result.valid, detail: `${counts}${example}` };
   });
 }

@@ -70,6 +70,14 @@ describe('aftershock explore options', () => {
     expect(lines).toContain('  replay:   npx aftershock run /tmp/explore-9.yaml');
   });
 
+  it("names the event of a failed checker's example in its line", () => {
+    const schedule = { rate: 5, faults: [{ at: 0, for: 200, fault: { receiver: { status: 503 as const } } }] };
+    const example = { event_id: 'evt-9', expected: 'readable', seen: 'not readable' };
+    const failed = [{ name: 'no_lost_events', valid: false, counts: { lost: 1 }, examples: [example] }];
+    const lines = exploreSummary({ seed: 9, explored: 1, shrinkRuns: 0, interrupted: false, ms: 1_000, faults: {}, failure: { schedule, runSeed: 1, failed, path: '0' } });
+    expect(lines).toContain('  FAIL no_lost_events: lost=1; e.g. event evt-9: expected readable, saw not readable');
+  });
+
   it('ends a summary where nothing failed with the command that replays the exploration', () => {
     const held = { seed: 9, explored: 3, shrinkRuns: 0, interrupted: false, ms: 3_000, faults: { 'receiver status 503': 3 } };
     const lines = exploreSummary(held, undefined, 'npx aftershock explore --seed 9 --runs 3');
