@@ -5,6 +5,13 @@ import { addExample, type CheckerExample, type CheckerResult } from './checker.j
 
 const NAME = 'same_id_on_retry';
 
+/** How many ids or pairs an example lists: one id sent with every delivery would otherwise list them all. */
+const LISTED = 5;
+
+function listed(items: string[], separator: string): string {
+  return items.length <= LISTED ? items.join(separator) : `${items.slice(0, LISTED).join(separator)}${separator}and ${items.length - LISTED} more`;
+}
+
 /** Judges receipts: ids per (event, webhook) pair, and pairs per id. */
 export function sameIdOnRetry(history: readonly HistoryRecord[]): CheckerResult {
   const idsByPair = new Map<string, { event_id: string; webhook_id: string; ids: Map<string, number>; attempts: number }>();
@@ -35,13 +42,13 @@ export function sameIdOnRetry(history: readonly HistoryRecord[]): CheckerResult 
       webhook_id: entry.webhook_id,
       times: ids.map(([, t]) => t),
       expected: 'one delivery id on every attempt',
-      seen: `${ids.length} delivery ids: ${ids.map(([id]) => id).join(', ')}`,
+      seen: `${ids.length} delivery ids: ${listed(ids.map(([id]) => id), ', ')}`,
     });
   }
   for (const [deliveryId, pairs] of [...pairsById].sort(([a], [b]) => a.localeCompare(b))) {
     if (pairs.size <= 1) continue;
     counts.reused_id++;
-    addExample(examples, { delivery_id: deliveryId, expected: 'one (event, webhook) pair per delivery id', seen: `used for ${[...pairs].sort().map((p) => p.replace(' ', ' → ')).join('; ')}` });
+    addExample(examples, { delivery_id: deliveryId, expected: 'one (event, webhook) pair per delivery id', seen: `used for ${listed([...pairs].sort().map((p) => p.replace(' ', ' → ')), '; ')}` });
   }
   return { name: NAME, valid: counts.changed_id === 0 && counts.reused_id === 0, counts, examples };
 }

@@ -22,4 +22,15 @@ describe('same_id_on_retry', () => {
     expect(result).toMatchObject({ valid: false, counts: { reused_id: 1 } });
     expect(result.examples[0]).toMatchObject({ delivery_id: 'd1', seen: 'used for e1 → wh-1; e2 → wh-1' });
   });
+
+  it('lists five pairs of a delivery id used for many, and how many more', () => {
+    const result = sameIdOnRetry(history(...Array.from({ length: 240 }, (_, i) => receipt('', `e${String(i).padStart(3, '0')}`, i))));
+    expect(result).toMatchObject({ valid: false, counts: { reused_id: 1 } });
+    expect(result.examples[0]!.seen).toBe('used for e000 → wh-1; e001 → wh-1; e002 → wh-1; e003 → wh-1; e004 → wh-1; and 235 more');
+  });
+
+  it('lists five ids of a pair sent under many, and how many more', () => {
+    const result = sameIdOnRetry(history(...Array.from({ length: 7 }, (_, i) => receipt(`d${i}`, 'e1', i * 100))));
+    expect(result.examples[0]!.seen).toBe('7 delivery ids: d0, d1, d2, d3, d4, and 2 more');
+  });
 });
