@@ -48,9 +48,9 @@ export function starterScenario(o: StarterOptions): string {
   add(
     'title: Webhook receiver outage, then recovery',
     'description: >',
-    '  Events are created at a steady rate while the webhook receiver answers 503, then recovers. Nothing',
-    '  acknowledged may be lost, no delivery may arrive twice at once, and ingest and delivery must be back',
-    '  within the recovery budget.',
+    '  Events are created at a steady rate while the webhook receiver answers 503, then answers slowly, then',
+    '  recovers. Nothing acknowledged may be lost, no delivery may arrive twice at once, and ingest and',
+    '  delivery must be back within the recovery budget.',
     '',
   );
   if (o.target === 'embedded') {
@@ -112,7 +112,10 @@ export function starterScenario(o: StarterOptions): string {
     '',
     '# The faults, each healed by the runner at the end of its window.',
     'method:',
-    '  - { name: receiver answers 503, at: 2s, for: 3s, fault: { receiver: { status: 503 } } }',
+    '  - { name: receiver answers 503, at: 2s, for: 2s, fault: { receiver: { status: 503 } } }',
+    '  # Every webhook answered 300ms late: two sends of one delivery at once overlap here, which is what',
+    '  # no_concurrent_double_delivery sees (a receiver that answers at once leaves no overlap to see).',
+    '  - { name: slow receiver, at: 4s, for: 2s, fault: { receiver: { delay: 300ms } } }',
   );
   if (o.target === 'command') {
     add(
@@ -132,7 +135,13 @@ export function starterScenario(o: StarterOptions): string {
     '',
     '# What decides pass (exit 0) or fail (exit 1).',
     'gates:',
-    '  - { phase: fault, metric: success_rate, of: create_event, tolerance: ">= 0.95" }',
+    ...(o.target === 'command'
+      ? [
+          '  # Ingest while nothing is wrong: in the fault phase the service is down while it is killed and',
+          '  # restarted, and the recovery gate below says how soon it is back.',
+          '  - { phase: baseline, metric: success_rate, of: create_event, tolerance: ">= 0.95" }',
+        ]
+      : ['  # Ingest must not suffer while the receiver is down or slow.', '  - { phase: fault, metric: success_rate, of: create_event, tolerance: ">= 0.95" }']),
     '  # From the last heal until both probes hold, and keep holding for 2s: your retry policy\'s budget.',
     '  - { recovery_time: "<= 5s", probes: [ingest ok, delivery lag], hold: 2s }',
     `  - { invariants: [${invariants.join(', ')}] }`,

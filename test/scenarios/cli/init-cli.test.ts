@@ -14,6 +14,7 @@ import { validateCli } from '../../../scenarios/cli/validate-cli.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
 import { textSink } from '../../support/text-sink.js';
+import { unusedPort } from '../../support/unused-port.js';
 
 async function init(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out = textSink();
@@ -31,9 +32,10 @@ async function validate(file: string, env: Record<string, string>): Promise<{ co
 /**
  * A service with the API the http starter's comments assume: POST /events answers `{ id }`, GET
  * /events/:id, POST /webhooks `{ url }`; it delivers `{ event_id }` with a `webhook-id` header and
- * retries every 200 ms (20 attempts at most) until the receiver answers 2xx.
+ * retries every 200 ms (20 attempts at most) until the receiver answers 2xx. `twice`: every delivery
+ * is sent twice at once, under one webhook-id (a double delivery).
  */
-async function conventionalService(): Promise<{ url: string; server: Server }> {
+async function conventionalService(opts: { twice?: boolean } = {}): Promise<{ url: string; server: Server }> {
   const events = new Map<string, unknown>();
   const hooks: string[] = [];
   const deliver = (hook: string, id: string, attempt = 1): void => {
@@ -52,7 +54,7 @@ async function conventionalService(): Promise<{ url: string; server: Server }> {
       if (req.method === 'POST' && req.url === '/events') {
         const id = randomUUID();
         events.set(id, JSON.parse(body));
-        for (const hook of hooks) deliver(hook, id);
+        for (const hook of hooks) for (let copy = opts.twice ? 2 : 1; copy > 0; copy--) deliver(hook, id);
         return send(201, { id });
       }
       const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
@@ -67,6 +69,51 @@ async function conventionalService(): Promise<{ url: string; server: Server }> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
+
+/**
+ * The same API as a program the command target starts (`node service.mjs PORT STATE`): everything it
+ * accepts, and every delivery it still owes, is on disk before it answers, so kill -9 loses nothing.
+ */
+const PERSISTENT_SERVICE = `
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+const [port, file] = process.argv.slice(2);
+const state = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { events: {}, hooks: [], owed: [] };
+const save = () => { writeFileSync(file + '.tmp', JSON.stringify(state)); renameSync(file + '.tmp', file); };
+const sending = new Set();
+setInterval(() => {
+  for (const item of state.owed) {
+    if (sending.has(item.id)) continue;
+    sending.add(item.id);
+    fetch(item.hook, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': item.id }, body: JSON.stringify({ event_id: item.event }) })
+      .then((res) => res.ok, () => false)
+      .then((ok) => { if (ok) { state.owed = state.owed.filter((o) => o !== item); save(); } setTimeout(() => sending.delete(item.id), ok ? 0 : 200); });
+  }
+}, 50);
+createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    const send = (status, value) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    if (req.method === 'POST' && req.url === '/events') {
+      const id = randomUUID();
+      state.events[id] = JSON.parse(body);
+      for (const hook of state.hooks) state.owed.push({ id: 'msg_' + id, event: id, hook });
+      save();
+      return send(201, { id });
+    }
+    const read = /^\\/events\\/([^/]+)$/.exec(req.url);
+    if (req.method === 'GET' && read) return state.events[read[1]] ? send(200, state.events[read[1]]) : send(404, {});
+    if (req.method === 'POST' && req.url === '/webhooks') {
+      state.hooks.push(JSON.parse(body).url);
+      save();
+      return send(201, { id: 'wh_' + state.hooks.length });
+    }
+    send(req.url === '/' || req.url === '/health' ? 200 : 404, {});
+  });
+}).listen(Number(port), '127.0.0.1');
+`;
 
 const servers: Server[] = [];
 afterAll(async () => {
@@ -109,6 +156,34 @@ describe('aftershock init', () => {
     // The receiver outage did bite: deliveries were retried through it.
     expect(journal.checkers.find((c) => c.name === 'same_id_on_retry')?.counts.retried_pairs).toBeGreaterThan(0);
   }, 60_000);
+
+  it("catches, unedited, a service that sends each delivery twice at once: the slow receiver's window shows the overlap", async () => {
+    const service = await conventionalService({ twice: true });
+    servers.push(service.server);
+    const file = join(await mkdtemp(join(tmpdir(), 'aftershock-init-')), 'starter.yaml');
+    expect((await init([file, '--base-url', service.url])).code).toBe(0);
+    const { scenario } = await loadScenarioFile(file);
+    const journal = await runScenario(scenario, { out: join(file, '..', 'out'), seed: 12 });
+    expect(journal.status).toBe('failed');
+    expect(journal.gates.filter((g) => !g.passed).map((g) => g.name)).toEqual(['no_concurrent_double_delivery']);
+    expect(journal.checkers.find((c) => c.name === 'no_concurrent_double_delivery')?.counts.concurrent).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('runs the command starter, unedited, against a service that keeps what it accepted on disk: killed -9 and restarted, it passes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-init-'));
+    await writeFile(join(dir, 'service.mjs'), PERSISTENT_SERVICE);
+    const port = await unusedPort();
+    const file = join(dir, 'starter.yaml');
+    const run = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(dir, 'service.mjs'))} ${port} ${JSON.stringify(join(dir, 'state.json'))}`;
+    expect((await init([file, '--run', run, '--ready-url', `http://127.0.0.1:${port}/health`])).code).toBe(0);
+    const { scenario } = await loadScenarioFile(file);
+    const journal = await runScenario(scenario, { out: join(dir, 'out'), seed: 13 });
+    expect(journal.errors).toEqual([]);
+    expect(journal.gates.filter((g) => !g.passed)).toEqual([]);
+    expect(journal.status).toBe('completed');
+    // The kill did bite: creates in flight when it came got no answer.
+    expect(journal.checkers.find((c) => c.name === 'no_lost_events')?.counts.info).toBeGreaterThan(0);
+  }, 90_000);
 
   it('exits 2 with one line for options it cannot write a scenario from, and never overwrites without --force', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aftershock-init-'));
