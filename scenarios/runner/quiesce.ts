@@ -26,7 +26,7 @@ export async function quiesceAndRead(input: {
   webhooks: number;
   boundMs: number;
   signal: AbortSignal;
-}): Promise<{ final: FinalRead; waitedMs: number; settled: boolean }> {
+}): Promise<{ final: FinalRead; waitedMs: number; settled: boolean; unsettled: string[] }> {
   const { adapter, receiver, recorder, clock } = input;
   const start = clock.now();
   const deadline = start + input.boundMs;
@@ -38,5 +38,19 @@ export async function quiesceAndRead(input: {
     await clock.until(clock.now() + POLL_MS * 2, input.signal);
     final = await adapter.finalRead(created, () => clock.now());
   }
-  return { final, waitedMs: clock.now() - start, settled: delivered() && settledAnalytics(final) };
+  const unsettled = unsettledParts(recorder.createsOk * input.webhooks, recorder.acceptedPairs(), receiver.inFlight(), final);
+  return { final, waitedMs: clock.now() - start, settled: unsettled.length === 0, unsettled };
+}
+
+/**
+ * What was still outstanding when the wait ended, one phrase each, so the run's note says what it
+ * waited for: deliveries that never came point at lost events or a webhook the service forgot.
+ */
+function unsettledParts(owed: number, accepted: number, inFlight: number, final: FinalRead): string[] {
+  const readable = Object.values(final.events).filter((e) => e.readable).length;
+  return [
+    ...(accepted < owed ? [`${owed - accepted} of ${owed} deliveries owed for acknowledged creates never accepted by the receiver`] : []),
+    ...(inFlight > 0 ? [`${inFlight} webhook request(s) still being answered`] : []),
+    ...(final.analytics && final.analytics.total < readable ? [`analytics counting ${final.analytics.total} of ${readable} readable events`] : []),
+  ];
 }

@@ -192,7 +192,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
         return undefined;
       });
       if (final) recorder.record(final.final);
-      if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence; judged as it was`);
+      if (final && !final.settled) errors.push(`the service had not settled after ${scenario.quiesce} ms of quiescence (${final.unsettled.join('; ')}); judged as it was`);
     }
     for (const note of adapter.notes?.() ?? []) errors.push(note);
   } finally {

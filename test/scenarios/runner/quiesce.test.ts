@@ -1,0 +1,63 @@
+// Quiescence: when the wait for deliveries runs out, the run's note says what it was still waiting
+// for, so deliveries owed for events the service lost read as that, not as a slow service.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { runScenario } from '../../../scenarios/runner/run-scenario.js';
+import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+
+// Acknowledges every create; keeps and delivers all but every fifth, which it forgets at once.
+const hooks: string[] = [];
+const kept = new Set<string>();
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    if (req.method === 'POST' && req.url === '/events') {
+      const id = randomUUID();
+      if ((JSON.parse(body) as { seq: number }).seq % 5 !== 0) {
+        kept.add(id);
+        for (const hook of hooks) void fetch(hook, { method: 'POST', headers: { 'webhook-id': `msg_${id}` }, body: JSON.stringify({ event_id: id }) }).catch(() => undefined);
+      }
+      return send(201, { id });
+    }
+    if (req.method === 'POST' && req.url === '/webhooks') {
+      hooks.push((JSON.parse(body) as { url: string }).url);
+      return send(201, { id: 'wh_1' });
+    }
+    const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
+    send(read && kept.has(read[1]!) ? 200 : req.url === '/' ? 200 : 404, {});
+  });
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+it('says how many owed deliveries never came when the wait runs out', async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const scenario = parseScenario({
+    title: 'forgets every fifth event',
+    target: { kind: 'url', base_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    adapter: {
+      http: {
+        create_event: { path: '/events', body: { seq: '{{seq}}' }, id: '$.id' },
+        read_event: { path: '/events/{{id}}' },
+        register_webhook: { path: '/webhooks', body: { url: '{{receiver_url}}' } },
+      },
+    },
+    load: { rate: 20 },
+    phases: { baseline: '500ms', fault: '500ms', recovery: '500ms' },
+    quiesce: '1s',
+    gates: [{ invariants: ['no_lost_events'] }],
+  });
+  const journal = await runScenario(scenario, { out: join(await mkdtemp(join(tmpdir(), 'aftershock-quiesce-')), 'out'), seed: 5 });
+  const lost = journal.checkers.find((c) => c.name === 'no_lost_events')!.counts.lost!;
+  const ok = journal.checkers.find((c) => c.name === 'no_lost_events')!.counts.ok!;
+  expect(lost).toBeGreaterThan(0);
+  expect(journal.errors).toContain(
+    `the service had not settled after 1000 ms of quiescence (${lost} of ${ok} deliveries owed for acknowledged creates never accepted by the receiver); judged as it was`,
+  );
+}, 30_000);
