@@ -7,7 +7,7 @@ import type { HttpAdapterSpec, RequestTemplate } from '../scenario/adapter-schem
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { Adapter, OpAnswer } from './adapter.js';
 import { jsonOf, timedRequest } from './timed-request.js';
-import { extract } from './json-path.js';
+import { extract, extractAll } from './json-path.js';
 import { fillBody, fillString, type TemplateVars } from './request-template.js';
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -36,6 +36,19 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     const body = template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, vars, conn.env));
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
+  };
+  // The last read of dead_letters that did not give a list, for the note (the read is repeated while quiescence lasts).
+  let deadLetterProblem = '';
+  const readDeadLetters = async () => {
+    if (!spec.dead_letters) return [];
+    const res = await send(spec.dead_letters, { run_id: conn.runId });
+    const json = jsonOf(res.text);
+    if (res.status < 200 || res.status >= 300 || json === undefined) {
+      deadLetterProblem = `answered ${res.status === 0 ? res.error : res.status}${res.text ? `: ${res.text.slice(0, 160)}` : ''}`;
+      return [];
+    }
+    deadLetterProblem = '';
+    return extractAll(spec.dead_letters.event_id, json).map((event_id) => ({ delivery_id: '', event_id, webhook_id: webhookId }));
   };
   const answer = (res: { status: number; error?: string }, extra: Record<string, unknown>): OpAnswer => ({
     status: res.status,
@@ -85,7 +98,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       }
       // Registered, its deliveries are owed (receipts are read with the default mapping when none is given).
       const webhooks = spec.register_webhook ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
-      return { kind: 'final', events, webhooks, dlq: [], time: now() };
+      return { kind: 'final', events, webhooks, dlq: await readDeadLetters(), time: now() };
     },
     notes() {
       const receiptPath = spec.receipt?.event_id ?? '$.event_id';
@@ -93,6 +106,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       return [
         ...(unfound.id.count > 0 ? [`adapter.http.create_event.id (${spec.create_event.id}) found no id in ${unfound.id.count} 2xx answer(s), e.g. ${unfound.id.sample || '(empty body)'}: fix the path, or those events count as lost`] : []),
         ...(unfound.receipt.count > 0 ? [`adapter.http.receipt.event_id (${receiptPath}) found no event id in ${unfound.receipt.count} webhook(s), e.g. ${unfound.receipt.sample || '(empty body)'}: fix the path, or those deliveries go unmatched`] : []),
+        ...(deadLetterProblem ? [`adapter.http.dead_letters (GET ${spec.dead_letters!.path}) ${deadLetterProblem}: no dead letters were read, so deliveries the service gave up on count as missing`] : []),
         ...(unfound.header.count > 0 ? [`adapter.http.receipt.delivery_id_header (${headerName}) was missing from ${unfound.header.count} webhook(s), which carried ${unfound.header.sample || 'no headers'}: fix the header name, or those deliveries cannot be told apart (they count as one delivery id)`] : []),
       ];
     },

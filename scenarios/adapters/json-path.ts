@@ -46,3 +46,10 @@ export function extract(path: string, json: unknown): string | undefined {
   const value = Array.isArray(found) ? found[0] : found;
   return value === undefined || value === null ? undefined : String(value);
 }
+
+/** Every value at a JSON path that is a string or a number, as strings (`$.items[*].id`); [] when there is none. */
+export function extractAll(path: string, json: unknown): string[] {
+  if (json === undefined) return [];
+  const found: unknown = JSONPath({ path, json: json as object, wrap: true, eval: false });
+  return (Array.isArray(found) ? found : []).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+}

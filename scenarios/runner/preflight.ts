@@ -82,8 +82,9 @@ function templateProblems(http: HttpAdapterSpec, env: Record<string, string | un
     ['create_event', http.create_event, ['seq', 'event_type', 'idempotency_key', 'run_id']],
     ['read_event', http.read_event, ['id', 'run_id']],
     ['register_webhook', http.register_webhook, ['receiver_url', 'run_id']],
+    ['dead_letters', http.dead_letters, ['run_id']],
   ];
-  for (const [name, path] of [['create_event.id', http.create_event.id], ['receipt.event_id', http.receipt?.event_id]] as const) {
+  for (const [name, path] of [['create_event.id', http.create_event.id], ['receipt.event_id', http.receipt?.event_id], ['dead_letters.event_id', http.dead_letters?.event_id]] as const) {
     const problem = path === undefined ? undefined : pathProblem(path);
     if (problem) problems.push({ path: `adapter.http.${name}`, message: `${path} cannot be read: ${problem} (use member names and indexes, wildcards or ..)` });
   }

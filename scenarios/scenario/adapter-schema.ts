@@ -23,6 +23,13 @@ export const httpAdapterSchema = z.strictObject({
     })
     .optional()
     .describe('how to read deliveries arriving at the runner’s receiver; omit if the service sends none'),
+  dead_letters: requestTemplateSchema
+    .extend({
+      method: z.enum(['GET']).default('GET'),
+      event_id: z.string().startsWith('$').describe('JSON path of every dead-lettered event id in the answer, e.g. $.items[*].event_id'),
+    })
+    .optional()
+    .describe('the service’s dead letters for the registered webhook, read once after quiescence: a delivery given up on counts as settled for deliveries_complete'),
 });
 
 /** `triggers-api`, or `{ http: {...} }`. */

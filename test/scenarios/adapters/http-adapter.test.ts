@@ -12,6 +12,8 @@ const server = createServer((req, res) => {
   req.on('data', (c: Buffer) => (body += c.toString('utf8')));
   req.on('end', () => {
     seen.push({ headers: req.headers, body });
+    if (req.url === '/hooks/r8/dead') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ event: { uuid: 'e1' } }, { event: { uuid: 'e2' } }] }));
+    if (req.url === '/hooks/r9/dead') return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such hook"}');
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { id: `e${seen.length}` } }));
   });
 });
@@ -85,4 +87,31 @@ it('sends the shared headers with an http probe, so a probe may read a path behi
   const adapter = httpAdapter(spec, { baseUrl, runId: 'r7', env: { TOKEN: 'pr0be' } });
   expect(await adapter.probe('/healthz')).toBe(201);
   expect(seen.at(-1)!.headers.authorization).toBe('Bearer pr0be');
+});
+
+it('reads the dead letters of the webhook it registered, and notes a dead_letters request that gives no list', async () => {
+  const withDlq = (runId: string) =>
+    httpAdapter(
+      httpAdapterSchema.parse({
+        ...spec,
+        register_webhook: { method: 'PUT', path: '/hooks/{{run_id}}', body: { target: '{{receiver_url}}' } },
+        dead_letters: { path: '/hooks/{{run_id}}/dead', event_id: '$.items[*].event.uuid' },
+      }),
+      { baseUrl, runId, env: { TOKEN: 't0k' } },
+    );
+  const adapter = withDlq('r8');
+  await adapter.setup('http://127.0.0.1:9/hook', 1);
+  const final = await adapter.finalRead({ ids: [] }, () => 1);
+  expect(final.dlq).toEqual([
+    { delivery_id: '', event_id: 'e1', webhook_id: final.webhooks[0]!.webhook_id },
+    { delivery_id: '', event_id: 'e2', webhook_id: final.webhooks[0]!.webhook_id },
+  ]);
+  expect(seen.at(-1)!.headers.authorization).toBe('Bearer t0k');
+  expect(adapter.notes!()).toEqual([]);
+
+  const missing = withDlq('r9');
+  expect((await missing.finalRead({ ids: [] }, () => 1)).dlq).toEqual([]);
+  expect(missing.notes!()).toEqual([
+    'adapter.http.dead_letters (GET /hooks/{{run_id}}/dead) answered 404: {"error":"no such hook"}: no dead letters were read, so deliveries the service gave up on count as missing',
+  ]);
 });

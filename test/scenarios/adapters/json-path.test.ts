@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { JSONPath } from 'jsonpath-plus';
 import { describe, expect, it } from 'vitest';
-import { extract } from '../../../scenarios/adapters/json-path.js';
+import { extract, extractAll } from '../../../scenarios/adapters/json-path.js';
 
 /** What the library alone answers: the reference. */
 function reference(path: string, json: unknown): string | undefined {
@@ -46,5 +46,12 @@ describe('extract', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('reads every string or number a wildcard path finds, and nothing from a body that is not JSON', () => {
+    const doc = { items: [{ event: { uuid: 'e1' } }, { event: { uuid: 7 } }, { event: {} }, { event: { uuid: { nested: true } } }] };
+    expect(extractAll('$.items[*].event.uuid', doc)).toEqual(['e1', '7']);
+    expect(extractAll('$..uuid', doc)).toEqual(['e1', '7']);
+    expect(extractAll('$.items[*].event.uuid', undefined)).toEqual([]);
   });
 });

@@ -73,6 +73,15 @@ describe('preflight', () => {
     ]);
   });
 
+  it('checks the dead_letters request like the others: its variables and its JSON path', () => {
+    const withDlq = (deadLetters: { path: string; event_id: string }) => ({ http: { ...adapter.http, register_webhook: { method: 'PUT', path: '/hooks/{{run_id}}', body: { target: '{{receiver_url}}' } }, dead_letters: deadLetters } }) as const;
+    expect(problems(scenario(command, [], withDlq({ path: '/hooks/{{run_id}}/dead', event_id: '$.items[*].event_id' })))).toEqual([]);
+    expect(problems(scenario(command, [], withDlq({ path: '/hooks/{{id}}/dead', event_id: '$.items[?(@.x)].event_id' })))).toEqual([
+      { path: 'adapter.http.dead_letters.event_id', message: '$.items[?(@.x)].event_id cannot be read: its segment [?(@.x)] is a script expression, and those are off (use member names and indexes, wildcards or ..)' },
+      { path: 'adapter.http.dead_letters', message: '{{id}} is not a variable here: use {{run_id}} or {{env.NAME}}' },
+    ]);
+  });
+
   it("refuses a command target's working folder that does not exist", () => {
     expect(problems(scenario({ ...command, cwd: '/no/such/folder' }, []))).toEqual([{ path: 'target.cwd', message: '/no/such/folder is not a directory: name the folder the command runs in' }]);
     expect(problems(scenario({ ...command, cwd: tmpdir() }, []))).toEqual([]);
