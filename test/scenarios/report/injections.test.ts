@@ -56,4 +56,22 @@ describe('injectionRows', () => {
     const [row] = injectionRows({ seed: 7, activities: [activity('crash', 'chaos:worker', 1000, 3000)] }, history);
     expect(row).toMatchObject({ count: null, unit: 'injections (made in the worker processes, not read back)' });
   });
+
+  it('counts the receipts a delay or a trickle held, which answer 200, rather than non-2xx answers', () => {
+    const held = (start: number, ms: number): HistoryRecord => ({ kind: 'receipt', delivery_id: `d${start}`, event_id: `e${start}`, webhook_id: 'w', start, end: start + ms, status: 200 });
+    const history: HistoryRecord[] = [
+      { kind: 'fault', id: 'aftershock-7-1', type: 'start', fault: 'receiver', detail: { delay: 300 }, time: 1000 },
+      { kind: 'fault', id: 'aftershock-7-2', type: 'start', fault: 'receiver', detail: { trickle: 2000, probability: 0.5 }, time: 3000 },
+      held(1100, 301),
+      held(1500, 300),
+      held(1900, 1),
+      held(3100, 1991),
+      held(3200, 2),
+    ];
+    const rows = injectionRows({ seed: 7, activities: [activity('slow', 'receiver', 1000, 3000), activity('trickle', 'receiver', 3000, 6000)] }, history);
+    expect(rows.map((r) => [r.name, r.count, r.unit])).toEqual([
+      ['slow', 2, 'receipts held about 300 ms before the answer'],
+      ['trickle', 1, 'receipts held about 2000 ms before the answer'],
+    ]);
+  });
 });
