@@ -2,6 +2,7 @@
 // events, reads them back, optionally registers the receiver as a webhook, and reads deliveries with
 // JSON paths (json-path.ts).
 import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FinalEvent } from '../history/history.js';
 import type { HttpAdapterSpec, RequestTemplate } from '../scenario/adapter-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
@@ -37,6 +38,22 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
   };
+  // The read-back asks again, a few times, when an answer says neither yes (2xx) nor no (404): a
+  // service just restarted, or briefly overloaded, must not make its events look lost.
+  const READ_BACK_ATTEMPTS = 3;
+  // After three events that never answered, the rest are asked once: a service that stays down must
+  // not hold the read-back for 400 ms an event.
+  const readBack = async (id: string) => {
+    const attempts = unread.count >= 3 ? 1 : READ_BACK_ATTEMPTS;
+    let res = await send(spec.read_event, { id, run_id: conn.runId });
+    for (let attempt = 1; attempt < attempts && !(res.status >= 200 && res.status < 300) && res.status !== 404; attempt++) {
+      await sleep(200);
+      res = await send(spec.read_event, { id, run_id: conn.runId });
+    }
+    return res;
+  };
+  // Events whose read-back answered neither 2xx nor 404 on every attempt, with the first, for the note.
+  let unread = { count: 0, sample: '' };
   // The last read of dead_letters that did not give a list, for the note (the read is repeated while quiescence lasts).
   let deadLetterProblem = '';
   const readDeadLetters = async () => {
@@ -92,9 +109,14 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     },
     async finalRead(created, now) {
       const events: Record<string, FinalEvent> = {};
+      unread = { count: 0, sample: '' };
       for (const id of created.ids) {
-        const res = await send(spec.read_event, { id, run_id: conn.runId });
-        events[id] = { readable: res.status >= 200 && res.status < 300, event_type: typeOf.get(id) ?? '', source: 'aftershock' };
+        const res = await readBack(id);
+        const readable = res.status >= 200 && res.status < 300;
+        if (!readable && res.status !== 404) {
+          if (unread.count++ === 0) unread.sample = `${fillString(spec.read_event.path, { id, run_id: conn.runId }, conn.env)} → ${res.status === 0 ? res.error : res.status}${res.text ? ` ${res.text.slice(0, 120)}` : ''}`;
+        }
+        events[id] = { readable, event_type: typeOf.get(id) ?? '', source: 'aftershock' };
       }
       // Registered, its deliveries are owed (receipts are read with the default mapping when none is given).
       const webhooks = spec.register_webhook ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
@@ -106,6 +128,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       return [
         ...(unfound.id.count > 0 ? [`adapter.http.create_event.id (${spec.create_event.id}) found no id in ${unfound.id.count} 2xx answer(s), e.g. ${unfound.id.sample || '(empty body)'}: fix the path, or those events count as lost`] : []),
         ...(unfound.receipt.count > 0 ? [`adapter.http.receipt.event_id (${receiptPath}) found no event id in ${unfound.receipt.count} webhook(s), e.g. ${unfound.receipt.sample || '(empty body)'}: fix the path, or those deliveries go unmatched`] : []),
+        ...(unread.count > 0 ? [`adapter.http.read_event answered neither 2xx nor 404 for ${unread.count} event(s) at the read-back (asked up to ${READ_BACK_ATTEMPTS} times), e.g. GET ${unread.sample}: those count as not readable (lost, when acknowledged); check read_event and the service`] : []),
         ...(deadLetterProblem ? [`adapter.http.dead_letters (GET ${spec.dead_letters!.path}) ${deadLetterProblem}: no dead letters were read, so deliveries the service gave up on count as missing`] : []),
         ...(unfound.header.count > 0 ? [`adapter.http.receipt.delivery_id_header (${headerName}) was missing from ${unfound.header.count} webhook(s), which carried ${unfound.header.sample || 'no headers'}: fix the header name, or those deliveries cannot be told apart (they count as one delivery id)`] : []),
       ];

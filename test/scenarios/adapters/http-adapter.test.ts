@@ -7,11 +7,15 @@ import { httpAdapter } from '../../../scenarios/adapters/http-adapter.js';
 import { httpAdapterSchema } from '../../../scenarios/scenario/adapter-schema.js';
 
 const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
+let flakyReads = 0;
 const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c: Buffer) => (body += c.toString('utf8')));
   req.on('end', () => {
     seen.push({ headers: req.headers, body });
+    if (req.url === '/events/flaky') return res.writeHead(++flakyReads <= 2 ? 503 : 200).end('{}');
+    if (req.url === '/events/broken') return res.writeHead(500).end('{"error":"internal"}');
+    if (req.url === '/events/gone') return res.writeHead(404).end('{}');
     if (req.url === '/hooks/r8/dead') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ event: { uuid: 'e1' } }, { event: { uuid: 'e2' } }] }));
     if (req.url === '/hooks/r9/dead') return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such hook"}');
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { id: `e${seen.length}` } }));
@@ -113,5 +117,14 @@ it('reads the dead letters of the webhook it registered, and notes a dead_letter
   expect((await missing.finalRead({ ids: [] }, () => 1)).dlq).toEqual([]);
   expect(missing.notes!()).toEqual([
     'adapter.http.dead_letters (GET /hooks/{{run_id}}/dead) answered 404: {"error":"no such hook"}: no dead letters were read, so deliveries the service gave up on count as missing',
+  ]);
+});
+
+it('asks again at the read-back when an answer is neither 2xx nor 404, and notes the events it never could read', async () => {
+  const adapter = httpAdapter(spec, { baseUrl, runId: 'r10', env: { TOKEN: 't0k' } });
+  const final = await adapter.finalRead({ ids: ['flaky', 'broken', 'gone'] }, () => 1);
+  expect(Object.fromEntries(Object.entries(final.events).map(([id, e]) => [id, e.readable]))).toEqual({ flaky: true, broken: false, gone: false });
+  expect(adapter.notes!()).toEqual([
+    'adapter.http.read_event answered neither 2xx nor 404 for 1 event(s) at the read-back (asked up to 3 times), e.g. GET /events/broken → 500 {"error":"internal"}: those count as not readable (lost, when acknowledged); check read_event and the service',
   ]);
 });
