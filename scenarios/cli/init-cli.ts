@@ -16,9 +16,10 @@ a webhook receiver outage, then recovery, judged on lost events, duplicate deliv
 time. Edit it, check it with aftershock validate, run it with aftershock run.
 
 options:
-  --target KIND      embedded | url | command (default: url with --base-url, command with --run,
-                     else embedded, the reference Triggers API)
-  --base-url URL     with --target url: where your service answers
+  --target KIND      embedded | url | command (default: command with --run or --ready-url, url with
+                     --base-url alone, else embedded, the reference Triggers API)
+  --base-url URL     where your service answers: with --target url, or with --target command when
+                     that is not the ready URL's origin
   --run CMD          with --target command: the command that starts your service
   --ready-url URL    with --target command: answers 2xx once it is ready
   --adapter KIND     triggers-api (the Triggers API, or a service with its API) | http (any other
@@ -66,7 +67,7 @@ export function starterScenario(o: StarterOptions): string {
     add(
       '# The runner starts your service with this command (in its own process group), waits for ready_url to',
       '# answer 2xx, and can kill and restart it (see method). Everything it prints is kept for the run\'s notes.',
-      `target: { kind: command, run: ${JSON.stringify(o.run)}, ready_url: ${JSON.stringify(o.readyUrl)}, ready_timeout: 30s }`,
+      `target: { kind: command, run: ${JSON.stringify(o.run)}, ready_url: ${JSON.stringify(o.readyUrl)}, ${o.baseUrl ? `base_url: ${JSON.stringify(o.baseUrl)}, ` : ''}ready_timeout: 30s }`,
     );
   }
   add('');
@@ -174,13 +175,25 @@ export async function initCli(args: string[], io: { out: NodeJS.WritableStream; 
     return 2;
   };
   if (positionals.length > 1) return fail(`name one file, not ${positionals.length} (see aftershock init --help)`);
-  const target = values.target ?? (values['base-url'] ? 'url' : values.run ? 'command' : 'embedded');
+  // --run or --ready-url say the runner starts the service, whatever else is given; --base-url alone,
+  // that it is running already.
+  const target = values.target ?? (values.run || values['ready-url'] ? 'command' : values['base-url'] ? 'url' : 'embedded');
   if (target !== 'embedded' && target !== 'url' && target !== 'command') return fail(`--target ${target}: use embedded, url or command`);
   const adapter = values.adapter ?? (target === 'embedded' ? 'triggers-api' : 'http');
   if (adapter !== 'triggers-api' && adapter !== 'http') return fail(`--adapter ${adapter}: use triggers-api or http`);
   if (target === 'embedded' && adapter === 'http') return fail('the embedded target is the Triggers API: use --adapter triggers-api, or point --target at your service');
   const badUrl = urlOptionProblem(values, ['base-url', 'ready-url'], 'http://127.0.0.1:3000');
   if (badUrl) return fail(badUrl);
+  // An option the chosen target has no place for would be dropped from the starter without a word.
+  const given = (names: readonly string[]) => names.filter((n) => values[n as keyof typeof values] !== undefined).map((n) => `--${n}`);
+  const foreign = target === 'embedded' ? given(['base-url', 'run', 'ready-url']) : target === 'url' ? given(['run', 'ready-url']) : [];
+  if (foreign.length > 0) {
+    return fail(
+      target === 'embedded'
+        ? `${foreign.join(' and ')} describe${foreign.length === 1 ? 's' : ''} your own service, and the embedded target is the Triggers API: drop ${foreign.length === 1 ? 'it' : 'them'}, or leave out --target embedded`
+        : `${foreign.join(' and ')} ${foreign.length === 1 ? 'is' : 'are'} for a service the runner starts (--target command), and a url target is running already: drop ${foreign.length === 1 ? 'it' : 'them'}, or leave out --target url`,
+    );
+  }
   if (target === 'url' && !values['base-url']) return fail('--target url needs --base-url URL, where your service answers');
   if (target === 'command' && (!values.run || !values['ready-url'])) return fail('--target command needs --run CMD and --ready-url URL (answers 2xx once the service is ready)');
   const file = positionals[0] ?? 'aftershock-scenario.yaml';

@@ -205,4 +205,23 @@ describe('aftershock init', () => {
       expect(existsSync(other)).toBe(false);
     }
   });
+
+  it('refuses an option the target has no place for rather than dropping it, and writes --base-url into a command target', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aftershock-init-'));
+    const refusals: [string[], string][] = [
+      [['--ready-url', 'http://127.0.0.1:3000/health'], '--target command needs --run CMD and --ready-url URL (answers 2xx once the service is ready)'],
+      [['--target', 'url', '--base-url', 'http://127.0.0.1:3000', '--run', 'node s.js'], '--run is for a service the runner starts (--target command), and a url target is running already: drop it, or leave out --target url'],
+      [['--target', 'embedded', '--base-url', 'http://127.0.0.1:3000'], '--base-url describes your own service, and the embedded target is the Triggers API: drop it, or leave out --target embedded'],
+    ];
+    for (const [args, message] of refusals) {
+      const file = join(dir, `${randomUUID()}.yaml`);
+      expect(await init([file, ...args])).toEqual({ code: 2, out: '', err: `aftershock init: ${message}\n` });
+      expect(existsSync(file)).toBe(false);
+    }
+    const file = join(dir, 'api-elsewhere.yaml');
+    const written = await init([file, '--run', 'node s.js', '--ready-url', 'http://127.0.0.1:3000/health', '--base-url', 'http://127.0.0.1:3001']);
+    expect(written.out).toMatch(/\(http adapter, command target\)/);
+    expect(await readFile(file, 'utf8')).toContain('target: { kind: command, run: "node s.js", ready_url: "http://127.0.0.1:3000/health", base_url: "http://127.0.0.1:3001", ready_timeout: 30s }');
+    expect((await validate(file, {})).code).toBe(0);
+  });
 });
