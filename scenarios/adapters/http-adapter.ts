@@ -12,6 +12,11 @@ import { extract, extractAll } from './json-path.js';
 import { fillBody, fillString, type TemplateVars } from './request-template.js';
 
 const REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * How often the read-back asks about one event while the answer says neither yes (2xx) nor no (404):
+ * a service just restarted, or briefly overloaded, must not make its events look lost.
+ */
+const READ_BACK_ATTEMPTS = 3;
 
 /** Connects the adapter to `baseUrl`. */
 export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
@@ -38,9 +43,8 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
   };
-  // The read-back asks again, a few times, when an answer says neither yes (2xx) nor no (404): a
-  // service just restarted, or briefly overloaded, must not make its events look lost.
-  const READ_BACK_ATTEMPTS = 3;
+  // Events whose read-back answered neither 2xx nor 404 on every attempt, with the first, for the note.
+  let unread = { count: 0, sample: '' };
   // After three events that never answered, the rest are asked once: a service that stays down must
   // not hold the read-back for 400 ms an event.
   const readBack = async (id: string) => {
@@ -52,16 +56,14 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     }
     return res;
   };
-  // Events whose read-back answered neither 2xx nor 404 on every attempt, with the first, for the note.
-  let unread = { count: 0, sample: '' };
-  // The last read of dead_letters that did not give a list, for the note (the read is repeated while quiescence lasts).
+  // Why the read of dead_letters gave no list, for the note.
   let deadLetterProblem = '';
   const readDeadLetters = async () => {
     if (!spec.dead_letters) return [];
     const res = await send(spec.dead_letters, { run_id: conn.runId });
     const json = jsonOf(res.text);
     if (res.status < 200 || res.status >= 300 || json === undefined) {
-      deadLetterProblem = `answered ${res.status === 0 ? res.error : res.status}${res.text ? `: ${res.text.slice(0, 160)}` : ''}`;
+      deadLetterProblem = `answered ${res.status === 0 ? res.error : res.status}${res.status >= 200 && res.status < 300 ? ' with no JSON' : ''}${res.text ? `: ${res.text.slice(0, 160)}` : ''}`;
       return [];
     }
     deadLetterProblem = '';
