@@ -34,6 +34,8 @@ export interface Adapter {
   probe(path: string): Promise<number>;
   /** Reads back every event, the webhooks, the dead letters and the analytics, after quiescence. */
   finalRead(created: CreatedEvents, now: () => number): Promise<FinalRead>;
+  /** Undoes what `setup` left on the service (the http adapter's unregister_webhook); rejects naming what failed. */
+  teardown?(): Promise<void>;
   /**
    * What the adapter's own description got wrong, seen during the run (a JSON path that found nothing
    * in the service's answers): one line each, noted with the run's problems. Without it such a mistake

@@ -9,7 +9,7 @@ import { ScenarioError } from '../scenario/scenario-error.js';
 import type { Adapter, OpAnswer } from './adapter.js';
 import { jsonOf, timedRequest } from './timed-request.js';
 import { extract, extractAll } from './json-path.js';
-import { fillBody, fillString, type TemplateVars } from './request-template.js';
+import { fillBody, fillString, placeholders, type TemplateVars } from './request-template.js';
 
 const REQUEST_TIMEOUT_MS = 5_000;
 /**
@@ -22,6 +22,9 @@ const READ_BACK_ATTEMPTS = 3;
 export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
   const typeOf = new Map<string, string>();
   let webhookId = 'webhook-1';
+  // Whether setup registered a webhook, and the id its answer gave (for unregister_webhook's {{webhook_id}}).
+  let registered = false;
+  let registeredId: string | undefined;
   // 2xx creates whose answer had no id at create_event.id, webhooks with no event id at
   // receipt.event_id, and webhooks without the delivery_id_header: each with the first such text
   // (for a header, the names the webhook did carry), for the note that says what to fix.
@@ -81,7 +84,9 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       if (!spec.register_webhook || webhooks === 0) return [];
       const res = await send(spec.register_webhook, { receiver_url: webhookUrl, run_id: conn.runId });
       if (res.status < 200 || res.status >= 300) throw new ScenarioError('setup_failed', `register_webhook answered ${res.status}: ${res.text.slice(0, 200)}`);
-      webhookId = extract('$.id', jsonOf(res.text)) ?? webhookId;
+      registeredId = extract(spec.register_webhook.id, jsonOf(res.text));
+      webhookId = registeredId ?? webhookId;
+      registered = true;
       return [webhookId];
     },
     async createEvent(input, signal) {
@@ -106,6 +111,17 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       return { delivery_id: deliveryId, event_id: eventId, webhook_id: webhookId };
     },
     // With the shared headers, so a probe may read a path that wants the service's credentials.
+    async teardown() {
+      const template = spec.unregister_webhook;
+      if (!template || !registered) return;
+      if (registeredId === undefined && placeholders(template).includes('webhook_id')) {
+        throw new Error(`adapter.http.unregister_webhook: register_webhook's answer had no id at ${spec.register_webhook!.id}, so {{webhook_id}} has no value: set register_webhook.id; the webhook is left registered`);
+      }
+      const res = await send(template, { run_id: conn.runId, ...(registeredId === undefined ? {} : { webhook_id: registeredId }) });
+      if ((res.status < 200 || res.status >= 300) && res.status !== 404) {
+        throw new Error(`adapter.http.unregister_webhook answered ${res.status === 0 ? res.error : res.status}${res.text ? `: ${res.text.slice(0, 160)}` : ''}; the webhook is left registered`);
+      }
+    },
     async probe(path) {
       return (await timedRequest(conn.baseUrl + path, { headers: filledHeaders(spec.headers ?? {}, { run_id: conn.runId }) }, REQUEST_TIMEOUT_MS)).status;
     },

@@ -65,6 +65,7 @@ function adapterLine(scenario: Scenario): string {
   const request = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
   const parts = [`creates with ${request(http.create_event)} (id at ${http.create_event.id})`, `reads with ${request(http.read_event)}`];
   parts.push(http.register_webhook ? `registers ${webhooks.replace(/s? to/, ' to')} with ${request(http.register_webhook)}` : 'registers no webhook');
+  if (http.register_webhook && http.unregister_webhook) parts.push(`removes it at the end with ${request(http.unregister_webhook)}`);
   if (http.dead_letters) parts.push(`reads dead letters with ${request(http.dead_letters)} (event ids at ${http.dead_letters.event_id})`);
   return `http: ${parts.join(', ')}`;
 }

@@ -83,10 +83,14 @@ function templateProblems(http: HttpAdapterSpec, env: Record<string, string | un
     ['read_event', http.read_event, ['id', 'run_id']],
     ['register_webhook', http.register_webhook, ['receiver_url', 'run_id']],
     ['dead_letters', http.dead_letters, ['run_id']],
+    ['unregister_webhook', http.unregister_webhook, ['webhook_id', 'run_id']],
   ];
-  for (const [name, path] of [['create_event.id', http.create_event.id], ['receipt.event_id', http.receipt?.event_id], ['dead_letters.event_id', http.dead_letters?.event_id]] as const) {
+  for (const [name, path] of [['create_event.id', http.create_event.id], ['receipt.event_id', http.receipt?.event_id], ['dead_letters.event_id', http.dead_letters?.event_id], ['register_webhook.id', http.register_webhook?.id]] as const) {
     const problem = path === undefined ? undefined : pathProblem(path);
     if (problem) problems.push({ path: `adapter.http.${name}`, message: `${path} cannot be read: ${problem} (use member names and indexes, wildcards or ..)` });
+  }
+  if (http.unregister_webhook && !http.register_webhook) {
+    problems.push({ path: 'adapter.http.unregister_webhook', message: 'removes the webhook register_webhook registers, and there is none: add register_webhook, or leave it out' });
   }
   for (const [name, template, known] of requests) {
     for (const variable of placeholders(template)) {

@@ -197,6 +197,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     for (const note of adapter.notes?.() ?? []) errors.push(note);
   } finally {
     if (rollbacks.length === 0) await rollback().catch(onError);
+    await adapter?.teardown?.().catch(onError);
     await target?.close().catch(onError);
     await proxies?.close().catch(onError);
     await receiver.close();

@@ -15,7 +15,13 @@ export const httpAdapterSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional().describe('sent with every request'),
   create_event: requestTemplateSchema.extend({ id: z.string().startsWith('$').describe('JSON path of the new id in the answer') }),
   read_event: requestTemplateSchema.extend({ method: z.enum(['GET']).default('GET') }).describe('2xx = the event exists; 404 = it does not'),
-  register_webhook: requestTemplateSchema.optional(),
+  register_webhook: requestTemplateSchema
+    .extend({ id: z.string().startsWith('$').default('$.id').describe('JSON path of the new webhook’s id in the answer, for {{webhook_id}}') })
+    .optional(),
+  unregister_webhook: requestTemplateSchema
+    .extend({ method: z.enum(['DELETE', 'POST', 'PUT', 'PATCH']).default('DELETE') })
+    .optional()
+    .describe('removes the registered webhook when the run ends, so runs against a long-lived service leave no webhooks to receivers that are gone'),
   receipt: z
     .strictObject({
       event_id: z.string().startsWith('$').describe('JSON path of the event id in a delivered body'),

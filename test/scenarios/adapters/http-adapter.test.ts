@@ -6,13 +6,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { httpAdapter } from '../../../scenarios/adapters/http-adapter.js';
 import { httpAdapterSchema } from '../../../scenarios/scenario/adapter-schema.js';
 
-const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
+const seen: { headers: IncomingHttpHeaders; body: string; method?: string; url?: string }[] = [];
 let flakyReads = 0;
 const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c: Buffer) => (body += c.toString('utf8')));
   req.on('end', () => {
-    seen.push({ headers: req.headers, body });
+    seen.push({ headers: req.headers, body, method: req.method, url: req.url });
+    if (req.url === '/hooks/gone-already') return res.writeHead(404).end();
+    if (req.url === '/hooks/refused') return res.writeHead(403).end('{"error":"forbidden"}');
     if (req.url === '/events/flaky') return res.writeHead(++flakyReads <= 2 ? 503 : 200).end('{}');
     if (req.url === '/events/broken') return res.writeHead(500).end('{"error":"internal"}');
     if (req.url === '/events/gone') return res.writeHead(404).end('{}');
@@ -127,4 +129,28 @@ it('asks again at the read-back when an answer is neither 2xx nor 404, and notes
   expect(adapter.notes!()).toEqual([
     'adapter.http.read_event answered neither 2xx nor 404 for 1 event(s) at the read-back (asked up to 3 times), e.g. GET /events/broken → 500 {"error":"internal"}: those count as not readable (lost, when acknowledged); check read_event and the service',
   ]);
+});
+
+it('removes the webhook it registered at teardown, by the id its answer gave, and says when it could not', async () => {
+  const registering = (unregister: { path: string }, id = '$.data.id') =>
+    httpAdapterSchema.parse({ ...spec, register_webhook: { path: '/hooks', body: { url: '{{receiver_url}}' }, id }, unregister_webhook: unregister });
+  const adapter = httpAdapter(registering({ path: '/hooks/{{webhook_id}}' }), { baseUrl, runId: 'r11', env: { TOKEN: 't0k' } });
+  const [id] = await adapter.setup('http://127.0.0.1:9/hook', 1);
+  await adapter.teardown!();
+  expect(seen.at(-1)).toMatchObject({ method: 'DELETE', url: `/hooks/${id}` });
+  expect(seen.at(-1)!.headers.authorization).toBe('Bearer t0k');
+
+  const gone = httpAdapter(registering({ path: '/hooks/gone-already' }), { baseUrl, runId: 'r12', env: { TOKEN: 't0k' } });
+  await gone.setup('http://127.0.0.1:9/hook', 1);
+  await expect(gone.teardown!()).resolves.toBeUndefined();
+
+  const refused = httpAdapter(registering({ path: '/hooks/refused' }), { baseUrl, runId: 'r13', env: { TOKEN: 't0k' } });
+  await refused.setup('http://127.0.0.1:9/hook', 1);
+  await expect(refused.teardown!()).rejects.toThrow('adapter.http.unregister_webhook answered 403: {"error":"forbidden"}; the webhook is left registered');
+
+  const noId = httpAdapter(registering({ path: '/hooks/{{webhook_id}}' }, '$.hook.id'), { baseUrl, runId: 'r14', env: { TOKEN: 't0k' } });
+  await noId.setup('http://127.0.0.1:9/hook', 1);
+  const before = seen.length;
+  await expect(noId.teardown!()).rejects.toThrow("register_webhook's answer had no id at $.hook.id, so {{webhook_id}} has no value: set register_webhook.id");
+  expect(seen.length).toBe(before);
 });

@@ -82,6 +82,17 @@ describe('preflight', () => {
     ]);
   });
 
+  it('checks unregister_webhook: its variables, and that there is a webhook to remove', () => {
+    const register = { method: 'POST', path: '/hooks', body: { url: '{{receiver_url}}' }, id: '$.hook.id' } as const;
+    expect(problems(scenario(command, [], { http: { ...adapter.http, register_webhook: register, unregister_webhook: { path: '/hooks/{{webhook_id}}' } } }))).toEqual([]);
+    expect(problems(scenario(command, [], { http: { ...adapter.http, register_webhook: register, unregister_webhook: { path: '/hooks/{{id}}' } } }))).toEqual([
+      { path: 'adapter.http.unregister_webhook', message: '{{id}} is not a variable here: use {{webhook_id}}, {{run_id}} or {{env.NAME}}' },
+    ]);
+    expect(problems(scenario(command, [], { http: { ...adapter.http, unregister_webhook: { path: '/hooks/{{run_id}}' } } }))).toEqual([
+      { path: 'adapter.http.unregister_webhook', message: 'removes the webhook register_webhook registers, and there is none: add register_webhook, or leave it out' },
+    ]);
+  });
+
   it("refuses a command target's working folder that does not exist", () => {
     expect(problems(scenario({ ...command, cwd: '/no/such/folder' }, []))).toEqual([{ path: 'target.cwd', message: '/no/such/folder is not a directory: name the folder the command runs in' }]);
     expect(problems(scenario({ ...command, cwd: tmpdir() }, []))).toEqual([]);
