@@ -11,7 +11,12 @@ import { Page, WEBHOOK_ID, auditFor, cursorParam, loadWebhook } from './webhook-
 import { deliveryView, webhookMetrics } from './webhook-views.js';
 import { validate } from './validate.js';
 
-const DeliveriesQuery = z.strictObject({ ...Page, status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional() });
+const DeliveriesQuery = z.strictObject({
+  ...Page,
+  status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional(),
+  // Oldest first by default; a history view asks for the newest, which the first page would otherwise never reach.
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
 const MetricsQuery = z.strictObject({ period_hours: z.coerce.number().int().min(1).max(720).default(24) });
 const DlqQuery = z.strictObject({ ...Page, webhook_id: z.string().regex(WEBHOOK_ID).optional() });
 const ReplayBody = z.strictObject({ since: z.iso.datetime(), until: z.iso.datetime() }).refine((b) => b.since <= b.until, {
@@ -60,7 +65,7 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
   router.get('/v1/webhooks/:id/deliveries', async (req, res) => {
     const w = await load(tenantOf(res), String(req.params.id));
     const q = validate(DeliveriesQuery, req.query, 'query');
-    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: q.limit, status: q.status, after: cursorParam(q.cursor) });
+    const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: q.limit, status: q.status, after: cursorParam(q.cursor), newestFirst: q.order === 'desc' });
     res.json({ deliveries: page.deliveries.map(deliveryView), next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
   });
 

@@ -226,13 +226,14 @@ export class DeliveriesStore {
   }
 
   /**
-   * A webhook's deliveries, oldest first, optionally by status and creation window. Items come as
+   * A webhook's deliveries, oldest first (newest first with `newestFirst`), optionally by status and
+   * creation window. Items come as
    * webhook-index projects them: everything the listing shows, but no `body` (tables created before
    * the INCLUDE projection return it too).
    */
   async listByWebhook(
     webhookId: string,
-    opts: { limit: number; after?: string; status?: DeliveryStatus; since?: string; until?: string },
+    opts: { limit: number; after?: string; status?: DeliveryStatus; since?: string; until?: string; newestFirst?: boolean },
   ): Promise<{ deliveries: DeliveryRecord[]; last?: string }> {
     const deliveries: DeliveryRecord[] = [];
     // Real DynamoDB refuses empty strings in key conditions, so the window is only added when asked for.
@@ -253,6 +254,7 @@ export class DeliveriesStore {
           ExpressionAttributeNames: opts.status ? { '#s': 'status' } : undefined,
           ExpressionAttributeValues: values,
           ExclusiveStartKey: startKey,
+          ScanIndexForward: opts.newestFirst !== true,
           Limit: opts.limit - deliveries.length,
         }),
       );

@@ -306,4 +306,18 @@ describe('delivery history paging', () => {
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
   });
+
+  it('lists the newest deliveries first with order=desc, paging back without gaps', async () => {
+    const { key, r, webhook } = await setup();
+    for (let i = 0; i < 5; i++) await send(key, 'order.created', { i });
+    await waitFor(() => r.received.length === 5, { message: 'five delivered' });
+    const list = async (query: string) => (await api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries?${query}`, { key: key.api_key })).body;
+    const oldestFirst = (await list('limit=100')).deliveries.map((d: { delivery_id: string }) => d.delivery_id);
+    const first = await list('order=desc&limit=3');
+    const second = await list(`order=desc&limit=3&cursor=${first.next_cursor}`);
+    const newestFirst = [...first.deliveries, ...second.deliveries].map((d: { delivery_id: string }) => d.delivery_id);
+    expect(newestFirst).toEqual([...oldestFirst].reverse());
+    expect(second.has_more).toBe(false);
+    expect((await api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries?order=newest`, { key: key.api_key })).status).toBe(400);
+  });
 });

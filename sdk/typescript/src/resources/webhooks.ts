@@ -14,7 +14,8 @@ export interface DlqPage extends Page {
   entries: DlqEntry[];
 }
 export type WebhookListQuery = { is_active?: boolean; limit?: number };
-export type DeliveryListQuery = { status?: DeliveryStatus; limit?: number };
+/** `order`: `asc` (oldest first, the default) or `desc` (newest first). */
+export type DeliveryListQuery = { status?: DeliveryStatus; limit?: number; order?: 'asc' | 'desc' };
 export type DlqListQuery = { webhook_id?: string; limit?: number };
 type Cursor = { cursor?: string };
 

