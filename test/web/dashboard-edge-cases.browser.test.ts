@@ -67,3 +67,22 @@ it("shows a webhook's newest deliveries in its history once it has more than the
   await expect.poll(() => details.getByRole('heading', { name: /Delivery history/ }).textContent(), POLL).toContain('the 25 newest');
   expect(chrome.errors).toEqual([]);
 });
+
+it('keeps a very long webhook URL and key name inside the window, wide or phone-sized', async () => {
+  const key = await api.createKey({ name: `team-${'n'.repeat(120)}` });
+  await createWebhook(key, { url: `${receiver.url}/${'segment/'.repeat(60)}?q=${'z'.repeat(200)}` });
+  const { page } = chrome;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, key.api_key);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  // The replay-by-window form lists every webhook by URL: its select must not widen the page.
+  await page.getByRole('form', { name: 'Replay by window' }).waitFor();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('cell', { name: key.key_id }).waitFor();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  expect(chrome.errors).toEqual([]);
+});
