@@ -30,9 +30,12 @@ afterAll(async () => {
 
 async function signIn(page: Page, credential: string): Promise<void> {
   await page.goto(`${api.url}/dashboard/`);
-  await page.evaluate(() => sessionStorage.clear());
-  await page.reload();
-  await page.getByLabel('API key or admin token').fill(credential);
+  // The tab may still hold the previous test's session: sign it out first.
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  const field = page.getByLabel('API key or admin token');
+  await signOut.or(field).first().waitFor();
+  if (await signOut.isVisible()) await signOut.click();
+  await field.fill(credential);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
@@ -84,5 +87,19 @@ it('keeps a very long webhook URL and key name inside the window, wide or phone-
   await page.getByRole('cell', { name: key.key_id }).waitFor();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.setViewportSize({ width: 1280, height: 900 });
+  expect(chrome.errors).toEqual([]);
+});
+
+it('returns to sign-in, saying why, when the signed-in key is revoked', async () => {
+  const key = await api.createKey({ name: 'short-lived' });
+  const { page } = chrome;
+  await signIn(page, key.api_key);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('row').filter({ hasText: key.key_id }).getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+  // The list reloads with the revoked key: the session is over, and the page says so.
+  await expect.poll(() => page.getByRole('alert').textContent(), POLL).toMatch(/^Signed out: invalid or expired API key\. Sign in with a key or token that works\..*401 unauthorized, request id \S+/);
+  await page.getByLabel('API key or admin token').waitFor();
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   expect(chrome.errors).toEqual([]);
 });

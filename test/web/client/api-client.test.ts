@@ -45,3 +45,16 @@ it('downloads a file with the name the server gives it', async () => {
   expect(filename).toBe('analytics-hourly-2026-11-20T05-2026-11-20T06.csv');
   expect(await blob.text()).toBe('a,b\n');
 });
+
+it('tells its owner when the credential stops working (401), and not for other refusals', async () => {
+  const unauthorized: ApiFailure[] = [];
+  const status = { now: 403 };
+  const body = () => Response.json({ error: { code: status.now === 401 ? 'unauthorized' : 'insufficient_scope', message: 'no' } }, { status: status.now });
+  const api = new ApiClient('k', answering(body), { onUnauthorized: (f) => unauthorized.push(f) });
+  await expect(api.get('/v1/webhooks')).rejects.toMatchObject({ status: 403 });
+  expect(unauthorized).toEqual([]);
+  status.now = 401;
+  await expect(api.get('/v1/webhooks')).rejects.toMatchObject({ status: 401 });
+  await expect(api.blob('/v1/analytics/export')).rejects.toMatchObject({ status: 401 });
+  expect(unauthorized.map((f) => f.code)).toEqual(['unauthorized', 'unauthorized']);
+});

@@ -14,11 +14,21 @@ export class ApiFailure extends Error {
   }
 }
 
+/** What the client tells its owner about. */
+export interface ApiClientEvents {
+  /**
+   * Called with the failure when any call answers 401: the credential no longer works (revoked,
+   * expired, rotated with no transition, or the admin token changed), so no page can load.
+   */
+  onUnauthorized?: (failure: ApiFailure) => void;
+}
+
 /** Calls the Triggers API (and the dashboard's own /dashboard/api) with one credential. */
 export class ApiClient {
   constructor(
     private readonly credential: string,
     private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+    private readonly events: ApiClientEvents = {},
   ) {}
 
   get<T>(path: string): Promise<T> {
@@ -40,7 +50,7 @@ export class ApiClient {
   /** Fetches a file (an export, a report) with the credential and returns it as a Blob. */
   async blob(path: string): Promise<{ blob: Blob; filename: string | null }> {
     const res = await this.raw('GET', path);
-    if (!res.ok) throw await failureOf(res);
+    if (!res.ok) throw await this.failed(res);
     const disposition = res.headers.get('content-disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
     return { blob: await res.blob(), filename };
@@ -48,9 +58,15 @@ export class ApiClient {
 
   private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.raw(method, path, body);
-    if (!res.ok) throw await failureOf(res);
+    if (!res.ok) throw await this.failed(res);
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
+  }
+
+  private async failed(res: Response): Promise<ApiFailure> {
+    const failure = await failureOf(res);
+    if (res.status === 401) this.events.onUnauthorized?.(failure);
+    return failure;
   }
 
   private async raw(method: string, path: string, body?: unknown): Promise<Response> {

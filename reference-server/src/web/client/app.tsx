@@ -1,7 +1,7 @@
 // The dashboard shell: sign-in, then the pages this credential may use (the server's answer to
 // /dashboard/api/session decides), switched by the URL's hash so reloads and links keep the page.
-import { useCallback, useEffect, useState } from 'react';
-import { ApiClient, type ApiFailure } from './api-client.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiClient, ApiFailure } from './api-client.js';
 import { AnalyticsPage } from './pages/analytics-page.js';
 import { ChaosPage } from './pages/chaos-page.js';
 import { KeysPage } from './pages/keys-page.js';
@@ -31,13 +31,27 @@ export function App() {
   const [checking, setChecking] = useState(() => loadCredential() !== null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [hash, setHash] = useState(() => location.hash);
+  // The client of the session in use: a 401 from any other (a check in progress, a page of a session
+  // already signed out) changes nothing.
+  const live = useRef<ApiClient | null>(null);
 
   const signIn = useCallback(async (credential: string) => {
-    const api = new ApiClient(credential);
+    const api: ApiClient = new ApiClient(credential, undefined, {
+      onUnauthorized: (failure) => {
+        if (live.current !== api) return;
+        // Revoked, expired or replaced while signed in: every page would only show this error, so
+        // back to sign-in, saying why.
+        live.current = null;
+        clearCredential();
+        setSignedIn(null);
+        setError(new ApiFailure(failure.status, failure.code, `Signed out: ${failure.message}. Sign in with a key or token that works.`, failure.requestId));
+      },
+    });
     try {
       const session = await api.get<Session>('/dashboard/api/session');
       saveCredential(credential);
       setError(null);
+      live.current = api;
       setSignedIn({ api, session });
     } catch (err) {
       clearCredential();
@@ -60,6 +74,7 @@ export function App() {
   const pages = pagesFor(signedIn.session);
   const current = pages.find((p) => `#/${p}` === hash) ?? pages[0];
   const signOut = () => {
+    live.current = null;
     clearCredential();
     setSignedIn(null);
     location.hash = '';
