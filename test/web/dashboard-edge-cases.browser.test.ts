@@ -103,3 +103,18 @@ it('returns to sign-in, saying why, when the signed-in key is revoked', async ()
   expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   expect(chrome.errors).toEqual([]);
 });
+
+it('clears a webhook description emptied in the edit form', async () => {
+  const key = await api.createKey({ name: 'editor' });
+  const webhook = await createWebhook(key, { url: receiver.url, description: 'orders for the old billing system' });
+  const { page } = chrome;
+  await signIn(page, key.api_key);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await expect.poll(() => page.getByLabel('Description').inputValue(), POLL).toBe('orders for the old billing system');
+  await page.getByLabel('Description').fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('form', { name: 'Edit webhook' }).waitFor({ state: 'detached' });
+  expect((await api.call('GET', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key })).body.description || null).toBeNull();
+  expect(chrome.errors).toEqual([]);
+});

@@ -23,7 +23,8 @@ export function WebhookForm({ api, editing, onDone, onCancel }: { api: ApiClient
     e.preventDefault();
     setTouched(true);
     if (Object.keys(errors).length > 0) return;
-    const body = { url: url.trim(), events: parsePatterns(events), description: description.trim() || undefined, is_active: active };
+    // An edit sends the description even when emptied: left out, the API keeps the old one.
+    const body = { url: url.trim(), events: parsePatterns(events), description: editing ? description.trim() : description.trim() || undefined, is_active: active };
     try {
       if (editing) {
         await api.put(`/v1/webhooks/${editing.webhook_id}`, body);
