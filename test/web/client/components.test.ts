@@ -4,9 +4,9 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, it } from 'vitest';
-import { ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
+import { ApiClient, ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
-import { errorRateHint, volumeChart } from '../../../reference-server/src/web/client/pages/analytics-page.js';
+import { errorRateHint, loadSeries, volumeChart } from '../../../reference-server/src/web/client/pages/analytics-page.js';
 import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
 import { newestFirst } from '../../../reference-server/src/web/client/pages/dlq-panel.js';
 import { DataTable } from '../../../reference-server/src/web/client/components/data-table.js';
@@ -90,4 +90,31 @@ it('charts request errors and failed delivery attempts apart, as the error rate 
   const row = { period_start: '2026-12-06T20:00:00.000Z', event_count: 40, error_count: 21, delivery_error_count: 20 } as Parameters<typeof volumeChart>[0][number];
   expect(volumeChart([row], 'hourly')).toEqual([{ period: '12-06 20h', events: 40, requestErrors: 1, failedAttempts: 20 }]);
   expect(volumeChart([row], 'daily')[0]!.period).toBe('2026-12-06');
+});
+
+it('charts every period of the range up to now, zero where the API has no row, so quiet hours keep their place', () => {
+  const row = (hour: string, events: number) => ({ period_start: `2026-12-06T${hour}:00:00.000Z`, event_count: events, error_count: 0, delivery_error_count: 0 }) as Parameters<typeof volumeChart>[0][number];
+  const now = Date.parse('2026-12-06T05:30:00.000Z');
+  const chart = volumeChart([row('01', 3), row('04', 2)], 'hourly', { start: '2026-12-06', end: '2026-12-06', now });
+  expect(chart.map((p) => `${p.period}=${p.events}`)).toEqual(['12-06 00h=0', '12-06 01h=3', '12-06 02h=0', '12-06 03h=0', '12-06 04h=2', '12-06 05h=0']);
+  const days = volumeChart([{ ...row('00', 7), period_start: '2026-12-06T00:00:00.000Z' }], 'daily', { start: '2026-12-04', end: '2026-12-08', now });
+  expect(days.map((p) => `${p.period}=${p.events}`)).toEqual(['2026-12-04=0', '2026-12-05=0', '2026-12-06=7']);
+});
+
+it('reads every page of a long range for the chart, not only the first 500 rows', async () => {
+  const seen: string[] = [];
+  const pages: Record<string, unknown> = {
+    first: { data: [{ period_start: '2026-11-01T00:00:00.000Z' }], next_cursor: 'c1' },
+    c1: { data: [{ period_start: '2026-12-01T00:00:00.000Z' }], next_cursor: null },
+  };
+  const api = new ApiClient('k', async (input) => {
+    seen.push(String(input));
+    return Response.json(pages[new URL(String(input), 'http://x').searchParams.get('cursor') ?? 'first']);
+  });
+  const rows = await loadSeries(api, 'start_date=2026-11-01&end_date=2026-12-01', 'hourly');
+  expect(rows.map((r) => r.period_start)).toEqual(['2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+  expect(seen).toEqual([
+    '/v1/analytics?start_date=2026-11-01&end_date=2026-12-01&metric_type=hourly&limit=500',
+    '/v1/analytics?start_date=2026-11-01&end_date=2026-12-01&metric_type=hourly&limit=500&cursor=c1',
+  ]);
 });

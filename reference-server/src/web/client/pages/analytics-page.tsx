@@ -22,17 +22,56 @@ export function errorRateHint(s: Pick<AnalyticsSummary, 'error_count' | 'request
   return s.delivery_count > 0 ? `${requests}, ${s.delivery_error_count} of ${s.delivery_count} delivery attempts` : requests;
 }
 
+/** The most pages of rows the chart reads: a 31-day hourly range is 744 rows, two pages of 500. */
+const MAX_SERIES_PAGES = 4;
+
+/**
+ * Every row of the range, following the API's cursor: one page holds at most 500 rows, and the
+ * oldest come first, so a single page of a long hourly range would leave out its latest days.
+ */
+export async function loadSeries(api: ApiClient, range: string, metric: 'hourly' | 'daily'): Promise<AnalyticsRow[]> {
+  const rows: AnalyticsRow[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_SERIES_PAGES; page++) {
+    const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const answer: { data: AnalyticsRow[]; next_cursor: string | null } = await api.get(`/v1/analytics?${range}&metric_type=${metric}&limit=500${after}`);
+    rows.push(...answer.data);
+    cursor = answer.next_cursor;
+    if (!cursor) break;
+  }
+  return rows;
+}
+
+/** Periods the chart draws at most (a 31-day hourly range is 768 hours of UTC days). */
+const MAX_PERIODS = 1000;
+
 /**
  * The volume chart's points: events per period, and its errors split as the error rate counts them
- * (a row's error_count holds both failed requests and failed delivery attempts).
+ * (a row's error_count holds both failed requests and failed delivery attempts). The API returns
+ * only periods that have a row; given the range (UTC days) and the time now, every period from the
+ * range's start up to now gets a point, zero when it has no row, so quiet hours show as gaps on the
+ * time axis instead of the busy ones being drawn side by side.
  */
-export function volumeChart(rows: readonly AnalyticsRow[], metric: 'hourly' | 'daily') {
-  return rows.map((r) => ({
-    period: metric === 'hourly' ? r.period_start.slice(5, 13).replace('T', ' ') + 'h' : r.period_start.slice(0, 10),
-    events: r.event_count,
-    requestErrors: r.error_count - r.delivery_error_count,
-    failedAttempts: r.delivery_error_count,
-  }));
+export function volumeChart(rows: readonly AnalyticsRow[], metric: 'hourly' | 'daily', range?: { start: string; end: string; now: number }) {
+  const point = (periodStart: string, r?: AnalyticsRow) => ({
+    period: metric === 'hourly' ? periodStart.slice(5, 13).replace('T', ' ') + 'h' : periodStart.slice(0, 10),
+    events: r?.event_count ?? 0,
+    requestErrors: r ? r.error_count - r.delivery_error_count : 0,
+    failedAttempts: r?.delivery_error_count ?? 0,
+  });
+  const byStart = new Map(rows.map((r) => [Date.parse(r.period_start), r]));
+  const first = range ? Date.parse(`${range.start}T00:00:00.000Z`) : NaN;
+  // Up to now (a row stamped by a server clock a little ahead still counts), never past the range.
+  const last = range ? Math.min(Date.parse(`${range.end}T23:59:59.999Z`), Math.max(range.now, ...byStart.keys())) : NaN;
+  if (Number.isNaN(first) || Number.isNaN(last)) return rows.map((r) => point(r.period_start, r));
+  const step = metric === 'hourly' ? 3_600_000 : 86_400_000;
+  const points = [];
+  for (let t = first, n = 0; t <= last && n < MAX_PERIODS; t += step, n++) {
+    points.push(point(new Date(t).toISOString(), byStart.get(t)));
+    byStart.delete(t);
+  }
+  // A row the walk did not meet (a range edited meanwhile) is still drawn, in time order.
+  return byStart.size === 0 ? points : rows.map((r) => point(r.period_start, r));
 }
 
 /** The analytics page for the signed-in key's tenant. */
@@ -46,11 +85,8 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
 
   const loaded = useLoad(
     async () => {
-      const [series, summary] = await Promise.all([
-        api.get<{ data: AnalyticsRow[] }>(`/v1/analytics?${range}&metric_type=${metric}&limit=500`),
-        api.get<AnalyticsSummary>(`/v1/analytics/summary?${range}&top=10`),
-      ]);
-      return { rows: series.data, summary };
+      const [rows, summary] = await Promise.all([loadSeries(api, range, metric), api.get<AnalyticsSummary>(`/v1/analytics/summary?${range}&top=10`)]);
+      return { rows, summary, now: Date.now(), start, end };
     },
     [api, range, metric],
     refreshS * 1000,
@@ -68,7 +104,7 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
 
   const summary = loaded.data?.summary;
   const rows = loaded.data?.rows ?? [];
-  const chart = volumeChart(rows, metric);
+  const chart = volumeChart(rows, metric, loaded.data);
   return (
     <section aria-labelledby="analytics-title">
       <div className="page-head">
