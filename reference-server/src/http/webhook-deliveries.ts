@@ -10,6 +10,7 @@ import type { AppDeps } from './app-deps.js';
 import { Page, WEBHOOK_ID, auditFor, cursorParam, loadWebhook } from './webhook-route-helpers.js';
 import { deliveryView, webhookMetrics } from './webhook-views.js';
 import { validate } from './validate.js';
+import type { WebhookRecord } from '../domain/webhook.js';
 
 const DeliveriesQuery = z.strictObject({
   ...Page,
@@ -43,6 +44,8 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
     const id = String(req.params.deliveryId);
     const entry = /^dlv_[0-9a-f]{26}$/.test(id) ? await stores.dlq.get(tenantId, id) : undefined;
     if (!entry) throw ApiError.notFound('dead-lettered delivery');
+    const hook = await stores.webhooks.get(tenantId, entry.webhook_id);
+    if (hook) refuseWhileDisabled(hook);
     if (!(await stores.deliveries.requeue(id, clock.now(), iso(clock.now()), deps.ids.next('req')))) {
       // Not dead, so nothing is requeued and the entry read stays: it may be a new dead-lettering's,
       // written before its dead state (a retried replay meets one). Pending, the delivery is in the
@@ -80,6 +83,7 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
   router.post('/v1/webhooks/:id/replay', async (req, res) => {
     const w = await load(tenantOf(res), String(req.params.id));
     const body = validate(ReplayBody, req.body);
+    refuseWhileDisabled(w);
     const page = await stores.deliveries.listByWebhook(w.webhook_id, { limit: 10_000, status: 'dead', since: body.since, until: body.until });
     let replayed = 0;
     for (const d of page.deliveries) {
@@ -96,4 +100,14 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * A disabled webhook's deliveries are cancelled, not sent: a replay would take dead letters out of the
+ * DLQ only to cancel them, so it is refused until the webhook is enabled again.
+ */
+function refuseWhileDisabled(w: Pick<WebhookRecord, 'webhook_id' | 'is_active' | 'disabled_reason'>): void {
+  if (w.is_active) return;
+  const why = w.disabled_reason ? ` (${w.disabled_reason})` : '';
+  throw new ApiError(409, 'conflict', `webhook ${w.webhook_id} is disabled${why}: enable it (PUT is_active: true), then replay; a replay now would be cancelled, not sent`);
 }

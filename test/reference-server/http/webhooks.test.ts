@@ -162,6 +162,27 @@ describe('delivery', () => {
     expect((await api.call('POST', `/v1/webhooks/dlq/${dlq[0].delivery_id}/replay`, { key: key.api_key })).status).toBe(404);
   });
 
+  it('refuses to replay dead letters while their webhook is disabled, keeping them, and replays them once enabled', async () => {
+    const { key, r, webhook } = await setup();
+    r.respond(() => ({ status: 502 }));
+    await send(key);
+    const [entry] = await waitFor(async () => {
+      const res = await api.call('GET', '/v1/webhooks/dlq', { key: key.api_key });
+      return res.body.entries.length === 1 ? res.body.entries : undefined;
+    }, { message: 'dead-lettered' });
+    await api.call('PUT', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key, body: { is_active: false } });
+    const one = await api.call('POST', `/v1/webhooks/dlq/${entry.delivery_id}/replay`, { key: key.api_key });
+    expect(one.status).toBe(409);
+    expect(one.body.error.message).toMatch(/is disabled \(disabled by the owner\): enable it \(PUT is_active: true\), then replay/);
+    const window = { since: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString() };
+    expect((await api.call('POST', `/v1/webhooks/${webhook.webhook_id}/replay`, { key: key.api_key, body: window })).status).toBe(409);
+    expect((await api.call('GET', '/v1/webhooks/dlq', { key: key.api_key })).body.entries.map((e: { delivery_id: string }) => e.delivery_id)).toEqual([entry.delivery_id]);
+    r.respond(() => ({ status: 200 }));
+    await api.call('PUT', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key, body: { is_active: true } });
+    expect((await api.call('POST', `/v1/webhooks/dlq/${entry.delivery_id}/replay`, { key: key.api_key })).status).toBe(202);
+    await waitFor(async () => (await api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries?status=delivered`, { key: key.api_key })).body.deliveries.length === 1, { message: 'replayed and delivered' });
+  });
+
   it('replays exactly the failed deliveries of a window, once', async () => {
     const { key, r, webhook } = await setup();
     r.respond((req) => ({ status: JSON.parse(req.body).data.payload.fail ? 500 : 200 }));
