@@ -13,7 +13,7 @@ import { DataTable } from '../../../reference-server/src/web/client/components/d
 import { ErrorBanner } from '../../../reference-server/src/web/client/components/error-banner.js';
 import { ShareList } from '../../../reference-server/src/web/client/components/share-list.js';
 import { verdictOf } from '../../../reference-server/src/web/client/pages/runs-page.js';
-import { healthOf } from '../../../reference-server/src/web/client/pages/webhooks-page.js';
+import { healthOf, loadWebhooks } from '../../../reference-server/src/web/client/pages/webhooks-page.js';
 import type { RunSummary, Webhook } from '../../../reference-server/src/web/client/types.js';
 
 it('shows an API error with its message, status, code and request id, as an alert', () => {
@@ -117,4 +117,14 @@ it('reads every page of a long range for the chart, not only the first 500 rows'
     '/v1/analytics?start_date=2026-11-01&end_date=2026-12-01&metric_type=hourly&limit=500',
     '/v1/analytics?start_date=2026-11-01&end_date=2026-12-01&metric_type=hourly&limit=500&cursor=c1',
   ]);
+});
+
+it('lists every webhook of a tenant with more than one page of them, and says when it stops short', async () => {
+  const page = (n: number, next: string | null) => ({ webhooks: Array.from({ length: n }, (_, i) => ({ webhook_id: `whk_${next}_${i}` })), next_cursor: next });
+  const twoPages = new ApiClient('k', async (input) => Response.json(String(input).includes('cursor=') ? page(5, null) : page(100, 'c1')));
+  const all = await loadWebhooks(twoPages);
+  expect(all.webhooks).toHaveLength(105);
+  expect(all.truncated).toBe(false);
+  const endless = new ApiClient('k', async () => Response.json(page(100, 'more')));
+  expect(await loadWebhooks(endless)).toMatchObject({ truncated: true, webhooks: { length: 1000 } });
 });

@@ -19,9 +19,26 @@ export function healthOf(w: Webhook): { label: string; tone: 'ok' | 'warn' | 'ba
   return { label: 'healthy', tone: 'ok' };
 }
 
+/** The most pages of 100 the list reads; past them it says the list is cut. */
+const MAX_WEBHOOK_PAGES = 10;
+
+/** Every webhook of the tenant, page by page (at most 1,000), and whether more were left unread. */
+export async function loadWebhooks(api: ApiClient): Promise<{ webhooks: Webhook[]; truncated: boolean }> {
+  const webhooks: Webhook[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_WEBHOOK_PAGES; page++) {
+    const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const answer: { webhooks: Webhook[]; next_cursor: string | null } = await api.get(`/v1/webhooks?limit=100${after}`);
+    webhooks.push(...answer.webhooks);
+    cursor = answer.next_cursor;
+    if (!cursor) return { webhooks, truncated: false };
+  }
+  return { webhooks, truncated: true };
+}
+
 /** The webhooks page of the signed-in key's tenant. */
 export function WebhooksPage({ api }: { api: ApiClient }) {
-  const loaded = useLoad(() => api.get<{ webhooks: Webhook[] }>('/v1/webhooks?limit=100'), [api], 10_000);
+  const loaded = useLoad(() => loadWebhooks(api), [api], 10_000);
   const [form, setForm] = useState<{ editing?: Webhook } | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Webhook | null>(null);
@@ -86,6 +103,7 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
           );
         })}
       </DataTable>
+      {loaded.data?.truncated ? <p className="muted small">The first {webhooks.length} webhooks are shown.</p> : null}
       {current ? <WebhookDetails key={`details-${current.webhook_id}`} api={api} webhook={current} /> : null}
       <DlqPanel api={api} webhooks={webhooks} />
       <ConfirmDialog
