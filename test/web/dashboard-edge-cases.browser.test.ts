@@ -118,3 +118,17 @@ it('clears a webhook description emptied in the edit form', async () => {
   expect((await api.call('GET', `/v1/webhooks/${webhook.webhook_id}`, { key: key.api_key })).body.description || null).toBeNull();
   expect(chrome.errors).toEqual([]);
 });
+
+it('keeps row actions inside table cells, so each row lines up with its borders', async () => {
+  const key = await api.createKey({ name: 'tidy' });
+  await createWebhook(key, { url: receiver.url });
+  const { page } = chrome;
+  await signIn(page, key.api_key);
+  const cellDisplays = () => page.locator('td').evaluateAll((cells) => [...new Set(cells.map((c) => getComputedStyle(c).display))]);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('button', { name: 'Details' }).waitFor();
+  expect(await cellDisplays()).toEqual(['table-cell']);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('button', { name: 'Versions' }).waitFor();
+  expect(await cellDisplays()).toEqual(['table-cell']);
+});

@@ -92,16 +92,18 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
             <td>v{k.version ?? 1}</td>
             <td>{utc(k.rotated_at)}</td>
             <td>{utc(k.expires_at)}</td>
-            <td className="row-actions">
-              <button type="button" onClick={() => void showVersions(k)}>
-                Versions
-              </button>
-              <button type="button" disabled={k.status !== 'active' || busy} onClick={() => setRotating(k)}>
-                Rotate
-              </button>
-              <button type="button" className="danger" disabled={k.status === 'revoked' || busy} onClick={() => setRevoking(k)}>
-                Revoke
-              </button>
+            <td>
+              <div className="row-actions">
+                <button type="button" onClick={() => void showVersions(k)}>
+                  Versions
+                </button>
+                <button type="button" disabled={k.status !== 'active' || busy} onClick={() => setRotating(k)}>
+                  Rotate
+                </button>
+                <button type="button" className="danger" disabled={k.status === 'revoked' || busy} onClick={() => setRevoking(k)}>
+                  Revoke
+                </button>
+              </div>
             </td>
           </tr>
         ))}

@@ -88,16 +88,18 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
                 <span className={`badge ${w.is_active ? 'active' : 'revoked'}`}>{w.is_active ? 'active' : 'inactive'}</span>
               </td>
               <td className={health.tone}>{health.label}</td>
-              <td className="row-actions">
-                <button type="button" onClick={() => setSelected(w.webhook_id === selected ? null : w.webhook_id)}>
-                  {w.webhook_id === selected ? 'Hide' : 'Details'}
-                </button>
-                <button type="button" onClick={() => setForm({ editing: w })}>
-                  Edit
-                </button>
-                <button type="button" className="danger" onClick={() => setDeleting(w)}>
-                  Delete
-                </button>
+              <td>
+                <div className="row-actions">
+                  <button type="button" onClick={() => setSelected(w.webhook_id === selected ? null : w.webhook_id)}>
+                    {w.webhook_id === selected ? 'Hide' : 'Details'}
+                  </button>
+                  <button type="button" onClick={() => setForm({ editing: w })}>
+                    Edit
+                  </button>
+                  <button type="button" className="danger" onClick={() => setDeleting(w)}>
+                    Delete
+                  </button>
+                </div>
               </td>
             </tr>
           );
