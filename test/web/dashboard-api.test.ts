@@ -149,3 +149,30 @@ it('answers an empty run list without a runs folder, and says how to build witho
     await bare.close();
   }
 });
+
+it('serves the build of the current sources after a rebuild removed the one it served first', async () => {
+  // Two builds, as `npm install` or `npm run build:dashboard` leave them while a server runs: the
+  // first is removed when the second, of newer sources, is made.
+  const cache = mkdtempSync(join(tmpdir(), 'dashboard-builds-'));
+  const write = (id: string) => {
+    mkdirSync(join(cache, id, 'assets'), { recursive: true });
+    writeFileSync(join(cache, id, 'index.html'), `<!doctype html><title>${id}</title>`);
+    writeFileSync(join(cache, id, 'assets', `app-${id}.js`), `/* ${id} */`);
+  };
+  let current = 'build-a';
+  write(current);
+  const served = await startTestApi({}, { dashboard: { runsDir, locateBundle: () => join(cache, current) } });
+  try {
+    expect((await served.call('GET', '/dashboard/')).text).toContain('<title>build-a</title>');
+    rmSync(join(cache, 'build-a'), { recursive: true });
+    current = 'build-b';
+    write(current);
+    const page = await served.call('GET', '/dashboard/');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>build-b</title>');
+    expect((await served.call('GET', '/dashboard/assets/app-build-b.js')).text).toBe('/* build-b */');
+  } finally {
+    await served.close();
+    rmSync(cache, { recursive: true, force: true });
+  }
+});

@@ -14,6 +14,12 @@ export interface DashboardOptions {
   runsDir?: string;
   /** A built bundle to serve (default: the cached build of the current sources). */
   bundleDir?: string;
+  /**
+   * Where the build of the current sources is (default: its folder in the build cache). Asked again
+   * whenever the folder last found holds no build, so a rebuild while the server runs (`npm install`,
+   * `npm run build:dashboard`, which remove builds of older sources) is served instead of a 503.
+   */
+  locateBundle?: () => string;
 }
 
 /**
@@ -32,19 +38,23 @@ export function dashboardRouter(deps: DashboardApiDeps, options: DashboardOption
   const router = Router();
   router.use(dashboardApi(deps, resolve(options.runsDir ?? DEFAULT_RUNS_DIR)));
 
+  const locate = options.locateBundle ?? (() => buildDir(dashboardBuildId()));
   let bundle = options.bundleDir;
-  let assets: RequestHandler | undefined;
+  let assets: { dir: string; serve: RequestHandler } | undefined;
+  const built = (dir: string | undefined): dir is string => dir !== undefined && existsSync(join(dir, 'index.html'));
   const ready = (): string | undefined => {
-    bundle ??= buildDir(dashboardBuildId());
-    return existsSync(join(bundle, 'index.html')) ? bundle : undefined;
+    if (built(bundle) || options.bundleDir !== undefined) return built(bundle) ? bundle : undefined;
+    // Not found yet, or removed by a rebuild of newer sources: look for the current build again.
+    bundle = locate();
+    return built(bundle) ? bundle : undefined;
   };
 
   router.use('/assets', (req, res, next) => {
     const dir = ready();
     if (!dir) return next();
     // File names carry a content hash, so they can be cached for good.
-    assets ??= express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d' });
-    assets(req, res, next);
+    if (assets?.dir !== dir) assets = { dir, serve: express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d' }) };
+    assets.serve(req, res, next);
   });
 
   router.get(['/', '/index.html'], (_req, res) => {
