@@ -82,7 +82,7 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
       <DataTable columns={['Name', 'Key', 'Status', 'Version', 'Rotated', 'Expires', 'Actions']} count={loaded.data ? keys.length : undefined} loading={loaded.loading} empty="No keys.">
         {keys.map((k) => (
           <tr key={k.key_id}>
-            <td>{k.name}</td>
+            <td className="wrap">{k.name}</td>
             <td className="mono">
               {k.key_prefix}… <span className="muted small">{k.key_id}</span>
             </td>
