@@ -23,9 +23,10 @@ exitOnHelpArgs('npm start', usage);
 
 // The server's modules (Express, the AWS SDK, zod) are loaded only now: --help and a bad option answer
 // without them (0.2 s of CPU instead of 1.5).
-const [{ loadConfig }, { issueApiKey }, { startTriggersApi }, { ensureDashboardBuilt }] = await Promise.all([
+const [{ loadConfig }, { issueApiKey }, { startFailure }, { startTriggersApi }, { ensureDashboardBuilt }] = await Promise.all([
   import('./config.js'),
   import('./http/issue-api-key.js'),
+  import('./start-failure.js'),
   import('./triggers-api.js'),
   import('./web/build-dashboard.js'),
 ]);
@@ -54,12 +55,7 @@ const api = await startTriggersApi(config, {
   unfinishedWritesPath: join(config.DATA_DIR, DATA_FILES.unfinishedWrites),
   chaos: { env: process.env },
 }).catch((err: unknown) => {
-  const code = (err as { code?: string }).code;
-  console.error(
-    code === 'EADDRINUSE'
-      ? `cannot start: ${config.HOST}:${config.PORT} is already in use (set PORT to another port)`
-      : `cannot start: ${err instanceof Error ? err.message : String(err)}`,
-  );
+  console.error(startFailure(err, config));
   process.exit(1);
 });
 // Other processes on this DATA_DIR (npm run worker, migrations) find the embedded store through this.

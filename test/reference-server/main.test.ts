@@ -58,4 +58,8 @@ describe('npm start', () => {
   it('refuses to start with an invalid configuration and says which variable', async () => {
     await expect(spawnServer({ DATA_DIR: dataDir, PORT: 'eighty' })).rejects.toThrow(/PORT/);
   });
+
+  it('says to change HOST, in one line, when HOST is not an address of this machine', async () => {
+    await expect(spawnServer({ DATA_DIR: dataDir, HOST: '999.1.1.1', PORT: '0' })).rejects.toThrow(/cannot start: HOST=999\.1\.1\.1 is not an address of this machine \(set HOST to 127\.0\.0\.1/);
+  });
 });
