@@ -135,3 +135,19 @@ it('keeps row actions inside table cells, so each row lines up with its borders'
   await page.getByRole('button', { name: 'Versions' }).waitFor();
   expect(await cellDisplays()).toEqual(['table-cell']);
 });
+
+it('lists a new webhook while its signing secret is still shown', async () => {
+  const key = await api.createKey({ name: 'first-webhook' });
+  const { page } = chrome;
+  await signIn(page, key.api_key);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByText('No webhooks yet.', { exact: false }).waitFor();
+  await page.getByRole('button', { name: 'New webhook' }).click();
+  await page.getByLabel('Endpoint URL').fill(`${receiver.url}/new`);
+  await page.getByRole('button', { name: 'Create webhook' }).click();
+  await page.getByRole('heading', { name: 'Webhook created' }).waitFor();
+  // Not "No webhooks yet" under the secret: the list has the webhook before Done is pressed, and
+  // sooner than the page's own 10-second refresh would bring it.
+  await page.getByRole('cell', { name: `${receiver.url}/new` }).waitFor({ timeout: 4_000 });
+  expect(chrome.errors).toEqual([]);
+});

@@ -8,8 +8,11 @@ import { parsePatterns, webhookFormErrors } from '../format.js';
 import type { Webhook } from '../types.js';
 import { asFailure } from '../use-load.js';
 
-/** Creates a webhook, or edits `editing`; calls `onDone` after a successful save. */
-export function WebhookForm({ api, editing, onDone, onCancel }: { api: ApiClient; editing?: Webhook; onDone: () => void; onCancel: () => void }) {
+/**
+ * Creates a webhook, or edits `editing`; calls `onDone` after a successful save. A created webhook
+ * calls `onCreated` at once, while its secret is still on screen, so the list can show it.
+ */
+export function WebhookForm({ api, editing, onDone, onCancel, onCreated }: { api: ApiClient; editing?: Webhook; onDone: () => void; onCancel: () => void; onCreated?: () => void }) {
   const [url, setUrl] = useState(editing?.url ?? '');
   const [events, setEvents] = useState(editing?.events.join(', ') ?? '*');
   const [description, setDescription] = useState(editing?.description ?? '');
@@ -32,6 +35,7 @@ export function WebhookForm({ api, editing, onDone, onCancel }: { api: ApiClient
       } else {
         const created = await api.post<Webhook & { secret: string }>('/v1/webhooks', body);
         setSecret(created.secret);
+        onCreated?.();
       }
     } catch (err) {
       setError(asFailure(err));

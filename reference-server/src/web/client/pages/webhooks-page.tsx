@@ -75,6 +75,7 @@ export function WebhooksPage({ api }: { api: ApiClient }) {
           editing={form.editing}
           onCancel={() => setForm(null)}
           onDone={() => (setForm(null), loaded.reload())}
+          onCreated={loaded.reload}
         />
       ) : null}
       <DataTable columns={['URL', 'Events', 'Status', 'Health', 'Actions']} count={loaded.data ? webhooks.length : undefined} loading={loaded.loading} empty="No webhooks yet. Create one to receive events as they happen.">
