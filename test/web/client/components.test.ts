@@ -6,7 +6,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, it } from 'vitest';
 import { ApiClient, ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
-import { errorRateHint, loadSeries, volumeChart } from '../../../reference-server/src/web/client/pages/analytics-page.js';
+import { errorRateHint, errorRateValue, loadSeries, volumeChart } from '../../../reference-server/src/web/client/pages/analytics-page.js';
 import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
 import { newestFirst } from '../../../reference-server/src/web/client/pages/dlq-panel.js';
 import { DataTable } from '../../../reference-server/src/web/client/components/data-table.js';
@@ -127,4 +127,10 @@ it('lists every webhook of a tenant with more than one page of them, and says wh
   expect(all.truncated).toBe(false);
   const endless = new ApiClient('k', async () => Response.json(page(100, 'more')));
   expect(await loadWebhooks(endless)).toMatchObject({ truncated: true, webhooks: { length: 1000 } });
+});
+
+it('shows no error rate, rather than 0.00%, for a range with no requests and no delivery attempts', () => {
+  expect(errorRateValue({ error_rate: 0, request_count: 0, delivery_count: 0 })).toBe('—');
+  expect(errorRateValue({ error_rate: 0, request_count: 12, delivery_count: 0 })).toBe('0.00%');
+  expect(errorRateValue({ error_rate: 0.0577, request_count: 52, delivery_count: 0 })).toBe('5.77%');
 });

@@ -46,6 +46,14 @@ export async function loadSeries(api: ApiClient, range: string, metric: 'hourly'
 const MAX_PERIODS = 1000;
 
 /**
+ * The error rate as shown: `—` when nothing was counted (no request and no delivery attempt), where
+ * the API's 0 would read as a clean record rather than an empty one.
+ */
+export function errorRateValue(s: Pick<AnalyticsSummary, 'error_rate' | 'request_count' | 'delivery_count'>): string {
+  return s.request_count + s.delivery_count === 0 ? '—' : percent(s.error_rate, 2);
+}
+
+/**
  * The volume chart's points: events per period, and its errors split as the error rate counts them
  * (a row's error_count holds both failed requests and failed delivery attempts). The API returns
  * only periods that have a row; given the range (UTC days) and the time now, every period from the
@@ -149,7 +157,7 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
       {summary ? (
         <div className="cards">
           <StatCard label="Total events" value={String(summary.total_events)} />
-          <StatCard label="Error rate" value={percent(summary.error_rate, 2)} hint={errorRateHint(summary)} />
+          <StatCard label="Error rate" value={errorRateValue(summary)} hint={errorRateHint(summary)} />
           <StatCard label="p95 latency" value={millis(summary.performance_metrics.p95_ms)} />
           <StatCard label="p99 latency" value={millis(summary.performance_metrics.p99_ms)} />
         </div>
