@@ -7,7 +7,8 @@ export interface RunSummary {
   /** The run's folder name under the runs directory (its id in URLs). */
   name: string;
   title: string | null;
-  status: 'completed' | 'failed' | 'aborted' | 'interrupted' | 'unknown';
+  /** `running`: no journal yet, and its history is still being written. */
+  status: 'completed' | 'failed' | 'aborted' | 'interrupted' | 'running' | 'unknown';
   deviated: boolean | null;
   seed: number | string | null;
   started_at: string | null;
@@ -39,6 +40,11 @@ export function summarizeJournal(name: string, journal: unknown, hasReport: bool
     checkers: countOutcomes(j.checkers),
     has_report: hasReport,
   };
+}
+
+/** A run still going: the runner writes its journal when it ends. */
+export function runningRun(name: string): RunSummary {
+  return { ...summarizeJournal(name, undefined, false), status: 'running' };
 }
 
 /** A run folder whose journal could not be read. */
