@@ -39,6 +39,7 @@ type WebhookQuery struct {
 type DeliveryQuery struct {
 	Status string // pending | delivered | dead | cancelled; "" for all
 	Limit  int    // page size, 1..100 (0: the server's 50)
+	Order  string // "asc": oldest first (the server's default for ""); "desc": newest first
 }
 
 // DLQQuery filters GET /v1/webhooks/dlq; zero values are left out.

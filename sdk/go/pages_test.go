@@ -195,6 +195,17 @@ func TestDeliveryAndDLQPagesAndTheReplayAnswer(t *testing.T) {
 	if fmt.Sprint(sizes) != "[2 1]" || len(delivered) != 3 {
 		t.Fatalf("delivery pages of 2: sizes %v, ids %v", sizes, delivered)
 	}
+	newest, err := client.Webhooks.DeliveriesPage(ctx, ok.WebhookID, triggers.DeliveryQuery{Status: "delivered", Order: "desc"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var newestIDs []string
+	for _, d := range newest.Deliveries {
+		newestIDs = append(newestIDs, d.DeliveryID)
+	}
+	if want := []string{delivered[2], delivered[1], delivered[0]}; fmt.Sprint(newestIDs) != fmt.Sprint(want) {
+		t.Fatalf("Order desc: %v, want %v (the oldest-first pages reversed)", newestIDs, want)
+	}
 	sent.take()
 	if all, err := client.Webhooks.Deliveries(ok.WebhookID, "").Limit(2).All(ctx); err != nil || len(all) != 3 || fmt.Sprint(sent.take()) != "[2 2]" {
 		t.Fatalf("Deliveries(...).Limit(2): %d, %v", len(all), err)

@@ -89,6 +89,7 @@ func (s *WebhooksService) DeliveriesPage(ctx context.Context, webhookID string, 
 	q := url.Values{}
 	set(q, "status", query.Status)
 	setInt(q, "limit", query.Limit)
+	set(q, "order", query.Order)
 	set(q, "cursor", cursor)
 	var out DeliveryPage
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: webhookPath(webhookID, "/deliveries"), query: q}, &out))
