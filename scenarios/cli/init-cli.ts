@@ -58,10 +58,13 @@ export function starterScenario(o: StarterOptions): string {
     add('# The reference Triggers API, started by the runner in this process.', 'target: { kind: embedded }');
   } else if (o.target === 'url') {
     add(
-      '# A service that is already running. Faults reach it through the runner\'s own webhook receiver (and its',
-      '# /_chaos API, for a service that has one); its admin token, if the adapter needs it, comes from the',
-      '# variable admin_token_env names, never from this file.',
-      `target: { kind: url, base_url: ${JSON.stringify(o.baseUrl)}, admin_token_env: AFTERSHOCK_ADMIN_TOKEN }`,
+      ...(http
+        ? ['# A service that is already running. Faults reach it through the runner\'s own webhook receiver.', `target: { kind: url, base_url: ${JSON.stringify(o.baseUrl)} }`]
+        : [
+            '# A service that is already running. Faults reach it through the runner\'s own webhook receiver (and its',
+            '# /_chaos API); its admin token comes from the variable admin_token_env names, never from this file.',
+            `target: { kind: url, base_url: ${JSON.stringify(o.baseUrl)}, admin_token_env: AFTERSHOCK_ADMIN_TOKEN }`,
+          ]),
     );
   } else {
     add(

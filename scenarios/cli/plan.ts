@@ -34,7 +34,7 @@ export function planLines(scenario: Scenario): string[] {
   const steps = [...scenario.method].sort((a, b) => a.at - b.at);
   const section = (heading: string, items: string[]) => items.map((item, i) => `${(i === 0 ? heading : '').padEnd(10)} ${item}`);
   return [
-    ...section('target', [targetLine(scenario.target)]),
+    ...section('target', [targetLine(scenario.target, scenario.adapter === 'triggers-api' || scenario.method.some((step) => step.fault?.chaos !== undefined))]),
     ...section('adapter', [adapterLine(scenario)]),
     ...section('load', [
       `${scenario.load.rate}/s for ${at(loadMs)}: ${Math.round((scenario.load.rate * loadMs) / 1000)} requests (${mix}), at most ${scenario.load.max_in_flight} in flight`,
@@ -48,13 +48,14 @@ export function planLines(scenario: Scenario): string[] {
   ];
 }
 
-function targetLine(target: Scenario['target']): string {
+/** The target in a line; `usesToken`: the adapter or a chaos step reads the admin token (named then). */
+function targetLine(target: Scenario['target'], usesToken: boolean): string {
   if (target.kind === 'embedded') {
     return target.mode === 'processes'
       ? `the embedded Triggers API as processes: a server and ${target.workers} worker${target.workers === 1 ? '' : 's'} on one store`
       : 'the embedded Triggers API, in process';
   }
-  if (target.kind === 'url') return `${target.base_url} (admin token from $${target.admin_token_env})`;
+  if (target.kind === 'url') return usesToken ? `${target.base_url} (admin token from $${target.admin_token_env})` : target.base_url;
   return `the command \`${target.run}\`${target.cwd ? ` in ${target.cwd}` : ''}, ready when ${target.ready_url} answers 2xx within ${at(target.ready_timeout)}`;
 }
 

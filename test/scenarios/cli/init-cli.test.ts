@@ -129,6 +129,7 @@ describe('aftershock init', () => {
       ['command-http.yaml', ['--run', 'node server.js', '--ready-url', 'http://127.0.0.1:3000/health'], {}],
       ['url-triggers.yaml', ['--base-url', 'http://127.0.0.1:8080', '--adapter', 'triggers-api'], { AFTERSHOCK_ADMIN_TOKEN: 'adm_x' }],
     ];
+    const plans: Record<string, string> = {};
     for (const [name, args, env] of cases) {
       const file = join(dir, name);
       const written = await init([file, ...args]);
@@ -137,7 +138,12 @@ describe('aftershock init', () => {
       expect(written.out).toContain(`validate ${file}`);
       const checked = await validate(file, env);
       expect(checked.code, checked.out).toBe(0);
+      plans[name] = checked.out;
     }
+    // An admin token is named only where something reads it: the triggers-api adapter (or a chaos step).
+    expect(await readFile(join(dir, 'url-http.yaml'), 'utf8')).not.toMatch(/admin_token|ADMIN_TOKEN/);
+    expect(plans['url-http.yaml']).not.toMatch(/admin token/);
+    expect(plans['url-triggers.yaml']).toMatch(/admin token from \$AFTERSHOCK_ADMIN_TOKEN/);
     // The command target's starter kills the service mid-load; the schema is found from the file.
     expect(await readFile(join(dir, 'command-http.yaml'), 'utf8')).toMatch(/action: \{ kill: server, signal: SIGKILL, restart_after: 1s \}/);
     expect(await readFile(join(dir, 'embedded.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\S*scenario\.schema\.json\n/);
