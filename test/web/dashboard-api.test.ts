@@ -69,7 +69,7 @@ it('lists runs newest first with their verdict facts, to the admin token only', 
   const res = await api.call('GET', '/dashboard/api/runs', { key: ADMIN_TOKEN });
   expect(res.status).toBe(200);
   expect(res.body.runs.map((r: { name: string }) => r.name)).toEqual(['linked', '2026-12-04T11-00-00-dynamodb-throttling', '2026-12-04T10-00-00-receiver-outage']);
-  expect(res.body.runs[1]).toMatchObject({ status: 'failed', deviated: true, seed: 7, gates: { total: 2, failed: 1 }, checkers: { total: 1, failed: 0 }, has_report: false });
+  expect(res.body.runs[1]).toMatchObject({ status: 'failed', deviated: true, problems: ['step "throttle writes" never fired: its chaos rule matched no call in its window'], problem_count: 1, seed: 7, gates: { total: 2, failed: 1 }, checkers: { total: 1, failed: 0 }, has_report: false });
   expect(res.body.runs[2]).toMatchObject({ title: 'Receiver outage, then recovery', status: 'completed', has_report: true });
   expect(res.body.runs[0]).toMatchObject({ error: 'journal.json is not valid JSON', has_report: false });
 });

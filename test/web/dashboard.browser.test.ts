@@ -204,6 +204,8 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   const passed = page.getByRole('row').filter({ hasText: 'Receiver outage, then recovery' });
   await passed.getByText('passed').waitFor();
   await page.getByRole('row').filter({ hasText: 'DynamoDB throttling' }).getByText('failed (deviated)').waitFor();
+  // Why it deviated, from the journal's errors, beside the verdict.
+  await page.getByRole('row').filter({ hasText: 'DynamoDB throttling' }).getByText('step "throttle writes" never fired').waitFor();
   await page.screenshot({ path: join(shots, 'dashboard-runs.png'), fullPage: true });
   const [report] = await Promise.all([chrome.context.waitForEvent('page'), passed.getByRole('link', { name: 'Open report' }).click()]);
   await report.getByRole('heading', { name: /Receiver outage, then recovery: passed/ }).waitFor();

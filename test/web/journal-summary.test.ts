@@ -15,6 +15,7 @@ it('reads the verdict, title, seed, times and gate and checker counts from a jou
       scenario: { title: 'Receiver outage' },
       gates: [{ ok: true }, { ok: false }, { status: 'failed' }],
       checkers: { no_lost_events: { valid: true }, analytics_exact: { 'valid?': false } },
+      errors: ['step "throttle": the chaos rule never fired', 'x'.repeat(500), 'third', 'fourth', 7],
     },
     true,
   );
@@ -23,6 +24,8 @@ it('reads the verdict, title, seed, times and gate and checker counts from a jou
     title: 'Receiver outage',
     status: 'failed',
     deviated: true,
+    problems: ['step "throttle": the chaos rule never fired', `${'x'.repeat(239)}…`, 'third'],
+    problem_count: 4,
     seed: 42,
     started_at: '2026-12-04T10:00:00Z',
     ended_at: '2026-12-04T10:01:00Z',
@@ -34,6 +37,6 @@ it('reads the verdict, title, seed, times and gate and checker counts from a jou
 
 it('gives nulls, unknown and zero counts for shapes it does not know, never throwing', () => {
   for (const journal of [null, 'text', [], { status: 'exploded', gates: 'many', scenario: 'x', seed: {} }]) {
-    expect(summarizeJournal('r', journal, false)).toMatchObject({ title: null, status: 'unknown', deviated: null, seed: null, gates: { total: 0, failed: 0 } });
+    expect(summarizeJournal('r', journal, false)).toMatchObject({ title: null, status: 'unknown', deviated: null, problems: [], problem_count: 0, seed: null, gates: { total: 0, failed: 0 } });
   }
 });

@@ -10,6 +10,10 @@ export interface RunSummary {
   /** `running`: no journal yet, and its history is still being written. */
   status: 'completed' | 'failed' | 'aborted' | 'interrupted' | 'running' | 'unknown';
   deviated: boolean | null;
+  /** What went wrong without stopping the run (the journal's `errors`: why it deviated), at most PROBLEMS_SHOWN. */
+  problems: string[];
+  /** How many problems the journal holds in all. */
+  problem_count: number;
   seed: number | string | null;
   started_at: string | null;
   ended_at: string | null;
@@ -22,17 +26,23 @@ export interface RunSummary {
 }
 
 const STATUSES = new Set(['completed', 'failed', 'aborted', 'interrupted']);
+/** Problems listed per run, and the longest shown whole. */
+const PROBLEMS_SHOWN = 3;
+const PROBLEM_CHARS = 240;
 
 /** Summarizes a parsed journal. Never throws: unknown shapes give nulls and zero counts. */
 export function summarizeJournal(name: string, journal: unknown, hasReport: boolean): RunSummary {
   const j = isRecord(journal) ? journal : {};
   const scenario = isRecord(j.scenario) ? j.scenario : {};
   const status = typeof j.status === 'string' && STATUSES.has(j.status) ? (j.status as RunSummary['status']) : 'unknown';
+  const problems = Array.isArray(j.errors) ? j.errors.filter((e): e is string => typeof e === 'string') : [];
   return {
     name,
     title: typeof scenario.title === 'string' ? scenario.title : null,
     status,
     deviated: typeof j.deviated === 'boolean' ? j.deviated : null,
+    problems: problems.slice(0, PROBLEMS_SHOWN).map((p) => (p.length > PROBLEM_CHARS ? `${p.slice(0, PROBLEM_CHARS - 1)}…` : p)),
+    problem_count: problems.length,
     seed: typeof j.seed === 'number' || typeof j.seed === 'string' ? j.seed : null,
     started_at: stringOrNull(j.start ?? j.started_at),
     ended_at: stringOrNull(j.end ?? j.ended_at),

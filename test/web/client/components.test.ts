@@ -59,7 +59,7 @@ it('words a webhook health from its state: disabled with the reason, failing, he
 });
 
 it('calls a run passed when it completed with every gate and checker held, and warns when it deviated', () => {
-  const run: RunSummary = { name: 'r', title: 't', status: 'completed', deviated: false, seed: 1, started_at: null, ended_at: null, gates: { total: 2, failed: 0 }, checkers: { total: 1, failed: 0 }, has_report: true };
+  const run: RunSummary = { name: 'r', title: 't', status: 'completed', deviated: false, problems: [], problem_count: 0, seed: 1, started_at: null, ended_at: null, gates: { total: 2, failed: 0 }, checkers: { total: 1, failed: 0 }, has_report: true };
   expect(verdictOf(run).label).toBe('passed');
   expect(verdictOf({ ...run, gates: { total: 2, failed: 1 } }).label).toBe('failed');
   // As the runner's exit code and report have it: a deviation does not turn a pass into a failure.

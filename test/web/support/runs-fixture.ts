@@ -42,6 +42,7 @@ export function writeRunsFixture(): string {
       { name: 'recovery_time', ok: true, value: '4.0s' },
     ],
     checkers: { no_lost_events: { valid: true } },
+    errors: ['step "throttle writes" never fired: its chaos rule matched no call in its window'],
   });
   return dir;
 }

@@ -69,6 +69,12 @@ export function RunsPage({ api }: { api: ApiClient }) {
               <td>{r.title ?? '—'}</td>
               <td>
                 <span className={`badge ${verdict.tone}`}>{verdict.label}</span>
+                {r.problems.map((p) => (
+                  <div key={p} className="muted problem">
+                    {p}
+                  </div>
+                ))}
+                {r.problem_count > r.problems.length && <div className="muted problem">and {r.problem_count - r.problems.length} more in the report</div>}
               </td>
               <td>{r.gates.total === 0 ? '—' : `${r.gates.total - r.gates.failed}/${r.gates.total} held`}</td>
               <td>{r.checkers.total === 0 ? '—' : `${r.checkers.total - r.checkers.failed}/${r.checkers.total} valid`}</td>
