@@ -5,27 +5,30 @@ import { ProxyMetrics } from '../../../chaos/src/proxy/metrics.js';
 import { ProxyCollection } from '../../../chaos/src/proxy/proxy-collection.js';
 import { createRandom } from '../../../chaos/src/proxy/random.js';
 import { waitFor } from '../../support/wait-for.js';
-import { gatedLookup, listenerCount, type GatedLookup } from './support/gated-lookup.js';
+import { gatedLookup, trackListeners, type GatedLookup } from './support/gated-lookup.js';
 import { connectOutcome } from './support/sockets.js';
 
 let gate: GatedLookup;
 let proxies: ProxyCollection;
-let baseline: number;
+let listeners: ReturnType<typeof trackListeners>;
+/** What the proxies' listeners are counted from: only servers that start listening in the test count. */
+const baseline = 0;
 
 beforeEach(() => {
   gate = gatedLookup();
   proxies = new ProxyCollection(createRandom(1), new ProxyMetrics(), undefined, gate.lookup);
-  baseline = listenerCount();
+  listeners = trackListeners();
 });
 afterEach(async () => {
   gate.open();
   await proxies.close();
+  listeners.stop();
 });
 
 // A host name, so every start goes through the gated lookup (port 0: a free port).
 const input = (name: string, enabled = true) => ({ name, listen: 'svc.test:0', upstream: '127.0.0.1:1', enabled });
 const listenersBackTo = (count: number) =>
-  waitFor(() => listenerCount() === count, { timeoutMs: 2000, message: `${count - baseline} proxy listeners` });
+  waitFor(() => listeners.listening() === count, { timeoutMs: 2000, message: `${count - baseline} proxy listeners` });
 
 it('binds one listener for six simultaneous enables, and none once the proxy is deleted', async () => {
   await proxies.add(input('db', false));
