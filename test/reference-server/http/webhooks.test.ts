@@ -333,7 +333,11 @@ describe('delivery history paging', () => {
     for (let i = 0; i < 5; i++) await send(key, 'order.created', { i });
     await waitFor(() => r.received.length === 5, { message: 'five delivered' });
     const list = async (query: string) => (await api.call('GET', `/v1/webhooks/${webhook.webhook_id}/deliveries?${query}`, { key: key.api_key })).body;
-    const oldestFirst = (await list('limit=100')).deliveries.map((d: { delivery_id: string }) => d.delivery_id);
+    // A delivery is recorded after its receipt: wait until all five are listed.
+    const oldestFirst = await waitFor(async () => {
+      const ids = (await list('limit=100')).deliveries.map((d: { delivery_id: string }) => d.delivery_id) as string[];
+      return ids.length === 5 ? ids : undefined;
+    }, { message: 'five deliveries recorded' });
     const first = await list('order=desc&limit=3');
     const second = await list(`order=desc&limit=3&cursor=${first.next_cursor}`);
     const newestFirst = [...first.deliveries, ...second.deliveries].map((d: { delivery_id: string }) => d.delivery_id);
