@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { initCli } from '../../../scenarios/cli/init-cli.js';
 import { validateCli } from '../../../scenarios/cli/validate-cli.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
+import { jsonServer } from '../../support/json-server.js';
 import { textSink } from '../../support/text-sink.js';
 import { unusedPort } from '../../support/unused-port.js';
 
@@ -46,25 +47,20 @@ async function conventionalService(opts: { twice?: boolean } = {}): Promise<{ ur
         if (!ok && attempt < 20) setTimeout(() => deliver(hook, id, attempt + 1), 200).unref();
       });
   };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (req.method === 'POST' && req.url === '/events') {
-        const id = randomUUID();
-        events.set(id, JSON.parse(body));
-        for (const hook of hooks) for (let copy = opts.twice ? 2 : 1; copy > 0; copy--) deliver(hook, id);
-        return send(201, { id });
-      }
-      const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
-      if (req.method === 'GET' && read) return events.has(read[1]!) ? send(200, events.get(read[1]!)) : send(404, {});
-      if (req.method === 'POST' && req.url === '/webhooks') {
-        hooks.push((JSON.parse(body) as { url: string }).url);
-        return send(201, { id: `wh_${hooks.length}` });
-      }
-      send(req.url === '/' ? 200 : 404, {});
-    });
+  const server = jsonServer((req, body, send) => {
+    if (req.method === 'POST' && req.url === '/events') {
+      const id = randomUUID();
+      events.set(id, JSON.parse(body));
+      for (const hook of hooks) for (let copy = opts.twice ? 2 : 1; copy > 0; copy--) deliver(hook, id);
+      return send(201, { id });
+    }
+    const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && read) return events.has(read[1]!) ? send(200, events.get(read[1]!)) : send(404, {});
+    if (req.method === 'POST' && req.url === '/webhooks') {
+      hooks.push((JSON.parse(body) as { url: string }).url);
+      return send(201, { id: `wh_${hooks.length}` });
+    }
+    send(req.url === '/' ? 200 : 404, {});
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };

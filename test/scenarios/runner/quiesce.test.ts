@@ -2,37 +2,32 @@
 // for, so deliveries owed for events the service lost read as that, not as a slow service.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+import { jsonServer } from '../../support/json-server.js';
 
 // Acknowledges every create; keeps and delivers all but every fifth, which it forgets at once.
 const hooks: string[] = [];
 const kept = new Set<string>();
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-  req.on('end', () => {
-    const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-    if (req.method === 'POST' && req.url === '/events') {
-      const id = randomUUID();
-      if ((JSON.parse(body) as { seq: number }).seq % 5 !== 0) {
-        kept.add(id);
-        for (const hook of hooks) void fetch(hook, { method: 'POST', headers: { 'webhook-id': `msg_${id}` }, body: JSON.stringify({ event_id: id }) }).catch(() => undefined);
-      }
-      return send(201, { id });
+const server = jsonServer((req, body, send) => {
+  if (req.method === 'POST' && req.url === '/events') {
+    const id = randomUUID();
+    if ((JSON.parse(body) as { seq: number }).seq % 5 !== 0) {
+      kept.add(id);
+      for (const hook of hooks) void fetch(hook, { method: 'POST', headers: { 'webhook-id': `msg_${id}` }, body: JSON.stringify({ event_id: id }) }).catch(() => undefined);
     }
-    if (req.method === 'POST' && req.url === '/webhooks') {
-      hooks.push((JSON.parse(body) as { url: string }).url);
-      return send(201, { id: 'wh_1' });
-    }
-    const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
-    send(read && kept.has(read[1]!) ? 200 : req.url === '/' ? 200 : 404, {});
-  });
+    return send(201, { id });
+  }
+  if (req.method === 'POST' && req.url === '/webhooks') {
+    hooks.push((JSON.parse(body) as { url: string }).url);
+    return send(201, { id: 'wh_1' });
+  }
+  const read = /^\/events\/([^/]+)$/.exec(req.url ?? '');
+  send(read && kept.has(read[1]!) ? 200 : req.url === '/' ? 200 : 404, {});
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
