@@ -91,6 +91,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         finish(0);
       };
       hung.add(cut);
+      // The sender may give up first (its timeout): the receipt ends when it hangs up, not at the heal,
+      // or a retry it sends meanwhile would read as a second delivery while the first was still open.
+      res.on('close', cut);
       return;
     }
     const status = current?.status ?? 200;
