@@ -1,7 +1,7 @@
 // The one composition root: builds the store client, the stores, the chaos fault points, the HTTP
 // app's dependencies and every background job a process has the role for. `npm start`, `npm run
 // worker`, tests and startStack all go through here, so they run the same assembly.
-import type { DashboardOptions } from './web/dashboard-router.js';
+import type { DashboardOptions } from './web/dashboard-options.js';
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';

@@ -21,7 +21,7 @@ import type { DlqStore } from '../store/dlq-store.js';
 import type { OutboxStore } from '../store/outbox-store.js';
 import type { WebhooksStore } from '../store/webhooks-store.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
-import type { DashboardOptions } from '../web/dashboard-router.js';
+import type { DashboardOptions } from '../web/dashboard-options.js';
 import type { WorkerWake } from './wake-stream.js';
 
 export interface AppDeps {
