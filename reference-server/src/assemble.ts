@@ -36,22 +36,33 @@ import { followWakeStream, type WakeFollower } from './workers/wake-follower.js'
 import { localStoredSince, wallClockOf } from './workers/handed-over-stream.js';
 import { fenceMargins } from './workers/delivery-fence.js';
 import { startKeyExpiry, type KeyExpiryJob } from './workers/key-expiry.js';
+import { startTombstoneSweep, type TombstoneSweepJob } from './workers/tombstone-sweep.js';
 import type { WorkerDeps } from './workers/worker-deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/worker-runtime.js';
 
-/** What a process does: serve the API, run the webhook workers, the analytics processor, the key expiry job. */
+/**
+ * What a process does: serve the API, run the webhook workers, the analytics processor, the key
+ * expiry job, the tombstone sweep.
+ */
 export interface Roles {
   api: boolean;
   workers: boolean;
   analytics: boolean;
   keyExpiry: boolean;
+  tombstoneSweep: boolean;
 }
 
 /** `npm start`: the API, plus the jobs WORKER_ENABLED and ANALYTICS_ENABLED leave on. */
-export const serverRoles = (config: Config): Roles => ({ api: true, workers: config.WORKER_ENABLED, analytics: config.ANALYTICS_ENABLED, keyExpiry: config.WORKER_ENABLED });
+export const serverRoles = (config: Config): Roles => ({
+  api: true,
+  workers: config.WORKER_ENABLED,
+  analytics: config.ANALYTICS_ENABLED,
+  keyExpiry: config.WORKER_ENABLED,
+  tombstoneSweep: config.WORKER_ENABLED,
+});
 
 /** `npm run worker`: every background job (so servers with WORKER_ENABLED=false lose none), no API. */
-export const workerRoles = (config: Config): Roles => ({ api: false, workers: true, analytics: config.ANALYTICS_ENABLED, keyExpiry: true });
+export const workerRoles = (config: Config): Roles => ({ api: false, workers: true, analytics: config.ANALYTICS_ENABLED, keyExpiry: true, tombstoneSweep: true });
 
 /** Overrides for what is otherwise real: the clock, randomness, logger, secrets, chaos. */
 export interface AssembleOptions {
@@ -99,6 +110,7 @@ export interface Assembly {
   stopWorkers(): Promise<void>;
   analytics?: AnalyticsRuntime;
   keyExpiry?: KeyExpiryJob;
+  tombstoneSweep?: TombstoneSweepJob;
   /** Request and delivery statistics waiting for their next flush into analytics. */
   stats: StatsRecorder;
   /** The chaos engine behind every fault point (absent when fault points were left out). */
@@ -133,7 +145,10 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
     const names = tableNames(config.TABLE_PREFIX);
     const journal = roles.api ? opts.unfinishedWritesPath : undefined;
-    const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED, journal === undefined ? {} : { unfinishedWritesPath: journal });
+    const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED, {
+      tombstoneRetentionMs: config.EVENT_TOMBSTONE_RETENTION_MS,
+      ...(journal === undefined ? {} : { unfinishedWritesPath: journal }),
+    });
     const ids = createIdGenerator(clock, random);
     const secretBox = new SecretBox(opts.secretsKey);
     const metrics = createServerMetrics({ unfinishedWrites: () => stores.events.completer.pending });
@@ -209,6 +224,17 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     const keyExpiry = roles.keyExpiry
       ? startKeyExpiry({ keys: stores.apiKeys, audit, clock, ids, logger, intervalMs: config.KEY_EXPIRY_INTERVAL_MS, onExpired: (count) => security.keysExpired.inc(count) })
       : undefined;
+    const tombstoneSweep = roles.tombstoneSweep
+      ? startTombstoneSweep({
+          events: stores.events,
+          clock,
+          logger,
+          registry: metrics.registry,
+          retentionMs: config.EVENT_TOMBSTONE_RETENTION_MS,
+          pageSize: config.EVENT_TOMBSTONE_SWEEP_PAGE,
+          intervalMs: config.EVENT_TOMBSTONE_SWEEP_MS,
+        })
+      : undefined;
     const deps: AppDeps = {
       config,
       clock,
@@ -266,6 +292,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       },
       analytics,
       keyExpiry,
+      tombstoneSweep,
       stats,
       chaos: chaos.engine,
       close() {
@@ -283,6 +310,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
           await statsFlusher.stop().catch((err: unknown) => logger.warn({ err }, 'last analytics stats flush failed'));
           await analytics?.stop();
           await keyExpiry?.stop();
+          await tombstoneSweep?.stop();
           await baseDispatcher.close();
           dynamo.client.destroy();
           await embedded?.stop();

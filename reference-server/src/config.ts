@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseSchedule } from './domain/retry-schedule.js';
 import { TierOverridesSchema } from './domain/rate-limit-tiers.js';
 import { SIGNING_MODES } from './domain/scopes.js';
+import { TOMBSTONE_RETENTION_MIN_MS, TOMBSTONE_RETENTION_MS } from './domain/tombstone-retention.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -132,6 +133,15 @@ const ConfigSchema = z.object({
   ANALYTICS_SWEEP_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** How often the expiry job marks rotating keys past `expires_at` as expired. */
   KEY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * How long a deleted event's tombstone is kept, ms (7 days); at least 25 hours, beyond the 24-hour
+   * window in which an idempotent retry can write the event again (see domain/tombstone-retention.ts).
+   */
+  EVENT_TOMBSTONE_RETENTION_MS: z.coerce.number().int().min(TOMBSTONE_RETENTION_MIN_MS).default(TOMBSTONE_RETENTION_MS),
+  /** How often the tombstone sweep reads its next page of the events table, ms. */
+  EVENT_TOMBSTONE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Event items one tombstone sweep pass reads at most (one Scan page), so a pass's cost is bounded. */
+  EVENT_TOMBSTONE_SWEEP_PAGE: z.coerce.number().int().min(10).max(10_000).default(1_000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

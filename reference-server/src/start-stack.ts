@@ -69,7 +69,7 @@ export interface Stack {
  * await stack.close();
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const roles: Roles = { api: true, workers: true, analytics: true, keyExpiry: true, ...options.roles };
+  const roles: Roles = { api: true, workers: true, analytics: true, keyExpiry: true, tombstoneSweep: true, ...options.roles };
   const config = configWith({
     ...options.config,
     PORT: options.port ?? 0,

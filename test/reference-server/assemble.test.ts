@@ -15,10 +15,10 @@ afterEach(async () => {
 });
 
 describe('roles', () => {
-  it('gives a server key expiry only with WORKER_ENABLED, and a worker process always', () => {
+  it('gives a server key expiry and the tombstone sweep only with WORKER_ENABLED, and a worker process always', () => {
     const off = loadConfig({ WORKER_ENABLED: 'false' });
-    expect(serverRoles(off)).toEqual({ api: true, workers: false, analytics: true, keyExpiry: false });
-    expect(workerRoles(off)).toEqual({ api: false, workers: true, analytics: true, keyExpiry: true });
+    expect(serverRoles(off)).toEqual({ api: true, workers: false, analytics: true, keyExpiry: false, tombstoneSweep: false });
+    expect(workerRoles(off)).toEqual({ api: false, workers: true, analytics: true, keyExpiry: true, tombstoneSweep: true });
   });
 });
 

@@ -2,14 +2,17 @@
 // `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out. A deleted
 // event leaves a tombstone (see DELETED).
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventFact } from '../domain/analytics.js';
 import type { EventRecord } from '../domain/event.js';
+import { TOMBSTONE_RETENTION_MS } from '../domain/tombstone-retention.js';
 import { batchGetAll } from './batch-get.js';
 import { batchWriteAll, type BatchRequests, type MarshalledRequests } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
@@ -36,6 +39,20 @@ export const PENDING = 'outbox_pending';
  */
 export const DELETED = 'deleted_at';
 
+/**
+ * Epoch seconds after which a tombstone may go: set on tombstones only, so a table with DynamoDB Time
+ * To Live on this attribute expires tombstones and never an event. TTL deletes up to days late and
+ * dynalite never does, so the tombstone sweep (workers/tombstone-sweep.ts) removes them as well.
+ */
+export const TOMBSTONE_TTL = 'ttl';
+
+/** What the tombstone sweep reads of a tombstone: its key and when it was deleted. */
+export interface Tombstone {
+  tenant_id: string;
+  event_id: string;
+  deleted_at: string;
+}
+
 /** An event item's key. */
 interface EventKey {
   tenant_id: string;
@@ -53,8 +70,10 @@ export class EventsStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly outbox: OutboxStore,
-    opts: { unfinishedWritesPath?: string } = {},
+    /** `tombstoneRetentionMs`: how far after a delete its tombstone's TOMBSTONE_TTL lies (default TOMBSTONE_RETENTION_MS). */
+    opts: { unfinishedWritesPath?: string; tombstoneRetentionMs?: number } = {},
   ) {
+    this.tombstoneRetentionMs = opts.tombstoneRetentionMs ?? TOMBSTONE_RETENTION_MS;
     this.completer = new BatchCompleter(doc, {
       prepare: repeatableWrite,
       missing: (requests) => this.missingWrites(requests),
@@ -108,6 +127,7 @@ export class EventsStore {
   }
 
   private readonly batcher: WriteBatcher<Shared, FanoutRowRef | undefined>;
+  private readonly tombstoneRetentionMs: number;
   /** Finishes group commits of createNew that landed in part (see batch-completer.ts). */
   readonly completer: BatchCompleter;
 
@@ -236,20 +256,64 @@ export class EventsStore {
    * Deletes an event at `at`; `false` if it did not exist or was deleted already. The item is replaced
    * by its tombstone (key and DELETED only: out of the inbox, unreadable), not removed, so no write of
    * the event still in flight can bring it back. A resend of a delete whose answer was lost finds its
-   * own tombstone (same `at`) and counts as done.
+   * own tombstone (same `at`) and counts as done. The tombstone carries TOMBSTONE_TTL, the end of its
+   * retention.
    */
   async delete(tenantId: string, eventId: string, at: string): Promise<boolean> {
     const Key = { tenant_id: tenantId, event_id: eventId };
+    const ttl = Math.floor((Date.parse(at) + this.tombstoneRetentionMs) / 1000);
     return landedOrConditionFailed(
       this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...Key, [DELETED]: at },
+          Item: { ...Key, [DELETED]: at, [TOMBSTONE_TTL]: ttl },
           ConditionExpression: `attribute_exists(event_id) AND attribute_not_exists(${DELETED})`,
         }),
       ),
       async () => (await this.doc.send(new GetCommand({ TableName: this.table, Key, ProjectionExpression: DELETED, ConsistentRead: true }))).Item?.[DELETED] === at,
     );
+  }
+
+  /**
+   * One page of the table (at most `limit` items read, all tenants) and the tombstones on it deleted
+   * before `deletedBefore`; `next` is where the following page starts (`undefined` after the last).
+   * A page may hold no tombstone and still be followed by more.
+   */
+  async tombstones(deletedBefore: string, limit: number, startKey?: Record<string, unknown>): Promise<{ tombstones: Tombstone[]; next?: Record<string, unknown> }> {
+    const page = await this.doc.send(
+      new ScanCommand({
+        TableName: this.table,
+        FilterExpression: '#d < :before',
+        ProjectionExpression: 'tenant_id, event_id, #d',
+        ExpressionAttributeNames: { '#d': DELETED },
+        ExpressionAttributeValues: { ':before': deletedBefore },
+        ExclusiveStartKey: startKey,
+        Limit: limit,
+      }),
+    );
+    return { tombstones: (page.Items ?? []) as Tombstone[], next: page.LastEvaluatedKey };
+  }
+
+  /**
+   * Removes a tombstone, only if it is still the tombstone read (the same `deleted_at`): an event
+   * created again with the same id after the tombstone was read (no `deleted_at`), or deleted again
+   * (a later one), stays. `false` when it was not there: another sweep or TTL removed it first, or
+   * the id was reused. (A resend of a removal whose answer was lost also finds it gone, so a removal
+   * can go uncounted; none is counted twice.)
+   */
+  async removeTombstone(tenantId: string, eventId: string, deletedAt: string): Promise<boolean> {
+    const out = await ifConditionHolds(
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { tenant_id: tenantId, event_id: eventId },
+          ConditionExpression: '#d = :d',
+          ExpressionAttributeNames: { '#d': DELETED },
+          ExpressionAttributeValues: { ':d': deletedAt },
+        }),
+      ),
+    );
+    return out !== undefined;
   }
 
   /**
