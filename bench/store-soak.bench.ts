@@ -82,7 +82,7 @@ export default async function storeSoak() {
       '',
       `${EVENTS} events (BENCH_STORE_EVENTS) at ${RATE}/s (BENCH_STORE_RATE), open model, each with a ~250-byte payload and one`,
       'webhook delivery to a loopback receiver; the store on disk in its own process, as `npm start` runs it. RSS is read from',
-      `/proc every ${SAMPLE_MS / 1000} s. Before patches/dynalite+4.0.0.patch every Query and Scan left a LevelDB iterator open and the`,
+      `/proc every ${SAMPLE_MS / 1000} s. Before patches/dynalite+4.0.0+001+iterator-close.patch every Query and Scan left a LevelDB iterator open and the`,
       'store grew without bound (3.8 GB after 180,000 events at 300/s, still rising ~5 MB/s).',
     ].join('\n');
     return { title: 'Store soak: the embedded store’s memory under sustained load', body };

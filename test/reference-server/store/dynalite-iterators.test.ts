@@ -1,7 +1,7 @@
 // The embedded store closes every LevelDB iterator a query or scan opens. dynalite 4.0.0 closed them
 // through `iterator.return()`, which abstract-level 3 iterators do not have, so each Query and Scan
 // left one open: on disk it pinned native memory (the store grew to gigabytes under load). The fix is
-// patches/dynalite+4.0.0.patch (applied by patch-package on install); this test fails without it.
+// patches/dynalite+4.0.0+001+iterator-close.patch (applied by patch-package on install); this test fails without it.
 import { DynamoDBClient, CreateTableCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AbstractIterator, AbstractKeyIterator, AbstractLevel, AbstractValueIterator } from 'abstract-level';
 import dynalite from 'dynalite';
