@@ -142,13 +142,19 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
   try {
     const dynamo = createDynamo({ endpoint: endpoint === 'aws' ? undefined : endpoint, region: config.AWS_REGION, maxAttempts: config.DYNAMODB_MAX_ATTEMPTS });
     opts.onDynamo?.(dynamo);
-    await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
+    const added = await ensureTables(dynamo.client, config.TABLE_PREFIX, { streams: config.ANALYTICS_FEED === 'streams' });
     const names = tableNames(config.TABLE_PREFIX);
     const journal = roles.api ? opts.unfinishedWritesPath : undefined;
     const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED, {
       tombstoneRetentionMs: config.EVENT_TOMBSTONE_RETENTION_MS,
       ...(journal === undefined ? {} : { unfinishedWritesPath: journal }),
     });
+    // A DLQ table from before its order indexes: its entries get the key those indexes read. The
+    // overdue sweep's walk of the DLQ gives it to any entry this misses (a crash here, an older process).
+    if (added['webhook-dlq']) {
+      const keyed = await stores.dlq.backfillDeadKeys();
+      logger.info({ indexes: added['webhook-dlq'], entries: keyed }, 'added the DLQ order indexes and keyed the entries already there');
+    }
     const ids = createIdGenerator(clock, random);
     const secretBox = new SecretBox(opts.secretsKey);
     const metrics = createServerMetrics({ unfinishedWrites: () => stores.events.completer.pending });

@@ -7,7 +7,8 @@ import { encodeCursor } from '../domain/cursor.js';
 import { ApiError } from './api-error.js';
 import { requireApiKey, requireScope, tenantOf } from './auth.js';
 import type { AppDeps } from './app-deps.js';
-import { Page, WEBHOOK_ID, auditFor, cursorParam, loadWebhook } from './webhook-route-helpers.js';
+import { Page, WEBHOOK_ID, auditFor, cursorParam, invalidCursor, loadWebhook } from './webhook-route-helpers.js';
+import { deliveryIdOfDeadKey } from '../store/dlq-store.js';
 import { deliveryView, webhookMetrics } from './webhook-views.js';
 import { validate } from './validate.js';
 import type { WebhookRecord } from '../domain/webhook.js';
@@ -19,7 +20,12 @@ const DeliveriesQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('asc'),
 });
 const MetricsQuery = z.strictObject({ period_hours: z.coerce.number().int().min(1).max(720).default(24) });
-const DlqQuery = z.strictObject({ ...Page, webhook_id: z.string().regex(WEBHOOK_ID).optional() });
+const DlqQuery = z.strictObject({
+  ...Page,
+  webhook_id: z.string().regex(WEBHOOK_ID).optional(),
+  // By when each entry died: oldest first by default, `desc` for the newest first.
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
 const ReplayBody = z.strictObject({ since: z.iso.datetime(), until: z.iso.datetime() }).refine((b) => b.since <= b.until, {
   message: 'since must not be after until',
   path: ['since'],
@@ -35,7 +41,9 @@ export function webhookDeliveriesRouter(deps: AppDeps): Router {
 
   router.get('/v1/webhooks/dlq', async (req, res) => {
     const q = validate(DlqQuery, req.query, 'query');
-    const page = await stores.dlq.list(tenantOf(res), { limit: q.limit, after: cursorParam(q.cursor), webhookId: q.webhook_id });
+    const after = cursorParam(q.cursor);
+    if (after !== undefined && deliveryIdOfDeadKey(after) === undefined) throw invalidCursor();
+    const page = await stores.dlq.list(tenantOf(res), { limit: q.limit, after, webhookId: q.webhook_id, newestFirst: q.order === 'desc' });
     res.json({ entries: page.entries, next_cursor: page.last ? encodeCursor(page.last) : null, has_more: page.last !== undefined });
   });
 

@@ -15,8 +15,13 @@ export const Page = { limit: z.coerce.number().int().min(1).max(100).default(50)
 export function cursorParam(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const after = decodeCursor(cursor);
-  if (after === undefined) throw new ApiError(400, 'validation_error', 'query.cursor: not a valid cursor', [{ field: 'query.cursor', message: 'invalid cursor' }]);
+  if (after === undefined) throw invalidCursor();
   return after;
+}
+
+/** The 400 for a cursor that is not one of ours (or not one of this listing's). */
+export function invalidCursor(): ApiError {
+  return new ApiError(400, 'validation_error', 'query.cursor: not a valid cursor', [{ field: 'query.cursor', message: 'invalid cursor' }]);
 }
 
 /** The tenant's webhook, or 404 (also for another tenant's id). */

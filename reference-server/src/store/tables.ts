@@ -110,11 +110,20 @@ export const TABLE_SPECS = {
       },
     ],
   },
+  // Listed in the order entries died, per tenant and per webhook: `dead_key` is `dead_at#delivery_id`
+  // (dlq-store.ts), unique, so a page boundary never falls between entries that tie. Tables created
+  // before these indexes get them at start (addMissingIndexes) and their entries a dead_key.
   'webhook-dlq': {
     KeySchema: keys('tenant_id', 'delivery_id'),
     AttributeDefinitions: [
       { AttributeName: 'tenant_id', AttributeType: S },
       { AttributeName: 'delivery_id', AttributeType: S },
+      { AttributeName: 'webhook_id', AttributeType: S },
+      { AttributeName: 'dead_key', AttributeType: S },
+    ],
+    GlobalSecondaryIndexes: [
+      { IndexName: 'tenant-dead-index', KeySchema: keys('tenant_id', 'dead_key'), Projection: { ProjectionType: 'ALL' } },
+      { IndexName: 'webhook-dead-index', KeySchema: keys('webhook_id', 'dead_key'), Projection: { ProjectionType: 'ALL' } },
     ],
   },
   // Aggregates: one partition per tenant and granularity (`tenant#hourly`), one row per period, so a
@@ -145,12 +154,19 @@ export function tableNames(prefix: string): Record<TableName, string> {
 const EVENTS_STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const };
 
 /**
- * Creates missing tables and waits until all are ACTIVE (bounded by `timeoutMs`). With `streams`, the
- * events table gets its stream (an existing table without one has it enabled).
+ * Creates missing tables, adds the indexes of TABLE_SPECS that tables created earlier lack, and waits
+ * until all are ACTIVE (bounded by `timeoutMs`). With `streams`, the events table gets its stream (an
+ * existing table without one has it enabled). Resolves to the indexes added, by logical table name.
+ * Throws when the backend accepts an index but does not add it.
  */
-export async function ensureTables(client: DynamoDBClient, prefix: string, opts: { streams?: boolean; timeoutMs?: number } = {}): Promise<void> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  prefix: string,
+  opts: { streams?: boolean; timeoutMs?: number } = {},
+): Promise<Partial<Record<TableName, string[]>>> {
   const names = tableNames(prefix);
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  const added: Partial<Record<TableName, string[]>> = {};
   await Promise.all(
     (Object.keys(TABLE_SPECS) as TableName[]).map(async (logical) => {
       const TableName = names[logical];
@@ -160,10 +176,49 @@ export async function ensureTables(client: DynamoDBClient, prefix: string, opts:
       } catch (err) {
         if (!(err instanceof ResourceInUseException)) throw err;
         if (opts.streams && logical === 'events') await enableStream(client, TableName, timeoutMs);
+        const indexes = await addMissingIndexes(client, TableName, TABLE_SPECS[logical], timeoutMs);
+        if (indexes.length > 0) added[logical] = indexes;
       }
       await waitUntilActive(client, TableName, timeoutMs);
     }),
   );
+  return added;
+}
+
+/**
+ * Adds the global secondary indexes of `spec` that the existing table lacks, one UpdateTable at a time
+ * (DynamoDB takes one index creation per call), each ACTIVE before the next; the store fills each from
+ * the items already there. Another process adding the same index at once is no error. Returns the
+ * names of the indexes this call added.
+ */
+export async function addMissingIndexes(client: DynamoDBClient, TableName: string, spec: TableSpec, timeoutMs: number): Promise<string[]> {
+  const wanted = spec.GlobalSecondaryIndexes ?? [];
+  if (wanted.length === 0) return [];
+  await waitUntilActive(client, TableName, timeoutMs);
+  const present = async () => new Set(((await client.send(new DescribeTableCommand({ TableName }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const have = await present();
+  const added: string[] = [];
+  for (const index of wanted.filter((i) => !have.has(i.IndexName))) {
+    const keyNames = new Set((index.KeySchema ?? []).map((k) => k.AttributeName));
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName,
+          AttributeDefinitions: (spec.AttributeDefinitions ?? []).filter((d) => keyNames.has(d.AttributeName)),
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        }),
+      );
+      added.push(index.IndexName!);
+    } catch (err) {
+      // Another process got there first (an index of that name exists, or one is being created).
+      if (!(await present()).has(index.IndexName)) throw err;
+    }
+    if (!(await present()).has(index.IndexName)) {
+      throw new Error(`table ${TableName} lacks index ${index.IndexName} and this DynamoDB accepted it without adding it: the embedded dynalite needs its patch (npx patch-package), or add the index by hand`);
+    }
+    await waitUntilActive(client, TableName, timeoutMs);
+  }
+  return added;
 }
 
 async function enableStream(client: DynamoDBClient, TableName: string, timeoutMs: number): Promise<void> {

@@ -4,7 +4,8 @@
 // only the index could find would then wait forever; with the sweep it waits one sweep cycle at most.
 // Every INDEX_REPAIR_EVERY ticks (and on the first) it also repairs the webhooks' listing index, which
 // fan-out reads to find a tenant's active webhooks. And it walks the DLQ the same way, a page per tick,
-// removing entries left by a dead-lettering whose second write failed (see `staleDlqEntries`).
+// removing entries left by a dead-lettering whose second write failed (see `staleDlqEntries`) and
+// giving entries written without a dead_key (by a process older than the DLQ's order indexes) theirs.
 import type { DeliveryStatus } from '../domain/delivery.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -74,6 +75,7 @@ export class OverdueSweep {
     if (page.entries.length === 0) return;
     const statuses = await stores.deliveries.statuses(page.entries.map((e) => e.delivery_id));
     for (const entry of page.entries) {
+      if (entry.dead_key === undefined && (await stores.dlq.addDeadKey(entry))) logger.info({ delivery_id: entry.delivery_id }, 'gave a DLQ entry its dead_key: it is listed now');
       const status = statuses.get(entry.delivery_id);
       if (status === undefined || !FINAL_NOT_DEAD.has(status)) continue;
       if (!(await stores.dlq.remove(entry.tenant_id, entry.delivery_id, entry.dead_at))) continue;

@@ -3,7 +3,6 @@
 // entries; see test/resilience/dead-letter-settle-lost.test.ts). Replaying one must not answer as if
 // the delivery were requeued: it is 404, nothing is sent again, and the stale entry is gone.
 // The sweep is set far apart here so that it cannot remove the entry first.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
@@ -32,12 +31,7 @@ it('answers 404 to the replay of a DLQ entry whose delivery was delivered, and r
   }, { message: 'the delivery recorded as delivered' });
 
   // The state a lost `dead` write followed by a successful attempt leaves.
-  await api.dynamo.doc.send(
-    new PutCommand({
-      TableName: `${api.config.TABLE_PREFIX}webhook-dlq`,
-      Item: { tenant_id: created.tenant_id, delivery_id: deliveryId, webhook_id: delivery.webhook_id, event_id: delivery.event_id, event_type: delivery.event_type, reason: 'http_5xx', attempts: 3, dead_at: new Date().toISOString() },
-    }),
-  );
+  await api.deps.stores.dlq.put({ tenant_id: created.tenant_id, delivery_id: deliveryId, webhook_id: delivery.webhook_id, event_id: delivery.event_id, event_type: delivery.event_type, reason: 'http_5xx', attempts: 3, dead_at: new Date().toISOString() });
   expect(((await api.call('GET', '/v1/webhooks/dlq', { key })).body.entries as unknown[]).length).toBe(1);
 
   const replay = await api.call('POST', `/v1/webhooks/dlq/${deliveryId}/replay`, { key });

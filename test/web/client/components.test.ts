@@ -8,7 +8,6 @@ import { ApiClient, ApiFailure } from '../../../reference-server/src/web/client/
 import { pagesFor } from '../../../reference-server/src/web/client/app.js';
 import { errorRateHint, errorRateValue, loadSeries, volumeChart } from '../../../reference-server/src/web/client/pages/analytics-page.js';
 import { describeDetail } from '../../../reference-server/src/web/client/pages/chaos-page.js';
-import { newestFirst } from '../../../reference-server/src/web/client/pages/dlq-panel.js';
 import { DataTable } from '../../../reference-server/src/web/client/components/data-table.js';
 import { ErrorBanner } from '../../../reference-server/src/web/client/components/error-banner.js';
 import { ShareList } from '../../../reference-server/src/web/client/components/share-list.js';
@@ -78,12 +77,6 @@ it('says what the error rate counts: failed requests of all requests, and failed
   // 16 errors over 42 requests and 20 delivery attempts: one request failed, and 15 attempts (26 %).
   expect(errorRateHint({ error_count: 16, request_count: 42, delivery_count: 20, delivery_error_count: 15 })).toBe('1 of 42 requests, 15 of 20 delivery attempts');
   expect(errorRateHint({ error_count: 2, request_count: 40, delivery_count: 0, delivery_error_count: 0 })).toBe('2 of 40 requests');
-});
-
-it('lists dead-lettered deliveries newest first, whatever order their ids come in', () => {
-  const entry = (delivery_id: string, dead_at: string) => ({ tenant_id: 't', delivery_id, webhook_id: 'w', event_id: 'e', event_type: 'x', reason: 'r', attempts: 4, dead_at });
-  const listed = newestFirst([entry('dlv_b', '2026-12-06T20:59:06Z'), entry('dlv_a', '2026-12-06T20:59:08Z'), entry('dlv_c', '2026-12-06T20:59:06Z'), entry('dlv_d', '2026-12-06T20:59:01Z')]);
-  expect(listed.map((e) => e.delivery_id)).toEqual(['dlv_a', 'dlv_b', 'dlv_c', 'dlv_d']);
 });
 
 it('charts request errors and failed delivery attempts apart, as the error rate counts them', () => {

@@ -16,7 +16,7 @@ export interface DlqPage extends Page {
 export type WebhookListQuery = { is_active?: boolean; limit?: number };
 /** `order`: `asc` (oldest first, the default) or `desc` (newest first). */
 export type DeliveryListQuery = { status?: DeliveryStatus; limit?: number; order?: 'asc' | 'desc' };
-export type DlqListQuery = { webhook_id?: string; limit?: number };
+export type DlqListQuery = { webhook_id?: string; limit?: number; order?: 'asc' | 'desc' };
 type Cursor = { cursor?: string };
 
 const path = (id: string, rest = '') => `/v1/webhooks/${encodeURIComponent(id)}${rest}`;

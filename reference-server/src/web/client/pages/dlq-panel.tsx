@@ -8,13 +8,8 @@ import type { DlqEntry, Webhook } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { DataTable } from '../components/data-table.js';
 
-/** How many entries the panel reads: the API's page, in delivery-id order. */
+/** How many entries the panel reads: the API's largest page, the newest first (`order=desc`). */
 const PAGE = 100;
-
-/** Entries newest first (ids are not in time order), ties by id so the order holds between refreshes. */
-export function newestFirst(entries: readonly DlqEntry[]): DlqEntry[] {
-  return [...entries].sort((a, b) => b.dead_at.localeCompare(a.dead_at) || a.delivery_id.localeCompare(b.delivery_id));
-}
 
 /** The tenant's DLQ with replay buttons. */
 export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[] }) {
@@ -23,7 +18,7 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
   const [windowHook, setWindowHook] = useState('');
   const [since, setSince] = useState(() => new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
   const [until, setUntil] = useState(() => new Date(Date.now() + 60_000).toISOString().slice(0, 16));
-  const loaded = useLoad(() => api.get<{ entries: DlqEntry[]; has_more: boolean }>(`/v1/webhooks/dlq?limit=${PAGE}`), [api], 5000);
+  const loaded = useLoad(() => api.get<{ entries: DlqEntry[]; has_more: boolean }>(`/v1/webhooks/dlq?limit=${PAGE}&order=desc`), [api], 5000);
 
   const act = async (what: () => Promise<string>) => {
     setError(null);
@@ -50,7 +45,7 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
     });
   };
 
-  const entries = newestFirst(loaded.data?.entries ?? []);
+  const entries = loaded.data?.entries ?? [];
   return (
     <section className="panel" aria-labelledby="dlq-title">
       <h3 id="dlq-title">Dead-letter queue</h3>
@@ -72,7 +67,7 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
           </tr>
         ))}
       </DataTable>
-      {loaded.data?.has_more ? <p className="muted small">The {PAGE} entries read are shown, of more; replay the rest by window below.</p> : null}
+      {loaded.data?.has_more ? <p className="muted small">The {PAGE} newest entries are shown, of more; replay the rest by window below.</p> : null}
       {webhooks.length > 0 ? (
         <form className="toolbar" onSubmit={replayWindow} aria-label="Replay by window">
           <label>
