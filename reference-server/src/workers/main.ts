@@ -1,6 +1,7 @@
-// `npm run worker`: every background job — fan-out, delivery, analytics, key expiry — without the API,
-// in its own process against a shared DynamoDB. Several such processes can run at once: leases and
-// conditional writes keep them apart. Next to `npm start` on the same DATA_DIR it needs no settings.
+// `npm run worker`: every background job — fan-out, delivery, analytics, key expiry, the tombstone
+// sweep — without the API, in its own process against a shared DynamoDB. Several such processes can
+// run at once: leases and conditional writes keep them apart. Next to `npm start` on the same
+// DATA_DIR it needs no settings.
 import { createServer } from 'node:http';
 import { exitOnHelpArgs } from '../help-only-args.js';
 import type { ReadyMessage } from '../child-stack.js';
@@ -8,8 +9,9 @@ import { DATA_FILES, findPublishedEndpoint, findPublishedServer, readSecretsKey 
 
 const usage = `usage: npm run worker [-- --help]
 
-Runs the webhook fan-out and delivery workers, the analytics processor and the key expiry job, without
-the API, against the DynamoDB a server uses. Several workers may run at once.
+Runs the webhook fan-out and delivery workers, the analytics processor, the key expiry job and the sweep
+of deleted events' tombstones, without the API, against the DynamoDB a server uses. Several workers may
+run at once.
 
 Finds the store and keys the way \`npm start\` left them under DATA_DIR [.data]: the embedded store's
 endpoint (DATA_DIR/${DATA_FILES.endpoint}, while \`npm start\` runs) and the secrets key. Or set
