@@ -46,6 +46,7 @@ type DeliveryQuery struct {
 type DLQQuery struct {
 	WebhookID string // one webhook's dead letters; "" for every webhook's
 	Limit     int    // page size, 1..100 (0: the server's 50)
+	Order     string // by when each died: "asc", oldest first (the server's default for ""); "desc": newest first
 }
 
 // CreateWebhookInput is the body of POST /v1/webhooks.

@@ -127,6 +127,7 @@ func (s *WebhooksService) DLQPage(ctx context.Context, query DLQQuery, cursor st
 	q := url.Values{}
 	set(q, "webhook_id", query.WebhookID)
 	setInt(q, "limit", query.Limit)
+	set(q, "order", query.Order)
 	set(q, "cursor", cursor)
 	var out DLQPage
 	return result(&out, s.c.doJSON(ctx, call{method: http.MethodGet, path: "/v1/webhooks/dlq", query: q}, &out))
