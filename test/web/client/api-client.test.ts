@@ -2,7 +2,7 @@
 // an ApiFailure the page can show (the API's code and request id, a proxy's text, no answer at all).
 // Responses come from a fetch function handed to the client: no server is needed to decide these.
 import { expect, it } from 'vitest';
-import { ApiClient, ApiFailure } from '../../../reference-server/src/web/client/api-client.js';
+import { ApiClient, ApiFailure, fieldErrors } from '../../../reference-server/src/web/client/api-client.js';
 
 function answering(res: () => Response, seen: RequestInit[] = []): typeof fetch {
   return async (_input, init) => {
@@ -57,4 +57,20 @@ it('tells its owner when the credential stops working (401), and not for other r
   await expect(api.get('/v1/webhooks')).rejects.toMatchObject({ status: 401 });
   await expect(api.blob('/v1/analytics/export')).rejects.toMatchObject({ status: 401 });
   expect(unauthorized.map((f) => f.code)).toEqual(['unauthorized', 'unauthorized']);
+});
+
+it("keeps a validation error's details, and places each problem under its body field", async () => {
+  const details = [
+    { field: 'body.name', message: 'Too small' },
+    { field: 'body.scopes.0', message: 'Invalid option' },
+    { field: 'body.scopes', message: 'second word on scopes' },
+    { field: 'body', message: 'Unrecognized key: "x"' },
+    { field: 'query.limit', message: 'Too big' },
+  ];
+  const api = new ApiClient('k', answering(() => Response.json({ error: { code: 'validation_error', message: 'body.name: Too small', details } }, { status: 400 })));
+  const failure = (await api.post('/v1/api-keys', {}).catch((e: unknown) => e)) as ApiFailure;
+  expect(failure.details).toEqual(details);
+  expect(fieldErrors(failure)).toEqual({ name: 'Too small', scopes: 'Invalid option' });
+  expect(fieldErrors(new ApiFailure(409, 'conflict', 'no', null, details))).toEqual({});
+  expect(fieldErrors(null)).toEqual({});
 });

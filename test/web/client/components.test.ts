@@ -13,7 +13,10 @@ import { ErrorBanner } from '../../../reference-server/src/web/client/components
 import { ShareList } from '../../../reference-server/src/web/client/components/share-list.js';
 import { verdictOf } from '../../../reference-server/src/web/client/pages/runs-page.js';
 import { healthOf, loadWebhooks } from '../../../reference-server/src/web/client/pages/webhooks-page.js';
-import type { RunSummary, Webhook } from '../../../reference-server/src/web/client/types.js';
+import { createKeyBody } from '../../../reference-server/src/web/client/pages/key-form.js';
+import { tenantsOf } from '../../../reference-server/src/web/client/pages/keys-page.js';
+import { NewKeyPanel } from '../../../reference-server/src/web/client/pages/new-key-panel.js';
+import type { ApiKey, CreatedKey, RunSummary, Scope, Webhook } from '../../../reference-server/src/web/client/types.js';
 
 it('shows an API error with its message, status, code and request id, as an alert', () => {
   const html = renderToStaticMarkup(createElement(ErrorBanner, { error: new ApiFailure(409, 'conflict', 'only the active version can be rotated', 'req_42') }));
@@ -126,4 +129,30 @@ it('shows no error rate, rather than 0.00%, for a range with no requests and no 
   expect(errorRateValue({ error_rate: 0, request_count: 0, delivery_count: 0 })).toBe('—');
   expect(errorRateValue({ error_rate: 0, request_count: 12, delivery_count: 0 })).toBe('0.00%');
   expect(errorRateValue({ error_rate: 0.0577, request_count: 52, delivery_count: 0 })).toBe('5.77%');
+});
+
+it('sends a new key as the form holds it: a blank tenant starts a new one, a blank signing mode keeps the server default', () => {
+  const values = { name: ' ci ', tenantId: '  ', scopes: ['keys:manage', 'events:read'] as Scope[], tier: 'startup' as const, signingMode: '' as const };
+  // The name goes as typed (the API trims it and judges it); scopes in the API's order.
+  expect(createKeyBody(values)).toEqual({ name: ' ci ', scopes: ['events:read', 'keys:manage'], tier: 'startup' });
+  expect(createKeyBody({ ...values, tenantId: ' tnt_1 ', signingMode: 'required' })).toMatchObject({ tenant_id: 'tnt_1', signing_mode: 'required' });
+  expect(createKeyBody({ ...values, scopes: [] }).scopes).toEqual([]);
+});
+
+it('offers each tenant of the key list once, named by its keys', () => {
+  const key = (tenant_id: string, name: string) => ({ tenant_id, name }) as ApiKey;
+  expect(tenantsOf([key('tnt_a', 'web'), key('tnt_b', 'ci'), key('tnt_a', 'web'), key('tnt_a', 'cron')])).toEqual([
+    { tenant_id: 'tnt_a', names: ['web', 'cron'] },
+    { tenant_id: 'tnt_b', names: ['ci'] },
+  ]);
+});
+
+it('shows a new key and its signing secret once, each with a copy button, and says they will not be shown again', () => {
+  const created = { name: 'ci', api_key: 'tr_secret', signing_secret: 'sk_secret' } as CreatedKey;
+  const html = renderToStaticMarkup(createElement(NewKeyPanel, { title: 'Key ci created', created, onDone: () => {} }));
+  expect(html).toContain('You will not see these again.');
+  expect(html).toContain('tr_secret');
+  expect(html).toContain('sk_secret');
+  expect(html).toContain('Copy key');
+  expect(html).toContain('Copy signing secret');
 });

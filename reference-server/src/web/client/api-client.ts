@@ -8,6 +8,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string | null,
+    /** The API's `details`: for `validation_error`, one `{field, message}` per failing field. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -85,12 +87,26 @@ export async function failureOf(res: Response): Promise<ApiFailure> {
   const requestId = res.headers.get('x-request-id');
   const text = await res.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; request_id?: string } };
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; request_id?: string; details?: unknown } };
     if (body.error?.message) {
-      return new ApiFailure(res.status, body.error.code ?? 'error', body.error.message, body.error.request_id ?? requestId);
+      return new ApiFailure(res.status, body.error.code ?? 'error', body.error.message, body.error.request_id ?? requestId, body.error.details);
     }
   } catch {
     // Not JSON: a proxy's page or plain text; shown as it is below.
   }
   return new ApiFailure(res.status, `http_${res.status}`, text.trim().slice(0, 200) || `HTTP ${res.status}`, requestId);
+}
+
+/**
+ * A `validation_error`'s problems by body field (`body.name` → `name`, `body.scopes.0` → `scopes`),
+ * the first message for each; empty for any other failure, so a form can show them beside its fields.
+ */
+export function fieldErrors(failure: ApiFailure | null): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (failure?.code !== 'validation_error' || !Array.isArray(failure.details)) return errors;
+  for (const d of failure.details as Array<{ field?: unknown; message?: unknown }>) {
+    const [where, field] = typeof d.field === 'string' ? d.field.split('.') : [];
+    if (where === 'body' && field && typeof d.message === 'string') errors[field] ??= d.message;
+  }
+  return errors;
 }

@@ -5,11 +5,16 @@ export type {
   AnalyticsRow,
   AnalyticsSummary,
   ApiKey,
+  CreateApiKeyInput,
+  CreatedApiKey as CreatedKey,
   Delivery,
   DlqEntry,
   Webhook,
   WebhookMetrics,
   RotatedApiKey as RotatedKey,
+  Scope,
+  SigningMode,
+  Tier,
   WebhookTestResult as TestResult,
 } from '../../../../sdk/typescript/src/index.js';
 

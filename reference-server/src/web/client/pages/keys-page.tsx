@@ -1,14 +1,25 @@
-// API keys (§4.5): every key with its status, version, rotation and expiry; rotation with a
-// transition period (the new key shown once, with a copy button), version history, and revoke.
+// API keys (§4.5): every key with its status, version, rotation and expiry; a new key (admin),
+// rotation with a transition period (either shows the secrets once, with copy buttons), version
+// history, and revoke.
 import { useState } from 'react';
 import type { ApiClient, ApiFailure } from '../api-client.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { CopyButton } from '../components/copy-button.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { utc } from '../format.js';
-import type { ApiKey, RotatedKey, Session } from '../types.js';
+import type { ApiKey, CreatedKey, RotatedKey, Session } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { DataTable } from '../components/data-table.js';
+import { KeyForm, type TenantChoice } from './key-form.js';
+import { NewKeyPanel } from './new-key-panel.js';
+
+const COLUMNS = ['Key', 'Status', 'Version', 'Rotated', 'Expires', 'Actions'];
+
+/** The tenants among `keys`, each named by its keys, in the order they first appear. */
+export function tenantsOf(keys: readonly ApiKey[]): TenantChoice[] {
+  const byId = new Map<string, Set<string>>();
+  for (const k of keys) byId.set(k.tenant_id, (byId.get(k.tenant_id) ?? new Set()).add(k.name));
+  return [...byId].map(([tenant_id, names]) => ({ tenant_id, names: [...names] }));
+}
 
 /** The keys the credential may manage: all (admin) or its tenant's (a keys:manage key). */
 export function KeysPage({ api, session }: { api: ApiClient; session: Session }) {
@@ -16,7 +27,9 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
   const [rotating, setRotating] = useState<ApiKey | null>(null);
   const [transitionDays, setTransitionDays] = useState(7);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [rotated, setRotated] = useState<RotatedKey | null>(null);
+  const [creating, setCreating] = useState(false);
+  // The secrets on screen, from a rotation or a creation; dropped when the admin says they are saved.
+  const [shown, setShown] = useState<{ rotated: RotatedKey } | { created: CreatedKey } | null>(null);
   const [versions, setVersions] = useState<{ of: string; list: ApiKey[] } | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
@@ -37,7 +50,7 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
     act(async () => {
       const key = rotating!;
       setRotating(null);
-      setRotated(await api.post<RotatedKey>(`/v1/api-keys/${key.key_id}/rotate`, { transition_days: transitionDays }));
+      setShown({ rotated: await api.post<RotatedKey>(`/v1/api-keys/${key.key_id}/rotate`, { transition_days: transitionDays }) });
     });
   const revoke = () =>
     act(async () => {
@@ -51,38 +64,52 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
       setVersions({ of: key.name, list: page.versions });
     });
 
+  const created = (key: CreatedKey) => {
+    setCreating(false);
+    setShown({ created: key });
+    loaded.reload();
+  };
+
   const keys = loaded.data?.keys ?? [];
+  const admin = session.kind === 'admin';
+  // While secrets are on screen nothing else makes new ones, which would replace them unsaved.
+  const holding = shown !== null;
   return (
     <section aria-labelledby="keys-title">
       <div className="page-head">
         <h2 id="keys-title">API keys</h2>
-        <span className="muted small">{session.kind === 'admin' ? 'All tenants' : 'This tenant'}</span>
+        <div className="head-side">
+          <span className="muted small">{admin ? 'All tenants' : 'This tenant'}</span>
+          {/* Only the admin token may create keys (a keys:manage key rotates and revokes its tenant's). */}
+          {admin ? (
+            <button type="button" className="primary" onClick={() => setCreating(true)} disabled={holding}>
+              New key
+            </button>
+          ) : null}
+        </div>
       </div>
       <ErrorBanner error={error ?? loaded.error} />
-      {rotated ? (
-        <div className="panel highlight" role="status" aria-label="New key">
-          <h3>
-            New key for {rotated.name} (version {rotated.version})
-          </h3>
+      {creating ? <KeyForm api={api} tenants={tenantsOf(keys)} onCreated={created} onCancel={() => setCreating(false)} /> : null}
+      {shown && 'created' in shown ? (
+        <NewKeyPanel title={`Key ${shown.created.name} created`} created={shown.created} onDone={() => setShown(null)}>
           <p>
-            Shown only now. The previous version is <strong>{rotated.previous_status}</strong>
-            {rotated.previous_expires_at ? ` and keeps working until ${utc(rotated.previous_expires_at)}` : ''}.
+            Tenant <span className="mono">{shown.created.tenant_id}</span>, scopes {shown.created.scopes.join(', ')}, tier {shown.created.tier}.
           </p>
-          <code className="secret" data-testid="new-key">
-            {rotated.api_key}
-          </code>{' '}
-          <CopyButton text={rotated.api_key} />
-          <div className="actions">
-            <button type="button" onClick={() => setRotated(null)}>
-              I have saved it
-            </button>
-          </div>
-        </div>
+        </NewKeyPanel>
       ) : null}
-      <DataTable columns={['Name', 'Key', 'Status', 'Version', 'Rotated', 'Expires', 'Actions']} count={loaded.data ? keys.length : undefined} loading={loaded.loading} empty="No keys.">
+      {shown && 'rotated' in shown ? (
+        <NewKeyPanel title={`New key for ${shown.rotated.name} (version ${shown.rotated.version})`} created={shown.rotated} onDone={() => setShown(null)}>
+          <p>
+            The previous version is <strong>{shown.rotated.previous_status}</strong>
+            {shown.rotated.previous_expires_at ? ` and keeps working until ${utc(shown.rotated.previous_expires_at)}` : ''}.
+          </p>
+        </NewKeyPanel>
+      ) : null}
+      <DataTable columns={admin ? ['Name', 'Tenant', ...COLUMNS] : ['Name', ...COLUMNS]} count={loaded.data ? keys.length : undefined} loading={loaded.loading} empty={admin ? 'No keys yet. New key makes the first, with a tenant of its own.' : 'No keys.'}>
         {keys.map((k) => (
           <tr key={k.key_id}>
-            <td className="wrap">{k.name}</td>
+            <td className="wrap key-name">{k.name}</td>
+            {admin ? <td className="mono nowrap">{k.tenant_id}</td> : null}
             <td className="mono">
               {k.key_prefix}… <span className="muted small">{k.key_id}</span>
             </td>
@@ -97,7 +124,7 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
                 <button type="button" onClick={() => void showVersions(k)}>
                   Versions
                 </button>
-                <button type="button" disabled={k.status !== 'active' || busy} onClick={() => setRotating(k)}>
+                <button type="button" disabled={k.status !== 'active' || busy || holding} onClick={() => setRotating(k)}>
                   Rotate
                 </button>
                 <button type="button" className="danger" disabled={k.status === 'revoked' || busy} onClick={() => setRevoking(k)}>

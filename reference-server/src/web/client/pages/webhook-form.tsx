@@ -64,7 +64,7 @@ export function WebhookForm({ api, editing, onDone, onCancel, onCreated }: { api
       {touched && errors.url ? <p className="field-error">{errors.url}</p> : null}
       <label htmlFor="wh-events">Event types</label>
       <input id="wh-events" value={events} onChange={(e) => setEvents(e.target.value)} aria-describedby="wh-events-hint" aria-invalid={touched && !!errors.events} />
-      <p id="wh-events-hint" className="muted small">
+      <p id="wh-events-hint" className="muted small field-hint">
         Comma-separated: exact names (order.created), * for all, or prefixes (order.*).
       </p>
       {touched && errors.events ? <p className="field-error">{errors.events}</p> : null}
