@@ -85,7 +85,8 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await page.getByTestId('volume-chart').locator('.recharts-bar-rectangle').first().waitFor();
   const sources = page.getByRole('region', { name: 'Top sources' });
   await expect.poll(() => sources.textContent(), POLL).toMatch(/shop.*2 · 66\.7%.*crm.*1 · 33\.3%/);
-  await expect.poll(() => page.getByText(/Last updated/).count(), POLL).toBe(1);
+  // In UTC, as every time on the dashboard, not in the browser's zone and clock style.
+  await expect.poll(() => page.getByText(/Last updated/).textContent(), POLL).toMatch(/^Last updated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   await page.screenshot({ path: join(shots, 'dashboard-analytics.png'), fullPage: true });
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   expect(csv.suggestedFilename()).toMatch(/^analytics-hourly-.*\.csv$/);
@@ -134,6 +135,19 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await dlq.getByText(/queued again/).waitFor();
   await waitFor(() => receiver.received.slice(before).some((r) => r.body.includes('order.refunded')), { message: 'the replayed delivery arrives' });
   await dlq.getByRole('cell', { name: 'order.refunded' }).waitFor({ state: 'detached' });
+  // The window is typed in UTC as every time is shown; a time that is none, or a window the API
+  // refuses, is named beside its field.
+  const since = dlq.getByLabel('Since (UTC)');
+  const typed = await since.inputValue();
+  expect(typed).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+  await since.fill('yesterday');
+  await dlq.getByRole('button', { name: 'Replay window' }).click();
+  await dlq.getByText('Enter a UTC time like 2026-01-31 13:05').waitFor();
+  await since.fill('2999-01-01 00:00');
+  await dlq.getByRole('button', { name: 'Replay window' }).click();
+  await dlq.getByText('since must not be after until').waitFor();
+  expect(await since.getAttribute('aria-invalid')).toBe('true');
+  await since.fill(typed);
   await dlq.getByRole('button', { name: 'Replay window' }).click();
   await dlq.getByText('1 delivery queued again.').waitFor();
   await waitFor(() => receiver.received.slice(before).some((r) => r.body.includes('order.cancelled')), { message: 'the window replay arrives' });
@@ -207,6 +221,7 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await createEvent('shop', 'order.created');
   const log = page.getByRole('region', { name: 'Injection log' });
   await expect.poll(() => log.getByRole('row').filter({ hasText: 'latency' }).count(), POLL).toBeGreaterThan(0);
+  expect(await log.getByRole('row').filter({ hasText: 'latency' }).first().getByRole('cell').nth(1).textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/);
   await expect.poll(async () => Number(await rule.getByRole('cell').nth(5).textContent()), POLL).toBeGreaterThan(0);
   await page.screenshot({ path: join(shots, 'dashboard-chaos.png'), fullPage: true });
   await page.getByRole('button', { name: 'Heal all (kill switch)' }).click();

@@ -12,7 +12,25 @@ it('formats ratios, latencies and instants, with a dash for missing values', () 
   expect(millis(1240)).toBe('1.24 s');
   expect(millis(null)).toBe('—');
   expect(utc('2026-11-22T13:05:09.123Z')).toBe('2026-11-22 13:05:09 UTC');
+  expect(utc(null)).toBe('—');
+  expect(utc('soon')).toBe('soon');
   expect(utcDay(Date.parse('2026-11-22T23:30:00Z'), -1)).toBe('2026-11-21');
+});
+
+it('shows every instant in UTC, whatever the zone of the machine or how the instant is given', () => {
+  const at = Date.parse('2026-11-22T23:05:09.123Z');
+  // A zone far from UTC, where local time is already the next day.
+  const zone = process.env.TZ;
+  process.env.TZ = 'Pacific/Kiritimati';
+  try {
+    expect(new Date(at).getDate()).toBe(23);
+    expect(utc(at)).toBe('2026-11-22 23:05:09 UTC');
+    expect(utc(new Date(at))).toBe('2026-11-22 23:05:09 UTC');
+    expect(utc(at, 'millis')).toBe('2026-11-22 23:05:09.123 UTC');
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
 });
 
 it('counts down a rule to its end, and says when it has none', () => {

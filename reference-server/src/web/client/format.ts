@@ -12,11 +12,32 @@ export function millis(ms: number | null | undefined): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 }
 
-/** An ISO instant as `2026-11-22 13:05:09 UTC`; null → `—`. */
-export function utc(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+/**
+ * An instant as the dashboard shows every time: `2026-11-22 13:05:09 UTC` (with `.123` before ` UTC`
+ * when `precision` is `millis`), never in the browser's zone. Takes an ISO string, epoch milliseconds
+ * or a Date; null → `—`, and a string that is no date as it is.
+ */
+export function utc(at: string | number | Date | null | undefined, precision: 'seconds' | 'millis' = 'seconds'): string {
+  if (at === null || at === undefined || at === '') return '—';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
+  return `${d.toISOString().slice(0, precision === 'millis' ? 23 : 19).replace('T', ' ')} UTC`;
+}
+
+/** Epoch milliseconds as a minute to type or edit: `2026-11-22 13:05`, in UTC like `utc`. */
+export function utcMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * A typed UTC time, `2026-11-22 13:05` (a `T` for the space, seconds and a trailing `UTC` or `Z` are
+ * accepted), as an ISO instant; null when it is not one (a 30 February, a 25th hour, other text).
+ */
+export function parseUtc(text: string): string | null {
+  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d)?)\s*(?:UTC|Z)?$/i.exec(text.trim());
+  if (!m) return null;
+  const d = new Date(`${m[1]}T${m[2]}Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== m[1] ? null : d.toISOString();
 }
 
 /** Time left until `iso` from `now`: `4m 05s`, `12s`, `ended`; null → `until healed`. */

@@ -6,7 +6,7 @@ import type { ApiClient, ApiFailure } from '../api-client.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { ShareList } from '../components/share-list.js';
 import { StatCard } from '../components/stat-card.js';
-import { millis, percent, topShares, utcDay } from '../format.js';
+import { millis, percent, topShares, utc, utcDay } from '../format.js';
 import type { AnalyticsRow, AnalyticsSummary } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { saveBlob } from '../save-blob.js';
@@ -118,15 +118,15 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
       <div className="page-head">
         <h2 id="analytics-title">Analytics</h2>
         <span className="muted small" aria-live="polite">
-          {loaded.loading ? 'Loading…' : loaded.updatedAt ? `Last updated ${loaded.updatedAt.toLocaleTimeString()}` : ''}
+          {loaded.loading ? 'Loading…' : loaded.updatedAt ? `Last updated ${utc(loaded.updatedAt)}` : ''}
         </span>
       </div>
       <form className="toolbar" onSubmit={(e) => (e.preventDefault(), loaded.reload())}>
         <label>
-          From <input type="date" value={start} max={end} onChange={(e) => setStart(e.target.value)} required />
+          From (UTC) <input type="date" value={start} max={end} onChange={(e) => setStart(e.target.value)} required />
         </label>
         <label>
-          To <input type="date" value={end} min={start} onChange={(e) => setEnd(e.target.value)} required />
+          To (UTC) <input type="date" value={end} min={start} onChange={(e) => setEnd(e.target.value)} required />
         </label>
         <label>
           Granularity
@@ -163,7 +163,9 @@ export function AnalyticsPage({ api }: { api: ApiClient }) {
         </div>
       ) : null}
       <section className="panel" aria-label="Event volume">
-        <h3>Event volume</h3>
+        <h3>
+          Event volume <span className="muted small">per {metric === 'hourly' ? 'hour' : 'day'}, UTC</span>
+        </h3>
         {rows.length === 0 ? (
           <p className="empty">{loaded.loading ? 'Loading…' : 'No events in this range yet. Events appear here within a few seconds of being created.'}</p>
         ) : (

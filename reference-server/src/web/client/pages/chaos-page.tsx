@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { ApiClient, ApiFailure } from '../api-client.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { remaining } from '../format.js';
+import { remaining, utc } from '../format.js';
 import type { ChaosRule, Injection } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { CHAOS_PRESETS, ruleFromPreset } from './chaos-presets.js';
@@ -117,7 +117,7 @@ export function ChaosPage({ api }: { api: ApiClient }) {
           {loaded.data?.log.map((i) => (
             <tr key={i.seq}>
               <td>{i.seq}</td>
-              <td>{new Date(i.at).toISOString().slice(11, 23)}</td>
+              <td>{utc(i.at, 'millis')}</td>
               <td className="mono">{i.rule}</td>
               <td>{i.point}</td>
               <td>{i.kind}</td>

@@ -1,9 +1,9 @@
 // The dead-letter queue: deliveries that ran out of attempts, each replayable on its own, and a
 // replay of one webhook's deliveries over a time window (POST /v1/webhooks/{id}/replay).
 import { useState, type FormEvent } from 'react';
-import type { ApiClient, ApiFailure } from '../api-client.js';
+import { fieldErrors, type ApiClient, type ApiFailure } from '../api-client.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { utc } from '../format.js';
+import { parseUtc, utc, utcMinute } from '../format.js';
 import type { DlqEntry, Webhook } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { DataTable } from '../components/data-table.js';
@@ -16,8 +16,11 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [windowHook, setWindowHook] = useState('');
-  const [since, setSince] = useState(() => new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
-  const [until, setUntil] = useState(() => new Date(Date.now() + 60_000).toISOString().slice(0, 16));
+  // Typed as text in the form every time is shown in (a browser's own time field shows its locale's clock).
+  const [since, setSince] = useState(() => utcMinute(Date.now() - 3_600_000));
+  const [until, setUntil] = useState(() => utcMinute(Date.now() + 60_000));
+  const [checked, setChecked] = useState(false);
+  const [windowError, setWindowError] = useState<ApiFailure | null>(null);
   const loaded = useLoad(() => api.get<{ entries: DlqEntry[]; has_more: boolean }>(`/v1/webhooks/dlq?limit=${PAGE}&order=desc`), [api], 5000);
 
   const act = async (what: () => Promise<string>) => {
@@ -34,16 +37,25 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
       await api.post(`/v1/webhooks/dlq/${entry.delivery_id}/replay`);
       return `Delivery ${entry.delivery_id} queued again.`;
     });
-  const replayWindow = (e: FormEvent) => {
+  const replayWindow = async (e: FormEvent) => {
     e.preventDefault();
     const hook = windowHook || webhooks[0]?.webhook_id;
-    if (!hook) return;
-    void act(async () => {
-      const body = { since: new Date(`${since}Z`).toISOString(), until: new Date(`${until}Z`).toISOString() };
+    const body = { since: parseUtc(since), until: parseUtc(until) };
+    setWindowError(null);
+    setChecked(true);
+    if (!hook || body.since === null || body.until === null) return;
+    try {
       const result = await api.post<{ replayed: number }>(`/v1/webhooks/${hook}/replay`, body);
-      return `${result.replayed} ${result.replayed === 1 ? 'delivery' : 'deliveries'} queued again.`;
-    });
+      setNotice(`${result.replayed} ${result.replayed === 1 ? 'delivery' : 'deliveries'} queued again.`);
+      loaded.reload();
+    } catch (err) {
+      setWindowError(asFailure(err));
+    }
   };
+  // Beside each time: a text that is no time, else the API's word on it (since after until).
+  const byField = fieldErrors(windowError);
+  const timeError = (text: string, field: 'since' | 'until') => (checked && parseUtc(text) === null ? 'Enter a UTC time like 2026-01-31 13:05' : byField[field]);
+  const unplaced = windowError && !byField.since && !byField.until ? windowError : null;
 
   const entries = loaded.data?.entries ?? [];
   return (
@@ -69,7 +81,7 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
       </DataTable>
       {loaded.data?.has_more ? <p className="muted small">The {PAGE} newest entries are shown, of more; replay the rest by window below.</p> : null}
       {webhooks.length > 0 ? (
-        <form className="toolbar" onSubmit={replayWindow} aria-label="Replay by window">
+        <form className="toolbar" onSubmit={(e) => void replayWindow(e)} aria-label="Replay by window" noValidate>
           <label>
             Webhook
             <select value={windowHook} onChange={(e) => setWindowHook(e.target.value)}>
@@ -81,14 +93,19 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
             </select>
           </label>
           <label>
-            Since (UTC) <input type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />
+            Since (UTC)
+            <input value={since} onChange={(e) => setSince(e.target.value)} placeholder="2026-01-31 13:05" aria-invalid={!!timeError(since, 'since')} />
+            {timeError(since, 'since') ? <span className="field-error">{timeError(since, 'since')}</span> : null}
           </label>
           <label>
-            Until (UTC) <input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} required />
+            Until (UTC)
+            <input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="2026-01-31 14:05" aria-invalid={!!timeError(until, 'until')} />
+            {timeError(until, 'until') ? <span className="field-error">{timeError(until, 'until')}</span> : null}
           </label>
           <button type="submit">Replay window</button>
         </form>
       ) : null}
+      <ErrorBanner error={unplaced} />
     </section>
   );
 }
