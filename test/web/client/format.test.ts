@@ -1,7 +1,7 @@
 // The dashboard's display and validation helpers: the figures people read and the webhook form's
 // checks, which must agree with the API's own rules for event filters.
 import { expect, it } from 'vitest';
-import { millis, percent, remaining, topShares, utc, utcDay, webhookFormErrors } from '../../../reference-server/src/web/client/format.js';
+import { millis, parseUtc, percent, remaining, topShares, utc, utcDay, utcMinute, webhookFormErrors } from '../../../reference-server/src/web/client/format.js';
 
 it('formats ratios, latencies and instants, with a dash for missing values', () => {
   expect(percent(0.12345)).toBe('12.3%');
@@ -31,6 +31,13 @@ it('shows every instant in UTC, whatever the zone of the machine or how the inst
     if (zone === undefined) delete process.env.TZ;
     else process.env.TZ = zone;
   }
+});
+
+it('reads a typed UTC time as the dashboard writes one, and refuses what is no time', () => {
+  expect(utcMinute(Date.parse('2026-11-22T13:05:59.999Z'))).toBe('2026-11-22 13:05');
+  expect(parseUtc('2026-11-22 13:05')).toBe('2026-11-22T13:05:00.000Z');
+  for (const same of ['2026-11-22T13:05', ' 2026-11-22 13:05:00 UTC ', '2026-11-22 13:05Z']) expect(parseUtc(same), same).toBe('2026-11-22T13:05:00.000Z');
+  for (const wrong of ['2026-02-30 10:00', '2026-11-22 24:00', '2026-11-22 10:61', '11/22/2026, 01:05 PM', '2026-11-22', 'yesterday', '']) expect(parseUtc(wrong), wrong).toBeNull();
 });
 
 it('counts down a rule to its end, and says when it has none', () => {
