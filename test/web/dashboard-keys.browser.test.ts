@@ -76,9 +76,6 @@ it('creates a key through the form, shows its secrets once, and the key works at
   expect(secret).toMatch(/^tr_/);
   expect((await panel.getByTestId('new-signing-secret').textContent())!.trim()).toMatch(/^sk_/);
   await expect.poll(() => form.count(), POLL).toBe(0);
-  // Nothing else makes secrets until these are saved: a second key would replace them on screen.
-  expect(await page.getByRole('button', { name: 'New key' }).isDisabled()).toBe(true);
-  expect(await page.getByRole('button', { name: 'Rotate' }).isDisabled()).toBe(true);
 
   // The key authenticates, with what the form asked for; the list has it while the secret is shown.
   const me = await api.call('GET', '/v1/inbox', { key: secret });
@@ -86,6 +83,9 @@ it('creates a key through the form, shows its secrets once, and the key works at
   const row = page.getByRole('row').filter({ hasText: 'billing-service' });
   await row.getByText('active').waitFor({ timeout: 4_000 });
   const keyId = (await row.textContent())!.match(/key_[0-9a-z]{26}/)![0];
+  // Nothing else makes secrets until these are saved: a second key would replace them on screen.
+  expect(await page.getByRole('button', { name: 'New key' }).isDisabled()).toBe(true);
+  expect(await row.getByRole('button', { name: 'Rotate' }).isDisabled()).toBe(true);
   const stored = await api.call('GET', `/v1/api-keys/${keyId}`, { key: ADMIN_TOKEN });
   expect(stored.body).toMatchObject({ name: 'billing-service', tier: 'startup', scopes: ['events:read', 'events:write', 'webhooks:manage', 'analytics:read'] });
   expect((await api.call('GET', '/dashboard/api/keys', { key: secret })).status).toBe(403);
