@@ -136,7 +136,7 @@ export function KeyForm({ api, tenants, onCreated, onCancel }: { api: ApiClient;
               </option>
             ))}
           </select>
-          {note('signing_mode', 'A key with required cannot sign in here.')}
+          {note('signing_mode', 'A key with required cannot sign in to this dashboard.')}
         </div>
       </div>
       <ErrorBanner error={unplaced} />
