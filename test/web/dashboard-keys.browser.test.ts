@@ -194,14 +194,19 @@ it('shows the signing secret a rotation makes, and it signs requests for a key t
   expect((await signedGet(first.key, first.signing, '/v1/inbox')).status).toBe(200);
   await panel.getByRole('button', { name: 'I have saved it' }).click();
 
+  // Rotated with a new key's form open: the form waits until the rotation's secrets are saved.
+  await page.getByRole('button', { name: 'New key' }).click();
   const row = page.getByRole('row').filter({ hasText: 'signed-client' });
   await row.getByRole('button', { name: 'Rotate' }).click();
   await page.getByLabel(/Transition period/).fill('0');
   await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
   await panel.getByText('The previous version is expired').waitFor();
+  expect(await form.getByRole('button', { name: 'Create key' }).isDisabled()).toBe(true);
   const next = { key: (await panel.getByTestId('new-key').textContent())!.trim(), signing: (await panel.getByTestId('new-signing-secret').textContent())!.trim() };
   expect(next.signing).not.toBe(first.signing);
   expect((await signedGet(next.key, next.signing, '/v1/inbox')).status).toBe(200);
   expect((await signedGet(next.key, first.signing, '/v1/inbox')).status).toBe(401);
+  await panel.getByRole('button', { name: 'I have saved it' }).click();
+  expect(await form.getByRole('button', { name: 'Create key' }).isDisabled()).toBe(false);
   expect(chrome.errors).toEqual([]);
 });

@@ -44,8 +44,11 @@ export function createKeyBody(values: KeyFormValues): CreateApiKeyInput {
   };
 }
 
-/** Creates a key and hands it (with its secrets) to `onCreated`; `tenants` are offered as suggestions. */
-export function KeyForm({ api, tenants, onCreated, onCancel }: { api: ApiClient; tenants: TenantChoice[]; onCreated: (key: CreatedKey) => void; onCancel: () => void }) {
+/**
+ * Creates a key and hands it (with its secrets) to `onCreated`; `tenants` are offered as suggestions.
+ * With `held`, the page still shows another key's secrets and the form waits until they are saved.
+ */
+export function KeyForm({ api, tenants, held = false, onCreated, onCancel }: { api: ApiClient; tenants: TenantChoice[]; held?: boolean; onCreated: (key: CreatedKey) => void; onCancel: () => void }) {
   const [values, setValues] = useState<KeyFormValues>({ name: '', tenantId: '', scopes: [...KEY_SCOPES], tier: 'free', signingMode: '' });
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
@@ -144,7 +147,7 @@ export function KeyForm({ api, tenants, onCreated, onCancel }: { api: ApiClient;
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || held}>
           {busy ? 'Creating…' : 'Create key'}
         </button>
       </div>

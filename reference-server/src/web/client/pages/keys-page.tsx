@@ -64,16 +64,15 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
       setVersions({ of: key.name, list: page.versions });
     });
 
+  const keys = loaded.data?.keys ?? [];
+  const admin = session.kind === 'admin';
+  // While secrets are on screen nothing else makes new ones, which would replace them unsaved.
+  const holding = shown !== null;
   const created = (key: CreatedKey) => {
     setCreating(false);
     setShown({ created: key });
     loaded.reload();
   };
-
-  const keys = loaded.data?.keys ?? [];
-  const admin = session.kind === 'admin';
-  // While secrets are on screen nothing else makes new ones, which would replace them unsaved.
-  const holding = shown !== null;
   return (
     <section aria-labelledby="keys-title">
       <div className="page-head">
@@ -89,7 +88,7 @@ export function KeysPage({ api, session }: { api: ApiClient; session: Session })
         </div>
       </div>
       <ErrorBanner error={error ?? loaded.error} />
-      {creating ? <KeyForm api={api} tenants={tenantsOf(keys)} onCreated={created} onCancel={() => setCreating(false)} /> : null}
+      {creating ? <KeyForm api={api} tenants={tenantsOf(keys)} held={holding} onCreated={created} onCancel={() => setCreating(false)} /> : null}
       {shown && 'created' in shown ? (
         <NewKeyPanel title={`Key ${shown.created.name} created`} created={shown.created} onDone={() => setShown(null)}>
           <p>
