@@ -254,4 +254,4 @@ it('signs in, charts fresh events, manages webhooks, DLQ, keys, chaos and runs, 
   await page.screenshot({ path: join(shots, 'dashboard-narrow.png'), fullPage: true });
 
   expect(chrome.errors).toEqual([]);
-}, 90_000);
+}, 120_000);
