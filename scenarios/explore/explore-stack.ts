@@ -2,11 +2,21 @@
 // the whole exploration (each stack gets its own tables by prefix, so no state leaks between runs).
 // Timers are short so a schedule settles in well under a second when nothing is wrong.
 import { randomBytes } from 'node:crypto';
+import { createRandom, hashSeed, type ChaosEngine } from '../../chaos/src/index.js';
 import { loadConfig, startEmbeddedStore, type EmbeddedStore } from '../../reference-server/src/index.js';
 import type { Dynamo } from '../../reference-server/src/store/dynamo-client.js';
 import { startTriggersApi, type TriggersApi } from '../../reference-server/src/triggers-api.js';
+import { createAdapter } from '../adapters/create-adapter.js';
+import type { Adapter } from '../adapters/adapter.js';
+import { CHECKER_NAMES } from '../checkers/registry.js';
+import { startReceiver, type Receiver } from '../receiver/receiver.js';
+import type { RunClock } from '../runner/run-clock.js';
+import { parseScenario } from '../scenario/parse-scenario.js';
 import { embeddedEnv } from '../target/embedded-env.js';
 import { FAST_ENV } from './explore-env.js';
+import { scheduleScenario } from './schedule.js';
+import type { ScheduleHost, ScheduleRun } from './schedule-host.js';
+import type { ExploreFault } from './vocabulary.js';
 
 /** Raised by a crash injection instead of ending the process: the step's work is abandoned mid-way. */
 export class WorkerCrash extends Error {
@@ -53,4 +63,72 @@ export async function startExploreStack(store: ExploreStore, seed: number, plant
     },
   });
   return Object.assign(api, { adminToken });
+}
+
+/** Applies one fault straight into the stack's engine or the receiver; resolves to its heal. */
+function applyFault(f: ExploreFault, id: string, ctx: { engine: ChaosEngine; receiver: Receiver }): () => void {
+  if ('receiver' in f.fault) {
+    ctx.receiver.inject(f.fault.receiver);
+    return () => ctx.receiver.heal();
+  }
+  if (!('chaos' in f.fault)) throw new Error(`the in-process stack cannot take ${Object.keys(f.fault)[0]} faults`);
+  const { point, match, injector, probability } = f.fault.chaos;
+  ctx.engine.upsertRules([{ id, point, match: match ?? {}, injector, probability: probability ?? 1, duration: f.for }]);
+  return () => {
+    // The rule carries its own duration and may have expired (and been retired) a moment earlier.
+    if (ctx.engine.listRules().some((r) => r.id === id)) ctx.engine.removeRule(id);
+  };
+}
+
+/**
+ * Sets up a schedule's run on a fresh stack with a receiver of its own: the triggers-api adapter, every
+ * checker, and the faults applied in this process (chaos rules into the stack's engine, receiver faults
+ * into the receiver) on time. Closing stops the stack and the receiver.
+ */
+export async function openStackHost(store: ExploreStore, run: ScheduleRun, plant?: (dynamo: Dynamo) => void): Promise<ScheduleHost> {
+  const { recorder, seed, shape, schedule } = run;
+  const random = createRandom(hashSeed(String(seed), 'receiver'));
+  const receiver = await startReceiver({ now: run.now, random: () => random.next(), identify: (h, b) => adapter.identify(h, b), onReceipt: (r) => recorder.receipt(r) });
+  const stack = await startExploreStack(store, seed, plant).catch(async (err: unknown) => {
+    await receiver.close();
+    throw err;
+  });
+  const engine = stack.chaos!;
+  const adapter: Adapter = createAdapter('triggers-api', { baseUrl: stack.url, adminToken: stack.adminToken, runId: run.runId, env: {} });
+  const startFaults = (clock: RunClock) => {
+    const total = shape.baselineMs + shape.faultMs + shape.recoveryMs;
+    const faults = schedule.faults.map(async (f, i) => {
+      const id = `explore-${i + 1}`;
+      const fault = 'receiver' in f.fault ? 'receiver' : `chaos:${'chaos' in f.fault ? f.fault.chaos.point : ''}`;
+      await clock.until(shape.baselineMs + f.at);
+      const heal = applyFault(f, id, { engine, receiver });
+      recorder.history.push({ kind: 'fault', id, type: 'start', fault, detail: f.fault, time: clock.now() });
+      await clock.until(Math.min(total, shape.baselineMs + f.at + f.for));
+      heal();
+      recorder.history.push({ kind: 'fault', id, type: 'end', fault, time: clock.now() });
+    });
+    const done = Promise.all(faults).then(() => undefined);
+    done.catch(() => undefined);
+    return {
+      done,
+      healAll: async () => {
+        engine.heal();
+        receiver.heal();
+      },
+      injections: () => engine.log.entries().length,
+      problems: () => [],
+    };
+  };
+  return {
+    scenario: parseScenario(scheduleScenario(schedule, seed, shape)),
+    adapter,
+    receiver,
+    webhookUrl: receiver.url,
+    checkers: CHECKER_NAMES,
+    startFaults,
+    close: async () => {
+      await stack.close();
+      await receiver.close();
+    },
+  };
 }

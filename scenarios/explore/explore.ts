@@ -1,12 +1,13 @@
-// Exploration: fast-check draws fault schedules, each runs against a fresh in-process stack and is
-// judged by the history checkers; the first failure is shrunk (fewer faults, shorter, weaker, fewer
+// Exploration: fast-check draws fault schedules, each runs against a fresh in-process stack (or the
+// user's own service, one schedule after another) and is judged by the history checkers; the first failure is shrunk (fewer faults, shorter, weaker, fewer
 // events) to a minimal schedule and written as a scenario file that `aftershock run` replays.
 import fc from 'fast-check';
 import { hashSeed } from '../../chaos/src/index.js';
 import type { CheckerResult } from '../checkers/checker.js';
-import { startExploreStore } from './explore-stack.js';
+import { startExploreStore, type ExploreStore } from './explore-stack.js';
+import type { ExploreTarget } from './explore-target.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleRunOptions } from './run-schedule.js';
-import { DEFAULT_SHAPE, scheduleArbitrary, type Schedule, type ScheduleShape } from './schedule.js';
+import { DEFAULT_SHAPE, scheduleArbitrary, type ExploredService, type Schedule, type ScheduleShape } from './schedule.js';
 import { faultName, type FaultFamily } from './vocabulary.js';
 
 /** Budgets and knobs; every field has a default. */
@@ -20,9 +21,16 @@ export interface ExploreOptions {
   shape?: ScheduleShape;
   /** Largest number of faults per schedule (default 3). */
   maxFaults?: number;
-  /** The fault families to draw from (default all). */
+  /** The fault families to draw from (default those of the in-process stacks: worker, dynamodb, receiver). */
   families?: readonly FaultFamily[];
+  /** Longest wait for deliveries to settle after each schedule's load (default 4 s). */
   quiesceMs?: number;
+  /**
+   * The user's own service (started by the caller, who closes it): every schedule runs against it, at
+   * a rate from 5 (or its load's rate, if lower) up to its load's rate, with no worker crashes.
+   * Default: a fresh in-process stack per schedule.
+   */
+  target?: ExploreTarget;
   /** Adds middleware to each stack's DynamoDB client (a seam for planting known bugs). */
   plant?: ScheduleRunOptions['plant'];
   /** Called after each schedule's run. */
@@ -39,6 +47,9 @@ export interface ExploreFailure {
   path: string;
   /** The phases it ran in (the default when absent): its scenario file must keep them. */
   shape?: ScheduleShape;
+  /** The user's service it ran against, with the quiescence bound it was judged under (absent: the embedded stack). */
+  service?: ExploredService;
+  quiesceMs?: number;
 }
 
 /** What an exploration did. */
@@ -68,7 +79,11 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const shape = options.shape ?? DEFAULT_SHAPE;
   const started = performance.now();
-  const store = await startExploreStore();
+  const { target } = options;
+  const store: ExploreStore | undefined = target ? undefined : await startExploreStore();
+  const on = (target ? { target } : { store: store! }) as { target: ExploreTarget } | { store: ExploreStore };
+  const maxRate = target ? Math.max(1, Math.round(target.service.load.rate)) : 40;
+  const draw = { maxFaults: options.maxFaults, families: options.families ?? target?.offered, rate: { min: Math.min(5, maxRate), max: maxRate }, crashes: !target };
   const faults: Record<string, number> = {};
   let explored = 0;
   let shrinkRuns = 0;
@@ -77,16 +92,23 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
     // A schedule that cannot even start (the store died, a port ran out) is not a finding: it stops
     // the exploration instead of being shrunk as if it were one.
     let broken: unknown;
-    const property = fc.asyncProperty(scheduleArbitrary(shape, options.maxFaults, options.families), async (schedule) => {
-      if (broken !== undefined) return true;
+    // fast-check's time limit gives up on the schedule running at that moment without waiting for it:
+    // it is awaited below, before the store stops or the service is closed under it, and not counted.
+    let running: Promise<unknown> | undefined;
+    let over = false;
+    const property = fc.asyncProperty(scheduleArbitrary(shape, draw), async (schedule) => {
+      if (broken !== undefined || over) return true;
       const runSeed = runSeedOf(seed, schedule);
       let outcome: ScheduleOutcome;
       try {
-        outcome = await runSchedule(schedule, { store, seed: runSeed, shape, ...(options.quiesceMs === undefined ? {} : { quiesceMs: options.quiesceMs }), ...(options.plant ? { plant: options.plant } : {}) });
+        const run = runSchedule(schedule, { ...on, seed: runSeed, shape, ...(options.quiesceMs === undefined ? {} : { quiesceMs: options.quiesceMs }), ...(options.plant ? { plant: options.plant } : {}) });
+        running = run.catch(() => undefined);
+        outcome = await run;
       } catch (err) {
         broken = err;
         return true;
       }
+      if (over) return true;
       const phase = lastFailing === undefined ? 'explore' : 'shrink';
       if (phase === 'explore') {
         explored++;
@@ -97,15 +119,17 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
       return outcome.valid;
     });
     const details = await fc.check(property, { seed, numRuns: options.runs ?? 50, interruptAfterTimeLimit: options.timeMs ?? 300_000, markInterruptAsFailure: false });
+    over = true;
+    await running;
     if (broken !== undefined) throw new Error(`exploration stopped: a schedule could not run: ${(broken as Error).message}`, { cause: broken });
     const result: ExploreResult = { seed, explored, shrinkRuns, interrupted: details.interrupted, faults, ms: performance.now() - started };
     if (details.failed && details.counterexample && lastFailing) {
       const [schedule] = details.counterexample;
       const last = JSON.stringify(lastFailing.schedule) === JSON.stringify(schedule) ? lastFailing : { schedule, runSeed: runSeedOf(seed, schedule), failed: lastFailing.failed };
-      result.failure = { ...last, path: details.counterexamplePath ?? '', shape };
+      result.failure = { ...last, path: details.counterexamplePath ?? '', shape, ...(target ? { service: target.service, quiesceMs: options.quiesceMs ?? 4000 } : {}) };
     }
     return result;
   } finally {
-    await store.stop();
+    await store?.stop();
   }
 }

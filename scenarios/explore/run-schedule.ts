@@ -1,23 +1,19 @@
-// Runs one schedule end to end against a fresh in-process stack: registers the receiver, drives the
-// load, applies and heals each fault on time (chaos rules straight into the engine, receiver faults
-// into the receiver), quiesces (bounded), reads back, and judges the history with the checkers.
+// Runs one schedule end to end on its host (a fresh in-process stack, or the user's own service):
+// registers the run's webhook, drives the load, applies and heals each fault on time, quiesces
+// (bounded), reads back, and judges the history with the checkers.
 import { setMaxListeners } from 'node:events';
-import { createRandom, hashSeed } from '../../chaos/src/index.js';
-import { createAdapter } from '../adapters/create-adapter.js';
-import type { Adapter } from '../adapters/adapter.js';
+import { hashSeed } from '../../chaos/src/index.js';
 import type { CheckerResult } from '../checkers/checker.js';
-import { CHECKERS } from '../checkers/registry.js';
+import { runCheckers } from '../checkers/registry.js';
 import type { HistoryRecord } from '../history/history.js';
-import { startReceiver } from '../receiver/receiver.js';
 import { driveLoad } from '../runner/load-driver.js';
 import { quiesceAndRead } from '../runner/quiesce.js';
 import { startRunClock, type RunClock } from '../runner/run-clock.js';
 import { RunRecorder } from '../runner/run-recorder.js';
-import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Dynamo } from '../../reference-server/src/store/dynamo-client.js';
-import { startExploreStack, type ExploreStore } from './explore-stack.js';
-import { DEFAULT_SHAPE, scheduleScenario, type Schedule, type ScheduleShape } from './schedule.js';
-import type { ExploreFault } from './vocabulary.js';
+import { openStackHost, type ExploreStore } from './explore-stack.js';
+import type { ExploreTarget } from './explore-target.js';
+import { DEFAULT_SHAPE, type Schedule, type ScheduleShape } from './schedule.js';
 
 /** What one schedule's run showed. */
 export interface ScheduleOutcome {
@@ -30,75 +26,49 @@ export interface ScheduleOutcome {
   ms: number;
 }
 
-/** How to run schedules. */
-export interface ScheduleRunOptions {
-  store: ExploreStore;
+/** How to run schedules: on fresh stacks over `store`, or on the user's service (`target`). */
+export type ScheduleRunOptions = ({ store: ExploreStore; target?: undefined } | { target: ExploreTarget; store?: undefined }) & {
   seed: number;
   shape?: ScheduleShape;
   /** Longest wait for deliveries to settle after the load (default 4 s). */
   quiesceMs?: number;
-  /** Adds middleware to the server's DynamoDB client (a seam for planting known bugs). */
+  /** Adds middleware to a fresh stack's DynamoDB client (a seam for planting known bugs). */
   plant?: (dynamo: Dynamo) => void;
-}
+};
 
-async function applyFault(f: ExploreFault, id: string, ctx: { engine: NonNullable<Awaited<ReturnType<typeof startExploreStack>>['chaos']>; receiver: Awaited<ReturnType<typeof startReceiver>> }): Promise<() => void> {
-  if ('receiver' in f.fault) {
-    ctx.receiver.inject(f.fault.receiver);
-    return () => ctx.receiver.heal();
-  }
-  const { point, match, injector, probability } = f.fault.chaos;
-  ctx.engine.upsertRules([{ id, point, match: match ?? {}, injector, probability: probability ?? 1, duration: f.for }]);
-  return () => {
-    // The rule carries its own duration and may have expired (and been retired) a moment earlier.
-    if (ctx.engine.listRules().some((r) => r.id === id)) ctx.engine.removeRule(id);
-  };
-}
-
-/** Runs `schedule` once. Never throws for a finding: a broken invariant is `valid: false`. */
+/**
+ * Runs `schedule` once. Never throws for a finding: a broken invariant is `valid: false`. Throws when
+ * the schedule could not run as drawn (its host did not start, a fault could not be applied or healed).
+ */
 export async function runSchedule(schedule: Schedule, options: ScheduleRunOptions): Promise<ScheduleOutcome> {
   const started = performance.now();
   const shape = options.shape ?? DEFAULT_SHAPE;
-  const scenario = parseScenario(scheduleScenario(schedule, options.seed, shape));
+  const quiesceMs = options.quiesceMs ?? 4000;
   const runId = hashSeed(String(options.seed), JSON.stringify(schedule)).toString(36);
   const recorder = new RunRecorder();
   let clock: RunClock = startRunClock();
-  let adapter: Adapter | undefined;
-  const random = createRandom(hashSeed(String(options.seed), 'receiver'));
-  const receiver = await startReceiver({ now: () => clock.now(), random: () => random.next(), identify: (h, b) => adapter!.identify(h, b), onReceipt: (r) => recorder.receipt(r) });
-  const stack = await startExploreStack(options.store, options.seed, options.plant);
+  const run = { schedule, seed: options.seed, shape, runId, quiesceMs, recorder, now: () => clock.now() };
+  const host = options.target ? await options.target.open(run) : await openStackHost(options.store, run, options.plant);
   const abort = new AbortController();
   // Every request in flight listens on the signal.
   setMaxListeners(0, abort.signal);
   try {
-    const engine = stack.chaos!;
-    adapter = createAdapter(scenario.adapter, { baseUrl: stack.url, adminToken: stack.adminToken, runId, env: {} });
-    const hooks = (await adapter.setup(receiver.url, scenario.webhooks)).length;
+    const { adapter, receiver, scenario } = host;
+    const hooks = (await adapter.setup(host.webhookUrl, scenario.webhooks)).length;
     clock = startRunClock();
-    const runClock = clock;
     const total = shape.baselineMs + shape.faultMs + shape.recoveryMs;
-    const faults = schedule.faults.map(async (f, i) => {
-      const id = `explore-${i + 1}`;
-      await runClock.until(shape.baselineMs + f.at);
-      const heal = await applyFault(f, id, { engine, receiver });
-      recorder.history.push({ kind: 'fault', id, type: 'start', fault: 'receiver' in f.fault ? 'receiver' : `chaos:${f.fault.chaos.point}`, detail: f.fault, time: runClock.now() });
-      await runClock.until(Math.min(total, shape.baselineMs + f.at + f.for));
-      heal();
-      recorder.history.push({ kind: 'fault', id, type: 'end', fault: 'receiver' in f.fault ? 'receiver' : `chaos:${f.fault.chaos.point}`, time: runClock.now() });
-    });
-    const faultsDone = Promise.all(faults);
-    faultsDone.catch(() => undefined);
+    const faults = host.startFaults(clock, abort.signal);
     await driveLoad({ scenario, durationMs: total, seed: options.seed, runId, adapter, clock, recorder, signal: abort.signal });
-    await faultsDone;
-    engine.heal();
-    receiver.heal();
-    const { final } = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: hooks, boundMs: options.quiesceMs ?? 4000, signal: abort.signal });
+    await faults.done;
+    await faults.healAll();
+    const problems = faults.problems();
+    if (problems.length > 0) throw new Error(`the schedule did not run as drawn: ${problems[0]}`);
+    const { final } = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: hooks, boundMs: quiesceMs, signal: abort.signal });
     recorder.history.push(final);
-    const results = Object.values(CHECKERS).map((check) => check(recorder.history));
-    const failed = results.filter((r) => !r.valid);
-    return { valid: failed.length === 0, failed, history: recorder.history, injections: engine.log.entries().length, ms: performance.now() - started };
+    const failed = runCheckers(host.checkers, recorder.history).filter((r) => !r.valid);
+    return { valid: failed.length === 0, failed, history: recorder.history, injections: faults.injections(), ms: performance.now() - started };
   } finally {
     abort.abort();
-    await stack.close();
-    await receiver.close();
+    await host.close();
   }
 }

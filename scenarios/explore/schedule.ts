@@ -2,9 +2,13 @@
 // shrinks it (fewer faults, shorter, weaker, fewer events), and as the scenario file `aftershock run`
 // replays once a failing one is found.
 import fc from 'fast-check';
-import type { ScenarioInput } from '../scenario/scenario-schema.js';
+import { formatDuration } from '../gates/duration.js';
+import type { CheckerName } from '../checkers/registry.js';
+import type { AdapterSpec } from '../scenario/adapter-schema.js';
+import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.js';
+import type { CommandTarget, UrlTarget } from '../scenario/target-schema.js';
 import { FAST_ENV } from './explore-env.js';
-import { faultArbitrary, FAULT_FAMILIES, type ExploreFault, type FaultFamily } from './vocabulary.js';
+import { EMBEDDED_FAMILIES, faultArbitrary, type ExploreFault, type FaultFamily } from './vocabulary.js';
 
 /** Phase lengths of an explored run, in ms: short, since each schedule gets a fresh stack. */
 export interface ScheduleShape {
@@ -23,35 +27,73 @@ export interface Schedule {
   faults: ExploreFault[];
 }
 
-/** Schedules of 1–3 faults at 5–40 requests/s; shrinking heads for one fault at 5/s. */
-export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, maxFaults = 3, families: readonly FaultFamily[] = FAULT_FAMILIES): fc.Arbitrary<Schedule> {
-  return fc.record({ rate: fc.integer({ min: 5, max: 40 }), faults: fc.array(faultArbitrary(shape.faultMs, families), { minLength: 1, maxLength: maxFaults }) });
+/**
+ * A service of the user's own, as their scenario file describes it: explored schedules run against it
+ * with its adapter, webhooks and load (at the schedule's rate), and a found one is written with the
+ * same blocks so `aftershock run` replays it there.
+ */
+export interface ExploredService {
+  target: UrlTarget | CommandTarget;
+  adapter: AdapterSpec;
+  webhooks: number;
+  load: Scenario['load'];
+  /** The checkers its adapter can feed: a schedule is judged by these, and the scenario gates on them. */
+  checkers: readonly CheckerName[];
 }
 
-/** A fault as a scenario file writes it: the receiver's durations as text (`300ms`). */
-function asWritten(fault: ExploreFault['fault']): unknown {
-  if (!('receiver' in fault)) return fault;
+/** What schedules are drawn from: fault families, faults per schedule, and the load's rates. */
+export interface DrawOptions {
+  maxFaults?: number;
+  families?: readonly FaultFamily[];
+  /** Requests per second (default 5–40). */
+  rate?: { min: number; max: number };
+  /** Worker crashes among the worker faults (default true; a service of the user's own draws none). */
+  crashes?: boolean;
+}
+
+/** Schedules of 1–3 faults at 5–40 requests/s; shrinking heads for one fault at the lowest rate. */
+export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, draw: DrawOptions = {}): fc.Arbitrary<Schedule> {
+  const faults = faultArbitrary(shape.faultMs, draw.families ?? EMBEDDED_FAMILIES, draw.crashes ?? true);
+  return fc.record({ rate: fc.integer(draw.rate ?? { min: 5, max: 40 }), faults: fc.array(faults, { minLength: 1, maxLength: draw.maxFaults ?? 3 }) });
+}
+
+/** A fault as a scenario's method step writes it: durations as text (`300ms`), a kill as an action. */
+function asStep(f: ExploreFault, i: number, shape: ScheduleShape): unknown {
+  const step = { name: `fault ${i + 1}`, at: `${shape.baselineMs + f.at}ms` };
+  const { fault } = f;
+  if ('kill' in fault) return { ...step, action: { kill: fault.kill, signal: 'SIGKILL', restart_after: `${f.for}ms` } };
+  if (!('receiver' in fault)) return { ...step, for: `${f.for}ms`, fault };
   const { delay, trickle, ...rest } = fault.receiver;
-  return { receiver: { ...rest, ...(delay === undefined ? {} : { delay: `${delay}ms` }), ...(trickle === undefined ? {} : { trickle: `${trickle}ms` }) } };
+  return { ...step, for: `${f.for}ms`, fault: { receiver: { ...rest, ...(delay === undefined ? {} : { delay: `${delay}ms` }), ...(trickle === undefined ? {} : { trickle: `${trickle}ms` }) } } };
+}
+
+/** The target as a scenario file writes it (its one duration as text). */
+function writtenTarget(target: ExploredService['target']): unknown {
+  return target.kind === 'command' ? { ...target, ready_timeout: formatDuration(target.ready_timeout) } : target;
 }
 
 /**
- * The scenario that replays a schedule with `aftershock run`. Worker crashes need worker processes
- * (a crash ends its process), so a schedule with one runs the embedded target as processes. The
- * target carries {@link FAST_ENV}, the settings exploration's stacks run with, so the replay keeps
- * the timers and retry budget the schedule was judged under.
+ * The scenario that runs a schedule with `aftershock run`: what a found schedule is written as, and,
+ * against a `service` of the user's own, what each schedule runs as. Without `service`, the embedded
+ * target: worker crashes need worker processes (a crash ends its process), so a schedule with one runs
+ * it as processes, and it carries {@link FAST_ENV}, the settings exploration's stacks run with, so the
+ * replay keeps the timers and retry budget the schedule was judged under. With `service`, its target,
+ * adapter, webhooks and load, and `quiesceMs` (the bound the schedule was judged under).
  */
-export function scheduleScenario(schedule: Schedule, seed: number, shape: ScheduleShape = DEFAULT_SHAPE, title = 'Explored fault schedule'): ScenarioInput {
+export function scheduleScenario(schedule: Schedule, seed: number, shape: ScheduleShape = DEFAULT_SHAPE, title = 'Explored fault schedule', service?: ExploredService, quiesceMs = 10_000): ScenarioInput {
   const crashes = schedule.faults.some((f) => 'chaos' in f.fault && f.fault.chaos.injector.kind === 'crash');
+  const { duration: _whole, ...load } = service?.load ?? {};
   return {
     title,
     description: `Found by aftershock explore: ${schedule.faults.length} fault(s) at ${schedule.rate} req/s, replayed with the run's chaos seed ${seed}.`,
     seed,
-    target: { kind: 'embedded', ...(crashes ? { mode: 'processes', workers: 1 } : {}), env: { ...FAST_ENV } },
-    load: { rate: schedule.rate },
+    ...(service
+      ? { target: writtenTarget(service.target), adapter: service.adapter, webhooks: service.webhooks }
+      : { target: { kind: 'embedded', ...(crashes ? { mode: 'processes', workers: 1 } : {}), env: { ...FAST_ENV } } }),
+    load: { ...load, rate: schedule.rate },
     phases: { baseline: `${shape.baselineMs}ms`, fault: `${shape.faultMs}ms`, recovery: `${shape.recoveryMs}ms` },
-    method: schedule.faults.map((f, i) => ({ name: `fault ${i + 1}`, at: `${shape.baselineMs + f.at}ms`, for: `${f.for}ms`, fault: asWritten(f.fault) })),
-    gates: [{ invariants: ['no_lost_events', 'deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry', 'analytics_exact'] }],
-    quiesce: '10s',
+    method: schedule.faults.map((f, i) => asStep(f, i, shape)),
+    gates: [{ invariants: service?.checkers ?? ['no_lost_events', 'deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry', 'analytics_exact'] }],
+    quiesce: formatDuration(quiesceMs),
   } as ScenarioInput;
 }

@@ -96,12 +96,24 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
  * the steps, which report their own refusal.
  */
 export async function assertChaosEnabled(ctx: ChaosFaultContext): Promise<void> {
-  const res = await control(ctx, 'GET', '/_chaos/rules').catch(() => undefined);
-  if (!res?.ok) return void (await res?.body?.cancel());
-  const state = (await res.json().catch(() => undefined)) as { enabled?: unknown } | undefined;
-  if (state?.enabled === false) {
+  if ((await chaosState(ctx)) === 'off') {
     throw new ScenarioError('setup_failed', `the target's chaos engine is off (GET /_chaos/rules says enabled: false), so its chaos steps would inject nothing: start the target with CHAOS_ENABLED=true`);
   }
+}
+
+/**
+ * What `GET /_chaos/rules` says of the target's chaos engine: `on`, `off` (`enabled: false`), or
+ * `unknown` (no admin token, no such API, a token it refuses, no answer).
+ */
+export async function chaosState(ctx: ChaosFaultContext): Promise<'on' | 'off' | 'unknown'> {
+  if (!ctx.adminToken) return 'unknown';
+  const res = await control(ctx, 'GET', '/_chaos/rules').catch(() => undefined);
+  if (!res?.ok) {
+    await res?.body?.cancel();
+    return 'unknown';
+  }
+  const state = (await res.json().catch(() => undefined)) as { enabled?: unknown } | undefined;
+  return state?.enabled === false ? 'off' : state?.enabled === true ? 'on' : 'unknown';
 }
 
 /** The kill switch: removes every rule on the target (the chaos half of `heal: all`). */

@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { pathProblem } from '../adapters/json-path.js';
 import { placeholders } from '../adapters/request-template.js';
+import { CHECKER_NAMES, type CheckerName } from '../checkers/registry.js';
 import type { HttpAdapterSpec } from '../scenario/adapter-schema.js';
 import type { MethodStep } from '../scenario/fault-schema.js';
 import { ScenarioError, type FieldIssue } from '../scenario/scenario-error.js';
@@ -114,5 +115,14 @@ function isDirectory(path: string): boolean {
 }
 
 const DELIVERY_CHECKERS = new Set<string>(['deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry']);
+
+/**
+ * The checkers an adapter can feed: all of them for the triggers-api adapter; for the http adapter
+ * no analytics_exact (it cannot read analytics), and the delivery checkers only when it registers a webhook.
+ */
+export function feedableCheckers(adapter: Scenario['adapter']): CheckerName[] {
+  if (adapter === 'triggers-api') return [...CHECKER_NAMES];
+  return CHECKER_NAMES.filter((c) => c !== 'analytics_exact' && (adapter.http.register_webhook !== undefined || !DELIVERY_CHECKERS.has(c)));
+}
 
 const setToken = (variable: string) => `set ${variable} (or name another variable in target.admin_token_env)`;
