@@ -187,7 +187,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
       return fail(io, (err as Error).message);
     }
   }
-  const choice = scenario ? targetFamilies(scenario, env) : EMBEDDED_CHOICE;
+  const choice = scenario ? targetFamilies(scenario) : EMBEDDED_CHOICE;
   const refusal = requested && familyProblem(requested as FaultFamily[], choice);
   if (refusal) return fail(io, refusal);
   const shape = shapeFor(window?.ok ? window.value : (scenario?.phases.fault ?? DEFAULT_SHAPE.faultMs), scenario !== undefined);
@@ -207,8 +207,8 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
       target = await startExploreTarget(scenario, { seed: chosen, env, toxiproxyUrl: env.TOXIPROXY_URL });
       const late = requested && familyProblem(requested as FaultFamily[], target);
       if (late) return fail(io, late);
-      const where = scenario.target.kind === 'url' ? `url ${scenario.target.base_url}` : `command ${JSON.stringify(scenario.target.run)}, started for the exploration`;
-      io.out.write(`target: ${where} · fault window ${formatDuration(shape.faultMs)}, quiesce up to ${formatDuration(quiesceMs!)}\n`);
+      const where = scenario.target.kind === 'url' ? `url ${scenario.target.base_url}` : `command, started for the exploration: ${scenario.target.run}`;
+      io.out.write(`fault window ${formatDuration(shape.faultMs)}, quiesce up to ${formatDuration(quiesceMs!)} · target: ${where}\n`);
       io.out.write(`faults: ${(requested ?? target.offered).join(', ')}${target.refused.size > 0 ? ` · not offered: ${refusedLine(target)}` : ''}\n`);
     }
     result = await explore({

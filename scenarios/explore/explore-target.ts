@@ -60,7 +60,7 @@ export async function startExploreTarget(scenario: ServiceScenario, options: { s
   });
   const { target, proxies } = started;
   const chaos = scenario.adapter === 'triggers-api' ? await chaosState({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError: () => undefined }) : undefined;
-  const families = targetFamilies(scenario, options.env, chaos);
+  const families = targetFamilies(scenario, chaos);
   // A command that exited without the runner asking is started again before the next schedule:
   // its exit is recorded in the schedule it happened in, which the checkers then judge.
   let exited = false;

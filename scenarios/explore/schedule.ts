@@ -51,10 +51,20 @@ export interface DrawOptions {
   crashes?: boolean;
 }
 
-/** Schedules of 1–3 faults at 5–40 requests/s; shrinking heads for one fault at the lowest rate. */
+/** Schedules of 1–3 faults (at most one kill, and none with chaos rules) at 5–40 requests/s; shrinking heads for one fault at the lowest rate. */
 export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, draw: DrawOptions = {}): fc.Arbitrary<Schedule> {
   const faults = faultArbitrary(shape.faultMs, draw.families ?? EMBEDDED_FAMILIES, draw.crashes ?? true);
-  return fc.record({ rate: fc.integer(draw.rate ?? { min: 5, max: 40 }), faults: fc.array(faults, { minLength: 1, maxLength: draw.maxFaults ?? 3 }) });
+  return fc.record({ rate: fc.integer(draw.rate ?? { min: 5, max: 40 }), faults: fc.array(faults, { minLength: 1, maxLength: draw.maxFaults ?? 3 }).map(runnable) });
+}
+
+/**
+ * The faults a schedule can run as drawn: with a kill, no second kill (it could land while the service
+ * is still starting again from the first) and no chaos rules (they live in the process the kill ends,
+ * and one due while it is down cannot be installed).
+ */
+function runnable(faults: ExploreFault[]): ExploreFault[] {
+  const first = faults.findIndex((f) => 'kill' in f.fault);
+  return first === -1 ? faults : faults.filter((f, i) => i === first || !('kill' in f.fault || 'chaos' in f.fault));
 }
 
 /** A fault as a scenario's method step writes it: durations as text (`300ms`), a kill as an action. */

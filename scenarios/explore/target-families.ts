@@ -12,12 +12,12 @@ export interface FamilyChoice {
 }
 
 /**
- * The families `scenario`'s target can take. `chaos` is what its `GET /_chaos/rules` said (see
- * `chaosState`); before the service has been reached, leave it out and the chaos families are
- * offered whenever they could be.
- * @example targetFamilies({ target: { kind: 'url', … }, adapter: { http: … } }, {}).offered // ['receiver']
+ * The families `scenario`'s target can take. `chaos` is what its `GET /_chaos/rules` said with the
+ * admin token (see `chaosState`); before the service has been reached, leave it out and the chaos
+ * families are offered whenever the adapter could reach them.
+ * @example targetFamilies({ target: { kind: 'url', … }, adapter: { http: … } }).offered // ['receiver']
  */
-export function targetFamilies(scenario: Pick<Scenario, 'adapter'> & { target: UrlTarget | CommandTarget }, env: Record<string, string | undefined>, chaos?: 'on' | 'off' | 'unknown'): FamilyChoice {
+export function targetFamilies(scenario: Pick<Scenario, 'adapter'> & { target: UrlTarget | CommandTarget }, chaos?: 'on' | 'off' | 'unknown'): FamilyChoice {
   const refused = new Map<FaultFamily, string>();
   const { target, adapter } = scenario;
   if (target.kind === 'url') {
@@ -27,13 +27,11 @@ export function targetFamilies(scenario: Pick<Scenario, 'adapter'> & { target: U
   const noChaos =
     adapter !== 'triggers-api'
       ? 'the http adapter has no chaos control'
-      : !env[target.admin_token_env]
-        ? `chaos rules need the target's admin token: set ${target.admin_token_env}`
-        : chaos === 'off'
-          ? "the target's chaos engine is off: start it with CHAOS_ENABLED=true"
-          : chaos === 'unknown'
-            ? "the target's /_chaos control API did not answer its admin token"
-            : undefined;
+      : chaos === 'off'
+        ? "the target's chaos engine is off: start it with CHAOS_ENABLED=true"
+        : chaos === 'unknown'
+          ? "the target's /_chaos control API did not answer its admin token"
+          : undefined;
   if (noChaos) for (const family of ['worker', 'dynamodb'] as const) refused.set(family, noChaos);
   return { offered: FAULT_FAMILIES.filter((f) => !refused.has(f)), refused };
 }

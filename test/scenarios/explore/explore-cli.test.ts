@@ -1,17 +1,25 @@
 // The explore command's help and option errors (one line that says what to do, exit code 2), its first
 // line (the seed and the replay, before anything runs) and its summary.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exploreCli, exploreSummary } from '../../../scenarios/explore/explore-cli.js';
 
-const run = async (args: string[]) => {
+const run = async (args: string[], env: Record<string, string | undefined> = process.env) => {
   let out = '';
   let err = '';
-  const code = await exploreCli(args, { out: { write: (s: string) => ((out += s), true) } as never, err: { write: (s: string) => ((err += s), true) } as never });
+  const code = await exploreCli(args, { out: { write: (s: string) => ((out += s), true) } as never, err: { write: (s: string) => ((err += s), true) } as never }, env);
   return { code, out, err };
 };
+
+/** A scenario file for a service at `target` (nothing needs to answer there: these are refused first). */
+async function scenarioFile(target: unknown, adapter: unknown = { http: { create_event: { path: '/events', id: '$.id' }, read_event: { path: '/events/{{id}}' } } }): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'aftershock-explore-cli-')), 'service.json');
+  await writeFile(file, JSON.stringify({ title: 'service', target, adapter, load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' } }));
+  return file;
+}
+const url = { kind: 'url', base_url: 'http://127.0.0.1:9' };
 
 describe('aftershock explore options', () => {
   it('prints its help with exit code 0', async () => {
@@ -83,5 +91,26 @@ describe('aftershock explore options', () => {
     const lines = exploreSummary(held, undefined, 'npx aftershock explore --seed 9 --runs 3');
     expect(lines[0]).toBe('HELD  3 schedules explored in 3s (60 schedules/minute)');
     expect(lines.at(-1)).toBe('  replay:   npx aftershock explore --seed 9 --runs 3');
+  });
+
+  it.each<[{ target?: unknown; adapter?: unknown; faults?: string; window?: string }, string]>([
+    [{ target: url, faults: 'dynamodb' }, '--faults dynamodb: the http adapter has no chaos control; this target can take receiver'],
+    [{ target: url, faults: 'receiver,process' }, '--faults process: the runner does not start a url target, so it cannot kill and restart it; this target can take receiver'],
+    [{ target: url, adapter: 'triggers-api', faults: 'worker' }, "adapter: the triggers-api adapter makes the run's API key with the target's admin token: set AFTERSHOCK_ADMIN_TOKEN"],
+    [{ target: { kind: 'embedded' } }, 'its target is embedded; explore without --scenario explores fresh embedded stacks'],
+    [{ faults: 'proxy' }, '--faults proxy: the in-process stacks have no process to kill and no proxy links: explore a command target with --scenario; this target can take worker, dynamodb, receiver'],
+    [{ window: '50ms' }, '--window must be from 200ms to 10m'],
+  ])('refuses a fault family or a target it cannot explore (%j) with one line and exit code 2, before starting anything', async (given, message) => {
+    const args = [
+      ...(given.target ? ['--scenario', await scenarioFile(given.target, given.adapter)] : []),
+      ...(given.faults ? ['--faults', given.faults] : []),
+      ...(given.window ? ['--window', given.window] : []),
+    ];
+    // No admin token in the environment: the triggers-api adapter is refused as a run refuses it.
+    const { code, out, err } = await run(args, {});
+    expect(code, out + err).toBe(2);
+    expect(err).toContain(message);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(out).toBe('');
   });
 });

@@ -1,0 +1,148 @@
+// Exploring a service of the user's own, through the command line as a user runs it: a url target the
+// test runs (webhooks retried, or dropped on a 5xx when the bug is planted), and a command target the
+// exploration starts, kills -9 and restarts (events kept, or lost when written behind). Exploration
+// finds each planted bug, shrinks it, writes a scenario `aftershock run` fails on the same checker,
+// and holds on the same service without the bug.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../scenarios/cli/run-cli.js';
+import { exploreCli } from '../../../scenarios/explore/explore-cli.js';
+import { startExploreTarget, type ServiceScenario } from '../../../scenarios/explore/explore-target.js';
+import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
+import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+import { textSink } from '../../support/text-sink.js';
+import { unusedPort } from '../../support/unused-port.js';
+import { durableServiceScenario } from './support/durable-service.js';
+import { RETRYING_ADAPTER, startRetryingService } from './support/retrying-service.js';
+
+async function command(run: typeof exploreCli | typeof runCli, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = textSink();
+  const err = textSink();
+  const code = await run(args, { out: out.stream, err: err.stream });
+  return { code, out: out.text(), err: err.text() };
+}
+
+/** The scenario file and replay of a FOUND summary. */
+function found(out: string): { scenario: string; replay: string } {
+  const scenario = /^ {2}scenario: (.+)$/m.exec(out)?.[1];
+  const replay = /^ {2}replay: {3}(.+)$/m.exec(out)?.[1];
+  if (!scenario || !replay) throw new Error(`no scenario in:\n${out}`);
+  return { scenario, replay };
+}
+
+// Short windows: these services retry every 50 ms and start in a fraction of a second, and the time
+// budget bounds the shrinking.
+const FAST = ['--window', '600ms', '--quiesce', '800ms', '--no-progress'];
+
+describe('aftershock explore --scenario', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'aftershock-explore-service-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function urlScenario(url: string, name: string): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify({ title: 'retrying service', target: { kind: 'url', base_url: url }, adapter: RETRYING_ADAPTER, load: { rate: 10 }, phases: { baseline: '1s', fault: '2s', recovery: '1s' }, quiesce: '5s' }));
+    return file;
+  }
+
+  it('finds a delivery dropped on a receiver 5xx, shrinks it, and writes a scenario aftershock run fails the same way', async () => {
+    const service = await startRetryingService({ dropOn5xx: true });
+    try {
+      const file = await urlScenario(service.url, 'buggy.json');
+      const out = join(dir, 'found-url');
+      // Seed 1 draws a receiver 503 and 500 at 9 requests/s in its first schedule.
+      const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '5', '--time', '5s', '--out', out, ...FAST]);
+      expect(explored.code, explored.out + explored.err).toBe(1);
+      expect(explored.out).toMatch(/^faults: receiver · not offered: process \(the runner does not start a url target[^)]*\); proxy \([^)]*\); worker, dynamodb \(the http adapter has no chaos control\)$/m);
+      expect(explored.out).toMatch(/^ {2}FAIL deliveries_complete: /m);
+      expect(explored.out).toMatch(/^ {4}at \+\d+ms for \d+ms: receiver status 50[03]$/m);
+      const { scenario, replay } = found(explored.out);
+      expect(replay).toBe(`npx aftershock run ${scenario}`);
+      const written = await readFile(scenario, 'utf8');
+      expect(written).toContain(`base_url: ${service.url}`);
+      expect(written).toContain('unregister_webhook:');
+      // Every schedule's webhook was removed once it was judged.
+      expect(service.registrations()).toBeGreaterThan(1);
+      expect([...service.webhooks.keys()]).toEqual([]);
+
+      const replayed = await command(runCli, [scenario, '--out', join(dir, 'replay-url')]);
+      expect(replayed.code, replayed.out + replayed.err).toBe(1);
+      expect(replayed.out).toMatch(/^ {2}FAIL deliveries_complete: /m);
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
+
+  it('holds for a bounded number of schedules against the same service without the bug', async () => {
+    const service = await startRetryingService();
+    try {
+      const file = await urlScenario(service.url, 'fixed.json');
+      const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '3', '--time', '20s', '--out', join(dir, 'held-url'), ...FAST]);
+      expect(explored.code, explored.out + explored.err).toBe(0);
+      expect(explored.out).toMatch(/^HELD {2}3 schedules explored/m);
+      expect(explored.out).toContain('receiver status 50');
+      expect(service.registrations()).toBe(3);
+      expect([...service.webhooks.keys()]).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
+
+  it('starts a command once, finds events lost to a kill -9, and stops it at the end', async () => {
+    const port = await unusedPort();
+    const file = join(dir, 'durable.json');
+    await writeFile(file, JSON.stringify(await durableServiceScenario(dir, port, true)));
+    const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '3', '--time', '4s', '--faults', 'process', '--out', join(dir, 'found-cmd'), ...FAST]);
+    expect(explored.code, explored.out + explored.err).toBe(1);
+    expect(explored.out).toMatch(/^faults: process · not offered: worker, dynamodb \(the http adapter has no chaos control\)$/m);
+    expect(explored.out).toMatch(/^ {4}at \+\d+ms for \d+ms: process kill -9 server and restart$/m);
+    expect(explored.out).toMatch(/^ {2}FAIL no_lost_events: /m);
+    // The command is stopped with the exploration.
+    const after = await fetch(`http://127.0.0.1:${port}/`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    expect(after).toBe(0);
+
+    const replayed = await command(runCli, [found(explored.out).scenario, '--out', join(dir, 'replay-cmd')]);
+    expect(replayed.code, replayed.out + replayed.err).toBe(1);
+    expect(replayed.out).toMatch(/^ {2}FAIL no_lost_events: /m);
+  }, 30_000);
+
+  it('holds for a bounded number of kills -9 of the same command without the bug', async () => {
+    const port = await unusedPort();
+    const file = join(dir, 'durable-fixed.json');
+    await writeFile(file, JSON.stringify(await durableServiceScenario(dir, port, false)));
+    const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '2', '--time', '20s', '--faults', 'process', '--out', join(dir, 'held-cmd'), ...FAST]);
+    expect(explored.code, explored.out + explored.err).toBe(0);
+    expect(explored.out).toMatch(/^ {7}2 × process kill -9 server and restart$/m);
+  }, 30_000);
+
+  it("judges a schedule by its own webhook's receipts: a late delivery to an earlier schedule's path is not recorded", async () => {
+    const service = await startRetryingService();
+    const scenario = parseScenario({ title: 'retrying service', target: { kind: 'url', base_url: service.url }, adapter: RETRYING_ADAPTER, load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' } });
+    const target = await startExploreTarget(scenario as ServiceScenario, { seed: 1, env: {} });
+    try {
+      const recorder = new RunRecorder();
+      const schedule = { rate: 5, faults: [{ at: 0, for: 100, fault: { receiver: { status: 503 } } }] };
+      const host = await target.open({ schedule, seed: 1, shape: { baselineMs: 100, faultMs: 200, recoveryMs: 100 }, runId: 'second', quiesceMs: 100, recorder, now: () => 0 });
+      expect(host.webhookUrl).toMatch(/\/hook\/second$/);
+      const post = (url: string, eventId: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': `dlv-${eventId}` }, body: JSON.stringify({ event_id: eventId }) });
+      await post(host.webhookUrl.replace(/second$/, 'first'), 'evt-earlier');
+      await post(host.webhookUrl, 'evt-this');
+      await host.close();
+      expect(recorder.history.filter((r) => r.kind === 'receipt').map((r) => r.kind === 'receipt' && r.event_id)).toEqual(['evt-this']);
+    } finally {
+      await target.close();
+      await service.close();
+    }
+  });
+});
