@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../scenarios/cli/run-cli.js';
 import { exploreCli } from '../../../scenarios/explore/explore-cli.js';
+import { startExploreStack, startExploreStore } from '../../../scenarios/explore/explore-stack.js';
 import { startExploreTarget, type ServiceScenario } from '../../../scenarios/explore/explore-target.js';
 import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
@@ -17,10 +18,10 @@ import { unusedPort } from '../../support/unused-port.js';
 import { durableServiceScenario } from './support/durable-service.js';
 import { RETRYING_ADAPTER, startRetryingService } from './support/retrying-service.js';
 
-async function command(run: typeof exploreCli | typeof runCli, args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function command(run: typeof exploreCli | typeof runCli, args: string[], env?: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
   const out = textSink();
   const err = textSink();
-  const code = await run(args, { out: out.stream, err: err.stream });
+  const code = run === exploreCli ? await exploreCli(args, { out: out.stream, err: err.stream }, env) : await run(args, { out: out.stream, err: err.stream });
   return { code, out: out.text(), err: err.text() };
 }
 
@@ -145,4 +146,28 @@ describe('aftershock explore --scenario', () => {
       await service.close();
     }
   });
+
+  it("offers chaos faults when the target's chaos control answers its admin token with chaos on, and refuses them once it is off", async () => {
+    const store = await startExploreStore();
+    const stack = await startExploreStack(store, 5);
+    try {
+      const file = join(dir, 'triggers-api.json');
+      await writeFile(file, JSON.stringify({ title: 'triggers api', target: { kind: 'url', base_url: stack.url }, load: { rate: 5 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' } }));
+      const env = { AFTERSHOCK_ADMIN_TOKEN: stack.adminToken };
+      const args = ['--scenario', file, '--seed', '2', '--runs', '1', '--faults', 'dynamodb', '--window', '400ms', '--quiesce', '3s', '--out', join(dir, 'chaos')];
+      const on = await command(exploreCli, args, env);
+      expect(on.code, on.out + on.err).toBeLessThanOrEqual(1);
+      expect(on.out).toMatch(/^faults: dynamodb · not offered: process \([^)]*\); proxy \([^)]*\)$/m);
+      expect(on.out).toMatch(/^ {2}#1 .* · dynamodb /m);
+
+      const off = await fetch(`${stack.url}/_chaos/enabled`, { method: 'PUT', headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
+      expect(off.ok).toBe(true);
+      const refused = await command(exploreCli, args, env);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toBe("aftershock explore: --faults dynamodb: the target's chaos engine is off: start it with CHAOS_ENABLED=true; this target can take receiver (see aftershock explore --help)\n");
+    } finally {
+      await stack.close();
+      await store.stop();
+    }
+  }, 30_000);
 });
