@@ -43,8 +43,8 @@ options:
   --faults LIST      draw only from these families, e.g. receiver,process (default: all the target
                      can take; worker,dynamodb,receiver for the in-process stacks)
   --window DURATION  each schedule's fault window, e.g. 2s (default 400ms; with --scenario, the
-                     file's phases.fault); its load runs a quarter of it before and after (100 ms
-                     each for the in-process stacks)
+                     file's phases.fault); its load runs a quarter of it (100ms-2s) before and
+                     after it (100ms each for the in-process stacks)
   --quiesce DURATION longest wait for a schedule's deliveries to settle (default 4s; with
                      --scenario, the file's quiesce)
   --out DIR          where a failing schedule's scenario goes (default .aftershock/explore)
