@@ -1,6 +1,7 @@
 // Exploration: fast-check draws fault schedules, each runs against a fresh in-process stack (or the
-// user's own service, one schedule after another) and is judged by the history checkers; the first failure is shrunk (fewer faults, shorter, weaker, fewer
-// events) to a minimal schedule and written as a scenario file that `aftershock run` replays.
+// user's own service, one schedule after another) and is judged by the history checkers; the first
+// failure is shrunk (fewer faults, shorter, weaker, fewer events) to a minimal schedule and written as
+// a scenario file that `aftershock run` replays.
 import fc from 'fast-check';
 import { hashSeed } from '../../chaos/src/index.js';
 import type { CheckerResult } from '../checkers/checker.js';

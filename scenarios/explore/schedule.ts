@@ -10,7 +10,7 @@ import type { CommandTarget, UrlTarget } from '../scenario/target-schema.js';
 import { FAST_ENV } from './explore-env.js';
 import { EMBEDDED_FAMILIES, faultArbitrary, type ExploreFault, type FaultFamily } from './vocabulary.js';
 
-/** Phase lengths of an explored run, in ms: short, since each schedule gets a fresh stack. */
+/** Phase lengths of an explored run, in ms: short for a fresh stack, the `--window` for a service of one's own. */
 export interface ScheduleShape {
   baselineMs: number;
   faultMs: number;
@@ -51,7 +51,10 @@ export interface DrawOptions {
   crashes?: boolean;
 }
 
-/** Schedules of 1–3 faults (at most one kill, and none with chaos rules) at 5–40 requests/s; shrinking heads for one fault at the lowest rate. */
+/**
+ * Schedules of 1–3 faults (at most one kill, and no chaos rule beside it) at 5–40 requests/s;
+ * shrinking heads for one fault at the lowest rate.
+ */
 export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, draw: DrawOptions = {}): fc.Arbitrary<Schedule> {
   const faults = faultArbitrary(shape.faultMs, draw.families ?? EMBEDDED_FAMILIES, draw.crashes ?? true);
   return fc.record({ rate: fc.integer(draw.rate ?? { min: 5, max: 40 }), faults: fc.array(faults, { minLength: 1, maxLength: draw.maxFaults ?? 3 }).map(runnable) });
