@@ -33,8 +33,9 @@ function found(out: string): { scenario: string; replay: string } {
   return { scenario, replay };
 }
 
-// Short windows: these services retry every 50 ms and start in a fraction of a second, and the time
-// budget bounds the shrinking.
+// Short windows: these services retry every 50 ms and start in a fraction of a second. A finding's time
+// budget bounds its shrinking and leaves a loaded machine time for the first schedules; a holding
+// exploration is bounded by its count of schedules.
 const FAST = ['--window', '600ms', '--quiesce', '800ms', '--no-progress'];
 
 describe('aftershock explore --scenario', () => {
@@ -60,7 +61,7 @@ describe('aftershock explore --scenario', () => {
       const file = await urlScenario(service.url, 'buggy.json');
       const out = join(dir, 'found-url');
       // Seed 1 draws a receiver 503 and 500 at 9 requests/s in its first schedule.
-      const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '5', '--time', '5s', '--out', out, ...FAST]);
+      const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '5', '--time', '8s', '--out', out, ...FAST]);
       expect(explored.code, explored.out + explored.err).toBe(1);
       expect(explored.out).toMatch(/^faults: receiver · not offered: process \(the runner does not start a url target[^)]*\); proxy \([^)]*\); worker, dynamodb \(the http adapter has no chaos control\)$/m);
       expect(explored.out).toMatch(/^ {2}FAIL deliveries_complete: /m);
@@ -86,7 +87,7 @@ describe('aftershock explore --scenario', () => {
     const service = await startRetryingService();
     try {
       const file = await urlScenario(service.url, 'fixed.json');
-      const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '3', '--time', '20s', '--out', join(dir, 'held-url'), ...FAST]);
+      const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '3', '--time', '60s', '--out', join(dir, 'held-url'), ...FAST]);
       expect(explored.code, explored.out + explored.err).toBe(0);
       expect(explored.out).toMatch(/^HELD {2}3 schedules explored/m);
       expect(explored.out).toContain('receiver status 50');
@@ -95,13 +96,13 @@ describe('aftershock explore --scenario', () => {
     } finally {
       await service.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('starts a command once, finds events lost to a kill -9, and stops it at the end', async () => {
     const port = await unusedPort();
     const file = join(dir, 'durable.json');
     await writeFile(file, JSON.stringify(await durableServiceScenario(dir, port, true)));
-    const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '3', '--time', '4s', '--faults', 'process', '--out', join(dir, 'found-cmd'), ...FAST]);
+    const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '3', '--time', '6s', '--faults', 'process', '--out', join(dir, 'found-cmd'), ...FAST]);
     expect(explored.code, explored.out + explored.err).toBe(1);
     expect(explored.out).toMatch(/^faults: process · not offered: worker, dynamodb \(the http adapter has no chaos control\)$/m);
     expect(explored.out).toMatch(/^ {4}at \+\d+ms for \d+ms: process kill -9 server and restart$/m);
@@ -122,10 +123,10 @@ describe('aftershock explore --scenario', () => {
     const port = await unusedPort();
     const file = join(dir, 'durable-fixed.json');
     await writeFile(file, JSON.stringify(await durableServiceScenario(dir, port, false)));
-    const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '2', '--time', '20s', '--faults', 'process', '--out', join(dir, 'held-cmd'), ...FAST]);
+    const explored = await command(exploreCli, ['--scenario', file, '--seed', '1', '--runs', '2', '--time', '60s', '--faults', 'process', '--out', join(dir, 'held-cmd'), ...FAST]);
     expect(explored.code, explored.out + explored.err).toBe(0);
     expect(explored.out).toMatch(/^ {7}2 × process kill -9 server and restart$/m);
-  }, 30_000);
+  }, 90_000);
 
   it("judges a schedule by its own webhook's receipts: a late delivery to an earlier schedule's path is not recorded", async () => {
     const service = await startRetryingService();
