@@ -1,6 +1,7 @@
 // A fresh Triggers API for each explored schedule, in this process, over one embedded store shared by
 // the whole exploration (each stack gets its own tables by prefix, so no state leaks between runs).
-// Timers are short so a schedule settles in well under a second when nothing is wrong.
+// Timers are short so a schedule settles in well under a second when nothing is wrong. A schedule's
+// host there is the stack, a receiver of its own, and its faults applied straight into the engine.
 import { randomBytes } from 'node:crypto';
 import { createRandom, hashSeed, type ChaosEngine } from '../../chaos/src/index.js';
 import { loadConfig, startEmbeddedStore, type EmbeddedStore } from '../../reference-server/src/index.js';
