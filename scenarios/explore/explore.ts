@@ -28,7 +28,7 @@ export interface ExploreOptions {
   quiesceMs?: number;
   /**
    * The user's own service (started by the caller, who closes it): every schedule runs against it, at
-   * a rate from 5 (or its load's rate, if lower) up to its load's rate, with no worker crashes.
+   * its load's rate, with no worker crashes.
    * Default: a fresh in-process stack per schedule.
    */
   target?: ExploreTarget;
@@ -83,8 +83,7 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
   const { target } = options;
   const store: ExploreStore | undefined = target ? undefined : await startExploreStore();
   const on = (target ? { target } : { store: store! }) as { target: ExploreTarget } | { store: ExploreStore };
-  const maxRate = target ? Math.max(1, Math.round(target.service.load.rate)) : 40;
-  const draw = { maxFaults: options.maxFaults, families: options.families ?? target?.offered, rate: { min: Math.min(5, maxRate), max: maxRate }, crashes: !target };
+  const draw = { maxFaults: options.maxFaults, families: options.families ?? target?.offered, ...(target ? { rate: target.service.load.rate } : {}), crashes: !target };
   const faults: Record<string, number> = {};
   let explored = 0;
   let shrinkRuns = 0;

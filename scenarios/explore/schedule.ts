@@ -29,7 +29,7 @@ export interface Schedule {
 
 /**
  * A service of the user's own, as their scenario file describes it: explored schedules run against it
- * with its adapter, webhooks and load (at the schedule's rate), and a found one is written with the
+ * with its adapter, webhooks and load (its rate too), and a found one is written with the
  * same blocks so `aftershock run` replays it there.
  */
 export interface ExploredService {
@@ -41,23 +41,23 @@ export interface ExploredService {
   checkers: readonly CheckerName[];
 }
 
-/** What schedules are drawn from: fault families, faults per schedule, and the load's rates. */
+/** What schedules are drawn from: fault families, faults per schedule, and the load's rate. */
 export interface DrawOptions {
   maxFaults?: number;
   families?: readonly FaultFamily[];
-  /** Requests per second (default 5–40). */
-  rate?: { min: number; max: number };
+  /** Requests per second, the same in every schedule (default: drawn from 5–40, shrinking towards 5). */
+  rate?: number;
   /** Worker crashes among the worker faults (default true; a service of the user's own draws none). */
   crashes?: boolean;
 }
 
 /**
- * Schedules of 1–3 faults (at most one kill, and no chaos rule beside it) at 5–40 requests/s;
- * shrinking heads for one fault at the lowest rate.
+ * Schedules of 1–3 faults (at most one kill, and no chaos rule beside it) at 5–40 requests/s (or
+ * the rate given); shrinking heads for one fault at the lowest rate.
  */
 export function scheduleArbitrary(shape: ScheduleShape = DEFAULT_SHAPE, draw: DrawOptions = {}): fc.Arbitrary<Schedule> {
   const faults = faultArbitrary(shape.faultMs, draw.families ?? EMBEDDED_FAMILIES, draw.crashes ?? true);
-  return fc.record({ rate: fc.integer(draw.rate ?? { min: 5, max: 40 }), faults: fc.array(faults, { minLength: 1, maxLength: draw.maxFaults ?? 3 }).map(runnable) });
+  return fc.record({ rate: draw.rate === undefined ? fc.integer({ min: 5, max: 40 }) : fc.constant(draw.rate), faults: fc.array(faults, { minLength: 1, maxLength: draw.maxFaults ?? 3 }).map(runnable) });
 }
 
 /**

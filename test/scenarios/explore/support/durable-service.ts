@@ -48,7 +48,7 @@ export async function durableServiceScenario(dir: string, port: number, writeBeh
       env: { PORT: String(port), DATA_FILE: join(dir, 'events.log'), WRITE_BEHIND: writeBehind ? '1' : '0' },
     },
     adapter: { http: { create_event: { method: 'POST', path: '/events', body: { seq: '{{seq}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
-    load: { rate: 5 },
+    load: { rate: 10 },
     phases: { baseline: '1s', fault: '600ms', recovery: '1s' },
     quiesce: '1s',
   };
