@@ -130,7 +130,8 @@ describe('replay and interruption', () => {
     expect(invokes).toBeGreaterThan(10);
     expect(journal.load.intended).toBe(invokes + journal.load.dropped);
     expect(journal.last_heal).toBeNull();
-    expect(journal.gates[0]?.detail).toMatch(/^"ingest ok" not measured: the run stopped at 1(\.\d+)?s, before the recovery phase \(from 5s\), and no fault was healed$/);
+    // Stopped after the first second of load; a loaded machine may see the next tick first, never the recovery.
+    expect(journal.gates[0]?.detail).toMatch(/^"ingest ok" not measured: the run stopped at [1-4](\.\d+)?s, before the recovery phase \(from 5s\), and no fault was healed$/);
   });
 
   it('exits 130 from the command line on SIGINT mid-fault, with the target healed', async () => {
