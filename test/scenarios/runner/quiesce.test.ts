@@ -1,11 +1,18 @@
 // Quiescence: when the wait for deliveries runs out, the run's note says what it was still waiting
-// for, so deliveries owed for events the service lost read as that, not as a slow service.
+// for, so deliveries owed for events the service lost read as that, not as a slow service; and the
+// read-back waits for analytics that count an event the service has not shown yet.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import type { Adapter } from '../../../scenarios/adapters/adapter.js';
+import type { FinalRead } from '../../../scenarios/history/history.js';
+import { startReceiver } from '../../../scenarios/receiver/receiver.js';
+import { quiesceAndRead } from '../../../scenarios/runner/quiesce.js';
+import { startRunClock } from '../../../scenarios/runner/run-clock.js';
+import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
 import { jsonServer } from '../../support/json-server.js';
@@ -56,3 +63,24 @@ it('says how many owed deliveries never came when the wait runs out', async () =
     `the service had not settled after 1000 ms of quiescence (${lost} of ${ok} deliveries owed for acknowledged creates never accepted by the receiver); judged as it was`,
   );
 }, 30_000);
+
+it('waits for an event the analytics count but the service does not show yet, then reads it back', async () => {
+  // A create cut off by a crash: the service counted it at once and shows it only after its own
+  // recovery, here at the third read-back. Judged at the first, analytics would read one too many.
+  let reads = 0;
+  const finalRead = async (): Promise<FinalRead> => {
+    reads++;
+    const events = { evt_1: { readable: true, event_type: 'e' }, evt_2: { readable: reads >= 3, event_type: 'e' } };
+    return { kind: 'final', events, webhooks: [], dlq: [], analytics: { total: 2, by_type: { e: 2 }, by_source: {} }, time: 0 };
+  };
+  const adapter = { finalRead } as unknown as Adapter;
+  const receiver = await startReceiver({ now: () => 0, random: Math.random, identify: () => ({ event_id: '', webhook_id: '', delivery_id: '' }), onReceipt: () => undefined });
+  try {
+    const { final, settled } = await quiesceAndRead({ adapter, receiver, recorder: new RunRecorder(), clock: startRunClock(), webhooks: 0, boundMs: 10_000, signal: new AbortController().signal });
+    expect(reads).toBe(3);
+    expect(final.events.evt_2?.readable).toBe(true);
+    expect(settled).toBe(true);
+  } finally {
+    await receiver.close();
+  }
+});
