@@ -52,7 +52,7 @@ export interface TombstoneSweepJob {
  * last page, so a pass costs one bounded page and the whole table is walked every
  * (items / pageSize) × intervalMs. Counts removals in `event_tombstones_swept_total`. A failed pass is
  * logged and the next tick reads the same page again.
- * @example const job = startTombstoneSweep({ events, clock, retentionMs, pageSize: 1000, intervalMs: 60_000, logger, registry });
+ * @example const job = startTombstoneSweep({ events, clock, retentionMs, pageSize: 100, intervalMs: 6_000, logger, registry });
  */
 export function startTombstoneSweep(opts: TombstoneSweepOptions & { intervalMs: number; logger: Logger; registry: Registry }): TombstoneSweepJob {
   const swept = new Counter({ name: 'event_tombstones_swept_total', help: 'Tombstones of deleted events removed by the sweep after their retention', registers: [opts.registry] });
