@@ -8,6 +8,7 @@ import { startReceiver, type Receiver } from '../support/receiver.js';
 import { ADMIN_TOKEN, startTestApi, type CreatedKey, type TestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
+import { signIn as signInAt } from './support/sign-in.js';
 
 let api: TestApi;
 let receiver: Receiver;
@@ -29,15 +30,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, credential: string): Promise<void> {
-  await page.goto(`${api.url}/dashboard/`);
-  // The tab may still hold the previous test's session: sign it out first.
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  const field = page.getByLabel('API key or admin token');
-  await signOut.or(field).first().waitFor();
-  if (await signOut.isVisible()) await signOut.click();
-  await field.fill(credential);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await signInAt(page, `${api.url}/dashboard/`, credential);
 }
 
 async function createWebhook(key: CreatedKey, body: Record<string, unknown>): Promise<{ webhook_id: string }> {

@@ -9,6 +9,7 @@ import { KEY_SCOPES, KEY_SIGNING_MODES, KEY_TIERS } from '../../reference-server
 import { newSignatureNonce, signatureHeaders } from '../../sdk/typescript/src/index.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../support/test-api.js';
 import { launchChromium, type Chromium } from './support/chromium.js';
+import { signIn as signInAt } from './support/sign-in.js';
 
 let api: TestApi;
 let chrome: Chromium;
@@ -30,14 +31,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, credential: string): Promise<void> {
-  await page.goto(`${api.url}/dashboard/#/keys`);
-  // The tab may still hold the previous test's session: sign it out first.
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  const field = page.getByLabel('API key or admin token');
-  await signOut.or(field).first().waitFor();
-  if (await signOut.isVisible()) await signOut.click();
-  await field.fill(credential);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAt(page, `${api.url}/dashboard/#/keys`, credential);
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
 }
 

@@ -6,6 +6,7 @@ import { iso, type Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { ApiKeysStore } from '../store/api-keys-store.js';
 import type { AuditLog } from '../store/audit-log.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 export interface KeyExpiryOptions {
   keys: ApiKeysStore;
@@ -20,10 +21,7 @@ export interface KeyExpiryOptions {
 }
 
 /** A running job: `sweep` runs one pass now, `stop` ends the schedule and waits for a pass in flight. */
-export interface KeyExpiryJob {
-  sweep(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type KeyExpiryJob = PeriodicJob;
 
 /**
  * Marks every rotating version past `expires_at` as expired (conditional, so several instances
@@ -50,25 +48,10 @@ export async function expireKeys(opts: Pick<KeyExpiryOptions, 'keys' | 'audit' |
  * @example const job = startKeyExpiry({ keys, audit, clock, ids, logger }); await job.stop();
  */
 export function startKeyExpiry(opts: KeyExpiryOptions): KeyExpiryJob {
-  let running: Promise<number> | undefined;
-  const sweep = () => {
-    running ??= expireKeys(opts)
-      .then((count) => {
-        if (count > 0) opts.onExpired?.(count);
-        return count;
-      })
-      .finally(() => (running = undefined));
-    return running;
+  const pass = async () => {
+    const count = await expireKeys(opts);
+    if (count > 0) opts.onExpired?.(count);
+    return count;
   };
-  const timer = setInterval(() => {
-    sweep().catch((err: unknown) => opts.logger.warn({ err }, 'key expiry sweep failed'));
-  }, opts.intervalMs ?? 60_000);
-  timer.unref();
-  return {
-    sweep,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicJob(pass, opts.intervalMs ?? 60_000, (err) => opts.logger.warn({ err }, 'key expiry sweep failed'));
 }

@@ -7,6 +7,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { iso, type Clock } from '../domain/clock.js';
 import type { EventsStore } from '../store/events-store.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 export interface TombstoneSweepOptions {
   events: Pick<EventsStore, 'tombstones' | 'removeTombstone'>;
@@ -42,10 +43,7 @@ export async function sweepTombstones(opts: TombstoneSweepOptions, startKey?: Re
 }
 
 /** A running sweep: `sweep` runs one pass now, `stop` ends the schedule and waits for a pass in flight. */
-export interface TombstoneSweepJob {
-  sweep(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type TombstoneSweepJob = PeriodicJob;
 
 /**
  * Runs a pass every `intervalMs`, each resuming where the last stopped and starting over after the
@@ -57,29 +55,14 @@ export interface TombstoneSweepJob {
 export function startTombstoneSweep(opts: TombstoneSweepOptions & { intervalMs: number; logger: Logger; registry: Registry }): TombstoneSweepJob {
   const swept = new Counter({ name: 'event_tombstones_swept_total', help: 'Tombstones of deleted events removed by the sweep after their retention', registers: [opts.registry] });
   let startKey: Record<string, unknown> | undefined;
-  let running: Promise<number> | undefined;
-  const sweep = () => {
-    running ??= sweepTombstones(opts, startKey)
-      .then((pass) => {
-        startKey = pass.next;
-        if (pass.swept > 0) {
-          swept.inc(pass.swept);
-          opts.logger.info({ swept: pass.swept }, 'swept tombstones of deleted events');
-        }
-        return pass.swept;
-      })
-      .finally(() => (running = undefined));
-    return running;
+  const pass = async () => {
+    const { swept: count, next } = await sweepTombstones(opts, startKey);
+    startKey = next;
+    if (count > 0) {
+      swept.inc(count);
+      opts.logger.info({ swept: count }, 'swept tombstones of deleted events');
+    }
+    return count;
   };
-  const timer = setInterval(() => {
-    sweep().catch((err: unknown) => opts.logger.warn({ err }, 'tombstone sweep failed'));
-  }, opts.intervalMs);
-  timer.unref();
-  return {
-    sweep,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicJob(pass, opts.intervalMs, (err) => opts.logger.warn({ err }, 'tombstone sweep failed'));
 }

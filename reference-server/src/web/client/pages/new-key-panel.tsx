@@ -1,6 +1,6 @@
 // A key's secrets right after it was created or rotated: the API key and its signing secret, each
 // with a copy button, shown this once (the server keeps a hash and a sealed copy, never the text).
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { CopyButton } from '../components/copy-button.js';
 import type { CreatedKey } from '../types.js';
 
@@ -18,20 +18,20 @@ export function NewKeyPanel({ title, created, onDone, children }: { title: strin
         cannot show either again. If they are lost, rotate the key.
       </p>
       <dl className="secrets">
-        <dt>API key</dt>
-        <dd>
-          <code className="secret" data-testid="new-key">
-            {created.api_key}
-          </code>
-          <CopyButton text={created.api_key} label="Copy key" />
-        </dd>
-        <dt>Signing secret</dt>
-        <dd>
-          <code className="secret" data-testid="new-signing-secret">
-            {created.signing_secret}
-          </code>
-          <CopyButton text={created.signing_secret} label="Copy signing secret" />
-        </dd>
+        {[
+          { term: 'API key', testId: 'new-key', value: created.api_key, copy: 'Copy key' },
+          { term: 'Signing secret', testId: 'new-signing-secret', value: created.signing_secret, copy: 'Copy signing secret' },
+        ].map(({ term, testId, value, copy }) => (
+          <Fragment key={testId}>
+            <dt>{term}</dt>
+            <dd>
+              <code className="secret" data-testid={testId}>
+                {value}
+              </code>
+              <CopyButton text={value} label={copy} />
+            </dd>
+          </Fragment>
+        ))}
       </dl>
       <p className="muted small">The signing secret is only needed to sign requests (SIGNING_MODE optional or required).</p>
       <div className="actions">
