@@ -230,15 +230,18 @@ async function enableStream(client: DynamoDBClient, TableName: string, timeoutMs
 
 async function waitUntilActive(client: DynamoDBClient, TableName: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // What was last seen, for the error: which part never became ACTIVE.
+  let seen = 'not found';
   for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName }));
-      const indexesReady = (Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
-      if (Table?.TableStatus === 'ACTIVE' && indexesReady) return;
+      const indexes = Table?.GlobalSecondaryIndexes ?? [];
+      if (Table?.TableStatus === 'ACTIVE' && indexes.every((i) => i.IndexStatus === 'ACTIVE')) return;
+      seen = [`table ${Table?.TableStatus}`, ...indexes.map((i) => `${i.IndexName} ${i.IndexStatus}`)].join(', ');
     } catch (err) {
       if (!(err instanceof ResourceNotFoundException)) throw err;
     }
-    if (Date.now() > deadline) throw new Error(`table ${TableName} did not become ACTIVE within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`table ${TableName} did not become ACTIVE within ${timeoutMs} ms (last seen: ${seen})`);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

@@ -69,7 +69,8 @@ it('adds the order indexes to an old DLQ table once, filled with the entries alr
   await createOldDlq(dynamo, 'up-webhook-dlq');
   for (let n = 0; n < 5; n++) await dynamo.doc.send(new PutCommand({ TableName: 'up-webhook-dlq', Item: { ...oldEntry('ten_a', n), dead_key: `${oldEntry('ten_a', n).dead_at}#${deliveryId(n)}` } }));
 
-  const [a, b] = await Promise.all([ensureTables(dynamo.client, 'up-'), ensureTables(dynamo.client, 'up-')]);
+  // Bounded under the test's own timeout, so a table or index that never becomes ACTIVE is named in the failure.
+  const [a, b] = await Promise.all([ensureTables(dynamo.client, 'up-', { timeoutMs: 20_000 }), ensureTables(dynamo.client, 'up-', { timeoutMs: 20_000 })]);
   expect([...(a['webhook-dlq'] ?? []), ...(b['webhook-dlq'] ?? [])].sort()).toEqual(['tenant-dead-index', 'webhook-dead-index']);
   expect(await indexesOf(dynamo, 'up-webhook-dlq')).toEqual(['tenant-dead-index:ACTIVE', 'webhook-dead-index:ACTIVE']);
   expect(await ensureTables(dynamo.client, 'up-')).toEqual({});
