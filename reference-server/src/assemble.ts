@@ -155,6 +155,11 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       const keyed = await stores.dlq.backfillDeadKeys();
       logger.info({ indexes: added['webhook-dlq'], entries: keyed }, 'added the DLQ order indexes and keyed the entries already there');
     }
+    // An events table from before the tombstone index: its tombstones get their shard, so the sweep finds them.
+    if (added.events?.includes('tombstone-index')) {
+      const keyed = await stores.events.backfillTombstoneShards();
+      logger.info({ tombstones: keyed }, 'added the tombstone index and gave the tombstones already there their shard');
+    }
     const ids = createIdGenerator(clock, random);
     const secretBox = new SecretBox(opts.secretsKey);
     const metrics = createServerMetrics({ unfinishedWrites: () => stores.events.completer.pending });

@@ -139,11 +139,12 @@ const ConfigSchema = z.object({
    */
   EVENT_TOMBSTONE_RETENTION_MS: z.coerce.number().int().min(TOMBSTONE_RETENTION_MIN_MS).default(TOMBSTONE_RETENTION_MS),
   /**
-   * How often the tombstone sweep reads its next page of the events table, ms. Small pages often rather
-   * than large ones seldom: a page is one burst of store work that the requests beside it wait behind.
+   * How often the tombstone sweep reads its next page of the tombstone index, ms. Small pages often
+   * rather than large ones seldom: a page and its removals are one burst of store work that the
+   * requests beside it wait behind.
    */
   EVENT_TOMBSTONE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(6_000),
-  /** Event items one tombstone sweep pass reads at most (one Scan page), so a pass's cost is bounded. */
+  /** Tombstones one tombstone sweep pass reads and removes at most (one page of the index), so a pass's cost is bounded. */
   EVENT_TOMBSTONE_SWEEP_PAGE: z.coerce.number().int().min(10).max(10_000).default(100),
 });
 

@@ -1,6 +1,7 @@
 // Events in DynamoDB: one item per event keyed by (tenant_id, event_id). Pending events carry
 // `inbox_tenant`, which puts them in the sparse inbox index; ack and delete take them out. A deleted
-// event leaves a tombstone (see DELETED).
+// event leaves a tombstone (see DELETED), in the sparse tombstone index (see TOMBSTONE_SHARD).
+import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -46,11 +47,31 @@ export const DELETED = 'deleted_at';
  */
 export const TOMBSTONE_TTL = 'ttl';
 
+/**
+ * Set on tombstones only: with DELETED, the key of the sparse `tombstone-index`, which the tombstone
+ * sweep reads oldest first. One of TOMBSTONE_SHARDS values, from a hash of the event id: a partition of
+ * an index takes about 1,000 writes a second in DynamoDB, so deletes above that rate spread over the
+ * shards instead of throttling the index (and with it the table's writes).
+ */
+export const TOMBSTONE_SHARD = 'tombstone_shard';
+export const TOMBSTONE_SHARDS = 8;
+
+/** The tombstone index's partition for an event id. */
+export function tombstoneShard(eventId: string): string {
+  return String(createHash('sha256').update(eventId).digest()[0]! % TOMBSTONE_SHARDS);
+}
+
 /** What the tombstone sweep reads of a tombstone: its key and when it was deleted. */
 export interface Tombstone {
   tenant_id: string;
   event_id: string;
   deleted_at: string;
+}
+
+/** Where a walk of the tombstone index goes on: a shard, and the position in it after a full page. */
+export interface TombstoneCursor {
+  shard: number;
+  key?: Record<string, unknown>;
 }
 
 /** An event item's key. */
@@ -257,7 +278,7 @@ export class EventsStore {
    * by its tombstone (key and DELETED only: out of the inbox, unreadable), not removed, so no write of
    * the event still in flight can bring it back. A resend of a delete whose answer was lost finds its
    * own tombstone (same `at`) and counts as done. The tombstone carries TOMBSTONE_TTL, the end of its
-   * retention.
+   * retention, and TOMBSTONE_SHARD, which puts it in the tombstone index.
    */
   async delete(tenantId: string, eventId: string, at: string): Promise<boolean> {
     const Key = { tenant_id: tenantId, event_id: eventId };
@@ -266,7 +287,7 @@ export class EventsStore {
       this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...Key, [DELETED]: at, [TOMBSTONE_TTL]: ttl },
+          Item: { ...Key, [DELETED]: at, [TOMBSTONE_TTL]: ttl, [TOMBSTONE_SHARD]: tombstoneShard(eventId) },
           ConditionExpression: `attribute_exists(event_id) AND attribute_not_exists(${DELETED})`,
         }),
       ),
@@ -275,23 +296,64 @@ export class EventsStore {
   }
 
   /**
-   * One page of the table (at most `limit` items read, all tenants) and the tombstones on it deleted
-   * before `deletedBefore`; `next` is where the following page starts (`undefined` after the last).
-   * A page may hold no tombstone and still be followed by more.
+   * Tombstones deleted before `deletedBefore`, oldest first: one page (at most `limit`) of one shard of
+   * the tombstone index, from `from` (shard 0 without it). `next` is where the following page starts:
+   * further in the same shard after a full page, else the next shard, and `undefined` after the last.
+   * The index holds tombstones only, so a page reads none of the table's events.
    */
-  async tombstones(deletedBefore: string, limit: number, startKey?: Record<string, unknown>): Promise<{ tombstones: Tombstone[]; next?: Record<string, unknown> }> {
+  async tombstones(deletedBefore: string, limit: number, from?: TombstoneCursor): Promise<{ tombstones: Tombstone[]; next?: TombstoneCursor }> {
+    const shard = from?.shard ?? 0;
     const page = await this.doc.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: this.table,
-        FilterExpression: '#d < :before',
-        ProjectionExpression: 'tenant_id, event_id, #d',
-        ExpressionAttributeNames: { '#d': DELETED },
-        ExpressionAttributeValues: { ':before': deletedBefore },
-        ExclusiveStartKey: startKey,
+        IndexName: 'tombstone-index',
+        KeyConditionExpression: '#s = :s AND #d < :before',
+        ExpressionAttributeNames: { '#s': TOMBSTONE_SHARD, '#d': DELETED },
+        ExpressionAttributeValues: { ':s': String(shard), ':before': deletedBefore },
+        ExclusiveStartKey: from?.key,
         Limit: limit,
       }),
     );
-    return { tombstones: (page.Items ?? []) as Tombstone[], next: page.LastEvaluatedKey };
+    const tombstones = (page.Items ?? []).map((i) => ({ tenant_id: i.tenant_id, event_id: i.event_id, deleted_at: i[DELETED] }) as Tombstone);
+    const next = page.LastEvaluatedKey ? { shard, key: page.LastEvaluatedKey } : shard + 1 < TOMBSTONE_SHARDS ? { shard: shard + 1 } : undefined;
+    return { tombstones, next };
+  }
+
+  /**
+   * Gives every tombstone without TOMBSTONE_SHARD its shard (tombstones written before the tombstone
+   * index was added to the table), each only if it is still the tombstone read; how many it changed.
+   */
+  async backfillTombstoneShards(): Promise<number> {
+    let changed = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          ProjectionExpression: 'tenant_id, event_id, #d',
+          FilterExpression: 'attribute_exists(#d) AND attribute_not_exists(#s)',
+          ExpressionAttributeNames: { '#d': DELETED, '#s': TOMBSTONE_SHARD },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const t of (page.Items ?? []) as Tombstone[]) {
+        const done = await ifConditionHolds(
+          this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { tenant_id: t.tenant_id, event_id: t.event_id },
+              UpdateExpression: 'SET #s = :s',
+              ConditionExpression: '#d = :d AND attribute_not_exists(#s)',
+              ExpressionAttributeNames: { '#d': DELETED, '#s': TOMBSTONE_SHARD },
+              ExpressionAttributeValues: { ':d': t.deleted_at, ':s': tombstoneShard(t.event_id) },
+            }),
+          ),
+        );
+        if (done !== undefined) changed++;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return changed;
   }
 
   /**

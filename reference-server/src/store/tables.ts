@@ -26,10 +26,16 @@ export const TABLE_SPECS = {
       { AttributeName: 'tenant_id', AttributeType: S },
       { AttributeName: 'event_id', AttributeType: S },
       { AttributeName: 'inbox_tenant', AttributeType: S },
+      { AttributeName: 'tombstone_shard', AttributeType: S },
+      { AttributeName: 'deleted_at', AttributeType: S },
     ],
     // Sparse: only pending events carry inbox_tenant, so the inbox is a plain ordered query.
     GlobalSecondaryIndexes: [
       { IndexName: 'inbox-index', KeySchema: keys('inbox_tenant', 'event_id'), Projection: { ProjectionType: 'ALL' } },
+      // Sparse too: only tombstones carry tombstone_shard, so the tombstone sweep reads the expired
+      // ones oldest first, whatever the size of the table (events-store.ts, TOMBSTONE_SHARDS). Tables
+      // created earlier get it at start, and their tombstones their shard.
+      { IndexName: 'tombstone-index', KeySchema: keys('tombstone_shard', 'deleted_at'), Projection: { ProjectionType: 'KEYS_ONLY' } },
     ],
   },
   'api-keys': {

@@ -6,7 +6,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { iso, type Clock } from '../domain/clock.js';
-import type { EventsStore } from '../store/events-store.js';
+import type { EventsStore, TombstoneCursor } from '../store/events-store.js';
 import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 export interface TombstoneSweepOptions {
@@ -14,26 +14,27 @@ export interface TombstoneSweepOptions {
   clock: Clock;
   /** Tombstones deleted longer ago than this are removed. */
   retentionMs: number;
-  /** Event items one pass reads at most. */
+  /** Tombstones one pass reads at most. */
   pageSize: number;
   /** Consulted after a pass read its page and before each removal (tests stop a pass there). */
   beforeStep?: (step: 'remove') => Promise<void>;
 }
 
-/** One pass: how many tombstones it removed, and where the next pass starts (`undefined`: from the top). */
+/** One pass: how many tombstones it removed, and where the next pass starts (`undefined`: from the first shard). */
 export interface SweepPass {
   swept: number;
-  next?: Record<string, unknown>;
+  next?: TombstoneCursor;
 }
 
 /**
- * Reads one page of the events table from `startKey` and removes its tombstones older than the
- * retention, each only if it is still the tombstone read: an id used again meanwhile keeps its new
- * event. Several sweeps may run at once; each tombstone is removed (and counted) by one of them.
+ * Reads one page of tombstones older than the retention from `from` (a shard of the tombstone index,
+ * oldest first) and removes them, each only if it is still the tombstone read: an id used again
+ * meanwhile keeps its new event. Several sweeps may run at once; each tombstone is removed (and
+ * counted) by one of them.
  */
-export async function sweepTombstones(opts: TombstoneSweepOptions, startKey?: Record<string, unknown>): Promise<SweepPass> {
+export async function sweepTombstones(opts: TombstoneSweepOptions, from?: TombstoneCursor): Promise<SweepPass> {
   const before = iso(opts.clock.now() - opts.retentionMs);
-  const page = await opts.events.tombstones(before, opts.pageSize, startKey);
+  const page = await opts.events.tombstones(before, opts.pageSize, from);
   let swept = 0;
   for (const t of page.tombstones) {
     await opts.beforeStep?.('remove');
@@ -47,17 +48,17 @@ export type TombstoneSweepJob = PeriodicJob;
 
 /**
  * Runs a pass every `intervalMs`, each resuming where the last stopped and starting over after the
- * last page, so a pass costs one bounded page and the whole table is walked every
- * (items / pageSize) × intervalMs. Counts removals in `event_tombstones_swept_total`. A failed pass is
- * logged and the next tick reads the same page again.
+ * last shard, so a pass costs one bounded page and every expired tombstone is reached within
+ * (expired tombstones / pageSize + shards) × intervalMs. Counts removals in
+ * `event_tombstones_swept_total`. A failed pass is logged and the next tick reads the same page again.
  * @example const job = startTombstoneSweep({ events, clock, retentionMs, pageSize: 100, intervalMs: 6_000, logger, registry });
  */
 export function startTombstoneSweep(opts: TombstoneSweepOptions & { intervalMs: number; logger: Logger; registry: Registry }): TombstoneSweepJob {
   const swept = new Counter({ name: 'event_tombstones_swept_total', help: 'Tombstones of deleted events removed by the sweep after their retention', registers: [opts.registry] });
-  let startKey: Record<string, unknown> | undefined;
+  let from: TombstoneCursor | undefined;
   const pass = async () => {
-    const { swept: count, next } = await sweepTombstones(opts, startKey);
-    startKey = next;
+    const { swept: count, next } = await sweepTombstones(opts, from);
+    from = next;
     if (count > 0) {
       swept.inc(count);
       opts.logger.info({ swept: count }, 'swept tombstones of deleted events');
