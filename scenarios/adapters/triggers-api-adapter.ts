@@ -1,7 +1,8 @@
 // The adapter for the Triggers API (and anything compatible with it), spoken through the project's
 // TypeScript SDK: a key of its own (so its own tenant), webhooks to the runner's receiver for every
 // event type, and a read-back through the inbox, the events, the dead-letter queue and the analytics
-// summary. The SDK never retries here: each request the load sends is one operation of the history.
+// summary; the key is revoked at teardown. The SDK never retries here: each request the load sends is
+// one operation of the history.
 import type { IncomingHttpHeaders } from 'node:http';
 import { NetworkError, TimeoutError, TriggersApiClient, TriggersApiError } from '../../sdk/typescript/src/index.js';
 import type { FinalDlqEntry, FinalEvent, FinalWebhook } from '../history/history.js';
@@ -57,6 +58,7 @@ function answer(res: { status: number; error?: string }, extra: Record<string, u
 export function triggersApiAdapter(conn: Connection): Adapter {
   let api: TriggersApiClient | undefined;
   let apiKey = '';
+  let keyId: string | undefined;
   const registered: FinalWebhook[] = [];
   const tenant = () => {
     if (!api) throw new ScenarioError('setup_failed', 'the triggers-api adapter was used before its setup');
@@ -74,6 +76,7 @@ export function triggersApiAdapter(conn: Connection): Adapter {
         throw new ScenarioError('setup_failed', `creating the run's API key answered ${key.status} ${key.error ?? ''}`.trim() + hint);
       }
       apiKey = key.result.api_key;
+      keyId = key.result.key_id;
       api = client(conn.baseUrl, apiKey);
       for (let i = 0; i < webhooks; i++) {
         const hook = await outcome((onResponse) => tenant().webhooks.create({ url: webhookUrl, events: ['*'], description: `aftershock ${conn.runId} #${i + 1}` }, { onResponse }));
@@ -121,6 +124,17 @@ export function triggersApiAdapter(conn: Connection): Adapter {
     // Probes GET any path of the service (health included), which the SDK has no call for.
     async probe(path) {
       return (await timedRequest(conn.baseUrl + path, { headers: { authorization: `Bearer ${apiKey}` } }, REQUEST_TIMEOUT_MS)).status;
+    },
+
+    // Every run, and every schedule an exploration tries, makes a key with the highest tier: once the
+    // run is read back nothing uses it, and left active on a long-running service it is one more
+    // credential that works. Its tenant's events and webhooks stay, for the dashboard to show.
+    async teardown() {
+      if (keyId === undefined || !conn.adminToken) return;
+      const id = keyId;
+      const res = await outcome((onResponse) => client(conn.baseUrl, conn.adminToken!).apiKeys.revoke(id, { onResponse }));
+      if (res.status < 200 || res.status >= 300) throw new Error(`revoking the run's API key ${id} answered ${res.status || res.error}${res.status ? ` ${res.error ?? ''}`.trimEnd() : ''}; the key is left active`);
+      keyId = undefined;
     },
 
     async finalRead(created, now) {

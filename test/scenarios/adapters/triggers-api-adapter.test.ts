@@ -1,6 +1,7 @@
 // The triggers-api adapter against a real Triggers API: its own key and webhook, creates and reads
 // answered as the history records them (status, event id, the reason when there was no answer), and
-// the read-back through the inbox, the dead-letter queue and the analytics summary.
+// the read-back through the inbox, the dead-letter queue and the analytics summary, and the key
+// revoked at teardown.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,19 @@ describe('triggersApiAdapter', () => {
     expect(final.dlq).toEqual([]);
     expect(final.analytics).toBeDefined();
     expect(final.time).toBe(7);
+
+    // Teardown revokes the run's key: the tenant answers no more, and a second teardown has nothing to do.
+    await adapter.teardown!();
+    expect(await adapter.readEvent(eventId, never)).toMatchObject({ status: 401, ok: false });
+    await adapter.teardown!();
+  });
+
+  it('rejects a teardown that could not revoke the key, naming the key left active', async () => {
+    const other = await startTestApi();
+    const adapter = triggersApiAdapter({ baseUrl: other.url, adminToken: ADMIN_TOKEN, runId: 'run6' });
+    await adapter.setup(receiver.url, 0);
+    await other.close();
+    await expect(adapter.teardown!()).rejects.toThrow(/^revoking the run's API key \S+ answered ECONNREFUSED; the key is left active$/);
   });
 
   it('sends a key-less create without an Idempotency-Key, and still finds its event in the read-back by its seq', async () => {
