@@ -1,8 +1,11 @@
 // The dashboard in headless Chromium at the edges a busy tenant reaches: more deliveries than the
-// history shows, a webhook URL of hundreds of characters, a key revoked while it is signed in, and
-// an edit that clears a field. Each test signs in afresh against one real server and receiver.
+// history shows, more dead letters than a page holds, a webhook URL of hundreds of characters, a key
+// revoked while it is signed in, and an edit that clears a field. Each test signs in afresh against
+// one real server and receiver.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { deadKeyOf } from '../../reference-server/src/store/dlq-store.js';
 import { ensureDashboardBuilt } from '../../reference-server/src/web/build-dashboard.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { ADMIN_TOKEN, startTestApi, type CreatedKey, type TestApi } from '../support/test-api.js';
@@ -61,6 +64,47 @@ it("shows a webhook's newest deliveries in its history once it has more than the
   await details.getByRole('row').filter({ hasText: 'order.latest' }).waitFor({ timeout: POLL.timeout });
   await expect.poll(() => details.getByRole('row').count(), POLL).toBe(26);
   await expect.poll(() => details.getByRole('heading', { name: /Delivery history/ }).textContent(), POLL).toContain('the 25 newest');
+  expect(chrome.errors).toEqual([]);
+});
+
+it('pages through a dead-letter queue longer than a page, newest first, and back', async () => {
+  const key = await api.createKey({ name: 'dead-letters' });
+  // 105 entries, dead a minute apart, written straight into the DLQ table: as many real deliveries
+  // running out of attempts would take minutes.
+  for (let n = 0; n < 105; n++) {
+    const entry = {
+      tenant_id: key.tenant_id,
+      delivery_id: `dlv_${n.toString().padStart(26, '0')}`,
+      webhook_id: 'whk_00000000000000000000000000',
+      event_id: `evt_${n.toString().padStart(26, '0')}`,
+      event_type: n === 0 ? 'order.oldest' : n === 104 ? 'order.newest' : 'order.created',
+      reason: 'http_5xx',
+      attempts: 3,
+      dead_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+    };
+    await api.dynamo.doc.send(new PutCommand({ TableName: `${api.deps.config.TABLE_PREFIX}webhook-dlq`, Item: { ...entry, dead_key: deadKeyOf(entry) } }));
+  }
+
+  const { page } = chrome;
+  await signIn(page, key.api_key);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  const dlq = page.getByRole('region', { name: 'Dead-letter queue' });
+  const pager = dlq.getByRole('navigation', { name: 'Dead-letter pages' });
+  await dlq.getByRole('cell', { name: 'order.newest' }).waitFor({ timeout: POLL.timeout });
+  // The header row and a page of 100.
+  await expect.poll(() => dlq.getByRole('row').count(), POLL).toBe(101);
+  expect(await pager.textContent()).toContain('Entries 1–100, newest first');
+  expect(await pager.getByRole('button', { name: 'Newer' }).isDisabled()).toBe(true);
+
+  await pager.getByRole('button', { name: 'Older' }).click();
+  await dlq.getByRole('cell', { name: 'order.oldest' }).waitFor({ timeout: POLL.timeout });
+  await expect.poll(() => dlq.getByRole('row').count(), POLL).toBe(6);
+  expect(await pager.textContent()).toContain('Entries 101–105, newest first');
+  expect(await pager.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
+
+  await pager.getByRole('button', { name: 'Newer' }).click();
+  await dlq.getByRole('cell', { name: 'order.newest' }).waitFor({ timeout: POLL.timeout });
+  expect(await pager.textContent()).toContain('Entries 1–100, newest first');
   expect(chrome.errors).toEqual([]);
 });
 

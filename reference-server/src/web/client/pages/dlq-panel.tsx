@@ -1,5 +1,6 @@
-// The dead-letter queue: deliveries that ran out of attempts, each replayable on its own, and a
-// replay of one webhook's deliveries over a time window (POST /v1/webhooks/{id}/replay).
+// The dead-letter queue: deliveries that ran out of attempts, newest first a page at a time, each
+// replayable on its own, and a replay of one webhook's deliveries over a time window
+// (POST /v1/webhooks/{id}/replay).
 import { useState, type FormEvent } from 'react';
 import { fieldErrors, type ApiClient, type ApiFailure } from '../api-client.js';
 import { ErrorBanner } from '../components/error-banner.js';
@@ -8,7 +9,7 @@ import type { DlqEntry, Webhook } from '../types.js';
 import { asFailure, useLoad } from '../use-load.js';
 import { DataTable } from '../components/data-table.js';
 
-/** How many entries the panel reads: the API's largest page, the newest first (`order=desc`). */
+/** Entries a page of the panel shows: the API's largest page, the newest first (`order=desc`). */
 const PAGE = 100;
 
 /** The tenant's DLQ with replay buttons. */
@@ -21,7 +22,17 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
   const [until, setUntil] = useState(() => utcMinute(Date.now() + 60_000));
   const [checked, setChecked] = useState(false);
   const [windowError, setWindowError] = useState<ApiFailure | null>(null);
-  const loaded = useLoad(() => api.get<{ entries: DlqEntry[]; has_more: boolean }>(`/v1/webhooks/dlq?limit=${PAGE}&order=desc`), [api], 5000);
+  // The cursor of every page opened so far, the first's null: Older pushes the API's next cursor,
+  // Newer pops back, and the page shown is refreshed where it is.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors[cursors.length - 1]!;
+  const first = (cursors.length - 1) * PAGE;
+  const loaded = useLoad(
+    () => api.get<{ entries: DlqEntry[]; next_cursor: string | null }>(`/v1/webhooks/dlq?limit=${PAGE}&order=desc${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+    [api, cursor],
+    5000,
+  );
+  const next = loaded.data?.next_cursor ?? null;
 
   const act = async (what: () => Promise<string>) => {
     setError(null);
@@ -79,7 +90,19 @@ export function DlqPanel({ api, webhooks }: { api: ApiClient; webhooks: Webhook[
           </tr>
         ))}
       </DataTable>
-      {loaded.data?.has_more ? <p className="muted small">The {PAGE} newest entries are shown, of more; replay the rest by window below.</p> : null}
+      {cursors.length > 1 || next ? (
+        <nav className="pager" aria-label="Dead-letter pages">
+          <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Newer
+          </button>
+          <span className="muted small">
+            {entries.length > 0 ? `Entries ${first + 1}–${first + entries.length}, newest first` : 'No entries left on this page'}
+          </span>
+          <button type="button" disabled={!next} onClick={() => next && setCursors((c) => [...c, next])}>
+            Older
+          </button>
+        </nav>
+      ) : null}
       {webhooks.length > 0 ? (
         <form className="toolbar" onSubmit={(e) => void replayWindow(e)} aria-label="Replay by window" noValidate>
           <label>
