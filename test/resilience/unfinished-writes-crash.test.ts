@@ -1,10 +1,11 @@
 // kill -9 of `npm start` while a create without a key has its group commit landed in part, either while
-// the server still retries the rest or right after it answered 503: what is left is in
-// DATA_DIR/unfinished-writes.json before the next round goes out (and before the answer), and the next
-// start on that DATA_DIR finishes it, so the event is readable, delivered once and counted.
+// the server still retries the rest, right after it answered 503, or after the answer of the split call
+// was lost and before its read back: what is left is in DATA_DIR/unfinished-writes.json before the next
+// round or the read back goes out (and before the answer), and the next start on that DATA_DIR finishes
+// it, so the event is readable, delivered once and counted.
 // The server's own fault point splits the batch: the first BatchWriteItem of the events keeps one of
-// its three items and hands two back, and every later one hands back all it was given, so nothing but
-// the journal can finish it.
+// its three items and hands two back (or loses its answer), and every later one hands back all it was
+// given (or the read back never answers), so nothing but the journal can finish it.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,12 +34,27 @@ const splitThenRefuse = [
   { id: 'refuse', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_batch', fraction: 1 } },
 ];
 
+/** Rules that split the first group commit and lose its answer, then hold the read back of what landed until the kill. */
+const splitLostThenHeld = [
+  { id: 'split', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_batch', fraction: 0.5 }, max_count: 1 },
+  { id: 'lose-answer', point: 'dynamodb', match: { operation: 'BatchWriteItem', table: tables }, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+  { id: 'hold-read-back', point: 'dynamodb', match: { operation: 'BatchGetItem', table: tables[0] }, injector: { kind: 'latency', ms: 60_000 } },
+];
+
+/** Waits until the server's fault point has applied `rule`. */
+async function applied(server: SpawnedServer, rule: string): Promise<void> {
+  await waitFor(async () => {
+    const res = await fetch(`${server.url}/_chaos/log?limit=10`, { headers: { authorization: `Bearer ${admin}` } });
+    return ((await res.json()) as { entries: { rule: string }[] }).entries.some((e) => e.rule === rule);
+  }, { intervalMs: 5, message: `the fault point applied ${rule}` });
+}
+
 /**
- * Starts `npm start` on a fresh DATA_DIR with the rules above, creates an event without a key, kills
- * the server with SIGKILL once `killWhen` says (given the create's answer, still pending), starts it
- * again on the same DATA_DIR and checks the event ends readable, delivered once and counted.
+ * Starts `npm start` on a fresh DATA_DIR with `rules`, creates an event without a key, kills the server
+ * with SIGKILL once `killWhen` says (given the create's answer, still pending), starts it again on the
+ * same DATA_DIR and checks the event ends readable, delivered once and counted.
  */
-async function crashAndRestart(killWhen: (first: SpawnedServer, created: Promise<{ status: number }>) => Promise<void>): Promise<void> {
+async function crashAndRestart(killWhen: (first: SpawnedServer, created: Promise<{ status: number }>) => Promise<void>, rules: unknown[] = splitThenRefuse): Promise<void> {
   const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
   console.log(`[chaos] unfinished writes, kill -9: seed=${seed} (replay: CHAOS_SEED=${seed})`);
   const dataDir = mkdtempSync(join(tmpdir(), 'aftershock-unfinished-'));
@@ -47,7 +63,7 @@ async function crashAndRestart(killWhen: (first: SpawnedServer, created: Promise
   const receiver = await startReceiver();
   onTestFinished(() => receiver.close());
   const env = { DATA_DIR: dataDir, ADMIN_TOKEN: admin, RATE_LIMIT_ENABLED: 'false' };
-  const first = await spawnServer({ ...env, WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false', CHAOS_ENABLED: 'true', CHAOS_SEED: String(seed), CHAOS_RULES: JSON.stringify(splitThenRefuse) });
+  const first = await spawnServer({ ...env, WORKER_ENABLED: 'false', ANALYTICS_ENABLED: 'false', CHAOS_ENABLED: 'true', CHAOS_SEED: String(seed), CHAOS_RULES: JSON.stringify(rules) });
   onTestFinished(() => void first.child.kill('SIGKILL'));
   expect((await call(first, 'POST', '/v1/webhooks', { url: receiver.url, events: ['*'] })).status).toBe(201);
   const created = call(first, 'POST', '/v1/events', { source: 'crash', event_type: 'crash.unfinished', payload: { tag: 'unfinished' } });
@@ -79,18 +95,18 @@ async function crashAndRestart(killWhen: (first: SpawnedServer, created: Promise
 
 describe('npm start killed with SIGKILL with a create without a key part-written', () => {
   it('while the server still retries the rest: the next start finishes it, readable, delivered once and counted', async () => {
-    await crashAndRestart(async (first) => {
-      // Killed as soon as a retry of the rest went out (the store's fault point logs it).
-      await waitFor(async () => {
-        const res = await fetch(`${first.url}/_chaos/log?limit=10`, { headers: { authorization: `Bearer ${admin}` } });
-        return ((await res.json()) as { entries: { rule: string }[] }).entries.some((e) => e.rule === 'refuse');
-      }, { intervalMs: 5, message: 'a retry of the rest' });
-    });
+    // Killed as soon as a retry of the rest went out (the store's fault point logs it).
+    await crashAndRestart((first) => applied(first, 'refuse'));
   });
 
   it('right after it answered 503: the next start finishes it, readable, delivered once and counted', async () => {
     await crashAndRestart(async (_first, created) => {
       expect((await created).status).toBe(503);
     });
+  });
+
+  it('after the answer of the split call was lost, before its read back: the next start finishes it, readable, delivered once and counted', async () => {
+    // Killed while the read back of what landed waits.
+    await crashAndRestart((first) => applied(first, 'hold-read-back'), splitLostThenHeld);
   });
 });

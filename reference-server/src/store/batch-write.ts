@@ -100,7 +100,8 @@ function itemCount(requests: MarshalledRequests | undefined): number {
   return n;
 }
 
-function marshalRequests(requests: BatchRequests): MarshalledRequests {
+/** `requests` marshalled as the document client would. */
+export function marshalRequests(requests: BatchRequests): MarshalledRequests {
   const out: MarshalledRequests = {};
   for (const [table, writes] of Object.entries(requests)) {
     out[table] = writes.map((w) => (w.DeleteRequest ? { DeleteRequest: { Key: marshall(w.DeleteRequest.Key ?? {}, MARSHALL) } } : { PutRequest: { Item: marshall(w.PutRequest?.Item ?? {}, MARSHALL) } }));

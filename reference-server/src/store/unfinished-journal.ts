@@ -3,8 +3,8 @@
 // kept outside DynamoDB on purpose: the store is what refused these writes.
 //
 // The file holds the whole of what is unfinished, rewritten (temporary file, fsync, rename) each time
-// that changes, and removed once nothing is left. It is written only when a batch landed in part,
-// which is rare; the hot path never touches it. A write that landed just before a crash, before the
+// that changes, and removed once nothing is left. It is written only when a batch landed in part or
+// lost its answer (it may have landed in part), which is rare; the hot path never touches it. A write that landed just before a crash, before the
 // file said so, is written again at the next start: the completer's writes are therefore all safe to
 // repeat (the event's item is the same item; a fan-out row again finds its deliveries existing; its
 // analytics facts are marked to be counted once).

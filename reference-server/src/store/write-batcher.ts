@@ -17,9 +17,12 @@
 // no-blind-resend.ts): `missing` reads back what landed and says what is left to write, and only that
 // is sent. Items others may change as soon as they land (an event a consumer acknowledges) are then
 // never written back over those changes. After UNKNOWN_ROUNDS such rounds the call is sent as before.
+// Such a call may have landed in part, so from its first unknown outcome the completer follows it
+// (with a journal, on disk before the read back): a crash before it lands whole leaves it to the next
+// start, and a call that gives up is finished in the background, as a call that landed in part is.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchCompleter } from './batch-completer.js';
-import { BATCH_WRITE_MAX, batchWriteAll, type BatchRequests } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteAll, marshalRequests, type BatchRequests, type PartialWrites } from './batch-write.js';
 import { OutcomeUnknownError } from './no-blind-resend.js';
 
 type Put = { table: string; item: Record<string, unknown> };
@@ -155,6 +158,8 @@ export class WriteBatcher<R = never, S = undefined> {
   private async writeAll(requests: BatchRequests): Promise<void> {
     const completer = this.completer;
     let pending = requests;
+    // Set from the first outcome not known: the completer's hold on what may have landed in part.
+    let unknown: PartialWrites | undefined;
     for (let round = 0; ; round++) {
       const careful = this.missing !== undefined && round < UNKNOWN_ROUNDS;
       // Once part of the call landed, the completer owns what is left (it is told before the throw).
@@ -167,9 +172,20 @@ export class WriteBatcher<R = never, S = undefined> {
         });
       try {
         await batchWriteAll(this.doc, pending, undefined, undefined, onPartial, { noBlindResend: careful });
+        await unknown?.finished?.();
         return;
       } catch (err) {
-        if (!careful || tracked || !(err instanceof OutcomeUnknownError)) throw err;
+        if (!careful || tracked || !(err instanceof OutcomeUnknownError)) {
+          // After an unknown outcome the call may be split: finished in the background, unless the
+          // round's own tracking handed its rest over already.
+          if (tracked) await unknown?.finished?.();
+          else await unknown?.unfinished(marshalRequests(pending));
+          throw err;
+        }
+      }
+      if (completer && !unknown) {
+        unknown = completer.track();
+        await unknown.pending?.(marshalRequests(pending));
       }
       try {
         pending = await this.missing!(pending);
@@ -178,7 +194,10 @@ export class WriteBatcher<R = never, S = undefined> {
         round = UNKNOWN_ROUNDS - 1;
         continue;
       }
-      if (Object.keys(pending).length === 0) return;
+      if (Object.keys(pending).length === 0) {
+        await unknown?.finished?.();
+        return;
+      }
     }
   }
 }

@@ -19,14 +19,15 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo?.close());
 
-async function setup(rule: Omit<RuleInput, 'point'>) {
+async function setup(rules: Omit<RuleInput, 'point'> | Omit<RuleInput, 'point'>[]) {
   const table = `once-${++tableSeq}`;
   await dynamo.createTable(table);
-  const engine = new ChaosEngine({ enabled: true, seed: 11, rules: [{ ...rule, point: 'dynamodb', match: { table } }] });
+  const engine = new ChaosEngine({ enabled: true, seed: 11, rules: [rules].flat().map((rule) => ({ ...rule, point: 'dynamodb' as const, match: { table } })) });
   const client = dynamo.client({ maxAttempts: 3 });
   guardBlindResends(client);
   addChaosMiddleware(client, engine);
-  const put = (pk: string, noBlindResend?: boolean) => batchWriteAll(DynamoDBDocumentClient.from(client), { [table]: [{ PutRequest: { Item: { pk } } }] }, 8, undefined, undefined, { noBlindResend });
+  const put = (pk: string | string[], noBlindResend?: boolean) =>
+    batchWriteAll(DynamoDBDocumentClient.from(client), { [table]: [pk].flat().map((one) => ({ PutRequest: { Item: { pk: one } } })) }, 8, undefined, undefined, { noBlindResend });
   const stored = async (pk: string) => (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }))).Item !== undefined;
   return { engine, put, stored };
 }
@@ -39,6 +40,18 @@ it('fails with the outcome unknown, sending nothing more, after an attempt answe
   expect(String((err as unknown as OutcomeUnknownError).attemptError)).toContain('the answer was lost');
   expect(await stored('a')).toBe(true);
   expect(engine.log.entries()).toHaveLength(1);
+});
+
+it('fails with the outcome unknown when the fault point sent part of the call and lost its answer', async () => {
+  const { engine, put, stored } = await setup([
+    { id: 'split', injector: { kind: 'partial_batch', fraction: 0.5 }, max_count: 1 },
+    { id: 'lost', injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+  ]);
+  // The part sent is a copy of the call's input: it is guarded all the same.
+  const err = await rejection(put(['f1', 'f2'], true));
+  expect(err).toBeInstanceOf(OutcomeUnknownError);
+  expect(engine.log.entries().map((e) => e.rule)).toEqual(['split', 'lost']);
+  expect([await stored('f1'), await stored('f2')].filter(Boolean)).toHaveLength(1);
 });
 
 it('is sent again as usual without the option: the SDK resends what may have landed', async () => {

@@ -1,11 +1,14 @@
 // Group commit: every put lands with the values the document client would have stored, items the
-// store hands back unprocessed are sent again until none are left, and a failed call fails each caller.
-// Puts that come while a call is in flight wait for it (up to the hold) and then share one call.
+// store hands back unprocessed are sent again until none are left, and a failed call fails each caller
+// (and is finished in the background when its answer was lost before). Puts that come while a call is
+// in flight wait for it (up to the hold) and then share one call.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, it } from 'vitest';
 import { addChaosMiddleware } from '../../../chaos/src/points/dynamodb-point.js';
 import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
 import type { RuleInput } from '../../../chaos/src/rules/rule-schema.js';
+import { BatchCompleter } from '../../../reference-server/src/store/batch-completer.js';
+import type { BatchRequests } from '../../../reference-server/src/store/batch-write.js';
 import { WriteBatcher } from '../../../reference-server/src/store/write-batcher.js';
 import { freshTablesFor } from '../../support/fresh-tables.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -47,6 +50,32 @@ it('rejects every caller whose puts shared a call that failed', async () => {
   const { dynamo, table, batcher } = await setup([{ id: 'down', point: 'dynamodb', match: { operation: 'BatchWriteItem' }, injector: { kind: 'dynamodb_error', error: 'InternalServerError' } }], 1);
   const results = await Promise.allSettled([1, 2, 3].map((i) => batcher.put([{ table, item: event(i) }])));
   expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  dynamo.client.destroy();
+});
+
+it('hands a call that gives up after its answer was lost to the completer, which finishes what had not landed', async () => {
+  const batchWrite = { operation: 'BatchWriteItem' };
+  const { dynamo, table } = await setup([
+    // Half the call lands and its answer is lost; the read back finds that half; the rest is handed
+    // back unprocessed on every round of the next call and on the completer's first two calls.
+    { id: 'split', point: 'dynamodb', match: batchWrite, injector: { kind: 'partial_batch', fraction: 0.5 }, max_count: 1 },
+    { id: 'lost', point: 'dynamodb', match: batchWrite, injector: { kind: 'partial_failure', phase: 'after' }, max_count: 1 },
+    { id: 'refuse', point: 'dynamodb', match: batchWrite, injector: { kind: 'partial_batch', fraction: 1 }, max_count: 10 },
+  ]);
+  const stored = async (item: { tenant_id: string; event_id: string }) =>
+    (await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: item.tenant_id, event_id: item.event_id }, ConsistentRead: true }))).Item !== undefined;
+  const missing = async (requests: BatchRequests): Promise<BatchRequests> => {
+    const left = [];
+    for (const write of requests[table] ?? []) if (!(await stored(write.PutRequest!.Item as { tenant_id: string; event_id: string }))) left.push(write);
+    return left.length > 0 ? { [table]: left } : {};
+  };
+  const completer = new BatchCompleter(dynamo.doc);
+  const batcher = new WriteBatcher(dynamo.doc, undefined, 1, { completer, missing });
+  const items = [1, 2, 3, 4].map(event);
+  const results = await Promise.allSettled(items.map((item) => batcher.put([{ table, item }])));
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+  expect(await completer.settle(10_000)).toBe(true);
+  expect(await Promise.all(items.map(stored))).toEqual([true, true, true, true]);
   dynamo.client.destroy();
 });
 
