@@ -3,6 +3,7 @@
 // carries DEAD_KEY, which orders the tenant's and each webhook's entries by when they died.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ifConditionHolds } from './conditional-write.js';
+import { scanEach } from './sweep-table.js';
 
 /**
  * `dead_at#delivery_id`: the sort key of the DLQ's two indexes (tables.ts). `dead_at` is ISO-8601 UTC
@@ -124,23 +125,12 @@ export class DlqStore {
 
   /** Gives every entry without DEAD_KEY its key (after the indexes were added to an older table); how many it changed. */
   async backfillDeadKeys(): Promise<number> {
-    let changed = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.table,
-          ProjectionExpression: 'tenant_id, delivery_id, dead_at',
-          FilterExpression: 'attribute_not_exists(#k)',
-          ExpressionAttributeNames: { '#k': DEAD_KEY },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const entry of (page.Items ?? []) as Pick<DlqEntry, 'tenant_id' | 'delivery_id' | 'dead_at'>[]) if (await this.addDeadKey(entry)) changed++;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return changed;
+    return scanEach<Pick<DlqEntry, 'tenant_id' | 'delivery_id' | 'dead_at'>>(
+      this.doc,
+      this.table,
+      { ProjectionExpression: 'tenant_id, delivery_id, dead_at', FilterExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': DEAD_KEY }, ConsistentRead: true },
+      (entry) => this.addDeadKey(entry),
+    );
   }
 
   /**

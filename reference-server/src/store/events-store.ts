@@ -7,7 +7,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +19,7 @@ import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type Fanout
 import { BatchCompleter } from './batch-completer.js';
 import { WriteBatcher } from './write-batcher.js';
 import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
+import { scanEach } from './sweep-table.js';
 
 /** Inbox query: filters and the position to continue after. */
 export interface InboxQuery {
@@ -324,36 +324,25 @@ export class EventsStore {
    * index was added to the table), each only if it is still the tombstone read; how many it changed.
    */
   async backfillTombstoneShards(): Promise<number> {
-    let changed = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.table,
-          ProjectionExpression: 'tenant_id, event_id, #d',
-          FilterExpression: 'attribute_exists(#d) AND attribute_not_exists(#s)',
-          ExpressionAttributeNames: { '#d': DELETED, '#s': TOMBSTONE_SHARD },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const t of (page.Items ?? []) as Tombstone[]) {
-        const done = await ifConditionHolds(
+    const names = { '#d': DELETED, '#s': TOMBSTONE_SHARD };
+    return scanEach<Tombstone>(
+      this.doc,
+      this.table,
+      { ProjectionExpression: 'tenant_id, event_id, #d', FilterExpression: 'attribute_exists(#d) AND attribute_not_exists(#s)', ExpressionAttributeNames: names },
+      async (t) =>
+        (await ifConditionHolds(
           this.doc.send(
             new UpdateCommand({
               TableName: this.table,
               Key: { tenant_id: t.tenant_id, event_id: t.event_id },
               UpdateExpression: 'SET #s = :s',
               ConditionExpression: '#d = :d AND attribute_not_exists(#s)',
-              ExpressionAttributeNames: { '#d': DELETED, '#s': TOMBSTONE_SHARD },
+              ExpressionAttributeNames: names,
               ExpressionAttributeValues: { ':d': t.deleted_at, ':s': tombstoneShard(t.event_id) },
             }),
           ),
-        );
-        if (done !== undefined) changed++;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return changed;
+        )) !== undefined,
+    );
   }
 
   /**
