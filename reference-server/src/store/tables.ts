@@ -3,6 +3,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  LimitExceededException,
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateTableCommand,
@@ -193,31 +194,40 @@ export async function ensureTables(
 
 /**
  * Adds the global secondary indexes of `spec` that the existing table lacks, one UpdateTable at a time
- * (DynamoDB takes one index creation per call), each ACTIVE before the next; the store fills each from
- * the items already there. Another process adding the same index at once is no error. Returns the
- * names of the indexes this call added.
+ * (DynamoDB takes one index creation per call, and refuses one while another index is being created),
+ * each ACTIVE before the next; the store fills each from the items already there. Another process
+ * adding indexes at once is no error: a refusal because its index is being created is waited out.
+ * Returns the names of the indexes this call added.
  */
 export async function addMissingIndexes(client: DynamoDBClient, TableName: string, spec: TableSpec, timeoutMs: number): Promise<string[]> {
   const wanted = spec.GlobalSecondaryIndexes ?? [];
   if (wanted.length === 0) return [];
+  const deadline = Date.now() + timeoutMs;
   await waitUntilActive(client, TableName, timeoutMs);
   const present = async () => new Set(((await client.send(new DescribeTableCommand({ TableName }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   const have = await present();
   const added: string[] = [];
   for (const index of wanted.filter((i) => !have.has(i.IndexName))) {
     const keyNames = new Set((index.KeySchema ?? []).map((k) => k.AttributeName));
-    try {
-      await client.send(
-        new UpdateTableCommand({
-          TableName,
-          AttributeDefinitions: (spec.AttributeDefinitions ?? []).filter((d) => keyNames.has(d.AttributeName)),
-          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
-        }),
-      );
-      added.push(index.IndexName!);
-    } catch (err) {
-      // Another process got there first (an index of that name exists, or one is being created).
-      if (!(await present()).has(index.IndexName)) throw err;
+    for (;;) {
+      // Another process's index may be CREATING since `have` was read: one at a time.
+      await waitUntilActive(client, TableName, Math.max(0, deadline - Date.now()));
+      try {
+        await client.send(
+          new UpdateTableCommand({
+            TableName,
+            AttributeDefinitions: (spec.AttributeDefinitions ?? []).filter((d) => keyNames.has(d.AttributeName)),
+            GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+          }),
+        );
+        added.push(index.IndexName!);
+        break;
+      } catch (err) {
+        // Another process got there first (an index of that name exists, or one is being created).
+        if ((await present()).has(index.IndexName)) break;
+        // Another process's index started CREATING after the wait above: wait again, within the deadline.
+        if (!(err instanceof LimitExceededException) || Date.now() > deadline) throw err;
+      }
     }
     if (!(await present()).has(index.IndexName)) {
       throw new Error(`table ${TableName} lacks index ${index.IndexName} and this DynamoDB accepted it without adding it: the embedded dynalite needs its patch (npx patch-package), or add the index by hand`);

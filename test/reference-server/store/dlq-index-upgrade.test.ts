@@ -5,8 +5,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, LimitExceededException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, expect, it } from 'vitest';
 import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
@@ -47,7 +47,8 @@ const oldEntry = (tenant: string, n: number) => ({
 
 async function oldStore(path?: string): Promise<{ db: EmbeddedDynamo; dynamo: ReturnType<typeof createDynamo> }> {
   const db = await startEmbeddedDynamo(path ? { path } : {});
-  const dynamo = createDynamo({ endpoint: db.endpoint });
+  // One attempt a call: a refusal is seen as it comes, not retried away by the SDK.
+  const dynamo = createDynamo({ endpoint: db.endpoint, maxAttempts: 1 });
   cleanups.push(async () => {
     dynamo.client.destroy();
     await db.stop();
@@ -76,6 +77,36 @@ it('adds the order indexes to an old DLQ table once, filled with the entries alr
   expect(await ensureTables(dynamo.client, 'up-')).toEqual({});
   const indexed = await dynamo.doc.send(new QueryCommand({ TableName: 'up-webhook-dlq', IndexName: 'tenant-dead-index', KeyConditionExpression: 'tenant_id = :t', ExpressionAttributeValues: { ':t': 'ten_a' } }));
   expect(indexed.Items?.map((i) => i.delivery_id)).toEqual([0, 1, 2, 3, 4].map(deliveryId));
+});
+
+it('waits for an index another process is creating before it adds the next: one at a time, as DynamoDB allows', async () => {
+  const { dynamo } = await oldStore();
+  const table = 'busy-webhook-dlq';
+  await createOldDlq(dynamo, table);
+  // Enough entries that the first index stays CREATING while the store fills it.
+  for (let n = 0; n < 4_000; n += 25) {
+    const items = Array.from({ length: 25 }, (_, i) => oldEntry('ten_b', n + i)).map((e) => ({ PutRequest: { Item: { ...e, delivery_id: `dlv_${String(e.dead_at)}`, dead_key: `${e.dead_at}#x` } } }));
+    await dynamo.doc.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
+  }
+  const create = (IndexName: string, hash: string) =>
+    dynamo.client.send(
+      new UpdateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [
+          { AttributeName: hash, AttributeType: 'S' },
+          { AttributeName: 'dead_key', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName, KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: 'dead_key', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } } }],
+      }),
+    );
+  // Another process started on the first index; a second index meanwhile is refused.
+  await create('tenant-dead-index', 'tenant_id');
+  expect(await indexesOf(dynamo, table)).toEqual(['tenant-dead-index:CREATING']);
+  await expect(create('webhook-dead-index', 'webhook_id')).rejects.toBeInstanceOf(LimitExceededException);
+
+  const added = await ensureTables(dynamo.client, 'busy-', { timeoutMs: 20_000 });
+  expect(added['webhook-dlq']).toEqual(['webhook-dead-index']);
+  expect(await indexesOf(dynamo, table)).toEqual(['tenant-dead-index:ACTIVE', 'webhook-dead-index:ACTIVE']);
 });
 
 it('lists the entries of a data directory written before the indexes, in the order they died, and keys a later old-style entry', async () => {
