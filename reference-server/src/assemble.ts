@@ -157,7 +157,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     }
     // An events table from before the tombstone index: its tombstones get their shard, so the sweep finds them.
     if (added.events?.includes('tombstone-index')) {
-      const keyed = await stores.events.backfillTombstoneShards();
+      const keyed = await stores.tombstones.backfillShards();
       logger.info({ tombstones: keyed }, 'added the tombstone index and gave the tombstones already there their shard');
     }
     const ids = createIdGenerator(clock, random);
@@ -237,7 +237,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       : undefined;
     const tombstoneSweep = roles.tombstoneSweep
       ? startTombstoneSweep({
-          events: stores.events,
+          tombstones: stores.tombstones,
           clock,
           logger,
           registry: metrics.registry,

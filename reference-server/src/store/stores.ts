@@ -7,6 +7,7 @@ import { ApiKeysStore } from './api-keys-store.js';
 import { DeliveriesStore } from './deliveries-store.js';
 import { DlqStore } from './dlq-store.js';
 import { EventsStore } from './events-store.js';
+import { TombstoneStore } from './tombstone-store.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { OutboxStore } from './outbox-store.js';
 import { tableNames } from './tables.js';
@@ -32,6 +33,7 @@ export function createStores(
   const outbox = new OutboxStore(doc, names['event-outbox'], analyticsFeed === 'outbox' ? ['fanout', 'analytics'] : ['fanout']);
   return {
     events: new EventsStore(doc, names.events, outbox, opts),
+    tombstones: new TombstoneStore(doc, names.events),
     apiKeys: new ApiKeysStore(doc, names['api-keys']),
     idempotency: new IdempotencyStore(doc, names.idempotency),
     outbox,

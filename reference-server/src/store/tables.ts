@@ -34,7 +34,7 @@ export const TABLE_SPECS = {
     GlobalSecondaryIndexes: [
       { IndexName: 'inbox-index', KeySchema: keys('inbox_tenant', 'event_id'), Projection: { ProjectionType: 'ALL' } },
       // Sparse too: only tombstones carry tombstone_shard, so the tombstone sweep reads the expired
-      // ones oldest first, whatever the size of the table (events-store.ts, TOMBSTONE_SHARDS). Tables
+      // ones oldest first, whatever the size of the table (tombstone-store.ts, TOMBSTONE_SHARDS). Tables
       // created earlier get it at start, and their tombstones their shard.
       { IndexName: 'tombstone-index', KeySchema: keys('tombstone_shard', 'deleted_at'), Projection: { ProjectionType: 'KEYS_ONLY' } },
     ],

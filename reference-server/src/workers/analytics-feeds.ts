@@ -16,7 +16,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { EventFact, Fact } from '../domain/analytics.js';
 import type { AnalyticsStateStore } from '../store/analytics-state-store.js';
 import { BATCH_FACT_BYTES, type OutboxStore } from '../store/outbox-store.js';
-import { DELETED, PENDING } from '../store/events-store.js';
+import { PENDING } from '../store/events-store.js';
+import { DELETED } from '../store/tombstone-store.js';
 import type { ChangeFeed, FeedBatch } from './analytics-processor.js';
 
 /**

@@ -1,16 +1,16 @@
 // The tombstone sweep: removes what deleted events leave behind (their key and `deleted_at`) once it
 // is older than the retention. A tombstone keeps late writes of its event from bringing it back (see
-// DELETED in store/events-store.ts); past the retention no such write is left (domain/tombstone-retention.ts).
+// DELETED in store/tombstone-store.ts); past the retention no such write is left (domain/tombstone-retention.ts).
 // Tombstones also carry a TTL attribute, so DynamoDB with Time To Live on it expires them too; the sweep
 // stays for dynalite, which never expires items, and for DynamoDB, which expires them up to days late.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { iso, type Clock } from '../domain/clock.js';
-import type { EventsStore, TombstoneCursor } from '../store/events-store.js';
+import type { TombstoneCursor, TombstoneStore } from '../store/tombstone-store.js';
 import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 export interface TombstoneSweepOptions {
-  events: Pick<EventsStore, 'tombstones' | 'removeTombstone'>;
+  tombstones: Pick<TombstoneStore, 'tombstones' | 'remove'>;
   clock: Clock;
   /** Tombstones deleted longer ago than this are removed. */
   retentionMs: number;
@@ -34,11 +34,11 @@ export interface SweepPass {
  */
 export async function sweepTombstones(opts: TombstoneSweepOptions, from?: TombstoneCursor): Promise<SweepPass> {
   const before = iso(opts.clock.now() - opts.retentionMs);
-  const page = await opts.events.tombstones(before, opts.pageSize, from);
+  const page = await opts.tombstones.tombstones(before, opts.pageSize, from);
   let swept = 0;
   for (const t of page.tombstones) {
     await opts.beforeStep?.('remove');
-    if (await opts.events.removeTombstone(t.tenant_id, t.event_id, t.deleted_at)) swept++;
+    if (await opts.tombstones.remove(t.tenant_id, t.event_id, t.deleted_at)) swept++;
   }
   return { swept, next: page.next };
 }
@@ -51,7 +51,7 @@ export type TombstoneSweepJob = PeriodicJob;
  * last shard, so a pass costs one bounded page and every expired tombstone is reached within
  * (expired tombstones / pageSize + shards) × intervalMs. Counts removals in
  * `event_tombstones_swept_total`. A failed pass is logged and the next tick reads the same page again.
- * @example const job = startTombstoneSweep({ events, clock, retentionMs, pageSize: 100, intervalMs: 6_000, logger, registry });
+ * @example const job = startTombstoneSweep({ tombstones, clock, retentionMs, pageSize: 100, intervalMs: 6_000, logger, registry });
  */
 export function startTombstoneSweep(opts: TombstoneSweepOptions & { intervalMs: number; logger: Logger; registry: Registry }): TombstoneSweepJob {
   const swept = new Counter({ name: 'event_tombstones_swept_total', help: 'Tombstones of deleted events removed by the sweep after their retention', registers: [opts.registry] });

@@ -10,7 +10,7 @@ import { afterEach, expect, it } from 'vitest';
 import { ManualClock } from '../../../reference-server/src/domain/clock.js';
 import { createDynamo } from '../../../reference-server/src/store/dynamo-client.js';
 import { startEmbeddedDynamo } from '../../../reference-server/src/store/embedded-dynalite.js';
-import { tombstoneShard } from '../../../reference-server/src/store/events-store.js';
+import { tombstoneShard } from '../../../reference-server/src/store/tombstone-store.js';
 import { TABLE_SPECS } from '../../../reference-server/src/store/tables.js';
 import { startTestApi } from '../../support/test-api.js';
 import { waitFor } from '../../support/wait-for.js';

@@ -6,7 +6,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, iso } from '../../../reference-server/src/domain/clock.js';
 import { newEventRecord } from '../../../reference-server/src/domain/event.js';
-import { TOMBSTONE_SHARDS, tombstoneShard, type TombstoneCursor } from '../../../reference-server/src/store/events-store.js';
+import { TOMBSTONE_SHARDS, tombstoneShard, type TombstoneCursor } from '../../../reference-server/src/store/tombstone-store.js';
 import { createStores } from '../../../reference-server/src/store/stores.js';
 import { sweepTombstones, type TombstoneSweepOptions } from '../../../reference-server/src/workers/tombstone-sweep.js';
 import { freshTablesFor } from '../../support/fresh-tables.js';
@@ -34,7 +34,7 @@ async function setup() {
   const raw = async (id: string) => (await dynamo.doc.send(new GetCommand({ TableName: names.events, Key: { tenant_id: 'ten_a', event_id: id }, ConsistentRead: true }))).Item;
   const create = (id: string) => stores.events.createIfAbsent(newEventRecord('ten_a', id, body, iso(clock.now())));
   const sweep = (opts: Partial<TombstoneSweepOptions> = {}, from?: TombstoneCursor) =>
-    sweepTombstones({ events: stores.events, clock, retentionMs: RETENTION, pageSize: 1_000, ...opts }, from);
+    sweepTombstones({ tombstones: stores.tombstones, clock, retentionMs: RETENTION, pageSize: 1_000, ...opts }, from);
   /** A whole walk, from the first shard to the end of the last: each pass's removals. */
   const walk = async (opts: Partial<TombstoneSweepOptions> = {}) => {
     const passes: number[] = [];
