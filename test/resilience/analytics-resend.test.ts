@@ -34,8 +34,13 @@ it('counts an event once when its outbox rows are written again after the proces
     { id: 'hold-rewrite', point: 'dynamodb', match: { operation: 'BatchGetItem', table: events }, injector: { kind: 'latency', ms: 1_500 }, max_count: 1 },
   ]);
   const posted = api.call('POST', '/v1/events', { key: key.api_key, body: { source: 'resend', event_type: 'order.created', payload: {} } });
-  // Counted while the read back, and so the rewrite, is held up.
+  let answered = false;
+  void posted.then(() => (answered = true));
+  // Counted while the read back, and so the rewrite, is held up: the create answers only after both.
+  // (The processor may count before the read back starts, which goes after the call is on record.)
+  await waitFor(() => engine.log.entries().some((e) => e.rule === 'hold-rewrite'), { timeoutMs: 10_000, message: 'the read back held up' });
   await waitFor(async () => (await counted(key.tenant_id)) === 1, { timeoutMs: 10_000, message: 'the event counted before the rewrite' });
+  expect(answered).toBe(false);
   expect(engine.log.entries().filter((e) => e.rule === 'hold-rewrite')).toHaveLength(1);
   expect((await posted).status).toBe(201);
   // The rewritten rows are consumed too; then the count is still one.
