@@ -106,7 +106,7 @@ export function starterScenario(o: StarterOptions): string {
     'load: { rate: 20, mix: { create_event: 1 } }',
     '',
     '# Back to back from the start of the run. Lengthen them for a service whose retries are slower.',
-    'phases: { baseline: 2s, fault: 4s, recovery: 6s }',
+    'phases: { baseline: 2s, fault: 4s, recovery: 7s }',
     '',
     '# Probes, read every second. Gates and recovery time refer to them by name.',
     'steady_state:',

@@ -2,7 +2,7 @@
 // milliseconds, and the source of the published JSON Schema.
 import { z } from 'zod';
 import { adapterSchema } from './adapter-schema.js';
-import { durationSchema } from '../gates/duration.js';
+import { durationSchema, formatDuration } from '../gates/duration.js';
 import { methodStepSchema } from './fault-schema.js';
 import { gateSchema, OPERATIONS, probeSchema } from './judgement-schema.js';
 import { targetSchema } from './target-schema.js';
@@ -62,8 +62,36 @@ export const scenarioSchema = z
       gate.probes.forEach((probe, j) => {
         if (!names.has(probe)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'probes', j], message: `no steady_state probe named "${probe}"` });
       });
+      const short = recoveryRoomProblem(s, gate);
+      if (short) ctx.addIssue({ code: 'custom', path: ['gates', i, 'recovery_time'], message: short });
     });
   });
+
+/**
+ * Why a recovery gate's upper bound could not be confirmed: recovery counts from the last heal and
+ * needs its hold before the run ends, so a service recovering at the bound would fail for want of
+ * time, and the gate would really judge a tighter bound than it states. Undefined when there is room.
+ */
+function recoveryRoomProblem(
+  s: { phases: { baseline: number; fault: number; recovery: number }; method: readonly { at: number; for?: number; action?: { restart_after?: number } }[] },
+  gate: { recovery_time: { op: string; value: number; unit: string }; hold: number },
+): string | undefined {
+  const { op, value: bound, unit } = gate.recovery_time;
+  if ((op !== '<=' && op !== '<') || unit !== 'ms') return undefined;
+  const recoveryStart = s.phases.baseline + s.phases.fault;
+  const end = recoveryStart + s.phases.recovery;
+  // As the runner counts it (runner/timeline.ts): the last end of a fault window or of a restart
+  // delay; with none, the recovery phase's start.
+  const ends = s.method.flatMap((step) => {
+    const lasts = step.for ?? step.action?.restart_after;
+    return lasts === undefined ? [] : [step.at + lasts];
+  });
+  const heal = ends.length > 0 ? Math.max(...ends) : recoveryStart;
+  if (heal + bound + gate.hold <= end) return undefined;
+  const fix = `make the recovery phase at least ${formatDuration(heal + bound + gate.hold - recoveryStart)}, or lower the bound or the hold`;
+  const from = ends.length > 0 ? `the last heal at ${formatDuration(heal)}` : `the recovery phase's start at ${formatDuration(heal)}, as no fault heals`;
+  return `a recovery at the bound (${formatDuration(bound)}) with its ${formatDuration(gate.hold)} hold needs until ${formatDuration(heal + bound + gate.hold)} (from ${from}), but the run ends at ${formatDuration(end)}: ${fix}`;
+}
 
 /** A validated scenario: defaults filled in, durations in milliseconds. */
 export type Scenario = z.infer<typeof scenarioSchema>;

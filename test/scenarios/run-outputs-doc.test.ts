@@ -34,7 +34,7 @@ beforeAll(async () => {
     target: { kind: 'url', base_url: service.url },
     adapter: FAKE_ADAPTER as ScenarioInput['adapter'],
     load: { rate: 20 },
-    phases: { baseline: '1s', fault: '1s', recovery: '2s' },
+    phases: { baseline: '1s', fault: '1s', recovery: '3s' },
     steady_state: [{ name: 'ingest ok', metric: 'success_rate', tolerance: '>= 0.99' }],
     method: [{ at: '1s', for: '1s', fault: { receiver: { status: 503 } } }],
     gates: [{ recovery_time: '<= 2s', probes: ['ingest ok'], hold: '1s' }, { invariants: ['no_lost_events', 'no_concurrent_double_delivery'] }],

@@ -51,7 +51,7 @@ describe('report.html in headless Chromium', () => {
         { name: 'receiver 503', at: '1s', for: '1500ms', fault: { receiver: { status: 503 } } },
         { name: 'slow puts', at: '1500ms', for: '1s', fault: { chaos: { point: 'dynamodb', match: { operation: 'PutItem' }, injector: { kind: 'latency', ms: 40 } } } },
       ],
-      gates: [{ recovery_time: '<= 5s', probes: ['ingest ok'], hold: '500ms' }, { invariants: ['no_lost_events', 'deliveries_complete'] }],
+      gates: [{ recovery_time: '<= 1500ms', probes: ['ingest ok'], hold: '500ms' }, { invariants: ['no_lost_events', 'deliveries_complete'] }],
     });
     journal = await runScenario(scenario, { seed: 11, out: join(dir, 'a') });
   }, 60_000);

@@ -85,6 +85,25 @@ describe('scenario schema', () => {
     expect(err.issues[0]?.path).toBe('gates.0.probes.0');
   });
 
+  it('refuses a recovery gate whose bound and hold do not fit between the last heal and the end of the run', () => {
+    const probes = [{ name: 'ok', metric: 'success_rate', tolerance: '>= 0.9' }];
+    const withGate = (gate: object, method: object[] = [{ at: '1s', for: '1500ms', fault: { receiver: { status: 503 } } }, { at: '1s', action: { kill: 'server', restart_after: '2s' } }]) =>
+      ({ ...minimal, steady_state: probes, method, gates: [{ probes: ['ok'], ...gate }] });
+    // The last heal is the restart at 3s; the run ends at 6s: a 2s bound and a 1s hold fit exactly.
+    expect(parseScenario(withGate({ recovery_time: '<= 2s', hold: '1s' })).gates).toHaveLength(1);
+    const err = errorOf(() => parseScenario(withGate({ recovery_time: '<= 2s', hold: '1500ms' })));
+    expect(err.issues).toEqual([
+      {
+        path: 'gates.0.recovery_time',
+        message: 'a recovery at the bound (2s) with its 1.5s hold needs until 6.5s (from the last heal at 3s), but the run ends at 6s: make the recovery phase at least 3.5s, or lower the bound or the hold',
+      },
+    ]);
+    // With nothing healed, recovery counts from the recovery phase's start (3s); the default hold is 5s.
+    expect(errorOf(() => parseScenario(withGate({ recovery_time: '< 1s' }, []))).issues[0]?.message).toMatch(/needs until 9s \(from the recovery phase's start at 3s, as no fault heals\).*at least 6s/);
+    // A lower bound asks for no room: it fails or passes on what was measured.
+    expect(parseScenario(withGate({ recovery_time: '>= 1s', hold: '5s' })).gates).toHaveLength(1);
+  });
+
   it('defineScenario validates TypeScript scenarios the same way', () => {
     expect(defineScenario(minimal)).toBe(minimal);
     expect(() => defineScenario({ ...minimal, load: { rate: -1 } })).toThrow(/load\.rate/);
