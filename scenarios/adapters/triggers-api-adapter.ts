@@ -1,8 +1,8 @@
 // The adapter for the Triggers API (and anything compatible with it), spoken through the project's
 // TypeScript SDK: a key of its own (so its own tenant), webhooks to the runner's receiver for every
 // event type, and a read-back through the inbox, the events, the dead-letter queue and the analytics
-// summary; the key is revoked at teardown. The SDK never retries here: each request the load sends is
-// one operation of the history.
+// summary; at teardown the webhooks are disabled and the key revoked. The SDK never retries here:
+// each request the load sends is one operation of the history.
 import type { IncomingHttpHeaders } from 'node:http';
 import { NetworkError, TimeoutError, TriggersApiClient, TriggersApiError } from '../../sdk/typescript/src/index.js';
 import type { FinalDlqEntry, FinalEvent, FinalWebhook } from '../history/history.js';
@@ -60,6 +60,8 @@ export function triggersApiAdapter(conn: Connection): Adapter {
   let apiKey = '';
   let keyId: string | undefined;
   const registered: FinalWebhook[] = [];
+  /** Webhooks teardown has disabled (a second teardown leaves them be). */
+  const disabled = new Set<string>();
   const tenant = () => {
     if (!api) throw new ScenarioError('setup_failed', 'the triggers-api adapter was used before its setup');
     return api;
@@ -128,13 +130,26 @@ export function triggersApiAdapter(conn: Connection): Adapter {
 
     // Every run, and every schedule an exploration tries, makes a key with the highest tier: once the
     // run is read back nothing uses it, and left active on a long-running service it is one more
-    // credential that works. Its tenant's events and webhooks stay, for the dashboard to show.
+    // credential that works. Its webhooks point at the runner's receiver, which closes with the run:
+    // left active, a delivery still unsettled (a stopped run, a service that had not settled) would be
+    // retried against a closed port until the dead-letter queue. They are disabled first, with the
+    // run's key (the service then cancels what is pending); the tenant's events, webhooks and
+    // deliveries stay, for the dashboard to show.
     async teardown() {
-      if (keyId === undefined || !conn.adminToken) return;
-      const id = keyId;
-      const res = await outcome((onResponse) => client(conn.baseUrl, conn.adminToken!).apiKeys.revoke(id, { onResponse }));
-      if (res.status < 200 || res.status >= 300) throw new Error(`revoking the run's API key ${id} answered ${res.status || res.error}${res.status ? ` ${res.error ?? ''}`.trimEnd() : ''}; the key is left active`);
-      keyId = undefined;
+      const problems: string[] = [];
+      const failed = (res: { status: number; error?: string }) => `${res.status || res.error}${res.status ? ` ${res.error ?? ''}`.trimEnd() : ''}`;
+      for (const hook of registered.filter((w) => !disabled.has(w.webhook_id))) {
+        const res = await outcome((onResponse) => tenant().webhooks.update(hook.webhook_id, { is_active: false }, { onResponse }));
+        if (res.status >= 200 && res.status < 300) disabled.add(hook.webhook_id);
+        else problems.push(`disabling the run's webhook ${hook.webhook_id} answered ${failed(res)}; it stays active`);
+      }
+      if (keyId !== undefined && conn.adminToken) {
+        const id = keyId;
+        const res = await outcome((onResponse) => client(conn.baseUrl, conn.adminToken!).apiKeys.revoke(id, { onResponse }));
+        if (res.status >= 200 && res.status < 300) keyId = undefined;
+        else problems.push(`revoking the run's API key ${id} answered ${failed(res)}; the key is left active`);
+      }
+      if (problems.length > 0) throw new Error(problems.join('; '));
     },
 
     async finalRead(created, now) {

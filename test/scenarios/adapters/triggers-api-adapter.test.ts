@@ -1,7 +1,7 @@
 // The triggers-api adapter against a real Triggers API: its own key and webhook, creates and reads
 // answered as the history records them (status, event id, the reason when there was no answer), and
-// the read-back through the inbox, the dead-letter queue and the analytics summary, and the key
-// revoked at teardown.
+// the read-back through the inbox, the dead-letter queue and the analytics summary, and at teardown
+// the webhooks disabled and the key revoked.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,18 +43,23 @@ describe('triggersApiAdapter', () => {
     expect(final.analytics).toBeDefined();
     expect(final.time).toBe(7);
 
-    // Teardown revokes the run's key: the tenant answers no more, and a second teardown has nothing to do.
+    // Teardown disables the run's webhook (its receiver closes with the run) and revokes its key: the
+    // tenant answers no more, and a second teardown has nothing to do.
+    expect((await api.deps.stores.webhooks.getAny(webhookId!))?.is_active).toBe(true);
     await adapter.teardown!();
+    expect((await api.deps.stores.webhooks.getAny(webhookId!))?.is_active).toBe(false);
     expect(await adapter.readEvent(eventId, never)).toMatchObject({ status: 401, ok: false });
     await adapter.teardown!();
   });
 
-  it('rejects a teardown that could not revoke the key, naming the key left active', async () => {
+  it('rejects a teardown that could not disable the webhooks or revoke the key, naming what is left', async () => {
     const other = await startTestApi();
     const adapter = triggersApiAdapter({ baseUrl: other.url, adminToken: ADMIN_TOKEN, runId: 'run6' });
-    await adapter.setup(receiver.url, 0);
+    const [webhookId] = await adapter.setup(receiver.url, 1);
     await other.close();
-    await expect(adapter.teardown!()).rejects.toThrow(/^revoking the run's API key \S+ answered ECONNREFUSED; the key is left active$/);
+    const err = await adapter.teardown!().then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/^disabling the run's webhook (\S+) answered ECONNREFUSED; it stays active; revoking the run's API key \S+ answered ECONNREFUSED; the key is left active$/);
+    expect(err?.message).toContain(`webhook ${webhookId} answered`);
   });
 
   it('sends a key-less create without an Idempotency-Key, and still finds its event in the read-back by its seq', async () => {
