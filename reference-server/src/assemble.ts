@@ -80,6 +80,8 @@ export interface AssembleOptions {
    * crash does not leave one split (store/unfinished-journal.ts); kept in memory only when omitted.
    */
   unfinishedWritesPath?: string;
+  /** With `unfinishedWritesPath`: the log of group commits in flight, so a crash mid-call leaves them to the next start (store/in-flight-log.ts). */
+  inFlightLogPath?: string;
   /** Lets a caller add middleware to the DynamoDB client before anything uses it. */
   onDynamo?: (dynamo: Dynamo) => void;
   /** Chaos: the raw `CHAOS_*` environment, typed settings, or a ready engine; see chaos-host.ts. */
@@ -147,7 +149,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
     const journal = roles.api ? opts.unfinishedWritesPath : undefined;
     const stores = createStores(dynamo.doc, config.TABLE_PREFIX, config.ANALYTICS_FEED, {
       tombstoneRetentionMs: config.EVENT_TOMBSTONE_RETENTION_MS,
-      ...(journal === undefined ? {} : { unfinishedWritesPath: journal }),
+      ...(journal === undefined ? {} : { unfinishedWritesPath: journal, inFlightLogPath: opts.inFlightLogPath }),
     });
     // A DLQ table from before its order indexes: its entries get the key those indexes read. The
     // overdue sweep's walk of the DLQ gives it to any entry this misses (a crash here, an older process).
@@ -168,10 +170,11 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       logger.error({ writes }, 'gave up finishing a part-written event batch: its events may be readable and never delivered');
     };
     stores.events.completer.onJournalError = (err) => logger.error({ err, path: journal }, 'cannot record part-written event batches on disk: a crash now would leave them unfinished');
-    const resumed = await stores.events.completer.resume().catch((err: unknown) => {
+    if (stores.events.inFlightLog) stores.events.inFlightLog.onError = (err) => logger.error({ err, path: opts.inFlightLogPath }, 'cannot log event batches in flight on disk: a crash mid-call may leave one split');
+    const resumed = await stores.events.resumeUnfinished().catch((err: unknown) => {
       throw new Error(`cannot read ${journal} (part-written event batches of an earlier run): move it aside to start without finishing them (${String(err)})`);
     });
-    if (resumed > 0) logger.warn({ writes: resumed, path: journal }, 'finishing part-written event batches left by an earlier run');
+    if (resumed.writes > 0) logger.warn({ writes: resumed.writes, calls_in_flight: resumed.calls, path: journal }, 'finishing part-written event batches left by an earlier run');
     const security = createSecurityMetrics(metrics.registry);
     const audit = new AuditLog(new AuditStore(dynamo.doc, names.audit), clock, createIdGenerator(clock, random), logger, random);
     audit.onWriteFailure(() => security.auditWriteFailures.inc());
@@ -323,6 +326,8 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
           await keyExpiry?.stop();
           await tombstoneSweep?.stop();
           await baseDispatcher.close();
+          // A call still in flight now never settles here: the log keeps it for the next start.
+          stores.events.closeLog();
           dynamo.client.destroy();
           await embedded?.stop();
         })();

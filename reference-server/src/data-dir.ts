@@ -15,6 +15,8 @@ export const DATA_FILES = {
   server: 'server-url.json',
   /** Part-written event batches still being finished (store/unfinished-journal.ts); usually absent. */
   unfinishedWrites: 'unfinished-writes.json',
+  /** Group commits in flight (store/in-flight-log.ts), as `in-flight-writes.<n>`; removed at a clean stop. */
+  inFlightWrites: 'in-flight-writes',
 } as const;
 
 /** Reads a secret from `<dataDir>/secrets.key`, creating it (mode 0600) on first start. */

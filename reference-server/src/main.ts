@@ -53,6 +53,7 @@ const api = await startTriggersApi(config, {
   secretsKey,
   embeddedPath: join(config.DATA_DIR, 'dynamodb'),
   unfinishedWritesPath: join(config.DATA_DIR, DATA_FILES.unfinishedWrites),
+  inFlightLogPath: join(config.DATA_DIR, DATA_FILES.inFlightWrites),
   chaos: { env: process.env },
 }).catch((err: unknown) => {
   console.error(startFailure(err, config));

@@ -90,6 +90,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger: options.logger,
     embeddedPath: options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb'),
     unfinishedWritesPath: options.dataDir === undefined ? undefined : join(options.dataDir, DATA_FILES.unfinishedWrites),
+    inFlightLogPath: options.dataDir === undefined ? undefined : join(options.dataDir, DATA_FILES.inFlightWrites),
     chaos: chaos === undefined ? undefined : 'decide' in chaos ? { engine: chaos } : { settings: chaos },
   };
   const api = roles.api ? await startTriggersApi(config, { ...assembly, roles }) : { ...(await assemble(config, roles, assembly)), url: '' };

@@ -47,6 +47,12 @@ export interface BatchCompleterOptions {
    * crash), and some items must not be written again over changes made since (an acknowledged event).
    */
   missing?: (requests: MarshalledRequests) => Promise<MarshalledRequests>;
+  /**
+   * A write's primary key, with its table: what an earlier run left may hold one item twice (a call in
+   * flight and the rest of it in the journal), and a call must not (DynamoDB refuses it whole).
+   * Default: the write as JSON.
+   */
+  keyOf?: (table: string, write: Write) => string;
 }
 
 export class BatchCompleter {
@@ -58,6 +64,7 @@ export class BatchCompleter {
   private readonly completeWithinMs: number;
   private readonly prepare: (write: Write) => Write;
   private readonly missing: ((requests: MarshalledRequests) => Promise<MarshalledRequests>) | undefined;
+  private readonly keyOf: (table: string, write: Write) => string;
   private readonly journal: UnfinishedJournal | undefined;
   private stopped = false;
   private unfinishedAtStop: Left[] = [];
@@ -77,6 +84,7 @@ export class BatchCompleter {
     this.onAbandon = opts.onAbandon;
     this.prepare = opts.prepare ?? ((write) => write);
     this.missing = opts.missing;
+    this.keyOf = opts.keyOf ?? ((table, write) => JSON.stringify([table, write]));
     // Once stopped, the file keeps what was unfinished then: the next start finishes it.
     const unfinished = (): JournalWrite[] => (this.stopped ? this.unfinishedAtStop : this.unfinished()).map(({ table, write }) => ({ table, write }));
     this.journal = opts.journalPath === undefined ? undefined : new UnfinishedJournal(opts.journalPath, unfinished);
@@ -124,9 +132,18 @@ export class BatchCompleter {
     return recorded;
   }
 
-  /** Takes over what the journal holds from an earlier run; resolves to how many writes that is. */
-  async resume(): Promise<number> {
-    const writes = (await this.journal?.load()) ?? [];
+  /**
+   * Takes over what the journal holds from an earlier run, and `inFlight`: calls of that run whose
+   * outcome it never saw (see in-flight-log.ts), written again whole (what is stored already is not,
+   * see `missing`). Resolves, once all of it is in the journal, to how many writes that is.
+   */
+  async resume(inFlight: readonly MarshalledRequests[] = []): Promise<number> {
+    const all = [...((await this.journal?.load()) ?? []), ...inFlight.flatMap((call) => Object.entries(call).flatMap(([table, ws]) => ws.map((write) => ({ table, write }))))];
+    const keys = new Set<string>();
+    const writes = all.filter(({ table, write }) => {
+      const key = this.keyOf(table, write);
+      return !keys.has(key) && !!keys.add(key);
+    });
     if (writes.length === 0) return 0;
     const rest: MarshalledRequests = {};
     for (const { table, write } of writes) (rest[table] ??= []).push(write);

@@ -15,6 +15,7 @@ import { batchGetAll } from './batch-get.js';
 import { batchWriteAll, type BatchRequests, type MarshalledRequests } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
 import { BatchCompleter } from './batch-completer.js';
+import { InFlightLog } from './in-flight-log.js';
 import { WriteBatcher } from './write-batcher.js';
 import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
 import { DELETED, TOMBSTONE_SHARD, TOMBSTONE_TTL, tombstoneShard } from './tombstone-store.js';
@@ -48,15 +49,25 @@ export class EventsStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly outbox: OutboxStore,
-    /** `tombstoneRetentionMs`: how far after a delete its tombstone's TOMBSTONE_TTL lies (default TOMBSTONE_RETENTION_MS). */
-    opts: { unfinishedWritesPath?: string; tombstoneRetentionMs?: number } = {},
+    /**
+     * `tombstoneRetentionMs`: how far after a delete its tombstone's TOMBSTONE_TTL lies (default
+     * TOMBSTONE_RETENTION_MS); `inFlightLogPath` (with `unfinishedWritesPath`): where the group commits
+     * in flight are logged, so a crash mid-call leaves them to the next start (in-flight-log.ts).
+     */
+    opts: { unfinishedWritesPath?: string; inFlightLogPath?: string; tombstoneRetentionMs?: number } = {},
   ) {
     this.tombstoneRetentionMs = opts.tombstoneRetentionMs ?? TOMBSTONE_RETENTION_MS;
     this.completer = new BatchCompleter(doc, {
       prepare: repeatableWrite,
       missing: (requests) => this.missingWrites(requests),
+      // Events are keyed by (tenant_id, event_id), outbox rows by (consumer, event_id).
+      keyOf: (table, write) => {
+        const item = write.PutRequest?.Item ?? write.DeleteRequest?.Key ?? {};
+        return [table, table === this.table ? item.tenant_id?.S : item.consumer?.S, item.event_id?.S].join('\u0000');
+      },
       ...(opts.unfinishedWritesPath === undefined ? {} : { journalPath: opts.unfinishedWritesPath }),
     });
+    this.inFlightLog = opts.unfinishedWritesPath === undefined || opts.inFlightLogPath === undefined ? undefined : new InFlightLog(opts.inFlightLogPath);
     this.batcher = new WriteBatcher<Shared, FanoutRowRef | undefined>(
       doc,
       (records) => {
@@ -71,8 +82,25 @@ export class EventsStore {
         };
       },
       2,
-      { completer: this.completer, missing: (requests) => this.missingOf(requests) },
+      { completer: this.completer, missing: (requests) => this.missingOf(requests), ...(this.inFlightLog ? { log: this.inFlightLog } : {}) },
     );
+  }
+
+  /**
+   * Takes over what an earlier run left unfinished: the writes in its journal, and the group commits
+   * its log held in flight (which may have landed in part); the log's files go once those are in the
+   * journal. Call before the first write. Resolves to how many of each there were.
+   */
+  async resumeUnfinished(): Promise<{ writes: number; calls: number }> {
+    const logged = this.inFlightLog ? InFlightLog.load(this.inFlightLog.path) : { calls: [], files: [] };
+    const writes = await this.completer.resume(logged.calls);
+    InFlightLog.remove(logged.files);
+    return { writes, calls: logged.calls.length };
+  }
+
+  /** Closes the log of calls in flight: its file goes when none is open, and stays for the next start otherwise. */
+  closeLog(): void {
+    this.inFlightLog?.close();
   }
 
   /**
@@ -108,6 +136,8 @@ export class EventsStore {
   private readonly tombstoneRetentionMs: number;
   /** Finishes group commits of createNew that landed in part (see batch-completer.ts). */
   readonly completer: BatchCompleter;
+  /** The group commits in flight, on disk (only with a journal: it is where a crash leaves them). */
+  readonly inFlightLog: InFlightLog | undefined;
 
   /**
    * Writes a new event with a fresh id, its fan-out entry and its analytics fact (the id is new, so no

@@ -21,13 +21,14 @@ export type AnalyticsFeedMode = 'outbox' | 'streams';
 
 /**
  * `unfinishedWritesPath`: where the events store keeps part-written group commits (see
- * unfinished-journal.ts); `tombstoneRetentionMs`: how long a deleted event's tombstone is kept.
+ * unfinished-journal.ts), and `inFlightLogPath` those in flight (in-flight-log.ts);
+ * `tombstoneRetentionMs`: how long a deleted event's tombstone is kept.
  */
 export function createStores(
   doc: DynamoDBDocumentClient,
   prefix: string,
   analyticsFeed: AnalyticsFeedMode = 'outbox',
-  opts: { unfinishedWritesPath?: string; tombstoneRetentionMs?: number } = {},
+  opts: { unfinishedWritesPath?: string; inFlightLogPath?: string; tombstoneRetentionMs?: number } = {},
 ) {
   const names = tableNames(prefix);
   const outbox = new OutboxStore(doc, names['event-outbox'], analyticsFeed === 'outbox' ? ['fanout', 'analytics'] : ['fanout']);

@@ -22,7 +22,8 @@
 // start, and a call that gives up is finished in the background, as a call that landed in part is.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchCompleter } from './batch-completer.js';
-import { BATCH_WRITE_MAX, batchWriteAll, marshalRequests, type BatchRequests, type PartialWrites } from './batch-write.js';
+import { BATCH_WRITE_MAX, batchWriteMarshalled, marshalRequests, type BatchRequests, type MarshalledRequests, type PartialWrites } from './batch-write.js';
+import type { InFlightLog } from './in-flight-log.js';
 import { OutcomeUnknownError } from './no-blind-resend.js';
 
 type Put = { table: string; item: Record<string, unknown> };
@@ -54,22 +55,25 @@ export class WriteBatcher<R = never, S = undefined> {
   private readonly holdMs: number;
   private readonly completer: BatchCompleter | undefined;
   private readonly missing: ((requests: BatchRequests) => Promise<BatchRequests>) | undefined;
+  private readonly log: InFlightLog | undefined;
 
   /**
    * `bundle` makes the rows holding the records of a call's requests: at most `bundleRows` of them,
    * which the call keeps room for. `holdMs` (default HOLD_MS): how long a put may wait for the call in flight;
    * `completer`: finishes calls that landed in part (see batch-completer.ts); `missing`: after an
-   * attempt that may have landed unseen, reads back what landed and returns what is left to write.
+   * attempt that may have landed unseen, reads back what landed and returns what is left to write;
+   * `log`: holds each call from before it goes out until its outcome is settled (in-flight-log.ts).
    */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly bundle?: (records: R[]) => Bundle<S>,
     private readonly bundleRows = 1,
-    opts: { holdMs?: number; completer?: BatchCompleter; missing?: (requests: BatchRequests) => Promise<BatchRequests> } = {},
+    opts: { holdMs?: number; completer?: BatchCompleter; missing?: (requests: BatchRequests) => Promise<BatchRequests>; log?: InFlightLog } = {},
   ) {
     this.holdMs = opts.holdMs ?? HOLD_MS;
     this.completer = opts.completer;
     this.missing = opts.missing;
+    this.log = opts.log;
   }
 
   /**
@@ -156,8 +160,21 @@ export class WriteBatcher<R = never, S = undefined> {
   }
 
   private async writeAll(requests: BatchRequests): Promise<void> {
+    // Marshalled once, for the log and the first round (a later round marshals what is left).
+    const marshalled = marshalRequests(requests);
+    const entry = this.log?.begin(marshalled);
+    try {
+      await this.writeRounds(requests, marshalled);
+    } finally {
+      // Settled: landed whole, failed, or what is left is the completer's (in its journal).
+      this.log?.end(entry);
+    }
+  }
+
+  private async writeRounds(requests: BatchRequests, first: MarshalledRequests): Promise<void> {
     const completer = this.completer;
     let pending = requests;
+    let marshalled = first;
     // Set from the first outcome not known: the completer's hold on what may have landed in part.
     let unknown: PartialWrites | undefined;
     for (let round = 0; ; round++) {
@@ -171,7 +188,7 @@ export class WriteBatcher<R = never, S = undefined> {
           return completer.track();
         });
       try {
-        await batchWriteAll(this.doc, pending, undefined, undefined, onPartial, { noBlindResend: careful });
+        await batchWriteMarshalled(this.doc, marshalled, undefined, undefined, onPartial, { noBlindResend: careful });
         await unknown?.finished?.();
         return;
       } catch (err) {
@@ -179,13 +196,13 @@ export class WriteBatcher<R = never, S = undefined> {
           // After an unknown outcome the call may be split: finished in the background, unless the
           // round's own tracking handed its rest over already.
           if (tracked) await unknown?.finished?.();
-          else await unknown?.unfinished(marshalRequests(pending));
+          else await unknown?.unfinished(marshalled);
           throw err;
         }
       }
       if (completer && !unknown) {
         unknown = completer.track();
-        await unknown.pending?.(marshalRequests(pending));
+        await unknown.pending?.(marshalled);
       }
       try {
         pending = await this.missing!(pending);
@@ -198,6 +215,7 @@ export class WriteBatcher<R = never, S = undefined> {
         await unknown?.finished?.();
         return;
       }
+      marshalled = marshalRequests(pending);
     }
   }
 }

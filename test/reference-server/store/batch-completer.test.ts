@@ -171,6 +171,24 @@ describe('BatchCompleter with a journal', () => {
     dynamo.client.destroy();
   });
 
+  it('resumes the calls an earlier run had in flight beside its journal, each item once', async () => {
+    const { dynamo, table, calls, stored } = await setup();
+    const path = await journalFile();
+    const first = new BatchCompleter(dynamo.doc, { journalPath: path });
+    first.stop();
+    // The rest of a split call is in the journal, and the whole call was still in flight (in-flight-log.ts).
+    await new UnfinishedJournal(path, () => rest(table, ['f2', 'f3'])[table]!.map((write) => ({ table, write }))).persist();
+    const keyOf = (t: string, w: MarshalledRequests[string][number]) => `${t}#${w.PutRequest?.Item?.event_id?.S}`;
+    const next = new BatchCompleter(dynamo.doc, { journalPath: path, keyOf });
+    expect(await next.resume([rest(table, ['f1', 'f2', 'f3']), rest(table, ['f4'])])).toBe(4);
+    expect(await next.settle(10_000)).toBe(true);
+    for (const id of ['f1', 'f2', 'f3', 'f4']) expect(await stored(id)).toEqual(item(id));
+    // One call of four: a call naming an item twice is refused whole by DynamoDB.
+    expect(calls).toEqual([4]);
+    expect(existsSync(path)).toBe(false);
+    dynamo.client.destroy();
+  });
+
   it('keeps on disk what was unfinished when it stopped, even with a write to the file still queued', async () => {
     const { dynamo, table, state } = await setup();
     const path = await journalFile();

@@ -1,0 +1,100 @@
+// The log of group commits in flight: what a process left open is read back (a line cut short
+// skipped), what it settled is not (but for the ends not yet written), and the files neither grow
+// without bound nor outlive a clean stop.
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InFlightLog } from '../../../reference-server/src/store/in-flight-log.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function logIn(rotateBytes?: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'aftershock-in-flight-log-'));
+  dirs.push(dir);
+  const path = join(dir, 'in-flight-writes');
+  return { dir, path, log: new InFlightLog(path, rotateBytes), files: () => readdirSync(dir).sort() };
+}
+
+const call = (id: string) => ({ events: [{ PutRequest: { Item: { tenant_id: { S: 'tnt_a' }, event_id: { S: id } } } }] });
+
+describe('InFlightLog', () => {
+  it('gives back the calls begun and not ended, oldest first, and skips a line cut short', () => {
+    const { path, log } = logIn();
+    const a = log.begin(call('evt_a'));
+    log.begin(call('evt_b'));
+    log.end(a);
+    log.begin(call('evt_c'));
+    // A process that died mid-write leaves half a line.
+    appendFileSync(`${path}.0`, 'B 9 {"events":[{"PutRe');
+    const { calls, files } = InFlightLog.load(path);
+    expect(calls).toEqual([call('evt_b'), call('evt_c')]);
+    expect(files).toEqual([`${path}.0`]);
+    InFlightLog.remove(files);
+    expect(InFlightLog.load(path)).toEqual({ calls: [], files: [] });
+  });
+
+  it('writes a call\'s end with the next begin, so the next start re-reads at most the calls settled since', () => {
+    const { path, log } = logIn();
+    log.end(log.begin(call('evt_a')));
+    log.end(log.begin(call('evt_b')));
+    // evt_a's end went out with evt_b's begin; evt_b's waits for a next call (written again if the process dies now: safe).
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_b')]);
+    log.begin(call('evt_c'));
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_c')]);
+  });
+
+  it('moves to a new file once one has grown, and removes the old one once nothing in it is open', async () => {
+    // Each call's line is ~90 bytes: two of them fill a file.
+    const { path, log, files } = logIn(150);
+    const open = [log.begin(call('evt_0')), log.begin(call('evt_1'))];
+    log.end(open[1]);
+    // Past the limit with evt_0 open: the next call goes to a new file, and evt_1's end stays with the old one.
+    const later = log.begin(call('evt_2'));
+    expect(files()).toEqual(['in-flight-writes.0', 'in-flight-writes.1']);
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_0'), call('evt_2')]);
+    log.end(open[0]);
+    await expect.poll(files).toEqual(['in-flight-writes.1']);
+    log.end(later);
+    // Ten more calls, each settled before the next: never more than two files, never more than one call to re-read.
+    for (let i = 3; i < 13; i++) log.end(log.begin(call(`evt_${i}`)));
+    await expect.poll(() => files().length).toBe(1);
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_12')]);
+  });
+
+  it('at a clean stop removes its file, or keeps it for the next start while a call is still open', () => {
+    const idle = logIn();
+    idle.log.end(idle.log.begin(call('evt_a')));
+    idle.log.close();
+    expect(idle.files()).toEqual([]);
+
+    const busy = logIn();
+    const entry = busy.log.begin(call('evt_b'));
+    busy.log.close();
+    // Settling after the stop changes nothing on disk, and nothing more is begun.
+    busy.log.end(entry);
+    expect(busy.log.begin(call('evt_c'))).toBeUndefined();
+    expect(InFlightLog.load(busy.path).calls).toEqual([call('evt_b')]);
+  });
+
+  it('reports a log it cannot write once, and lets the calls go on', () => {
+    const { dir, log } = logIn();
+    rmSync(dir, { recursive: true });
+    const errors: unknown[] = [];
+    log.onError = (err) => errors.push(err);
+    expect(log.begin(call('evt_a'))).toBeUndefined();
+    expect(log.begin(call('evt_b'))).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/ENOENT/);
+  });
+
+  it('writes each call as one line of JSON the store would accept back', () => {
+    const { path, log } = logIn();
+    log.begin(call('evt_a'));
+    const [line] = readFileSync(`${path}.0`, 'utf8').split('\n');
+    expect(line).toBe(`B 0 ${JSON.stringify(call('evt_a'))}`);
+  });
+});
