@@ -32,6 +32,8 @@ interface Segment {
   retired: boolean;
   /** Closed with calls open (the process is stopping): left as it is for the next start. */
   closed: boolean;
+  /** The last write stopped short of its end. */
+  cut: boolean;
 }
 
 /** A call begun in the log; hand it back to {@link InFlightLog.end}. */
@@ -140,7 +142,7 @@ export class InFlightLog {
     }
     const path = `${this.path}.${this.nextFile++}`;
     try {
-      this.segment = { fd: openSync(path, 'a', 0o600), path, bytes: 0, open: 0, ends: '', retired: false, closed: false };
+      this.segment = { fd: openSync(path, 'a', 0o600), path, bytes: 0, open: 0, ends: '', retired: false, closed: false, cut: false };
     } catch (err) {
       this.segment = undefined;
       this.report(err);
@@ -155,11 +157,17 @@ export class InFlightLog {
     segment.ends = '';
   }
 
-  private append(segment: Segment, line: string): boolean {
+  private append(segment: Segment, text: string): boolean {
+    // After a write cut short (a full disk), the next one starts on a line of its own.
+    const data = Buffer.from(segment.cut ? `\n${text}` : text);
     try {
-      segment.bytes += writeSync(segment.fd, line);
+      const written = writeSync(segment.fd, data);
+      segment.bytes += written;
+      segment.cut = written < data.length;
+      if (segment.cut) throw new Error(`wrote ${written} of ${data.length} bytes to ${segment.path}`);
       return true;
     } catch (err) {
+      segment.cut = true;
       this.report(err);
       return false;
     }

@@ -1,7 +1,7 @@
 // The log of group commits in flight: what a process left open is read back (a line cut short
 // skipped), what it settled is not (but for the ends not yet written), and the files neither grow
 // without bound nor outlive a clean stop.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,20 @@ describe('InFlightLog', () => {
     expect(log.begin(call('evt_b'))).toBeUndefined();
     expect(errors).toHaveLength(1);
     expect(String(errors[0])).toMatch(/ENOENT/);
+  });
+
+  it('reports a full disk once, lets the calls go on, and reads a line after a cut one', () => {
+    const { dir, path, log } = logIn();
+    symlinkSync('/dev/full', `${path}.0`);
+    const errors: unknown[] = [];
+    log.onError = (err) => errors.push(err);
+    expect(log.begin(call('evt_a'))).toBeUndefined();
+    expect(log.begin(call('evt_b'))).toBeUndefined();
+    expect(errors.map(String)).toEqual([expect.stringMatching(/ENOSPC/)]);
+    // What a write cut short leaves, and the line written after it on a line of its own.
+    rmSync(`${path}.0`);
+    appendFileSync(`${path}.0`, `B 0 {"events":[{"PutRe\nB 1 ${JSON.stringify(call('evt_c'))}\n`);
+    expect(InFlightLog.load(join(dir, 'in-flight-writes')).calls).toEqual([call('evt_c')]);
   });
 
   it('writes each call as one line of JSON the store would accept back', () => {
