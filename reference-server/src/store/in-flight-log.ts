@@ -94,7 +94,10 @@ export class InFlightLog {
     const id = this.nextId++;
     const ends = segment.ends;
     segment.ends = '';
-    if (!this.append(segment, `${ends}B ${id} ${JSON.stringify(requests)}\n`)) return undefined;
+    if (!this.append(segment, `${ends}B ${id} ${JSON.stringify(requests)}\n`)) {
+      segment.ends = ends;
+      return undefined;
+    }
     segment.open++;
     return { id, segment };
   }

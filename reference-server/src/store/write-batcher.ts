@@ -20,6 +20,8 @@
 // Such a call may have landed in part, so from its first unknown outcome the completer follows it
 // (with a journal, on disk before the read back): a crash before it lands whole leaves it to the next
 // start, and a call that gives up is finished in the background, as a call that landed in part is.
+// With a log (in-flight-log.ts), every call is on disk from before it goes out until its outcome is
+// settled, so a crash mid-call leaves it to the next start too.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchCompleter } from './batch-completer.js';
 import { BATCH_WRITE_MAX, batchWriteMarshalled, marshalRequests, type BatchRequests, type MarshalledRequests, type PartialWrites } from './batch-write.js';
