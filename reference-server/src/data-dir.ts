@@ -1,8 +1,10 @@
 // What `npm start` keeps under DATA_DIR so that later starts and other processes on the same folder
 // need no extra settings: the secrets key, the generated admin token (sealed with the secrets key),
 // and, while the server runs, the embedded store's endpoint (read by `npm run worker`, migrations) and
-// the server's own URL (where `npm run worker` follows the wake stream).
+// the server's own URL (where `npm run worker` follows the wake stream), and the socket that keeps a
+// second server off the folder.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from './store/secret-box.js';
@@ -17,7 +19,67 @@ export const DATA_FILES = {
   unfinishedWrites: 'unfinished-writes.json',
   /** Group commits in flight (store/in-flight-log.ts), as `in-flight-writes.<n>`; removed at a clean stop. */
   inFlightWrites: 'in-flight-writes',
+  /** A Unix socket the running server listens on: one server per DATA_DIR (see claimDataDir). */
+  serverLock: 'server.lock',
 } as const;
+
+/** Another server runs on the DATA_DIR this one was given. */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`DATA_DIR ${dataDir} is in use by another running server (it answers on ${join(dataDir, DATA_FILES.serverLock)}); give each server its own DATA_DIR`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/**
+ * Holds `dataDir` for this server until the returned release is called: the server's journal and log
+ * of unfinished writes there are its own, and a second server on the folder would take them over. The
+ * hold is a Unix socket bound at DATA_DIR/server.lock, so the kernel lets go of it when the process
+ * dies however it dies: a socket file left by a killed server refuses connections and is taken over.
+ * (A PID file cannot tell a dead server from a new process that got its PID, as in a restarted
+ * container; no lock library offers a hold the kernel ends, short of a native addon.)
+ * Rejects with DataDirInUseError when a live server holds it; resolves to `undefined`, holding
+ * nothing, where the folder cannot hold a socket (a path too long for one, a file system without them).
+ */
+export async function claimDataDir(dataDir: string): Promise<(() => void) | undefined> {
+  const path = join(dataDir, DATA_FILES.serverLock);
+  const bind = () =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer((socket) => socket.destroy());
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        server.unref();
+        resolve(server);
+      });
+    });
+  const answers = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect(path);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+  let server: Server;
+  try {
+    server = await bind();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
+    if (await answers()) throw new DataDirInUseError(dataDir);
+    rmSync(path, { force: true });
+    try {
+      server = await bind();
+    } catch (again) {
+      // Another server took it between the two tries.
+      if ((again as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DataDirInUseError(dataDir);
+      return undefined;
+    }
+  }
+  // Closing the server removes its socket file.
+  return () => void server.close();
+}
 
 /** Reads a secret from `<dataDir>/secrets.key`, creating it (mode 0600) on first start. */
 export function persistedSecretsKey(dataDir: string): string {

@@ -3,7 +3,7 @@
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitOnHelpArgs } from './help-only-args.js';
-import { DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint, publishServer } from './data-dir.js';
+import { claimDataDir, DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint, publishServer } from './data-dir.js';
 import type { ReadyMessage } from './child-stack.js';
 
 const usage = `usage: npm start [-- --help]
@@ -43,6 +43,11 @@ const config = (() => {
   }
 })();
 mkdirSync(config.DATA_DIR, { recursive: true });
+// One server per DATA_DIR: the part-written batches kept there are this server's to finish.
+const releaseDataDir = await claimDataDir(config.DATA_DIR).catch((err: unknown) => {
+  console.error(`cannot start: ${(err as Error).message}`);
+  process.exit(1);
+});
 
 const secretsKey = config.SECRETS_KEY ?? persistedSecretsKey(config.DATA_DIR);
 const generated = config.ADMIN_TOKEN === undefined ? persistedAdminToken(config.DATA_DIR, secretsKey) : undefined;
@@ -59,6 +64,7 @@ const api = await startTriggersApi(config, {
   console.error(startFailure(err, config));
   process.exit(1);
 });
+if (!releaseDataDir) api.deps.logger.warn({ path: join(config.DATA_DIR, DATA_FILES.serverLock) }, 'cannot hold DATA_DIR with a Unix socket there: nothing stops a second server on this DATA_DIR');
 // Other processes on this DATA_DIR (npm run worker, migrations) find the embedded store through this.
 const unpublishEndpoint = config.DYNAMODB_ENDPOINT === undefined ? publishEndpoint(config.DATA_DIR, api.endpoint) : () => {};
 // ...and `npm run worker` on this DATA_DIR follows this server's wake stream through this.
@@ -108,7 +114,10 @@ for (const signal of ['SIGTERM', 'SIGINT', 'disconnect'] as const) {
     unpublish();
     api.deps.logger.info({ signal }, 'shutting down: draining in-flight requests');
     api.close().then(
-      () => process.exit(0),
+      () => {
+        releaseDataDir?.();
+        process.exit(0);
+      },
       (err: unknown) => {
         api.deps.logger.error({ err }, 'shutdown failed');
         process.exit(1);

@@ -2,7 +2,7 @@
 // them, following the server's wake stream) and `npm run migrate:api-keys` with only DATA_DIR in
 // common — real processes, real ports.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -95,6 +95,15 @@ describe('npm start and npm run worker on one DATA_DIR', () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it('a second server on the same DATA_DIR says so in one line naming DATA_DIR, and the first keeps it', async () => {
+    const clash = await spawnEntry('reference-server/src/main.ts', { ...env, PORT: '0' }, () => false);
+    expect(await clash.exited).toBe(1);
+    expect(clash.output().trim()).toBe(`cannot start: DATA_DIR ${dataDir} is in use by another running server (it answers on ${join(dataDir, 'server.lock')}); give each server its own DATA_DIR`);
+    // The first server still serves, and its lock stays.
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    expect(existsSync(join(dataDir, 'server.lock'))).toBe(true);
   });
 
   it('migrate:api-keys works alongside the running server', async () => {
