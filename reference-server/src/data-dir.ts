@@ -78,7 +78,11 @@ export async function claimDataDir(dataDir: string): Promise<(() => void) | unde
     }
   }
   // Closing the server removes its socket file.
-  return () => void server.close();
+  let held = true;
+  return () => {
+    if (held) server.close();
+    held = false;
+  };
 }
 
 /** Reads a secret from `<dataDir>/secrets.key`, creating it (mode 0600) on first start. */

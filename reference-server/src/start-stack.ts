@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChaosEngine } from '../../chaos/src/index.js';
 import { configWith, type Config } from './config.js';
-import { DATA_FILES } from './data-dir.js';
+import { claimDataDir, DATA_FILES } from './data-dir.js';
 import type { Clock } from './domain/clock.js';
 import { assemble, type Roles } from './assemble.js';
 import { startTriggersApi } from './triggers-api.js';
@@ -19,7 +19,11 @@ export interface StackOptions {
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
-  /** Keeps the embedded store on disk under `<dataDir>/dynamodb` (as `npm start` does); in memory when omitted. */
+  /**
+   * Keeps the embedded store on disk under `<dataDir>/dynamodb`, and part-written event batches beside it
+   * (as `npm start` does); in memory when omitted. With the api role the stack holds the folder until it
+   * closes: a second stack or server on it is refused (DataDirInUseError).
+   */
   dataDir?: string;
   /** An existing DynamoDB (URL, or `aws`); the embedded store is started when omitted. */
   dynamodbEndpoint?: string;
@@ -93,7 +97,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     inFlightLogPath: options.dataDir === undefined ? undefined : join(options.dataDir, DATA_FILES.inFlightWrites),
     chaos: chaos === undefined ? undefined : 'decide' in chaos ? { engine: chaos } : { settings: chaos },
   };
-  const api = roles.api ? await startTriggersApi(config, { ...assembly, roles }) : { ...(await assemble(config, roles, assembly)), url: '' };
+  const release = roles.api && options.dataDir !== undefined ? await claimDataDir(options.dataDir) : undefined;
+  let api;
+  try {
+    api = roles.api ? await startTriggersApi(config, { ...assembly, roles }) : { ...(await assemble(config, roles, assembly)), url: '' };
+  } catch (err) {
+    release?.();
+    throw err;
+  }
   return {
     url: api.url,
     adminToken,
@@ -103,6 +114,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     engine: api.chaos,
     stopWorkers: () => api.stopWorkers(),
     startWorkers: () => api.startWorkers(),
-    close: () => api.close(),
+    close: () => api.close().finally(() => release?.()),
   };
 }

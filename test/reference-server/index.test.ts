@@ -1,7 +1,10 @@
 // The public entry point: a whole stack started from typed options, and server and worker processes
 // that share one embedded store, survive a kill -9 of the server and report readiness over IPC.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedStore, startServerProcess, startStack, startWorkerProcess } from '../../reference-server/src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataDirInUseError, startEmbeddedStore, startServerProcess, startStack, startWorkerProcess } from '../../reference-server/src/index.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -57,6 +60,22 @@ describe('startStack', () => {
     expect(heard).toEqual(['nudge@http_in']);
     stack.startWorkers();
     await waitFor(() => r.received.length === 2, { message: 'delivery after the workers restarted' });
+  });
+});
+
+describe('startStack on a data folder', () => {
+  it('holds the folder while it runs: a second stack on it is refused, and one after the first closed starts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aftershock-stack-dir-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await startStack({ dataDir, secretsKey: SECRETS_KEY, adminToken: ADMIN, roles: { workers: false } });
+    const second = startStack({ dataDir, secretsKey: SECRETS_KEY, adminToken: ADMIN, roles: { workers: false } });
+    await expect(second).rejects.toBeInstanceOf(DataDirInUseError);
+    await expect(second).rejects.toThrow(`DATA_DIR ${dataDir} is in use by another running server`);
+    expect((await call(first.url, ADMIN, 'GET', '/health/ready')).status).toBe(200);
+    await first.close();
+    const third = await startStack({ dataDir, secretsKey: SECRETS_KEY, adminToken: ADMIN, roles: { workers: false } });
+    cleanups.push(() => third.close());
+    expect((await call(third.url, ADMIN, 'GET', '/health/ready')).status).toBe(200);
   });
 });
 
