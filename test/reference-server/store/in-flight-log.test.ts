@@ -1,6 +1,6 @@
 // The log of group commits in flight: what a process left open is read back (a line cut short
-// skipped), what it settled is not (but for the ends not yet written), and the files neither grow
-// without bound nor outlive a clean stop.
+// skipped), what it settled is not (but for the ends of the last few milliseconds), and the files
+// neither grow without bound nor outlive a clean stop.
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,14 +37,35 @@ describe('InFlightLog', () => {
     expect(InFlightLog.load(path)).toEqual({ calls: [], files: [] });
   });
 
-  it('writes a call\'s end with the next begin, so the next start re-reads at most the calls settled since', () => {
+  it('writes a call\'s end with the next begin, or on its own once no call follows, so an idle server leaves nothing to re-read', async () => {
     const { path, log } = logIn();
     log.end(log.begin(call('evt_a')));
     log.end(log.begin(call('evt_b')));
-    // evt_a's end went out with evt_b's begin; evt_b's waits for a next call (written again if the process dies now: safe).
+    // evt_a's end went out with evt_b's begin; evt_b's waits a few milliseconds for a next call.
     expect(InFlightLog.load(path).calls).toEqual([call('evt_b')]);
     log.begin(call('evt_c'));
     expect(InFlightLog.load(path).calls).toEqual([call('evt_c')]);
+    log.end(log.begin(call('evt_d')));
+    // No call follows: the ends go on their own (evt_c's is still open).
+    await expect.poll(() => InFlightLog.load(path).calls, { timeout: 2_000 }).toEqual([call('evt_c')]);
+    expect(readFileSync(`${path}.0`, 'utf8')).toMatch(/\nE 3\.\n$/);
+  });
+
+  it('reads an end cut short as no end at all, so it cannot end another call', () => {
+    const { path } = logIn();
+    // `E 12.` cut after `E 1`, then the next write on a line of its own: call 1 stays open.
+    appendFileSync(`${path}.0`, `B 1 ${JSON.stringify(call('evt_1'))}\nB 12 ${JSON.stringify(call('evt_12'))}\nE 1\nE 12.\n`);
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_1')]);
+  });
+
+  it('writes after the files an earlier run left, whose calls its ends never touch', () => {
+    const { path, files } = logIn();
+    appendFileSync(`${path}.0`, `B 0 ${JSON.stringify(call('evt_old'))}\n`);
+    const log = new InFlightLog(path);
+    log.end(log.begin(call('evt_new')));
+    log.close();
+    expect(files()).toEqual(['in-flight-writes.0']);
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_old')]);
   });
 
   it('moves to a new file once one has grown, and removes the old one once nothing in it is open', async () => {
@@ -59,10 +80,11 @@ describe('InFlightLog', () => {
     log.end(open[0]);
     await expect.poll(files).toEqual(['in-flight-writes.1']);
     log.end(later);
-    // Ten more calls, each settled before the next: never more than two files, never more than one call to re-read.
+    // Ten more calls, each settled before the next: never more than two files, and nothing to re-read
+    // once they stop.
     for (let i = 3; i < 13; i++) log.end(log.begin(call(`evt_${i}`)));
     await expect.poll(() => files().length).toBe(1);
-    expect(InFlightLog.load(path).calls).toEqual([call('evt_12')]);
+    await expect.poll(() => InFlightLog.load(path).calls).toEqual([]);
   });
 
   it('at a clean stop removes its file, or keeps it for the next start while a call is still open', () => {
@@ -78,6 +100,19 @@ describe('InFlightLog', () => {
     busy.log.end(entry);
     expect(busy.log.begin(call('evt_c'))).toBeUndefined();
     expect(InFlightLog.load(busy.path).calls).toEqual([call('evt_b')]);
+  });
+
+  it('at a clean stop keeps a call open in a file it had moved on from, whenever that call settles', async () => {
+    // Each call's line is ~90 bytes: the second begin goes to a new file.
+    const { path, log, files } = logIn(50);
+    const first = log.begin(call('evt_a'));
+    const second = log.begin(call('evt_b'));
+    expect(files()).toEqual(['in-flight-writes.0', 'in-flight-writes.1']);
+    log.close();
+    log.end(first);
+    log.end(second);
+    await log.removed();
+    expect(InFlightLog.load(path).calls).toEqual([call('evt_a'), call('evt_b')]);
   });
 
   it('reports a log it cannot write once, and lets the calls go on', () => {
