@@ -175,6 +175,7 @@ export async function assemble(config: Config, roles: Roles, opts: AssembleOptio
       throw new Error(`cannot read ${journal} (part-written event batches of an earlier run): move it aside to start without finishing them (${String(err)})`);
     });
     if (resumed.writes > 0) logger.warn({ writes: resumed.writes, calls_in_flight: resumed.calls, path: journal }, 'finishing part-written event batches left by an earlier run');
+    if (resumed.kept) logger.error({ path: opts.inFlightLogPath }, 'the log of event batches in flight is kept for the next start: the journal could not take what it held');
     const security = createSecurityMetrics(metrics.registry);
     const audit = new AuditLog(new AuditStore(dynamo.doc, names.audit), clock, createIdGenerator(clock, random), logger, random);
     audit.onWriteFailure(() => security.auditWriteFailures.inc());

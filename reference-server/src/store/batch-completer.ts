@@ -55,6 +55,20 @@ export interface BatchCompleterOptions {
   keyOf?: (table: string, write: Write) => string;
 }
 
+/**
+ * What `resume()` took over could not be put in the journal: it is being finished from memory only,
+ * so the files it came from (the log of calls in flight) must stay for the next start.
+ */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly writes: number,
+    options: { cause: unknown },
+  ) {
+    super(`cannot record ${writes} unfinished writes in the journal: they are being finished from memory only`, options);
+    this.name = 'JournalWriteError';
+  }
+}
+
 export class BatchCompleter {
   private left: Left[] = [];
   /** Writes of the call in flight. */
@@ -126,16 +140,20 @@ export class BatchCompleter {
    */
   add(rest: MarshalledRequests): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    this.take(rest);
+    return this.record();
+  }
+
+  private take(rest: MarshalledRequests): void {
     this.left.push(...lefts(this.prepared(rest), this.now()));
-    const recorded = this.record();
     this.running ??= this.run().finally(() => (this.running = undefined));
-    return recorded;
   }
 
   /**
    * Takes over what the journal holds from an earlier run, and `inFlight`: calls of that run whose
    * outcome it never saw (see in-flight-log.ts), written again whole (what is stored already is not,
-   * see `missing`). Resolves, once all of it is in the journal, to how many writes that is.
+   * see `missing`). Resolves, once all of it is in the journal, to how many writes that is; rejects
+   * with JournalWriteError when the journal cannot hold it (the writes still go on, from memory).
    */
   async resume(inFlight: readonly MarshalledRequests[] = []): Promise<number> {
     const all = [...((await this.journal?.load()) ?? []), ...inFlight.flatMap((call) => Object.entries(call).flatMap(([table, ws]) => ws.map((write) => ({ table, write }))))];
@@ -147,7 +165,13 @@ export class BatchCompleter {
     if (writes.length === 0) return 0;
     const rest: MarshalledRequests = {};
     for (const { table, write } of writes) (rest[table] ??= []).push(write);
-    await this.add(rest);
+    if (this.stopped) return writes.length;
+    this.take(rest);
+    try {
+      await this.journal?.persist();
+    } catch (err) {
+      throw new JournalWriteError(writes.length, { cause: err });
+    }
     return writes.length;
   }
 

@@ -14,7 +14,7 @@ import { TOMBSTONE_RETENTION_MS } from '../domain/tombstone-retention.js';
 import { batchGetAll } from './batch-get.js';
 import { batchWriteAll, type BatchRequests, type MarshalledRequests } from './batch-write.js';
 import { FANOUT_SHARED_EVENT_MAX, repeatableWrite, type FanoutEntry, type FanoutRowRef, type OutboxStore } from './outbox-store.js';
-import { BatchCompleter } from './batch-completer.js';
+import { BatchCompleter, JournalWriteError } from './batch-completer.js';
 import { InFlightLog } from './in-flight-log.js';
 import { WriteBatcher } from './write-batcher.js';
 import { ifConditionHolds, landedOrConditionFailed } from './conditional-write.js';
@@ -89,13 +89,22 @@ export class EventsStore {
   /**
    * Takes over what an earlier run left unfinished: the writes in its journal, and the group commits
    * its log held in flight (which may have landed in part); the log's files go once those are in the
-   * journal. Call before the first write. Resolves to how many of each there were.
+   * journal. Call before the first write. Resolves to how many of each there were, and whether the
+   * journal could not take them (`kept`: they are being finished from memory, and the files stay for
+   * the next start).
    */
-  async resumeUnfinished(): Promise<{ writes: number; calls: number }> {
+  async resumeUnfinished(): Promise<{ writes: number; calls: number; kept: boolean }> {
     const logged = this.inFlightLog ? InFlightLog.load(this.inFlightLog.path) : { calls: [], files: [] };
-    const writes = await this.completer.resume(logged.calls);
+    let writes: number;
+    try {
+      writes = await this.completer.resume(logged.calls);
+    } catch (err) {
+      if (!(err instanceof JournalWriteError)) throw err;
+      this.completer.onJournalError?.(err);
+      return { writes: err.writes, calls: logged.calls.length, kept: true };
+    }
     InFlightLog.remove(logged.files);
-    return { writes, calls: logged.calls.length };
+    return { writes, calls: logged.calls.length, kept: false };
   }
 
   /** Closes the log of calls in flight: its file goes when none is open, and stays for the next start otherwise. */

@@ -4,15 +4,17 @@
 // journal, what is unfinished is on disk before the callers hear of it, and a new completer on the
 // file (the next start) finishes it.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BatchWriteItemCommandInput, BatchWriteItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { BatchCompleter } from '../../../reference-server/src/store/batch-completer.js';
+import { BatchCompleter, JournalWriteError } from '../../../reference-server/src/store/batch-completer.js';
+import { InFlightLog } from '../../../reference-server/src/store/in-flight-log.js';
+import { createStores } from '../../../reference-server/src/store/stores.js';
 import { batchWriteAll, type MarshalledRequests } from '../../../reference-server/src/store/batch-write.js';
 import { UnfinishedJournal } from '../../../reference-server/src/store/unfinished-journal.js';
 import { freshTablesFor } from '../../support/fresh-tables.js';
@@ -260,6 +262,45 @@ describe('BatchCompleter with a journal', () => {
     await completer.add(rest(table, ['p1']));
     expect((await new UnfinishedJournal(path).load())[0]?.write.PutRequest?.Item?.prepared).toEqual({ BOOL: true });
     completer.stop();
+    dynamo.client.destroy();
+  });
+
+  it('resumes from memory when the journal cannot take what it resumes, and says so', async () => {
+    const { dynamo, table, stored } = await setup();
+    const path = await journalFile();
+    // A full disk: the journal's next version cannot be written.
+    await symlink('/dev/full', `${path}.tmp`);
+    const completer = new BatchCompleter(dynamo.doc, { journalPath: path });
+    const resumed = completer.resume([rest(table, ['m1', 'm2'])]);
+    await expect(resumed).rejects.toThrow(JournalWriteError);
+    await expect(resumed).rejects.toMatchObject({ writes: 2, cause: expect.objectContaining({ code: 'ENOSPC' }) });
+    expect(await completer.settle(10_000)).toBe(true);
+    expect(await stored('m1')).toEqual(item('m1'));
+    expect(await stored('m2')).toEqual(item('m2'));
+    dynamo.client.destroy();
+  });
+
+  it('keeps the log of calls in flight when the journal cannot take them, for the next start', async () => {
+    const { dynamo, table } = await setup();
+    const dir = dirname(await journalFile());
+    const logPath = join(dir, 'in-flight-writes');
+    const event = { tenant_id: 'tnt_bc', event_id: 'evt_logged', inbox_tenant: 'tnt_bc', created_at: '2026-12-07T00:00:00.000Z' };
+    // What a killed server left: one call begun and never ended.
+    await writeFile(`${logPath}.0`, `B 0 ${JSON.stringify({ [table]: [{ PutRequest: { Item: marshall(event) } }] })}\n`);
+    const storeOn = () => createStores(dynamo.doc, table.slice(0, -'events'.length), 'outbox', { unfinishedWritesPath: join(dir, 'unfinished-writes.json'), inFlightLogPath: logPath }).events;
+    await symlink('/dev/full', join(dir, 'unfinished-writes.json.tmp'));
+    const degraded = storeOn();
+    expect(await degraded.resumeUnfinished()).toEqual({ writes: 1, calls: 1, kept: true });
+    // Written from memory all the same, and the file is still there for the next start.
+    expect(await degraded.completer.settle(10_000)).toBe(true);
+    await waitFor(async () => (await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: 'tnt_bc', event_id: 'evt_logged' }, ConsistentRead: true }))).Item !== undefined);
+    expect(InFlightLog.load(logPath).calls).toHaveLength(1);
+
+    await rm(join(dir, 'unfinished-writes.json.tmp'));
+    const healthy = storeOn();
+    expect(await healthy.resumeUnfinished()).toEqual({ writes: 1, calls: 1, kept: false });
+    expect(await healthy.completer.settle(10_000)).toBe(true);
+    expect(InFlightLog.load(logPath)).toEqual({ calls: [], files: [] });
     dynamo.client.destroy();
   });
 
