@@ -3,7 +3,7 @@
 // and, while the server runs, the embedded store's endpoint (read by `npm run worker`, migrations) and
 // the server's own URL (where `npm run worker` follows the wake stream), and the socket that keeps a
 // second server off the folder.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,15 @@ export class DataDirInUseError extends Error {
 }
 
 /**
+ * The longest socket path every platform binds whole: `sun_path` holds 104 bytes on macOS and 108 on
+ * Linux, with its NUL. Node cuts a longer path short and binds it somewhere else, where the next start
+ * would never find it.
+ */
+const MAX_SOCKET_PATH = 103;
+/** A takeover guard older than this was left by a start killed half-way through it. */
+const GUARD_STALE_MS = 5_000;
+
+/**
  * Holds `dataDir` for this server until the returned release is called: the server's journal and log
  * of unfinished writes there are its own, and a second server on the folder would take them over. The
  * hold is a Unix socket bound at DATA_DIR/server.lock, so the kernel lets go of it when the process
@@ -43,39 +52,15 @@ export class DataDirInUseError extends Error {
  */
 export async function claimDataDir(dataDir: string): Promise<(() => void) | undefined> {
   const path = join(dataDir, DATA_FILES.serverLock);
-  const bind = () =>
-    new Promise<Server>((resolve, reject) => {
-      const server = createServer((socket) => socket.destroy());
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        server.unref();
-        resolve(server);
-      });
-    });
-  const answers = () =>
-    new Promise<boolean>((resolve) => {
-      const socket = connect(path);
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return undefined;
   let server: Server;
   try {
-    server = await bind();
+    server = await bindSocket(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
-    if (await answers()) throw new DataDirInUseError(dataDir);
-    rmSync(path, { force: true });
-    try {
-      server = await bind();
-    } catch (again) {
-      // Another server took it between the two tries.
-      if ((again as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DataDirInUseError(dataDir);
-      return undefined;
-    }
+    const taken = await takeOver(dataDir, path);
+    if (!taken) return undefined;
+    server = taken;
   }
   // Closing the server removes its socket file.
   let held = true;
@@ -83,6 +68,67 @@ export async function claimDataDir(dataDir: string): Promise<(() => void) | unde
     if (held) server.close();
     held = false;
   };
+}
+
+/**
+ * Binds the socket a killed server left at `path`. Two starts may find the same one: only the start
+ * holding the guard (a directory, made atomically) removes it and binds, and the other, once the guard
+ * is gone, finds the winner's socket answering.
+ */
+async function takeOver(dataDir: string, path: string): Promise<Server | undefined> {
+  const guard = `${path}.takeover`;
+  for (let attempt = 0; ; attempt++) {
+    if (await answers(path)) throw new DataDirInUseError(dataDir);
+    try {
+      mkdirSync(guard);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+      const made = statSync(guard, { throwIfNoEntry: false })?.mtimeMs;
+      // Gone meanwhile: try again at once.
+      if (made === undefined) continue;
+      if (Date.now() - made > GUARD_STALE_MS) rmSync(guard, { recursive: true, force: true });
+      else if (attempt >= 100) throw new DataDirInUseError(dataDir);
+      else await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
+    try {
+      if (await answers(path)) throw new DataDirInUseError(dataDir);
+      rmSync(path, { force: true });
+      try {
+        return await bindSocket(path);
+      } catch (err) {
+        // A start that found no socket bound it meanwhile.
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DataDirInUseError(dataDir);
+        return undefined;
+      }
+    } finally {
+      rmSync(guard, { recursive: true, force: true });
+    }
+  }
+}
+
+function bindSocket(path: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      server.unref();
+      resolve(server);
+    });
+  });
+}
+
+/** Whether a live server listens on the socket at `path`. */
+function answers(path: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** Reads a secret from `<dataDir>/secrets.key`, creating it (mode 0600) on first start. */

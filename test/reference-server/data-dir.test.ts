@@ -1,11 +1,12 @@
 // What `npm start` keeps under DATA_DIR: a published endpoint is found only while its publisher
-// lives, is removed only by its publisher, and the admin token survives only with its secrets key.
+// lives, is removed only by its publisher, the admin token survives only with its secrets key, and the
+// folder's socket is held by one server, even when two starts find a dead server's socket at once.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { findPublishedEndpoint, findPublishedServer, persistedAdminToken, publishEndpoint, publishServer } from '../../reference-server/src/data-dir.js';
+import { claimDataDir, DataDirInUseError, findPublishedEndpoint, findPublishedServer, persistedAdminToken, publishEndpoint, publishServer } from '../../reference-server/src/data-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aftershock-data-dir-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,4 +51,35 @@ it('keeps the admin token sealed with the secrets key, and mints a new one when 
   const other = persistedAdminToken(dir, 'o'.repeat(32));
   expect(other.minted).toBe(true);
   expect(other.token).not.toBe(first.token);
+});
+
+/** A folder whose server.lock is a socket left by a server killed with SIGKILL. */
+function folderWithDeadServer(name: string): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  const script = `require('node:net').createServer().listen(${JSON.stringify(join(folder, 'server.lock'))}, () => process.kill(process.pid, 'SIGKILL'))`;
+  expect(spawnSync(process.execPath, ['-e', script]).signal).toBe('SIGKILL');
+  expect(existsSync(join(folder, 'server.lock'))).toBe(true);
+  return folder;
+}
+
+it('lets one of two starts take over a dead server\'s socket, and refuses the other', async () => {
+  for (let round = 0; round < 5; round++) {
+    const folder = folderWithDeadServer(`race-${round}`);
+    const claims = await Promise.allSettled([claimDataDir(folder), claimDataDir(folder)]);
+    const held = claims.flatMap((c) => (c.status === 'fulfilled' && c.value ? [c.value] : []));
+    const refused = claims.flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
+    expect(held).toHaveLength(1);
+    expect(refused).toEqual([expect.any(DataDirInUseError)]);
+    held[0]!();
+  }
+});
+
+it('holds nothing where the socket\'s path is too long to bind whole, and binds nothing elsewhere', async () => {
+  const folder = join(dir, 'x'.repeat(Math.max(1, 110 - dir.length)));
+  mkdirSync(folder);
+  const before = readdirSync(dir).sort();
+  expect(await claimDataDir(folder)).toBeUndefined();
+  expect(readdirSync(folder)).toEqual([]);
+  expect(readdirSync(dir).sort()).toEqual(before);
 });

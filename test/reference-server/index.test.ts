@@ -64,9 +64,11 @@ describe('startStack', () => {
 });
 
 describe('startStack on a data folder', () => {
-  it('holds the folder while it runs: a second stack on it is refused, and one after the first closed starts', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'aftershock-stack-dir-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  it('holds the folder while it runs, made for it if need be: a second stack on it is refused, and one after the first closed starts', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'aftershock-stack-dir-'));
+    cleanups.push(() => rm(parent, { recursive: true, force: true }));
+    // A folder that does not exist yet is held all the same.
+    const dataDir = join(parent, 'data');
     const first = await startStack({ dataDir, secretsKey: SECRETS_KEY, adminToken: ADMIN, roles: { workers: false } });
     const second = startStack({ dataDir, secretsKey: SECRETS_KEY, adminToken: ADMIN, roles: { workers: false } });
     await expect(second).rejects.toBeInstanceOf(DataDirInUseError);
