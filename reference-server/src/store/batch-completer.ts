@@ -81,6 +81,10 @@ export class BatchCompleter {
   private readonly keyOf: (table: string, write: Write) => string;
   private readonly journal: UnfinishedJournal | undefined;
   private stopped = false;
+  /** Writes given up after their time limit, since the start. */
+  private abandoned = 0;
+  /** The last write to the journal failed: what is left lives in memory only until one succeeds. */
+  private journalFailing = false;
   private unfinishedAtStop: Left[] = [];
   /** Part-written batches their callers still retry (kept only with a journal), by tracking id. */
   private readonly held = new Map<number, Left[]>();
@@ -169,10 +173,26 @@ export class BatchCompleter {
     this.take(rest);
     try {
       await this.journal?.persist();
+      this.journalFailing = false;
     } catch (err) {
+      this.journalFailing = true;
       throw new JournalWriteError(writes.length, { cause: err });
     }
     return writes.length;
+  }
+
+  /** Whether the journal's last write failed (a full disk): what is left is in memory only. */
+  get journalFailed(): boolean {
+    return this.journalFailing;
+  }
+
+  /**
+   * Resolves once nothing is left to finish: true when everything taken over so far was written, false
+   * when some of it was given up, or the completer stopped first.
+   */
+  async drained(): Promise<boolean> {
+    while (this.running) await this.running;
+    return this.abandoned === 0 && !this.stopped;
   }
 
   /** Resolves true once nothing is left to finish, or false after `ms` with writes still pending. */
@@ -209,7 +229,16 @@ export class BatchCompleter {
   }
 
   private record(): Promise<void> {
-    return this.journal ? this.journal.persist().catch((err: unknown) => this.onJournalError?.(err)) : Promise.resolve();
+    if (!this.journal) return Promise.resolve();
+    return this.journal.persist().then(
+      () => {
+        this.journalFailing = false;
+      },
+      (err: unknown) => {
+        this.journalFailing = true;
+        this.onJournalError?.(err);
+      },
+    );
   }
 
   private async run(): Promise<void> {
@@ -250,6 +279,7 @@ export class BatchCompleter {
     const dropped = this.left.length - kept.length;
     this.left = kept;
     if (dropped === 0) return;
+    this.abandoned += dropped;
     this.onAbandon?.(dropped);
     void this.record();
   }

@@ -90,8 +90,8 @@ export class EventsStore {
    * Takes over what an earlier run left unfinished: the writes in its journal, and the group commits
    * its log held in flight (which may have landed in part); the log's files go once those are in the
    * journal. Call before the first write. Resolves to how many of each there were, and whether the
-   * journal could not take them (`kept`: they are being finished from memory, and the files stay for
-   * the next start).
+   * journal could not take them (`kept`: they are being finished from memory, and the files stay until
+   * they are written, or for the next start).
    */
   async resumeUnfinished(): Promise<{ writes: number; calls: number; kept: boolean }> {
     const logged = this.inFlightLog ? InFlightLog.load(this.inFlightLog.path) : { calls: [], files: [] };
@@ -101,6 +101,10 @@ export class EventsStore {
     } catch (err) {
       if (!(err instanceof JournalWriteError)) throw err;
       this.completer.onJournalError?.(err);
+      // The files go once what they held is written; until then (and after a crash) they are its only record.
+      void this.completer.drained().then((done) => {
+        if (done) InFlightLog.remove(logged.files);
+      });
       return { writes: err.writes, calls: logged.calls.length, kept: true };
     }
     InFlightLog.remove(logged.files);

@@ -113,7 +113,9 @@ export class InFlightLog {
     const ends = segment.ends;
     segment.ends = '';
     if (!this.append(segment, `${ends}B ${id} ${JSON.stringify(requests)}\n`)) {
+      // Kept for the next write, which the timer makes sure comes.
       segment.ends = ends;
+      if (ends !== '') this.endsTimer ??= setTimeout(() => this.flushIdleEnds(), IDLE_ENDS_MS).unref();
       return undefined;
     }
     segment.open++;
@@ -193,8 +195,7 @@ export class InFlightLog {
 
   /** Writes the ends still held for `segment`, which gets no next begin. */
   private flushEnds(segment: Segment): void {
-    if (segment.ends === '') return;
-    this.append(segment, segment.ends);
+    if (segment.ends === '' || !this.append(segment, segment.ends)) return;
     segment.ends = '';
   }
 

@@ -168,8 +168,14 @@ export class WriteBatcher<R = never, S = undefined> {
     try {
       await this.writeRounds(requests, marshalled);
     } finally {
-      // Settled: landed whole, failed, or what is left is the completer's (in its journal).
-      this.log?.end(entry);
+      // Settled: landed whole, failed, or what is left is the completer's (in its journal). With the
+      // journal failing (a full disk), the log keeps the call until the completer has written it all.
+      const completer = this.completer;
+      if (entry && completer?.journalFailed) {
+        void completer.drained().then((done) => {
+          if (done) this.log?.end(entry);
+        });
+      } else this.log?.end(entry);
     }
   }
 

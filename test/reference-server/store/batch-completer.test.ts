@@ -280,27 +280,37 @@ describe('BatchCompleter with a journal', () => {
     dynamo.client.destroy();
   });
 
-  it('keeps the log of calls in flight when the journal cannot take them, for the next start', async () => {
-    const { dynamo, table } = await setup();
+  it('keeps the log of calls in flight when the journal cannot take them, until what it held is written', async () => {
+    const { dynamo, table, state } = await setup();
     const dir = dirname(await journalFile());
     const logPath = join(dir, 'in-flight-writes');
     const event = { tenant_id: 'tnt_bc', event_id: 'evt_logged', inbox_tenant: 'tnt_bc', created_at: '2026-12-07T00:00:00.000Z' };
     // What a killed server left: one call begun and never ended.
     await writeFile(`${logPath}.0`, `B 0 ${JSON.stringify({ [table]: [{ PutRequest: { Item: marshall(event) } }] })}\n`);
     const storeOn = () => createStores(dynamo.doc, table.slice(0, -'events'.length), 'outbox', { unfinishedWritesPath: join(dir, 'unfinished-writes.json'), inFlightLogPath: logPath }).events;
+    const stored = async () => (await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: 'tnt_bc', event_id: 'evt_logged' }, ConsistentRead: true }))).Item;
     await symlink('/dev/full', join(dir, 'unfinished-writes.json.tmp'));
-    const degraded = storeOn();
-    expect(await degraded.resumeUnfinished()).toEqual({ writes: 1, calls: 1, kept: true });
-    // Written from memory all the same, and the file is still there for the next start.
-    expect(await degraded.completer.settle(10_000)).toBe(true);
-    await waitFor(async () => (await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: 'tnt_bc', event_id: 'evt_logged' }, ConsistentRead: true }))).Item !== undefined);
+    state.refuse = () => true;
+
+    // A start on a full disk whose store refuses the write, then stops: the file is the call's only record.
+    const crashed = storeOn();
+    crashed.completer.onJournalError = () => undefined;
+    expect(await crashed.resumeUnfinished()).toEqual({ writes: 1, calls: 1, kept: true });
+    expect(await crashed.completer.settle(100)).toBe(false);
+    crashed.completer.stop();
+    // Stopped before the write landed: the file stays once the completer is done.
+    expect(await crashed.completer.drained()).toBe(false);
+    await new Promise((r) => setImmediate(r));
     expect(InFlightLog.load(logPath).calls).toHaveLength(1);
 
-    await rm(join(dir, 'unfinished-writes.json.tmp'));
-    const healthy = storeOn();
-    expect(await healthy.resumeUnfinished()).toEqual({ writes: 1, calls: 1, kept: false });
-    expect(await healthy.completer.settle(10_000)).toBe(true);
-    expect(InFlightLog.load(logPath)).toEqual({ calls: [], files: [] });
+    // The next one, still on a full disk, writes it from memory and then lets the file go.
+    state.refuse = () => false;
+    const next = storeOn();
+    next.completer.onJournalError = () => undefined;
+    expect(await next.resumeUnfinished()).toEqual({ writes: 1, calls: 1, kept: true });
+    expect(await next.completer.settle(10_000)).toBe(true);
+    expect(await stored()).toBeDefined();
+    await waitFor(() => InFlightLog.load(logPath).files.length === 0, { message: 'the log file removed once its call was written' });
     dynamo.client.destroy();
   });
 

@@ -2,13 +2,17 @@
 // store hands back unprocessed are sent again until none are left, and a failed call fails each caller
 // (and is finished in the background when its answer was lost before). Puts that come while a call is
 // in flight wait for it (up to the hold) and then share one call.
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { addChaosMiddleware } from '../../../chaos/src/points/dynamodb-point.js';
 import { ChaosEngine } from '../../../chaos/src/rules/chaos-engine.js';
 import type { RuleInput } from '../../../chaos/src/rules/rule-schema.js';
 import { BatchCompleter } from '../../../reference-server/src/store/batch-completer.js';
 import type { BatchRequests } from '../../../reference-server/src/store/batch-write.js';
+import { InFlightLog } from '../../../reference-server/src/store/in-flight-log.js';
 import { WriteBatcher } from '../../../reference-server/src/store/write-batcher.js';
 import { freshTablesFor } from '../../support/fresh-tables.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -76,6 +80,38 @@ it('hands a call that gives up after its answer was lost to the completer, which
   expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
   expect(await completer.settle(10_000)).toBe(true);
   expect(await Promise.all(items.map(stored))).toEqual([true, true, true, true]);
+  dynamo.client.destroy();
+});
+
+it('keeps a call that landed in part open in the log while the journal cannot hold its rest, until the completer has written it', async () => {
+  const batchWrite = { operation: 'BatchWriteItem' };
+  const { dynamo, table } = await setup([
+    // Half the call lands; the rest is handed back on the batcher's seven more rounds (it then gives
+    // the rest to the completer) and on the completer's first three calls.
+    { id: 'split', point: 'dynamodb', match: batchWrite, injector: { kind: 'partial_batch', fraction: 0.5 }, max_count: 1 },
+    { id: 'refuse', point: 'dynamodb', match: batchWrite, injector: { kind: 'partial_batch', fraction: 1 }, max_count: 10 },
+  ]);
+  const dir = await mkdtemp(join(tmpdir(), 'aftershock-wb-log-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  // A full disk for the journal: the rest of the call lives in memory only.
+  await symlink('/dev/full', join(dir, 'unfinished-writes.json.tmp'));
+  const completer = new BatchCompleter(dynamo.doc, { journalPath: join(dir, 'unfinished-writes.json') });
+  completer.onJournalError = () => undefined;
+  const log = new InFlightLog(join(dir, 'in-flight-writes'));
+  const batcher = new WriteBatcher(dynamo.doc, undefined, 1, { completer, log });
+  const items = [1, 2, 3, 4].map(event);
+  const results = await Promise.allSettled(items.map((item) => batcher.put([{ table, item }])));
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+  expect(completer.journalFailed).toBe(true);
+  // Still open on disk while its rest is refused (a next call's line carries any end held so far): a
+  // crash now would leave it to the next start.
+  const next = log.begin({});
+  expect(InFlightLog.load(log.path).calls).toEqual([expect.objectContaining({ [table]: expect.any(Array) }), {}]);
+  log.end(next);
+  expect(await completer.settle(10_000)).toBe(true);
+  await waitFor(() => InFlightLog.load(log.path).calls.length === 0, { message: 'the call ended in the log once its rest was written' });
+  for (const item of items) expect((await dynamo.doc.send(new GetCommand({ TableName: table, Key: { tenant_id: item.tenant_id, event_id: item.event_id }, ConsistentRead: true }))).Item).toBeDefined();
+  log.close();
   dynamo.client.destroy();
 });
 
