@@ -32,13 +32,16 @@ export class DataDirInUseError extends Error {
 }
 
 /**
- * The longest socket path every platform binds whole: `sun_path` holds 104 bytes on macOS and 108 on
- * Linux, with its NUL. Node cuts a longer path short and binds it somewhere else, where the next start
- * would never find it.
+ * The longest socket path the platform binds whole: `sun_path` holds 108 bytes on Linux and 104 on
+ * macOS and the BSDs, with its NUL. Node cuts a longer path short and binds it somewhere else, where
+ * the next start would never find it.
  */
-const MAX_SOCKET_PATH = 103;
-/** A takeover guard older than this was left by a start killed half-way through it. */
-const GUARD_STALE_MS = 5_000;
+const MAX_SOCKET_PATH = process.platform === 'linux' ? 107 : 103;
+/**
+ * A takeover guard older than this was left by a start killed half-way through it (a takeover takes
+ * milliseconds). A start finding a younger one waits for it to go, or to grow this old.
+ */
+const GUARD_STALE_MS = 2_000;
 
 /**
  * Holds `dataDir` for this server until the returned release is called: the server's journal and log
@@ -77,7 +80,7 @@ export async function claimDataDir(dataDir: string): Promise<(() => void) | unde
  */
 async function takeOver(dataDir: string, path: string): Promise<Server | undefined> {
   const guard = `${path}.takeover`;
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     if (await answers(path)) throw new DataDirInUseError(dataDir);
     try {
       mkdirSync(guard);
@@ -86,8 +89,9 @@ async function takeOver(dataDir: string, path: string): Promise<Server | undefin
       const made = statSync(guard, { throwIfNoEntry: false })?.mtimeMs;
       // Gone meanwhile: try again at once.
       if (made === undefined) continue;
-      if (Date.now() - made > GUARD_STALE_MS) rmSync(guard, { recursive: true, force: true });
-      else if (attempt >= 100) throw new DataDirInUseError(dataDir);
+      // Two starts finding the same stale guard could both remove it, one of them the other's new one;
+      // that needs a start killed within the milliseconds of a takeover, and is not guarded against.
+      if (Math.abs(Date.now() - made) > GUARD_STALE_MS) rmSync(guard, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 20));
       continue;
     }

@@ -2,7 +2,7 @@
 // lives, is removed only by its publisher, the admin token survives only with its secrets key, and the
 // folder's socket is held by one server, even when two starts find a dead server's socket at once.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -82,4 +82,18 @@ it('holds nothing where the socket\'s path is too long to bind whole, and binds 
   expect(await claimDataDir(folder)).toBeUndefined();
   expect(readdirSync(folder)).toEqual([]);
   expect(readdirSync(dir).sort()).toEqual(before);
+});
+
+it('takes over after a start killed half-way through a takeover, once its guard is old enough, not refusing', async () => {
+  for (const ageS of [60, 1.5]) {
+    const folder = folderWithDeadServer(`guard-${ageS}`);
+    const guard = join(folder, 'server.lock.takeover');
+    mkdirSync(guard);
+    const madeAt = Date.now() / 1000 - ageS;
+    utimesSync(guard, madeAt, madeAt);
+    const release = await claimDataDir(folder);
+    expect(release).toEqual(expect.any(Function));
+    expect(existsSync(guard)).toBe(false);
+    release!();
+  }
 });
