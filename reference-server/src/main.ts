@@ -64,7 +64,7 @@ const api = await startTriggersApi(config, {
   console.error(startFailure(err, config));
   process.exit(1);
 });
-if (!releaseDataDir) api.deps.logger.warn({ path: join(config.DATA_DIR, DATA_FILES.serverLock) }, 'cannot hold DATA_DIR with a Unix socket there (a path over 103 bytes, or a file system without sockets): nothing stops a second server on this DATA_DIR');
+if (!releaseDataDir) api.deps.logger.warn({ path: join(config.DATA_DIR, DATA_FILES.serverLock) }, 'cannot hold DATA_DIR with a Unix socket there (a path too long for a socket, or a file system without them): nothing stops a second server on this DATA_DIR');
 // Other processes on this DATA_DIR (npm run worker, migrations) find the embedded store through this.
 const unpublishEndpoint = config.DYNAMODB_ENDPOINT === undefined ? publishEndpoint(config.DATA_DIR, api.endpoint) : () => {};
 // ...and `npm run worker` on this DATA_DIR follows this server's wake stream through this.
