@@ -50,10 +50,12 @@ const GUARD_STALE_MS = 2_000;
  * dies however it dies: a socket file left by a killed server refuses connections and is taken over.
  * (A PID file cannot tell a dead server from a new process that got its PID, as in a restarted
  * container; no lock library offers a hold the kernel ends, short of a native addon.)
- * Rejects with DataDirInUseError when a live server holds it; resolves to `undefined`, holding
- * nothing, where the folder cannot hold a socket (a path too long for one, a file system without them).
+ * Makes the folder if need be. Rejects with DataDirInUseError when a live server holds it; resolves to
+ * `undefined`, holding nothing, where the folder cannot hold a socket (a path too long for one, a file
+ * system without them).
  */
 export async function claimDataDir(dataDir: string): Promise<(() => void) | undefined> {
+  mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, DATA_FILES.serverLock);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return undefined;
   let server: Server;

@@ -1,6 +1,6 @@
 // `npm start`: reads the environment, starts the Triggers API on embedded or external DynamoDB,
 // prints how to use it, and shuts down cleanly on SIGTERM/SIGINT.
-import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitOnHelpArgs } from './help-only-args.js';
 import { claimDataDir, DATA_FILES, persistedAdminToken, persistedSecretsKey, publishEndpoint, publishServer } from './data-dir.js';
@@ -42,8 +42,8 @@ const config = (() => {
     process.exit(2);
   }
 })();
-mkdirSync(config.DATA_DIR, { recursive: true });
-// One server per DATA_DIR: the part-written batches kept there are this server's to finish.
+// One server per DATA_DIR (the folder is made if need be): the part-written batches kept there are this
+// server's to finish.
 const releaseDataDir = await claimDataDir(config.DATA_DIR).catch((err: unknown) => {
   console.error(`cannot start: ${(err as Error).message}`);
   process.exit(1);

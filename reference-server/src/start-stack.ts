@@ -1,7 +1,6 @@
 // Starts the whole Triggers API in this process from typed options (no environment strings): the
 // handle a scenario runner, a test or a benchmark holds. `npm start` reaches the same assembly via env.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChaosEngine } from '../../chaos/src/index.js';
@@ -98,8 +97,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     inFlightLogPath: options.dataDir === undefined ? undefined : join(options.dataDir, DATA_FILES.inFlightWrites),
     chaos: chaos === undefined ? undefined : 'decide' in chaos ? { engine: chaos } : { settings: chaos },
   };
-  // The folder is made first: a socket cannot be bound in a folder that does not exist yet.
-  if (roles.api && options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const release = roles.api && options.dataDir !== undefined ? await claimDataDir(options.dataDir) : undefined;
   let api;
   try {

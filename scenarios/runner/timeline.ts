@@ -6,7 +6,7 @@ import { applyKillAction, applyProcessFault } from '../faults/process-fault.js';
 import { applyProxyFault } from '../faults/proxy-fault.js';
 import { applyReceiverFault } from '../faults/receiver-fault.js';
 import type { Receiver } from '../receiver/receiver.js';
-import type { MethodStep } from '../scenario/fault-schema.js';
+import { plannedEnd, type MethodStep } from '../scenario/fault-schema.js';
 import type { TargetHandle } from '../target/target.js';
 import type { RunClock } from './run-clock.js';
 import type { RunEvent } from './run-events.js';
@@ -83,8 +83,7 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
   const active = new Map<string, { fault: ActiveFault; activity: Activity }>();
   let lastHeal: number | undefined;
   const activities: Activity[] = steps.map((step, i) => {
-    const end = step.for !== undefined ? step.at + step.for : step.action?.restart_after !== undefined ? step.at + step.action.restart_after : undefined;
-    return { name: step.name ?? `step ${i + 1}`, type: step.action ? 'action' : 'fault', kind: kindOf(step), planned: { start: step.at, end }, status: 'pending' };
+    return { name: step.name ?? `step ${i + 1}`, type: step.action ? 'action' : 'fault', kind: kindOf(step), planned: { start: step.at, end: plannedEnd(step) }, status: 'pending' };
   });
 
   const serverExited = (from: number, to: number) =>

@@ -110,3 +110,12 @@ export type ProcessFault = z.infer<typeof processFaultSchema>;
 export type Fault = z.infer<typeof faultSchema>;
 export type Action = z.infer<typeof actionSchema>;
 export type MethodStep = z.infer<typeof methodStepSchema>;
+
+/**
+ * When a step is planned to heal, ms since the run's start: the end of its fault window, or of a kill's
+ * restart delay; undefined for a step that does not heal (a kill with no restart).
+ */
+export function plannedEnd(step: { at: number; for?: number; action?: { restart_after?: number } }): number | undefined {
+  const lasts = step.for ?? step.action?.restart_after;
+  return lasts === undefined ? undefined : step.at + lasts;
+}

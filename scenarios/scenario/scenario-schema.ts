@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { adapterSchema } from './adapter-schema.js';
 import { durationSchema, formatDuration } from '../gates/duration.js';
-import { methodStepSchema } from './fault-schema.js';
+import { methodStepSchema, plannedEnd } from './fault-schema.js';
 import { gateSchema, OPERATIONS, probeSchema } from './judgement-schema.js';
 import { targetSchema } from './target-schema.js';
 
@@ -80,11 +80,11 @@ function recoveryRoomProblem(
   if ((op !== '<=' && op !== '<') || unit !== 'ms') return undefined;
   const recoveryStart = s.phases.baseline + s.phases.fault;
   const end = recoveryStart + s.phases.recovery;
-  // As the runner counts it (runner/timeline.ts): the last end of a fault window or of a restart
-  // delay; with none, the recovery phase's start.
+  // As the runner counts it (runner/timeline.ts): the last planned heal; with none, the recovery
+  // phase's start.
   const ends = s.method.flatMap((step) => {
-    const lasts = step.for ?? step.action?.restart_after;
-    return lasts === undefined ? [] : [step.at + lasts];
+    const end = plannedEnd(step);
+    return end === undefined ? [] : [end];
   });
   const heal = ends.length > 0 ? Math.max(...ends) : recoveryStart;
   if (heal + bound + gate.hold <= end) return undefined;

@@ -115,7 +115,7 @@ export class InFlightLog {
     if (!this.append(segment, `${ends}B ${id} ${JSON.stringify(requests)}\n`)) {
       // Kept for the next write, which the timer makes sure comes.
       segment.ends = ends;
-      if (ends !== '') this.endsTimer ??= setTimeout(() => this.flushIdleEnds(), IDLE_ENDS_MS).unref();
+      if (ends !== '') this.armEndsTimer();
       return undefined;
     }
     segment.open++;
@@ -132,7 +132,7 @@ export class InFlightLog {
     segment.open--;
     if (!segment.retired) {
       segment.ends += `E ${entry.id}.\n`;
-      this.endsTimer ??= setTimeout(() => this.flushIdleEnds(), IDLE_ENDS_MS).unref();
+      this.armEndsTimer();
     }
     // A file written to no more gets no next begin: its ends go at once (few calls are open at a move).
     else if (segment.open === 0) this.drop(segment);
@@ -166,10 +166,13 @@ export class InFlightLog {
     }
   }
 
-  private flushIdleEnds(): void {
-    this.endsTimer = undefined;
-    const segment = this.segment;
-    if (segment && !segment.closed) this.flushEnds(segment);
+  /** Writes the ends held for the current file within IDLE_ENDS_MS, unless a begin carries them first. */
+  private armEndsTimer(): void {
+    this.endsTimer ??= setTimeout(() => {
+      this.endsTimer = undefined;
+      const segment = this.segment;
+      if (segment && !segment.closed) this.flushEnds(segment);
+    }, IDLE_ENDS_MS).unref();
   }
 
   private current(): Segment | undefined {
