@@ -3,7 +3,7 @@
 // each counted once, by event type and by source.
 import type { HistoryRecord } from '../history/history.js';
 import { addExample, type CheckerExample, type CheckerResult } from './checker.js';
-import { byIdempotencyKey, fateOf, finalReadOf, noFinalRead } from './final-read.js';
+import { fatesOf, finalReadOf, noFinalRead } from './final-read.js';
 import { CREATE_EVENT, completedOps } from './operations.js';
 
 const NAME = 'analytics_exact';
@@ -22,18 +22,21 @@ export function analyticsExact(history: readonly HistoryRecord[]): CheckerResult
   if (!final.analytics) {
     return { name: NAME, valid: false, counts: { no_analytics: 1 }, examples: [{ expected: 'an analytics summary in the read-back', seen: 'none was read back' }] };
   }
-  const keys = byIdempotencyKey(final);
   // Without a prototype: a workload's event type may be named `constructor` or `valueOf`.
   const truth: Truth = { total: 0, by_type: Object.create(null) as Record<string, number>, by_source: Object.create(null) as Record<string, number> };
   const counted = new Set<string>();
   let unknownCounted = 0;
-  for (const op of completedOps(history, CREATE_EVENT)) {
-    const fate = fateOf(op, final, keys);
+  const ops = completedOps(history, CREATE_EVENT);
+  const fates = fatesOf(ops, final);
+  for (const [i, op] of ops.entries()) {
+    const fate = fates[i]!;
     // An ok create is counted even if lost (no_lost_events reports that); an unknown one only if it exists.
     const exists = op.type === 'ok' || ((op.type === 'info' || op.type === 'pending') && fate.readable);
     const eventId = fate.event_id ?? op.value.event_id;
-    if (!exists || eventId === undefined || counted.has(eventId)) continue;
-    counted.add(eventId);
+    // Once per create: two acknowledged creates are two events, even when answered with one id.
+    const identity = op.value.idempotency_key ?? eventId;
+    if (!exists || eventId === undefined || identity === undefined || counted.has(identity)) continue;
+    counted.add(identity);
     if (op.type !== 'ok') unknownCounted++;
     const type = op.value.event_type ?? final.events[eventId]?.event_type ?? '(unknown)';
     const source = op.value.source ?? final.events[eventId]?.source ?? '(unknown)';

@@ -3,13 +3,13 @@ import { analyticsExact } from '../../../scenarios/checkers/analytics-exact.js';
 import { create, final, history, readable } from './histories.js';
 
 const base = history(
-  create(0, 100, 'ok', { event_id: 'e1' }),
+  create(0, 100, 'ok', { event_id: 'e1', key: 'order-1' }),
   create(1, 110, 'ok', { event_id: 'e2', event_type: 'user.created', source: 'crm' }),
   create(2, 120, 'info', { key: 'landed' }),
   create(3, 130, 'info', { key: 'vanished' }),
   create(6, 135, 'info', { key: 'listed-but-unreadable' }),
   create(4, 140, 'fail', { key: 'refused' }),
-  create(5, 150, 'ok', { event_id: 'e1' }), // an idempotent repeat of e1: counted once
+  create(5, 150, 'ok', { event_id: 'e1', key: 'order-1' }), // an idempotent repeat of e1: counted once
 );
 const events = {
   e1: readable(),
@@ -55,6 +55,12 @@ describe('analytics_exact', () => {
   it('fails on a summary that counted an event twice', () => {
     const analytics = { total: 4, by_type: { 'order.created': 3, 'user.created': 1 }, by_source: { shop: 3, crm: 1 } };
     expect(analyticsExact(history(base, final(events, { analytics })))).toMatchObject({ valid: false, counts: { seen_total: 4 } });
+  });
+
+  it('counts two acknowledged creates of different keys twice, though their answers named one event', () => {
+    const h = history(create(0, 100, 'ok', { event_id: 'e1', key: 'a' }), create(1, 150, 'ok', { event_id: 'e1', key: 'b' }));
+    const analytics = { total: 1, by_type: { 'order.created': 1 }, by_source: { shop: 1 } };
+    expect(analyticsExact(history(h, final({ e1: readable('a') }, { analytics })))).toMatchObject({ valid: false, counts: { expected_total: 2, seen_total: 1 } });
   });
 
   it('fails when no summary was read back', () => {

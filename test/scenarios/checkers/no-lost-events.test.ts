@@ -40,6 +40,24 @@ describe('no_lost_events', () => {
     expect(result.examples[0]).toMatchObject({ event_id: 'e1', seen: 'readable (status 500)' });
   });
 
+  it('finds one of two creates with different keys lost when both were answered with one event', () => {
+    const expected = 'readable at the final read-back (the create was acknowledged)';
+    const twoKeys = [create(0, 100, 'ok', { event_id: 'e1', key: 'a' }), create(1, 150, 'ok', { event_id: 'e1', key: 'b' })];
+    // The read-back names the event's key: the other create is the lost one, whichever came first.
+    const shownB = noLostEvents(history(...twoKeys, final({ e1: readable('b') })));
+    expect(shownB).toMatchObject({ valid: false, counts: { ok: 2, lost: 1 } });
+    expect(shownB.examples).toEqual([
+      { event_id: 'e1', times: [100, 120], expected, seen: "answered with event e1, which is the create b's: this create's event was never stored" },
+    ]);
+    // Without a key in the read-back, the event is the first create's.
+    const unshown = noLostEvents(history(...twoKeys, final({ e1: readable() })));
+    expect(unshown).toMatchObject({ valid: false, counts: { ok: 2, lost: 1 } });
+    expect(unshown.examples[0]).toMatchObject({ times: [150, 170], seen: "answered with event e1, which is the create a's: this create's event was never stored" });
+    // One key answered twice with one event is an idempotent repeat, not a loss.
+    const repeat = history(create(0, 100, 'ok', { event_id: 'e1', key: 'a' }), create(1, 150, 'ok', { event_id: 'e1', key: 'a' }), final({ e1: readable('a') }));
+    expect(noLostEvents(repeat)).toMatchObject({ valid: true, counts: { ok: 2, lost: 0 } });
+  });
+
   it('cannot vouch for anything without a final read-back', () => {
     expect(noLostEvents(create(0, 100, 'ok', { event_id: 'e1' }))).toMatchObject({ valid: false, counts: { no_final_read: 1 } });
   });
