@@ -50,7 +50,9 @@ export function opMetricValue(metric: OpMetric, stats: OpBucketStats): number | 
     case 'rate': return stats.rate;
     case 'throughput': return stats.count === 0 ? 0 : (stats.rate * stats.ok) / stats.count;
     case 'success_rate': return stats.success_rate;
-    case 'error_rate': return stats.success_rate === null ? null : 1 - stats.success_rate;
+    // A quotient of counts, not 1 - success_rate: 1 - 198/200 is 0.010000000000000009, over a
+    // tolerance of `<= 0.01` that 2 failures in 200 meet exactly.
+    case 'error_rate': return stats.count === 0 ? null : (stats.count - stats.ok) / stats.count;
     case 'dropped': return stats.dropped;
     case 'latency_p50': return stats.latency?.p50 ?? null;
     case 'latency_p90': return stats.latency?.p90 ?? null;
