@@ -62,9 +62,8 @@ export function readProbe(probe: Probe, evidence: ProbeEvidence, window: Window)
     const last = seen[seen.length - 1];
     return last ? { measured: last.measured, holds: true } : { measured: null, holds: false };
   }
-  const seconds = secondsIn(window).length;
   const measured = isDeliveryMetric(probe.metric)
-    ? deliveryMetricValue(probe.metric, evidence.measurements.deliveryWindow(window), seconds)
+    ? deliveryMetricValue(probe.metric, evidence.measurements.deliveryWindow(window), evidence.measurements.secondsOf(window))
     : opMetricValue(probe.metric, evidence.measurements.opWindow(probe.of ?? DEFAULT_OPERATION, window));
   return { measured, holds: holds(probe.tolerance, measured) };
 }

@@ -23,6 +23,21 @@ export function phaseWindows(scenario: Scenario): Phases {
   return { baseline, fault, recovery };
 }
 
+/** The end of the recovery phase, as long as the longest recovery hold: where the steady state is read after. */
+function afterWindowOf(scenario: Scenario, phases: Phases): Window {
+  const hold = Math.max(BUCKET_MS, ...scenario.gates.map((g) => ('hold' in g ? g.hold : 0)));
+  return { start: Math.max(phases.recovery.start, phases.recovery.end - hold), end: phases.recovery.end };
+}
+
+/**
+ * Where the run's measurements must be cut so that every window judged whole (the phases, the
+ * window after) holds exactly its own outcomes, whatever the phases' lengths.
+ */
+export function measurementCuts(scenario: Scenario): number[] {
+  const phases = phaseWindows(scenario);
+  return [phases.fault.start, phases.recovery.start, phases.recovery.end, afterWindowOf(scenario, phases).start];
+}
+
 /** The evidence probes are judged on: the measurements, and the http probes' samples as checks. */
 export function probeEvidence(scenario: Scenario, recorder: RunRecorder): ProbeEvidence {
   const http = new Map<string, Map<number, HttpCheck>>();
@@ -79,8 +94,7 @@ export function judgeRun(input: JudgeInput): Verdicts {
   const { scenario, recorder, phases } = input;
   const evidence = probeEvidence(scenario, recorder);
   const probes = probesOf(scenario);
-  const hold = Math.max(BUCKET_MS, ...scenario.gates.map((g) => ('hold' in g ? g.hold : 0)));
-  const afterWindow = { start: Math.max(phases.recovery.start, phases.recovery.end - hold), end: phases.recovery.end };
+  const afterWindow = afterWindowOf(scenario, phases);
   const before = probes.map((p) => reading(evaluateProbe(p, evidence, phases.baseline, 'before'), p.name));
   const during = probes.map((p) => {
     const timeline = probeTimeline(p, evidence, phases.fault);

@@ -9,7 +9,7 @@ import { Measurements } from '../measure/measurements.js';
 /** The run's observations. */
 export class RunRecorder {
   readonly history: HistoryRecord[] = [];
-  readonly measurements = new Measurements();
+  readonly measurements: Measurements;
   /** When the create that produced each event was meant to start (for delivery lag). */
   private readonly intendedOf = new Map<string, number>();
   /** http probe name → second → status seen (0 when unreachable). */
@@ -20,6 +20,11 @@ export class RunRecorder {
   private sink: HistoryWriter | undefined;
   /** Whether the history went to a file as it was recorded (see {@link streamTo}). */
   streamed = false;
+
+  /** @param cuts where the measurements are cut besides whole seconds (see judge-run.ts measurementCuts). */
+  constructor(cuts: readonly number[] = []) {
+    this.measurements = new Measurements(cuts);
+  }
 
   /** Appends any history record (fault windows, process actions, the final read-back). */
   record(record: HistoryRecord): void {

@@ -22,7 +22,7 @@ import { startTarget } from '../target/start-target.js';
 import type { ProxyLinks } from '../target/proxy-links.js';
 import type { TargetHandle } from '../target/target.js';
 import type { Journal, RollbackReading, RunStatus } from './journal.js';
-import { judgeRun, phaseWindows } from './judge-run.js';
+import { judgeRun, measurementCuts, phaseWindows } from './judge-run.js';
 import { driveLoad, type LoadSummary } from './load-driver.js';
 import { claimRunDir, outputPaths, runDirName, writeOutputs } from './outputs.js';
 import { preflightError } from './preflight.js';
@@ -96,7 +96,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   let outputs = outputPaths(resolve(options.out ?? `.aftershock/runs/${runId}`));
   const phases = phaseWindows(scenario);
   const total = phases.recovery.end;
-  const recorder = new RunRecorder();
+  const recorder = new RunRecorder(measurementCuts(scenario));
   const errors: string[] = [];
   const onError = (err: unknown) => void errors.push(err instanceof Error ? err.message : String(err));
   const abort = new AbortController();

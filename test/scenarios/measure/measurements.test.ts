@@ -81,3 +81,37 @@ describe('secondsIn', () => {
     expect(secondsIn({ start: 1000, end: 1000 })).toEqual([]);
   });
 });
+
+describe('measurements cut inside a second', () => {
+  // Phases of 1.5 s, 2 s and 3 s: cuts at 1.5 s and 3.5 s; ten requests a second.
+  const cut = (failing: (t: number) => boolean) => {
+    const m = new Measurements([1500, 3500, 6500]);
+    for (let t = 0; t < 6500; t += 100) m.recordOp({ op: 'create_event', intended: t, end: t + 5, ok: !failing(t), status: failing(t) ? 503 : 201 });
+    return m;
+  };
+
+  it('judges a window from cut to cut on exactly its own outcomes, and its rate over its own length', () => {
+    const m = cut((t) => t >= 1500 && t < 2000);
+    expect(m.opWindow('create_event', { start: 0, end: 1500 })).toMatchObject({ count: 15, ok: 15, rate: 10 });
+    expect(m.opWindow('create_event', { start: 1500, end: 3500 })).toMatchObject({ count: 20, ok: 15, success_rate: 0.75, rate: 10 });
+    expect(m.secondsOf({ start: 1500, end: 3500 })).toBe(2);
+    // Without the cuts, the same outcomes read from whole seconds: the fault reaches into 2–4 s.
+    const whole = new Measurements();
+    for (let t = 0; t < 6500; t += 100) whole.recordOp({ op: 'create_event', intended: t, end: t + 5, ok: !(t >= 1500 && t < 2000), status: 201 });
+    expect(whole.opWindow('create_event', { start: 1500, end: 3500 })).toMatchObject({ count: 20, success_rate: 1 });
+  });
+
+  it('still reads per second with a second’s parts merged, and windows that are not cut round up as before', () => {
+    const m = cut((t) => t >= 1500 && t < 2000);
+    expect(m.opBuckets('create_event').map((b) => [b.second, b.count, b.ok])).toEqual([[0, 10, 10], [1, 10, 5], [2, 10, 10], [3, 10, 10], [4, 10, 10], [5, 10, 10], [6, 5, 5]]);
+    expect(m.opWindow('create_event', { start: 1000, end: 2000 })).toMatchObject({ count: 10, ok: 5 });
+    expect(m.opWindow('create_event', { start: 1200, end: 3000 })).toMatchObject({ count: 15, ok: 10 });
+  });
+
+  it('cuts deliveries the same way', () => {
+    const m = new Measurements([1500]);
+    for (const arrived of [1200, 1600, 1700]) m.recordDelivery({ intended: arrived - 50, arrived, accepted: true });
+    expect(m.deliveryWindow({ start: 1500, end: 2000 }).accepted).toBe(2);
+    expect(m.deliveryBuckets().map((b) => [b.second, b.accepted])).toEqual([[1, 3]]);
+  });
+});
