@@ -68,7 +68,7 @@ export async function startExploreTarget(scenario: ServiceScenario, options: { s
     if (change.action === 'exit') exited = true;
     current?.run.recorder.record({ kind: 'process', process: change.process, action: change.action, time: current.run.now() });
   });
-  const service: ExploredService = { target: scenario.target, adapter: scenario.adapter, webhooks: scenario.webhooks, load: scenario.load, checkers: feedableCheckers(scenario.adapter) };
+  const service: ExploredService = { target: scenario.target, adapter: scenario.adapter, webhooks: scenario.webhooks, load: scenario.load, checkers: feedableCheckers(scenario) };
   const adminTokenVariable = scenario.target.admin_token_env;
   let closing: Promise<void> | undefined;
   return {

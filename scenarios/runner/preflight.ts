@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 /**
  * One issue per thing asked for that cannot be given, with what to change: the admin token the
  * triggers-api adapter makes the run's key with; the http adapter's placeholders it could not fill,
- * and the webhooks and checkers it cannot feed; each step the target cannot run (`method.2 (kill -9 worker)`).
+ * and the webhooks and checkers it cannot feed; delivery checkers with no webhook registered; each step the target cannot run (`method.2 (kill -9 worker)`).
  */
 export function preflightProblems(scenario: Scenario, env: Record<string, string | undefined>): FieldIssue[] {
   const problems: FieldIssue[] = [];
@@ -36,6 +36,14 @@ export function preflightProblems(scenario: Scenario, env: Record<string, string
       if (gate.invariants.includes('analytics_exact')) {
         problems.push({ path: `gates.${i}.invariants`, message: "analytics_exact reads the Triggers API's analytics summary, which the http adapter has no way to read: leave it out" });
       }
+    });
+  }
+  if (scenario.webhooks === 0) {
+    // With no webhook registered there is no delivery to judge: these checkers would pass on nothing.
+    scenario.gates.forEach((gate, i) => {
+      const deliveries = 'invariants' in gate ? gate.invariants.filter((c) => DELIVERY_CHECKERS.has(c)) : [];
+      if (deliveries.length === 0) return;
+      problems.push({ path: `gates.${i}.invariants`, message: `${deliveries.join(', ')} judge${deliveries.length === 1 ? 's' : ''} webhook deliveries, and webhooks: 0 registers none: set webhooks: 1, or leave ${deliveries.length === 1 ? 'it' : 'them'} out` });
     });
   }
   if (target.kind === 'command' && target.cwd !== undefined && !isDirectory(target.cwd)) {
@@ -117,12 +125,14 @@ function isDirectory(path: string): boolean {
 const DELIVERY_CHECKERS = new Set<string>(['deliveries_complete', 'no_concurrent_double_delivery', 'same_id_on_retry']);
 
 /**
- * The checkers an adapter can feed: all of them for the triggers-api adapter; for the http adapter
- * no analytics_exact (it cannot read analytics), and the delivery checkers only when it registers a webhook.
+ * The checkers a scenario's adapter can feed: the delivery checkers only when a webhook is registered
+ * (`webhooks` above 0, and for the http adapter its register_webhook); analytics_exact only with the
+ * triggers-api adapter (the http adapter cannot read analytics).
  */
-export function feedableCheckers(adapter: Scenario['adapter']): CheckerName[] {
-  if (adapter === 'triggers-api') return [...CHECKER_NAMES];
-  return CHECKER_NAMES.filter((c) => c !== 'analytics_exact' && (adapter.http.register_webhook !== undefined || !DELIVERY_CHECKERS.has(c)));
+export function feedableCheckers(scenario: Pick<Scenario, 'adapter' | 'webhooks'>): CheckerName[] {
+  const { adapter } = scenario;
+  const webhook = scenario.webhooks > 0 && (adapter === 'triggers-api' || adapter.http.register_webhook !== undefined);
+  return CHECKER_NAMES.filter((c) => (adapter === 'triggers-api' || c !== 'analytics_exact') && (webhook || !DELIVERY_CHECKERS.has(c)));
 }
 
 const setToken = (variable: string) => `set ${variable} (or name another variable in target.admin_token_env)`;

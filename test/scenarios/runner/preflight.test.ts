@@ -2,7 +2,7 @@
 // not be applied" under a verdict that may pass without the fault ever happening.
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { preflightProblems } from '../../../scenarios/runner/preflight.js';
+import { feedableCheckers, preflightProblems } from '../../../scenarios/runner/preflight.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
@@ -50,6 +50,19 @@ describe('preflight', () => {
     expect(problems(gates(scenario(command, [], withWebhook), [all[0]!]))).toEqual([]);
     expect(problems(gates(scenario({ kind: 'embedded' }, [], 'triggers-api'), all))).toEqual([]);
     expect(problems({ ...scenario(command, [], withWebhook), webhooks: 3 })).toEqual([{ path: 'webhooks', message: 'the http adapter registers one webhook (register_webhook), not 3: set webhooks: 1' }]);
+  });
+
+  it('refuses delivery checkers when no webhook is registered, whatever the adapter', () => {
+    const judged = { ...scenario({ kind: 'embedded' }, [], 'triggers-api'), gates: [{ invariants: ['no_lost_events', 'deliveries_complete', 'no_concurrent_double_delivery'] }] } as ScenarioInput;
+    expect(problems({ ...judged, webhooks: 0 })).toEqual([
+      { path: 'gates.0.invariants', message: 'deliveries_complete, no_concurrent_double_delivery judge webhook deliveries, and webhooks: 0 registers none: set webhooks: 1, or leave them out' },
+    ]);
+    expect(problems(judged)).toEqual([]);
+    expect(problems({ ...judged, webhooks: 0, gates: [{ invariants: ['no_lost_events', 'analytics_exact'] }] })).toEqual([]);
+    // An exploration judges with the checkers its scenario can feed, so it leaves them out too.
+    expect(feedableCheckers({ adapter: 'triggers-api', webhooks: 0 })).toEqual(['no_lost_events', 'analytics_exact']);
+    expect(feedableCheckers({ adapter: 'triggers-api', webhooks: 1 })).toHaveLength(5);
+    expect(feedableCheckers({ adapter: parseScenario(scenario(url, [])).adapter, webhooks: 1 })).toEqual(['no_lost_events']);
   });
 
   it("names the http adapter's placeholders it could not fill: an unset variable, a typo, another request's variable", () => {
