@@ -16,6 +16,8 @@ export interface OpAnswer {
 export interface CreatedEvents {
   /** Event ids seen in answers. */
   ids: readonly string[];
+  /** Creates the run tried, whatever their outcome: no listing of the run's events can be longer. */
+  attempts: number;
 }
 
 /** A connected adapter for one run. */

@@ -14,7 +14,8 @@ import { undiciFetch } from './undici-fetch.js';
 /** A request that sees no answer in this long counts as outcome unknown (`info`). */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Bounds every read-back listing, whatever the service answers for cursors. */
-const MAX_PAGES = 1_000;
+/** Items a listing page holds; the slack a listing's bound allows past what the run made. */
+const PAGE = 100;
 
 interface Connection {
   baseUrl: string;
@@ -156,7 +157,8 @@ export function triggersApiAdapter(conn: Connection): Adapter {
       const events: Record<string, FinalEvent> = {};
       // The inbox lists every event of the run's tenant (the runner never acknowledges), including
       // those whose create answer was lost: that is how an `info` create is resolved.
-      await readPages(tenant().events.inbox({ limit: 100 }), { what: 'the inbox', required: true }, (e) => {
+      // The tenant is the run's own, so its inbox holds at most the events the run tried to create.
+      await readPages(tenant().events.inbox({ limit: 100 }), { what: 'the inbox', most: created.attempts + PAGE }, (e) => {
         const seq = (e.payload as { seq?: number } | null)?.seq;
         events[e.event_id] = { readable: true, event_type: e.event_type, source: e.source, ...(seq === undefined ? {} : { idempotency_key: `${conn.runId}-${seq}` }) };
       });
@@ -167,7 +169,8 @@ export function triggersApiAdapter(conn: Connection): Adapter {
       }
       const dlq: FinalDlqEntry[] = [];
       // A compatible service without a dead-letter queue reads as an empty one.
-      await readPages(tenant().webhooks.dlq({ limit: 100 }), { what: 'the dead-letter queue', required: false }, (d) => dlq.push({ delivery_id: d.delivery_id, event_id: d.event_id, webhook_id: d.webhook_id }));
+      const most = created.attempts * Math.max(1, registered.length) + PAGE;
+      await readPages(tenant().webhooks.dlq({ limit: 100 }), { what: 'the dead-letter queue', most, optional: true }, (d) => dlq.push({ delivery_id: d.delivery_id, event_id: d.event_id, webhook_id: d.webhook_id }));
       const summary = (await outcome(() => tenant().analytics.summary({ top: 100 }))).result;
       return {
         kind: 'final',
@@ -188,18 +191,23 @@ export function triggersApiAdapter(conn: Connection): Adapter {
 }
 
 /**
- * Walks a listing's pages to the end (at most {@link MAX_PAGES} × 100 items). A refused page fails the
- * read-back when the listing is `required`, and otherwise ends it.
+ * Walks a listing's pages to the end. A listing longer than the run could have made (`most`) has
+ * pages that do not end, and a refused page leaves it incomplete: either fails the read-back, which
+ * would otherwise judge a part as the whole. An `optional` listing the service does not have (its
+ * first page answered 404) reads as empty.
  */
-async function readPages<T>(items: AsyncGenerator<T, void, undefined>, listing: { what: string; required: boolean }, each: (item: T) => void): Promise<void> {
+export async function readPages<T>(items: AsyncIterable<T>, listing: { what: string; most: number; optional?: true }, each: (item: T) => void): Promise<void> {
   let seen = 0;
   try {
     for await (const item of items) {
+      if (++seen > listing.most) {
+        throw new ScenarioError('setup_failed', `reading ${listing.what} back listed more than ${listing.most} items, more than the run could have made: its pages do not end`);
+      }
       each(item);
-      if (++seen >= MAX_PAGES * 100) break;
     }
   } catch (err) {
     if (!(err instanceof TriggersApiError)) throw err;
-    if (listing.required) throw new ScenarioError('setup_failed', `reading ${listing.what} back answered ${err.status} ${err.code}`);
+    if (listing.optional && seen === 0 && err.status === 404) return;
+    throw new ScenarioError('setup_failed', `reading ${listing.what} back answered ${err.status} ${err.code}${seen > 0 ? ` after ${seen} items` : ''}`);
   }
 }

@@ -39,7 +39,7 @@ export async function quiesceAndRead(input: {
   const deadline = start + input.boundMs;
   const delivered = () => recorder.acceptedPairs() >= recorder.createsOk * input.webhooks && receiver.inFlight() === 0;
   while (!delivered() && clock.now() < deadline && !input.signal.aborted) await clock.until(clock.now() + POLL_MS, input.signal);
-  const created: CreatedEvents = { ids: recorder.eventIds() };
+  const created: CreatedEvents = { ids: recorder.eventIds(), attempts: recorder.createAttempts };
   let final = await adapter.finalRead(created, () => clock.now());
   while (!settledAnalytics(final) && clock.now() < deadline && !input.signal.aborted) {
     await clock.until(clock.now() + POLL_MS * 2, input.signal);

@@ -17,6 +17,8 @@ export class RunRecorder {
   /** Receipts answered 2xx, by `event_id|webhook_id`, for quiescence. */
   private readonly accepted = new Set<string>();
   createsOk = 0;
+  /** Creates invoked, whatever their outcome. */
+  createAttempts = 0;
   private sink: HistoryWriter | undefined;
   /** Whether the history went to a file as it was recorded (see {@link streamTo}). */
   streamed = false;
@@ -48,6 +50,7 @@ export class RunRecorder {
 
   /** Records an operation half. */
   op(record: OpRecord): void {
+    if (record.f === 'create_event' && record.type === 'invoke') this.createAttempts++;
     this.record(record);
   }
 

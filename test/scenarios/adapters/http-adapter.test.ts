@@ -74,8 +74,8 @@ it('owes deliveries to the webhook it registers, with or without a receipt mappi
   const registering = httpAdapterSchema.parse({ ...spec, register_webhook: { method: 'POST', path: '/subscriptions', body: { url: '{{receiver_url}}' } } });
   const adapter = httpAdapter(registering, { baseUrl, runId: 'r4', env: { TOKEN: 't0k' } });
   await adapter.setup('http://127.0.0.1:9/hook', 1);
-  expect((await adapter.finalRead({ ids: [] }, () => 1)).webhooks).toHaveLength(1);
-  expect((await httpAdapter(spec, { baseUrl, runId: 'r5', env: {} }).finalRead({ ids: [] }, () => 1)).webhooks).toEqual([]);
+  expect((await adapter.finalRead({ ids: [], attempts: 0 }, () => 1)).webhooks).toHaveLength(1);
+  expect((await httpAdapter(spec, { baseUrl, runId: 'r5', env: {} }).finalRead({ ids: [], attempts: 0 }, () => 1)).webhooks).toEqual([]);
 });
 
 it('notes a delivery_id_header the webhooks do not carry, naming the headers they did carry', () => {
@@ -107,7 +107,7 @@ it('reads the dead letters of the webhook it registered, and notes a dead_letter
     );
   const adapter = withDlq('r8');
   await adapter.setup('http://127.0.0.1:9/hook', 1);
-  const final = await adapter.finalRead({ ids: [] }, () => 1);
+  const final = await adapter.finalRead({ ids: [], attempts: 0 }, () => 1);
   expect(final.dlq).toEqual([
     { delivery_id: '', event_id: 'e1', webhook_id: final.webhooks[0]!.webhook_id },
     { delivery_id: '', event_id: 'e2', webhook_id: final.webhooks[0]!.webhook_id },
@@ -116,7 +116,7 @@ it('reads the dead letters of the webhook it registered, and notes a dead_letter
   expect(adapter.notes!()).toEqual([]);
 
   const missing = withDlq('r9');
-  expect((await missing.finalRead({ ids: [] }, () => 1)).dlq).toEqual([]);
+  expect((await missing.finalRead({ ids: [], attempts: 0 }, () => 1)).dlq).toEqual([]);
   expect(missing.notes!()).toEqual([
     'adapter.http.dead_letters (GET /hooks/{{run_id}}/dead) answered 404: {"error":"no such hook"}: no dead letters were read, so deliveries the service gave up on count as missing',
   ]);
@@ -124,7 +124,7 @@ it('reads the dead letters of the webhook it registered, and notes a dead_letter
 
 it('asks again at the read-back when an answer is neither 2xx nor 404, and notes the events it never could read', async () => {
   const adapter = httpAdapter(spec, { baseUrl, runId: 'r10', env: { TOKEN: 't0k' } });
-  const final = await adapter.finalRead({ ids: ['flaky', 'broken', 'gone'] }, () => 1);
+  const final = await adapter.finalRead({ ids: ['flaky', 'broken', 'gone'], attempts: 3 }, () => 1);
   expect(Object.fromEntries(Object.entries(final.events).map(([id, e]) => [id, e.readable]))).toEqual({ flaky: true, broken: false, gone: false });
   expect(adapter.notes!()).toEqual([
     'adapter.http.read_event answered neither 2xx nor 404 for 1 event(s) at the read-back (asked up to 3 times), e.g. GET /events/broken → 500 {"error":"internal"}: those count as not readable (lost, when acknowledged); check read_event and the service',

@@ -5,7 +5,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { triggersApiAdapter } from '../../../scenarios/adapters/triggers-api-adapter.js';
+import { readPages, triggersApiAdapter } from '../../../scenarios/adapters/triggers-api-adapter.js';
+import { TriggersApiError } from '../../../sdk/typescript/src/index.js';
 import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../../support/test-api.js';
@@ -35,7 +36,7 @@ describe('triggersApiAdapter', () => {
     expect(await adapter.readEvent('evt_unknown', never)).toMatchObject({ status: 404, ok: false, value: { status: 404 } });
     expect(await adapter.probe('/health/ready')).toBe(200);
 
-    const final = await adapter.finalRead({ ids: [eventId, 'evt_unknown'] }, () => 7);
+    const final = await adapter.finalRead({ ids: [eventId, 'evt_unknown'], attempts: 2 }, () => 7);
     expect(final.events[eventId]).toEqual({ readable: true, event_type: 'order.created', source: 'aftershock', idempotency_key: 'run1-0' });
     expect(final.events.evt_unknown).toMatchObject({ readable: false });
     expect(final.webhooks).toEqual([{ webhook_id: webhookId, event_types: ['*'] }]);
@@ -75,7 +76,7 @@ describe('triggersApiAdapter', () => {
     const keyed = await adapter.createEvent({ seq: 4, event_type: 'order.created', idempotency_key: 'run5-4' }, never);
     expect((await adapter.createEvent({ seq: 4, event_type: 'order.created', idempotency_key: 'run5-4' }, never)).value.event_id).toBe(keyed.value.event_id);
 
-    const final = await adapter.finalRead({ ids: [] }, () => 1);
+    const final = await adapter.finalRead({ ids: [], attempts: 4 }, () => 1);
     expect(final.events[first.value.event_id!]).toMatchObject({ readable: true, idempotency_key: 'run5-3' });
     expect(final.events[second.value.event_id!]).toMatchObject({ readable: true, idempotency_key: 'run5-3' });
     const refused = await adapter.createEvent({ ...input, event_type: '' }, never);
@@ -122,5 +123,32 @@ describe('triggersApiAdapter', () => {
     } finally {
       await new Promise<void>((resolve) => odd.close(() => resolve()));
     }
+  });
+});
+
+describe('readPages', () => {
+  const refused = (status: number) => new TriggersApiError({ message: 'refused', code: status === 404 ? 'not_found' : 'internal_error', status });
+  async function* listing(items: number, failAt?: number, status = 503): AsyncGenerator<number> {
+    for (let i = 0; i < items; i++) {
+      if (i === failAt) throw refused(status);
+      yield i;
+    }
+  }
+  const read = async (items: AsyncIterable<number>, options: { most: number; optional?: true }) => {
+    const seen: number[] = [];
+    const error = await readPages(items, { what: 'the list', ...options }, (n) => seen.push(n)).then(() => undefined, (e: Error) => e.message);
+    return { seen: seen.length, error };
+  };
+
+  it('fails a listing longer than the run could have made, instead of judging a part of it', async () => {
+    expect(await read(listing(5), { most: 5 })).toEqual({ seen: 5, error: undefined });
+    expect(await read(listing(6), { most: 5 })).toEqual({ seen: 5, error: 'reading the list back listed more than 5 items, more than the run could have made: its pages do not end' });
+  });
+
+  it('reads a listing the service does not have as empty, and fails one refused part-way', async () => {
+    expect(await read(listing(3, 0, 404), { most: 10, optional: true })).toEqual({ seen: 0, error: undefined });
+    expect(await read(listing(3, 0, 404), { most: 10 })).toEqual({ seen: 0, error: 'reading the list back answered 404 not_found' });
+    expect(await read(listing(3, 2), { most: 10, optional: true })).toEqual({ seen: 2, error: 'reading the list back answered 503 internal_error after 2 items' });
+    expect(await read(listing(3, 0), { most: 10, optional: true })).toEqual({ seen: 0, error: 'reading the list back answered 503 internal_error' });
   });
 });
