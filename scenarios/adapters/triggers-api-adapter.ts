@@ -68,6 +68,14 @@ export function triggersApiAdapter(conn: Connection): Adapter {
     return api;
   };
 
+  // The service may have disabled a webhook during the run, as its endpoint health allows (a 410, too
+  // many deliveries exhausted in a row); it then owes that webhook nothing more (the checker's part).
+  // A webhook that cannot be read is taken as registered.
+  const withState = async (hook: FinalWebhook): Promise<FinalWebhook> => {
+    const state = (await outcome(() => tenant().webhooks.get(hook.webhook_id))).result;
+    return state && !state.is_active && !disabled.has(hook.webhook_id) ? { ...hook, disabled_reason: state.disabled_reason ?? 'disabled' } : hook;
+  };
+
   return {
     async setup(webhookUrl, webhooks) {
       if (!conn.adminToken) throw new ScenarioError('invalid_options', 'the triggers-api adapter needs an admin token: set the variable target.admin_token_env names');
@@ -175,7 +183,7 @@ export function triggersApiAdapter(conn: Connection): Adapter {
       return {
         kind: 'final',
         events,
-        webhooks: registered,
+        webhooks: await Promise.all(registered.map((hook) => withState(hook))),
         dlq,
         analytics: summary
           ? {

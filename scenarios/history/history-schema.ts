@@ -51,7 +51,7 @@ const counts = z.record(z.string(), z.number());
 const final = z.object({
   kind: z.literal('final'),
   events: z.record(z.string(), z.object({ readable: z.boolean(), event_type: z.string(), source: z.string().optional(), idempotency_key: z.string().optional() })),
-  webhooks: z.array(z.object({ webhook_id: z.string(), event_types: z.array(z.string()), registered_at: time.optional() })),
+  webhooks: z.array(z.object({ webhook_id: z.string(), event_types: z.array(z.string()), registered_at: time.optional(), disabled_reason: z.string().optional() })),
   dlq: z.array(z.object({ delivery_id: z.string(), event_id: z.string(), webhook_id: z.string() })),
   analytics: z.object({ total: z.number(), by_type: counts, by_source: counts }).optional(),
   time,

@@ -98,6 +98,8 @@ export interface FinalWebhook {
   event_types: string[];
   /** When it was registered; events invoked earlier are not expected to reach it. */
   registered_at?: number;
+  /** Why the service disabled it during the run (a 410, failures in a row), when it did. */
+  disabled_reason?: string;
 }
 
 /** An entry of the dead-letter queue at the final read-back. */

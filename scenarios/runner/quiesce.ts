@@ -56,8 +56,14 @@ export async function quiesceAndRead(input: {
 function unsettledParts(owed: number, accepted: number, inFlight: number, final: FinalRead): string[] {
   const readable = Object.values(final.events).filter((e) => e.readable).length;
   return [
-    ...(accepted < owed ? [`${owed - accepted} of ${owed} deliveries owed for acknowledged creates never accepted by the receiver`] : []),
+    ...(accepted < owed ? [`${owed - accepted} of ${owed} deliveries owed for acknowledged creates never accepted by the receiver${disabledNote(final)}`] : []),
     ...(inFlight > 0 ? [`${inFlight} webhook request(s) still being answered`] : []),
     ...(final.analytics && final.analytics.total !== readable ? [`analytics counting ${final.analytics.total} events, ${readable} readable`] : []),
   ];
+}
+
+/** Webhooks the service disabled during the run, which explain deliveries that never came. */
+function disabledNote(final: FinalRead): string {
+  const disabled = final.webhooks.filter((w) => w.disabled_reason !== undefined);
+  return disabled.length === 0 ? '' : ` (the service disabled ${disabled.map((w) => `webhook ${w.webhook_id}: ${w.disabled_reason}`).join('; ')})`;
 }

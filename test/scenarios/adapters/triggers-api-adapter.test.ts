@@ -53,6 +53,18 @@ describe('triggersApiAdapter', () => {
     await adapter.teardown!();
   });
 
+  it('reads back a webhook the service disabled during the run with its reason', async () => {
+    const adapter = triggersApiAdapter({ baseUrl: api.url, adminToken: ADMIN_TOKEN, runId: 'run7' });
+    const [kept, gone] = await adapter.setup(receiver.url, 2);
+    await api.deps.stores.webhooks.disable(gone!, 'endpoint answered 410 Gone', new Date().toISOString());
+    const final = await adapter.finalRead({ ids: [], attempts: 0 }, () => 1);
+    expect(final.webhooks).toEqual([
+      { webhook_id: kept, event_types: ['*'] },
+      { webhook_id: gone, event_types: ['*'], disabled_reason: 'endpoint answered 410 Gone' },
+    ]);
+    await adapter.teardown!();
+  });
+
   it('rejects a teardown that could not disable the webhooks or revoke the key, naming what is left', async () => {
     const other = await startTestApi();
     const adapter = triggersApiAdapter({ baseUrl: other.url, adminToken: ADMIN_TOKEN, runId: 'run6' });

@@ -40,4 +40,19 @@ describe('deliveries_complete', () => {
     const h = history(create(0, 100, 'info', { key: 'k1' }), final({ e1: readable('k1') }));
     expect(deliveriesComplete(h)).toMatchObject({ valid: false, counts: { expected: 1, missing: 1 } });
   });
+
+  it('owes a webhook the service disabled nothing more, once a dead letter of its own shows why', () => {
+    const webhooks = [{ webhook_id: 'wh-1', event_types: ['*'], disabled_reason: 'gone (410)' }];
+    const gone = [create(0, 100, 'ok', { event_id: 'e1' }), create(1, 200, 'ok', { event_id: 'e2' }), create(2, 300, 'ok', { event_id: 'e3' }), receipt('d1', 'e1', 400, { status: 410 })];
+    const events = { e1: readable(), e2: readable(), e3: readable() };
+    const explained = deliveriesComplete(history(...gone, final(events, { webhooks, dlq: [{ delivery_id: 'd1', event_id: 'e1', webhook_id: 'wh-1' }] })));
+    expect(explained).toMatchObject({ valid: true, counts: { expected: 3, dead_lettered: 1, missing: 0, disabled_webhooks: 1, not_owed: 2 } });
+    expect(explained.examples).toEqual([
+      { webhook_id: 'wh-1', expected: 'deliveries until the service disabled the webhook', seen: "disabled by the service (gone (410)), with a dead letter; what it did not get after is not owed" },
+    ]);
+    // Disabled with no dead letter to say why: judged like any webhook.
+    const unexplained = deliveriesComplete(history(...gone, final(events, { webhooks })));
+    expect(unexplained).toMatchObject({ valid: false, counts: { expected: 3, missing: 3 } });
+    expect(unexplained.counts).not.toHaveProperty('not_owed');
+  });
 });

@@ -50,4 +50,24 @@ describe('runner against the embedded Triggers API', () => {
     const history = (await readFile(journal.outputs.history, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; detail?: { injections?: number } });
     expect(history.find((r) => r.kind === 'fault' && r.type === 'end')?.detail?.injections).toBeGreaterThan(0);
   });
+
+  it('passes deliveries_complete when the receiver answers 410 and the service disables the webhook, as its spec says', async () => {
+    const scenario = defineScenario({
+      title: 'Embedded receiver gone',
+      load: { rate: 10 },
+      phases: { baseline: '1s', fault: '1s', recovery: '2s' },
+      method: [{ at: '1s', for: '1s', fault: { receiver: { status: 410 } } }],
+      gates: [{ invariants: ['no_lost_events', 'deliveries_complete'] }],
+      // Deliveries the disabled webhook is not owed never come: the wait runs to its bound.
+      quiesce: '2s',
+    });
+    const journal = await runScenario(scenario, { seed: 8, out: await mkdtemp(join(tmpdir(), 'aftershock-embedded-')) });
+    const complete = journal.checkers.find((c) => c.name === 'deliveries_complete');
+    expect(journal.gates.filter((g) => !g.passed), journal.errors.join('; ')).toEqual([]);
+    expect(complete?.counts).toMatchObject({ missing: 0, disabled_webhooks: 1 });
+    expect(complete!.counts.dead_lettered).toBeGreaterThan(0);
+    expect(complete!.counts.not_owed).toBeGreaterThan(0);
+    // The wait for what never came says why it never came.
+    expect(journal.errors.join('; ')).toMatch(/deliveries owed for acknowledged creates never accepted by the receiver \(the service disabled webhook \S+: /);
+  });
 });
