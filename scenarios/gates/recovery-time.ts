@@ -2,7 +2,6 @@
 // holding for `hold`; `never` (null) if that does not happen within the recovery phase.
 // Probes are known per 1 s bucket, so the answer is exact for that step function: ±1 bucket.
 import { BUCKET_MS, bucketOf } from '../measure/measurements.js';
-import type { HistoryRecord } from '../history/history.js';
 
 /** What recovery is measured on. All times in ms since run start. */
 export interface RecoveryInput {
@@ -35,13 +34,4 @@ function holdsThroughout(holdsAt: (second: number) => boolean, from: number, to:
   const last = to > from ? bucketOf(to - 1) : bucketOf(from);
   for (let s = bucketOf(from); s <= last; s++) if (!holdsAt(s)) return false;
   return true;
-}
-
-/** When the last fault window closed, from the history; null when no fault ended. */
-export function lastHeal(history: readonly HistoryRecord[]): number | null {
-  let last: number | null = null;
-  for (const record of history) {
-    if (record.kind === 'fault' && record.type === 'end' && (last === null || record.time > last)) last = record.time;
-  }
-  return last;
 }

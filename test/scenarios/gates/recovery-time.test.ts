@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastHeal, recoveryTime } from '../../../scenarios/gates/recovery-time.js';
+import { recoveryTime } from '../../../scenarios/gates/recovery-time.js';
 
 const from = (first: number) => (s: number) => s >= first;
 
@@ -26,15 +26,5 @@ describe('recoveryTime', () => {
     expect(recoveryTime({ holdsAt: from(18), heal: 10_000, hold: 3000, end: 20_000 })).toBeNull();
     expect(recoveryTime({ holdsAt: () => false, heal: 10_000, hold: 0, end: 20_000 })).toBeNull();
     expect(recoveryTime({ holdsAt: from(17), heal: 10_000, hold: 3000, end: 20_000 })).toBe(7000);
-  });
-
-  it('takes the last fault end in the history as the last heal', () => {
-    expect(lastHeal([
-      { kind: 'fault', id: 'a', type: 'start', fault: 'receiver', time: 10_000 },
-      { kind: 'fault', id: 'b', type: 'end', fault: 'chaos:dynamodb', time: 25_000 },
-      { kind: 'fault', id: 'a', type: 'end', fault: 'receiver', time: 30_000 },
-      { kind: 'fault', id: 'c', type: 'start', fault: 'proxy:dynamodb', time: 31_000 },
-    ])).toBe(30_000);
-    expect(lastHeal([])).toBeNull();
   });
 });
