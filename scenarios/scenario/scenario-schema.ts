@@ -53,7 +53,8 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     const total = s.phases.baseline + s.phases.fault + s.phases.recovery;
     s.method.forEach((step, i) => {
-      const end = step.at + (step.for ?? 0);
+      // A kill's restart is its heal: planned after the run, the run would wait for it.
+      const end = plannedEnd(step) ?? step.at;
       if (end > total) ctx.addIssue({ code: 'custom', path: ['method', i, 'at'], message: `ends at ${end} ms, after the run (${total} ms)` });
     });
     const names = new Set(s.steady_state.map((p) => p.name));

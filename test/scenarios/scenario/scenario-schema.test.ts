@@ -46,6 +46,10 @@ describe('scenario schema', () => {
     expect(noEnd.issues.map((i) => i.path)).toContain('method.0.for');
     const late = errorOf(() => parseScenario({ ...minimal, method: [{ at: '5s', for: '2s', fault: { receiver: { hang: true } } }] }));
     expect(late.issues.map((i) => i.path)).toContain('method.0.at');
+    // A kill's restart is its heal: one planned after the run is refused too, one within it is not.
+    const lateRestart = errorOf(() => parseScenario({ ...minimal, method: [{ at: '1s', action: { kill: 'worker', restart_after: '6s' } }] }));
+    expect(lateRestart.issues).toEqual([expect.objectContaining({ path: 'method.0.at', message: expect.stringContaining('ends at 7000 ms, after the run') })]);
+    expect(parseScenario({ ...minimal, method: [{ at: '1s', action: { kill: 'worker', restart_after: '500ms' } }] }).method).toHaveLength(1);
   });
 
   it('refuses a chaos injector its point cannot apply, which the target would refuse mid-run', () => {
