@@ -37,7 +37,10 @@ export async function quiesceAndRead(input: {
   const { adapter, receiver, recorder, clock } = input;
   const start = clock.now();
   const deadline = start + input.boundMs;
-  const delivered = () => recorder.acceptedPairs() >= recorder.createsOk * input.webhooks && receiver.inFlight() === 0;
+  const delivered = () => {
+    const { owed, accepted } = recorder.deliveriesOwed(input.webhooks);
+    return accepted >= owed && receiver.inFlight() === 0;
+  };
   while (!delivered() && clock.now() < deadline && !input.signal.aborted) await clock.until(clock.now() + POLL_MS, input.signal);
   const created: CreatedEvents = { ids: recorder.eventIds(), attempts: recorder.createAttempts };
   let final = await adapter.finalRead(created, () => clock.now());
@@ -45,7 +48,8 @@ export async function quiesceAndRead(input: {
     await clock.until(clock.now() + POLL_MS * 2, input.signal);
     final = await adapter.finalRead(created, () => clock.now());
   }
-  const unsettled = unsettledParts(recorder.createsOk * input.webhooks, recorder.acceptedPairs(), receiver.inFlight(), final);
+  const { owed, accepted } = recorder.deliveriesOwed(input.webhooks);
+  const unsettled = unsettledParts(owed, accepted, receiver.inFlight(), final);
   return { final, waitedMs: clock.now() - start, settled: unsettled.length === 0, unsettled };
 }
 

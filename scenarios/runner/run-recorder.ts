@@ -14,9 +14,8 @@ export class RunRecorder {
   private readonly intendedOf = new Map<string, number>();
   /** http probe name → second → status seen (0 when unreachable). */
   readonly httpSamples = new Map<string, Map<number, number>>();
-  /** Receipts answered 2xx, by `event_id|webhook_id`, for quiescence. */
-  private readonly accepted = new Set<string>();
-  createsOk = 0;
+  /** The webhooks whose receipt of each event was answered 2xx, for quiescence. */
+  private readonly acceptedBy = new Map<string, Set<string>>();
   /** Creates invoked, whatever their outcome. */
   createAttempts = 0;
   private sink: HistoryWriter | undefined;
@@ -56,7 +55,6 @@ export class RunRecorder {
 
   /** Remembers an event the service accepted, and when its create was meant to start (for lag). */
   eventCreated(eventId: string, intended: number): void {
-    this.createsOk++;
     this.intendedOf.set(eventId, intended);
   }
 
@@ -64,7 +62,10 @@ export class RunRecorder {
   receipt(record: ReceiptRecord): void {
     this.record(record);
     const accepted = record.status >= 200 && record.status < 300;
-    if (accepted) this.accepted.add(`${record.event_id}|${record.webhook_id}`);
+    if (accepted) {
+      const by = this.acceptedBy.get(record.event_id) ?? new Set<string>();
+      this.acceptedBy.set(record.event_id, by.add(record.webhook_id));
+    }
     const intended = this.intendedOf.get(record.event_id);
     if (intended !== undefined) this.measurements.recordDelivery({ intended, arrived: record.start, accepted });
   }
@@ -81,8 +82,14 @@ export class RunRecorder {
     return [...this.intendedOf.keys()];
   }
 
-  /** Distinct (event, webhook) pairs delivered and accepted so far. */
-  acceptedPairs(): number {
-    return this.accepted.size;
+  /**
+   * Deliveries owed for the events the service acknowledged, `webhooks` each, and how many of them
+   * the receiver has accepted so far. Only the acknowledged events' own deliveries count: one of an
+   * event whose create got no answer does not stand in for one still owed.
+   */
+  deliveriesOwed(webhooks: number): { owed: number; accepted: number } {
+    let accepted = 0;
+    for (const eventId of this.intendedOf.keys()) accepted += Math.min(webhooks, this.acceptedBy.get(eventId)?.size ?? 0);
+    return { owed: this.intendedOf.size * webhooks, accepted };
   }
 }

@@ -64,6 +64,27 @@ it('says how many owed deliveries never came when the wait runs out', async () =
   );
 }, 30_000);
 
+it("waits for an acknowledged event's own delivery: another event's does not stand in for it", async () => {
+  const clock = startRunClock();
+  const recorder = new RunRecorder();
+  // Event A was acknowledged; event B's create got no answer, but B was stored and delivered at once.
+  recorder.eventCreated('A', 0);
+  recorder.receipt({ kind: 'receipt', delivery_id: 'dB', event_id: 'B', webhook_id: 'w1', start: 20, end: 21, status: 200 });
+  // A's delivery is still being retried by the service, and lands 300 ms from now.
+  const late = setTimeout(() => recorder.receipt({ kind: 'receipt', delivery_id: 'dA', event_id: 'A', webhook_id: 'w1', start: clock.now(), end: clock.now(), status: 200 }), 300);
+  const final: FinalRead = { kind: 'final', events: {}, webhooks: [{ webhook_id: 'w1', event_types: ['*'] }], dlq: [], time: 0 };
+  const adapter = { finalRead: () => Promise.resolve(final) } as unknown as Adapter;
+  const receiver = { inFlight: () => 0 } as unknown as Parameters<typeof quiesceAndRead>[0]['receiver'];
+  try {
+    const result = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: 1, boundMs: 10_000, signal: new AbortController().signal });
+    expect(result).toMatchObject({ settled: true, unsettled: [] });
+    expect(recorder.history.filter((r) => r.kind === 'receipt').map((r) => r.kind === 'receipt' && r.event_id)).toEqual(['B', 'A']);
+    expect(result.waitedMs).toBeLessThan(10_000);
+  } finally {
+    clearTimeout(late);
+  }
+});
+
 it('waits for an event the analytics count but the service does not show yet, then reads it back', async () => {
   // A create cut off by a crash: the service counted it at once and shows it only after its own
   // recovery, here at the third read-back. Judged at the first, analytics would read one too many.
