@@ -36,6 +36,8 @@ export interface OpenModelOptions {
   maxInFlight?: number;
   /** Told about every finished request as it finishes (a runner buckets them per second). */
   onOutcome?: (outcome: RequestOutcome) => void;
+  /** Told about every arrival dropped for `maxInFlight`, when it was due (epoch ms from `now`). */
+  onDrop?: (drop: { i: number; intendedAt: number }) => void;
   /** Stops new arrivals; the run then resolves once the requests in flight settle. */
   signal?: AbortSignal;
   /** Epoch-ms clock for the times reported to `onOutcome` (default: `performance.timeOrigin + performance.now()`). */
@@ -87,6 +89,7 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<OpenModelRes
   const launch = (i: number, intendedAt: number) => {
     if (pending.size >= maxInFlight) {
       dropped++;
+      opts.onDrop?.({ i, intendedAt: origin + intendedAt });
       return;
     }
     // Microseconds (at least 1: HDR records no zero) between the schedule's start and the actual one.

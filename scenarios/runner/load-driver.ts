@@ -102,6 +102,13 @@ export async function driveLoad(input: {
     // Outcomes in run time, bucketed by the schedule's own intended start.
     now: () => clock.now(),
     onOutcome: (o) => recorder.measurements.recordOp({ op: o.operation ?? 'create_event', intended: o.intendedAt, end: o.endedAt, ok: o.ok, status: o.status }),
+    // Never sent, so not in the history; measured, so rate counts the offered load and success_rate
+    // falls with every request the service was too slow to take.
+    onDrop: ({ i, intendedAt }) => {
+      const { f } = plan(i);
+      const op = f === 'read_event' && created.length === 0 ? 'create_event' : f;
+      recorder.measurements.recordOp({ op, intended: intendedAt, end: intendedAt, ok: false, dropped: true });
+    },
   });
   return { intended: result.intended, dropped: result.dropped };
 }

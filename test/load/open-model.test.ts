@@ -20,6 +20,20 @@ describe('runOpenModel', () => {
     }
   });
 
+  it('tells onDrop about every arrival dropped for maxInFlight, with its intended start', async () => {
+    const heard: number[] = [];
+    const drops: { i: number; intendedAt: number }[] = [];
+    const slow = () => new Promise<{ ok: boolean; status: number }>((r) => setTimeout(() => r({ ok: true, status: 201 }), 60));
+    const result = await runOpenModel({ rate: 100, durationMs: 200, send: slow, maxInFlight: 1, onOutcome: (o) => heard.push(o.i), onDrop: (d) => drops.push(d), now });
+    expect(result.dropped).toBeGreaterThan(0);
+    expect(drops).toHaveLength(result.dropped);
+    // Every arrival is either sent or dropped, once; a dropped one was due at its place in the schedule.
+    expect([...heard, ...drops.map((d) => d.i)].sort((a, b) => a - b)).toEqual(Array.from({ length: result.intended }, (_, i) => i));
+    const first = drops[0]!;
+    const next = drops.find((d) => d.i === first.i + 1);
+    if (next) expect(next.intendedAt - first.intendedAt).toBeCloseTo(10, 0);
+  });
+
   it('stops new arrivals when the signal aborts and resolves once in-flight requests settle', async () => {
     const stop = new AbortController();
     let seen = 0;
