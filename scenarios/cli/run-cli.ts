@@ -21,7 +21,8 @@ options:
   --seed N                 replay: the same fault decisions and load schedule
   --out DIR                output directory (several scenarios: one subdirectory each, named after
                            the file; files sharing a name get -1, -2, ... in argument order)
-  --fail-fast              stop at the first failed phase gate (rollbacks still run)
+  --fail-fast              stop at the first failed gate of the baseline or fault phase, judged once
+                           its requests have answered (rollbacks still run)
   --target KIND            override every scenario's target: embedded | url (a scenario already
                            embedded keeps its mode and workers)
   --base-url URL           with --target url: where the service answers

@@ -14,6 +14,8 @@ export class RunRecorder {
   private readonly intendedOf = new Map<string, number>();
   /** http probe name → second → status seen (0 when unreachable). */
   readonly httpSamples = new Map<string, Map<number, number>>();
+  /** The intended start of each operation not answered yet, by process. */
+  private readonly open = new Map<number, number>();
   /** The webhooks whose receipt of each event was answered 2xx, for quiescence. */
   private readonly acceptedBy = new Map<string, Set<string>>();
   /** Creates invoked, whatever their outcome. */
@@ -50,7 +52,16 @@ export class RunRecorder {
   /** Records an operation half. */
   op(record: OpRecord): void {
     if (record.f === 'create_event' && record.type === 'invoke') this.createAttempts++;
+    if (record.type === 'invoke') this.open.set(record.process, record.intended ?? record.time);
+    else this.open.delete(record.process);
     this.record(record);
+  }
+
+  /** Operations due before `ms` (by intended start) that have not been answered yet. */
+  openBefore(ms: number): number {
+    let n = 0;
+    for (const intended of this.open.values()) if (intended < ms) n++;
+    return n;
   }
 
   /** Remembers an event the service accepted, and when its create was meant to start (for lag). */
