@@ -9,12 +9,29 @@ function requireControl(processes: ProcessControl | undefined): ProcessControl {
   return processes;
 }
 
-/** Stops the process now; healing continues it. */
+/**
+ * How many `stop` steps hold each process stopped (by role and index). A process has one stopped state
+ * for all of them, so it is continued only when the last one heals: an inner step's heal must not end
+ * an outer step's window early.
+ */
+const stopHolds = new WeakMap<ProcessControl, Map<string, number>>();
+
+/** Stops the process now; healing continues it, once no other `stop` step holds it stopped. */
 export function applyProcessFault(fault: ProcessFault, processes: ProcessControl | undefined, onError: (err: unknown) => void): ActiveFault {
   const control = requireControl(processes);
   const index = fault.index ?? 0;
   const name = control.signal(fault.stop, index, 'SIGSTOP');
-  const heal = once(async () => void control.signal(fault.stop, index, 'SIGCONT'), onError);
+  // Counted once the signal went: a process that could not be stopped holds nothing.
+  const key = `${fault.stop}#${index}`;
+  let holds = stopHolds.get(control);
+  if (!holds) stopHolds.set(control, (holds = new Map()));
+  holds.set(key, (holds.get(key) ?? 0) + 1);
+  const heal = once(async () => {
+    const left = holds.get(key)! - 1;
+    if (left > 0) return void holds.set(key, left);
+    holds.delete(key);
+    control.signal(fault.stop, index, 'SIGCONT');
+  }, onError);
   return { kind: 'process', label: `process:${name}`, detail: { ...fault, signal: 'SIGSTOP' }, heal };
 }
 
