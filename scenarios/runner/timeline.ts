@@ -70,7 +70,7 @@ async function apply(step: MethodStep, id: string, ctx: TimelineContext): Promis
   const f = step.fault!;
   if (f.chaos) return applyChaosFault(f.chaos, id, step.for!, { baseUrl: target.baseUrl, adminToken: target.adminToken, onError, relay: target.processes?.relayChaos });
   if (f.proxy) return applyProxyFault(f.proxy, id, target.proxies, onError);
-  if (f.receiver) return applyReceiverFault(f.receiver, ctx.receiver);
+  if (f.receiver) return applyReceiverFault(f.receiver, ctx.receiver, onError);
   return applyProcessFault(f.process!, target.processes, onError);
 }
 
