@@ -99,7 +99,9 @@ export async function openStackHost(store: ExploreStore, run: ScheduleRun, plant
   const startFaults = (clock: RunClock) => {
     const total = shape.baselineMs + shape.faultMs + shape.recoveryMs;
     const faults = schedule.faults.map(async (f, i) => {
-      const id = `explore-${i + 1}`;
+      // The id the runner's timeline gives the step (timeline.ts): the engine draws a rule's decisions
+      // from (seed, rule id, point), so the written scenario's replay decides as this run did.
+      const id = `aftershock-${seed}-${i + 1}`;
       const fault = 'receiver' in f.fault ? 'receiver' : `chaos:${'chaos' in f.fault ? f.fault.chaos.point : ''}`;
       await clock.until(shape.baselineMs + f.at);
       const heal = applyFault(f, id, { engine, receiver });

@@ -1,0 +1,100 @@
+// A schedule exploration finds is written as a scenario that `aftershock run` replays; the replay must
+// apply its faults as the exploration did. Each test runs a schedule's faults both ways, on real stacks
+// and receivers: as exploration runs it (its in-process host), and as the runner's timeline runs the
+// written scenario's method against a stack's `/_chaos` control API and a receiver of its own.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ChaosEngine } from '../../../chaos/src/index.js';
+import { openStackHost, startExploreStack, startExploreStore, type ExploreStore } from '../../../scenarios/explore/explore-stack.js';
+import { scheduleScenario, type Schedule } from '../../../scenarios/explore/schedule.js';
+import type { HistoryRecord } from '../../../scenarios/history/history.js';
+import { startReceiver } from '../../../scenarios/receiver/receiver.js';
+import { startRunClock, type RunClock } from '../../../scenarios/runner/run-clock.js';
+import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
+import { startTimeline } from '../../../scenarios/runner/timeline.js';
+import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+import { waitFor } from '../../support/wait-for.js';
+
+const SEED = 12345;
+const shape = { baselineMs: 100, faultMs: 1_000, recoveryMs: 100 };
+
+/** One way of running a schedule's faults, as a probe sees it while they run. */
+interface FaultRun {
+  clock: RunClock;
+  /** The engine the chaos rules went into, once one has. */
+  engine(): ChaosEngine;
+  webhookUrl: string;
+  history: HistoryRecord[];
+}
+
+let store: ExploreStore;
+beforeAll(async () => {
+  store = await startExploreStore();
+});
+afterAll(async () => {
+  await store?.stop();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs `probe` while exploration's host applies the schedule's faults, then waits for their windows to close. */
+async function explored<T>(schedule: Schedule, probe: (run: FaultRun) => Promise<T>): Promise<T> {
+  // The host keeps its stack's engine to itself: it is the one the rules go into.
+  const installs = vi.spyOn(ChaosEngine.prototype, 'upsertRules');
+  const recorder = new RunRecorder();
+  let clock = startRunClock();
+  const host = await openStackHost(store, { schedule, seed: SEED, shape, runId: 'explored', quiesceMs: 1_000, recorder, now: () => clock.now() });
+  try {
+    clock = startRunClock();
+    const faults = host.startFaults(clock, new AbortController().signal);
+    const engine = () => installs.mock.contexts.at(-1) as ChaosEngine;
+    const seen = await probe({ clock, engine, webhookUrl: host.webhookUrl, history: recorder.history });
+    await faults.done;
+    return seen;
+  } finally {
+    await host.close();
+  }
+}
+
+/** Runs `probe` while the runner's timeline applies the written scenario's method, then waits for its windows to close. */
+async function replayed<T>(schedule: Schedule, probe: (run: FaultRun) => Promise<T>): Promise<T> {
+  const scenario = parseScenario(scheduleScenario(schedule, SEED, shape));
+  const stack = await startExploreStack(store, scenario.seed!);
+  const recorder = new RunRecorder();
+  let clock = startRunClock();
+  const receiver = await startReceiver({ now: () => clock.now(), random: () => 0, identify: () => ({ delivery_id: 'd', event_id: 'e', webhook_id: 'w' }), onReceipt: (r) => recorder.receipt(r) });
+  try {
+    const target = { baseUrl: stack.url, adminToken: stack.adminToken, webhookUrl: (url: string) => url, close: async () => undefined };
+    clock = startRunClock();
+    const timeline = startTimeline(scenario.method, { seed: scenario.seed!, target, receiver, clock, recorder, signal: new AbortController().signal, onError: () => undefined, onEvent: () => undefined });
+    const seen = await probe({ clock, engine: () => stack.chaos!, webhookUrl: receiver.url, history: recorder.history });
+    await timeline.done;
+    expect(timeline.activities.map((a) => a.error).filter(Boolean)).toEqual([]);
+    return seen;
+  } finally {
+    await receiver.close();
+    await stack.close();
+  }
+}
+
+/** The first rule of the run's engine once it is in it (pending or active). */
+async function installedRule(run: FaultRun, state?: 'active') {
+  return waitFor(() => run.engine()?.listRules().find((r) => state === undefined || r.state === state), { timeoutMs: 5_000, message: `a ${state ?? 'installed'} chaos rule` });
+}
+
+describe('a found schedule replays as it was explored', () => {
+  it('makes the same chaos decisions: a probability ½ rule decides alike on the same seed', async () => {
+    // A table no request writes to: the only draws from the rule are the probe's own.
+    const match = { operation: 'PutItem', table: 'replay-probe' };
+    const schedule: Schedule = { rate: 5, faults: [{ at: 0, for: 800, fault: { chaos: { point: 'dynamodb', match, injector: { kind: 'dynamodb_error', error: 'ThrottlingException' }, probability: 0.5 } } }] };
+    const decide = async (run: FaultRun) => {
+      await installedRule(run, 'active');
+      const engine = run.engine();
+      return Array.from({ length: 32 }, () => (engine.decide('dynamodb', match) ? 1 : 0)).join('');
+    };
+    const explore = await explored(schedule, decide);
+    const replay = await replayed(schedule, decide);
+    expect(explore).toMatch(/0.*1|1.*0/);
+    expect(replay).toBe(explore);
+  });
+});
