@@ -10,6 +10,7 @@ import { startTriggersApi, type TriggersApi } from '../../reference-server/src/t
 import { createAdapter } from '../adapters/create-adapter.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { CHECKER_NAMES } from '../checkers/registry.js';
+import { chaosRule } from '../faults/chaos-fault.js';
 import { startReceiver, type Receiver } from '../receiver/receiver.js';
 import type { RunClock } from '../runner/run-clock.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
@@ -66,15 +67,17 @@ export async function startExploreStack(store: ExploreStore, seed: number, plant
   return Object.assign(api, { adminToken });
 }
 
-/** Applies one fault straight into the stack's engine or the receiver; resolves to its heal. */
+/**
+ * Applies one fault straight into the stack's engine or the receiver; resolves to its heal. A chaos
+ * rule is the one the runner sends for the step ({@link chaosRule}), its window included.
+ */
 function applyFault(f: ExploreFault, id: string, ctx: { engine: ChaosEngine; receiver: Receiver }): () => void {
   if ('receiver' in f.fault) {
     ctx.receiver.inject(f.fault.receiver);
     return () => ctx.receiver.heal();
   }
   if (!('chaos' in f.fault)) throw new Error(`the in-process stack cannot take ${Object.keys(f.fault)[0]} faults`);
-  const { point, match, injector, probability } = f.fault.chaos;
-  ctx.engine.upsertRules([{ id, point, match: match ?? {}, injector, probability: probability ?? 1, duration: f.for }]);
+  ctx.engine.upsertRules([chaosRule(f.fault.chaos, id, f.for)]);
   return () => {
     // The rule carries its own duration and may have expired (and been retired) a moment earlier.
     if (ctx.engine.listRules().some((r) => r.id === id)) ctx.engine.removeRule(id);

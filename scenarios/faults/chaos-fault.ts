@@ -63,13 +63,22 @@ async function answered(request: () => Promise<Response>, ms: number): Promise<R
 }
 
 /**
+ * The rule `id` a chaos step of `forMs` installs, window included. The runner sends it to the target,
+ * and exploration's in-process stacks put it straight into their engine, so a found schedule replays
+ * with the windows it was explored with.
+ */
+export function chaosRule(fault: ChaosFault, id: string, forMs: number) {
+  // A crash ends the process that answers the control API: it waits a moment, so the answer gets out first.
+  const delay = fault.injector.kind === 'crash' ? CRASH_DELAY_MS : 0;
+  return { id, point: fault.point, match: fault.match ?? {}, injector: fault.injector, probability: fault.probability ?? 1, start_after: delay, duration: Math.max(1, forMs - delay) };
+}
+
+/**
  * Installs the rule `id` for `forMs`. Throws when the target refuses it (the answer's message), so a
  * scenario whose rule the service rejects fails loudly instead of running without its fault.
  */
 export async function applyChaosFault(fault: ChaosFault, id: string, forMs: number, ctx: ChaosFaultContext): Promise<ActiveFault> {
-  // A crash ends the process that answers the control API: it waits a moment, so the answer gets out first.
-  const delay = fault.injector.kind === 'crash' ? CRASH_DELAY_MS : 0;
-  const rule = { id, point: fault.point, match: fault.match ?? {}, injector: fault.injector, probability: fault.probability ?? 1, start_after: delay, duration: Math.max(1, forMs - delay) };
+  const rule = chaosRule(fault, id, forMs);
   const res = await control(ctx, 'PUT', '/_chaos/rules', { rules: [rule] });
   if (!res.ok) throw new Error(`the target refused chaos rule ${id}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   // The server validated it; worker processes get the same rule (their injections are not counted here).

@@ -97,4 +97,18 @@ describe('a found schedule replays as it was explored', () => {
     expect(explore).toMatch(/0.*1|1.*0/);
     expect(replay).toBe(explore);
   });
+
+  it('gives a worker crash the window the replay gives it', async () => {
+    // A crash rule waits a moment after its step starts (its process answers the control API first).
+    const crash = { point: 'worker' as const, match: { loop: 'delivery', step: 'send' }, injector: { kind: 'crash' as const, exit_code: 137 }, probability: 0.5 };
+    const schedule: Schedule = { rate: 5, faults: [{ at: 0, for: 300, fault: { chaos: crash } }] };
+    const rule = async (run: FaultRun) => {
+      const { installed_at: _i, starts_at: _s, ends_at: _e, state: _state, count: _count, ...stored } = await installedRule(run);
+      return stored;
+    };
+    const explore = await explored(schedule, rule);
+    const replay = await replayed(schedule, rule);
+    expect(replay).toMatchObject({ start_after: 100, duration: 200 });
+    expect(explore).toEqual(replay);
+  });
 });
