@@ -11,6 +11,7 @@ import { createAdapter } from '../adapters/create-adapter.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { CHECKER_NAMES } from '../checkers/registry.js';
 import { chaosRule } from '../faults/chaos-fault.js';
+import { applyReceiverFault } from '../faults/receiver-fault.js';
 import { startReceiver, type Receiver } from '../receiver/receiver.js';
 import type { RunClock } from '../runner/run-clock.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
@@ -68,14 +69,12 @@ export async function startExploreStack(store: ExploreStore, seed: number, plant
 }
 
 /**
- * Applies one fault straight into the stack's engine or the receiver; resolves to its heal. A chaos
- * rule is the one the runner sends for the step ({@link chaosRule}), its window included.
+ * Applies one fault straight into the stack's engine or the receiver, as the runner's timeline applies
+ * the step; resolves to its heal. A chaos rule is the one the runner sends ({@link chaosRule}), its
+ * window included; a receiver fault replaces the one in force, whose heal then leaves it be.
  */
-function applyFault(f: ExploreFault, id: string, ctx: { engine: ChaosEngine; receiver: Receiver }): () => void {
-  if ('receiver' in f.fault) {
-    ctx.receiver.inject(f.fault.receiver);
-    return () => ctx.receiver.heal();
-  }
+async function applyFault(f: ExploreFault, id: string, ctx: { engine: ChaosEngine; receiver: Receiver }): Promise<() => void | Promise<void>> {
+  if ('receiver' in f.fault) return (await applyReceiverFault(f.fault.receiver, ctx.receiver)).heal;
   if (!('chaos' in f.fault)) throw new Error(`the in-process stack cannot take ${Object.keys(f.fault)[0]} faults`);
   ctx.engine.upsertRules([chaosRule(f.fault.chaos, id, f.for)]);
   return () => {
@@ -107,10 +106,10 @@ export async function openStackHost(store: ExploreStore, run: ScheduleRun, plant
       const id = `aftershock-${seed}-${i + 1}`;
       const fault = 'receiver' in f.fault ? 'receiver' : `chaos:${'chaos' in f.fault ? f.fault.chaos.point : ''}`;
       await clock.until(shape.baselineMs + f.at);
-      const heal = applyFault(f, id, { engine, receiver });
+      const heal = await applyFault(f, id, { engine, receiver });
       recorder.history.push({ kind: 'fault', id, type: 'start', fault, detail: f.fault, time: clock.now() });
       await clock.until(Math.min(total, shape.baselineMs + f.at + f.for));
-      heal();
+      await heal();
       recorder.history.push({ kind: 'fault', id, type: 'end', fault, time: clock.now() });
     });
     const done = Promise.all(faults).then(() => undefined);

@@ -111,4 +111,27 @@ describe('a found schedule replays as it was explored', () => {
     expect(replay).toMatchObject({ start_after: 100, duration: 200 });
     expect(explore).toEqual(replay);
   });
+
+  it('keeps a later receiver fault in force when an earlier one that it replaced ends', async () => {
+    // 503 over [100, 400) ms of the run, then 500 from 200 ms until 1.2 s: the 503's heal at 400 ms
+    // must leave the 500 in force, as the runner's receiver steps do.
+    const schedule: Schedule = {
+      rate: 5,
+      faults: [
+        { at: 0, for: 300, fault: { receiver: { status: 503 } } },
+        { at: 100, for: 1_000, fault: { receiver: { status: 500 } } },
+      ],
+    };
+    const answer = async (run: FaultRun) => {
+      await waitFor(() => run.history.some((r) => r.kind === 'fault' && r.type === 'end'), { timeoutMs: 5_000, message: 'the first fault to end' });
+      const status = await fetch(run.webhookUrl, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2_000) }).then((res) => res.status);
+      // Still inside the second step's window, so the answer was its to give.
+      expect(run.clock.now()).toBeLessThan(1_200);
+      return status;
+    };
+    const replay = await replayed(schedule, answer);
+    const explore = await explored(schedule, answer);
+    expect(replay).toBe(500);
+    expect(explore).toBe(replay);
+  });
 });
