@@ -125,7 +125,7 @@ export async function openStackHost(store: ExploreStore, run: ScheduleRun, plant
     };
   };
   return {
-    scenario: parseScenario(scheduleScenario(schedule, seed, shape)),
+    scenario: parseScenario(scheduleScenario(schedule, seed, shape, 'Explored fault schedule', undefined, run.quiesceMs)),
     adapter,
     receiver,
     webhookUrl: receiver.url,

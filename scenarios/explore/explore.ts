@@ -8,7 +8,7 @@ import type { CheckerResult } from '../checkers/checker.js';
 import { startExploreStore, type ExploreStore } from './explore-stack.js';
 import type { ExploreTarget } from './explore-target.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleRunOptions } from './run-schedule.js';
-import { DEFAULT_SHAPE, scheduleArbitrary, type ExploredService, type Schedule, type ScheduleShape } from './schedule.js';
+import { DEFAULT_QUIESCE_MS, DEFAULT_SHAPE, scheduleArbitrary, type ExploredService, type Schedule, type ScheduleShape } from './schedule.js';
 import { faultName, type FaultFamily } from './vocabulary.js';
 
 /** Budgets and knobs; every field has a default. */
@@ -48,8 +48,9 @@ export interface ExploreFailure {
   path: string;
   /** The phases it ran in (the default when absent): its scenario file must keep them. */
   shape?: ScheduleShape;
-  /** The user's service it ran against, with the quiescence bound it was judged under (absent: the embedded stack). */
+  /** The user's service it ran against (absent: the embedded stack). */
   service?: ExploredService;
+  /** The quiescence bound it was judged under (absent: {@link DEFAULT_QUIESCE_MS}): its scenario file must keep it. */
   quiesceMs?: number;
 }
 
@@ -126,7 +127,7 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
     if (details.failed && details.counterexample && lastFailing) {
       const [schedule] = details.counterexample;
       const last = JSON.stringify(lastFailing.schedule) === JSON.stringify(schedule) ? lastFailing : { schedule, runSeed: runSeedOf(seed, schedule), failed: lastFailing.failed };
-      result.failure = { ...last, path: details.counterexamplePath ?? '', shape, ...(target ? { service: target.service, quiesceMs: options.quiesceMs ?? 4000 } : {}) };
+      result.failure = { ...last, path: details.counterexamplePath ?? '', shape, quiesceMs: options.quiesceMs ?? DEFAULT_QUIESCE_MS, ...(target ? { service: target.service } : {}) };
     }
     return result;
   } finally {

@@ -13,7 +13,7 @@ import { RunRecorder } from '../runner/run-recorder.js';
 import type { Dynamo } from '../../reference-server/src/store/dynamo-client.js';
 import { openStackHost, type ExploreStore } from './explore-stack.js';
 import type { ExploreTarget } from './explore-target.js';
-import { DEFAULT_SHAPE, type Schedule, type ScheduleShape } from './schedule.js';
+import { DEFAULT_QUIESCE_MS, DEFAULT_SHAPE, type Schedule, type ScheduleShape } from './schedule.js';
 
 /** What one schedule's run showed. */
 export interface ScheduleOutcome {
@@ -43,7 +43,7 @@ export type ScheduleRunOptions = ({ store: ExploreStore; target?: undefined } | 
 export async function runSchedule(schedule: Schedule, options: ScheduleRunOptions): Promise<ScheduleOutcome> {
   const started = performance.now();
   const shape = options.shape ?? DEFAULT_SHAPE;
-  const quiesceMs = options.quiesceMs ?? 4000;
+  const quiesceMs = options.quiesceMs ?? DEFAULT_QUIESCE_MS;
   const runId = hashSeed(String(options.seed), JSON.stringify(schedule)).toString(36);
   const recorder = new RunRecorder();
   let clock: RunClock = startRunClock();

@@ -20,6 +20,9 @@ export interface ScheduleShape {
 /** The default shape: 100 ms of baseline, a 400 ms fault window, 100 ms of recovery. */
 export const DEFAULT_SHAPE: ScheduleShape = { baselineMs: 100, faultMs: 400, recoveryMs: 100 };
 
+/** How long a schedule's run waits for its deliveries to settle, unless told otherwise: 4 s. */
+export const DEFAULT_QUIESCE_MS = 4_000;
+
 /** One generated schedule. Fault times are relative to the fault phase's start. */
 export interface Schedule {
   /** Requests per second of the open-model load. */
@@ -91,9 +94,10 @@ function writtenTarget(target: ExploredService['target']): unknown {
  * target: worker crashes need worker processes (a crash ends its process), so a schedule with one runs
  * it as processes, and it carries {@link FAST_ENV}, the settings exploration's stacks run with, so the
  * replay keeps the timers and retry budget the schedule was judged under. With `service`, its target,
- * adapter, webhooks and load, and `quiesceMs` (the bound the schedule was judged under).
+ * adapter, webhooks and load. Either way `quiesceMs`, the bound the schedule was judged under: a longer
+ * one would let the replay settle what the schedule did not.
  */
-export function scheduleScenario(schedule: Schedule, seed: number, shape: ScheduleShape = DEFAULT_SHAPE, title = 'Explored fault schedule', service?: ExploredService, quiesceMs = 10_000): ScenarioInput {
+export function scheduleScenario(schedule: Schedule, seed: number, shape: ScheduleShape = DEFAULT_SHAPE, title = 'Explored fault schedule', service?: ExploredService, quiesceMs = DEFAULT_QUIESCE_MS): ScenarioInput {
   const crashes = schedule.faults.some((f) => 'chaos' in f.fault && f.fault.chaos.injector.kind === 'crash');
   const { duration: _whole, ...load } = service?.load ?? {};
   return {

@@ -2,15 +2,22 @@
 // apply its faults as the exploration did. Each test runs a schedule's faults both ways, on real stacks
 // and receivers: as exploration runs it (its in-process host), and as the runner's timeline runs the
 // written scenario's method against a stack's `/_chaos` control API and a receiver of its own.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChaosEngine } from '../../../chaos/src/index.js';
+import type { Dynamo } from '../../../reference-server/src/store/dynamo-client.js';
 import { openStackHost, startExploreStack, startExploreStore, type ExploreStore } from '../../../scenarios/explore/explore-stack.js';
+import { explore } from '../../../scenarios/explore/explore.js';
+import { writeFoundScenario } from '../../../scenarios/explore/found-scenario.js';
 import { scheduleScenario, type Schedule } from '../../../scenarios/explore/schedule.js';
 import type { HistoryRecord } from '../../../scenarios/history/history.js';
 import { startReceiver } from '../../../scenarios/receiver/receiver.js';
 import { startRunClock, type RunClock } from '../../../scenarios/runner/run-clock.js';
 import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { startTimeline } from '../../../scenarios/runner/timeline.js';
+import { loadScenarioFile } from '../../../scenarios/scenario/load-scenario.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -27,11 +34,14 @@ interface FaultRun {
 }
 
 let store: ExploreStore;
+let dir: string;
 beforeAll(async () => {
   store = await startExploreStore();
+  dir = await mkdtemp(join(tmpdir(), 'aftershock-explore-replay-'));
 });
 afterAll(async () => {
   await store?.stop();
+  await rm(dir, { recursive: true, force: true });
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -133,5 +143,44 @@ describe('a found schedule replays as it was explored', () => {
     const explore = await explored(schedule, answer);
     expect(replay).toBe(500);
     expect(explore).toBe(replay);
+  });
+});
+
+/**
+ * A server whose events cannot be read back once written (an event's GET finds nothing, the inbox lists
+ * nothing): every schedule loses every event it acknowledged, faults or none.
+ */
+function unreadableEvents(dynamo: Dynamo): void {
+  type Args = { input: Record<string, unknown> };
+  const nothing = (output: Record<string, unknown>) => ({ output: { ...output, $metadata: { httpStatusCode: 200 } }, response: { statusCode: 200, headers: {} } });
+  dynamo.doc.middlewareStack.add(
+    ((next: (args: Args) => Promise<unknown>, context: { commandName?: string }) => async (args: Args) => {
+      if (!/-events$/.test(String(args.input.TableName ?? ''))) return next(args);
+      if (context.commandName === 'QueryCommand') return nothing({ Items: [], Count: 0 });
+      if (context.commandName === 'GetItemCommand' && args.input.ProjectionExpression === undefined) return nothing({});
+      return next(args);
+    }) as never,
+    { step: 'initialize', name: 'testUnreadableEvents' },
+  );
+}
+
+describe('a found schedule is written with the quiesce it was judged under', () => {
+  it('keeps a quiesce the exploration was given, for the embedded stacks too', async () => {
+    // Every schedule fails, so the first is found, and the time budget ends its shrinking; short phases
+    // and a short bound keep each schedule well inside it.
+    const shape = { baselineMs: 50, faultMs: 200, recoveryMs: 50 };
+    const result = await explore({ seed: 3, runs: 1, maxFaults: 1, families: ['receiver'], shape, quiesceMs: 100, timeMs: 5_000, plant: unreadableEvents });
+    expect(result.failure, `nothing found in ${result.explored} schedules`).toBeDefined();
+    expect(result.failure!.failed.map((c) => c.name)).toContain('no_lost_events');
+    const { scenario } = await loadScenarioFile(await writeFoundScenario(dir, result.seed, result.failure!));
+    expect(scenario.target.kind).toBe('embedded');
+    expect(scenario.quiesce).toBe(100);
+  }, 30_000);
+
+  it('writes the default bound a schedule ran under when the failure names none', async () => {
+    const schedule: Schedule = { rate: 5, faults: [{ at: 0, for: 200, fault: { receiver: { status: 503 } } }] };
+    const failed = [{ name: 'deliveries_complete', valid: false, counts: {}, examples: [] }];
+    const { scenario } = await loadScenarioFile(await writeFoundScenario(dir, 91, { schedule, runSeed: 1, failed, path: '0' }));
+    expect(scenario.quiesce).toBe(4_000);
   });
 });
