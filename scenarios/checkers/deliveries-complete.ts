@@ -25,7 +25,9 @@ export function deliveriesComplete(history: readonly HistoryRecord[]): CheckerRe
   if (!final) return noFinalRead(NAME);
   const receipts = new Map<string, { accepted: number; attempts: { start: number; status: number }[] }>();
   for (const r of history) {
-    if (r.kind !== 'receipt') continue;
+    // As of the read-back, as the dead-letter queue is: a delivery that came after it (while the run
+    // was being torn down) came after the service was given up waiting for.
+    if (r.kind !== 'receipt' || r.start > final.time) continue;
     const key = `${r.event_id} ${r.webhook_id}`;
     const seen = receipts.get(key) ?? { accepted: 0, attempts: [] };
     if (accepted(r.status)) seen.accepted++;

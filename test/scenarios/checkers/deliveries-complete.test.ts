@@ -55,4 +55,10 @@ describe('deliveries_complete', () => {
     expect(unexplained).toMatchObject({ valid: false, counts: { expected: 3, missing: 3 } });
     expect(unexplained.counts).not.toHaveProperty('not_owed');
   });
+
+  it('counts only deliveries that came before the read-back, as the dead-letter queue is read then', () => {
+    const h = history(create(0, 100, 'ok', { event_id: 'e1' }), receipt('d1', 'e1', 5_000), final({ e1: readable() }, { time: 4_000 }));
+    expect(deliveriesComplete(h)).toMatchObject({ valid: false, counts: { expected: 1, delivered: 0, missing: 1 } });
+    expect(deliveriesComplete(history(h.slice(0, -1), final({ e1: readable() }, { time: 5_000 })))).toMatchObject({ valid: true, counts: { delivered: 1 } });
+  });
 });
