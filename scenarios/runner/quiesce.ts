@@ -1,6 +1,7 @@
 // After the load: wait (bounded) until the service has settled — every accepted event delivered to
 // every webhook and nothing in flight at the receiver, then the analytics counting exactly the events
 // that can be read — and read it back.
+import { wantsEvent } from '../../reference-server/src/domain/webhook.js';
 import type { Adapter, CreatedEvents } from '../adapters/adapter.js';
 import type { FinalRead } from '../history/history.js';
 import type { Receiver } from '../receiver/receiver.js';
@@ -44,12 +45,14 @@ export async function quiesceAndRead(input: {
   while (!delivered() && clock.now() < deadline && !input.signal.aborted) await clock.until(clock.now() + POLL_MS, input.signal);
   const created: CreatedEvents = { ids: recorder.eventIds(), attempts: recorder.createAttempts };
   let final = await adapter.finalRead(created, () => clock.now());
-  while (!settledAnalytics(final) && clock.now() < deadline && !input.signal.aborted) {
+  // The read-back also shows the events whose create got no answer and landed: their deliveries are
+  // owed too (deliveries_complete judges every readable event), so they are waited for as well.
+  while ((!settledAnalytics(final) || undelivered(final, recorder) > 0) && clock.now() < deadline && !input.signal.aborted) {
     await clock.until(clock.now() + POLL_MS * 2, input.signal);
     final = await adapter.finalRead(created, () => clock.now());
   }
   const { owed, accepted } = recorder.deliveriesOwed(input.webhooks);
-  const unsettled = unsettledParts(owed, accepted, receiver.inFlight(), final);
+  const unsettled = unsettledParts(owed, accepted, receiver.inFlight(), final, undelivered(final, recorder));
   return { final, waitedMs: clock.now() - start, settled: unsettled.length === 0, unsettled };
 }
 
@@ -57,10 +60,12 @@ export async function quiesceAndRead(input: {
  * What was still outstanding when the wait ended, one phrase each, so the run's note says what it
  * waited for: deliveries that never came point at lost events or a webhook the service forgot.
  */
-function unsettledParts(owed: number, accepted: number, inFlight: number, final: FinalRead): string[] {
+function unsettledParts(owed: number, accepted: number, inFlight: number, final: FinalRead, undeliveredReadable: number): string[] {
   const readable = Object.values(final.events).filter((e) => e.readable).length;
   return [
     ...(accepted < owed ? [`${owed - accepted} of ${owed} deliveries owed for acknowledged creates never accepted by the receiver${disabledNote(final)}`] : []),
+    // Beyond those: deliveries of events whose create got no answer but that landed.
+    ...(accepted >= owed && undeliveredReadable > 0 ? [`${undeliveredReadable} deliveries of readable events neither accepted by the receiver nor dead-lettered`] : []),
     ...(inFlight > 0 ? [`${inFlight} webhook request(s) still being answered`] : []),
     ...(final.analytics && final.analytics.total !== readable ? [`analytics counting ${final.analytics.total} events, ${readable} readable`] : []),
   ];
@@ -70,4 +75,23 @@ function unsettledParts(owed: number, accepted: number, inFlight: number, final:
 function disabledNote(final: FinalRead): string {
   const disabled = final.webhooks.filter((w) => w.disabled_reason !== undefined);
   return disabled.length === 0 ? '' : ` (the service disabled ${disabled.map((w) => `webhook ${w.webhook_id}: ${w.disabled_reason}`).join('; ')})`;
+}
+
+/**
+ * Deliveries the read-back says are owed, as deliveries_complete counts them, that have neither been
+ * accepted by the receiver nor dead-lettered: each readable event to each webhook that wants it (one
+ * the service disabled owes nothing more).
+ */
+function undelivered(final: FinalRead, recorder: RunRecorder): number {
+  const dead = new Set(final.dlq.map((d) => `${d.event_id} ${d.webhook_id}`));
+  const open = final.webhooks.filter((w) => w.disabled_reason === undefined);
+  let missing = 0;
+  for (const [eventId, event] of Object.entries(final.events)) {
+    if (!event.readable) continue;
+    const accepted = recorder.acceptedFor(eventId);
+    for (const webhook of open) {
+      if (wantsEvent(webhook.event_types, event.event_type) && !accepted.has(webhook.webhook_id) && !dead.has(`${eventId} ${webhook.webhook_id}`)) missing++;
+    }
+  }
+  return missing;
 }

@@ -93,6 +93,11 @@ export class RunRecorder {
     return [...this.intendedOf.keys()];
   }
 
+  /** The webhooks whose receipt of `eventId` the receiver accepted so far. */
+  acceptedFor(eventId: string): ReadonlySet<string> {
+    return this.acceptedBy.get(eventId) ?? new Set();
+  }
+
   /**
    * Deliveries owed for the events the service acknowledged, `webhooks` each, and how many of them
    * the receiver has accepted so far. Only the acknowledged events' own deliveries count: one of an

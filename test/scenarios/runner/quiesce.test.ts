@@ -85,6 +85,27 @@ it("waits for an acknowledged event's own delivery: another event's does not sta
   }
 });
 
+it('waits too for the delivery of an event whose create got no answer but that the read-back shows', async () => {
+  const clock = startRunClock();
+  const recorder = new RunRecorder();
+  // A was acknowledged and delivered; B's create got no answer, yet B landed, and is delivered 300 ms from now.
+  recorder.eventCreated('A', 0);
+  recorder.receipt({ kind: 'receipt', delivery_id: 'dA', event_id: 'A', webhook_id: 'w1', start: 20, end: 21, status: 200 });
+  const late = setTimeout(() => recorder.receipt({ kind: 'receipt', delivery_id: 'dB', event_id: 'B', webhook_id: 'w1', start: clock.now(), end: clock.now(), status: 200 }), 300);
+  const events = { A: { readable: true, event_type: 'order.created' }, B: { readable: true, event_type: 'order.created' } };
+  const adapter = { finalRead: () => Promise.resolve({ kind: 'final', events, webhooks: [{ webhook_id: 'w1', event_types: ['*'] }], dlq: [], time: clock.now() }) } as unknown as Adapter;
+  const receiver = { inFlight: () => 0 } as unknown as Parameters<typeof quiesceAndRead>[0]['receiver'];
+  try {
+    const result = await quiesceAndRead({ adapter, receiver, recorder, clock, webhooks: 1, boundMs: 10_000, signal: new AbortController().signal });
+    expect(result).toMatchObject({ settled: true, unsettled: [] });
+    expect(recorder.acceptedFor('B').has('w1')).toBe(true);
+    // Read back after B's delivery came, so deliveries_complete sees it before the read-back.
+    expect(result.final.time).toBeGreaterThanOrEqual(300);
+  } finally {
+    clearTimeout(late);
+  }
+});
+
 it('waits for an event the analytics count but the service does not show yet, then reads it back', async () => {
   // A create cut off by a crash: the service counted it at once and shows it only after its own
   // recovery, here at the third read-back. Judged at the first, analytics would read one too many.
