@@ -19,10 +19,12 @@ export function startRunClock(): RunClock {
   return {
     now,
     startedAt: new Date(),
+    // A timer may fire a fraction of a millisecond before performance.now() has reached its time (it
+    // counts whole milliseconds on another clock), so it waits again until the run's clock has.
     async until(at, signal) {
-      const wait = at - now();
-      if (wait <= 0 || signal?.aborted) return;
-      await sleep(wait, undefined, { signal }).catch(() => undefined);
+      for (let wait = at - now(); wait > 0 && !signal?.aborted; wait = at - now()) {
+        await sleep(Math.ceil(wait), undefined, { signal }).catch(() => undefined);
+      }
     },
   };
 }
