@@ -39,6 +39,8 @@ options:
   --runs N           schedules to try (default 50)
   --time DURATION    time budget for exploring and shrinking, e.g. 90s, 5m (default 5m)
   --seed N           draw the same schedules again (default: drawn and printed)
+  --path PATH        with --seed: start from the schedule at this fast-check path, e.g. 3:0:1 (a
+                     found failure's summary and scenario file name it), and shrink from it
   --max-faults N     faults per schedule, 1-5 (default 3)
   --faults LIST      draw only from these families, e.g. receiver,process (default: all the target
                      can take; worker,dynamodb,receiver for the in-process stacks)
@@ -59,7 +61,7 @@ exit codes: 0 every schedule held · 1 a failing schedule was found and written 
             130 interrupted (Ctrl-C): replay with the command on the first line`;
 
 /** The options that decide which schedules are drawn and how many; a replay repeats them as given. */
-const REPLAYED = ['scenario', 'runs', 'time', 'max-faults', 'faults', 'window', 'quiesce'] as const;
+const REPLAYED = ['scenario', 'runs', 'time', 'max-faults', 'faults', 'window', 'quiesce', 'path'] as const;
 
 /**
  * The command that explores the same schedules again: this CLI as it runs now, the seed, and the
@@ -94,6 +96,7 @@ export function exploreSummary(result: ExploreResult, scenarioPath?: string, rep
     for (const f of schedule.faults) lines.push(`    at +${f.at}ms for ${f.for}ms: ${faultName(f.fault)}`);
     for (const c of failed) lines.push(`  FAIL ${c.name}: ${Object.entries(c.counts).map(([k, v]) => `${k}=${v}`).join(' ')}${c.examples[0] ? `; e.g. ${exampleLine(c.examples[0])}` : ''}`);
     if (scenarioPath) lines.push(`  scenario: ${scenarioPath}`, `  replay:   ${cliCommand()} run ${quote(scenarioPath)}`);
+    if (replay && result.failure.path) lines.push(`  shrink again from it: ${replay.replace(/ --path \S+/, '')} --path ${result.failure.path}`);
   } else if (replay) {
     lines.push(`  replay:   ${replay}`);
   }
@@ -139,6 +142,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
         runs: { type: 'string' },
         time: { type: 'string' },
         seed: { type: 'string' },
+        path: { type: 'string' },
         'max-faults': { type: 'string' },
         faults: { type: 'string' },
         window: { type: 'string' },
@@ -165,6 +169,8 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
   if (Number.isNaN(runs)) return fail(io, '--runs must be a whole number of at least 1');
   if (seed !== undefined && Number.isNaN(seed)) return fail(io, `--seed must be an integer from 0 to ${2 ** 31 - 1}`);
   if (Number.isNaN(maxFaults)) return fail(io, '--max-faults must be from 1 to 5');
+  if (values.path !== undefined && !/^\d+(:\d+)*$/.test(values.path)) return fail(io, '--path must be a fast-check path like 3:0:1, as a found failure prints it');
+  if (values.path !== undefined && seed === undefined) return fail(io, '--path needs the --seed it was found with');
   if (!time.ok) return fail(io, `--time: ${time.error}`);
   if (window && !window.ok) return fail(io, `--window: ${window.error}`);
   if (window?.ok && (window.value < 200 || window.value > 600_000)) return fail(io, '--window must be from 200ms to 10m');
@@ -217,6 +223,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
       maxFaults,
       ...(requested ? { families: requested as FaultFamily[] } : {}),
       seed: chosen,
+      ...(values.path === undefined ? {} : { path: values.path }),
       ...(target ? { target } : {}),
       ...(values.window === undefined && !target ? {} : { shape }),
       ...(quiesceMs === undefined ? {} : { quiesceMs }),

@@ -19,6 +19,11 @@ export interface ExploreOptions {
   timeMs?: number;
   /** fast-check's seed: the same seed draws the same schedules (default: drawn). */
   seed?: number;
+  /**
+   * fast-check's path to one schedule of `seed`'s (a failure's `path`): runs that schedule first, and
+   * shrinks from it when it fails, instead of exploring from the start.
+   */
+  path?: string;
   shape?: ScheduleShape;
   /** Largest number of faults per schedule (default 3). */
   maxFaults?: number;
@@ -119,7 +124,7 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
       if (!outcome.valid) lastFailing = { schedule, runSeed, failed: outcome.failed };
       return outcome.valid;
     });
-    const details = await fc.check(property, { seed, numRuns: options.runs ?? 50, interruptAfterTimeLimit: options.timeMs ?? 300_000, markInterruptAsFailure: false });
+    const details = await fc.check(property, { seed, ...(options.path ? { path: options.path } : {}), numRuns: options.runs ?? 50, interruptAfterTimeLimit: options.timeMs ?? 300_000, markInterruptAsFailure: false });
     over = true;
     await running;
     if (broken !== undefined) throw new Error(`exploration stopped: a schedule could not run: ${(broken as Error).message}`, { cause: broken });

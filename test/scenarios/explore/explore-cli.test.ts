@@ -47,6 +47,8 @@ describe('aftershock explore options', () => {
     [['--faults', 'worker,disk'], /--faults: unknown family disk; use worker, dynamodb, receiver/],
     [['--max-faults', '9'], /--max-faults must be from 1 to 5/],
     [['--bogus'], /unknown option '--bogus'/],
+    [['--path', '3:0'], /--path needs the --seed it was found with/],
+    [['--seed', '7', '--path', '3;0'], /--path must be a fast-check path like 3:0:1/],
   ])('refuses %j with one line and exit code 2', async (args, message) => {
     const { code, err } = await run(args);
     expect(code).toBe(2);
@@ -71,8 +73,10 @@ describe('aftershock explore options', () => {
         },
       },
       '/tmp/explore-9.yaml',
+      'npx aftershock explore --seed 9 --runs 10',
     );
     expect(lines[0]).toBe('FOUND  10 schedules explored, 2 shrink runs in 12s (60 schedules/minute)');
+    expect(lines).toContain('  shrink again from it: npx aftershock explore --seed 9 --runs 10 --path 3:0');
     expect(lines).toContain('       7 × worker crash @ delivery/send');
     expect(lines).toContain('  FAIL no_lost_events: lost=1');
     expect(lines).toContain('  replay:   npx aftershock run /tmp/explore-9.yaml');

@@ -177,6 +177,17 @@ describe('a found schedule is written with the quiesce it was judged under', () 
     expect(scenario.quiesce).toBe(100);
   }, 30_000);
 
+  it('starts from the schedule a seed and a path name, as a found failure prints them', async () => {
+    // Every schedule fails: the first is shrunk until the time budget ends, to the schedule at its path.
+    const options = { seed: 5, runs: 1, maxFaults: 2, families: ['receiver'] as const, shape: { baselineMs: 50, faultMs: 200, recoveryMs: 50 }, quiesceMs: 100, plant: unreadableEvents };
+    const found = (await explore({ ...options, timeMs: 5_000 })).failure;
+    expect(found?.path).toMatch(/^\d+(:\d+)*$/);
+    const replayed: Schedule[] = [];
+    const again = await explore({ ...options, path: found!.path, timeMs: 3_000, onRun: ({ schedule }) => void replayed.push(schedule) });
+    expect(replayed[0]).toEqual(found!.schedule);
+    expect(again.failure?.failed.map((c) => c.name)).toContain('no_lost_events');
+  }, 60_000);
+
   it('writes the default bound a schedule ran under when the failure names none', async () => {
     const schedule: Schedule = { rate: 5, faults: [{ at: 0, for: 200, fault: { receiver: { status: 503 } } }] };
     const failed = [{ name: 'deliveries_complete', valid: false, counts: {}, examples: [] }];
