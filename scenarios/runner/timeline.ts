@@ -89,10 +89,19 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
   const serverExited = (from: number, to: number) =>
     recorder.history.some((r) => r.kind === 'process' && r.process.startsWith('server') && (r.action === 'kill' || r.action === 'exit') && r.time >= from && r.time <= to);
 
-  const close = async (id: string) => {
+  /** Heals under way, by step id, with their fault's kind: a second close of one step waits for the first. */
+  const closing = new Map<string, { kind: FaultKind; healed: Promise<void> }>();
+  const close = (id: string): Promise<void> => {
+    const under = closing.get(id);
+    if (under) return under.healed;
     const entry = active.get(id);
-    if (!entry) return;
+    if (!entry) return Promise.resolve();
     active.delete(id);
+    const healed = finish(id, entry);
+    closing.set(id, { kind: entry.fault.kind, healed });
+    return healed;
+  };
+  const finish = async (id: string, entry: { fault: ActiveFault; activity: Activity }) => {
     // Stamped as the heal goes out, as a start is: the window is the one the runner commanded, and not
     // stretched by however long the target takes to answer.
     const time = clock.now();
@@ -108,6 +117,9 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     ctx.onEvent({ type: 'fault', action: 'healed', name: entry.activity.name, kind: entry.activity.kind, time });
   };
 
+  /** Steps whose fault is being applied right now. */
+  const inFlight = new Set<Promise<void>>();
+
   const runStep = async (step: MethodStep, i: number) => {
     const activity = activities[i]!;
     await clock.until(step.at, ctx.signal);
@@ -118,6 +130,14 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     // Named by seed and step, not by run: the target's chaos engine derives each rule's decisions
     // from (seed, rule id), so a replay with the same seed makes the same decisions.
     const id = `aftershock-${ctx.seed}-${i + 1}`;
+    // Settled once the step's fault is in `active`, healed, or failed: what heal() waits on.
+    let resolve = () => {};
+    const applying = new Promise<void>((r) => (resolve = r));
+    inFlight.add(applying);
+    const settled = () => {
+      inFlight.delete(applying);
+      resolve();
+    };
     try {
       // The moment the request goes out: a chaos rule is in force from when the target installs it,
       // which may be well before its answer comes back.
@@ -132,13 +152,16 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
         activity.status = 'healed';
         activity.healed = time;
         recorder.record({ kind: 'fault', id, type: 'end', fault: fault.label, time });
+        settled();
         return;
       }
       active.set(id, { fault, activity });
+      settled();
       await clock.until(activity.planned.end, ctx.signal);
       await close(id);
       if (step.action?.restart_after !== undefined) recorder.record({ kind: 'process', process: fault.label.replace(/^process:/, ''), action: 'start', time: clock.now() });
     } catch (err) {
+      settled();
       activity.status = 'failed';
       activity.error = err instanceof Error ? err.message : String(err);
       ctx.onEvent({ type: 'fault', action: 'failed', name: activity.name, kind: activity.kind, time: clock.now(), error: activity.error });
@@ -150,7 +173,12 @@ export function startTimeline(steps: readonly MethodStep[], ctx: TimelineContext
     activities,
     done,
     async heal(kinds) {
+      // A step still being applied (a run stopped mid-apply) is waited for and healed too: otherwise it
+      // would take hold after the rollback, and a heal sent to the target could overtake its apply.
+      await Promise.all([...inFlight]);
       for (const [id, { fault }] of [...active]) if (!kinds || kinds.includes(fault.kind)) await close(id);
+      // And heals the step's own end began a moment ago, so none is still on its way when this returns.
+      for (const { kind, healed } of [...closing.values()]) if (!kinds || kinds.includes(kind)) await healed;
     },
     lastHeal: () => lastHeal,
   };

@@ -1,7 +1,8 @@
 // The method's timeline: a fault's window is stamped when the runner sends what applies it and what
 // heals it, not when a slow control API answers, so the history, last_heal and the report's shading
-// show the window the target was given; a chaos rule's count is kept only when the target kept it; and
-// a step's fault holds for its whole window though a step inside it on the same fault point heals.
+// show the window the target was given; a chaos rule's count is kept only when the target kept it;
+// a step's fault holds for its whole window though a step inside it on the same fault point heals; and
+// the rollback's heal waits for a step still being applied.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -158,4 +159,27 @@ it("reports a receiver heal that fails in the run's errors and still records the
   await timeline.done;
   expect(timeline.activities[0]).toMatchObject({ status: 'healed' });
   expect(errors.map((e) => (e as Error).message)).toEqual(['healing the receiver: fetch failed']);
+});
+
+it('heals, when asked, a step whose fault is still being applied: the rollback of a run stopped mid-apply does not miss it', async () => {
+  // The target takes 500 ms to answer a chaos call: the run stops while the rule is on its way.
+  const service = await startFakeEventService({ controlDelayMs: 500 });
+  services.push(service);
+  const { method } = parseScenario({
+    title: 'stopped mid-apply',
+    load: { rate: 1 },
+    phases: { baseline: '1s', fault: '5s', recovery: '1s' },
+    method: [{ at: '0s', for: '5s', fault: { chaos: { point: 'http_in', injector: { kind: 'http_error', status: 503 } } } }],
+  });
+  const stop = new AbortController();
+  const target = { baseUrl: service.url, adminToken: 'test-admin-token', webhookUrl: (url: string) => url, close: async () => undefined };
+  const timeline = startTimeline(method, { seed: 1, target, receiver: {} as Receiver, clock: startRunClock(), recorder: new RunRecorder(), signal: stop.signal, onError: () => undefined, onEvent: () => undefined });
+  await waitFor(() => service.controlCalls.some((c) => c.startsWith('PUT /_chaos/rules')), { message: 'the rule to be sent' });
+  stop.abort();
+  await timeline.heal();
+  // By the time the rollback's heal returns, the rule has landed and been taken off again.
+  expect(timeline.activities[0]).toMatchObject({ status: 'healed' });
+  expect(service.controlCalls.filter((c) => !c.startsWith('GET'))).toEqual(['PUT /_chaos/rules', `DELETE /_chaos/rules/aftershock-1-1`]);
+  expect(service.rules()).toEqual([]);
+  await timeline.done;
 });
