@@ -37,7 +37,8 @@ adapter with the admin token set and the target's chaos engine on.
 options:
   --scenario FILE    explore the service FILE describes (its target must be url or command)
   --runs N           schedules to try (default 50)
-  --time DURATION    time budget for exploring and shrinking, e.g. 90s, 5m (default 5m)
+  --time DURATION    time budget for exploring and shrinking, e.g. 90s, 5m (default 5m); the
+                     schedule running when it ends is stopped, healed and not counted
   --seed N           draw the same schedules again (default: drawn and printed)
   --path PATH        with --seed: start from the schedule at this fast-check path, e.g. 3:0:1 (a
                      found failure's summary and scenario file name it), and shrink from it

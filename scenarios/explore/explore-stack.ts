@@ -98,17 +98,19 @@ export async function openStackHost(store: ExploreStore, run: ScheduleRun, plant
   });
   const engine = stack.chaos!;
   const adapter: Adapter = createAdapter('triggers-api', { baseUrl: stack.url, adminToken: stack.adminToken, runId: run.runId, env: {} });
-  const startFaults = (clock: RunClock) => {
+  const startFaults = (clock: RunClock, signal: AbortSignal) => {
     const total = shape.baselineMs + shape.faultMs + shape.recoveryMs;
     const faults = schedule.faults.map(async (f, i) => {
       // The id the runner's timeline gives the step (timeline.ts): the engine draws a rule's decisions
       // from (seed, rule id, point), so the written scenario's replay decides as this run did.
       const id = `aftershock-${seed}-${i + 1}`;
       const fault = 'receiver' in f.fault ? 'receiver' : `chaos:${'chaos' in f.fault ? f.fault.chaos.point : ''}`;
-      await clock.until(shape.baselineMs + f.at);
+      await clock.until(shape.baselineMs + f.at, signal);
+      if (signal.aborted) return;
       const heal = await applyFault(f, id, { engine, receiver });
       recorder.history.push({ kind: 'fault', id, type: 'start', fault, detail: f.fault, time: clock.now() });
-      await clock.until(Math.min(total, shape.baselineMs + f.at + f.for));
+      // A stopped run heals at once (healAll heals everything too, but the fault's end is recorded here).
+      await clock.until(Math.min(total, shape.baselineMs + f.at + f.for), signal);
       await heal();
       recorder.history.push({ kind: 'fault', id, type: 'end', fault, time: clock.now() });
     });

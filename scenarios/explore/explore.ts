@@ -93,46 +93,50 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
   const faults: Record<string, number> = {};
   let explored = 0;
   let shrinkRuns = 0;
-  let lastFailing: { schedule: Schedule; runSeed: number; failed: CheckerResult[] } | undefined;
+  /** Every failing schedule's run, by schedule: fast-check names the smallest, and its own failures go with it. */
+  const failing = new Map<string, { schedule: Schedule; runSeed: number; failed: CheckerResult[] }>();
   try {
     // A schedule that cannot even start (the store died, a port ran out) is not a finding: it stops
     // the exploration instead of being shrunk as if it were one.
     let broken: unknown;
     // fast-check's time limit gives up on the schedule running at that moment without waiting for it:
-    // it is awaited below, before the store stops or the service is closed under it, and not counted.
+    // that run is stopped (its faults healed, its webhook removed) and awaited below, before the store
+    // stops or the service is closed under it, and not counted, so the budget overruns by a teardown,
+    // not by a whole schedule.
     let running: Promise<unknown> | undefined;
     let over = false;
+    const budget = new AbortController();
     const property = fc.asyncProperty(scheduleArbitrary(shape, draw), async (schedule) => {
       if (broken !== undefined || over) return true;
       const runSeed = runSeedOf(seed, schedule);
       let outcome: ScheduleOutcome;
       try {
-        const run = runSchedule(schedule, { ...on, seed: runSeed, shape, ...(options.quiesceMs === undefined ? {} : { quiesceMs: options.quiesceMs }), ...(options.plant ? { plant: options.plant } : {}) });
+        const run = runSchedule(schedule, { ...on, seed: runSeed, shape, signal: budget.signal, ...(options.quiesceMs === undefined ? {} : { quiesceMs: options.quiesceMs }), ...(options.plant ? { plant: options.plant } : {}) });
         running = run.catch(() => undefined);
         outcome = await run;
       } catch (err) {
-        broken = err;
+        if (!over) broken = err;
         return true;
       }
       if (over) return true;
-      const phase = lastFailing === undefined ? 'explore' : 'shrink';
+      const phase = failing.size === 0 ? 'explore' : 'shrink';
       if (phase === 'explore') {
         explored++;
         for (const f of schedule.faults) faults[faultName(f.fault)] = (faults[faultName(f.fault)] ?? 0) + 1;
       } else shrinkRuns++;
       options.onRun?.({ phase, index: phase === 'explore' ? explored : shrinkRuns, schedule, outcome });
-      if (!outcome.valid) lastFailing = { schedule, runSeed, failed: outcome.failed };
+      if (!outcome.valid) failing.set(JSON.stringify(schedule), { schedule, runSeed, failed: outcome.failed });
       return outcome.valid;
     });
     const details = await fc.check(property, { seed, ...(options.path ? { path: options.path } : {}), numRuns: options.runs ?? 50, interruptAfterTimeLimit: options.timeMs ?? 300_000, markInterruptAsFailure: false });
     over = true;
+    budget.abort();
     await running;
     if (broken !== undefined) throw new Error(`exploration stopped: a schedule could not run: ${(broken as Error).message}`, { cause: broken });
     const result: ExploreResult = { seed, explored, shrinkRuns, interrupted: details.interrupted, faults, ms: performance.now() - started };
-    if (details.failed && details.counterexample && lastFailing) {
-      const [schedule] = details.counterexample;
-      const last = JSON.stringify(lastFailing.schedule) === JSON.stringify(schedule) ? lastFailing : { schedule, runSeed: runSeedOf(seed, schedule), failed: lastFailing.failed };
-      result.failure = { ...last, path: details.counterexamplePath ?? '', shape, quiesceMs: options.quiesceMs ?? DEFAULT_QUIESCE_MS, ...(target ? { service: target.service } : {}) };
+    const found = details.failed && details.counterexample ? failing.get(JSON.stringify(details.counterexample[0])) : undefined;
+    if (found) {
+      result.failure = { ...found, path: details.counterexamplePath ?? '', shape, quiesceMs: options.quiesceMs ?? DEFAULT_QUIESCE_MS, ...(target ? { service: target.service } : {}) };
     }
     return result;
   } finally {

@@ -34,6 +34,8 @@ export type ScheduleRunOptions = ({ store: ExploreStore; target?: undefined } | 
   quiesceMs?: number;
   /** Adds middleware to a fresh stack's DynamoDB client (a seam for planting known bugs). */
   plant?: (dynamo: Dynamo) => void;
+  /** Ends the run early (its faults healed, its host closed); the outcome is then of no use. */
+  signal?: AbortSignal;
 };
 
 /**
@@ -52,6 +54,9 @@ export async function runSchedule(schedule: Schedule, options: ScheduleRunOption
   const abort = new AbortController();
   // Every request in flight listens on the signal.
   setMaxListeners(0, abort.signal);
+  const stop = () => abort.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) abort.abort();
   try {
     const { adapter, receiver, scenario } = host;
     const hooks = (await adapter.setup(host.webhookUrl, scenario.webhooks)).length;
@@ -68,6 +73,7 @@ export async function runSchedule(schedule: Schedule, options: ScheduleRunOption
     const failed = runCheckers(host.checkers, recorder.history).filter((r) => !r.valid);
     return { valid: failed.length === 0, failed, history: recorder.history, injections: faults.injections(), ms: performance.now() - started };
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     abort.abort();
     await host.close();
   }

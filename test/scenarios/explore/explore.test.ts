@@ -50,6 +50,17 @@ describe('aftershock explore', () => {
     expect(Object.keys(result.faults).every((name) => name.startsWith('receiver'))).toBe(true);
   });
 
+  it('stops the schedule running when the time budget ends instead of running it to its end', async () => {
+    // Each schedule runs 8 s; the budget is 1.5 s. Run to its end, the first one alone would take the
+    // exploration past 8 s.
+    const shape = { baselineMs: 100, faultMs: 8_000, recoveryMs: 100 };
+    const result = await explore({ seed: 11, runs: 3, families: ['receiver'], maxFaults: 1, shape, quiesceMs: 100, timeMs: 1_500 });
+    expect(result.interrupted).toBe(true);
+    expect(result.explored).toBe(0);
+    expect(result.failure).toBeUndefined();
+    expect(result.ms).toBeLessThan(shape.baselineMs + shape.faultMs + shape.recoveryMs);
+  });
+
   it('writes a found schedule as a scenario that loads, with worker processes when it crashes a worker', async () => {
     const crash: Schedule = { rate: 5, faults: [{ at: 40, for: 200, fault: { chaos: { point: 'worker', match: { ...WORKER_STEPS[3] }, injector: { kind: 'crash', exit_code: 137 }, probability: 1 } } }] };
     const path = await writeFoundScenario(dir, 77, { schedule: crash, runSeed: 1234, failed: [{ name: 'no_lost_events', valid: false, counts: {}, examples: [] }], path: '0:0' });
