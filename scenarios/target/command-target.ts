@@ -77,6 +77,8 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
   // exit is told to the watcher, with what the command wrote last.
   let asked = false;
   let watcher: ((change: ProcessChange) => void) | undefined;
+  // Held stopped (SIGSTOP until SIGCONT): a restart inside the window is stopped again once ready.
+  let stopped = false;
   const start = () => {
     asked = false;
     child = spawn(spec.run, {
@@ -134,6 +136,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
     processes: {
       signal(role, _index, signal) {
         if (signal === 'SIGKILL' || signal === 'SIGTERM') asked = true;
+        if (signal === 'SIGSTOP' || signal === 'SIGCONT') stopped = signal === 'SIGSTOP';
         signalGroup(signal);
         return role;
       },
@@ -143,6 +146,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
         await exited();
         start();
         await waitReady(spec.ready_url, spec.ready_timeout, child, output);
+        if (stopped) signalGroup('SIGSTOP');
         return role;
       },
       watch(listener) {

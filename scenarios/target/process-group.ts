@@ -12,6 +12,8 @@ import type { ProcessChange, ProcessControl, ProcessRole } from './target.js';
 export interface ProcessGroup extends ProcessControl {
   baseUrl: string;
   adminToken: string;
+  /** The process id now in a slot (it changes when the process is started again). */
+  pid(role: ProcessRole, index: number): number;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,10 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
   const expected = new WeakSet<ChildStack>();
   const listeners: ((change: ProcessChange) => void)[] = [];
   const tell = (change: ProcessChange) => listeners.forEach((l) => l(change));
+  // Slots held stopped (SIGSTOP until SIGCONT): a process started in one while it is held (restarted
+  // by a kill action, or by the supervisor after a crash) is stopped too, so the window holds for the
+  // slot and not only for the process that was in it when it began.
+  const stopped = new Set<string>();
   let closing = false;
   let restarting: Promise<unknown> = Promise.resolve();
 
@@ -50,6 +56,7 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
       return child;
     }
     children[role][index] = child;
+    if (stopped.has(`${role}#${index}`)) child.kill('SIGSTOP');
     void child.exited.then((code) => supervise(role, index, child, code));
     return child;
   };
@@ -94,6 +101,8 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
     signal(role, index, signal) {
       const child = pick(role, index);
       if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') expected.add(child);
+      if (signal === 'SIGSTOP') stopped.add(`${role}#${index}`);
+      if (signal === 'SIGCONT') stopped.delete(`${role}#${index}`);
       child.kill(signal);
       return `${role}-${index + 1}`;
     },
@@ -105,6 +114,7 @@ export async function startProcessGroup(options: { dynamodbEndpoint: string; env
       await launch(role, index, role === 'server' ? new URL(old.url).port : undefined);
       return `${role}-${index + 1}`;
     },
+    pid: (role, index) => pick(role, index).pid,
     watch(listener) {
       listeners.push(listener);
     },

@@ -11,6 +11,7 @@ import { startCommandTarget } from '../../../scenarios/target/command-target.js'
 import { startProxyLinks } from '../../../scenarios/target/proxy-links.js';
 import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
 import { unusedPort } from '../../support/unused-port.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** A stateless service: every create answers 201 with a fresh id, every read 200 (nothing to lose across restarts). */
 const SERVICE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(q.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }); s.end(JSON.stringify({ id: String(Math.random()) })); }); }).listen(Number(process.env.PORT), '127.0.0.1')`;
@@ -105,6 +106,24 @@ describe('command target', () => {
       expect(err).toBeInstanceOf(ScenarioError);
       expect((err as ScenarioError).message).toMatch(/^cannot start the target command: spawn \S+ ENOENT; check target\.run and target\.cwd$/);
     } finally {
+      await proxies.close();
+    }
+  });
+  it('stops a command restarted while a stop holds it, and continues it when the hold ends', async () => {
+    const port = await unusedPort();
+    const proxies = await startProxyLinks({ seed: 1, runId: 'held' });
+    const spec = commandTargetSchema.parse({ kind: 'command', run: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(SERVICE)}`, ready_url: `http://127.0.0.1:${port}/`, env: { PORT: String(port) } });
+    const target = await startCommandTarget(spec, { proxies, receiverAddress: '127.0.0.1:9', env: {} });
+    // A stopped process's socket accepts the connection and never answers.
+    const answers = () => fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) }).then((r) => (void r.body?.cancel(), true), () => false);
+    try {
+      target.processes!.signal('server', 0, 'SIGSTOP');
+      await target.processes!.restart('server', 0);
+      expect(await answers()).toBe(false);
+      target.processes!.signal('server', 0, 'SIGCONT');
+      await waitFor(answers, { timeoutMs: 5_000, message: 'the restarted command to answer once continued' });
+    } finally {
+      await target.close();
       await proxies.close();
     }
   });

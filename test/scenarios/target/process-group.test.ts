@@ -1,5 +1,7 @@
 // The embedded target's process group supervises its processes: a worker that a relayed `crash`
-// rule ends (exit 137) is started again and reported.
+// rule ends (exit 137) is started again and reported. A stop holds a slot: a process started in it
+// while it is held (by a kill action's restart, or by the supervisor) is stopped too.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmbeddedStore, type EmbeddedStore } from '../../../reference-server/src/index.js';
 import { embeddedEnv } from '../../../scenarios/target/embedded-env.js';
@@ -36,4 +38,40 @@ it('restarts a worker that a relayed crash rule ends, and reports its exit and s
     { process: 'worker-1', action: 'exit', how: 'code 137' },
     { process: 'worker-1', action: 'start' },
   ]);
+}, 60_000);
+
+/** The process's state letter from /proc (T when stopped), or 'gone'. */
+function state(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]!;
+  } catch {
+    return 'gone';
+  }
+}
+
+it('stops a worker restarted while a stop holds its slot, and continues it when the hold ends', async () => {
+  group.signal('worker', 0, 'SIGSTOP');
+  const first = group.pid('worker', 0);
+  await waitFor(() => state(first) === 'T', { timeoutMs: 5_000, message: 'the worker to stop' });
+  await group.restart('worker', 0);
+  const second = group.pid('worker', 0);
+  expect(second).not.toBe(first);
+  expect(state(second)).toBe('T');
+  group.signal('worker', 0, 'SIGCONT');
+  await waitFor(() => state(second) !== 'T', { timeoutMs: 5_000, message: 'the restarted worker to continue' });
+  expect(state(second)).not.toBe('gone');
+}, 60_000);
+
+it('stops a worker the supervisor starts again while a stop holds its slot', async () => {
+  changes.length = 0;
+  group.signal('worker', 0, 'SIGSTOP');
+  const stoppedPid = group.pid('worker', 0);
+  // Killed from outside (as the kernel's OOM killer would): the supervisor starts it again.
+  process.kill(stoppedPid, 'SIGKILL');
+  await waitFor(() => changes.some((c) => c.action === 'start'), { timeoutMs: 30_000, message: 'the supervisor to start the worker again' });
+  const restarted = group.pid('worker', 0);
+  expect(restarted).not.toBe(stoppedPid);
+  expect(state(restarted)).toBe('T');
+  group.signal('worker', 0, 'SIGCONT');
+  await waitFor(() => state(restarted) !== 'T', { timeoutMs: 5_000, message: 'the worker to continue' });
 }, 60_000);
