@@ -10,7 +10,7 @@ import { targetSchema } from './target-schema.js';
 /** Open-model load: `rate` requests start every second whatever the answers do. */
 export const loadSchema = z.strictObject({
   rate: z.number().positive().max(10_000),
-  duration: durationSchema.optional().describe('default: the three phases together'),
+  duration: durationSchema.optional().describe('default, and longest: the three phases together'),
   mix: z.partialRecord(z.enum(OPERATIONS), z.number().min(0)).default({ create_event: 1 }),
   max_in_flight: z.number().int().min(1).default(1_000).describe('requests outstanding beyond this are dropped and counted'),
   event_types: z.array(z.string().min(1)).min(1).default(['order.created']),
@@ -52,6 +52,10 @@ export const scenarioSchema = z
   })
   .superRefine((s, ctx) => {
     const total = s.phases.baseline + s.phases.fault + s.phases.recovery;
+    // Load after the recovery phase would be in no phase: no gate, probe or count of the journal sees it.
+    if (s.load.duration !== undefined && s.load.duration > total) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'duration'], message: `${formatDuration(s.load.duration)} is longer than the three phases (${formatDuration(total)}), and no gate would see the load after them: lengthen the recovery phase, or shorten the load` });
+    }
     s.method.forEach((step, i) => {
       // A kill's restart is its heal: planned after the run, the run would wait for it.
       const end = plannedEnd(step) ?? step.at;

@@ -52,6 +52,14 @@ describe('scenario schema', () => {
     expect(parseScenario({ ...minimal, method: [{ at: '1s', action: { kill: 'worker', restart_after: '500ms' } }] }).method).toHaveLength(1);
   });
 
+  it('refuses a load longer than the phases, which no gate would see the end of', () => {
+    const total = minimal.phases;
+    const long = errorOf(() => parseScenario({ ...minimal, load: { ...minimal.load, duration: '7s' } }));
+    expect(long.issues).toEqual([expect.objectContaining({ path: 'load.duration', message: expect.stringContaining('is longer than the three phases') })]);
+    // As long as the phases, or shorter (the rest of the run drains), is a load.
+    expect(parseScenario({ ...minimal, load: { ...minimal.load, duration: total.baseline } }).load.duration).toBeGreaterThan(0);
+  });
+
   it('refuses a chaos injector its point cannot apply, which the target would refuse mid-run', () => {
     const chaos = (point: string, injector: object) => ({ ...minimal, method: [{ at: '1s', for: '1s', fault: { chaos: { point, injector } } }] });
     const err = errorOf(() => parseScenario(chaos('worker', { kind: 'dynamodb_error', error: 'ThrottlingException' })));
