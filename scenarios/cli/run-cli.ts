@@ -1,7 +1,10 @@
 // `aftershock run <file|dir>...`: loads the scenarios, runs each against its target, prints a
 // summary per run, and exits 0 (every gate held), 1 (a gate or checker failed), 2 (invalid scenario
 // or options), 3 (target unreachable or set-up failed) or 130 (interrupted; rollbacks still ran).
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeJunitXml } from '../junit/junit-report.js';
+import { claimRunDir, outputPaths, runDirName } from '../runner/outputs.js';
 import { loadScenarios } from '../scenario/load-scenario.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import { preflightError } from '../runner/preflight.js';
@@ -116,7 +119,10 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
       } catch (err) {
         progress.done();
         if (!(err instanceof ScenarioError)) throw err;
-        io.err.write(`aftershock run: ${file}: ${err.message}\n`);
+        // A CI job's test report reads junit.xml: a scenario that could not even start must show there
+        // as an error, not as nothing.
+        const junit = await writeSetupFailure(out, scenario.title, file, err).catch(() => undefined);
+        io.err.write(`aftershock run: ${file}: ${err.message}${junit ? ` (recorded in ${junit})` : ''}\n`);
         worst = Math.max(worst, err.exitCode);
         notPassed++;
       }
@@ -134,4 +140,13 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** Writes junit.xml with one error testcase for a run whose set-up failed, where the run would have written it; returns its path. */
+async function writeSetupFailure(out: string | undefined, title: string, file: string, err: ScenarioError): Promise<string> {
+  const dir = out === undefined ? await claimRunDir(resolve('.aftershock/runs', runDirName(title, new Date()))) : out;
+  await mkdir(dir, { recursive: true });
+  const { junit } = outputPaths(dir);
+  await writeJunitXml(junit, [{ name: title, file, timestamp: new Date(), properties: { status: 'setup_failed', code: err.code }, gates: [], checkers: [], error: `set-up failed: ${err.message}` }]);
+  return junit;
 }

@@ -134,9 +134,16 @@ describe('aftershock run', () => {
     // Port 9 is one fetch refuses outright with a bare TypeError: the runner's probe still names the cause.
     for (const port of [1, 9]) {
       const file = await scenarioFile({ ...base(`http://127.0.0.1:${port}`) });
-      const { code, err } = await run([file, '--no-progress']);
+      const out = await mkdtemp(join(tmpdir(), 'aftershock-cli-unreachable-'));
+      const { code, err } = await run([file, '--no-progress', '--out', out]);
       expect(code).toBe(3);
-      expect(err).toBe(`aftershock run: ${file}: cannot reach http://127.0.0.1:${port} (ECONNREFUSED); start the service or fix target.base_url\n`);
+      const message = `cannot reach http://127.0.0.1:${port} (ECONNREFUSED); start the service or fix target.base_url`;
+      expect(err).toBe(`aftershock run: ${file}: ${message} (recorded in ${join(out, 'junit.xml')})\n`);
+      // A CI job's test report shows the scenario as an error, not as nothing.
+      const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+      expect(junit).toContain('<testsuite name="cli"');
+      expect(junit).toContain(`<error message="set-up failed: ${message}" type="run_error"/>`);
+      expect(junit).toContain('<property name="status" value="setup_failed"/>');
     }
   });
 });
