@@ -2,7 +2,7 @@
 // service that loses every 4th event and delivers one twice at once, and must agree with the journal.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,6 +67,15 @@ it('lists every lost event, as many as the checker counted', async () => {
   expect(lost.counts.lost).toBeGreaterThan(5);
   expect(lines).toHaveLength(lost.counts.lost!);
   for (const example of lost.examples) expect(lines).toContain(example.event_id);
+});
+
+it('refuses to list lost events from a history with no read-back, instead of listing every event', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'aftershock-outputs-stopped-'));
+  const history = readFileSync(journal.outputs.history, 'utf8').split('\n').filter((l) => l !== '' && JSON.parse(l).kind !== 'final');
+  await writeFile(join(dir, 'history.jsonl'), `${history.join('\n')}\n`);
+  const { code, lines } = await recipe('lost-events', dir);
+  expect(code).not.toBe(0);
+  expect(lines).toEqual([]);
 });
 
 it('lists the delivery ids received more than once', async () => {
