@@ -79,6 +79,10 @@ export async function runCli(args: string[], io: { out: NodeJS.WriteStream; err:
     io.err.write(`aftershock run: ${badUrl}\n`);
     return 2;
   }
+  if (values['receiver-webhook-url'] !== undefined && values['receiver-url'] === undefined) {
+    io.err.write('aftershock run: --receiver-webhook-url is for --receiver-url: add --receiver-url URL (the remote receiver), or leave it out\n');
+    return 2;
+  }
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);

@@ -13,6 +13,11 @@ export const TARGET_OPTIONS = {
 
 /** The target the options name, or undefined without --target; throws `invalid_options` when they are incomplete. */
 export function targetOverride(values: { target?: string; 'base-url'?: string; 'admin-token-env'?: string }): Target | undefined {
+  // Dropped, they would leave the run on the file's target: a PASS against another service than meant.
+  const urlOnly = (['base-url', 'admin-token-env'] as const).find((name) => values[name] !== undefined);
+  if (urlOnly && values.target !== 'url') {
+    throw new ScenarioError('invalid_options', `--${urlOnly} is for --target url: add --target url to run against it, or leave --${urlOnly} out`);
+  }
   if (values.target === undefined) return undefined;
   if (values.target === 'embedded') return { kind: 'embedded', mode: 'in-process', workers: 1 };
   if (values.target === 'url') {

@@ -121,6 +121,14 @@ describe('aftershock run', () => {
     expect(out).toBe('');
   });
 
+  it('exits 2 on an option that only means something beside another, instead of dropping it', async () => {
+    const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
+    const baseUrl = await run([file, '--base-url', 'http://127.0.0.1:2', '--no-progress']);
+    expect(baseUrl).toEqual({ code: 2, out: '', err: 'aftershock run: --base-url is for --target url: add --target url to run against it, or leave --base-url out\n' });
+    const webhookUrl = await run([file, '--receiver-webhook-url', 'http://127.0.0.1:2/hook', '--no-progress']);
+    expect(webhookUrl).toEqual({ code: 2, out: '', err: 'aftershock run: --receiver-webhook-url is for --receiver-url: add --receiver-url URL (the remote receiver), or leave it out\n' });
+  });
+
   it('exits 2 on an option that should be a URL and is not, before anything starts', async () => {
     const file = await scenarioFile({ ...base('http://127.0.0.1:1') });
     for (const [name, value] of [['--base-url', 'staging.example.com'], ['--receiver-url', 'not-a-url'], ['--toxiproxy-url', 'ftp://x']]) {

@@ -67,6 +67,9 @@ describe('aftershock validate', () => {
     expect(token.out).toMatch(/a kill needs processes the runner started/);
     const missing = await validate([file, '--target', 'url']);
     expect(missing).toEqual({ code: 2, out: '', err: 'aftershock validate: --target url needs --base-url URL\n' });
+    // Without --target url they would be dropped, and the file's own target judged instead.
+    expect(await validate([file, '--base-url', 'http://127.0.0.1:8080'])).toEqual({ code: 2, out: '', err: 'aftershock validate: --base-url is for --target url: add --target url to run against it, or leave --base-url out\n' });
+    expect((await validate([file, '--target', 'embedded', '--admin-token-env', 'T'])).err).toContain('--admin-token-env is for --target url');
   });
 
   it('prints only the problems and the count with --quiet', async () => {
