@@ -38,6 +38,10 @@ export type ScheduleRunOptions = ({ store: ExploreStore; target?: undefined } | 
   signal?: AbortSignal;
 };
 
+/** This process's explorations apart from another's (another process, or the same command run again). */
+const EXPLORATION = `${process.pid}-${Date.now()}`;
+let runCount = 0;
+
 /**
  * Runs `schedule` once. Never throws for a finding: a broken invariant is `valid: false`. Throws when
  * the schedule could not run as drawn (its host did not start, a fault could not be applied or healed).
@@ -46,7 +50,11 @@ export async function runSchedule(schedule: Schedule, options: ScheduleRunOption
   const started = performance.now();
   const shape = options.shape ?? DEFAULT_SHAPE;
   const quiesceMs = options.quiesceMs ?? DEFAULT_QUIESCE_MS;
-  const runId = hashSeed(String(options.seed), JSON.stringify(schedule)).toString(36);
+  // The run's id makes its idempotency keys and its webhook path: it must differ between two runs of
+  // one schedule (a shrink revisits schedules, and a replay explores again against the same service),
+  // or an idempotent service answers the earlier run's events, delivered to the earlier run's path. It
+  // decides nothing the seed replays: the load and the faults draw from the seed alone.
+  const runId = hashSeed(String(options.seed), JSON.stringify(schedule), EXPLORATION, String(++runCount)).toString(36);
   const recorder = new RunRecorder();
   let clock: RunClock = startRunClock();
   const run = { schedule, seed: options.seed, shape, runId, quiesceMs, recorder, now: () => clock.now() };

@@ -11,6 +11,7 @@ import { runCli } from '../../../scenarios/cli/run-cli.js';
 import { exploreCli } from '../../../scenarios/explore/explore-cli.js';
 import { startExploreStack, startExploreStore } from '../../../scenarios/explore/explore-stack.js';
 import { startExploreTarget, type ServiceScenario } from '../../../scenarios/explore/explore-target.js';
+import { runSchedule } from '../../../scenarios/explore/run-schedule.js';
 import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
 import { textSink } from '../../support/text-sink.js';
@@ -127,6 +128,24 @@ describe('aftershock explore --scenario', () => {
     expect(explored.code, explored.out + explored.err).toBe(0);
     expect(explored.out).toMatch(/^ {7}2 × process kill -9 server and restart$/m);
   }, 90_000);
+
+  it('holds when one schedule runs twice against an idempotent service: each run sends its own keys', async () => {
+    // As a shrink revisits a schedule, or the documented replay explores again: the same keys would
+    // be answered with the first run's events, delivered to the first run's webhook path.
+    const service = await startRetryingService();
+    const scenario = parseScenario({ title: 'retrying service', target: { kind: 'url', base_url: service.url }, adapter: RETRYING_ADAPTER, load: { rate: 10 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' } });
+    const target = await startExploreTarget(scenario as ServiceScenario, { seed: 3, env: {} });
+    try {
+      const schedule = { rate: 10, faults: [{ at: 0, for: 100, fault: { receiver: { delay: 20 } } }] };
+      for (const attempt of [1, 2]) {
+        const outcome = await runSchedule(schedule, { target, seed: 3, shape: { baselineMs: 100, faultMs: 400, recoveryMs: 100 }, quiesceMs: 3_000 });
+        expect(outcome.valid, `run ${attempt}: ${JSON.stringify(outcome.failed)}`).toBe(true);
+      }
+    } finally {
+      await target.close();
+      await service.close();
+    }
+  }, 30_000);
 
   it("judges a schedule by its own webhook's receipts: a late delivery to an earlier schedule's path is not recorded", async () => {
     const service = await startRetryingService();

@@ -2,6 +2,8 @@
 // events in memory, webhooks registered and removed by id, and each event delivered to every webhook,
 // one attempt at a time, retried every 50 ms until it is answered 2xx. Planted bug `dropOn5xx`: a 5xx
 // answer is taken as final and the delivery is dropped, so only a receiver answering 5xx exposes it.
+// Creates are idempotent by their `key`, as a careful service's are: a key seen before answers the
+// event it made, with no new delivery.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,7 +25,7 @@ const ATTEMPTS = 60;
 /** The `http` adapter block that drives it. */
 export const RETRYING_ADAPTER = {
   http: {
-    create_event: { method: 'POST', path: '/events', body: { type: '{{event_type}}', seq: '{{seq}}' }, id: '$.id' },
+    create_event: { method: 'POST', path: '/events', body: { type: '{{event_type}}', seq: '{{seq}}', key: '{{idempotency_key}}' }, id: '$.id' },
     read_event: { path: '/events/{{id}}' },
     register_webhook: { method: 'POST', path: '/webhooks', body: { url: '{{receiver_url}}' }, id: '$.id' },
     unregister_webhook: { method: 'DELETE', path: '/webhooks/{{webhook_id}}' },
@@ -34,6 +36,7 @@ export const RETRYING_ADAPTER = {
 /** Starts the service on 127.0.0.1; with `dropOn5xx`, the planted bug. */
 export async function startRetryingService(options: { dropOn5xx?: boolean } = {}): Promise<RetryingService> {
   const events = new Map<string, unknown>();
+  const byKey = new Map<string, string>();
   const webhooks = new Map<string, string>();
   let registrations = 0;
   let closed = false;
@@ -51,8 +54,12 @@ export async function startRetryingService(options: { dropOn5xx?: boolean } = {}
   const server = jsonServer((req, body, send) => {
     const url = req.url ?? '/';
     if (req.method === 'POST' && url === '/events') {
+      const created = JSON.parse(body) as { key?: string };
+      const known = created.key === undefined ? undefined : byKey.get(created.key);
+      if (known !== undefined) return send(200, { id: known });
       const id = randomUUID();
-      events.set(id, JSON.parse(body));
+      if (created.key !== undefined) byKey.set(created.key, id);
+      events.set(id, created);
       for (const hook of webhooks.values()) void deliver(id, hook);
       return send(201, { id });
     }
