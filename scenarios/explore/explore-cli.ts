@@ -59,7 +59,8 @@ The first line prints the seed (drawn or given) and the command that replays the
 exit codes: 0 every schedule held · 1 a failing schedule was found and written · 2 bad options
             3 a schedule could not be run (the embedded stack or the service did not start, a
               fault could not be applied, a webhook could not be unregistered)
-            130 interrupted (Ctrl-C): replay with the command on the first line`;
+            130 interrupted (SIGINT, SIGTERM): the schedule running is healed, and what was found
+                so far is written; replay with the command on the first line`;
 
 /** The options that decide which schedules are drawn and how many; a replay repeats them as given. */
 const REPLAYED = ['scenario', 'runs', 'time', 'max-faults', 'faults', 'window', 'quiesce', 'path'] as const;
@@ -86,7 +87,7 @@ function fail(io: { err: NodeJS.WritableStream }, message: string): number {
 export function exploreSummary(result: ExploreResult, scenarioPath?: string, replay?: string): string[] {
   const perMinute = result.ms > 0 ? ((result.explored + result.shrinkRuns) * 60_000) / result.ms : 0;
   const lines = [
-    `${result.failure ? 'FOUND' : 'HELD'}  ${result.explored} schedules explored${result.shrinkRuns > 0 ? `, ${result.shrinkRuns} shrink runs` : ''} in ${formatDuration(Math.round(result.ms))} (${perMinute.toFixed(0)} schedules/minute)${result.interrupted ? ', stopped by the time budget' : ''}`,
+    `${result.failure ? 'FOUND' : 'HELD'}  ${result.explored} schedules explored${result.shrinkRuns > 0 ? `, ${result.shrinkRuns} shrink runs` : ''} in ${formatDuration(Math.round(result.ms))} (${perMinute.toFixed(0)} schedules/minute)${result.signalled ? ', interrupted' : result.interrupted ? ', stopped by the time budget' : ''}`,
     `  seed ${result.seed}`,
     '  faults explored:',
     ...Object.entries(result.faults).sort(([, a], [, b]) => b - a).map(([name, n]) => `    ${String(n).padStart(4)} × ${name}`),
@@ -205,12 +206,18 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
   const replay = exploreReplayCommand(chosen, values);
   io.out.write(`exploring: seed ${chosen}, up to ${runs} schedules or ${formatDuration(time.value)} · replay: ${replay}\n`);
   let target: ExploreTarget | undefined;
-  // A command the exploration started must not outlive an interrupt.
-  const onSignal = () => void target?.close().finally(() => process.exit(130));
+  // SIGINT (Ctrl-C) and SIGTERM (a CI job's timeout) stop the schedule running, heal it and remove its
+  // webhook; a command the exploration started is stopped with it. A second signal ends at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let result: ExploreResult;
   try {
     if (scenario) {
-      process.once('SIGINT', onSignal);
       target = await startExploreTarget(scenario, { seed: chosen, env, toxiproxyUrl: env.TOXIPROXY_URL });
       const late = requested && familyProblem(requested as FaultFamily[], target);
       if (late) return fail(io, late);
@@ -228,6 +235,7 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
       ...(target ? { target } : {}),
       ...(values.window === undefined && !target ? {} : { shape }),
       ...(quiesceMs === undefined ? {} : { quiesceMs }),
+      signal: interrupt.signal,
       onRun: ({ phase, index, schedule, outcome }) => {
         if (!progress) return;
         const verdict = outcome.valid ? 'ok  ' : `FAIL ${outcome.failed.map((c) => c.name).join(', ')}`;
@@ -238,10 +246,12 @@ export async function exploreCli(args: string[], io: { out: NodeJS.WritableStrea
     io.err.write(`aftershock explore: ${(err as Error).message}\n`);
     return 3;
   } finally {
-    process.off('SIGINT', onSignal);
     await target?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   const path = result.failure ? await writeFoundScenario(values.out ?? '.aftershock/explore', result.seed, result.failure, replay) : undefined;
   io.out.write(`${exploreSummary(result, path, replay).join('\n')}\n`);
+  if (result.signalled) return 130;
   return result.failure ? 1 : 0;
 }

@@ -37,6 +37,11 @@ export interface ExploreOptions {
    * Default: a fresh in-process stack per schedule.
    */
   target?: ExploreTarget;
+  /**
+   * Stops the exploration (SIGINT, SIGTERM): the schedule running is stopped and healed, no other
+   * starts, and the result says `signalled`; a failure found before it is kept, shrunk as far as it got.
+   */
+  signal?: AbortSignal;
   /** Adds middleware to each stack's DynamoDB client (a seam for planting known bugs). */
   plant?: ScheduleRunOptions['plant'];
   /** Called after each schedule's run. */
@@ -66,7 +71,10 @@ export interface ExploreResult {
   explored: number;
   /** Runs spent shrinking a failure. */
   shrinkRuns: number;
+  /** The time budget ended it. */
   interrupted: boolean;
+  /** The caller's signal ended it. */
+  signalled?: true;
   /** How many explored schedules held each fault, by short name. */
   faults: Record<string, number>;
   ms: number;
@@ -106,6 +114,13 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
     let running: Promise<unknown> | undefined;
     let over = false;
     const budget = new AbortController();
+    // The signal ends it as the budget does, and fast-check's remaining runs then return at once.
+    const onSignal = () => {
+      over = true;
+      budget.abort();
+    };
+    if (options.signal?.aborted) onSignal();
+    options.signal?.addEventListener('abort', onSignal, { once: true });
     const property = fc.asyncProperty(scheduleArbitrary(shape, draw), async (schedule) => {
       if (broken !== undefined || over) return true;
       const runSeed = runSeedOf(seed, schedule);
@@ -129,11 +144,12 @@ export async function explore(options: ExploreOptions = {}): Promise<ExploreResu
       return outcome.valid;
     });
     const details = await fc.check(property, { seed, ...(options.path ? { path: options.path } : {}), numRuns: options.runs ?? 50, interruptAfterTimeLimit: options.timeMs ?? 300_000, markInterruptAsFailure: false });
+    options.signal?.removeEventListener('abort', onSignal);
     over = true;
     budget.abort();
     await running;
     if (broken !== undefined) throw new Error(`exploration stopped: a schedule could not run: ${(broken as Error).message}`, { cause: broken });
-    const result: ExploreResult = { seed, explored, shrinkRuns, interrupted: details.interrupted, faults, ms: performance.now() - started };
+    const result: ExploreResult = { seed, explored, shrinkRuns, interrupted: details.interrupted, ...(options.signal?.aborted ? { signalled: true as const } : {}), faults, ms: performance.now() - started };
     const found = details.failed && details.counterexample ? failing.get(JSON.stringify(details.counterexample[0])) : undefined;
     if (found) {
       result.failure = { ...found, path: details.counterexamplePath ?? '', shape, quiesceMs: options.quiesceMs ?? DEFAULT_QUIESCE_MS, ...(target ? { service: target.service } : {}) };

@@ -16,6 +16,7 @@ import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
 import { textSink } from '../../support/text-sink.js';
 import { unusedPort } from '../../support/unused-port.js';
+import { waitFor } from '../../support/wait-for.js';
 import { durableServiceScenario } from './support/durable-service.js';
 import { RETRYING_ADAPTER, startRetryingService } from './support/retrying-service.js';
 
@@ -128,6 +129,24 @@ describe('aftershock explore --scenario', () => {
     expect(explored.code, explored.out + explored.err).toBe(0);
     expect(explored.out).toMatch(/^ {7}2 × process kill -9 server and restart$/m);
   }, 90_000);
+
+  it('stops on SIGTERM: the schedule running is healed, its webhook removed, and it exits 130', async () => {
+    const service = await startRetryingService();
+    try {
+      const file = await urlScenario(service.url, 'terminated.json');
+      const exploring = command(exploreCli, ['--scenario', file, '--seed', '7', '--runs', '50', '--time', '5m', '--out', join(dir, 'terminated'), ...FAST]);
+      await waitFor(() => service.registrations() >= 2, { timeoutMs: 20_000, message: 'a second schedule to start' });
+      // As a CI job's timeout sends it; the command's own handler takes it (emit calls the listeners only).
+      process.emit('SIGTERM');
+      const { code, out } = await exploring;
+      expect(code, out).toBe(130);
+      expect(out).toMatch(/^HELD {2}\d+ schedules explored.*, interrupted$/m);
+      expect(service.registrations()).toBeLessThan(50);
+      expect([...service.webhooks.keys()]).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  }, 60_000);
 
   it('holds when one schedule runs twice against an idempotent service: each run sends its own keys', async () => {
     // As a shrink revisits a schedule, or the documented replay explores again: the same keys would
