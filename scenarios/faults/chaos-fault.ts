@@ -105,6 +105,16 @@ export async function applyChaosFault(fault: ChaosFault, id: string, forMs: numb
  * the steps, which report their own refusal.
  */
 export async function assertChaosEnabled(ctx: ChaosFaultContext): Promise<void> {
+  // A target with no control API, or one that refuses the token, would fail every chaos step: the run
+  // would pass as `deviated` with its faults never applied, and a CI job would go green on it.
+  const res = await control(ctx, 'GET', '/_chaos/rules').catch(() => undefined);
+  await res?.body?.cancel().catch(() => undefined);
+  if (res?.status === 404 || res?.status === 405) {
+    throw new ScenarioError('setup_failed', `the target has no chaos control API (GET /_chaos/rules answered ${res.status}), so its chaos steps cannot be applied: remove them, or point the run at a target that has one (the Triggers API serves it)`);
+  }
+  if (res?.status === 401 || res?.status === 403) {
+    throw new ScenarioError('setup_failed', `the target refused the admin token on GET /_chaos/rules (${res.status}), so its chaos steps cannot be applied: check the token in target.admin_token_env`);
+  }
   if ((await chaosState(ctx)) === 'off') {
     throw new ScenarioError('setup_failed', `the target's chaos engine is off (GET /_chaos/rules says enabled: false), so its chaos steps would inject nothing: start the target with CHAOS_ENABLED=true`);
   }
