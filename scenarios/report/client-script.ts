@@ -84,7 +84,15 @@ export const CLIENT_SCRIPT = String.raw`
     return values.some(function (v) { return v !== null && v > 0; });
   }
 
-  var steps = uPlot.paths.stepped({ align: 1 });
+  // Each value is drawn from its own x to the next x. alignGaps: 1 starts a gap where the second with no
+  // data starts: by default uPlot starts it at the value before, so a second followed by a second with
+  // no data was never drawn (the line stopped a second early, before a fault's effect or at a run's end).
+  function lastValue(values) {
+    for (var i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i];
+    return null;
+  }
+
+  var steps = uPlot.paths.stepped({ align: 1, alignGaps: 1 });
 
   function draw(spec, log) {
     var host = document.querySelector('[data-chart="' + spec.id + '"]');
@@ -111,9 +119,10 @@ export const CLIENT_SCRIPT = String.raw`
       })),
       hooks: { ready: [function (u) { overlay(u, spec); place(u); }], draw: [place] },
     };
-    // The last second gets its step too: one more x, each series repeating its last value there.
+    // The last second with a value gets its step too, even when only seconds with no data follow it: one
+    // more x where the chart ends, each series repeating its last value there (the gap hides the rest).
     var end = spec.x.length > 0 ? spec.x[spec.x.length - 1] + 1 : 1;
-    charts[spec.id] = new uPlot(opts, [spec.x.concat([end])].concat(values.map(function (v) { return v.concat([v.length > 0 ? v[v.length - 1] : null]); })), host);
+    charts[spec.id] = new uPlot(opts, [spec.x.concat([end])].concat(values.map(function (v) { return v.concat([lastValue(v)]); })), host);
   }
 
   data.charts.forEach(function (spec) {
