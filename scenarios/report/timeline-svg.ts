@@ -10,6 +10,20 @@ const GUTTER = 190;
 const LANE = 22;
 const TOP = 22;
 
+/**
+ * About how wide `text` is in `size`-px system-ui, in viewBox units (the SVG scales as a whole): a little
+ * wider than the average character, so a label placed by it does not run past what it was kept inside.
+ */
+function textWidth(text: string, size: number): number {
+  return text.length * size * 0.62;
+}
+
+/** Black or white, whichever reads better on `fill` (a `#rrggbb` bar drawn at 0.8 opacity on white). */
+function inkOn(fill: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => 0.8 * parseInt(fill.slice(i, i + 2), 16) + 0.2 * 255) as [number, number, number];
+  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#0f172a' : '#ffffff';
+}
+
 const PROCESS_MARKS: Record<ProcessRecord['action'], { glyph: string; colour: string }> = {
   kill: { glyph: '✕', colour: '#b91c1c' },
   start: { glyph: '▲', colour: '#15803d' },
@@ -17,6 +31,17 @@ const PROCESS_MARKS: Record<ProcessRecord['action'], { glyph: string; colour: st
   continue: { glyph: '▶', colour: '#15803d' },
   exit: { glyph: '●', colour: '#475569' },
 };
+
+/**
+ * A bar's kind, where it stays inside the picture: right of the bar, or left of it when the bar ends
+ * near the right edge (a fault healed at the run's end, or never), or inside it when neither has room.
+ */
+function kindLabel(kind: string, left: number, width: number, y: number): string {
+  const room = textWidth(kind, 11);
+  if (left + width + 4 + room <= WIDTH - 4) return `<text x="${left + width + 4}" y="${y + 14}" font-size="11" fill="#475569">${esc(kind)}</text>`;
+  if (left - 4 - room >= GUTTER) return `<text x="${left - 4}" y="${y + 14}" font-size="11" text-anchor="end" fill="#475569">${esc(kind)}</text>`;
+  return `<text x="${left + 4}" y="${y + 14}" font-size="11" fill="${inkOn(kindColour(kind))}">${esc(kind)}</text>`;
+}
 
 /**
  * The timeline as an `<svg>` element. Lanes: each applied activity (a bar from applied to healed),
@@ -35,20 +60,23 @@ export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, his
     if (phase.end <= phase.start) continue;
     const fill = name === 'fault' ? '#fef3c7' : name === 'recovery' ? '#dcfce7' : '#f1f5f9';
     parts.push(`<rect x="${x(phase.start)}" y="${TOP - 4}" width="${x(phase.end) - x(phase.start)}" height="${height - TOP - 22}" fill="${fill}"/>`);
-    parts.push(`<text x="${x(phase.start) + 4}" y="14" font-size="11" fill="#475569">${esc(name)}</text>`);
+    // A phase that starts near the right edge has its name end there instead of running past it.
+    const at = Math.max(GUTTER, Math.min(x(phase.start) + 4, WIDTH - 4 - textWidth(name, 11)));
+    parts.push(`<text x="${at}" y="14" font-size="11" fill="#475569">${esc(name)}</text>`);
   }
   journal.activities.forEach((a, i) => {
     const y = TOP + i * LANE;
     parts.push(`<text x="6" y="${y + 14}" font-size="12" fill="#0f172a">${esc(a.name)}</text>`);
     if (a.started === undefined) {
-      parts.push(`<text x="${x(a.planned.start)}" y="${y + 14}" font-size="11" fill="#b91c1c">${esc(a.status)}${a.error ? `: ${esc(a.error.slice(0, 80))}` : ''}</text>`);
+      const status = `${a.status}${a.error ? `: ${a.error.slice(0, 80)}` : ''}`;
+      parts.push(`<text x="${Math.max(GUTTER, Math.min(x(a.planned.start), WIDTH - 4 - textWidth(status, 11)))}" y="${y + 14}" font-size="11" fill="#b91c1c">${esc(status)}</text>`);
       return;
     }
     const healed = a.healed ?? end;
     const w = Math.max(3, x(healed) - x(a.started));
     const title = `${a.name} (${a.kind}) ${fmtMs(a.started)} → ${a.healed === undefined ? 'not healed' : fmtMs(a.healed)}`;
     parts.push(`<g class="fault-bar" data-start="${a.started}" data-end="${healed}"><title>${esc(title)}</title><rect x="${x(a.started)}" y="${y + 3}" width="${w}" height="${LANE - 8}" rx="3" fill="${kindColour(a.kind)}" fill-opacity="0.8"/>`);
-    parts.push(`<text x="${x(a.started) + w + 4}" y="${y + 14}" font-size="11" fill="#475569">${esc(a.kind)}</text></g>`);
+    parts.push(`${kindLabel(a.kind, x(a.started), w, y)}</g>`);
   });
   names.forEach((name, i) => {
     const y = TOP + (journal.activities.length + i) * LANE;
