@@ -2,7 +2,7 @@
 // the exact replay command, problems the run met, and the steady state before, during and after.
 import { deviationCauses } from '../runner/deviation.js';
 import type { Journal, ProbeReading } from '../runner/journal.js';
-import { esc, fmtMs, fmtPct } from './html.js';
+import { esc, fmtMeasured, fmtMs, fmtPct } from './html.js';
 
 /** `PASS`, `FAIL`, or the way the run stopped, with the banner's CSS class. */
 export function verdictOf(journal: Pick<Journal, 'status'>): { word: string; css: string } {
@@ -36,14 +36,14 @@ function readings(list: readonly ProbeReading[]): Map<string, ProbeReading> {
   return new Map(list.map((r) => [r.name, r]));
 }
 
-/** The steady-state probes before, during (share of buckets held) and after the method. */
+/** The steady-state probes before, during (share of buckets held) and after the method, each value in its tolerance's unit as the gates table writes it. */
 export function steadyStateSection(journal: Journal): string {
   const { before, during, after } = journal.steady_states;
   const names = [...new Set([...before, ...during, ...after].map((r) => r.name))];
   if (names.length === 0) return '';
   const [b, d, a] = [readings(before), readings(during), readings(after)];
   const cell = (r: ProbeReading | undefined, share = false) =>
-    r === undefined ? '<td class="muted">—</td>' : `<td class="${r.holds ? 'ok' : 'bad'}">${esc(r.value === null ? 'no data' : Number(r.value.toFixed(3)))}${share && r.held_share !== undefined ? ` · held ${fmtPct(r.held_share)}` : ''}</td>`;
+    r === undefined ? '<td class="muted">—</td>' : `<td class="${r.holds ? 'ok' : 'bad'}">${esc(r.value === null ? 'no data' : fmtMeasured(r.value, r.tolerance))}${share && r.held_share !== undefined ? ` · held ${fmtPct(r.held_share)}` : ''}</td>`;
   const rows = names.map((n) => `<tr><td>${esc(n)}</td><td><code>${esc((b.get(n) ?? d.get(n) ?? a.get(n))?.tolerance)}</code></td>${cell(b.get(n))}${cell(d.get(n), true)}${cell(a.get(n))}</tr>`);
   return `<h2>Steady state</h2><table><thead><tr><th>probe</th><th>tolerance</th><th>before</th><th>during</th><th>after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
