@@ -20,7 +20,7 @@ export interface Band {
   kind: string;
 }
 
-/** A vertical line: a phase starting, or a probe recovering after the last heal. */
+/** A vertical line: a phase starting, or a probe recovering after the last heal (or holding from the recovery phase's start, when no fault was healed). */
 export interface Marker {
   at: number;
   label: string;

@@ -15,15 +15,21 @@ export function faultBands(journal: Pick<Journal, 'activities' | 'duration_ms' |
     .map((a) => ({ start: a.started! / 1000, end: (a.healed ?? runEnd) / 1000, label: a.name, kind: a.kind }));
 }
 
-/** A line at the start of each phase, and one per probe at its recovery moment (last heal + recovery time). */
+/**
+ * A line at the start of each phase, and one per probe at its recovery moment: the last heal plus its
+ * recovery time, or, when no fault was healed, the recovery phase's start plus it (where the recovery
+ * gate counts from then), labelled so.
+ */
 export function runMarkers(journal: Pick<Journal, 'phases' | 'last_heal' | 'recovery'>): Marker[] {
   const markers: Marker[] = (['baseline', 'fault', 'recovery'] as const)
     .filter((name) => journal.phases[name].end > journal.phases[name].start)
     .map((name) => ({ at: journal.phases[name].start / 1000, label: name, kind: 'phase' }));
-  if (journal.last_heal === null) return markers;
+  const healed = journal.last_heal !== null;
+  const from = journal.last_heal ?? journal.phases.recovery.start;
   for (const { probe, recovery_ms } of journal.recovery) {
     if (recovery_ms === null) continue;
-    markers.push({ at: (journal.last_heal + recovery_ms) / 1000, label: `${probe} recovered: ${fmtMs(recovery_ms)}`, kind: 'recovery' });
+    const label = healed ? `${probe} recovered: ${fmtMs(recovery_ms)}` : `${probe} held ${fmtMs(recovery_ms)} into recovery (no fault healed)`;
+    markers.push({ at: (from + recovery_ms) / 1000, label, kind: 'recovery' });
   }
   return markers;
 }

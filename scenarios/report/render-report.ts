@@ -36,7 +36,7 @@ export function page(title: string, body: string, charts: readonly ChartSpec[]):
 `;
 }
 
-const CHART_NOTE = '<p class="legend-note">Shaded: fault windows as applied and healed (hover for times). Dashed lines: phase starts. Green lines: a probe recovered after the last heal. Drag across a chart to zoom, double-click to reset.</p>';
+const CHART_NOTE = '<p class="legend-note">Shaded: fault windows as applied and healed (hover for times). Dashed lines: phase starts. Green lines: when a probe recovered after the last heal (with no fault healed, when it held, counted from the recovery phase’s start). Drag across a chart to zoom, double-click to reset.</p>';
 
 /**
  * The whole report for one run, from its journal and history.
