@@ -34,6 +34,11 @@ export interface ChartSpec {
   /** The y unit as the axis shows it: `req/s`, `%`, `ms`, `deliveries`. */
   unit: string;
   x: number[];
+  /**
+   * Where the x axis ends, in seconds: the end of the last bucket, or where observation ended when the
+   * run was stopped early (its last bucket is then drawn only as far as the run saw it).
+   */
+  end: number;
   series: ChartSeries[];
   bands: Band[];
   markers: Marker[];

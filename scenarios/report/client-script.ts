@@ -121,8 +121,7 @@ export const CLIENT_SCRIPT = String.raw`
     };
     // The last second with a value gets its step too, even when only seconds with no data follow it: one
     // more x where the chart ends, each series repeating its last value there (the gap hides the rest).
-    var end = spec.x.length > 0 ? spec.x[spec.x.length - 1] + 1 : 1;
-    charts[spec.id] = new uPlot(opts, [spec.x.concat([end])].concat(values.map(function (v) { return v.concat([lastValue(v)]); })), host);
+    charts[spec.id] = new uPlot(opts, [spec.x.concat([spec.end])].concat(values.map(function (v) { return v.concat([lastValue(v)]); })), host);
   }
 
   data.charts.forEach(function (spec) {

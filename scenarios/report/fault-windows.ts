@@ -1,18 +1,34 @@
 // The run's fault windows and marked moments as the journal records them: each activity from when
 // it was applied until it was healed, the phase boundaries, and each probe's recovery moment.
+import type { HistoryRecord } from '../history/history.js';
 import type { Journal } from '../runner/journal.js';
 import { fmtMs } from './html.js';
 import type { Band, Marker } from './chart-spec.js';
 
 /**
- * One window per activity that was applied, in seconds. A fault never healed (the run was cut
- * short) is drawn to the end of the run; a kill without restart is an instant (start = end).
+ * Where a run stopped early (`interrupted`, `aborted`) stopped being observed, in ms since it started: its
+ * rollback (which runs as soon as it is stopped) or the last thing it recorded after, whichever is later.
+ * Null for a run that ran to its end.
  */
-export function faultBands(journal: Pick<Journal, 'activities' | 'duration_ms' | 'phases'>): Band[] {
-  const runEnd = Math.max(journal.phases.recovery.end, 0);
+export function observedUntil(journal: Pick<Journal, 'status' | 'rollbacks'>, history: readonly HistoryRecord[]): number | null {
+  if (journal.status !== 'interrupted' && journal.status !== 'aborted') return null;
+  let last = 0;
+  for (const r of journal.rollbacks) last = Math.max(last, r.time);
+  for (const r of history) {
+    if (r.kind === 'receipt') last = Math.max(last, r.end);
+    else if (r.kind !== 'final') last = Math.max(last, r.time);
+  }
+  return last;
+}
+
+/**
+ * One window per activity that was applied, in seconds. A fault never healed is drawn to `endMs` (the
+ * end of the run, or where a stopped run was last observed); a kill without restart is an instant.
+ */
+export function faultBands(journal: Pick<Journal, 'activities'>, endMs: number): Band[] {
   return journal.activities
     .filter((a) => a.started !== undefined)
-    .map((a) => ({ start: a.started! / 1000, end: (a.healed ?? runEnd) / 1000, label: a.name, kind: a.kind }));
+    .map((a) => ({ start: a.started! / 1000, end: (a.healed ?? endMs) / 1000, label: a.name, kind: a.kind }));
 }
 
 /**

@@ -5,7 +5,7 @@ import { measureHistory } from '../measure/history-measurer.js';
 import type { Journal } from '../runner/journal.js';
 import { backlogSeries } from './backlog.js';
 import { colour, type ChartSeries, type ChartSpec } from './chart-spec.js';
-import { faultBands, runMarkers } from './fault-windows.js';
+import { faultBands, observedUntil, runMarkers } from './fault-windows.js';
 
 type Values = (number | null)[];
 
@@ -16,27 +16,33 @@ function dense<T extends { second: number }>(buckets: readonly T[], seconds: num
   return out;
 }
 
-/** How many 1 s buckets the charts cover: the whole run, and any delivery that came in later. */
-function runSeconds(journal: Pick<Journal, 'phases'>, history: readonly HistoryRecord[]): number {
+/** Where the charts of a run that ran to its end end, in ms: the whole run, and any delivery that came in later. */
+function runEnd(journal: Pick<Journal, 'phases'>, history: readonly HistoryRecord[]): number {
   let last = journal.phases.recovery.end;
   for (const r of history) if (r.kind === 'op' || r.kind === 'receipt') last = Math.max(last, r.kind === 'op' ? r.time : r.end);
-  return Math.max(1, Math.ceil(last / 1000));
+  return last;
 }
 
 /**
  * The charts for one run. `prefix` keeps chart ids unique when two runs share a page.
  * @example const charts = runCharts(journal, await loadHistory(journal.outputs.history));
  */
-export function runCharts(journal: Pick<Journal, 'phases' | 'activities' | 'duration_ms' | 'last_heal' | 'recovery'>, history: readonly HistoryRecord[], prefix = ''): ChartSpec[] {
+export function runCharts(journal: Pick<Journal, 'phases' | 'activities' | 'last_heal' | 'recovery' | 'status' | 'rollbacks'>, history: readonly HistoryRecord[], prefix = ''): ChartSpec[] {
   const m = measureHistory(history);
-  const seconds = runSeconds(journal, history);
+  // A run stopped early is charted only as far as it was observed, not to its planned end: its last
+  // bucket ends where observation did. Otherwise, whole seconds.
+  const observed = observedUntil(journal, history);
+  const endMs = observed ?? runEnd(journal, history);
+  const seconds = Math.max(1, Math.ceil(endMs / 1000));
+  const end = observed !== null && observed > 0 ? observed / 1000 : seconds;
   const x = Array.from({ length: seconds }, (_, s) => s);
-  const bands = faultBands(journal);
-  const markers = runMarkers(journal);
+  const bands = faultBands(journal, endMs);
+  // A phase a stopped run never reached is not marked.
+  const markers = runMarkers(journal).filter((mk) => mk.at <= end);
   const ops = m.ops();
   const byOp = ops.map((op) => ({ op, buckets: m.opBuckets(op) }));
   const deliveries = m.deliveryBuckets();
-  const chart = (id: string, title: string, unit: string, series: ChartSeries[], logToggle = false): ChartSpec => ({ id: `${prefix}${id}`, title, unit, x, series, bands, markers, ...(logToggle ? { logToggle } : {}) });
+  const chart = (id: string, title: string, unit: string, series: ChartSeries[], logToggle = false): ChartSpec => ({ id: `${prefix}${id}`, title, unit, x, end, series, bands, markers, ...(logToggle ? { logToggle } : {}) });
 
   const throughput = byOp.flatMap(({ op, buckets }, i) => [
     { label: `${op} ok/s`, values: dense(buckets, seconds, (b) => b.ok), color: colour(i) },

@@ -13,7 +13,7 @@ const COLOUR = '#2563eb';
 // Seconds 1, 4 and 5 have no data; 0 and 3 are each followed by a gap, 7 is the last second. In the
 // second chart the last second with a value, 6, is followed only by seconds with no data.
 const CHARTS = { steps: [10, null, 20, 30, null, null, 40, 15], tail: [5, 12, null, 8, 8, 30, 20, null, null] };
-const specs: ChartSpec[] = Object.entries(CHARTS).map(([id, values]) => ({ id, title: id, unit: 'req/s', x: values.map((_, s) => s), series: [{ label: 'ok/s', values, color: COLOUR }], bands: [], markers: [] }));
+const specs: ChartSpec[] = Object.entries(CHARTS).map(([id, values]) => ({ id, title: id, unit: 'req/s', x: values.map((_, s) => s), end: values.length, series: [{ label: 'ok/s', values, color: COLOUR }], bands: [], markers: [] }));
 
 interface Second {
   second: number;
