@@ -50,13 +50,16 @@ export const CLIENT_SCRIPT = String.raw`
   function place(u) {
     var layer = u.over.querySelector('.overlays');
     if (!layer) return;
+    var width = u.over.clientWidth;
     layer.querySelectorAll('.band').forEach(function (el) {
       var left = u.valToPos(Number(el.dataset.start), 'x');
       var right = u.valToPos(Number(el.dataset.end), 'x');
       el.style.left = left + 'px';
       el.style.width = Math.max(2, right - left) + 'px';
+      // A name that would run past the plot's right edge (a window near the chart's end) ends at the
+      // window's right edge instead.
+      el.classList.toggle('flip', left + 3 + el.firstChild.offsetWidth > width);
     });
-    var width = u.over.clientWidth;
     var phases = [];
     layer.querySelectorAll('.marker').forEach(function (el) {
       var left = u.valToPos(Number(el.dataset.at), 'x');

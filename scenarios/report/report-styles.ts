@@ -48,6 +48,7 @@ pre{background:#0f172a;color:#e2e8f0;padding:10px 12px;border-radius:6px;overflo
 .overlays{position:absolute;inset:0;pointer-events:none}
 .band{position:absolute;top:0;bottom:0;border-left:1px solid;border-right:1px solid}
 .band span{position:absolute;left:3px;font-size:11px;white-space:nowrap;font-weight:600}
+.band.flip span{left:auto;right:3px}
 .marker{position:absolute;top:0;bottom:0;width:0;border-left:1px dashed #334155}
 .marker span{position:absolute;left:3px;font-size:11px;white-space:nowrap;color:#334155}
 .marker.phase span{top:auto;bottom:2px;text-transform:uppercase;letter-spacing:.05em;overflow:hidden;text-overflow:ellipsis}

@@ -1,11 +1,13 @@
 // The report's layout as a browser lays it out: the timeline's labels stay inside its picture, wherever
-// a bar ends, and the page does not scroll sideways on a narrow screen.
+// a bar ends, a fault window's name stays inside its chart, and the page does not scroll sideways on a
+// narrow screen.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProcessRecord } from '../../../scenarios/history/history.js';
-import { page } from '../../../scenarios/report/render-report.js';
+import type { ChartSpec } from '../../../scenarios/report/chart-spec.js';
+import { chartPanel, page } from '../../../scenarios/report/render-report.js';
 import { timelineSvg } from '../../../scenarios/report/timeline-svg.js';
 import { openFile } from './support/chromium.js';
 
@@ -19,10 +21,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Writes `body` as a report page (styles and script, no charts) and opens it at `width`. */
-async function open(name: string, body: string, width = 1280) {
+/** Writes `body` as a report page (styles, script, and the data of `charts`) and opens it at `width`. */
+async function open(name: string, body: string, width = 1280, charts: ChartSpec[] = []) {
   const path = join(dir, `${name}.html`);
-  await writeFile(path, page(name, body, []));
+  await writeFile(path, page(name, body, charts));
   return openFile(path, { width, height: 900 });
 }
 
@@ -52,6 +54,37 @@ it('keeps each bar kind inside the timeline: left of a bar that ends at the run 
     const kinds = texts.filter((t) => t.bar);
     expect(kinds.map((t) => t.text)).toEqual(['receiver', 'process:worker', 'chaos:dynamodb', 'receiver']);
     expect(kinds.filter((t) => t.left < 190).map((t) => t.text)).toEqual([]);
+  } finally {
+    await opened.close();
+  }
+});
+
+it("keeps a fault window's name inside the chart when the window ends at the chart's end", async () => {
+  const values = [10, 12, 11, 9, 10, 3, 2];
+  const spec: ChartSpec = {
+    id: 'stopped',
+    title: 'A run stopped in a fault',
+    unit: 'req/s',
+    x: values.map((_, s) => s),
+    end: 6.93,
+    series: [{ label: 'ok/s', values, color: '#2563eb' }],
+    bands: [
+      { start: 1, end: 2, label: 'receiver answers 503', kind: 'receiver' },
+      { start: 6.5, end: 6.9, label: 'receiver resets its connections', kind: 'receiver' },
+    ],
+    markers: [],
+  };
+  const opened = await open('bands', chartPanel(spec), 800, [spec]);
+  try {
+    const labels = (await opened.page.evaluate(`(() => {
+      const over = window.aftershockCharts.stopped.over.getBoundingClientRect();
+      return [...document.querySelectorAll('.band span')].map((s) => { const r = s.getBoundingClientRect(); return { text: s.textContent, inside: r.left >= over.left - 0.5 && r.right <= over.right + 0.5 }; });
+    })()`)) as { text: string; inside: boolean }[];
+    expect(opened.errors).toEqual([]);
+    expect(labels).toEqual([
+      { text: 'receiver answers 503', inside: true },
+      { text: 'receiver resets its connections', inside: true },
+    ]);
   } finally {
     await opened.close();
   }
