@@ -30,14 +30,19 @@ h3{font-size:14px;margin:14px 0 6px}
 .verdict.pass{background:#15803d}.verdict.fail{background:#b91c1c}.verdict.stopped{background:#a16207}
 .verdict .word{font-size:28px;font-weight:700;letter-spacing:.04em}
 .verdict .facts{display:flex;gap:16px;flex-wrap:wrap;opacity:.95}
-.meta{color:#475569;margin:6px 0 0}
+.meta{color:#475569;margin:6px 0 0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
 th,td{border:1px solid #e2e8f0;padding:4px 8px;text-align:left;vertical-align:top}
+/* Narrow screens: the first and last columns (names, ids, details) may break inside long ids, with room
+   kept for them, and a table still too wide scrolls inside its own box rather than the page sideways. */
+@media (max-width:960px){
+table:not(.u-legend){display:block;max-width:100%;overflow-x:auto;background:none}table:not(.u-legend) td{background:#fff}
+table:not(.u-legend) td:first-child{overflow-wrap:anywhere;min-width:8em}table:not(.u-legend) td:last-child{overflow-wrap:anywhere;min-width:12em}}
 th{background:#f1f5f9;font-weight:600}
 td.ok{color:#15803d;font-weight:600}td.bad{color:#b91c1c;font-weight:600}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
 pre{background:#0f172a;color:#e2e8f0;padding:10px 12px;border-radius:6px;overflow:auto;max-height:420px}
-.replay{display:flex;gap:8px;align-items:center}.replay pre{flex:1;margin:0}
+.replay{display:flex;gap:8px;align-items:center}.replay pre{flex:1;min-width:0;margin:0}
 .charts{display:grid;grid-template-columns:1fr;gap:12px}
 @media (min-width:1100px){.charts{grid-template-columns:1fr 1fr}}
 .compare .charts{grid-template-columns:1fr 1fr}
