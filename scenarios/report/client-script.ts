@@ -64,9 +64,26 @@ export const CLIENT_SCRIPT = String.raw`
     layer.querySelectorAll('.marker').forEach(function (el) {
       var left = u.valToPos(Number(el.dataset.at), 'x');
       el.style.left = left + 'px';
-      // Near the right edge a label would run off the plot: it goes to the line's left instead.
-      el.classList.toggle('flip', left > width * 0.55);
-      if (el.classList.contains('phase')) phases.push({ el: el, left: left });
+      if (el.classList.contains('phase')) {
+        // Near the right edge a label would run off the plot: it goes to the line's left instead.
+        el.classList.toggle('flip', left > width * 0.55);
+        phases.push({ el: el, left: left });
+        return;
+      }
+      // A recovery's label goes on the side of its line it fits on; where it fits on neither (a narrow
+      // plot), on the roomier side, wrapped to that room.
+      var label = el.firstChild;
+      label.classList.remove('wrap');
+      label.style.maxWidth = '';
+      var natural = label.offsetWidth;
+      var right = width - left - 6;
+      var leftRoom = left - 6;
+      var flip = natural > right && (natural <= leftRoom || leftRoom > right);
+      el.classList.toggle('flip', flip);
+      if (natural > (flip ? leftRoom : right)) {
+        label.classList.add('wrap');
+        label.style.maxWidth = Math.max(40, flip ? leftRoom : right) + 'px';
+      }
     });
     // Phase names share one row: each gets the room up to the next line on its side, cut short with an
     // ellipsis where a phase is too narrow for its name (the timeline below names it in full).

@@ -59,6 +59,7 @@ pre{background:#0f172a;color:#e2e8f0;padding:10px 12px;border-radius:6px;overflo
 .marker.phase span{top:auto;bottom:2px;text-transform:uppercase;letter-spacing:.05em;overflow:hidden;text-overflow:ellipsis}
 .marker.flip span{left:auto;right:3px}
 .marker.recovery{border-left:2px solid #16a34a}.marker.recovery span{color:#15803d;font-weight:600;background:#ffffffcc}
+.marker.recovery span.wrap{white-space:normal;width:max-content}
 .legend-note{color:#64748b;font-size:12px;margin:4px 0 10px}
 .timeline svg{width:100%;height:auto;background:#fff;border:1px solid #e2e8f0;border-radius:6px}
 .example td{font-size:12px}

@@ -1,6 +1,6 @@
 // The report's layout as a browser lays it out: the timeline's labels stay inside its picture, wherever
-// a bar ends, a fault window's name stays inside its chart, and the page does not scroll sideways on a
-// narrow screen.
+// a bar ends; a fault window's and a recovery's names stay inside their chart; and the page does not
+// scroll sideways on a narrow screen.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +86,34 @@ it("keeps a fault window's name inside the chart when the window ends at the cha
       { text: 'receiver answers 503', inside: true },
       { text: 'receiver resets its connections', inside: true },
     ]);
+  } finally {
+    await opened.close();
+  }
+});
+
+it("keeps a recovery's label inside the chart, wrapped when it fits on neither side of its line", async () => {
+  const values = [10, 10, 10, 10, 10];
+  const spec = (id: string, at: number): ChartSpec => ({
+    id,
+    title: id,
+    unit: 'req/s',
+    x: values.map((_, s) => s),
+    end: 5,
+    series: [{ label: 'ok/s', values, color: '#2563eb' }],
+    bands: [],
+    markers: [{ at, label: 'ingest ok held 0ms into recovery (no fault healed)', kind: 'recovery' }],
+  });
+  // Half-way along a half-width plot, and near its right edge.
+  const charts = [spec('middle', 2.5), spec('late', 4.6)];
+  const opened = await open('recovery', `<div class="charts" style="grid-template-columns:1fr 1fr">${charts.map(chartPanel).join('')}</div>`, 1000, charts);
+  try {
+    const labels = (await opened.page.evaluate(`Object.entries(window.aftershockCharts).map(([id, u]) => {
+      const over = u.over.getBoundingClientRect();
+      const r = u.over.querySelector('.marker.recovery span').getBoundingClientRect();
+      return { id, inside: r.left >= over.left - 0.5 && r.right <= over.right + 0.5 };
+    })`)) as { id: string; inside: boolean }[];
+    expect(opened.errors).toEqual([]);
+    expect(labels).toEqual([{ id: 'middle', inside: true }, { id: 'late', inside: true }]);
   } finally {
     await opened.close();
   }
