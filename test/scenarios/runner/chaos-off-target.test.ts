@@ -11,11 +11,12 @@ import { afterEach, expect, it } from 'vitest';
 import { ChaosEngine } from '../../../chaos/src/index.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { ScenarioError } from '../../../scenarios/scenario/scenario-error.js';
+import type { ScenarioInput } from '../../../scenarios/scenario/scenario-schema.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../../support/test-api.js';
 
-const chaosScenario = (url: string) => ({
+const chaosScenario = (url: string): ScenarioInput => ({
   title: 'chaos refused',
-  target: { kind: 'url' as const, base_url: url },
+  target: { kind: 'url', base_url: url },
   load: { rate: 10 },
   phases: { baseline: '1s', fault: '1s', recovery: '1s' },
   method: [{ at: '1s', for: '1s', fault: { chaos: { point: 'http_in', injector: { kind: 'http_error', status: 503 }, probability: 0.5 } } }],
