@@ -27,7 +27,14 @@ export function pathProblem(path: string): string | undefined {
   return script === undefined ? undefined : `its segment [${script}] is a script expression, and those are off`;
 }
 
-/** The first value at a JSON path, as a string; undefined when there is none. */
+/** A value an id can be: a string, a number or a boolean (an object or an array is not one). */
+const isScalar = (value: unknown): value is string | number | boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/**
+ * The first string, number or boolean at a JSON path, as a string; undefined when there is none. A
+ * path that lands on an object or an array (`$.event` for `{"event":{"id":…}}`) finds nothing: as text
+ * every such value would be the same id, "[object Object]", and the run would blame the service.
+ */
 export function extract(path: string, json: unknown): string | undefined {
   const segments = plainSegments(path);
   if (segments) {
@@ -42,9 +49,10 @@ export function extract(path: string, json: unknown): string | undefined {
     // A found value is final; a miss goes to the library, whose reading of edge cases is the rule.
     if (node !== undefined && node !== null && typeof node !== 'object') return String(node);
   }
-  const found: unknown = JSONPath({ path, json: json as object, wrap: false, eval: false });
-  const value = Array.isArray(found) ? found[0] : found;
-  return value === undefined || value === null ? undefined : String(value);
+  if (json === undefined) return undefined;
+  const found: unknown = JSONPath({ path, json: json as object, wrap: true, eval: false });
+  const value = (Array.isArray(found) ? found : []).find(isScalar);
+  return value === undefined ? undefined : String(value);
 }
 
 /** Every value at a JSON path that is a string or a number, as strings (`$.items[*].id`); [] when there is none. */

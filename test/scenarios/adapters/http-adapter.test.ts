@@ -70,6 +70,20 @@ it('notes a JSON path that finds nothing, with the answer it looked in, and noth
   expect(receiptNote).toMatch(/^adapter\.http\.receipt\.event_id \(\$\.event\.id\) found no event id in 1 webhook\(s\), e\.g\. \{"event_id":"e1"\}: fix the path/);
 });
 
+it('notes an id path that lands on an object as finding no id, rather than giving every event the same one', async () => {
+  const adapter = httpAdapter(httpAdapterSchema.parse({ ...spec, create_event: { ...spec.create_event, id: '$.data' }, receipt: { event_id: '$.event', delivery_id_header: 'webhook-id' } }), {
+    baseUrl,
+    runId: 'r3o',
+    env: { TOKEN: 't0k' },
+  });
+  const created = await adapter.createEvent({ seq: 1, event_type: 'a.b', idempotency_key: 'r3o-1' }, never);
+  expect(created.value).not.toHaveProperty('event_id');
+  expect(adapter.identify({ 'webhook-id': 'msg_1' }, JSON.stringify({ event: { id: 'e1' } })).event_id).toBe('');
+  const [createNote, receiptNote] = adapter.notes!();
+  expect(createNote).toMatch(/^adapter\.http\.create_event\.id \(\$\.data\) found no id in 1 2xx answer\(s\), e\.g\. \{"data":\{"id":"e\d+"\}\}: fix the path/);
+  expect(receiptNote).toMatch(/^adapter\.http\.receipt\.event_id \(\$\.event\) found no event id in 1 webhook\(s\), e\.g\. \{"event":\{"id":"e1"\}\}: fix the path/);
+});
+
 it('owes deliveries to the webhook it registers, with or without a receipt mapping of its own', async () => {
   const registering = httpAdapterSchema.parse({ ...spec, register_webhook: { method: 'POST', path: '/subscriptions', body: { url: '{{receiver_url}}' } } });
   const adapter = httpAdapter(registering, { baseUrl, runId: 'r4', env: { TOKEN: 't0k' } });

@@ -5,11 +5,11 @@ import { JSONPath } from 'jsonpath-plus';
 import { describe, expect, it } from 'vitest';
 import { extract, extractAll } from '../../../scenarios/adapters/json-path.js';
 
-/** What the library alone answers: the reference. */
+/** What the library alone answers, an object or an array counting as no value: the reference. */
 function reference(path: string, json: unknown): string | undefined {
-  const found: unknown = JSONPath({ path, json: json as object, wrap: false, eval: false });
-  const value = Array.isArray(found) ? found[0] : found;
-  return value === undefined || value === null ? undefined : String(value);
+  const found: unknown = JSONPath({ path, json: json as object, wrap: true, eval: false });
+  const value = (Array.isArray(found) ? found : []).find((v) => ['string', 'number', 'boolean'].includes(typeof v));
+  return value === undefined ? undefined : String(value);
 }
 
 const doc = { id: 'e1', n: 7, flag: false, data: { event_id: 'evt_9', items: [{ id: 'i0' }, { id: 'i1' }] }, nil: null, list: ['a', 'b'] };
@@ -28,6 +28,16 @@ describe('extract', () => {
     expect(extract('$.missing', doc)).toBeUndefined();
     expect(extract('$.nil', doc)).toBeUndefined();
     expect(extract('$.data.items[5].id', doc)).toBeUndefined();
+  });
+
+  it('finds nothing where a path lands on an object or an array, rather than "[object Object]" for every answer', () => {
+    expect(extract('$.data', doc)).toBeUndefined();
+    expect(extract('$.data.items', doc)).toBeUndefined();
+    expect(extract('$.list', doc)).toBeUndefined();
+    expect(extract("$['data']", doc)).toBeUndefined();
+    expect(extract('$.data.items[*]', doc)).toBeUndefined();
+    expect(extract('$..items', doc)).toBeUndefined();
+    expect(extract('$.id', undefined)).toBeUndefined();
   });
 
   it('leaves wildcards, descendants and inherited names to the library', () => {
