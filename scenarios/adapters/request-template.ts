@@ -6,15 +6,24 @@ import { ScenarioError } from '../scenario/scenario-error.js';
 /** Variables a template may use; `env.NAME` reads the environment. */
 export type TemplateVars = Record<string, string | number | undefined>;
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+/**
+ * Whatever stands between `{{` and `}}`, not only well-formed names: `{{idempotency-key}}` is a typo of
+ * a placeholder to refuse, not literal text to send (the service would get the same "key" every time).
+ */
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
 
 function lookup(name: string, vars: TemplateVars, env: Record<string, string | undefined>): string | number {
-  const value = name.startsWith('env.') ? env[name.slice(4)] : vars[name];
+  const [source, key] = name.startsWith('env.') ? [env, name.slice(4)] : [vars, name];
+  const value = Object.hasOwn(source, key) ? source[key] : undefined;
   if (value === undefined) throw new ScenarioError('invalid_scenario', `template variable {{${name}}} has no value${name.startsWith('env.') ? `: set ${name.slice(4)}` : ''}`);
   return value;
 }
 
-/** The names of the placeholders in every string of `template` (a path, headers, a JSON body), once each. */
+/**
+ * The names of the placeholders in every string of `template` (a path, headers, a JSON body), once
+ * each: every `{{…}}`, so a name no request knows (`{{idempotency-key}}`, `{{}}`) is refused before a run.
+ */
 export function placeholders(template: unknown): string[] {
   const names = new Set<string>();
   const walk = (value: unknown): void => {
@@ -37,7 +46,7 @@ export function fillString(template: string, vars: TemplateVars, env: Record<str
  */
 export function fillBody(body: unknown, vars: TemplateVars, env: Record<string, string | undefined>): unknown {
   if (typeof body === 'string') {
-    const whole = /^\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$/.exec(body);
+    const whole = WHOLE.exec(body);
     return whole ? lookup(whole[1]!, vars, env) : fillString(body, vars, env);
   }
   if (Array.isArray(body)) return body.map((item) => fillBody(item, vars, env));
