@@ -18,6 +18,18 @@ const REQUEST_TIMEOUT_MS = 5_000;
  */
 const READ_BACK_ATTEMPTS = 3;
 
+/**
+ * The shared headers and a request's own as one set, names compared without case (as HTTP does): the
+ * request's own wins, in its own spelling. Merged by spelling, `Authorization` and `authorization` both
+ * went out and the service read the first, so a request's own override was silently lost.
+ * @example mergeHeaders({ Authorization: 'a' }, { authorization: 'b' }) // { authorization: 'b' }
+ */
+export function mergeHeaders(...sets: (Record<string, string> | undefined)[]): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  for (const set of sets) for (const [name, value] of Object.entries(set ?? {})) merged.set(name.toLowerCase(), [name, value]);
+  return Object.fromEntries(merged.values());
+}
+
 /** Connects the adapter to `baseUrl`. */
 export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runId: string; env: Record<string, string | undefined> }): Adapter {
   const typeOf = new Map<string, string>();
@@ -41,9 +53,9 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
         .filter(([, v]) => v !== ''),
     );
   const send = async (template: RequestTemplate, vars: TemplateVars, signal?: AbortSignal) => {
-    const headers = filledHeaders({ ...spec.headers, ...template.headers }, vars);
+    const headers = filledHeaders(mergeHeaders(spec.headers, template.headers), vars);
     const body = template.body === undefined ? undefined : JSON.stringify(fillBody(template.body, vars, conn.env));
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     return timedRequest(conn.baseUrl + fillString(template.path, vars, conn.env), { method: template.method, headers, body }, REQUEST_TIMEOUT_MS, signal);
   };
   // Events whose read-back answered neither 2xx nor 404 on every attempt, with the first, for the note.
@@ -123,7 +135,7 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       }
     },
     async probe(path) {
-      return (await timedRequest(conn.baseUrl + path, { headers: filledHeaders(spec.headers ?? {}, { run_id: conn.runId }) }, REQUEST_TIMEOUT_MS)).status;
+      return (await timedRequest(conn.baseUrl + path, { headers: filledHeaders(mergeHeaders(spec.headers), { run_id: conn.runId }) }, REQUEST_TIMEOUT_MS)).status;
     },
     async finalRead(created, now) {
       const events: Record<string, FinalEvent> = {};

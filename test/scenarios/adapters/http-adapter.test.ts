@@ -6,13 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { httpAdapter } from '../../../scenarios/adapters/http-adapter.js';
 import { httpAdapterSchema } from '../../../scenarios/scenario/adapter-schema.js';
 
-const seen: { headers: IncomingHttpHeaders; body: string; method?: string; url?: string }[] = [];
+const seen: { headers: IncomingHttpHeaders; raw: string[]; body: string; method?: string; url?: string }[] = [];
 let flakyReads = 0;
 const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c: Buffer) => (body += c.toString('utf8')));
   req.on('end', () => {
-    seen.push({ headers: req.headers, body, method: req.method, url: req.url });
+    seen.push({ headers: req.headers, raw: req.rawHeaders, body, method: req.method, url: req.url });
     if (req.url === '/hooks/gone-already') return res.writeHead(404).end();
     if (req.url === '/hooks/refused') return res.writeHead(403).end('{"error":"forbidden"}');
     if (req.url === '/events/flaky') return res.writeHead(++flakyReads <= 2 ? 503 : 200).end('{}');
@@ -48,6 +48,25 @@ it('sends the key of a keyed create and no key header for a key-less one', async
   expect(second!.headers).not.toHaveProperty('idempotency-key');
   expect(second!.headers.authorization).toBe('Bearer t0k');
   expect(JSON.parse(second!.body)).toEqual({ type: 'a.b', seq: 2 });
+});
+
+it("merges the shared headers with a request's own without regard to case, the request's own winning, each sent once", async () => {
+  const adapter = httpAdapter(
+    httpAdapterSchema.parse({
+      ...spec,
+      headers: { Authorization: 'Bearer shared', 'X-Tenant': 't1' },
+      create_event: { ...spec.create_event, headers: { authorization: 'Bearer own', 'Content-Type': 'application/vnd.api+json' } },
+    }),
+    { baseUrl, runId: 'r1h', env: {} },
+  );
+  await adapter.createEvent({ seq: 1, event_type: 'a.b', idempotency_key: 'r1h-1' }, never);
+  const sent = seen.at(-1)!.raw;
+  const named = (name: string) => sent.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [sent[i + 1]] : []));
+  expect(named('authorization')).toEqual(['Bearer own']);
+  expect(named('content-type')).toEqual(['application/vnd.api+json']);
+  expect(named('x-tenant')).toEqual(['t1']);
+  expect(await adapter.probe('/healthz')).toBe(201);
+  expect(seen.at(-1)!.headers.authorization).toBe('Bearer shared');
 });
 
 it('notes a JSON path that finds nothing, with the answer it looked in, and nothing while the paths work', async () => {
