@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { timedRequest } from '../adapters/timed-request.js';
 import type { CommandTarget } from '../scenario/target-schema.js';
 import { ScenarioError } from '../scenario/scenario-error.js';
 import type { ProxyLinks } from './proxy-links.js';
@@ -57,8 +58,10 @@ async function waitReady(url: string, timeoutMs: number, child: ChildProcess, ou
       await Promise.race([once(child, 'close'), sleep(500)]);
       throw new ScenarioError('setup_failed', `the target command exited (${child.exitCode ?? child.signalCode}) before ${url} was ready${output.quote()}`);
     }
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => (void r.body?.cancel(), r.ok)).catch(() => false);
-    if (ok) return;
+    // undici's request rather than fetch, as url-target.ts: fetch refuses some ports outright (6000,
+    // 5060, 10080, …), and a service listening on one would never be ready.
+    const res = await timedRequest(url, {}, 1_000, AbortSignal.timeout(1_000));
+    if (res.status >= 200 && res.status < 300) return;
     await sleep(100);
   }
   throw new ScenarioError('target_unreachable', `${url} was not ready within ${timeoutMs} ms; check target.run and target.ready_url${output.quote()}`);
