@@ -14,6 +14,11 @@ export interface CommandTargetOptions {
   proxies: ProxyLinks;
   receiverAddress: string;
   env: Record<string, string | undefined>;
+  /**
+   * Stops the wait for the ready URL at once (a Ctrl-C during start-up), at the start and at every
+   * restart: the command is stopped and `ScenarioError` `setup_failed` thrown, not held to ready_timeout.
+   */
+  signal?: AbortSignal;
 }
 
 /** A line that names a failure, in the words runtimes and servers use. */
@@ -49,9 +54,13 @@ class OutputTail {
   }
 }
 
-async function waitReady(url: string, timeoutMs: number, child: ChildProcess, output: OutputTail): Promise<void> {
+/** Why a wait ended early: the run was stopped. */
+const stoppedWaiting = (url: string) => new ScenarioError('setup_failed', `stopped while waiting for ${url} to be ready`);
+
+async function waitReady(url: string, timeoutMs: number, child: ChildProcess, output: OutputTail, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw stoppedWaiting(url);
     if (output.spawnError) throw new ScenarioError('setup_failed', `cannot start the target command: ${output.spawnError.message}; check target.run and target.cwd`);
     if (child.exitCode !== null || child.signalCode !== null) {
       // What it wrote last may still be in the pipes: wait (bounded) for them to close.
@@ -60,17 +69,19 @@ async function waitReady(url: string, timeoutMs: number, child: ChildProcess, ou
     }
     // undici's request rather than fetch, as url-target.ts: fetch refuses some ports outright (6000,
     // 5060, 10080, …), and a service listening on one would never be ready.
-    const res = await timedRequest(url, {}, 1_000, AbortSignal.timeout(1_000));
+    const attempt = AbortSignal.timeout(1_000);
+    const res = await timedRequest(url, {}, 1_000, signal ? AbortSignal.any([signal, attempt]) : attempt);
     if (res.status >= 200 && res.status < 300) return;
-    await sleep(100);
+    await sleep(100, undefined, signal && { signal }).catch(() => undefined);
   }
+  if (signal?.aborted) throw stoppedWaiting(url);
   throw new ScenarioError('target_unreachable', `${url} was not ready within ${timeoutMs} ms; check target.run and target.ready_url${output.quote()}`);
 }
 
 /**
  * Starts `spec.run` in a shell (its own process group, so signals reach the whole service) with
- * `AFTERSHOCK_RECEIVER_LINK` set to the receiver link's address. Throws `ScenarioError` when it exits
- * or is not ready in time (after killing it).
+ * `AFTERSHOCK_RECEIVER_LINK` set to the receiver link's address. Throws `ScenarioError` when it exits,
+ * is not ready in time, or `options.signal` stops the wait (after stopping it).
  */
 export async function startCommandTarget(spec: CommandTarget, options: CommandTargetOptions): Promise<TargetHandle> {
   const receiver = await options.proxies.link('receiver', options.receiverAddress);
@@ -126,7 +137,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
   };
   start();
   try {
-    await waitReady(spec.ready_url, spec.ready_timeout, child!, output);
+    await waitReady(spec.ready_url, spec.ready_timeout, child!, output, options.signal);
   } catch (err) {
     await stop();
     throw err;
@@ -148,7 +159,7 @@ export async function startCommandTarget(spec: CommandTarget, options: CommandTa
         signalGroup('SIGKILL');
         await exited();
         start();
-        await waitReady(spec.ready_url, spec.ready_timeout, child, output);
+        await waitReady(spec.ready_url, spec.ready_timeout, child, output, options.signal);
         if (stopped) signalGroup('SIGSTOP');
         return role;
       },

@@ -15,14 +15,21 @@ export interface StartTargetOptions {
   receiverAddress: string;
   toxiproxyUrl?: string;
   env: Record<string, string | undefined>;
+  /**
+   * The run's stop (a Ctrl-C): a command target's wait for its ready URL ends at once and the command
+   * is stopped, and a url target's first probe is cut, with `ScenarioError` `setup_failed`.
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * Starts or connects to the target. Throws `ScenarioError`: `invalid_options` (a missing admin token
- * variable), `target_unreachable` or `setup_failed`; whatever was started is stopped first.
+ * variable), `target_unreachable` or `setup_failed` (also when `signal` stopped it); whatever was
+ * started is stopped first.
  */
 export async function startTarget(spec: Target, options: StartTargetOptions): Promise<{ target: TargetHandle; proxies?: ProxyLinks }> {
-  if (spec.kind === 'url') return { target: await connectUrlTarget(spec, options.env) };
+  if (options.signal?.aborted) throw new ScenarioError('setup_failed', `stopped before the ${spec.kind} target was started`);
+  if (spec.kind === 'url') return { target: await connectUrlTarget(spec, options.env, options.signal) };
   const proxies = await startProxyLinks({ seed: options.seed, runId: options.runId, toxiproxyUrl: options.toxiproxyUrl }).catch((err: unknown) => {
     throw new ScenarioError('setup_failed', `cannot reach the fault proxy${options.toxiproxyUrl ? ` at ${options.toxiproxyUrl}` : ''}: ${(err as Error).message}`, { cause: err });
   });
@@ -30,7 +37,7 @@ export async function startTarget(spec: Target, options: StartTargetOptions): Pr
     const target =
       spec.kind === 'embedded'
         ? await startEmbeddedTarget(spec, { seed: options.seed, proxies, receiverAddress: options.receiverAddress })
-        : await startCommandTarget(spec, { proxies, receiverAddress: options.receiverAddress, env: options.env });
+        : await startCommandTarget(spec, { proxies, receiverAddress: options.receiverAddress, env: options.env, signal: options.signal });
     return { target, proxies };
   } catch (err) {
     await proxies.close();

@@ -7,13 +7,14 @@ import type { TargetHandle } from './target.js';
 
 /**
  * Checks the URL answers at all and reads the admin token from `env[admin_token_env]`. Throws
- * `ScenarioError` `target_unreachable` when nothing answers.
+ * `ScenarioError` `target_unreachable` when nothing answers, `setup_failed` when `signal` cut the check.
  */
-export async function connectUrlTarget(spec: UrlTarget, env: Record<string, string | undefined>): Promise<TargetHandle> {
+export async function connectUrlTarget(spec: UrlTarget, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<TargetHandle> {
   const baseUrl = spec.base_url.replace(/\/+$/, '');
   // undici's request rather than fetch: fetch refuses some ports outright (9, 6000, …) with a bare
   // TypeError, where the socket's own code (ECONNREFUSED, ENOTFOUND) tells the user what to fix.
-  const probe = await timedRequest(baseUrl, {}, 5_000);
+  const probe = await timedRequest(baseUrl, {}, 5_000, signal);
+  if (signal?.aborted) throw new ScenarioError('setup_failed', `stopped while reaching ${baseUrl}`);
   if (probe.status === 0) throw new ScenarioError('target_unreachable', `cannot reach ${baseUrl} (${probe.error}); start the service or fix target.base_url`);
   return {
     baseUrl,
