@@ -1,6 +1,10 @@
 // The runner's receiver when it runs elsewhere (`aftershock receiver`, e.g. the playground's
 // service): the same `Receiver` the timeline drives, backed by the control API. Faults are set and
-// healed over HTTP; receipts are polled and handed to the run in its own clock and identity.
+// healed over HTTP; receipts are polled and handed to the run in its own clock and identity. The
+// receiver outlives runs and takes webhooks on any path, so each run's webhook URL ends in a path
+// segment of its own (as each explored schedule's does), and only receipts there are the run's: a
+// webhook an earlier run left registered keeps delivering, to its own path.
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hashSeed } from '../../chaos/src/index.js';
 import type { ReceiptRecord } from '../history/history.js';
@@ -14,8 +18,13 @@ import type { Receiver, ReceiptIdentity } from './receiver.js';
 export interface RemoteReceiverOptions {
   /** The receiver's base URL as the runner reaches it, e.g. `http://127.0.0.1:9000`. */
   url: string;
-  /** Where the target must send webhooks (default `<url>/hook`), e.g. through a proxy link. */
+  /**
+   * Where the target must send webhooks (default `<url>/hook`), e.g. through a proxy link; the run's
+   * own path segment is added to it (`<url>/hook/<runId>`).
+   */
   webhookUrl?: string;
+  /** The path segment that makes this run's webhook URL its own (default: a random one). */
+  runId?: string;
   /** Milliseconds since the run started: receipts' epoch times are converted to it. */
   now: () => number;
   identify: (headers: IncomingHttpHeaders, body: string) => ReceiptIdentity;
@@ -37,8 +46,9 @@ interface ReceiptsPage {
 
 /**
  * Connects: checks the control API answers, heals any fault left over (a run starts from a healthy
- * receiver) and starts polling from the newest receipt. Throws `ScenarioError` `setup_failed` (exit 3)
- * when the receiver cannot be reached.
+ * receiver) and starts polling from the newest receipt, taking only those that arrived at the run's
+ * own webhook URL (`url` of the answer). Throws `ScenarioError` `setup_failed` (exit 3) when the
+ * receiver cannot be reached.
  * @example const receiver = await connectRemoteReceiver({ url: 'http://127.0.0.1:9000', now, identify, onReceipt, onError });
  */
 export async function connectRemoteReceiver(options: RemoteReceiverOptions): Promise<Receiver> {
@@ -62,6 +72,12 @@ export async function connectRemoteReceiver(options: RemoteReceiverOptions): Pro
   } catch (err) {
     throw new ScenarioError('setup_failed', `cannot reach the receiver at ${base}: ${(err as Error).message} (is \`aftershock receiver\` running there?)`, { cause: err });
   }
+  // A path of the run's own, matched at the end of a receipt's path: a proxy in front of the receiver
+  // (--receiver-webhook-url) may put a prefix of its own before it.
+  const segment = encodeURIComponent(options.runId ?? randomBytes(6).toString('hex'));
+  const webhookUrl = new URL(options.webhookUrl ?? `${base}/hook`);
+  webhookUrl.pathname = `${webhookUrl.pathname.replace(/\/+$/, '')}/${segment}`;
+  const isOurs = (r: LoggedReceipt) => r.request !== undefined && new URL(r.request.path, 'http://receiver').pathname.endsWith(`/${segment}`);
   let inFlight = 0;
   let polling: Promise<void> | undefined;
   const pollOnce = async () => {
@@ -72,8 +88,8 @@ export async function connectRemoteReceiver(options: RemoteReceiverOptions): Pro
       const nowRun = options.now();
       const nowEpoch = Date.now();
       for (const r of page.receipts) {
-        const { delivery_id, event_id, webhook_id } = r;
-        const identity = r.request ? options.identify(r.request.headers, r.request.body) : { delivery_id, event_id, webhook_id };
+        if (!isOurs(r)) continue;
+        const identity = options.identify(r.request.headers, r.request.body);
         options.onReceipt({ kind: 'receipt', ...identity, start: nowRun - (nowEpoch - r.start), end: nowRun - (nowEpoch - r.end), status: r.status });
       }
       cursor = page.next;
@@ -87,7 +103,6 @@ export async function connectRemoteReceiver(options: RemoteReceiverOptions): Pro
     return polling;
   };
   const timer = setInterval(() => void poll(), options.pollMs ?? 200);
-  const webhookUrl = new URL(options.webhookUrl ?? `${base}/hook`);
   return {
     url: webhookUrl.href,
     address: webhookUrl.host,

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { ReceiptRecord } from '../../../scenarios/history/history.js';
 import { loadHistory } from '../../../scenarios/history/jsonl.js';
-import { receiverCli } from '../../../scenarios/receiver/receiver-cli.js';
+import { connectRemoteReceiver } from '../../../scenarios/receiver/remote-receiver.js';
+import { identifyWebhook, receiverCli } from '../../../scenarios/receiver/receiver-cli.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { waitFor } from '../../support/wait-for.js';
 import { FAKE_ADAPTER, startFakeEventService, type FakeEventService } from '../support/fake-event-service.js';
@@ -55,6 +56,54 @@ it('sets and heals a receiver fault through the control API and records the remo
   expect(after.every((r) => r.status === 200)).toBe(true);
   expect(receipts.every((r) => r.event_id !== '' && r.delivery_id.startsWith('dlv-'))).toBe(true);
   expect(await (await fetch(`${receiverUrl}/_receiver/fault`)).json()).toEqual({ fault: null });
+});
+
+it("takes only the receipts at the run's own webhook URL, not those of a webhook an earlier run left registered", async () => {
+  const receiverUrl = await startRemoteReceiver();
+  const connect = async (runId?: string) => {
+    const taken: ReceiptRecord[] = [];
+    const receiver = await connectRemoteReceiver({ url: receiverUrl, runId, now: () => 0, identify: identifyWebhook, onReceipt: (r) => taken.push(r), onError: () => undefined, pollMs: 50 });
+    return { receiver, taken };
+  };
+  const earlier = await connect('run-a');
+  const later = await connect();
+  const proxied = await connectRemoteReceiver({ url: receiverUrl, webhookUrl: 'http://proxy.example:8000/in/', runId: 'run-c', now: () => 0, identify: identifyWebhook, onReceipt: () => undefined, onError: () => undefined });
+  expect(earlier.receiver.url).toBe(`${receiverUrl}/hook/run-a`);
+  expect(later.receiver.url).toMatch(new RegExp(`^${receiverUrl}/hook/[0-9a-f]{12}$`));
+  expect(proxied.url).toBe('http://proxy.example:8000/in/run-c');
+  await proxied.close();
+  const deliver = (url: string, id: string) => fetch(url, { method: 'POST', headers: { 'webhook-id': id }, body: JSON.stringify({ event_id: id }) }).then((r) => r.text());
+  // The shared path every run used to register, and each run's own.
+  await deliver(`${receiverUrl}/hook`, 'left-over');
+  await deliver(earlier.receiver.url, 'for-a');
+  await deliver(`${later.receiver.url}?attempt=2`, 'for-later');
+  await earlier.receiver.close();
+  await later.receiver.close();
+  expect(earlier.taken.map((r) => r.delivery_id)).toEqual(['for-a']);
+  expect(later.taken.map((r) => r.delivery_id)).toEqual(['for-later']);
+});
+
+it('judges a second run on its own deliveries while the first run\'s webhook is still registered', async () => {
+  const receiverUrl = await startRemoteReceiver();
+  // The fake keeps every subscription (FAKE_ADAPTER has no unregister_webhook, as the init starter),
+  // and delivers each event to all of them.
+  service = await startFakeEventService();
+  const run = async () => {
+    const journal = await runScenario(
+      { title: 'remote twice', target: { kind: 'url', base_url: service!.url }, adapter: FAKE_ADAPTER as never, load: { rate: 20 }, phases: { baseline: '1s', fault: '1s', recovery: '1s' }, quiesce: '2s' },
+      { seed: 1, receiverUrl, out: await mkdtemp(join(tmpdir(), 'aftershock-remote-')) },
+    );
+    const history = await loadHistory(journal.outputs.history);
+    const created = new Set(history.flatMap((r) => (r.kind === 'op' && r.type === 'ok' && typeof r.value?.event_id === 'string' ? [r.value.event_id] : [])));
+    const receipts = history.filter((r): r is ReceiptRecord => r.kind === 'receipt');
+    return { journal, created, receipts };
+  };
+  await run();
+  const second = await run();
+  expect(second.created.size).toBeGreaterThan(20);
+  // One receipt per event created: the copy sent to the first run's webhook is not this run's.
+  expect(second.receipts.map((r) => r.event_id).sort()).toEqual([...second.created].sort());
+  expect(second.journal.status, second.journal.errors.join('; ')).toBe('completed');
 });
 
 it('exits the run with set-up failed when the receiver cannot be reached', async () => {
