@@ -32,7 +32,8 @@ options:
   --admin-token-env NAME   with --target url: the variable holding its admin token (default AFTERSHOCK_ADMIN_TOKEN)
   --toxiproxy-url URL      use a real Toxiproxy for proxy faults (default: $TOXIPROXY_URL, else the built-in proxy)
   --receiver-url URL       use a running \`aftershock receiver\` (its control API) instead of the runner's own
-  --receiver-webhook-url URL  with --receiver-url: where the target sends webhooks (default <receiver-url>/hook)
+  --receiver-webhook-url URL  with --receiver-url: where the target sends webhooks (default <receiver-url>/hook);
+                           the run adds a path segment of its own, and takes only receipts sent there
   --no-progress            plain lines instead of the live progress line
   -h, --help               this help
 
