@@ -17,6 +17,8 @@ const REQUEST_TIMEOUT_MS = 5_000;
  * a service just restarted, or briefly overloaded, must not make its events look lost.
  */
 const READ_BACK_ATTEMPTS = 3;
+/** Events read back at once: a service answers a handful of GETs in parallel as easily as one. */
+const READ_BACK_CONCURRENCY = 8;
 
 /**
  * The shared headers and a request's own as one set, names compared without case (as HTTP does): the
@@ -62,13 +64,16 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
   let unread = { count: 0, sample: '' };
   // After three events that never answered, the rest are asked once: a service that stays down must
   // not hold the read-back for 400 ms an event.
+  let neverAnswered = 0;
   const readBack = async (id: string) => {
-    const attempts = unread.count >= 3 ? 1 : READ_BACK_ATTEMPTS;
+    const attempts = neverAnswered >= 3 ? 1 : READ_BACK_ATTEMPTS;
+    const answered = (status: number) => (status >= 200 && status < 300) || status === 404;
     let res = await send(spec.read_event, { id, run_id: conn.runId });
-    for (let attempt = 1; attempt < attempts && !(res.status >= 200 && res.status < 300) && res.status !== 404; attempt++) {
+    for (let attempt = 1; attempt < attempts && !answered(res.status); attempt++) {
       await sleep(200);
       res = await send(spec.read_event, { id, run_id: conn.runId });
     }
+    if (!answered(res.status)) neverAnswered++;
     return res;
   };
   // Why the read of dead_letters gave no list, for the note.
@@ -138,16 +143,27 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
       return (await timedRequest(conn.baseUrl + path, { headers: filledHeaders(mergeHeaders(spec.headers), { run_id: conn.runId }) }, REQUEST_TIMEOUT_MS)).status;
     },
     async finalRead(created, now) {
-      const events: Record<string, FinalEvent> = {};
       unread = { count: 0, sample: '' };
-      for (const id of created.ids) {
-        const res = await readBack(id);
+      neverAnswered = 0;
+      // READ_BACK_CONCURRENCY reads at a time: one after another, a run of thousands of events at tens of
+      // ms a read took minutes a pass, and quiescence reads back every pass. (A pool of a few lines: no
+      // dependency needed for it.)
+      const ids = [...created.ids];
+      const answers = new Array<Awaited<ReturnType<typeof readBack>>>(ids.length);
+      let next = 0;
+      const reader = async () => {
+        for (let i = next++; i < ids.length; i = next++) answers[i] = await readBack(ids[i]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(READ_BACK_CONCURRENCY, ids.length) }, reader));
+      const events: Record<string, FinalEvent> = {};
+      ids.forEach((id, i) => {
+        const res = answers[i]!;
         const readable = res.status >= 200 && res.status < 300;
         if (!readable && res.status !== 404) {
           if (unread.count++ === 0) unread.sample = `${fillString(spec.read_event.path, { id, run_id: conn.runId }, conn.env)} → ${res.status === 0 ? res.error : res.status}${res.text ? ` ${res.text.slice(0, 120)}` : ''}`;
         }
         events[id] = { readable, event_type: typeOf.get(id) ?? '', source: 'aftershock' };
-      }
+      });
       // Registered, its deliveries are owed (receipts are read with the default mapping when none is given).
       const webhooks = spec.register_webhook ? [{ webhook_id: webhookId, event_types: ['*'] }] : [];
       return { kind: 'final', events, webhooks, dlq: await readDeadLetters(), time: now() };

@@ -164,6 +164,35 @@ it('asks again at the read-back when an answer is neither 2xx nor 404, and notes
   ]);
 });
 
+it('reads events back several at a time, keeping each answer with its event', async () => {
+  // A service that answers reads of /slow/<n> after 50 ms (readable when n is even), counting those in flight.
+  let inFlight = 0;
+  let most = 0;
+  const slow = createServer((req, res) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    const n = Number(/^\/slow\/(\d+)$/.exec(req.url ?? '')?.[1]);
+    setTimeout(() => {
+      inFlight--;
+      res.writeHead(n % 2 === 0 ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+    }, 50);
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const adapter = httpAdapter(httpAdapterSchema.parse({ ...spec, read_event: { path: '/slow/{{id}}' } }), { baseUrl: url, runId: 'r14', env: { TOKEN: 't0k' } });
+    const ids = Array.from({ length: 24 }, (_, i) => String(i));
+    const final = await adapter.finalRead({ ids, attempts: ids.length }, () => 1);
+    expect(Object.keys(final.events)).toEqual(ids);
+    expect(ids.filter((id) => final.events[id]!.readable)).toEqual(ids.filter((id) => Number(id) % 2 === 0));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+  } finally {
+    slow.closeAllConnections();
+    await new Promise((r) => slow.close(r));
+  }
+});
+
 it('removes the webhook it registered at teardown, by the id its answer gave, and says when it could not', async () => {
   const registering = (unregister: { path: string }, id = '$.data.id') =>
     httpAdapterSchema.parse({ ...spec, register_webhook: { path: '/hooks', body: { url: '{{receiver_url}}' }, id }, unregister_webhook: unregister });
