@@ -16,7 +16,9 @@ export interface CompletedOp {
 
 /**
  * The operations named `f` (all when omitted), in invoke order. A completion with no open
- * invoke on its process is ignored: it cannot be told apart from a recording error.
+ * invoke on its process is ignored: it cannot be told apart from a recording error. A request the
+ * load generator dropped (`fail` with `value.dropped`) is left out: it was never sent, so it is no
+ * operation on the service (not a create that failed, nor one that may exist).
  */
 export function completedOps(history: readonly HistoryRecord[], f?: string): CompletedOp[] {
   const byProcess = new Map<number, OpRecord[]>();
@@ -36,7 +38,7 @@ export function completedOps(history: readonly HistoryRecord[], f?: string): Com
         if (open) out.push(open);
         open = { process, f: record.f, type: 'pending', value: { ...record.value }, invoked: record.time };
       } else if (open && open.f === record.f) {
-        out.push({ ...open, type: record.type, value: { ...open.value, ...record.value }, completed: record.time });
+        if (!(record.type === 'fail' && record.value.dropped === true)) out.push({ ...open, type: record.type, value: { ...open.value, ...record.value }, completed: record.time });
         open = undefined;
       }
     }

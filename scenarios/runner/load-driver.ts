@@ -1,10 +1,12 @@
 // Drives the scenario's open-model load through the adapter: each request's operation and event type
 // come from the run's seed (so a replay sends the same schedule), and each outcome goes to the history
-// (invoke, then ok | fail | info) and to the per-second measurements by intended start.
+// (invoke, then ok | fail | info) and to the per-second measurements by intended start. A request
+// dropped for max_in_flight goes to both too (a `fail` marked `dropped`), so the history measures as
+// the run did (measureHistory).
 import { createRandom, hashSeed } from '../../chaos/src/index.js';
 import { runOpenModel } from '../../load/src/open-model.js';
 import type { Adapter, OpAnswer } from '../adapters/adapter.js';
-import type { OpType } from '../history/history.js';
+import type { OpType, OpValue } from '../history/history.js';
 import type { Operation } from '../scenario/judgement-schema.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { RunClock } from './run-clock.js';
@@ -72,8 +74,11 @@ export async function driveLoad(input: {
   const rate = scenario.load.rate;
   const start = clock.now();
   const created: string[] = [];
-  const send = async (i: number) => {
-    const intended = start + (i * 1000) / rate;
+  // When request `i` was meant to start. The history and the measurements take the same instants (this,
+  // and the completion's time), so measuring the history gives the run's own numbers.
+  const intendedOf = (i: number) => start + (i * 1000) / rate;
+  /** What request `i` is, as it is sent now: a read before any create succeeded is sent as a create. */
+  const request = (i: number): { f: Operation; value: OpValue; keyless?: true } => {
     const planned = plan(i);
     // A read needs an event to read: before the first create succeeds, the request creates instead.
     const f = planned.f === 'read_event' && created.length === 0 ? 'create_event' : planned.f;
@@ -81,12 +86,19 @@ export async function driveLoad(input: {
     // A key-less create still has its key in the history: the read-back finds its event by it (the payload's seq).
     const keyless = planned.keyless && f === 'create_event' ? { keyless: true as const } : {};
     const value = f === 'create_event' ? { idempotency_key, event_type: planned.event_type, source: 'aftershock', ...keyless } : { event_id: created[i % created.length] };
+    return { f, value, ...keyless };
+  };
+  const send = async (i: number) => {
+    const intended = intendedOf(i);
+    const { f, value, keyless } = request(i);
     recorder.op({ kind: 'op', process: i, type: 'invoke', f, value, time: clock.now(), intended });
     const answer =
       f === 'create_event'
-        ? await adapter.createEvent({ seq: i, event_type: planned.event_type, idempotency_key, ...keyless }, signal)
+        ? await adapter.createEvent({ seq: i, event_type: plan(i).event_type, idempotency_key: value.idempotency_key!, ...(keyless ? { keyless } : {}) }, signal)
         : await adapter.readEvent(value.event_id!, signal);
-    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: clock.now() });
+    const end = clock.now();
+    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: end });
+    recorder.measurements.recordOp({ op: f, intended, end, ok: answer.ok, status: answer.status });
     if (f === 'create_event' && answer.ok && answer.value.event_id) {
       created.push(answer.value.event_id);
       recorder.eventCreated(answer.value.event_id, intended);
@@ -99,15 +111,16 @@ export async function driveLoad(input: {
     send,
     maxInFlight: scenario.load.max_in_flight,
     signal,
-    // Outcomes in run time, bucketed by the schedule's own intended start.
-    now: () => clock.now(),
-    onOutcome: (o) => recorder.measurements.recordOp({ op: o.operation ?? 'create_event', intended: o.intendedAt, end: o.endedAt, ok: o.ok, status: o.status }),
-    // Never sent, so not in the history; measured, so rate counts the offered load and success_rate
-    // falls with every request the service was too slow to take.
-    onDrop: ({ i, intendedAt }) => {
-      const { f } = plan(i);
-      const op = f === 'read_event' && created.length === 0 ? 'create_event' : f;
-      recorder.measurements.recordOp({ op, intended: intendedAt, end: intendedAt, ok: false, dropped: true });
+    // Never sent: in the history as an invoke and a `fail` marked `dropped` at once (the checkers leave
+    // it out: it is no operation on the service), and measured, so rate counts the offered load and
+    // success_rate falls with every request the service was too slow to take.
+    onDrop: ({ i }) => {
+      const { f, value } = request(i);
+      const intended = intendedOf(i);
+      const time = clock.now();
+      recorder.record({ kind: 'op', process: i, type: 'invoke', f, value, time, intended });
+      recorder.record({ kind: 'op', process: i, type: 'fail', f, value: { ...value, dropped: true }, time });
+      recorder.measurements.recordOp({ op: f, intended, end: time, ok: false, dropped: true });
     },
   });
   return { intended: result.intended, dropped: result.dropped };

@@ -1,20 +1,30 @@
 // The scenario's load against a service too slow for it: requests dropped for max_in_flight are
 // measured by their intended start, so `rate` is the offered load and `dropped` and `success_rate`
-// show what the service could not take.
+// show what the service could not take; the history holds them too, so measuring it gives the same
+// numbers (the report's charts are drawn from it).
 import { expect, it } from 'vitest';
 import type { Adapter } from '../../../scenarios/adapters/adapter.js';
+import { CHECKERS } from '../../../scenarios/checkers/registry.js';
 import { opMetricValue } from '../../../scenarios/gates/metric.js';
+import type { HistoryRecord, OpRecord } from '../../../scenarios/history/history.js';
+import { measureHistory } from '../../../scenarios/measure/history-measurer.js';
+import type { Measurements } from '../../../scenarios/measure/measurements.js';
 import { driveLoad } from '../../../scenarios/runner/load-driver.js';
 import { startRunClock } from '../../../scenarios/runner/run-clock.js';
 import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
 
-it('measures requests dropped for max_in_flight: counted in rate, dropped and success_rate, absent from the history', async () => {
+/** Everything a chart or a gate reads of one run's measurements. */
+function readings(m: Measurements) {
+  return { ops: m.ops(), buckets: m.ops().map((op) => m.opBuckets(op)), window: m.ops().map((op) => m.opWindow(op, { start: 0, end: 10_000 })) };
+}
+
+it('measures requests dropped for max_in_flight: counted in rate, dropped and success_rate, and in the history as dropped', async () => {
   const scenario = parseScenario({ title: 'too slow', load: { rate: 20, max_in_flight: 1 }, phases: { baseline: '1s', fault: '0s', recovery: '0s' } });
   let n = 0;
   // Each create takes 300 ms, so with one in flight most arrivals find the slot taken.
   const adapter = {
-    createEvent: () => new Promise((r) => setTimeout(() => r({ status: 201, ok: true, value: { event_id: `e${n++}` } }), 300)),
+    createEvent: () => new Promise((r) => setTimeout(() => r({ status: 201, ok: true, value: { event_id: `e${n++}`, status: 201 } }), 300)),
   } as unknown as Adapter;
   const recorder = new RunRecorder();
   const summary = await driveLoad({ scenario, durationMs: 1000, seed: 1, runId: 'r', adapter, clock: startRunClock(), recorder, signal: new AbortController().signal });
@@ -24,5 +34,26 @@ it('measures requests dropped for max_in_flight: counted in rate, dropped and su
   expect(opMetricValue('rate', window)).toBe(20);
   expect(opMetricValue('dropped', window)).toBe(summary.dropped);
   expect(opMetricValue('success_rate', window)).toBe((20 - summary.dropped) / 20);
-  expect(recorder.history.filter((r) => r.kind === 'op' && r.type === 'invoke')).toHaveLength(20 - summary.dropped);
+  const ops = recorder.history.filter((r): r is OpRecord => r.kind === 'op');
+  expect(ops.filter((r) => r.type === 'invoke')).toHaveLength(20);
+  expect(ops.filter((r) => r.type === 'fail' && r.value.dropped === true)).toHaveLength(summary.dropped);
+  // Never sent, so never a create the read-back must account for.
+  expect(recorder.createAttempts).toBe(20 - summary.dropped);
+  // The history measures as the run did: the report's charts show the gate's numbers.
+  expect(readings(measureHistory(recorder.history))).toEqual(readings(recorder.measurements));
+
+  // Every checker judges the service's operations only: a dropped create is neither lost nor counted.
+  const created = ops.filter((r) => r.type === 'ok').map((r) => r.value.event_id!);
+  const events = Object.fromEntries(created.map((id) => [id, { readable: true, event_type: 'order.created', source: 'aftershock' }]));
+  const analytics = { total: created.length, by_type: { 'order.created': created.length }, by_source: { aftershock: created.length } };
+  const receipts: HistoryRecord[] = created.map((id, i) => ({ kind: 'receipt', delivery_id: `d${i}`, event_id: id, webhook_id: 'wh-1', start: 2000 + i, end: 2001 + i, status: 200 }));
+  const end: HistoryRecord = { kind: 'final', events, webhooks: [{ webhook_id: 'wh-1', event_types: ['*'] }], dlq: [], analytics, time: 5000 };
+  const withDrops = [...recorder.history, ...receipts, end];
+  const withoutDrops = withDrops.filter((r) => !(r.kind === 'op' && ops.some((d) => d.process === r.process && d.value.dropped === true)));
+  expect(withoutDrops.length).toBe(withDrops.length - 2 * summary.dropped);
+  for (const checker of Object.values(CHECKERS)) {
+    const result = checker(withDrops);
+    expect(result, result.name).toEqual(checker(withoutDrops));
+    expect(result.valid, result.name).toBe(true);
+  }
 });
