@@ -4,6 +4,7 @@
 // a delivery may arrive long after its create (it is the price of measuring lag at all).
 import type { HistoryRecord, OpRecord, ReceiptRecord } from '../history/history.js';
 import { Measurements } from './measurements.js';
+import { CANCELLED_ERROR } from './outcome.js';
 
 /** Feeds {@link Measurements} from history records. */
 export class HistoryMeasurer {
@@ -17,7 +18,8 @@ export class HistoryMeasurer {
   /**
    * Takes one record. Per process, records must come in the order they happened (as a live
    * history does). An op completion is measured from its invoke's intended start; `fail` with
-   * `value.dropped` is a request the load generator never sent; `info` counts as not ok.
+   * `value.dropped` is a request the load generator never sent; `info` counts as not ok, except an
+   * `info` whose error is the runner's own cancellation (the run stopped), which counts in no rate.
    */
   observe(record: HistoryRecord): void {
     if (record.kind === 'op') this.observeOp(record);
@@ -48,7 +50,8 @@ export class HistoryMeasurer {
       for (const receipt of this.early.get(eventId) ?? []) this.recordReceipt(receipt, intended);
       this.early.delete(eventId);
     }
-    this.measurements.recordOp({ op: record.f, intended, end: record.time, ok: record.type === 'ok', status, dropped: record.value.dropped === true });
+    const cancelled = record.type === 'info' && status === 0 && record.value.error === CANCELLED_ERROR;
+    this.measurements.recordOp({ op: record.f, intended, end: record.time, ok: record.type === 'ok', status, dropped: record.value.dropped === true, cancelled });
   }
 }
 

@@ -9,11 +9,17 @@ export class OpBucket {
   ok = 0;
   failed = 0;
   dropped = 0;
+  cancelled = 0;
   readonly statuses: Record<string, number> = {};
   readonly latency: LatencyHistogram = newLatencyHistogram();
 
   /** Adds one outcome. */
   record(outcome: OpOutcome): void {
+    // The runner's own cancellation says nothing of the service: no count, no status, no latency.
+    if (outcome.cancelled) {
+      this.cancelled++;
+      return;
+    }
     this.count++;
     if (outcome.dropped) {
       this.dropped++;
@@ -32,6 +38,7 @@ export class OpBucket {
     this.ok += other.ok;
     this.failed += other.failed;
     this.dropped += other.dropped;
+    this.cancelled += other.cancelled;
     for (const [status, n] of Object.entries(other.statuses)) this.bump(status, n);
     this.latency.add(other.latency);
   }
@@ -49,6 +56,7 @@ export class OpBucket {
       ok: this.ok,
       failed: this.failed,
       dropped: this.dropped,
+      cancelled: this.cancelled,
       rate: seconds > 0 ? this.count / seconds : 0,
       success_rate: this.count === 0 ? null : this.ok / this.count,
       statuses: { ...this.statuses },

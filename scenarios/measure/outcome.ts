@@ -15,7 +15,18 @@ export interface OpOutcome {
   status?: number;
   /** Not sent at all: too many requests in flight. Counts against the success rate. */
   dropped?: boolean;
+  /**
+   * Sent, then cancelled by the runner itself when the run stopped (SIGINT, --fail-fast) before any
+   * answer came: the service did not fail it, so it counts in no rate and no latency, only in `cancelled`.
+   */
+  cancelled?: boolean;
 }
+
+/**
+ * The error the adapters record for a request the run's own signal cancelled (history `info`, status
+ * 0). The load driver and the history measurer both read a cancellation by it, so the two agree.
+ */
+export const CANCELLED_ERROR = 'AbortError';
 
 /** One webhook request the receiver got. */
 export interface DeliveryOutcome {
@@ -40,11 +51,13 @@ export interface OpBucketStats {
   /** Bucket index: seconds since run start; the bucket covers [second·1000, second·1000 + 1000). */
   second: number;
   op: string;
-  /** Operations whose intended start fell in the bucket (sent or dropped). */
+  /** Operations whose intended start fell in the bucket (sent or dropped; not those cancelled). */
   count: number;
   ok: number;
   failed: number;
   dropped: number;
+  /** Sent, then cancelled by the runner when the run stopped: in none of the other counts. */
+  cancelled: number;
   /** Operations per second (equals `count` for a 1 s bucket; kept explicit for merged windows). */
   rate: number;
   /** ok ÷ count, or null when the bucket is empty. */

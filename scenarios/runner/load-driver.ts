@@ -7,6 +7,7 @@ import { createRandom, hashSeed } from '../../chaos/src/index.js';
 import { runOpenModel } from '../../load/src/open-model.js';
 import type { Adapter, OpAnswer } from '../adapters/adapter.js';
 import type { OpType, OpValue } from '../history/history.js';
+import { CANCELLED_ERROR } from '../measure/outcome.js';
 import type { Operation } from '../scenario/judgement-schema.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { RunClock } from './run-clock.js';
@@ -96,9 +97,12 @@ export async function driveLoad(input: {
       f === 'create_event'
         ? await adapter.createEvent({ seq: i, event_type: plan(i).event_type, idempotency_key: value.idempotency_key!, ...(keyless ? { keyless } : {}) }, signal)
         : await adapter.readEvent(value.event_id!, signal);
+    // No answer because the run stopped and cancelled it: outcome unknown for the checkers (`info`), and
+    // no failure of the service's, so not measured as one (the history measurer reads it the same way).
+    const cancelled = !answer.ok && answer.status === 0 && (signal.aborted || answer.value.error === CANCELLED_ERROR);
     const end = clock.now();
-    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value }, time: end });
-    recorder.measurements.recordOp({ op: f, intended, end, ok: answer.ok, status: answer.status });
+    recorder.op({ kind: 'op', process: i, type: opType(answer), f, value: { ...value, ...answer.value, ...(cancelled ? { error: CANCELLED_ERROR } : {}) }, time: end });
+    recorder.measurements.recordOp({ op: f, intended, end, ok: answer.ok, status: answer.status, cancelled });
     if (f === 'create_event' && answer.ok && answer.value.event_id) {
       created.push(answer.value.event_id);
       recorder.eventCreated(answer.value.event_id, intended);

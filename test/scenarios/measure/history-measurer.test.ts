@@ -13,6 +13,9 @@ const history: HistoryRecord[] = [
   { kind: 'op', process: 2, type: 'info', f: 'create_event', value: { error: 'timeout' }, time: 1900 },
   { kind: 'op', process: 3, type: 'invoke', f: 'create_event', value: {}, time: 1200, intended: 1200 },
   { kind: 'op', process: 3, type: 'fail', f: 'create_event', value: { dropped: true }, time: 1200 },
+  // Cancelled by the runner when the run stopped: outcome unknown, but no failure of the service's.
+  { kind: 'op', process: 4, type: 'invoke', f: 'create_event', value: {}, time: 1300, intended: 1300 },
+  { kind: 'op', process: 4, type: 'info', f: 'create_event', value: { error: 'AbortError' }, time: 1950 },
   { kind: 'receipt', delivery_id: 'd1', event_id: 'e1', webhook_id: 'wh-1', start: 900, end: 910, status: 503 },
   { kind: 'receipt', delivery_id: 'd1', event_id: 'e1', webhook_id: 'wh-1', start: 1600, end: 1610, status: 200 },
 ];
@@ -24,7 +27,8 @@ describe('measuring a history', () => {
     expect(first).toMatchObject({ second: 0, count: 2, ok: 2, statuses: { '201': 2 } });
     expect(first?.latency?.p50).toBeCloseTo(50, 1);
     expect(first?.latency?.max).toBe(100);
-    expect(second).toMatchObject({ second: 1, count: 2, ok: 0, failed: 1, dropped: 1, statuses: { '0': 1, dropped: 1 } });
+    expect(second).toMatchObject({ second: 1, count: 2, ok: 0, failed: 1, dropped: 1, cancelled: 1, statuses: { '0': 1, dropped: 1 } });
+    expect(second?.latency?.max).toBe(800);
   });
 
   it('measures delivery lag from the create’s intended start, including a receipt that beat the response', () => {

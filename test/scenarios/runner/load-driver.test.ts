@@ -1,9 +1,10 @@
 // The scenario's load against a service too slow for it: requests dropped for max_in_flight are
 // measured by their intended start, so `rate` is the offered load and `dropped` and `success_rate`
 // show what the service could not take; the history holds them too, so measuring it gives the same
-// numbers (the report's charts are drawn from it).
+// numbers (the report's charts are drawn from it). Requests the runner itself cancels when the run
+// stops are outcome-unknown in the history and no failure of the service's in the measurements.
 import { expect, it } from 'vitest';
-import type { Adapter } from '../../../scenarios/adapters/adapter.js';
+import type { Adapter, OpAnswer } from '../../../scenarios/adapters/adapter.js';
 import { CHECKERS } from '../../../scenarios/checkers/registry.js';
 import { opMetricValue } from '../../../scenarios/gates/metric.js';
 import type { HistoryRecord, OpRecord } from '../../../scenarios/history/history.js';
@@ -13,6 +14,7 @@ import { driveLoad } from '../../../scenarios/runner/load-driver.js';
 import { startRunClock } from '../../../scenarios/runner/run-clock.js';
 import { RunRecorder } from '../../../scenarios/runner/run-recorder.js';
 import { parseScenario } from '../../../scenarios/scenario/parse-scenario.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** Everything a chart or a gate reads of one run's measurements. */
 function readings(m: Measurements) {
@@ -56,4 +58,33 @@ it('measures requests dropped for max_in_flight: counted in rate, dropped and su
     expect(result, result.name).toEqual(checker(withoutDrops));
     expect(result.valid, result.name).toBe(true);
   }
+});
+
+it('counts requests the runner cancelled at a stop in no rate: outcome unknown in the history, measured alike', async () => {
+  const scenario = parseScenario({ title: 'stopped', load: { rate: 20 }, phases: { baseline: '2s', fault: '0s', recovery: '0s' } });
+  let n = 0;
+  // Answers at once for the first half second, then hangs until the run's signal cancels the request.
+  const clock = startRunClock();
+  const adapter = {
+    createEvent: (_input: unknown, signal: AbortSignal) =>
+      clock.now() < 500
+        ? Promise.resolve({ status: 201, ok: true, value: { event_id: `e${n++}`, status: 201 } })
+        : new Promise<OpAnswer>((r) => signal.addEventListener('abort', () => r({ status: 0, ok: false, value: { error: 'AbortError' } }), { once: true })),
+  } as unknown as Adapter;
+  const recorder = new RunRecorder();
+  const abort = new AbortController();
+  const load = driveLoad({ scenario, durationMs: 2000, seed: 1, runId: 'r', adapter, clock, recorder, signal: abort.signal });
+  await waitFor(() => recorder.openBefore(Infinity) >= 5, { timeoutMs: 5_000, message: 'five requests hanging' });
+  abort.abort();
+  await load;
+  const ops = recorder.history.filter((r): r is OpRecord => r.kind === 'op');
+  const cancelled = ops.filter((r) => r.type === 'info' && r.value.error === 'AbortError').length;
+  expect(cancelled).toBeGreaterThanOrEqual(5);
+  const ok = ops.filter((r) => r.type === 'ok').length;
+  expect(ok).toBeGreaterThanOrEqual(9);
+  const window = recorder.measurements.opWindow('create_event', { start: 0, end: 2000 });
+  // Only the service's own answers are judged: every one was a success, none too slow.
+  expect(window).toMatchObject({ count: ok, ok, failed: 0, cancelled, success_rate: 1 });
+  expect(window.latency!.max).toBeLessThan(100);
+  expect(readings(measureHistory(recorder.history))).toEqual(readings(recorder.measurements));
 });
