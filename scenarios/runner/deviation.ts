@@ -14,7 +14,9 @@ export function deviationCauses(journal: Pick<Journal, 'deviated' | 'steady_stat
   if (!journal.deviated) return [];
   const causes: string[] = [];
   const { before, after } = journal.steady_states;
-  if (before.some((r) => !r.holds) || after.some((r) => !r.holds)) causes.push('steady state did not hold before or after');
+  // A reading the run stopped before it could take (judged: false) is no sign of deviation.
+  const broke = (r: (typeof before)[number]) => r.judged !== false && !r.holds;
+  if (before.some(broke) || after.some(broke)) causes.push('steady state did not hold before or after');
   const failed = journal.activities.filter((a) => a.status === 'failed');
   if (failed.length > 0) causes.push(`${failed.length === 1 ? `step "${failed[0]!.name}" was` : `${failed.length} steps were`} not applied`);
   for (const step of neverInjected(journal.activities)) causes.push(`step "${step.name}" never injected (0 injections)`);

@@ -21,7 +21,10 @@ const SETTLE_POLL_MS = 50;
 
 const PHASES = ['baseline', 'fault', 'recovery'] as const;
 
-/** Watches the phase boundaries; `stop()` resolves when the watch has ended. `onFail` is called at most once. */
+/**
+ * Watches the phase boundaries; `stop()` resolves when the watch has ended. `onFail` is called at most
+ * once, with the failed gate and its phase (the phases after it go unjudged).
+ */
 export function failFastWatch(input: {
   scenario: Scenario;
   phases: Phases;
@@ -30,7 +33,7 @@ export function failFastWatch(input: {
   signal: AbortSignal;
   enabled: boolean;
   emit: (e: RunEvent) => void;
-  onFail: (gate: string) => void;
+  onFail: (gate: string, phase: string) => void;
 }): { stop(): Promise<void> } {
   const { scenario, phases, recorder, clock, signal } = input;
   // Apart from the judging: a phase's gates are read a settling time after it ends, which must not
@@ -58,7 +61,7 @@ export function failFastWatch(input: {
       for (const gate of scenario.gates) {
         if (!('phase' in gate) || gate.phase !== phase) continue;
         const result = evaluatePhaseGate(gate, probeEvidence(scenario, recorder), phaseWindows(scenario.phases));
-        if (!result.passed) return input.onFail(result.name);
+        if (!result.passed) return input.onFail(result.name, phase);
       }
     }
   };

@@ -18,12 +18,28 @@ export interface ProbeReading {
   holds: boolean;
   /** During the fault phase: the share of its buckets in which the probe held. */
   held_share?: number;
+  /**
+   * `false` when the run stopped before it could read the probe here (the window after the method,
+   * never reached): `holds` is then false but says nothing, and the run did not deviate for it.
+   */
+  judged?: false;
 }
 
-/** One probe's recovery: ms from the last heal until it held for `hold`, or null (never). */
+/** One probe's recovery: ms from the last heal until it held for `hold`, or null (never, or not judged). */
 export interface RecoveryReading {
   probe: string;
   recovery_ms: number | null;
+  /** `false` when the run stopped before the probe's recovery could be judged (its gate's detail says why). */
+  judged?: false;
+}
+
+/**
+ * A gate's verdict as the journal keeps it. `judged: false` marks a gate the run stopped before it
+ * could judge (a phase it never reached, a checker with no read-back): `passed` is false, but it is
+ * no failure, and the summary, junit.xml (`<skipped>`) and the report say "not judged".
+ */
+export interface JournalGate extends GateResult {
+  judged?: false;
 }
 
 /** A rollback as it ran. */
@@ -59,7 +75,7 @@ export interface Journal {
   activities: Activity[];
   rollbacks: RollbackReading[];
   recovery: RecoveryReading[];
-  gates: GateResult[];
+  gates: JournalGate[];
   checkers: CheckerResult[];
   /** Problems that did not stop the run (a heal that failed, a step the target refused). */
   errors: string[];

@@ -106,6 +106,8 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   let clock: RunClock = setupClock;
   // When the run was stopped (ms since the run started; 0 when it stopped during set-up), for the gates' details.
   let stoppedAt: number | null = null;
+  // With --fail-fast, the phase whose gate failed: the phases after it are not judged.
+  let failedPhase: string | undefined;
   const stop = (as: RunStatus) => {
     status ??= as;
     stoppedAt ??= clock === setupClock ? 0 : clock.now();
@@ -171,7 +173,11 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     timeline = startTimeline(scenario.method, { seed, target, receiver, clock, recorder, signal: abort.signal, onError, onEvent: emit });
     const sampler = startProbeSampler(scenario.steady_state, adapter, clock, recorder);
     const ticker = startTicker({ clock, recorder, total, emit, active: () => timeline!.activities.filter((a) => a.status === 'applied').length });
-    const watch = failFastWatch({ scenario, phases, recorder, clock, signal: abort.signal, enabled: options.failFast === true, emit, onFail: () => stop('aborted') });
+    const watch = failFastWatch({ scenario, phases, recorder, clock, signal: abort.signal, enabled: options.failFast === true, emit, onFail: (_gate, phase) => {
+        failedPhase ??= phase;
+        stop('aborted');
+      },
+    });
     const loadRun = driveLoad({ scenario, durationMs: scenario.load.duration ?? total, seed, runId: shortId, adapter, clock, recorder, signal: abort.signal });
     const aborted = new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
     const loaded = await Promise.race([loadRun, aborted.then(() => undefined)]);
@@ -207,7 +213,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
 
   emit({ type: 'phase', phase: 'judge', time: clock.now() });
   const lastHeal = timeline?.lastHeal() ?? null;
-  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, stoppedAt, checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
+  const verdicts = judgeRun({ scenario, recorder, phases, lastHeal, stoppedAt, ...(status === 'aborted' && failedPhase ? { failedPhase } : {}), checkers: status === undefined ? (options.checkers ?? defaultCheckers()) : {} });
   const journal = buildJournal({
     scenario,
     file: options.file,

@@ -27,13 +27,14 @@ it('announces every phase at its start with --fail-fast, the recovery too when t
     signal: abort.signal,
     enabled: true,
     emit: (e) => events.push(e),
-    onFail: (gate) => {
-      failed.push(gate);
+    onFail: (gate, phase) => {
+      failed.push(`${phase}: ${gate}`);
       abort.abort();
     },
   });
   await watch.stop();
-  expect(failed).toHaveLength(1);
+  // The phase goes with it: the run judges nothing after it.
+  expect(failed).toEqual(['fault: fault: success_rate']);
   const phases = events.flatMap((e) => (e.type === 'phase' ? [e] : []));
   expect(phases.map((e) => e.phase)).toEqual(['baseline', 'fault', 'recovery']);
   for (const e of phases) {

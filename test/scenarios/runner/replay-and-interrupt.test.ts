@@ -131,7 +131,9 @@ describe('replay and interruption', () => {
     expect(journal.load.intended).toBe(invokes + journal.load.dropped);
     expect(journal.last_heal).toBeNull();
     // Stopped after the first second of load; a loaded machine may see the next tick first, never the recovery.
-    expect(journal.gates[0]?.detail).toMatch(/^"ingest ok" not measured: the run stopped at [1-4](\.\d+)?s, before the recovery phase \(from 5s\), and no fault was healed$/);
+    expect(journal.gates[0]?.detail).toMatch(/^not judged \(the run stopped at [1-4](\.\d+)?s, before the recovery phase from 5s, and no fault was healed\)$/);
+    expect(journal.gates[0]).toMatchObject({ judged: false, passed: false, measured: null });
+    expect(journal.recovery).toEqual([{ probe: 'ingest ok', recovery_ms: null, judged: false }]);
   });
 
   it('exits 130 from the command line on SIGINT mid-fault, with the target healed', async () => {
