@@ -18,13 +18,19 @@ export function summaryLines(journal: Journal): string[] {
     `  seed ${journal.seed} · ${formatDuration(journal.duration_ms)} · ${journal.load.intended} requests planned, ${journal.load.dropped} dropped`,
   ];
   for (const gate of journal.gates) {
+    // A gate the run stopped before judging is neither held nor failed; its detail says where it stopped.
+    if (gate.judged === false) {
+      lines.push(`  skip ${gate.name}: ${gate.detail}`);
+      continue;
+    }
     const mark = gate.passed ? 'ok  ' : 'FAIL';
     // A checker measures no one number: its counts say what it saw ("no_lost_events held: ok=151 lost=0 …").
     if (gate.kind === 'invariant') lines.push(`  ${mark} ${gate.detail.startsWith(gate.name) ? gate.detail : `${gate.name}: ${gate.detail}`}`);
     else lines.push(`  ${mark} ${gate.name}: ${measured(gate.measured, gate.kind, gate.tolerance)} (needs ${gate.tolerance})${gate.passed ? '' : ` — ${gate.detail}`}`);
   }
   if (journal.recovery.length > 0) {
-    lines.push(`  recovery: ${journal.recovery.map((r) => `${r.probe} ${r.recovery_ms === null ? 'never' : formatDuration(Math.round(r.recovery_ms))}`).join(', ')}`);
+    const time = (r: Journal['recovery'][number]) => (r.judged === false ? 'not judged' : r.recovery_ms === null ? 'never' : formatDuration(Math.round(r.recovery_ms)));
+    lines.push(`  recovery: ${journal.recovery.map((r) => `${r.probe} ${time(r)}`).join(', ')}`);
   }
   for (const error of journal.errors.slice(0, 3)) lines.push(`  note: ${error}`);
   lines.push(`  outputs: ${journal.outputs.dir}`);

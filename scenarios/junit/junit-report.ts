@@ -1,9 +1,10 @@
 // junit.xml for CI: one testsuite per scenario, one testcase per gate and per checker, with the
 // measured value (in the tolerance's unit) and tolerance in the failure message and the detail or
-// examples in its body; a deviated run says so in the suite's properties and every testcase's output.
+// examples in its body; a gate the run stopped before judging is `<skipped>` with the reason; a
+// deviated run says so in the suite's properties and every testcase's output.
 // Built with junit-report-builder, which escapes, strips characters XML forbids and splits CDATA.
 import { writeFile } from 'node:fs/promises';
-import junitModule, { type Builder } from 'junit-report-builder';
+import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { CheckerResult } from '../checkers/checker.js';
 import type { GateResult } from '../gates/gate-result.js';
 import { parseTolerance } from '../gates/tolerance.js';
@@ -24,7 +25,8 @@ export interface ScenarioVerdict {
   timestamp?: Date;
   /** Shown as testsuite properties, e.g. seed, status, replay command. */
   properties?: Record<string, string | number>;
-  gates: readonly GateResult[];
+  /** `judged: false` marks a gate the run stopped before judging (the journal's gates): reported as skipped. */
+  gates: readonly (GateResult & { judged?: false })[];
   checkers: readonly CheckerResult[];
   /** Why the run could not judge (set-up failed, interrupted); reported as an error testcase. */
   error?: string;
@@ -73,6 +75,22 @@ export function measuredText(measured: number | null, tolerance: string): string
 }
 
 /**
+ * Marks a testcase skipped, with the reason as the `<skipped>` element's message (CI shows it beside the
+ * test). junit-report-builder writes a bare `<skipped/>`, so the element is added here instead, before
+ * any `<system-out>`, as the JUnit schema orders them.
+ */
+function skip(testCase: TestCase, message: string, output: string): void {
+  const build = testCase.build.bind(testCase);
+  testCase.getSkippedCount = () => 1;
+  testCase.build = (parent) => {
+    const element = build(parent);
+    element.ele('skipped', { message });
+    if (output !== '') element.ele('system-out').cdata(output);
+    return element;
+  };
+}
+
+/**
  * Renders junit.xml for one or more scenario runs. Each testcase has `time="0"`: gates and checkers
  * judge the one run the suite's `time` covers and take no time of their own, and reporters that add
  * testcase times up (GitLab) would count the run once per gate if each carried it.
@@ -99,7 +117,8 @@ export function junitXml(verdicts: readonly ScenarioVerdict[]): string {
       if (gate.kind === 'invariant' && checkerNames.has(gate.name)) continue;
       const testCase = suite.testCase().className(`${base}.gates.${gate.kind}`).name(gate.name).time(0);
       if (verdict.file) testCase.file(verdict.file);
-      if (gate.passed) testCase.standardOutput(output(gate.detail));
+      if (gate.judged === false) skip(testCase, `${gate.name}: ${gate.detail}`, output(''));
+      else if (gate.passed) testCase.standardOutput(output(gate.detail));
       else {
         testCase.failure(`${gate.name}: measured ${measuredText(gate.measured, gate.tolerance)}, tolerance ${gate.tolerance}`, gate.kind).stacktrace(gate.detail);
         if (causes.length > 0) testCase.standardOutput(output(''));

@@ -5,12 +5,28 @@ import type { Journal } from '../runner/journal.js';
 import { esc, fmtMeasured, fmtMs } from './html.js';
 import type { InjectionRow } from './injections.js';
 
-/** The gates table: name, kind, measured, tolerance, pass/fail, and the one-line detail. */
+/** A gate's result cell: pass, FAIL, or not judged (the run stopped before it could judge the gate). */
+function resultCell(g: Journal['gates'][number]): string {
+  if (g.judged === false) return '<td class="muted">not judged</td>';
+  return `<td class="${g.passed ? 'ok' : 'bad'}">${g.passed ? 'pass' : 'FAIL'}</td>`;
+}
+
+/** One probe's recovery, in words; measured from the last heal, or from the recovery phase's start when nothing was healed. */
+function recoveryItem(r: Journal['recovery'][number], gates: Journal['gates'], lastHeal: number | null): string {
+  if (r.judged === false) {
+    const gate = gates.find((g) => g.kind === 'recovery_time' && g.name === `recovery_time: ${r.probe}` && g.judged === false);
+    return `<span class="muted">${esc(gate?.detail ?? 'not judged (the run stopped early)')}</span>`;
+  }
+  if (r.recovery_ms === null) return '<span class="bad">never recovered</span>';
+  return `recovered ${esc(fmtMs(r.recovery_ms))} ${lastHeal === null ? "after the recovery phase's start (no fault was healed)" : 'after the last heal'}`;
+}
+
+/** The gates table: name, kind, measured, tolerance, pass/fail (or not judged), and the one-line detail. */
 export function gatesSection(journal: Pick<Journal, 'gates' | 'recovery' | 'last_heal'>): string {
   const rows = journal.gates.map(
-    (g) => `<tr data-gate="${esc(g.name)}"><td>${esc(g.name)}</td><td>${esc(g.kind)}</td><td>${esc(fmtMeasured(g.measured, g.tolerance))}</td><td><code>${esc(g.tolerance)}</code></td><td class="${g.passed ? 'ok' : 'bad'}">${g.passed ? 'pass' : 'FAIL'}</td><td>${esc(g.detail)}</td></tr>`,
+    (g) => `<tr data-gate="${esc(g.name)}"><td>${esc(g.name)}</td><td>${esc(g.kind)}</td><td>${esc(fmtMeasured(g.measured, g.tolerance))}</td><td><code>${esc(g.tolerance)}</code></td>${resultCell(g)}<td>${esc(g.detail)}</td></tr>`,
   );
-  const recovery = journal.recovery.map((r) => `<li><strong>${esc(r.probe)}</strong>: ${r.recovery_ms === null ? '<span class="bad">never recovered</span>' : `recovered ${esc(fmtMs(r.recovery_ms))} after the last heal`}</li>`);
+  const recovery = journal.recovery.map((r) => `<li><strong>${esc(r.probe)}</strong>: ${recoveryItem(r, journal.gates, journal.last_heal)}</li>`);
   return `<h2>Gates</h2><table><thead><tr><th>gate</th><th>kind</th><th>measured</th><th>tolerance</th><th>result</th><th>detail</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 ${recovery.length > 0 ? `<h3>Recovery time${journal.last_heal === null ? '' : ` (last heal at ${esc(fmtMs(journal.last_heal))})`}</h3><ul>${recovery.join('')}</ul>` : ''}`;
 }

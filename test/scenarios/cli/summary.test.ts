@@ -59,4 +59,33 @@ it('says what made a run deviate: a broken steady state, a step that was not app
   expect(deviated(true, false, [step('a', 'failed'), step('b', 'failed')])).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after; 2 steps were not applied)');
   expect(deviated(false, true, [])).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after)');
   expect(deviated(true, true, [step('a', 'healed')])).toBe('PASS  Receiver outage  (deviated: steady state deviated)');
+  // A reading the run stopped before it could take (the window after, never reached) is no cause.
+  const unread = { name: 'ingest ok', value: null, tolerance: '>= 0.99', holds: false, judged: false };
+  const stopped = summaryLines({ ...journal([]), deviated: true, steady_states: { before: [reading(false)], during: [], after: [unread] }, activities: [] } as unknown as Journal)[0];
+  expect(stopped).toBe('PASS  Receiver outage  (deviated: steady state did not hold before or after)');
+  const notRead = summaryLines({ ...journal([]), deviated: true, steady_states: { before: [reading(true)], during: [], after: [unread] }, activities: [step('a', 'failed')] } as unknown as Journal)[0];
+  expect(notRead).toBe('PASS  Receiver outage  (deviated: step "a" was not applied)');
+});
+
+it('shows a gate the run stopped before judging as not judged, neither held nor failed', () => {
+  const stopped = (detail: string) => ({ measured: null, passed: false, judged: false as const, detail });
+  const lines = summaryLines({
+    ...journal([
+      { name: 'baseline: latency_p99', kind: 'phase', measured: 78, tolerance: '<= 1ms', passed: false, detail: 'phase baseline: latency_p99 over 0ms–2s was 78ms' },
+      { name: 'fault: error_rate', kind: 'phase', tolerance: '== 0', ...stopped('not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed)') },
+      { name: 'recovery_time: ingest ok', kind: 'recovery_time', tolerance: '<= 2s', ...stopped('not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed, before the recovery phase from 6s, and no fault was healed)') },
+      { name: 'no_lost_events', kind: 'invariant', tolerance: 'valid', ...stopped('not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed, before the read-back)') },
+    ]),
+    status: 'aborted',
+    recovery: [{ probe: 'ingest ok', recovery_ms: null, judged: false }],
+  } as Journal);
+  expect(lines[0]).toBe('ABORTED  Receiver outage');
+  expect(lines.slice(2, 6)).toEqual([
+    '  FAIL baseline: latency_p99: 78ms (needs <= 1ms) — phase baseline: latency_p99 over 0ms–2s was 78ms',
+    '  skip fault: error_rate: not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed)',
+    '  skip recovery_time: ingest ok: not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed, before the recovery phase from 6s, and no fault was healed)',
+    '  skip no_lost_events: not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed, before the read-back)',
+  ]);
+  expect(lines).toContain('  recovery: ingest ok not judged');
+  expect(lines.join('\n')).not.toMatch(/never/);
 });

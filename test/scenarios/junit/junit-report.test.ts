@@ -115,6 +115,36 @@ describe('junit.xml', () => {
     expect(report.testsuite?.[0]?.testcase?.[0]).toMatchObject({ name: 'run', error: [{ message: 'target did not get ready at http://127.0.0.1:9/health/ready within 30s', type: 'run_error' }] });
   });
 
+  it('reports a gate the run stopped before judging as skipped, with the reason, and not as a failure', async () => {
+    const ff = 'not judged (the run stopped at 2.003s: --fail-fast, after a baseline gate failed';
+    const stopped: ScenarioVerdict = {
+      name: 'Gates that cannot hold',
+      properties: { status: 'aborted' },
+      deviated: true,
+      deviation: ['steady state did not hold before or after'],
+      gates: [
+        { name: 'baseline: latency_p99', kind: 'phase', measured: 78, tolerance: '<= 1ms', passed: false, detail: 'phase baseline: latency_p99 over 0ms–2s was 78ms' },
+        { name: 'fault: error_rate', kind: 'phase', measured: null, tolerance: '== 0', passed: false, judged: false, detail: `${ff})` },
+        { name: 'no_lost_events', kind: 'invariant', measured: null, tolerance: 'valid', passed: false, judged: false, detail: `${ff}, before the read-back)` },
+      ],
+      checkers: [],
+      error: 'the run was aborted',
+    };
+    const report = await consume(junitXml([stopped]));
+    expect(report).toMatchObject({ tests: 4, failures: 1, errors: 1, skipped: 2 });
+    const cases = report.testsuite?.[0]?.testcase ?? [];
+    expect(cases.map((c) => [c.name, c.failure ? 'failed' : c.skipped ? 'skipped' : c.error ? 'error' : 'passed'])).toEqual([
+      ['run', 'error'],
+      ['baseline: latency_p99', 'failed'],
+      ['fault: error_rate', 'skipped'],
+      ['no_lost_events', 'skipped'],
+    ]);
+    expect(cases[2]?.skipped).toEqual([{ message: `fault: error_rate: ${ff})` }]);
+    expect(cases[3]?.skipped).toEqual([{ message: `no_lost_events: ${ff}, before the read-back)` }]);
+    // A skipped case still opens its output with the run's deviation, as every other case does.
+    expect(cases[2]?.['system-out']).toEqual(['deviated: steady state did not hold before or after']);
+  });
+
   it('reports an invariant gate once, through its checker', async () => {
     const invariant: GateResult = { name: 'no_lost_events', kind: 'invariant', measured: 0, tolerance: 'valid', passed: true, detail: 'ok' };
     const report = await consume(junitXml([{ ...verdict, gates: [invariant], checkers: [checkers[0] as CheckerResult] }]));

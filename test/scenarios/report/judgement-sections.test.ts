@@ -1,0 +1,42 @@
+// The report's gates table and recovery list: a gate the run stopped before judging reads "not judged"
+// with the reason, never FAIL or "never recovered"; a recovery measured when nothing was healed says it
+// counts from the recovery phase's start, as the gate's detail does.
+import { describe, expect, it } from 'vitest';
+import { gatesSection } from '../../../scenarios/report/judgement-sections.js';
+import type { Journal } from '../../../scenarios/runner/journal.js';
+
+const notJudged = 'not judged (the run stopped at 4.892s, before its last heal at 4.902s in the rollback)';
+
+/** The text of the element rows, tags stripped. */
+function text(html: string): string {
+  return html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+}
+
+describe('gatesSection', () => {
+  it('shows a gate the run stopped before judging as not judged, with why, and its recovery as not judged', () => {
+    const html = gatesSection({
+      gates: [
+        { name: 'fault: success_rate', kind: 'phase', measured: 1, tolerance: '>= 0.95', passed: true, detail: 'phase fault: … over 2s–4.892s was 1 (the run stopped at 4.892s)' },
+        { name: 'recovery_time: ingest ok', kind: 'recovery_time', measured: null, tolerance: '<= 5s', passed: false, judged: false, detail: notJudged },
+      ],
+      recovery: [{ probe: 'ingest ok', recovery_ms: null, judged: false }],
+      last_heal: 4902,
+    });
+    expect(html).toContain('<td class="muted">not judged</td>');
+    expect(html).not.toContain('FAIL');
+    expect(html).not.toContain('never recovered');
+    expect(text(html)).toContain(`ingest ok : ${notJudged}`);
+  });
+
+  it('says a recovery is measured from the recovery phase start when no fault was healed', () => {
+    const html = gatesSection({
+      gates: [{ name: 'recovery_time: ingest ok', kind: 'recovery_time', measured: 0, tolerance: '<= 1s', passed: true, detail: '' }],
+      recovery: [{ probe: 'ingest ok', recovery_ms: 0 }],
+      last_heal: null,
+    });
+    expect(text(html)).toContain("ingest ok : recovered 0ms after the recovery phase's start (no fault was healed)");
+    expect(html).not.toContain('after the last heal');
+    const healed = gatesSection({ gates: [], recovery: [{ probe: 'ingest ok', recovery_ms: 1200 }], last_heal: 5000 });
+    expect(text(healed)).toContain('ingest ok : recovered 1.20s after the last heal');
+  });
+});
