@@ -1,12 +1,19 @@
 // The one-screen summary printed after a run: verdict, gates with measured values, recovery per
 // probe, checkers' counts, where the outputs are, and the replay command.
 import { formatDuration } from '../gates/duration.js';
+import { parseTolerance } from '../gates/tolerance.js';
 import { deviationCauses } from '../runner/deviation.js';
 import type { Journal } from '../runner/journal.js';
 
+/** True when the tolerance's bound is a duration (`<= 250ms`, `< 2s`, `<= 1m`): the value is then ms. */
+function isDurationTolerance(tolerance: string): boolean {
+  const parsed = parseTolerance(tolerance);
+  return parsed.ok && parsed.value.unit === 'ms';
+}
+
 function measured(value: number | null, kind: string, tolerance: string): string {
   if (value === null) return kind === 'recovery_time' ? 'never' : '—';
-  if (kind === 'recovery_time' || /ms|s$/.test(tolerance)) return formatDuration(Math.round(value));
+  if (kind === 'recovery_time' || isDurationTolerance(tolerance)) return formatDuration(Math.round(value));
   return Number.isInteger(value) ? String(value) : value.toFixed(4);
 }
 

@@ -67,6 +67,11 @@ it('says what made a run deviate: a broken steady state, a step that was not app
   expect(notRead).toBe('PASS  Receiver outage  (deviated: step "a" was not applied)');
 });
 
+it('reads a duration tolerance in minutes as a duration', () => {
+  const lines = summaryLines(journal([{ name: 'fault: latency_max', kind: 'phase', measured: 1234.567, tolerance: '<= 1m', passed: true, detail: '' }]));
+  expect(lines).toContain('  ok   fault: latency_max: 1.235s (needs <= 1m)');
+});
+
 it('shows a gate the run stopped before judging as not judged, neither held nor failed', () => {
   const stopped = (detail: string) => ({ measured: null, passed: false, judged: false as const, detail });
   const lines = summaryLines({
