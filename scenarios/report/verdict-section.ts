@@ -14,14 +14,16 @@ export function verdictOf(journal: Pick<Journal, 'status'>): { word: string; css
 /** The verdict banner with the run's key facts. */
 export function verdictSection(journal: Journal): string {
   const { word, css } = verdictOf(journal);
-  const failed = journal.gates.filter((g) => !g.passed).length;
+  // A gate the run stopped before judging (judged: false) is not a failure, nor did it hold.
+  const failed = journal.gates.filter((g) => !g.passed && g.judged !== false).length;
+  const unjudged = journal.gates.filter((g) => g.judged === false).length;
   const ops = Object.values(journal.load.ops);
   const ok = ops.reduce((n, o) => n + o.ok, 0);
   const count = ops.reduce((n, o) => n + o.count, 0);
   return `<header>
 <h1>${esc(journal.title)}</h1>
 <div class="verdict ${css}" data-verdict="${esc(word)}"><span class="word">${esc(word)}</span><span class="facts">
-<span>${failed === 0 ? `all ${journal.gates.length} gates held` : `${failed} of ${journal.gates.length} gates failed`}</span>
+<span>${failed === 0 && unjudged === 0 ? `all ${journal.gates.length} gates held` : `${failed} of ${journal.gates.length} gates failed${unjudged > 0 ? `, ${unjudged} not judged` : ''}`}</span>
 <span>${journal.deviated ? `deviated: ${esc(deviationCauses(journal).join('; '))}` : 'steady state held before and after'}</span>
 <span>seed ${journal.seed}</span><span>${fmtMs(journal.duration_ms)}</span>
 <span>${count} requests, ${fmtPct(count === 0 ? null : ok / count)} ok, ${journal.load.dropped} dropped</span></span></div>

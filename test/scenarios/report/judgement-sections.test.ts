@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatesSection } from '../../../scenarios/report/judgement-sections.js';
 import type { Journal } from '../../../scenarios/runner/journal.js';
+import { verdictSection } from '../../../scenarios/report/verdict-section.js';
 
 const notJudged = 'not judged (the run stopped at 4.892s, before its last heal at 4.902s in the rollback)';
 
@@ -38,5 +39,31 @@ describe('gatesSection', () => {
     expect(html).not.toContain('after the last heal');
     const healed = gatesSection({ gates: [], recovery: [{ probe: 'ingest ok', recovery_ms: 1200 }], last_heal: 5000 });
     expect(text(healed)).toContain('ingest ok : recovered 1.20s after the last heal');
+  });
+});
+
+describe('verdictSection', () => {
+  it('counts only the gates that were judged and failed, and says how many were not judged', () => {
+    const gate = { kind: 'phase' as const, measured: null, tolerance: '== 0', passed: false, detail: '' };
+    const journal = {
+      title: 'Gates that cannot hold',
+      status: 'aborted',
+      deviated: false,
+      seed: 1,
+      duration_ms: 3035,
+      run_id: 'r',
+      started_at: '',
+      target: { kind: 'embedded', base_url: '' },
+      replay: '',
+      errors: [],
+      activities: [],
+      steady_states: { before: [], during: [], after: [] },
+      load: { intended: 40, dropped: 0, ops: {} },
+      scenario: {},
+      gates: [{ ...gate, name: 'baseline' }, ...Array.from({ length: 9 }, (_, i) => ({ ...gate, name: `g${i}`, judged: false as const }))],
+    } as unknown as Journal;
+    expect(text(verdictSection(journal))).toContain('1 of 10 gates failed, 9 not judged');
+    const none = { ...journal, gates: journal.gates.slice(1) };
+    expect(text(verdictSection(none))).toContain('0 of 9 gates failed, 9 not judged');
   });
 });
