@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { createRandom, hashSeed } from '../../chaos/src/index.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/create-adapter.js';
+import { timedRequest } from '../adapters/timed-request.js';
 import { defaultCheckers } from './default-checkers.js';
 import type { Checker } from '../checkers/checker.js';
 import { assertChaosEnabled, healAllChaos } from '../faults/chaos-fault.js';
@@ -142,6 +143,19 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
       rollbacks.push({ heal, time: clock.now(), errors: errors.slice(before) });
     }
   };
+  // Ctrl-C signals the terminal's whole process group: the embedded target's store, a child process of
+  // the runner's, stops on it at once, and the teardown's requests then fail (503). What they would have
+  // removed lives in that store and goes with it, so say that, not "left active". A store that still
+  // answers keeps the teardown's own words: that failure is real. (The store is asked directly, behind
+  // its proxy link: the service's readiness is cached, and may still say ready.)
+  const teardownProblem = async (err: unknown): Promise<unknown> => {
+    const store = proxies?.links.get('dynamodb')?.proxy.upstream;
+    if (status !== 'interrupted' || scenario.target.kind !== 'embedded' || store === undefined) return err;
+    if ((await timedRequest(`http://${store}/`, {}, 2_000)).status !== 0) return err;
+    return new Error(
+      "the run's webhook and API key were not removed: the embedded target's store had already stopped on the interrupt (a signal to the whole process group reaches it too); they went with it",
+    );
+  };
   let final: Awaited<ReturnType<typeof quiesceAndRead>> | undefined;
   try {
     emit({ type: 'setup', message: `seed ${seed}; starting ${scenario.target.kind} target` });
@@ -203,7 +217,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     for (const note of adapter.notes?.() ?? []) errors.push(note);
   } finally {
     if (rollbacks.length === 0) await rollback().catch(onError);
-    await adapter?.teardown?.().catch(onError);
+    await adapter?.teardown?.().catch(async (err: unknown) => onError(await teardownProblem(err)));
     await target?.close().catch(onError);
     await proxies?.close().catch(onError);
     await receiver.close();

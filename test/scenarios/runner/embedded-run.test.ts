@@ -1,11 +1,20 @@
 // The runner end to end against the real embedded Triggers API (in-process, dynalite, real sockets):
-// a short receiver outage is survived, every output is written, and the journal says so.
+// a short receiver outage is survived, every output is written, and the journal says so; an interrupt
+// that stops the embedded store too (Ctrl-C signals the whole process group) is said plainly.
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { defineScenario } from '../../../scenarios/scenario/define-scenario.js';
+import { waitFor } from '../../support/wait-for.js';
+
+/** The embedded store processes this process started (dynalite runs as a child). */
+function storePids(): number[] {
+  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split('\n');
+  return lines.filter((l) => l.includes('dynalite-process')).map((l) => Number(l.trim().split(/\s+/)[0]));
+}
 
 describe('runner against the embedded Triggers API', () => {
   it('survives a receiver outage with nothing lost and writes journal, history and junit', async () => {
@@ -49,6 +58,33 @@ describe('runner against the embedded Triggers API', () => {
     expect(journal.last_heal).toBe(step!.healed);
     const history = (await readFile(journal.outputs.history, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; type?: string; detail?: { injections?: number } });
     expect(history.find((r) => r.kind === 'fault' && r.type === 'end')?.detail?.injections).toBeGreaterThan(0);
+  });
+
+  it('says plainly that the run left nothing behind when the interrupt stopped the embedded store too', async () => {
+    const scenario = defineScenario({
+      title: 'Embedded interrupted',
+      load: { rate: 10 },
+      phases: { baseline: '1s', fault: '8s', recovery: '1s' },
+      // Sampled every second, so the service's cached readiness may still say ready at the teardown.
+      steady_state: [{ name: 'ready', http: { get: '/health/ready' }, tolerance: 200 }],
+      method: [{ at: '1s', for: '8s', fault: { receiver: { status: 503 } } }],
+    });
+    const abort = new AbortController();
+    let applied = false;
+    const before = new Set(storePids());
+    const running = runScenario(scenario, { seed: 9, signal: abort.signal, out: await mkdtemp(join(tmpdir(), 'aftershock-embedded-')), onEvent: (e) => void (e.type === 'fault' && e.action === 'applied' && (applied = true)) });
+    await waitFor(() => applied, { timeoutMs: 20_000, message: 'the fault to be applied' });
+    const stores = storePids().filter((pid) => !before.has(pid));
+    expect(stores).toHaveLength(1);
+    // As Ctrl-C in a terminal does: the signal reaches the store as well as the runner.
+    process.kill(stores[0]!, 'SIGINT');
+    abort.abort();
+    const journal = await running;
+    expect(journal.status).toBe('interrupted');
+    expect(journal.errors.join('; ')).not.toMatch(/stays active|left active/);
+    expect(journal.errors).toContain(
+      "the run's webhook and API key were not removed: the embedded target's store had already stopped on the interrupt (a signal to the whole process group reaches it too); they went with it",
+    );
   });
 
   it('passes deliveries_complete when the receiver answers 410 and the service disables the webhook, as its spec says', async () => {
