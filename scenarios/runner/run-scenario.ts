@@ -65,7 +65,7 @@ export interface RunOptions {
    * `receiver` faults drive its control API. Default: a receiver in the runner, on 127.0.0.1.
    */
   receiverUrl?: string;
-  /** With `receiverUrl`: where the target must send webhooks, e.g. through a proxy (default `<receiverUrl>/hook`). */
+  /** With `receiverUrl`: where the target must send webhooks, e.g. through a proxy (default `<receiverUrl>/hook`); the run adds a path segment of its own. */
   receiverWebhookUrl?: string;
   /** Replaces checkers (tests use it to prove a gate fails); defaults to the five. */
   checkers?: Partial<Record<CheckerName, Checker>>;
@@ -123,7 +123,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   const identify = (headers: IncomingHttpHeaders, body: string) => adapter!.identify(headers, body);
   const receiverUrl = options.receiverUrl;
   const receiver = receiverUrl
-    ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError, seed })
+    ? await connectRemoteReceiver({ url: receiverUrl, webhookUrl: options.receiverWebhookUrl, runId: shortId, now: () => clock.now(), identify, onReceipt: (r) => recorder.receipt(r), onError, seed })
     : await startReceiver({ now: () => clock.now(), random: () => receiverRandom.next(), identify, onReceipt: (r) => recorder.receipt(r) });
   let proxies: ProxyLinks | undefined;
   let target: TargetHandle | undefined;
@@ -159,7 +159,8 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   let final: Awaited<ReturnType<typeof quiesceAndRead>> | undefined;
   try {
     emit({ type: 'setup', message: `seed ${seed}; starting ${scenario.target.kind} target` });
-    const started = await startTarget(scenario.target, { seed, runId: shortId, receiverAddress: receiver.address, toxiproxyUrl: options.toxiproxyUrl ?? env.TOXIPROXY_URL, env });
+    // The run's signal: a Ctrl-C while a command target starts stops the wait for it at once.
+    const started = await startTarget(scenario.target, { seed, runId: shortId, receiverAddress: receiver.address, toxiproxyUrl: options.toxiproxyUrl ?? env.TOXIPROXY_URL, env, signal: abort.signal });
     proxies = started.proxies;
     target = started.target;
     if (scenario.method.some((step) => step.fault?.chaos)) await assertChaosEnabled({ baseUrl: target.baseUrl, adminToken: target.adminToken, onError });

@@ -127,5 +127,29 @@ describe('command target', () => {
       await proxies.close();
     }
   });
+  it('stops waiting for a command that is not ready yet as soon as the run is interrupted', async () => {
+    const port = await unusedPort();
+    const interrupt = new AbortController();
+    const scenario: ScenarioInput = {
+      title: 'never ready',
+      // Runs, but never listens: without the interrupt the run would wait out its 30 s ready_timeout.
+      target: { kind: 'command', run: `${JSON.stringify(process.execPath)} -e "setTimeout(() => {}, 60000)"`, ready_url: `http://127.0.0.1:${port}/`, ready_timeout: '30s' },
+      adapter: { http: { create_event: { method: 'POST', path: '/events', body: { seq: '{{seq}}' }, id: '$.id' }, read_event: { path: '/events/{{id}}' } } },
+      load: { rate: 10 },
+      phases: { baseline: '1s', fault: '1s', recovery: '1s' },
+    };
+    const running = runScenario(scenario, {
+      seed: 1,
+      out: await mkdtemp(join(tmpdir(), 'aftershock-cmd-')),
+      signal: interrupt.signal,
+      onEvent: (e) => void (e.type === 'setup' && setTimeout(() => interrupt.abort(), 300)),
+    });
+    const error = await running.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as Error).message).toBe(`stopped while waiting for http://127.0.0.1:${port}/ to be ready`);
+  }, 20_000);
 });
 
