@@ -16,6 +16,11 @@ export class RunRecorder {
   readonly httpSamples = new Map<string, Map<number, number>>();
   /** The intended start of each operation not answered yet, by process. */
   private readonly open = new Map<number, number>();
+  /**
+   * Receipts of events whose create's answer has not come yet (a fast service delivers before the
+   * runner reads its answer), measured for lag once it comes, as the history measurer does.
+   */
+  private readonly early = new Map<string, { arrived: number; accepted: boolean }[]>();
   /** The webhooks whose receipt of each event was answered 2xx, for quiescence. */
   private readonly acceptedBy = new Map<string, Set<string>>();
   /** Creates invoked, whatever their outcome. */
@@ -66,7 +71,10 @@ export class RunRecorder {
 
   /** Remembers an event the service accepted, and when its create was meant to start (for lag). */
   eventCreated(eventId: string, intended: number): void {
+    if (this.intendedOf.has(eventId)) return;
     this.intendedOf.set(eventId, intended);
+    for (const receipt of this.early.get(eventId) ?? []) this.measurements.recordDelivery({ intended, ...receipt });
+    this.early.delete(eventId);
   }
 
   /** Records a receipt and the delivery's lag from its create's intended start. */
@@ -79,6 +87,10 @@ export class RunRecorder {
     }
     const intended = this.intendedOf.get(record.event_id);
     if (intended !== undefined) this.measurements.recordDelivery({ intended, arrived: record.start, accepted });
+    else {
+      const early = this.early.get(record.event_id) ?? [];
+      this.early.set(record.event_id, [...early, { arrived: record.start, accepted }]);
+    }
   }
 
   /** Records one http probe sample at `time`. */
