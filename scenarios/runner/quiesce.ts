@@ -9,6 +9,11 @@ import type { RunClock } from './run-clock.js';
 import type { RunRecorder } from './run-recorder.js';
 
 const POLL_MS = 250;
+/**
+ * While deliveries are still owed, how often the service is read back to see whether the rest are
+ * dead-lettered: the receiver alone cannot tell, and a service that gave up on them is settled.
+ */
+const READ_EVERY_MS = 2_000;
 
 /**
  * Whether the analytics count exactly the events that can be read. Not only a count catching up: an
@@ -42,17 +47,25 @@ export async function quiesceAndRead(input: {
     const { owed, accepted } = recorder.deliveriesOwed(input.webhooks);
     return accepted >= owed && receiver.inFlight() === 0;
   };
-  while (!delivered() && clock.now() < deadline && !input.signal.aborted) await clock.until(clock.now() + POLL_MS, input.signal);
-  const created: CreatedEvents = { ids: recorder.eventIds(), attempts: recorder.createAttempts };
-  let final = await adapter.finalRead(created, () => clock.now());
+  const created = (): CreatedEvents => ({ ids: recorder.eventIds(), attempts: recorder.createAttempts });
+  // Every acknowledged event readable, and each of its deliveries accepted or dead-lettered.
+  const accountedFor = (final: FinalRead) => receiver.inFlight() === 0 && recorder.eventIds().every((id) => final.events[id]?.readable) && undelivered(final, recorder) === 0;
+  let lastRead = start;
+  while (!delivered() && clock.now() < deadline && !input.signal.aborted) {
+    await clock.until(clock.now() + POLL_MS, input.signal);
+    if (clock.now() - lastRead < READ_EVERY_MS || input.signal.aborted) continue;
+    lastRead = clock.now();
+    if (accountedFor(await adapter.finalRead(created(), () => clock.now()))) break;
+  }
+  let final = await adapter.finalRead(created(), () => clock.now());
   // The read-back also shows the events whose create got no answer and landed: their deliveries are
   // owed too (deliveries_complete judges every readable event), so they are waited for as well.
   while ((!settledAnalytics(final) || undelivered(final, recorder) > 0) && clock.now() < deadline && !input.signal.aborted) {
     await clock.until(clock.now() + POLL_MS * 2, input.signal);
-    final = await adapter.finalRead(created, () => clock.now());
+    final = await adapter.finalRead(created(), () => clock.now());
   }
   const { owed, accepted } = recorder.deliveriesOwed(input.webhooks);
-  const unsettled = unsettledParts(owed, accepted, receiver.inFlight(), final, undelivered(final, recorder));
+  const unsettled = unsettledParts(owed, accepted + deadLettered(final, recorder), receiver.inFlight(), final, undelivered(final, recorder));
   return { final, waitedMs: clock.now() - start, settled: unsettled.length === 0, unsettled };
 }
 
@@ -60,12 +73,13 @@ export async function quiesceAndRead(input: {
  * What was still outstanding when the wait ended, one phrase each, so the run's note says what it
  * waited for: deliveries that never came point at lost events or a webhook the service forgot.
  */
-function unsettledParts(owed: number, accepted: number, inFlight: number, final: FinalRead, undeliveredReadable: number): string[] {
+function unsettledParts(owed: number, done: number, inFlight: number, final: FinalRead, undeliveredReadable: number): string[] {
   const readable = Object.values(final.events).filter((e) => e.readable).length;
   return [
-    ...(accepted < owed ? [`${owed - accepted} of ${owed} deliveries owed for acknowledged creates never accepted by the receiver${disabledNote(final)}`] : []),
+    // `done`: accepted by the receiver, or dead-lettered by the service.
+    ...(done < owed ? [`${owed - done} of ${owed} deliveries owed for acknowledged creates neither accepted by the receiver nor dead-lettered${disabledNote(final)}`] : []),
     // Beyond those: deliveries of events whose create got no answer but that landed.
-    ...(accepted >= owed && undeliveredReadable > 0 ? [`${undeliveredReadable} deliveries of readable events neither accepted by the receiver nor dead-lettered`] : []),
+    ...(done >= owed && undeliveredReadable > 0 ? [`${undeliveredReadable} deliveries of readable events neither accepted by the receiver nor dead-lettered`] : []),
     ...(inFlight > 0 ? [`${inFlight} webhook request(s) still being answered`] : []),
     ...(final.analytics && final.analytics.total !== readable ? [`analytics counting ${final.analytics.total} events, ${readable} readable`] : []),
   ];
@@ -75,6 +89,15 @@ function unsettledParts(owed: number, accepted: number, inFlight: number, final:
 function disabledNote(final: FinalRead): string {
   const disabled = final.webhooks.filter((w) => w.disabled_reason !== undefined);
   return disabled.length === 0 ? '' : ` (the service disabled ${disabled.map((w) => `webhook ${w.webhook_id}: ${w.disabled_reason}`).join('; ')})`;
+}
+
+/**
+ * Deliveries of acknowledged events the receiver did not accept and the service dead-lettered: owed
+ * nothing more, so the wait's note does not count them as never accepted.
+ */
+function deadLettered(final: FinalRead, recorder: RunRecorder): number {
+  const acknowledged = new Set(recorder.eventIds());
+  return new Set(final.dlq.filter((d) => acknowledged.has(d.event_id) && !recorder.acceptedFor(d.event_id).has(d.webhook_id)).map((d) => `${d.event_id} ${d.webhook_id}`)).size;
 }
 
 /**
