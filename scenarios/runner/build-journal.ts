@@ -65,6 +65,7 @@ export function buildJournal(input: JournalInput): Journal {
     started_at: input.startedAt.toISOString(),
     ended_at: ended.toISOString(),
     duration_ms: ended.getTime() - input.setupStartedAt.getTime(),
+    setup_ms: input.startedAt.getTime() - input.setupStartedAt.getTime(),
     target: input.target,
     phases,
     last_heal: input.lastHeal,

@@ -63,9 +63,13 @@ export interface Journal {
   run_id: string;
   /** The command that replays this run (same seed, same scenario). */
   replay: string;
+  /** When the run's clock started, after set-up: every time in the journal and history counts from it. */
   started_at: string;
   ended_at: string;
+  /** From the start of set-up to the end: `setup_ms` of it came before `started_at`. */
   duration_ms: number;
+  /** Set-up (the target started or reached, the run's key and webhooks made) before `started_at`, in ms. */
+  setup_ms: number;
   target: { kind: string; base_url: string; proxy?: string };
   phases: Record<'baseline' | 'fault' | 'recovery', Window>;
   /** When the last heal began (ms since start: the runner sent what removes the fault), the origin of recovery time. */

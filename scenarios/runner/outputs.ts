@@ -58,7 +58,8 @@ export async function writeOutputs(journal: Journal, history: readonly HistoryRe
       name: journal.title,
       ...(journal.file ? { file: journal.file } : {}),
       duration_ms: journal.duration_ms,
-      timestamp: new Date(journal.started_at),
+      // With the suite's time (duration_ms, set-up included), from when set-up began.
+      timestamp: new Date(Date.parse(journal.started_at) - (journal.setup_ms ?? 0)),
       properties: { seed: journal.seed, status: journal.status, replay: journal.replay },
       deviated: journal.deviated,
       deviation: deviationCauses(journal),

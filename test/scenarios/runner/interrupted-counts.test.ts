@@ -1,6 +1,7 @@
 // The journal's counts of a run interrupted with requests in flight: those the runner cancelled are in
-// none of count, ok and failed, and are said apart, so the counts add up to what was sent.
-import { mkdtemp } from 'node:fs/promises';
+// none of count, ok and failed, and are said apart, so the counts add up to what was sent. Its times
+// add up too: set-up, then the run from started_at to ended_at, together in duration_ms (junit.xml's time).
+import { mkdtemp, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,4 +41,10 @@ it('counts the requests cancelled at an interrupt apart from the service\'s own 
   expect(ops).toMatchObject({ count: 10, ok: 10, failed: 0 });
   expect(ops.cancelled).toBeGreaterThan(0);
   expect(ops.count + ops.cancelled! + journal.load.dropped).toBe(journal.load.intended);
+
+  const [started, ended] = [Date.parse(journal.started_at), Date.parse(journal.ended_at)];
+  expect(journal.setup_ms).toBeGreaterThan(0);
+  expect(ended - started).toBe(journal.duration_ms - journal.setup_ms);
+  const junit = await readFile(journal.outputs.junit, 'utf8');
+  expect(junit).toContain(`time="${journal.duration_ms / 1000}"`);
 }, 30_000);
