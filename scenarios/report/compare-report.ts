@@ -12,24 +12,26 @@ function banner(label: string, journal: Journal): string {
   return `<div class="verdict ${css}" data-verdict="${esc(word)}"><span class="word">${label} ${esc(word)}</span><span class="facts"><span>${esc(journal.title)}</span><span>seed ${journal.seed}</span><span>${esc(journal.run_id)}</span><span>${fmtMs(journal.duration_ms)}</span></span></div>`;
 }
 
-function cell(passed: boolean | undefined, text: string): string {
-  return passed === undefined ? '<td class="muted">—</td>' : `<td class="${passed ? 'ok' : 'bad'}">${esc(text)}</td>`;
+/** A verdict's cell: green, red, or grey for one a stopped run never judged (no failure). */
+function cell(passed: boolean | undefined, text: string, judged = true): string {
+  if (passed === undefined) return '<td class="muted">—</td>';
+  return `<td class="${judged ? (passed ? 'ok' : 'bad') : 'muted'}">${esc(text)}</td>`;
 }
 
 /** One row per gate, recovery reading and checker that either run has. */
-function comparisonTable(a: Journal, b: Journal): string {
+export function comparisonTable(a: Journal, b: Journal): string {
   const rows: string[] = [];
   const gateNames = [...new Set([...a.gates, ...b.gates].map((g) => g.name))];
   for (const name of gateNames) {
     const [ga, gb] = [a.gates.find((g) => g.name === name), b.gates.find((g) => g.name === name)];
-    const text = (g: typeof ga) => (g ? `${g.passed ? 'pass' : 'FAIL'} · ${fmtMeasured(g.measured, g.tolerance)}` : '');
-    rows.push(`<tr><td>gate</td><td>${esc(name)}</td><td><code>${esc((ga ?? gb)!.tolerance)}</code></td>${cell(ga?.passed, text(ga))}${cell(gb?.passed, text(gb))}</tr>`);
+    const text = (g: typeof ga) => (g ? (g.judged === false ? 'not judged' : `${g.passed ? 'pass' : 'FAIL'} · ${fmtMeasured(g.measured, g.tolerance)}`) : '');
+    rows.push(`<tr><td>gate</td><td>${esc(name)}</td><td><code>${esc((ga ?? gb)!.tolerance)}</code></td>${cell(ga?.passed, text(ga), ga?.judged !== false)}${cell(gb?.passed, text(gb), gb?.judged !== false)}</tr>`);
   }
   const probes = [...new Set([...a.recovery, ...b.recovery].map((r) => r.probe))];
   for (const probe of probes) {
     const [ra, rb] = [a.recovery.find((r) => r.probe === probe), b.recovery.find((r) => r.probe === probe)];
-    const text = (r: typeof ra) => (r ? (r.recovery_ms === null ? 'never' : fmtMs(r.recovery_ms)) : '');
-    rows.push(`<tr><td>recovery</td><td>${esc(probe)}</td><td></td>${cell(ra && ra.recovery_ms !== null, text(ra))}${cell(rb && rb.recovery_ms !== null, text(rb))}</tr>`);
+    const text = (r: typeof ra) => (r ? (r.judged === false ? 'not judged' : r.recovery_ms === null ? 'never' : fmtMs(r.recovery_ms)) : '');
+    rows.push(`<tr><td>recovery</td><td>${esc(probe)}</td><td></td>${cell(ra && ra.recovery_ms !== null, text(ra), ra?.judged !== false)}${cell(rb && rb.recovery_ms !== null, text(rb), rb?.judged !== false)}</tr>`);
   }
   const checkers = [...new Set([...a.checkers, ...b.checkers].map((c) => c.name))];
   for (const name of checkers) {

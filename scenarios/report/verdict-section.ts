@@ -45,7 +45,11 @@ export function steadyStateSection(journal: Journal): string {
   if (names.length === 0) return '';
   const [b, d, a] = [readings(before), readings(during), readings(after)];
   const cell = (r: ProbeReading | undefined, share = false) =>
-    r === undefined ? '<td class="muted">—</td>' : `<td class="${r.holds ? 'ok' : 'bad'}">${esc(r.value === null ? 'no data' : fmtMeasured(r.value, r.tolerance))}${share && r.held_share !== undefined ? ` · held ${fmtPct(r.held_share)}` : ''}</td>`;
+    r === undefined
+      ? '<td class="muted">—</td>'
+      : r.judged === false
+        ? '<td class="muted">not judged (the run stopped first)</td>'
+        : `<td class="${r.holds ? 'ok' : 'bad'}">${esc(r.value === null ? 'no data' : fmtMeasured(r.value, r.tolerance))}${share && r.held_share !== undefined ? ` · held ${fmtPct(r.held_share)}` : ''}</td>`;
   const rows = names.map((n) => `<tr><td>${esc(n)}</td><td><code>${esc((b.get(n) ?? d.get(n) ?? a.get(n))?.tolerance)}</code></td>${cell(b.get(n))}${cell(d.get(n), true)}${cell(a.get(n))}</tr>`);
   return `<h2>Steady state</h2><table><thead><tr><th>probe</th><th>tolerance</th><th>before</th><th>during</th><th>after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -25,3 +25,16 @@ it('writes durations as durations and shares as the gates table does', () => {
     ['slow lag', '&lt;= 5s', '2.29s', 'no data · held 0.0%', '1.50s'],
   ]);
 });
+
+it('greys a reading a stopped run never took instead of calling it a failure', () => {
+  const stopped = {
+    steady_states: {
+      before: [reading('ingest ok', 1, '>= 0.95', true)],
+      during: [reading('ingest ok', 1, '>= 0.95', true, 1)],
+      after: [{ ...reading('ingest ok', null, '>= 0.95', false), judged: false as const }],
+    },
+  } as unknown as Journal;
+  const html = steadyStateSection(stopped);
+  expect(cells(html)).toEqual([['ingest ok', '&gt;= 0.95', '1', '1 · held 100.0%', 'not judged (the run stopped first)']]);
+  expect(html).not.toContain('class="bad"');
+});
