@@ -4,9 +4,12 @@
 import type { Journal } from './journal.js';
 import type { Activity } from './timeline.js';
 
-/** The chaos steps whose rule was in force for its window and fired 0 times (the target said so). */
+/** The chaos steps whose rule was in force for its whole window and fired 0 times (the target said so). */
 export function neverInjected(activities: readonly Activity[]): Activity[] {
-  return activities.filter((a) => a.status === 'healed' && a.injections === 0);
+  // A window the run's stop cut short (healed by the rollback before its planned end) had no fair
+  // chance to inject: the stop is the news there, not the step.
+  const ranItsWindow = (a: Activity) => a.planned.end === undefined || a.healed === undefined || a.healed >= a.planned.end;
+  return activities.filter((a) => a.status === 'healed' && a.injections === 0 && ranItsWindow(a));
 }
 
 /** The causes of `journal.deviated`, each a short phrase; empty when it did not deviate. */

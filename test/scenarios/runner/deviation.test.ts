@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { summaryLines } from '../../../scenarios/cli/summary.js';
-import { deviationCauses } from '../../../scenarios/runner/deviation.js';
+import { deviationCauses, neverInjected } from '../../../scenarios/runner/deviation.js';
 import { runScenario } from '../../../scenarios/runner/run-scenario.js';
 import { FAKE_ADAPTER, startFakeEventService, type FakeEventService } from '../support/fake-event-service.js';
 
@@ -48,4 +48,11 @@ it('names a chaos step whose rule fired 0 times as the cause of deviation, and n
   const junit = await readFile(journal.outputs.junit, 'utf8');
   expect(junit).toContain('<property name="deviated" value="true"/>');
   expect(junit).toContain('<property name="deviation" value="step &quot;idle rule&quot; never injected (0 injections)"/>');
+});
+
+it('does not call a step never injected when the run stopped inside its window', () => {
+  const step = (name: string, healed: number) => ({ name, type: 'fault' as const, kind: 'chaos:http_in', planned: { start: 2_000, end: 5_000 }, started: 2_000, healed, status: 'healed' as const, injections: 0 });
+  // Healed by the rollback 58 ms in (a --fail-fast stop), and one that ran its whole window.
+  const activities = [step('cut short', 2_058), step('ran its window', 5_000)];
+  expect(neverInjected(activities).map((a) => a.name)).toEqual(['ran its window']);
 });
