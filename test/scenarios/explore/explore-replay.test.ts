@@ -180,7 +180,7 @@ describe('a found schedule is written with the quiesce it was judged under', () 
   it('starts from the schedule a seed and a path name, as a found failure prints them', async () => {
     // Every schedule fails: the first is shrunk until the time budget ends, to the schedule at its path.
     const options = { seed: 5, runs: 1, maxFaults: 2, families: ['receiver'] as const, shape: { baselineMs: 50, faultMs: 200, recoveryMs: 50 }, quiesceMs: 100, plant: unreadableEvents };
-    const found = (await explore({ ...options, timeMs: 5_000 })).failure;
+    const found = (await explore({ ...options, timeMs: 15_000 })).failure;
     expect(found?.path).toMatch(/^\d+(:\d+)*$/);
     const replayed: Schedule[] = [];
     // Budget enough for the first schedule to run on a loaded machine (a fresh stack's start included): one
