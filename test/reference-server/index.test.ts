@@ -99,7 +99,7 @@ describe('server and worker processes on a shared embedded store', () => {
     const shared = { dynamodbEndpoint: store.endpoint, secretsKey: SECRETS_KEY, tablePrefix: 'idx-', env: { LOG_LEVEL: 'silent' } };
     const server = await startServerProcess({ ...shared, adminToken: ADMIN, env: { ...shared.env, WORKER_ENABLED: 'false' } });
     cleanups.push(() => server.stop());
-    const worker = await startWorkerProcess({ ...shared, env: { ...shared.env, WORKER_POLL_MS: '20' } });
+    const worker = await startWorkerProcess({ ...shared, env: { ...shared.env, WORKER_POLL_MS: '50' } });
     cleanups.push(() => worker.stop());
     expect((await fetch(`${worker.url}/metrics`)).status).toBe(200);
 

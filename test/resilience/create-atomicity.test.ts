@@ -29,7 +29,7 @@ beforeAll(async () => {
   engine = seededEngine('create atomicity');
   journalDir = await mkdtemp(join(tmpdir(), 'aftershock-atomicity-'));
   journalPath = join(journalDir, 'unfinished-writes.json');
-  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '20', WEBHOOK_CACHE_MS: '0' }, { chaos: { engine }, unfinishedWritesPath: journalPath });
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '50', WEBHOOK_CACHE_MS: '0' }, { chaos: { engine }, unfinishedWritesPath: journalPath });
   receiver = await startReceiver();
   key = (await api.createKey()).api_key;
   expect((await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } })).status).toBe(201);

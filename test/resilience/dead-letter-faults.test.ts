@@ -16,7 +16,7 @@ let engine: ChaosEngine;
 beforeAll(async () => {
   engine = seededEngine('faults during dead-lettering and replay');
   api = await startTestApi(
-    { RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '20', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_VISIBILITY_TIMEOUT_MS: '1000', WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_SWEEP_MS: '500', WEBHOOK_DISABLE_AFTER: '1000' },
+    { RATE_LIMIT_ENABLED: 'false', DYNAMODB_MAX_ATTEMPTS: '2', WORKER_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_VISIBILITY_TIMEOUT_MS: '1000', WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_SWEEP_MS: '500', WEBHOOK_DISABLE_AFTER: '1000' },
     { chaos: { engine } },
   );
   receiver = await startReceiver();

@@ -20,7 +20,7 @@ beforeAll(async () => {
     {
       RATE_LIMIT_ENABLED: 'false',
       DYNAMODB_MAX_ATTEMPTS: '1',
-      WORKER_POLL_MS: '20',
+      WORKER_POLL_MS: '50',
       WEBHOOK_TIMEOUT_MS: '500',
       WEBHOOK_VISIBILITY_TIMEOUT_MS: '1000',
       WEBHOOK_RETRY_SCHEDULE: '50,50',

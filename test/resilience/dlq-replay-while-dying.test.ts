@@ -16,7 +16,7 @@ let engine: ChaosEngine;
 beforeAll(async () => {
   engine = seededEngine('dlq replay while dying');
   api = await startTestApi(
-    { RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_DISABLE_AFTER: '1000' },
+    { RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_DISABLE_AFTER: '1000' },
     { chaos: { engine } },
   );
   receiver = await startReceiver();

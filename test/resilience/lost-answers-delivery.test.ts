@@ -17,7 +17,7 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   engine = seededEngine('lost answers while dead-lettering');
   api = await startTestApi(
-    { RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_DISABLE_AFTER: '2' },
+    { RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '50,50', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_DISABLE_AFTER: '2' },
     { chaos: { engine } },
   );
 });

@@ -120,7 +120,7 @@ describe('network faults through the proxy', () => {
     const journal = await runScenario(
       defineScenario({
         title: 'receiver link down, then slow',
-        target: { kind: 'embedded', env: { WORKER_POLL_MS: '20', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_VISIBILITY_TIMEOUT_MS: '2000', WEBHOOK_RETRY_SCHEDULE: '300,600,1200,2400,2400', WEBHOOK_RETRY_JITTER: '0' } },
+        target: { kind: 'embedded', env: { WORKER_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_VISIBILITY_TIMEOUT_MS: '2000', WEBHOOK_RETRY_SCHEDULE: '300,600,1200,2400,2400', WEBHOOK_RETRY_JITTER: '0' } },
         load: { rate: 20 },
         phases: { baseline: '0.5s', fault: '2s', recovery: '1s' },
         method: [

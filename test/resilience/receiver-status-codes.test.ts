@@ -60,7 +60,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '300', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_TIMEOUT_MS: '2000' });
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '300', WEBHOOK_RETRY_JITTER: '0', WEBHOOK_TIMEOUT_MS: '2000' });
 });
 afterAll(async () => {
   await api?.close();

@@ -36,7 +36,7 @@ it(`every delivery ends delivered or dead-lettered after ${KILLS} kills of the s
     DYNAMODB_ENDPOINT: db.endpoint,
     DYNAMODB_MAX_ATTEMPTS: '2',
     RATE_LIMIT_ENABLED: 'false',
-    WORKER_POLL_MS: '20',
+    WORKER_POLL_MS: '50',
     WEBHOOK_TIMEOUT_MS: '500',
     WEBHOOK_VISIBILITY_TIMEOUT_MS: '2000',
     WEBHOOK_RETRY_SCHEDULE: '100,200,400',

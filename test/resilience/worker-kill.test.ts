@@ -14,7 +14,7 @@ import { waitFor } from '../support/wait-for.js';
 
 const SECRETS_KEY = 'worker-kill-test-secrets-key-0123456789abcd';
 const ALL = process.env.WORKER_KILL_ALL === '1';
-const TIMING = { WORKER_POLL_MS: '20', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_VISIBILITY_TIMEOUT_MS: '2500', WEBHOOK_RETRY_SCHEDULE: '100,200,300', WEBHOOK_RETRY_JITTER: '0' };
+const TIMING = { WORKER_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_VISIBILITY_TIMEOUT_MS: '2500', WEBHOOK_RETRY_SCHEDULE: '100,200,300', WEBHOOK_RETRY_JITTER: '0' };
 let db: EmbeddedDynamo;
 let prefix = 0;
 const cleanups: (() => Promise<unknown>)[] = [];

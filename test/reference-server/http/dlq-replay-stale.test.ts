@@ -11,7 +11,7 @@ import { waitFor } from '../../support/wait-for.js';
 let api: TestApi;
 let receiver: Receiver;
 beforeAll(async () => {
-  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '20', WEBHOOK_SWEEP_MS: '600000' });
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '50', WEBHOOK_SWEEP_MS: '600000' });
   receiver = await startReceiver();
 });
 afterAll(async () => {

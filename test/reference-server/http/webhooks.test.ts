@@ -12,7 +12,7 @@ beforeAll(async () => {
   api = await startTestApi({
     WEBHOOK_RETRY_SCHEDULE: '60,120,180',
     WEBHOOK_RETRY_JITTER: '0',
-    WORKER_POLL_MS: '20',
+    WORKER_POLL_MS: '50',
     WEBHOOK_TIMEOUT_MS: '1000',
     WEBHOOK_VISIBILITY_TIMEOUT_MS: '3000',
     WEBHOOK_DISABLE_AFTER: '2',

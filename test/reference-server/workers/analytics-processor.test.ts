@@ -14,7 +14,7 @@ import { waitFor } from '../../support/wait-for.js';
 let api: TestApi;
 let stores: Stores;
 beforeAll(async () => {
-  api = await startTestApi({ ANALYTICS_FLUSH_MS: '100', ANALYTICS_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '50,100', WEBHOOK_RETRY_JITTER: '0', WORKER_POLL_MS: '20' });
+  api = await startTestApi({ ANALYTICS_FLUSH_MS: '100', ANALYTICS_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '50,100', WEBHOOK_RETRY_JITTER: '0', WORKER_POLL_MS: '50' });
   stores = api.deps.stores as unknown as Stores;
 });
 afterAll(async () => {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
   healthy = await startReceiver();
-  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '20', WORKER_CONCURRENCY: '16', WEBHOOK_ENDPOINT_CONCURRENCY: '4', WEBHOOK_TIMEOUT_MS: '10000', WEBHOOK_VISIBILITY_TIMEOUT_MS: '30000' });
+  api = await startTestApi({ RATE_LIMIT_ENABLED: 'false', WORKER_POLL_MS: '50', WORKER_CONCURRENCY: '16', WEBHOOK_ENDPOINT_CONCURRENCY: '4', WEBHOOK_TIMEOUT_MS: '10000', WEBHOOK_VISIBILITY_TIMEOUT_MS: '30000' });
 });
 afterAll(async () => {
   // The hanging requests end first, so the workers' attempts end at once instead of at their timeout.

@@ -24,7 +24,7 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   stack = await startIndexTearStack((real) => (store, table, existing, item, cb) => (touches(existing) || touches(item) ? cb() : real(store, table, existing, item, cb)), {
-    WORKER_POLL_MS: '20',
+    WORKER_POLL_MS: '50',
     WEBHOOK_RETRY_SCHEDULE: '100,100',
     WEBHOOK_RETRY_JITTER: '0',
     WEBHOOK_SWEEP_MS: '300',

@@ -19,7 +19,7 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   stack = await startIndexTearStack((real) => (store, table, existing, item, cb) => real(store, table, touches(existing) || touches(item) ? null : existing, item, cb), {
-    WORKER_POLL_MS: '20',
+    WORKER_POLL_MS: '50',
     WORKER_CONCURRENCY: '2',
     WEBHOOK_RETRY_SCHEDULE: '100,100',
     WEBHOOK_RETRY_JITTER: '0',

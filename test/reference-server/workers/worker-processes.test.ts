@@ -37,7 +37,7 @@ async function worker(env: Record<string, string>, extra: Record<string, string>
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT!,
     secretsKey: SECRETS_KEY,
     tablePrefix: env.TABLE_PREFIX,
-    env: { LOG_LEVEL: 'warn', WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '100,200,300', ...extra },
+    env: { LOG_LEVEL: 'warn', WORKER_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '100,200,300', ...extra },
   });
   cleanups.push(async () => {
     w.kill('SIGKILL');

@@ -28,7 +28,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   // The server's own workers dead-letter one delivery (a 500, one immediate retry), then stop: from
   // then on only the worker process delivers.
-  api = await startTestApi({ WORKER_POLL_MS: '20', WEBHOOK_RETRY_SCHEDULE: '0', ANALYTICS_ENABLED: 'false' }, { secretsKey: SECRETS_KEY });
+  api = await startTestApi({ WORKER_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '0', ANALYTICS_ENABLED: 'false' }, { secretsKey: SECRETS_KEY });
   key = (await api.createKey()).api_key;
   webhookId = (await api.call('POST', '/v1/webhooks', { key, body: { url: receiver.url, events: ['*'] } })).body.webhook_id;
   receiver.respond(() => ({ status: 500 }));
