@@ -80,7 +80,12 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
   let deadLetterProblem = '';
   const readDeadLetters = async () => {
     if (!spec.dead_letters) return [];
-    const res = await send(spec.dead_letters, { run_id: conn.runId });
+    // A per-webhook list (`/webhooks/{{webhook_id}}/dead`) needs the id register_webhook answered with.
+    if (registeredId === undefined && placeholders(spec.dead_letters).includes('webhook_id')) {
+      deadLetterProblem = `could not be sent: register_webhook's answer had no id at ${spec.register_webhook?.id ?? '$.id'}, so {{webhook_id}} has no value (set register_webhook.id)`;
+      return [];
+    }
+    const res = await send(spec.dead_letters, { run_id: conn.runId, ...(registeredId === undefined ? {} : { webhook_id: registeredId }) });
     const json = jsonOf(res.text);
     if (res.status < 200 || res.status >= 300 || json === undefined) {
       deadLetterProblem = `answered ${res.status === 0 ? res.error : res.status}${res.status >= 200 && res.status < 300 ? ' with no JSON' : ''}${res.text ? `: ${res.text.slice(0, 160)}` : ''}`;

@@ -91,7 +91,7 @@ function templateProblems(http: HttpAdapterSpec, env: Record<string, string | un
     ['create_event', http.create_event, ['seq', 'event_type', 'idempotency_key', 'run_id']],
     ['read_event', http.read_event, ['id', 'run_id']],
     ['register_webhook', http.register_webhook, ['receiver_url', 'run_id']],
-    ['dead_letters', http.dead_letters, ['run_id']],
+    ['dead_letters', http.dead_letters, ['webhook_id', 'run_id']],
     ['unregister_webhook', http.unregister_webhook, ['webhook_id', 'run_id']],
   ];
   for (const [name, path] of [['create_event.id', http.create_event.id], ['receipt.event_id', http.receipt?.event_id], ['dead_letters.event_id', http.dead_letters?.event_id], ['register_webhook.id', http.register_webhook?.id]] as const) {
@@ -100,6 +100,9 @@ function templateProblems(http: HttpAdapterSpec, env: Record<string, string | un
   }
   if (http.unregister_webhook && !http.register_webhook) {
     problems.push({ path: 'adapter.http.unregister_webhook', message: 'removes the webhook register_webhook registers, and there is none: add register_webhook, or leave it out' });
+  }
+  if (http.dead_letters && !http.register_webhook && placeholders(http.dead_letters).includes('webhook_id')) {
+    problems.push({ path: 'adapter.http.dead_letters', message: '{{webhook_id}} is the id register_webhook answers with, and there is none: add register_webhook, or leave {{webhook_id}} out' });
   }
   for (const [name, template, known] of requests) {
     for (const variable of placeholders(template)) {

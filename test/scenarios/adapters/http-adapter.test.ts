@@ -19,6 +19,8 @@ const server = createServer((req, res) => {
     if (req.url === '/events/broken') return res.writeHead(500).end('{"error":"internal"}');
     if (req.url === '/events/gone') return res.writeHead(404).end('{}');
     if (req.url === '/hooks/r8/dead') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ event: { uuid: 'e1' } }, { event: { uuid: 'e2' } }] }));
+    if (req.url === '/per-hook' && req.method === 'POST') return res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ hook: { id: 'h-42' } }));
+    if (req.url === '/hooks/h-42/dead') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ event: { uuid: 'e7' } }] }));
     if (req.url === '/hooks/r9/dead') return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such hook"}');
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { id: `e${seen.length}` } }));
   });
@@ -152,6 +154,34 @@ it('reads the dead letters of the webhook it registered, and notes a dead_letter
   expect((await missing.finalRead({ ids: [], attempts: 0 }, () => 1)).dlq).toEqual([]);
   expect(missing.notes!()).toEqual([
     'adapter.http.dead_letters (GET /hooks/{{run_id}}/dead) answered 404: {"error":"no such hook"}: no dead letters were read, so deliveries the service gave up on count as missing',
+  ]);
+});
+
+it("reads a per-webhook dead-letter list at the id register_webhook answered with, and notes it when there was none", async () => {
+  const perHook = (id: string) =>
+    httpAdapter(
+      httpAdapterSchema.parse({
+        ...spec,
+        register_webhook: { method: 'POST', path: '/per-hook', body: { url: '{{receiver_url}}' }, id },
+        dead_letters: { path: '/hooks/{{webhook_id}}/dead', event_id: '$.items[*].event.uuid' },
+      }),
+      { baseUrl, runId: 'r11', env: { TOKEN: 't0k' } },
+    );
+  const adapter = perHook('$.hook.id');
+  expect(await adapter.setup('http://127.0.0.1:9/hook', 1)).toEqual(['h-42']);
+  const final = await adapter.finalRead({ ids: [], attempts: 0 }, () => 1);
+  expect(seen.at(-1)!.url).toBe('/hooks/h-42/dead');
+  expect(final.dlq).toEqual([{ delivery_id: '', event_id: 'e7', webhook_id: 'h-42' }]);
+  expect(adapter.notes!()).toEqual([]);
+
+  // The answer holds no id at the path: nothing is asked at /hooks//dead, and the note says why.
+  const noId = perHook('$.id');
+  await noId.setup('http://127.0.0.1:9/hook', 1);
+  const sent = seen.length;
+  expect((await noId.finalRead({ ids: [], attempts: 0 }, () => 1)).dlq).toEqual([]);
+  expect(seen.length).toBe(sent);
+  expect(noId.notes!()).toEqual([
+    "adapter.http.dead_letters (GET /hooks/{{webhook_id}}/dead) could not be sent: register_webhook's answer had no id at $.id, so {{webhook_id}} has no value (set register_webhook.id): no dead letters were read, so deliveries the service gave up on count as missing",
   ]);
 });
 

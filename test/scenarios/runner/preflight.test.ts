@@ -91,7 +91,12 @@ describe('preflight', () => {
     expect(problems(scenario(command, [], withDlq({ path: '/hooks/{{run_id}}/dead', event_id: '$.items[*].event_id' })))).toEqual([]);
     expect(problems(scenario(command, [], withDlq({ path: '/hooks/{{id}}/dead', event_id: '$.items[?(@.x)].event_id' })))).toEqual([
       { path: 'adapter.http.dead_letters.event_id', message: '$.items[?(@.x)].event_id cannot be read: its segment [?(@.x)] is a script expression, and those are off (use member names and indexes, wildcards or ..)' },
-      { path: 'adapter.http.dead_letters', message: '{{id}} is not a variable here: use {{run_id}} or {{env.NAME}}' },
+      { path: 'adapter.http.dead_letters', message: '{{id}} is not a variable here: use {{webhook_id}}, {{run_id}} or {{env.NAME}}' },
+    ]);
+    // A per-webhook list takes the registered webhook's id, and needs a registration to take it from.
+    expect(problems(scenario(command, [], withDlq({ path: '/hooks/{{webhook_id}}/dead', event_id: '$.items[*].event_id' })))).toEqual([]);
+    expect(problems(scenario(command, [], { http: { ...adapter.http, dead_letters: { path: '/hooks/{{webhook_id}}/dead', event_id: '$.items[*].event_id' } } }))).toEqual([
+      { path: 'adapter.http.dead_letters', message: '{{webhook_id}} is the id register_webhook answers with, and there is none: add register_webhook, or leave {{webhook_id}} out' },
     ]);
   });
 
