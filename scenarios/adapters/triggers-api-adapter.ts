@@ -152,7 +152,10 @@ export function triggersApiAdapter(conn: Connection): Adapter {
         if (res.status >= 200 && res.status < 300) disabled.add(hook.webhook_id);
         else problems.push(`disabling the run's webhook ${hook.webhook_id} answered ${failed(res)}; it stays active`);
       }
-      if (keyId !== undefined && conn.adminToken) {
+      // A webhook still active keeps the key: the key is what can disable it later (another teardown,
+      // or by hand), and revoked it would leave the webhook retrying at a closed receiver until the DLQ.
+      if (keyId !== undefined && problems.length > 0) problems.push(`the run's API key ${keyId} is left active, to disable ${problems.length === 1 ? 'that webhook' : 'those webhooks'} with`);
+      else if (keyId !== undefined && conn.adminToken) {
         const id = keyId;
         const res = await outcome((onResponse) => client(conn.baseUrl, conn.adminToken!).apiKeys.revoke(id, { onResponse }));
         if (res.status >= 200 && res.status < 300) keyId = undefined;

@@ -65,14 +65,31 @@ describe('triggersApiAdapter', () => {
     await adapter.teardown!();
   });
 
-  it('rejects a teardown that could not disable the webhooks or revoke the key, naming what is left', async () => {
+  it('rejects a teardown that could not revoke the key, naming what is left', async () => {
     const other = await startTestApi();
     const adapter = triggersApiAdapter({ baseUrl: other.url, adminToken: ADMIN_TOKEN, runId: 'run6' });
-    const [webhookId] = await adapter.setup(receiver.url, 1);
+    await adapter.setup(receiver.url, 0);
     await other.close();
     const err = await adapter.teardown!().then(() => undefined, (e: Error) => e);
-    expect(err?.message).toMatch(/^disabling the run's webhook (\S+) answered ECONNREFUSED; it stays active; revoking the run's API key \S+ answered ECONNREFUSED; the key is left active$/);
-    expect(err?.message).toContain(`webhook ${webhookId} answered`);
+    expect(err?.message).toMatch(/^revoking the run's API key \S+ answered ECONNREFUSED; the key is left active$/);
+  });
+
+  it('keeps the key when a webhook could not be disabled, so a later teardown can still disable it', async () => {
+    const rules = [{ id: 'no-update', point: 'http_in', match: { method: 'PUT', route: '/v1/webhooks/:id' }, injector: { kind: 'http_error', status: 503 }, max_count: 1 }];
+    const refusing = await startTestApi({}, { chaos: { env: { CHAOS_ENABLED: 'true', CHAOS_SEED: '1', CHAOS_RULES: JSON.stringify(rules) } } });
+    try {
+      const adapter = triggersApiAdapter({ baseUrl: refusing.url, adminToken: ADMIN_TOKEN, runId: 'run8' });
+      const [webhookId] = await adapter.setup(receiver.url, 1);
+      const err = await adapter.teardown!().then(() => undefined, (e: Error) => e);
+      expect(err?.message).toMatch(new RegExp(`^disabling the run's webhook ${webhookId} answered 503.*; it stays active; the run's API key \\S+ is left active, to disable that webhook with$`));
+      expect((await refusing.deps.stores.webhooks.getAny(webhookId!))?.is_active).toBe(true);
+      // The fault is spent: the next teardown disables the webhook with the key it kept, then revokes it.
+      await adapter.teardown!();
+      expect((await refusing.deps.stores.webhooks.getAny(webhookId!))?.is_active).toBe(false);
+      expect(await adapter.readEvent('evt_any', never)).toMatchObject({ status: 401 });
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('sends a key-less create without an Idempotency-Key, and still finds its event in the read-back by its seq', async () => {
