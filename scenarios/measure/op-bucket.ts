@@ -10,6 +10,8 @@ export class OpBucket {
   failed = 0;
   dropped = 0;
   cancelled = 0;
+  /** How long the longest-waiting cancelled request had been waiting (from its intended start) when cancelled. */
+  cancelledLongestMs = 0;
   readonly statuses: Record<string, number> = {};
   readonly latency: LatencyHistogram = newLatencyHistogram();
 
@@ -18,6 +20,7 @@ export class OpBucket {
     // The runner's own cancellation says nothing of the service: no count, no status, no latency.
     if (outcome.cancelled) {
       this.cancelled++;
+      this.cancelledLongestMs = Math.max(this.cancelledLongestMs, outcome.end - outcome.intended);
       return;
     }
     this.count++;
@@ -39,6 +42,7 @@ export class OpBucket {
     this.failed += other.failed;
     this.dropped += other.dropped;
     this.cancelled += other.cancelled;
+    this.cancelledLongestMs = Math.max(this.cancelledLongestMs, other.cancelledLongestMs);
     for (const [status, n] of Object.entries(other.statuses)) this.bump(status, n);
     this.latency.add(other.latency);
   }
@@ -57,6 +61,7 @@ export class OpBucket {
       failed: this.failed,
       dropped: this.dropped,
       cancelled: this.cancelled,
+      ...(this.cancelled > 0 ? { cancelled_longest_ms: this.cancelledLongestMs } : {}),
       rate: seconds > 0 ? this.count / seconds : 0,
       success_rate: this.count === 0 ? null : this.ok / this.count,
       statuses: { ...this.statuses },

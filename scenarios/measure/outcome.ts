@@ -58,6 +58,11 @@ export interface OpBucketStats {
   dropped: number;
   /** Sent, then cancelled by the runner when the run stopped: in none of the other counts. */
   cancelled: number;
+  /**
+   * With `cancelled` above 0: how long the longest-waiting of them had waited, from its intended start. A
+   * request unanswered for seconds at the stop says the service was stalled, though it counts in no rate.
+   */
+  cancelled_longest_ms?: number;
   /** Operations per second (equals `count` for a 1 s bucket; kept explicit for merged windows). */
   rate: number;
   /** ok ÷ count, or null when the bucket is empty. */

@@ -51,7 +51,7 @@ export function buildJournal(input: JournalInput): Journal {
     recorder.measurements.ops().map((op) => {
       const w = recorder.measurements.opWindow(op, { start: 0, end: phases.recovery.end });
       // Requests the runner cancelled when it stopped are in no count: said apart, so the counts add up.
-      return [op, { count: w.count, ok: w.ok, failed: w.failed, success_rate: w.success_rate, ...(w.cancelled > 0 ? { cancelled: w.cancelled } : {}) }];
+      return [op, { count: w.count, ok: w.ok, failed: w.failed, success_rate: w.success_rate, ...(w.cancelled > 0 ? { cancelled: w.cancelled, cancelled_longest_ms: Math.round(w.cancelled_longest_ms ?? 0) } : {}) }];
     }),
   );
   return {

@@ -74,7 +74,7 @@ export interface Journal {
   phases: Record<'baseline' | 'fault' | 'recovery', Window>;
   /** When the last heal began (ms since start: the runner sent what removes the fault), the origin of recovery time. */
   last_heal: number | null;
-  load: { intended: number; dropped: number; ops: Record<string, { count: number; ok: number; failed: number; success_rate: number | null; cancelled?: number }> };
+  load: { intended: number; dropped: number; ops: Record<string, { count: number; ok: number; failed: number; success_rate: number | null; cancelled?: number; cancelled_longest_ms?: number }> };
   steady_states: { before: ProbeReading[]; during: ProbeReading[]; after: ProbeReading[] };
   activities: Activity[];
   rollbacks: RollbackReading[];

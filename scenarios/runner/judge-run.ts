@@ -132,7 +132,8 @@ function phaseGate(gate: Extract<Gate, { phase: string }>, evidence: ProbeEviden
   const outcomes = isDeliveryMetric(gate.metric) ? evidence.measurements.deliveryWindow(part).received : ops.count;
   if (result.measured === null || outcomes === 0) return notJudged(result, stop, `before anything of phase ${gate.phase} was measured`);
   // Requests the stop cancelled are in no rate: say how many, since a service stalling then looks no worse for them.
-  const cancelled = ops.cancelled === 0 ? '' : `, cancelling ${ops.cancelled} ${ops.cancelled === 1 ? 'request' : 'requests'} still unanswered`;
+  const longest = ops.cancelled_longest_ms === undefined ? '' : `, ${ops.cancelled === 1 ? 'after' : 'the longest after'} ${formatDuration(Math.round(ops.cancelled_longest_ms))}`;
+  const cancelled = ops.cancelled === 0 ? '' : `, cancelling ${ops.cancelled} ${ops.cancelled === 1 ? 'request' : 'requests'} still unanswered${longest}`;
   return { ...result, detail: `${result.detail} (${stop.text}${cancelled})` };
 }
 

@@ -41,6 +41,9 @@ it('counts the requests cancelled at an interrupt apart from the service\'s own 
   expect(ops).toMatchObject({ count: 10, ok: 10, failed: 0 });
   expect(ops.cancelled).toBeGreaterThan(0);
   expect(ops.count + ops.cancelled! + journal.load.dropped).toBe(journal.load.intended);
+  // The first request held was meant to start at 0.5 s and was still unanswered at the stop, 1 s in.
+  expect(ops.cancelled_longest_ms).toBeGreaterThanOrEqual(400);
+  expect(ops.cancelled_longest_ms).toBeLessThan(journal.duration_ms);
 
   const [started, ended] = [Date.parse(journal.started_at), Date.parse(journal.ended_at)];
   expect(journal.setup_ms).toBeGreaterThan(0);
