@@ -2,6 +2,7 @@
 // window and per process, on the same time axis as the phases. Static SVG, so it needs no script.
 import type { HistoryRecord, ProcessRecord } from '../history/history.js';
 import type { Journal } from '../runner/journal.js';
+import { observedUntil } from './fault-windows.js';
 import { esc, fmtMs } from './html.js';
 import { kindColour } from './report-styles.js';
 
@@ -45,11 +46,13 @@ function kindLabel(kind: string, left: number, width: number, y: number): string
 
 /**
  * The timeline as an `<svg>` element. Lanes: each applied activity (a bar from applied to healed),
- * then each process the history names (a glyph per kill, start, stop, continue or exit).
+ * then each process the history names (a glyph per kill, start, stop, continue or exit). A run stopped
+ * early is drawn as far as it was observed, as its charts are, with its phases cut there.
  */
-export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, history: readonly HistoryRecord[]): string {
+export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities' | 'status' | 'rollbacks'>, history: readonly HistoryRecord[]): string {
   const processes = history.filter((r): r is ProcessRecord => r.kind === 'process');
-  const end = Math.max(journal.phases.recovery.end, ...journal.activities.map((a) => a.healed ?? 0), ...processes.map((p) => p.time), 1);
+  const observed = observedUntil(journal, history);
+  const end = observed !== null && observed > 0 ? observed : Math.max(journal.phases.recovery.end, ...journal.activities.map((a) => a.healed ?? 0), ...processes.map((p) => p.time), 1);
   const x = (ms: number) => GUTTER + ((WIDTH - GUTTER - 10) * Math.max(0, ms)) / end;
   const names = [...new Set(processes.map((p) => p.process))].sort();
   const lanes = journal.activities.length + names.length;
@@ -57,9 +60,11 @@ export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, his
   const parts: string[] = [];
 
   for (const [name, phase] of Object.entries(journal.phases)) {
-    if (phase.end <= phase.start) continue;
+    // A phase a stopped run never reached is not drawn, and the one it stopped in ends at the stop.
+    const phaseEnd = Math.min(phase.end, end);
+    if (phaseEnd <= phase.start) continue;
     const fill = name === 'fault' ? '#fef3c7' : name === 'recovery' ? '#dcfce7' : '#f1f5f9';
-    parts.push(`<rect x="${x(phase.start)}" y="${TOP - 4}" width="${x(phase.end) - x(phase.start)}" height="${height - TOP - 22}" fill="${fill}"/>`);
+    parts.push(`<rect x="${x(phase.start)}" y="${TOP - 4}" width="${x(phaseEnd) - x(phase.start)}" height="${height - TOP - 22}" fill="${fill}"/>`);
     // A phase that starts near the right edge has its name end there instead of running past it.
     const at = Math.max(GUTTER, Math.min(x(phase.start) + 4, WIDTH - 4 - textWidth(name, 11)));
     parts.push(`<text x="${at}" y="14" font-size="11" fill="#475569">${esc(name)}</text>`);
@@ -72,7 +77,7 @@ export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, his
       parts.push(`<text x="${Math.max(GUTTER, Math.min(x(a.planned.start), WIDTH - 4 - textWidth(status, 11)))}" y="${y + 14}" font-size="11" fill="#b91c1c">${esc(status)}</text>`);
       return;
     }
-    const healed = a.healed ?? end;
+    const healed = Math.min(a.healed ?? end, end);
     const w = Math.max(3, x(healed) - x(a.started));
     const title = `${a.name} (${a.kind}) ${fmtMs(a.started)} → ${a.healed === undefined ? 'not healed' : fmtMs(a.healed)}`;
     parts.push(`<g class="fault-bar" data-start="${a.started}" data-end="${healed}"><title>${esc(title)}</title><rect x="${x(a.started)}" y="${y + 3}" width="${w}" height="${LANE - 8}" rx="3" fill="${kindColour(a.kind)}" fill-opacity="0.8"/>`);
@@ -87,6 +92,7 @@ export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities'>, his
       parts.push(`<text class="process-mark" x="${x(p.time)}" y="${y + 15}" font-size="13" text-anchor="middle" fill="${mark.colour}"><title>${esc(`${p.action}${p.signal ? ` ${p.signal}` : ''} at ${fmtMs(p.time)}`)}</title>${mark.glyph}</text>`);
     }
   });
+  if (observed !== null && observed > 0) parts.push(`<text class="stopped" x="${WIDTH - 10}" y="14" font-size="11" text-anchor="end" fill="#b91c1c">stopped at ${esc(fmtMs(observed))}</text>`);
   const ticks = Array.from({ length: 11 }, (_, i) => (end * i) / 10);
   // Centred under its time, except the last, which ends there: centred it ran past the right edge.
   ticks.forEach((t, i) => parts.push(`<text x="${x(t)}" y="${height - 6}" font-size="10" text-anchor="${i === ticks.length - 1 ? 'end' : 'middle'}" fill="#64748b">${(t / 1000).toFixed(1)}s</text>`));

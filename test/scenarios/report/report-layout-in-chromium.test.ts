@@ -31,6 +31,8 @@ async function open(name: string, body: string, width = 1280, charts: ChartSpec[
 
 it('keeps each bar kind inside the timeline: left of a bar that ends at the run end, inside one that spans it', async () => {
   const journal = {
+    status: 'completed' as const,
+    rollbacks: [],
     phases: { baseline: { start: 0, end: 2_000 }, fault: { start: 2_000, end: 5_000 }, recovery: { start: 5_000, end: 8_000 } },
     activities: [
       { name: 'receiver 503 to the end', type: 'fault' as const, kind: 'receiver', planned: { start: 2_000, end: 8_000 }, started: 2_005, healed: 8_001, status: 'healed' as const },

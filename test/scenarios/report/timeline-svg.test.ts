@@ -5,6 +5,8 @@ import type { ProcessRecord } from '../../../scenarios/history/history.js';
 import { timelineSvg } from '../../../scenarios/report/timeline-svg.js';
 
 const journal = {
+  status: 'failed' as const,
+  rollbacks: [],
   phases: { baseline: { start: 0, end: 2_000 }, fault: { start: 2_000, end: 5_000 }, recovery: { start: 5_000, end: 17_000 } },
   activities: [
     { name: 'worker 2 frozen', type: 'fault' as const, kind: 'process:worker', planned: { start: 2_000, end: 4_000 }, started: 2_000, healed: 4_000, status: 'healed' as const },
@@ -33,4 +35,25 @@ it('labels the axis from 0 to the end of the run, the last label ending at the r
   expect(last.anchor).toBe('end');
   expect(last.x).toBeLessThanOrEqual(viewWidth);
   expect(axis.slice(0, -1).every((a) => a.anchor === 'middle' && a.x < last.x)).toBe(true);
+});
+
+it('draws a run stopped early only as far as it was observed: the phases cut there, a bar still applied ending there', () => {
+  const stopped = {
+    ...journal,
+    status: 'interrupted' as const,
+    activities: [{ name: 'receiver 503', type: 'fault' as const, kind: 'receiver', planned: { start: 2_000, end: 4_000 }, started: 2_000, status: 'applied' as const }],
+  };
+  const ops = [
+    { kind: 'op' as const, process: 0, type: 'invoke' as const, f: 'create_event', value: {}, time: 2_900, intended: 2_900 },
+    { kind: 'op' as const, process: 0, type: 'ok' as const, f: 'create_event', value: {}, time: 3_000 },
+  ];
+  const cut = timelineSvg(stopped, ops);
+  const labels = [...cut.matchAll(/font-size="10" text-anchor="\w+"[^>]*>([\d.]+)s<\/text>/g)].map((m) => m[1]);
+  expect(labels.at(-1)).toBe('3.0');
+  expect(cut).toContain('stopped at 3.00s');
+  // baseline and fault are drawn, fault up to the stop (the right edge); recovery, never reached, is not.
+  expect(cut).toContain('>fault</text>');
+  expect(cut).not.toContain('>recovery</text>');
+  expect(cut).toContain('data-start="2000" data-end="3000"');
+  expect(svg).not.toContain('stopped at');
 });
