@@ -12,7 +12,10 @@ export interface Progress {
 function tickText(e: Extract<RunEvent, { type: 'tick' }>): string {
   const ok = e.success_rate === null ? '—' : `${(e.success_rate * 100).toFixed(1)}%`;
   const p99 = e.p99_ms === null ? '—' : `${Math.round(e.p99_ms)}ms`;
-  return `${formatDuration(Math.floor(e.time / 1000) * 1000)}/${formatDuration(e.total)}  ${e.rate} req/s  ok ${ok}  p99 ${p99}  deliveries ${e.deliveries}/s  faults ${e.faults}`;
+  // The second's numbers count answered requests only: a stall shows as requests left in flight, and
+  // once the oldest has waited a second, as how long.
+  const waiting = e.oldest_ms !== null && e.oldest_ms >= 1_000 ? ` (oldest ${formatDuration(Math.floor(e.oldest_ms / 100) * 100)})` : '';
+  return `${formatDuration(Math.floor(e.time / 1000) * 1000)}/${formatDuration(e.total)}  ${e.rate} req/s  ok ${ok}  p99 ${p99}  in flight ${e.in_flight}${waiting}  deliveries ${e.deliveries}/s  faults ${e.faults}`;
 }
 
 function eventText(e: RunEvent): string | undefined {

@@ -6,4 +6,4 @@ export type RunEvent =
   | { type: 'setup'; message: string }
   | { type: 'phase'; phase: 'baseline' | 'fault' | 'recovery' | 'quiesce' | 'judge'; time: number }
   | { type: 'fault'; action: 'applied' | 'healed' | 'failed'; name: string; kind: string; time: number; error?: string }
-  | { type: 'tick'; time: number; total: number; rate: number; success_rate: number | null; p99_ms: number | null; deliveries: number; faults: number };
+  | { type: 'tick'; time: number; total: number; rate: number; success_rate: number | null; p99_ms: number | null; deliveries: number; faults: number; in_flight: number; oldest_ms: number | null };

@@ -62,6 +62,13 @@ export class RunRecorder {
     this.record(record);
   }
 
+  /** Operations sent and not answered yet, and the earliest intended start among them (null when none). */
+  inFlight(): { count: number; oldestIntended: number | null } {
+    let oldest: number | null = null;
+    for (const intended of this.open.values()) if (oldest === null || intended < oldest) oldest = intended;
+    return { count: this.open.size, oldestIntended: oldest };
+  }
+
   /** Operations due before `ms` (by intended start) that have not been answered yet. */
   openBefore(ms: number): number {
     let n = 0;

@@ -1,4 +1,6 @@
-// Once a second, the last complete bucket's numbers as a progress event (what the live line shows).
+// Once a second, the last complete bucket's numbers as a progress event (what the live line shows),
+// and what is unanswered right now: a bucket only counts requests once they are answered, so a service
+// that stopped answering shows first as requests in flight for longer and longer.
 import type { RunClock } from './run-clock.js';
 import type { RunEvent } from './run-events.js';
 import type { RunRecorder } from './run-recorder.js';
@@ -12,7 +14,9 @@ export function startTicker(input: { clock: RunClock; recorder: RunRecorder; tot
     const window = { start: second * 1000, end: (second + 1) * 1000 };
     const op = input.recorder.measurements.opWindow('create_event', window);
     const deliveries = input.recorder.measurements.deliveryWindow(window);
-    input.emit({ type: 'tick', time, total: input.total, rate: op.rate, success_rate: op.success_rate, p99_ms: op.latency?.p99 ?? null, deliveries: deliveries.accepted, faults: input.active() });
+    const open = input.recorder.inFlight();
+    const oldest_ms = open.oldestIntended === null ? null : Math.max(0, time - open.oldestIntended);
+    input.emit({ type: 'tick', time, total: input.total, rate: op.rate, success_rate: op.success_rate, p99_ms: op.latency?.p99 ?? null, deliveries: deliveries.accepted, faults: input.active(), in_flight: open.count, oldest_ms });
   }, 1_000);
   return { stop: () => clearInterval(timer) };
 }
