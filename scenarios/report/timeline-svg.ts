@@ -92,7 +92,7 @@ export function timelineSvg(journal: Pick<Journal, 'phases' | 'activities' | 'st
       parts.push(`<text class="process-mark" x="${x(p.time)}" y="${y + 15}" font-size="13" text-anchor="middle" fill="${mark.colour}"><title>${esc(`${p.action}${p.signal ? ` ${p.signal}` : ''} at ${fmtMs(p.time)}`)}</title>${mark.glyph}</text>`);
     }
   });
-  if (observed !== null && observed > 0) parts.push(`<text class="stopped" x="${WIDTH - 10}" y="14" font-size="11" text-anchor="end" fill="#b91c1c">stopped at ${esc(fmtMs(observed))}</text>`);
+  if (observed !== null && observed > 0) parts.push(`<text class="stopped" x="${WIDTH - 10}" y="14" font-size="11" text-anchor="end" fill="#b91c1c">stopped early</text>`);
   const ticks = Array.from({ length: 11 }, (_, i) => (end * i) / 10);
   // Centred under its time, except the last, which ends there: centred it ran past the right edge.
   ticks.forEach((t, i) => parts.push(`<text x="${x(t)}" y="${height - 6}" font-size="10" text-anchor="${i === ticks.length - 1 ? 'end' : 'middle'}" fill="#64748b">${(t / 1000).toFixed(1)}s</text>`));

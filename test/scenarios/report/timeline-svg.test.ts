@@ -50,10 +50,10 @@ it('draws a run stopped early only as far as it was observed: the phases cut the
   const cut = timelineSvg(stopped, ops);
   const labels = [...cut.matchAll(/font-size="10" text-anchor="\w+"[^>]*>([\d.]+)s<\/text>/g)].map((m) => m[1]);
   expect(labels.at(-1)).toBe('3.0');
-  expect(cut).toContain('stopped at 3.00s');
+  expect(cut).toContain('>stopped early<');
   // baseline and fault are drawn, fault up to the stop (the right edge); recovery, never reached, is not.
   expect(cut).toContain('>fault</text>');
   expect(cut).not.toContain('>recovery</text>');
   expect(cut).toContain('data-start="2000" data-end="3000"');
-  expect(svg).not.toContain('stopped at');
+  expect(svg).not.toContain('stopped early');
 });
