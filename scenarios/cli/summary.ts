@@ -1,7 +1,7 @@
 // The one-screen summary printed after a run: verdict, gates with measured values, recovery per
 // probe, checkers' counts, where the outputs are, and the replay command.
 import { formatDuration } from '../gates/duration.js';
-import { parseTolerance } from '../gates/tolerance.js';
+import { formatNumber, parseTolerance } from '../gates/tolerance.js';
 import { deviationCauses } from '../runner/deviation.js';
 import type { Journal } from '../runner/journal.js';
 
@@ -14,7 +14,7 @@ function isDurationTolerance(tolerance: string): boolean {
 function measured(value: number | null, kind: string, tolerance: string): string {
   if (value === null) return kind === 'recovery_time' ? 'never' : '—';
   if (kind === 'recovery_time' || isDurationTolerance(tolerance)) return formatDuration(Math.round(value));
-  return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  return formatNumber(value);
 }
 
 /** Renders the summary as lines (no colour codes; the caller decides). */

@@ -4,7 +4,7 @@ import { secondsIn, type Measurements, type Window } from '../measure/measuremen
 import type { GateResult } from './gate-result.js';
 import { DEFAULT_OPERATION, deliveryMetricValue, isDeliveryMetric, opMetricValue, type MetricName } from './metric.js';
 import { formatDuration } from './duration.js';
-import { holds, type Tolerance } from './tolerance.js';
+import { formatNumber, holds, type Tolerance } from './tolerance.js';
 
 /** A probe on a measured metric. `of` names the operation (default `create_event`). */
 export interface MetricProbe {
@@ -92,5 +92,5 @@ export function evaluateProbe(probe: Probe, evidence: ProbeEvidence, window: Win
 /** A measured value as a person reads it: durations with their unit, ratios to 4 places. */
 export function formatValue(measured: number, tolerance: Tolerance): string {
   if (tolerance.unit === 'ms') return formatDuration(measured);
-  return String(Number(measured.toFixed(4)));
+  return formatNumber(measured);
 }

@@ -71,3 +71,11 @@ export const toleranceSchema = z.union([z.string(), z.number()]).transform((inpu
   ctx.addIssue({ code: 'custom', message: parsed.error });
   return z.NEVER;
 });
+
+/**
+ * A measured value that is not a duration (a rate, a count), as every output writes it: at most 4 decimal
+ * places, no trailing zeros (`0.8`, `0.9388`, `1`, never `0.8000` or `1.`).
+ */
+export function formatNumber(value: number): string {
+  return String(Number(value.toFixed(4)));
+}

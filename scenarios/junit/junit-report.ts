@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { CheckerResult } from '../checkers/checker.js';
 import type { GateResult } from '../gates/gate-result.js';
-import { parseTolerance } from '../gates/tolerance.js';
+import { formatNumber, parseTolerance } from '../gates/tolerance.js';
 
 // The package is CommonJS whose module.exports *is* the builder, while its typings declare an ES
 // default export; under Node's ESM interop the import is the builder itself.
@@ -71,7 +71,7 @@ export function measuredText(measured: number | null, tolerance: string): string
   const unit = parsed.ok && parsed.value.unit === 'ms' ? (DURATION_UNIT.exec(tolerance.trim())?.[1] as keyof typeof PER_MS | undefined) : undefined;
   if (unit === 'ms') return `${Math.round(measured)}ms`;
   if (unit) return `${Number((measured / PER_MS[unit]).toFixed(3))}${unit}`;
-  return String(Number(measured.toFixed(4)));
+  return formatNumber(measured);
 }
 
 /**

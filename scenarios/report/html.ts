@@ -1,5 +1,6 @@
 // Small helpers for writing the report's HTML by hand: escaping and number formats. The page is a
 // few static tables around the charts, which a template engine would not make any clearer.
+import { formatNumber } from '../gates/tolerance.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -35,5 +36,5 @@ export function fmtPct(share: number | null | undefined): string {
 export function fmtMeasured(value: number | null, tolerance: string): string {
   if (value === null) return '—';
   if (/\d\s*(ms|s|m)\b/.test(tolerance)) return fmtMs(value);
-  return Number.isInteger(value) ? String(value) : value.toFixed(4).replace(/0+$/, '');
+  return formatNumber(value);
 }

@@ -45,7 +45,7 @@ it('says why a gate failed', () => {
     ]),
   );
   expect(lines[0]).toBe('FAIL  Receiver outage');
-  expect(lines).toContain('  FAIL fault: success_rate: 0.8000 (needs >= 0.9) — success_rate over 2s–6s was 0.8');
+  expect(lines).toContain('  FAIL fault: success_rate: 0.8 (needs >= 0.9) — success_rate over 2s–6s was 0.8');
   expect(lines).toContain('  FAIL no_lost_events found violations: ok=150 lost=1 pending=0');
   expect(lines).toContain('  FAIL deliveries_complete: missing=1; e.g. evt_1 never delivered');
 });

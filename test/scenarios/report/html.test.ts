@@ -12,5 +12,7 @@ it('writes milliseconds as a person reads them, carrying into the next unit wher
 it('writes a measured gate value in its tolerance unit', () => {
   expect(fmtMeasured(2_291.193, '<= 5s')).toBe('2.29s');
   expect(fmtMeasured(0.938775, '>= 0.95')).toBe('0.9388');
+  // Rounded to a whole number, it is written as one: not `1.`, as the report once wrote 0.99999.
+  expect(fmtMeasured(0.99999, '>= 0.95')).toBe('1');
   expect(fmtMeasured(null, '<= 5s')).toBe('—');
 });
