@@ -39,6 +39,10 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
   // Whether setup registered a webhook, and the id its answer gave (for unregister_webhook's {{webhook_id}}).
   let registered = false;
   let registeredId: string | undefined;
+  // What unregister_webhook and dead_letters fill from it: {{webhook_id}} when the answer gave one, and
+  // whether a template names {{webhook_id}} that has no value, so it cannot be sent.
+  const webhookVars = () => ({ run_id: conn.runId, ...(registeredId === undefined ? {} : { webhook_id: registeredId }) });
+  const lacksWebhookId = (template: RequestTemplate) => registeredId === undefined && placeholders(template).includes('webhook_id');
   // 2xx creates whose answer had no id at create_event.id, webhooks with no event id at
   // receipt.event_id, and webhooks without the delivery_id_header: each with the first such text
   // (for a header, the names the webhook did carry), for the note that says what to fix.
@@ -81,11 +85,11 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
   const readDeadLetters = async () => {
     if (!spec.dead_letters) return [];
     // A per-webhook list (`/webhooks/{{webhook_id}}/dead`) needs the id register_webhook answered with.
-    if (registeredId === undefined && placeholders(spec.dead_letters).includes('webhook_id')) {
+    if (lacksWebhookId(spec.dead_letters)) {
       deadLetterProblem = `could not be sent: register_webhook's answer had no id at ${spec.register_webhook?.id ?? '$.id'}, so {{webhook_id}} has no value (set register_webhook.id)`;
       return [];
     }
-    const res = await send(spec.dead_letters, { run_id: conn.runId, ...(registeredId === undefined ? {} : { webhook_id: registeredId }) });
+    const res = await send(spec.dead_letters, webhookVars());
     const json = jsonOf(res.text);
     if (res.status < 200 || res.status >= 300 || json === undefined) {
       deadLetterProblem = `answered ${res.status === 0 ? res.error : res.status}${res.status >= 200 && res.status < 300 ? ' with no JSON' : ''}${res.text ? `: ${res.text.slice(0, 160)}` : ''}`;
@@ -136,10 +140,10 @@ export function httpAdapter(spec: HttpAdapterSpec, conn: { baseUrl: string; runI
     async teardown() {
       const template = spec.unregister_webhook;
       if (!template || !registered) return;
-      if (registeredId === undefined && placeholders(template).includes('webhook_id')) {
+      if (lacksWebhookId(template)) {
         throw new Error(`adapter.http.unregister_webhook: register_webhook's answer had no id at ${spec.register_webhook!.id}, so {{webhook_id}} has no value: set register_webhook.id; the webhook is left registered`);
       }
-      const res = await send(template, { run_id: conn.runId, ...(registeredId === undefined ? {} : { webhook_id: registeredId }) });
+      const res = await send(template, webhookVars());
       if ((res.status < 200 || res.status >= 300) && res.status !== 404) {
         throw new Error(`adapter.http.unregister_webhook answered ${res.status === 0 ? res.error : res.status}${res.text ? `: ${res.text.slice(0, 160)}` : ''}; the webhook is left registered`);
       }
